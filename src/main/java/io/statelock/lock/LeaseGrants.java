@@ -1,0 +1,65 @@
+package io.statelock.lock;
+
+import io.statelock.store.AcquireResult;
+import io.statelock.store.LockTable;
+import io.statelock.store.NewLease;
+import java.time.Clock;
+
+/** One acquire attempt: one conditional write, plus the idempotent-retry rule on a failed condition. */
+final class LeaseGrants {
+    /** Result of one attempt. */
+    sealed interface Attempt {
+        record Won(Lease lease) implements Attempt {}
+
+        record Blocked(LockRecord holder) implements Attempt {}
+    }
+
+    private final LockTable table;
+    private final LockSettings settings;
+    private final Fences fences;
+    private final Clock clock;
+    private final LockEvents events;
+
+    LeaseGrants(LockTable table, LockSettings settings, Clock clock, LockEvents events) {
+        this.table = table;
+        this.settings = settings;
+        this.fences = settings.fences();
+        this.clock = clock;
+        this.events = events;
+    }
+
+    Attempt tryOnce(AcquireCommand command) {
+        long now = clock.millis();
+        long ttlMs = command.effectiveTtl(settings).toMillis();
+        NewLease lease = new NewLease(command.key(), LeaseIds.newLeaseId(), command.owner(), command.info(),
+                now, ttlMs, command.requestId());
+        // A lease becomes takeable only after expiresAt + maxClockSkew on this replica's clock (invariant 1).
+        AcquireResult result = table.acquire(lease, now - settings.maxClockSkew().toMillis());
+        if (result instanceof AcquireResult.Granted granted) {
+            announce(granted);
+            return new Attempt.Won(Lease.of(granted.record(), fences));
+        }
+        LockRecord holder = ((AcquireResult.Held) result).holder();
+        if (isRetryOf(holder, command, now)) {
+            return new Attempt.Won(Lease.of(holder, fences));
+        }
+        return new Attempt.Blocked(holder);
+    }
+
+    /** A retried acquire (same non-empty request id, same owner, lease still live) gets its lease back. */
+    private static boolean isRetryOf(LockRecord holder, AcquireCommand command, long now) {
+        return !command.requestId().isEmpty()
+                && command.requestId().equals(holder.requestId())
+                && command.owner().equals(holder.owner())
+                && holder.liveAt(now);
+    }
+
+    private void announce(AcquireResult.Granted granted) {
+        long now = clock.millis();
+        LockRecord previous = granted.previous();
+        if (previous != null && previous.hasLease()) {
+            events.publish(new LockEvent(LockEvent.Type.EXPIRED, LockStatus.holderOf(previous, fences), now));
+        }
+        events.publish(new LockEvent(LockEvent.Type.ACQUIRED, LockStatus.of(granted.record(), fences, now), now));
+    }
+}

@@ -1,0 +1,16 @@
+package io.statelock.lock;
+
+/** The lease is lost, unknown, or the fencing token is not the current one. Do not retry blindly. */
+public final class LeaseLostException extends LockException {
+    private final LockStatus current;
+
+    public LeaseLostException(String message, LockStatus current) {
+        super(message);
+        this.current = current;
+    }
+
+    /** What the key looks like now (held by someone else, or free). */
+    public LockStatus current() {
+        return current;
+    }
+}

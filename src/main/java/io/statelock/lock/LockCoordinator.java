@@ -1,0 +1,196 @@
+package io.statelock.lock;
+
+import io.statelock.store.ForceReleaseResult;
+import io.statelock.store.HeartbeatResult;
+import io.statelock.store.LockTable;
+import io.statelock.store.RecordPage;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** The lock use cases: acquire (with waiting), heartbeat, release, force-release, describe, list, fences. */
+public final class LockCoordinator {
+    public static final int DEFAULT_PAGE_SIZE = 100;
+    public static final int MAX_PAGE_SIZE = 1000;
+
+    /** Outcome of a forced release. */
+    public record ForceReleaseOutcome(boolean released, LockStatus previous) {}
+
+    /** Outcome of an advisory fence check. */
+    public record FenceCheck(boolean current, long currentFencingToken) {}
+
+    /** One page of statuses. */
+    public record StatusPage(List<LockStatus> locks, String nextPageToken) {}
+
+    private final LockTable table;
+    private final LockSettings settings;
+    private final Fences fences;
+    private final Clock clock;
+    private final LockEvents events;
+    private final AuditLog audit;
+    private final LeaseGrants grants;
+    private final WaitQueues waits;
+
+    public LockCoordinator(LockTable table, LockSettings settings, Clock clock, Scheduler scheduler,
+                           LockEvents events, AuditLog audit) {
+        this.table = table;
+        this.settings = settings;
+        this.fences = settings.fences();
+        this.clock = clock;
+        this.events = events;
+        this.audit = audit;
+        this.grants = new LeaseGrants(table, settings, clock, events);
+        this.waits = new WaitQueues(grants, scheduler, clock, settings, this::releaseUndeliverable);
+    }
+
+    public LockSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Tries once; when held and {@code maxWait} is positive, waits in this replica's FIFO queue.
+     * The future fails with {@link LockHeldException} when the wait ends without the lock;
+     * cancelling it leaves the queue (a grant that races the cancel is released and passed on).
+     */
+    public CompletableFuture<Lease> acquire(AcquireCommand command, Duration maxWait) {
+        command.effectiveTtl(settings); // reject a bad ttl before touching the store
+        if (maxWait.isNegative()) throw InvalidArgumentException.of("wait_timeout", "must not be negative");
+        long waitMs = maxWait.toMillis();
+        // Fairness: with callers already queued here, a new waiter goes to the back instead of jumping ahead.
+        if (waitMs > 0 && waits.hasWaiters(command.key())) {
+            return waits.enqueue(command, null, waitMs);
+        }
+        LeaseGrants.Attempt attempt = grants.tryOnce(command);
+        if (attempt instanceof LeaseGrants.Attempt.Won won) {
+            return CompletableFuture.completedFuture(won.lease());
+        }
+        LockRecord holder = ((LeaseGrants.Attempt.Blocked) attempt).holder();
+        if (waitMs == 0) {
+            throw new LockHeldException(LockStatus.holderOf(holder, fences));
+        }
+        return waits.enqueue(command, holder, waitMs);
+    }
+
+    /** Extends a live lease by its ttl (or a new one). An expired lease is lost even if nobody took it. */
+    public Lease heartbeat(LockKey key, String leaseId, Duration ttl) {
+        requireLeaseId(leaseId);
+        long ttlMs = ttl == null || ttl.isZero() ? 0 : AcquireCommand.checkTtl("ttl", ttl, settings).toMillis();
+        long now = clock.millis();
+        HeartbeatResult result = table.heartbeat(key, leaseId, now, ttlMs);
+        if (result instanceof HeartbeatResult.Renewed renewed) {
+            LockRecord record = renewed.record();
+            events.publish(new LockEvent(LockEvent.Type.RENEWED, LockStatus.of(record, fences, now), now));
+            return Lease.of(record, fences);
+        }
+        LockRecord current = ((HeartbeatResult.Lost) result).current();
+        throw new LeaseLostException(lostMessage(current, leaseId, now), LockStatus.of(current, fences, now));
+    }
+
+    /** Releases the lease; false when it was no longer held (already released, expired or taken). */
+    public boolean release(LockKey key, String leaseId) {
+        requireLeaseId(leaseId);
+        long now = clock.millis();
+        Optional<LockRecord> previous = table.release(key, leaseId);
+        if (previous.isEmpty()) return false;
+        events.publish(new LockEvent(LockEvent.Type.RELEASED, LockStatus.of(previous.get().freed(), fences, now), now));
+        waits.keyReleased(key);
+        return previous.get().liveAt(now);
+    }
+
+    /** Breaks a lock for an operator; with a non-zero expected token only while it is still the holder's. */
+    public ForceReleaseOutcome forceRelease(LockKey key, String reason, long expectedToken) {
+        if (reason == null || reason.isBlank()) {
+            throw InvalidArgumentException.of("reason", "must say why the lock is broken");
+        }
+        long now = clock.millis();
+        long expectedCounter = 0;
+        if (expectedToken != 0) {
+            expectedCounter = fences.counterOf(expectedToken);
+            if (expectedCounter <= 0) {
+                LockStatus current = describe(key);
+                throw new LeaseLostException("fencing token " + expectedToken + " is not the holder's; current token is "
+                        + current.fencingToken(), current);
+            }
+        }
+        ForceReleaseResult result = table.forceRelease(key, expectedCounter);
+        if (result instanceof ForceReleaseResult.Broken broken) {
+            LockStatus previous = LockStatus.holderOf(broken.previous(), fences);
+            audit.forceRelease(key, previous, reason, true);
+            events.publish(new LockEvent(LockEvent.Type.FORCE_RELEASED,
+                    LockStatus.of(broken.previous().freed(), fences, now), now));
+            waits.keyReleased(key);
+            return new ForceReleaseOutcome(true, previous);
+        }
+        LockRecord current = result instanceof ForceReleaseResult.NotHeld notHeld ? notHeld.current()
+                : ((ForceReleaseResult.FenceMismatch) result).current();
+        LockStatus status = LockStatus.of(current, fences, now);
+        audit.forceRelease(key, status, reason, false);
+        if (expectedToken != 0) {
+            throw new LeaseLostException("fencing token " + expectedToken + " is not the holder's; current token is "
+                    + fences.token(current.fenceCounter()) + (current.hasLease() ? "" : " and the key is free"), status);
+        }
+        return new ForceReleaseOutcome(false, status);
+    }
+
+    public LockStatus describe(LockKey key) {
+        LockRecord record = table.get(key).orElseGet(() -> LockRecord.absent(key));
+        return LockStatus.of(record, fences, clock.millis());
+    }
+
+    /** Advisory: the enforcing check is the fenced state write. */
+    public FenceCheck validateFence(LockKey key, long token) {
+        LockRecord record = table.get(key).orElseGet(() -> LockRecord.absent(key));
+        long currentToken = fences.token(record.fenceCounter());
+        boolean current = token != 0 && token == currentToken && record.liveAt(clock.millis());
+        return new FenceCheck(current, currentToken);
+    }
+
+    public StatusPage list(String prefix, int pageSize, String pageToken, boolean heldOnly) {
+        String p = prefix == null ? "" : prefix;
+        if (!p.isEmpty() && (p.length() > LockKey.MAX_LENGTH || !p.matches("[A-Za-z0-9._/:=@+\\-]+") || p.startsWith("/"))) {
+            throw InvalidArgumentException.of("prefix", "must be a key prefix: up to 512 of A-Z a-z 0-9 . _ / : = @ + -, not starting with '/'");
+        }
+        if (pageSize < 0) throw InvalidArgumentException.of("page_size", "must not be negative");
+        int size = pageSize == 0 ? DEFAULT_PAGE_SIZE : Math.min(pageSize, MAX_PAGE_SIZE);
+        RecordPage page = table.list(p, size, pageToken == null ? "" : pageToken);
+        long now = clock.millis();
+        List<LockStatus> locks = new ArrayList<>();
+        for (LockRecord record : page.records()) {
+            LockStatus status = LockStatus.of(record, fences, now);
+            if (!heldOnly || status.held()) locks.add(status);
+        }
+        return new StatusPage(locks, page.nextPageToken());
+    }
+
+    /** Stops taking waiters and fails the queued ones (they get UNAVAILABLE and retry elsewhere). */
+    public void shutdown() {
+        waits.shutdown();
+    }
+
+    public int waitingCallers() {
+        return waits.waiting();
+    }
+
+    private void releaseUndeliverable(Lease lease) {
+        release(lease.key(), lease.leaseId());
+    }
+
+    private static void requireLeaseId(String leaseId) {
+        if (leaseId == null || leaseId.isEmpty()) throw InvalidArgumentException.of("lease_id", "must not be empty");
+        if (leaseId.length() > 128) throw InvalidArgumentException.of("lease_id", "must be at most 128 characters");
+    }
+
+    private String lostMessage(LockRecord current, String leaseId, long now) {
+        if (leaseId.equals(current.leaseId())) {
+            return "lease on " + current.key() + " expired " + (now - current.expiresAtMs()) + " ms ago; it is lost for good";
+        }
+        if (current.hasLease()) {
+            return "lease on " + current.key() + " is lost: the key is now held by " + current.owner()
+                    + " with fencing token " + fences.token(current.fenceCounter());
+        }
+        return "lease on " + current.key() + " is not held (released, broken or never granted)";
+    }
+}

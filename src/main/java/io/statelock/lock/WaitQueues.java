@@ -1,0 +1,259 @@
+package io.statelock.lock;
+
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Server-side waiting, FIFO per key within this replica. However many callers wait on a key,
+ * one poller per key tries the store on behalf of the head waiter only: at once after a release
+ * on this replica, at {@code expiresAt + maxClockSkew}, and otherwise every poll interval with
+ * jitter (invariant 5). A waiter holds no thread: it is a future completed by the poller.
+ */
+final class WaitQueues {
+    private final LeaseGrants grants;
+    private final Scheduler scheduler;
+    private final Clock clock;
+    private final LockSettings settings;
+    private final Fences fences;
+    private final Consumer<Lease> undeliverable;
+    private final ConcurrentHashMap<LockKey, KeyQueue> queues = new ConcurrentHashMap<>();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private volatile boolean closed;
+
+    WaitQueues(LeaseGrants grants, Scheduler scheduler, Clock clock, LockSettings settings,
+               Consumer<Lease> undeliverable) {
+        this.grants = grants;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.settings = settings;
+        this.fences = settings.fences();
+        this.undeliverable = undeliverable;
+    }
+
+    boolean hasWaiters(LockKey key) {
+        KeyQueue queue = queues.get(key);
+        if (queue == null) return false;
+        synchronized (queue) {
+            return !queue.waiters.isEmpty();
+        }
+    }
+
+    int waiting() {
+        return waiting.get();
+    }
+
+    /**
+     * Queues the command behind earlier waiters. {@code holder} is the record seen by the caller's
+     * failed attempt, or null when it did not try (other waiters were already queued).
+     */
+    CompletableFuture<Lease> enqueue(AcquireCommand command, LockRecord holder, long waitMs) {
+        if (closed) throw new ShuttingDownException();
+        if (waiting.incrementAndGet() > settings.maxWaiters()) {
+            waiting.decrementAndGet();
+            throw new TooManyWaitersException("this replica already has " + settings.maxWaiters()
+                    + " waiting acquires (statelock.wait.max-waiters); retry later with backoff");
+        }
+        Waiter waiter = new Waiter(command);
+        KeyQueue queue;
+        boolean first;
+        while (true) {
+            queue = queues.computeIfAbsent(command.key(), KeyQueue::new);
+            synchronized (queue) {
+                if (queue.retired) continue;
+                first = queue.waiters.isEmpty() && !queue.polling;
+                queue.waiters.addLast(waiter);
+                if (holder != null) queue.lastHolder = holder;
+                break;
+            }
+        }
+        KeyQueue owner = queue;
+        waiter.timeout = scheduler.schedule(() -> timeOut(owner, waiter), waitMs);
+        waiter.result.whenComplete((lease, error) -> leave(owner, waiter));
+        if (first) {
+            schedulePoll(queue, takeableAt(holder));
+        }
+        return waiter.result;
+    }
+
+    /** A lease on {@code key} was released on this replica: hand the key to the head waiter now. */
+    void keyReleased(LockKey key) {
+        KeyQueue queue = queues.get(key);
+        if (queue == null) return;
+        synchronized (queue) {
+            if (queue.nextPoll != null) {
+                queue.nextPoll.cancel();
+                queue.nextPoll = null;
+            }
+        }
+        scheduler.execute(() -> poll(queue));
+    }
+
+    /** Fails every waiter with UNAVAILABLE-to-be; no new waiter is accepted. */
+    void shutdown() {
+        closed = true;
+        List<Waiter> all = new ArrayList<>();
+        for (KeyQueue queue : queues.values()) {
+            synchronized (queue) {
+                all.addAll(queue.waiters);
+                queue.waiters.clear();
+                if (queue.nextPoll != null) queue.nextPoll.cancel();
+            }
+        }
+        all.forEach(w -> w.result.completeExceptionally(new ShuttingDownException()));
+    }
+
+    private void timeOut(KeyQueue queue, Waiter waiter) {
+        LockRecord holder;
+        synchronized (queue) {
+            if (!queue.waiters.remove(waiter)) return; // granted or gone already
+            holder = queue.lastHolder;
+        }
+        LockStatus status = holder == null ? LockStatus.of(LockRecord.absent(queue.key), fences, clock.millis())
+                : LockStatus.holderOf(holder, fences);
+        waiter.result.completeExceptionally(new LockHeldException(status));
+    }
+
+    private void leave(KeyQueue queue, Waiter waiter) {
+        if (!waiter.left.compareAndSet(false, true)) return;
+        waiting.decrementAndGet();
+        if (waiter.timeout != null) waiter.timeout.cancel();
+        synchronized (queue) {
+            queue.waiters.remove(waiter);
+        }
+    }
+
+    /** When the holder's lease becomes takeable on this replica's clock; 0 when unknown. */
+    private long takeableAt(LockRecord holder) {
+        if (holder == null) return 0;
+        // A free key seen by a failed write is a race with another writer: look again almost at once.
+        return holder.hasLease() ? holder.takeableFromMs(settings.maxClockSkew().toMillis()) : clock.millis() + 5;
+    }
+
+    /** Next try: when the holder's lease becomes takeable, or after one jittered poll interval. */
+    private void schedulePoll(KeyQueue queue, long takeableAtMs) {
+        long interval = settings.pollInterval().toMillis();
+        // Jitter of +-20% keeps replicas that wait on the same key from polling in lockstep.
+        long delay = (long) (interval * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+        if (takeableAtMs > 0) {
+            delay = Math.min(delay, Math.max(0, takeableAtMs - clock.millis()));
+        }
+        synchronized (queue) {
+            if (queue.nextPoll != null) queue.nextPoll.cancel();
+            queue.nextPoll = scheduler.schedule(() -> poll(queue), delay);
+        }
+    }
+
+    private void poll(KeyQueue queue) {
+        synchronized (queue) {
+            if (queue.polling) {
+                queue.pokedWhilePolling = true;
+                return;
+            }
+            queue.polling = true;
+            queue.nextPoll = null;
+        }
+        long next = 0;
+        boolean reschedule = false;
+        try {
+            while (true) {
+                Waiter head;
+                synchronized (queue) {
+                    head = queue.waiters.peekFirst();
+                    if (head == null) {
+                        retireIfIdle(queue);
+                        return;
+                    }
+                }
+                LeaseGrants.Attempt attempt;
+                try {
+                    attempt = grants.tryOnce(head.command);
+                } catch (StoreUnavailableException e) {
+                    reschedule = true; // keep waiting through a store hiccup; the waiter's own timeout still applies
+                    return;
+                } catch (RuntimeException e) {
+                    head.result.completeExceptionally(e);
+                    continue;
+                }
+                if (attempt instanceof LeaseGrants.Attempt.Won won) {
+                    synchronized (queue) {
+                        queue.waiters.remove(head);
+                    }
+                    if (!head.result.complete(won.lease())) {
+                        undeliverable.accept(won.lease()); // the call went away as it was granted: pass it on
+                        continue;
+                    }
+                    next = won.lease().expiresAtMs() + settings.maxClockSkew().toMillis() + 1;
+                    reschedule = true;
+                    return;
+                }
+                LockRecord holder = ((LeaseGrants.Attempt.Blocked) attempt).holder();
+                synchronized (queue) {
+                    queue.lastHolder = holder;
+                }
+                next = takeableAt(holder);
+                reschedule = true;
+                return;
+            }
+        } finally {
+            boolean again;
+            boolean empty;
+            synchronized (queue) {
+                queue.polling = false;
+                again = queue.pokedWhilePolling;
+                queue.pokedWhilePolling = false;
+                empty = queue.waiters.isEmpty();
+                if (empty) retireIfIdle(queue);
+            }
+            if (!empty) {
+                if (again) {
+                    scheduler.execute(() -> poll(queue));
+                } else if (reschedule) {
+                    schedulePoll(queue, next);
+                }
+            }
+        }
+    }
+
+    /** Caller holds the queue's monitor. */
+    private void retireIfIdle(KeyQueue queue) {
+        if (queue.waiters.isEmpty() && !queue.retired) {
+            queue.retired = true;
+            if (queue.nextPoll != null) queue.nextPoll.cancel();
+            queues.remove(queue.key, queue);
+        }
+    }
+
+    private static final class KeyQueue {
+        final LockKey key;
+        // All fields below are guarded by this queue's monitor: the poller, enqueuers and timeouts race on them.
+        final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+        Scheduler.Cancellable nextPoll;
+        boolean polling;
+        boolean pokedWhilePolling;
+        boolean retired;
+        LockRecord lastHolder;
+
+        KeyQueue(LockKey key) {
+            this.key = key;
+        }
+    }
+
+    private static final class Waiter {
+        final AcquireCommand command;
+        final CompletableFuture<Lease> result = new CompletableFuture<>();
+        final AtomicBoolean left = new AtomicBoolean();
+        volatile Scheduler.Cancellable timeout;
+
+        Waiter(AcquireCommand command) {
+            this.command = command;
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.statelock.store.embedded;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The SQLite file, its single connection and the data-directory lock that keeps a second
+ * process off the same files (two replicas on one embedded store would break invariant 1).
+ */
+final class SqliteDatabase implements AutoCloseable {
+    /** Work inside one transaction. */
+    interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private final Connection connection;
+    private final FileChannel lockChannel;
+    private final FileLock dirLock;
+
+    private SqliteDatabase(Connection connection, FileChannel lockChannel, FileLock dirLock) {
+        this.connection = connection;
+        this.lockChannel = lockChannel;
+        this.dirLock = dirLock;
+    }
+
+    static SqliteDatabase open(Path dataDir) {
+        FileChannel channel = null;
+        try {
+            Files.createDirectories(dataDir);
+            channel = FileChannel.open(dataDir.resolve("statelock.pid-lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                throw new IllegalStateException("data directory " + dataDir.toAbsolutePath()
+                        + " is in use by another statelock process; the embedded store serves one replica only");
+            }
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("locks.db").toAbsolutePath());
+            try (Statement s = c.createStatement()) {
+                // WAL with synchronous=FULL fsyncs the log on every commit: acknowledged means on disk.
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=FULL");
+                s.execute("PRAGMA busy_timeout=5000");
+                s.execute("CREATE TABLE IF NOT EXISTS locks (key TEXT PRIMARY KEY NOT NULL, seg TEXT NOT NULL,"
+                        + " fence INTEGER NOT NULL DEFAULT 0, lease_id TEXT, owner TEXT, info TEXT,"
+                        + " acquired_at INTEGER NOT NULL DEFAULT 0, expires_at INTEGER NOT NULL DEFAULT 0,"
+                        + " ttl_ms INTEGER NOT NULL DEFAULT 0, request_id TEXT)");
+            }
+            c.setAutoCommit(false);
+            return new SqliteDatabase(c, channel, lock);
+        } catch (IOException | SQLException e) {
+            closeQuietly(channel);
+            throw new IllegalStateException("cannot open the embedded store in " + dataDir.toAbsolutePath() + ": "
+                    + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    <T> T inTransaction(Work<T> work) {
+        try {
+            T result = work.run(connection);
+            connection.commit();
+            return result;
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw SqliteLockTable.unavailable("transaction failed", e);
+        } catch (RuntimeException e) {
+            rollbackQuietly();
+            throw e;
+        }
+    }
+
+    boolean isOpen() {
+        try {
+            return !connection.isClosed();
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // closing at shutdown: nothing left to protect
+        }
+        try {
+            dirLock.release();
+        } catch (IOException ignored) {
+            // the lock goes with the channel anyway
+        }
+        closeQuietly(lockChannel);
+    }
+
+    private void rollbackQuietly() {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // the original failure is what the caller needs to see
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel == null) return;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}
