@@ -1,0 +1,62 @@
+package io.statelock.lock;
+
+import io.statelock.store.AcquireResult;
+import io.statelock.store.ForceReleaseResult;
+import io.statelock.store.HeartbeatResult;
+import io.statelock.store.LockTable;
+import io.statelock.store.NewLease;
+import io.statelock.store.RecordPage;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Wraps a real store, counts calls and lets a test act right after an acquire write. */
+final class CountingLockTable implements LockTable {
+    final LockTable delegate;
+    final AtomicInteger acquires = new AtomicInteger();
+    final AtomicInteger reads = new AtomicInteger();
+    volatile Runnable afterAcquire = () -> {};
+
+    CountingLockTable(LockTable delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public AcquireResult acquire(NewLease lease, long takeoverBeforeMs) {
+        acquires.incrementAndGet();
+        AcquireResult result = delegate.acquire(lease, takeoverBeforeMs);
+        afterAcquire.run();
+        return result;
+    }
+
+    @Override
+    public HeartbeatResult heartbeat(LockKey key, String leaseId, long nowMs, long ttlMs) {
+        return delegate.heartbeat(key, leaseId, nowMs, ttlMs);
+    }
+
+    @Override
+    public Optional<LockRecord> release(LockKey key, String leaseId) {
+        return delegate.release(key, leaseId);
+    }
+
+    @Override
+    public ForceReleaseResult forceRelease(LockKey key, long expectedCounter) {
+        return delegate.forceRelease(key, expectedCounter);
+    }
+
+    @Override
+    public Optional<LockRecord> get(LockKey key) {
+        reads.incrementAndGet();
+        return delegate.get(key);
+    }
+
+    @Override
+    public RecordPage list(String prefix, int limit, String pageToken) {
+        reads.incrementAndGet();
+        return delegate.list(prefix, limit, pageToken);
+    }
+
+    @Override
+    public void checkReady() {
+        delegate.checkReady();
+    }
+}
