@@ -1,0 +1,214 @@
+package io.statelock.api.grpc;
+
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import io.statelock.lock.AcquireCommand;
+import io.statelock.lock.Lease;
+import io.statelock.lock.LockCoordinator;
+import io.statelock.lock.LockStatus;
+import io.statelock.lock.WatchHub;
+import io.statelock.proto.v1.AcquireRequest;
+import io.statelock.proto.v1.AcquireResponse;
+import io.statelock.proto.v1.DescribeRequest;
+import io.statelock.proto.v1.ForceReleaseRequest;
+import io.statelock.proto.v1.ForceReleaseResponse;
+import io.statelock.proto.v1.HeartbeatRequest;
+import io.statelock.proto.v1.HeartbeatResponse;
+import io.statelock.proto.v1.ListRequest;
+import io.statelock.proto.v1.ListResponse;
+import io.statelock.proto.v1.LockEvent;
+import io.statelock.proto.v1.LockServiceGrpc;
+import io.statelock.proto.v1.ReleaseRequest;
+import io.statelock.proto.v1.ReleaseResponse;
+import io.statelock.proto.v1.ValidateFenceRequest;
+import io.statelock.proto.v1.ValidateFenceResponse;
+import io.statelock.proto.v1.WatchRequest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * Thin gRPC adapter over {@link LockCoordinator}. Methods are {@code @Blocking} (store calls block);
+ * a waiting Acquire returns at once and is answered later from a future, so it holds no thread.
+ */
+@GrpcService
+@Blocking
+public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
+    /** Answer a waiting acquire this long before the call's deadline, so the client sees LockHeld. */
+    private static final long DEADLINE_MARGIN_MS = 200;
+
+    @Inject
+    LockCoordinator locks;
+
+    @Inject
+    WatchHub watches;
+
+    @Override
+    public void acquire(AcquireRequest request, StreamObserver<AcquireResponse> responses) {
+        ServerCallStreamObserver<AcquireResponse> call = (ServerCallStreamObserver<AcquireResponse>) responses;
+        try {
+            AcquireCommand command = ProtoMapper.command(request);
+            CompletableFuture<Lease> grant = locks.acquire(command, boundedByDeadline(ProtoMapper.waitTimeout(request)));
+            call.setOnCancelHandler(() -> grant.cancel(false));
+            grant.whenComplete((lease, error) -> {
+                if (error != null) {
+                    if (!call.isCancelled()) responses.onError(GrpcErrors.toStatus(error));
+                    return;
+                }
+                deliver(call, lease);
+            });
+        } catch (RuntimeException e) {
+            responses.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    /** A grant whose call went away as it was made is released at once, so the key passes on. */
+    private void deliver(ServerCallStreamObserver<AcquireResponse> call, Lease lease) {
+        if (call.isCancelled()) {
+            releaseQuietly(lease);
+            return;
+        }
+        try {
+            call.onNext(ProtoMapper.acquired(lease));
+            call.onCompleted();
+        } catch (RuntimeException e) {
+            releaseQuietly(lease);
+        }
+    }
+
+    private void releaseQuietly(Lease lease) {
+        try {
+            locks.release(lease.key(), lease.leaseId());
+        } catch (RuntimeException ignored) {
+            // the lease then simply expires at its ttl
+        }
+    }
+
+    /** The wait never runs past the call's deadline (minus a margin to send the answer). */
+    private static Duration boundedByDeadline(Duration wait) {
+        long remaining = CallDeadlines.remainingMillis();
+        if (remaining < 0 || wait.isZero() || wait.isNegative()) return wait;
+        long left = remaining - DEADLINE_MARGIN_MS;
+        return Duration.ofMillis(Math.max(0, Math.min(wait.toMillis(), left)));
+    }
+
+    @Override
+    public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> responses) {
+        unary(responses, () -> renew(request));
+    }
+
+    private HeartbeatResponse renew(HeartbeatRequest request) {
+        Lease lease = locks.heartbeat(ProtoMapper.key(request.getKey()), request.getLeaseId(),
+                ProtoMapper.optionalTtl(request.hasTtl(), request.getTtl()));
+        return ProtoMapper.renewed(lease);
+    }
+
+    @Override
+    public StreamObserver<HeartbeatRequest> keepAlive(StreamObserver<HeartbeatResponse> responses) {
+        return new StreamObserver<>() {
+            // Guarded by this observer: gRPC delivers one message at a time, but the end may race a renewal.
+            private boolean ended;
+
+            @Override
+            public synchronized void onNext(HeartbeatRequest request) {
+                if (ended) return;
+                try {
+                    responses.onNext(renew(request));
+                } catch (RuntimeException e) {
+                    ended = true;
+                    responses.onError(GrpcErrors.toStatus(e));
+                }
+            }
+
+            @Override
+            public synchronized void onError(Throwable t) {
+                ended = true;
+            }
+
+            @Override
+            public synchronized void onCompleted() {
+                if (ended) return;
+                ended = true;
+                responses.onCompleted();
+            }
+        };
+    }
+
+    @Override
+    public void release(ReleaseRequest request, StreamObserver<ReleaseResponse> responses) {
+        unary(responses, () -> ReleaseResponse.newBuilder()
+                .setReleased(locks.release(ProtoMapper.key(request.getKey()), request.getLeaseId())).build());
+    }
+
+    @Override
+    public void describe(DescribeRequest request, StreamObserver<io.statelock.proto.v1.LockStatus> responses) {
+        unary(responses, () -> ProtoMapper.status(locks.describe(ProtoMapper.key(request.getKey()))));
+    }
+
+    @Override
+    public void list(ListRequest request, StreamObserver<ListResponse> responses) {
+        unary(responses, () -> {
+            LockCoordinator.StatusPage page = locks.list(request.getPrefix(), request.getPageSize(),
+                    request.getPageToken(), request.getHeldOnly());
+            ListResponse.Builder b = ListResponse.newBuilder().setNextPageToken(page.nextPageToken());
+            for (LockStatus status : page.locks()) b.addLocks(ProtoMapper.status(status));
+            return b.build();
+        });
+    }
+
+    @Override
+    public void forceRelease(ForceReleaseRequest request, StreamObserver<ForceReleaseResponse> responses) {
+        unary(responses, () -> {
+            LockCoordinator.ForceReleaseOutcome outcome = locks.forceRelease(ProtoMapper.key(request.getKey()),
+                    request.getReason(), request.getExpectedFencingToken());
+            return ForceReleaseResponse.newBuilder().setReleased(outcome.released())
+                    .setPrevious(ProtoMapper.status(outcome.previous())).build();
+        });
+    }
+
+    @Override
+    public void validateFence(ValidateFenceRequest request, StreamObserver<ValidateFenceResponse> responses) {
+        unary(responses, () -> {
+            LockCoordinator.FenceCheck check = locks.validateFence(ProtoMapper.key(request.getKey()),
+                    request.getFencingToken());
+            return ValidateFenceResponse.newBuilder().setCurrent(check.current())
+                    .setCurrentFencingToken(check.currentFencingToken()).build();
+        });
+    }
+
+    @Override
+    public void watch(WatchRequest request, StreamObserver<LockEvent> responses) {
+        ServerCallStreamObserver<LockEvent> call = (ServerCallStreamObserver<LockEvent>) responses;
+        try {
+            AutoCloseable watch = watches.open(request.getKey(), request.getPrefix(),
+                    event -> call.onNext(ProtoMapper.event(event)),
+                    end -> call.onError(GrpcErrors.toStatus(end)));
+            call.setOnCancelHandler(() -> closeQuietly(watch));
+        } catch (RuntimeException e) {
+            responses.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception ignored) {
+            // the stream is gone either way
+        }
+    }
+
+    private static <T> void unary(StreamObserver<T> responses, Supplier<T> body) {
+        T response;
+        try {
+            response = body.get();
+        } catch (RuntimeException e) {
+            responses.onError(GrpcErrors.toStatus(e));
+            return;
+        }
+        responses.onNext(response);
+        responses.onCompleted();
+    }
+}

@@ -1,0 +1,89 @@
+package io.statelock.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Every {@code statelock.*} property, validated at start-up. */
+@ConfigMapping(prefix = "statelock")
+public interface StatelockConfig {
+
+    /** Which lock store to use: {@code embedded} (one machine) or {@code dynamodb} (any number of replicas). */
+    @WithDefault("embedded")
+    StoreKind store();
+
+    Embedded embedded();
+
+    Dynamodb dynamodb();
+
+    Fence fence();
+
+    Lease lease();
+
+    /** {@code statelock.wait.*} (named so because {@code wait()} belongs to Object). */
+    @WithName("wait")
+    Wait waiting();
+
+    Watch watch();
+
+    /** The store kinds. */
+    enum StoreKind { embedded, dynamodb }
+
+    interface Embedded {
+        /** Directory of the embedded store's database; created if missing. */
+        @WithDefault("./data")
+        Path dataDir();
+    }
+
+    interface Dynamodb {
+        /** Name of the lock table. */
+        @WithDefault("statelock-locks")
+        String table();
+
+        /** Create the table (and its prefix index) if missing: for development and tests. */
+        @WithDefault("false")
+        boolean createTable();
+    }
+
+    interface Fence {
+        /** Raised by operators after restoring the store from a backup: tokens are (epoch << 40) + counter. */
+        @WithDefault("0")
+        long epoch();
+    }
+
+    interface Lease {
+        /** Lease time to live when the client does not ask for one. */
+        @WithDefault("30s")
+        Duration defaultTtl();
+
+        /** Shortest ttl a client may ask for. */
+        @WithDefault("1s")
+        Duration minTtl();
+
+        /** Longest ttl a client may ask for. */
+        @WithDefault("1h")
+        Duration maxTtl();
+
+        /** How far replica clocks may disagree; an expired lease is takeable only this long after it expired. */
+        @WithDefault("1s")
+        Duration maxClockSkew();
+    }
+
+    interface Wait {
+        /** How often a replica re-tries a contended key for its waiters (with +-20% jitter). */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** Waiting acquires this replica carries at most; past it new waiters get RESOURCE_EXHAUSTED. */
+        @WithDefault("10000")
+        int maxWaiters();
+    }
+
+    interface Watch {
+        /** Open Watch streams this replica carries at most; past it new ones get RESOURCE_EXHAUSTED. */
+        @WithDefault("1000")
+        int maxStreams();
+    }
+}

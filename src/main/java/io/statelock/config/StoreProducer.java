@@ -1,0 +1,39 @@
+package io.statelock.config;
+
+import io.statelock.store.LockTable;
+import io.statelock.store.dynamodb.DynamoDbLockTable;
+import io.statelock.store.embedded.SqliteLockTable;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** Picks the lock store from {@code statelock.store}; the DynamoDB client is built only when it is chosen. */
+@ApplicationScoped
+public class StoreProducer {
+    private static final Logger LOG = Logger.getLogger(StoreProducer.class);
+
+    @Produces
+    @Singleton
+    LockTable lockTable(StatelockConfig config, Instance<DynamoDbClient> dynamoDb) {
+        if (config.store() == StatelockConfig.StoreKind.dynamodb) {
+            DynamoDbLockTable table = new DynamoDbLockTable(dynamoDb.get(), config.dynamodb().table());
+            if (config.dynamodb().createTable()) {
+                table.createTableIfMissing();
+            }
+            LOG.infof("lock store: DynamoDB table %s", config.dynamodb().table());
+            return table;
+        }
+        LOG.infof("lock store: embedded, data directory %s", config.embedded().dataDir().toAbsolutePath());
+        return new SqliteLockTable(config.embedded().dataDir());
+    }
+
+    void close(@Disposes LockTable table) throws Exception {
+        if (table instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.statelock.health;
+
+import io.statelock.config.StatelockConfig;
+import io.statelock.lock.LockCoordinator;
+import io.statelock.store.LockTable;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready while the lock store answers (DynamoDB: DescribeTable; embedded: database open). */
+@Readiness
+@ApplicationScoped
+public class StoreReadinessCheck implements HealthCheck {
+    @Inject
+    LockTable table;
+
+    @Inject
+    StatelockConfig config;
+
+    @Inject
+    LockCoordinator locks;
+
+    @Override
+    public HealthCheckResponse call() {
+        var response = HealthCheckResponse.named("lock-store").withData("store", config.store().name())
+                .withData("waiting", locks.waitingCallers());
+        try {
+            table.checkReady();
+            return response.up().build();
+        } catch (RuntimeException e) {
+            return response.down().withData("reason", String.valueOf(e.getMessage())).build();
+        }
+    }
+}
