@@ -1,0 +1,213 @@
+package io.statelock.client;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * How to acquire a lock: ttl, how long to wait, who is asking and why. Immutable; build with
+ * {@link #builder()}. Every instance carries a random {@code requestId} (unless one is given), so
+ * retries of the same acquire are idempotent: reuse the options object to retry.
+ */
+public final class AcquireOptions {
+  private final Duration ttl;
+  private final Duration wait;
+  private final String owner;
+  private final String operation;
+  private final String who;
+  private final String version;
+  private final String path;
+  private final String info;
+  private final Map<String, String> labels;
+  private final String requestId;
+  private final Duration safetyMargin;
+
+  private AcquireOptions(Builder b) {
+    this.ttl = b.ttl;
+    this.wait = b.wait;
+    this.owner = b.owner;
+    this.operation = b.operation;
+    this.who = b.who;
+    this.version = b.version;
+    this.path = b.path;
+    this.info = b.info;
+    this.labels = Map.copyOf(b.labels);
+    this.requestId = b.requestId != null ? b.requestId : UUID.randomUUID().toString();
+    this.safetyMargin = b.safetyMargin;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Requested lease ttl; {@code null} lets the service choose (30 s by default). */
+  public Duration ttl() {
+    return ttl;
+  }
+
+  /** How long the service may wait for the lock; zero means try once. */
+  public Duration waitTimeout() {
+    return wait;
+  }
+
+  public String owner() {
+    return owner;
+  }
+
+  public String operation() {
+    return operation;
+  }
+
+  public String who() {
+    return who;
+  }
+
+  public String version() {
+    return version;
+  }
+
+  public String path() {
+    return path;
+  }
+
+  public String info() {
+    return info;
+  }
+
+  public Map<String, String> labels() {
+    return labels;
+  }
+
+  /** The random id sent with every attempt of this acquire. */
+  public String requestId() {
+    return requestId;
+  }
+
+  /**
+   * How long before the granted ttl runs out (measured on the client's monotonic clock from the
+   * send time of the last successful renewal) the lease declares itself lost; {@code null} means
+   * the default: a tenth of the ttl, at least 250 ms and at most 5 s.
+   */
+  public Duration safetyMargin() {
+    return safetyMargin;
+  }
+
+  /** Builder for {@link AcquireOptions}. */
+  public static final class Builder {
+    private Duration ttl;
+    private Duration wait = Duration.ZERO;
+    private String owner = defaultOwner();
+    private String operation = "";
+    private String who = defaultOwner();
+    private String version = "";
+    private String path = "";
+    private String info = "";
+    private final Map<String, String> labels = new LinkedHashMap<>();
+    private String requestId;
+    private Duration safetyMargin;
+
+    private Builder() {}
+
+    /** Lease time to live (the service bounds it, by default 1 s to 1 h). */
+    public Builder ttl(Duration ttl) {
+      this.ttl = requirePositive(ttl, "ttl");
+      return this;
+    }
+
+    /** Wait up to this long for a held lock (server-side, FIFO); zero tries once. */
+    public Builder waitTimeout(Duration wait) {
+      Objects.requireNonNull(wait, "wait");
+      if (wait.isNegative()) {
+        throw new IllegalArgumentException("wait must not be negative");
+      }
+      this.wait = wait;
+      return this;
+    }
+
+    /** Owner of the lease; defaults to {@code user@host}. */
+    public Builder owner(String owner) {
+      this.owner = Objects.requireNonNull(owner, "owner");
+      return this;
+    }
+
+    public Builder operation(String operation) {
+      this.operation = Objects.requireNonNull(operation, "operation");
+      return this;
+    }
+
+    /** Who runs the operation; defaults to {@code user@host}. */
+    public Builder who(String who) {
+      this.who = Objects.requireNonNull(who, "who");
+      return this;
+    }
+
+    public Builder version(String version) {
+      this.version = Objects.requireNonNull(version, "version");
+      return this;
+    }
+
+    public Builder path(String path) {
+      this.path = Objects.requireNonNull(path, "path");
+      return this;
+    }
+
+    public Builder info(String info) {
+      this.info = Objects.requireNonNull(info, "info");
+      return this;
+    }
+
+    public Builder label(String name, String value) {
+      labels.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    public Builder labels(Map<String, String> labels) {
+      labels.forEach(this::label);
+      return this;
+    }
+
+    /** Overrides the random request id (only to resume an acquire started elsewhere). */
+    public Builder requestId(String requestId) {
+      this.requestId = Objects.requireNonNull(requestId, "requestId");
+      return this;
+    }
+
+    /** See {@link AcquireOptions#safetyMargin()}. */
+    public Builder safetyMargin(Duration margin) {
+      Objects.requireNonNull(margin, "margin");
+      if (margin.isNegative()) {
+        throw new IllegalArgumentException("safety margin must not be negative");
+      }
+      this.safetyMargin = margin;
+      return this;
+    }
+
+    public AcquireOptions build() {
+      return new AcquireOptions(this);
+    }
+
+    private static Duration requirePositive(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive");
+      }
+      return d;
+    }
+  }
+
+  /** {@code user@host} of this process, used as the default owner. */
+  public static String defaultOwner() {
+    String user = System.getProperty("user.name", "unknown");
+    String host = System.getenv("HOSTNAME");
+    if (host == null || host.isBlank()) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException | SecurityException e) {
+        host = "localhost";
+      }
+    }
+    return user + "@" + host;
+  }
+}

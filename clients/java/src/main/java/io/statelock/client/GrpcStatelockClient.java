@@ -1,0 +1,293 @@
+package io.statelock.client;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.TlsChannelCredentials;
+import io.statelock.proto.v1.AcquireRequest;
+import io.statelock.proto.v1.AcquireResponse;
+import io.statelock.proto.v1.DescribeRequest;
+import io.statelock.proto.v1.ForceReleaseRequest;
+import io.statelock.proto.v1.ForceReleaseResponse;
+import io.statelock.proto.v1.HeartbeatRequest;
+import io.statelock.proto.v1.ListRequest;
+import io.statelock.proto.v1.ListResponse;
+import io.statelock.proto.v1.LockInfo;
+import io.statelock.proto.v1.LockServiceGrpc;
+import io.statelock.proto.v1.ReleaseRequest;
+import io.statelock.proto.v1.ValidateFenceRequest;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/** The gRPC implementation of {@link StatelockClient}. */
+final class GrpcStatelockClient implements StatelockClient {
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  private final ManagedChannel channel;
+  private final boolean ownsChannel;
+  final Duration callTimeout;
+  final Retries retries;
+  final LongSupplier nanoClock;
+  /** Timers of all leases of this client: renewals and expiry checks (never blocks). */
+  final ScheduledExecutorService scheduler;
+  /** Runs users' onLost callbacks, so a slow callback cannot delay renewals. */
+  final ExecutorService callbacks;
+
+  GrpcStatelockClient(ManagedChannel channel, boolean ownsChannel, Duration callTimeout,
+      Duration retryTimeout, LongSupplier nanoClock) {
+    this.channel = channel;
+    this.ownsChannel = ownsChannel;
+    this.callTimeout = callTimeout;
+    this.nanoClock = nanoClock;
+    this.retries = new Retries(retryTimeout, () -> channel.resetConnectBackoff());
+    ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, daemon("statelock-lease"));
+    s.setRemoveOnCancelPolicy(true);
+    this.scheduler = s;
+    this.callbacks = Executors.newCachedThreadPool(daemon("statelock-callback"));
+  }
+
+  static StatelockClient create(StatelockClient.Builder b) {
+    ChannelCredentials creds;
+    if (b.plaintext) {
+      creds = InsecureChannelCredentials.create();
+    } else if (b.caFile != null) {
+      try {
+        creds = TlsChannelCredentials.newBuilder().trustManager(b.caFile.toFile()).build();
+      } catch (IOException | RuntimeException e) {
+        throw new StatelockException("CLIENT", "cannot read CA file " + b.caFile + ": " + e.getMessage(), e);
+      }
+    } else {
+      creds = TlsChannelCredentials.create();
+    }
+    var builder = Grpc.newChannelBuilder(b.target, creds);
+    if (b.tokenSupplier != null) {
+      builder.intercept(new BearerToken(b.tokenSupplier));
+    }
+    return new GrpcStatelockClient(builder.build(), true, b.callTimeout, b.retryTimeout, System::nanoTime);
+  }
+
+  LockServiceGrpc.LockServiceBlockingStub blocking(Duration timeout) {
+    return LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  LockServiceGrpc.LockServiceStub async() {
+    return LockServiceGrpc.newStub(channel);
+  }
+
+  void resetConnectBackoff() {
+    channel.resetConnectBackoff();
+  }
+
+  @Override
+  public Lease acquire(String key, AcquireOptions options) {
+    long[] sent = new long[1];
+    LeaseGrant grant = withKey(acquireGrant(key, options, sent), key);
+    long origin = sent[0];
+    Duration ttl = grantedTtl(grant, options.ttl());
+    if (!options.waitTimeout().isZero() && nanoClock.getAsLong() - origin > ttl.toNanos() / 4) {
+      // The grant came after a long wait: the service started the ttl at some unknown point
+      // between our send and its answer. Renew at once so the lease clock has a known origin.
+      try {
+        LeaseGrant renewed = heartbeatTimed(key, grant.leaseId(), null, sent);
+        origin = sent[0];
+        grant = new LeaseGrant(grant.key(), grant.leaseId(), grant.fencingToken(), renewed.expiresAt(),
+            renewed.ttl() != null ? renewed.ttl() : grant.ttl());
+      } catch (StatelockUnavailableException e) {
+        // Keep the conservative origin (the acquire's send time); the lease clock decides.
+      } catch (LeaseLostException e) {
+        throw new LeaseLostException(e.code(),
+            "lease on " + key + " was lost right after it was granted: " + e.getMessage(), e.current(), e);
+      }
+    }
+    LeaseImpl lease = new LeaseImpl(this, grant, grantedTtl(grant, options.ttl()), options.safetyMargin(), origin);
+    lease.start();
+    return lease;
+  }
+
+  @Override
+  public LeaseGrant acquireDetached(String key, AcquireOptions options) {
+    return withKey(acquireGrant(key, options, new long[1]), key);
+  }
+
+  private static LeaseGrant withKey(LeaseGrant g, String key) {
+    return g.key().isEmpty() ? new LeaseGrant(key, g.leaseId(), g.fencingToken(), g.expiresAt(), g.ttl()) : g;
+  }
+
+  static Duration grantedTtl(LeaseGrant grant, Duration requested) {
+    if (grant.ttl() != null && !grant.ttl().isZero() && !grant.ttl().isNegative()) {
+      return grant.ttl();
+    }
+    return requested != null ? requested : Duration.ofSeconds(30);
+  }
+
+  /** Acquires with retries; {@code sent[0]} gets the send time of the attempt that succeeded. */
+  private LeaseGrant acquireGrant(String key, AcquireOptions o, long[] sent) {
+    LockInfo.Builder info = LockInfo.newBuilder()
+        .setOperation(o.operation())
+        .setWho(o.who())
+        .setVersion(o.version())
+        .setPath(o.path())
+        .setInfo(o.info())
+        .putAllLabels(o.labels());
+    AcquireRequest.Builder base = AcquireRequest.newBuilder()
+        .setKey(key)
+        .setOwner(o.owner())
+        .setInfo(info)
+        .setRequestId(o.requestId());
+    if (o.ttl() != null) {
+      base.setTtl(Convert.duration(o.ttl()));
+    }
+    long waitEnd = nanoClock.getAsLong() + o.waitTimeout().toNanos();
+    long hardDeadline = o.waitTimeout().isZero() ? Long.MAX_VALUE : waitEnd + callTimeout.toNanos();
+    return retries.call(() -> {
+      long now = nanoClock.getAsLong();
+      Duration wait = Duration.ofNanos(Math.max(0, waitEnd - now));
+      AcquireRequest req = base.clone().setWaitTimeout(Convert.duration(wait)).build();
+      sent[0] = now;
+      AcquireResponse r = blocking(wait.plus(callTimeout)).acquire(req);
+      return Convert.grant(r);
+    }, hardDeadline);
+  }
+
+  /** Unary heartbeat with retries; {@code sent[0]} gets the send time of the attempt that succeeded. */
+  LeaseGrant heartbeatTimed(String key, String leaseId, Duration ttl, long[] sent) {
+    HeartbeatRequest.Builder req = HeartbeatRequest.newBuilder().setKey(key).setLeaseId(leaseId);
+    if (ttl != null) {
+      req.setTtl(Convert.duration(ttl));
+    }
+    return retries.call(() -> {
+      sent[0] = nanoClock.getAsLong();
+      return Convert.grant(blocking(callTimeout).heartbeat(req.build()));
+    }, Long.MAX_VALUE);
+  }
+
+  @Override
+  public LeaseGrant heartbeat(String key, String leaseId, Duration ttl) {
+    return heartbeatTimed(key, leaseId, ttl, new long[1]);
+  }
+
+  /** One release attempt, no retries: for leases already lost, where it is only a courtesy. */
+  void releaseOnce(String key, String leaseId, Duration timeout) {
+    blocking(timeout).release(ReleaseRequest.newBuilder().setKey(key).setLeaseId(leaseId).build());
+  }
+
+  @Override
+  public boolean release(String key, String leaseId) {
+    ReleaseRequest req = ReleaseRequest.newBuilder().setKey(key).setLeaseId(leaseId).build();
+    return retries.call(() -> blocking(callTimeout).release(req).getReleased(), Long.MAX_VALUE);
+  }
+
+  @Override
+  public LockState describe(String key) {
+    DescribeRequest req = DescribeRequest.newBuilder().setKey(key).build();
+    return retries.call(() -> Convert.lockState(blocking(callTimeout).describe(req)), Long.MAX_VALUE);
+  }
+
+  @Override
+  public List<LockState> list(String prefix, boolean heldOnly) {
+    List<LockState> all = new ArrayList<>();
+    String pageToken = "";
+    do {
+      ListRequest req = ListRequest.newBuilder()
+          .setPrefix(prefix == null ? "" : prefix)
+          .setHeldOnly(heldOnly)
+          .setPageSize(500)
+          .setPageToken(pageToken)
+          .build();
+      ListResponse r = retries.call(() -> blocking(callTimeout).list(req), Long.MAX_VALUE);
+      r.getLocksList().forEach(s -> all.add(Convert.lockState(s)));
+      if (r.getNextPageToken().equals(pageToken) && !pageToken.isEmpty()) {
+        throw new StatelockException("INTERNAL", "service repeated page token " + pageToken, null);
+      }
+      pageToken = r.getNextPageToken();
+    } while (!pageToken.isEmpty());
+    return all;
+  }
+
+  @Override
+  public ForceReleaseResult forceRelease(String key, String reason, long expectedFencingToken) {
+    ForceReleaseRequest req = ForceReleaseRequest.newBuilder()
+        .setKey(key)
+        .setReason(reason)
+        .setExpectedFencingToken(expectedFencingToken)
+        .build();
+    ForceReleaseResponse r = retries.call(() -> blocking(callTimeout).forceRelease(req), Long.MAX_VALUE);
+    return new ForceReleaseResult(r.getReleased(), r.hasPrevious() ? Convert.lockState(r.getPrevious()) : null);
+  }
+
+  @Override
+  public boolean validateFence(String key, long fencingToken) {
+    ValidateFenceRequest req = ValidateFenceRequest.newBuilder().setKey(key).setFencingToken(fencingToken).build();
+    return retries.call(() -> blocking(callTimeout).validateFence(req).getCurrent(), Long.MAX_VALUE);
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    callbacks.shutdown();
+    if (ownsChannel) {
+      channel.shutdown();
+      try {
+        if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
+          channel.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        channel.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Adds {@code authorization: Bearer <token>} to every call, asking the supplier each time. */
+  private static final class BearerToken implements ClientInterceptor {
+    private final Supplier<String> token;
+
+    BearerToken(Supplier<String> token) {
+      this.token = token;
+    }
+
+    @Override
+    public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(
+        MethodDescriptor<ReqT, RespT> method, CallOptions options, Channel next) {
+      return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+        @Override
+        public void start(Listener<RespT> listener, Metadata headers) {
+          String t = token.get();
+          if (t != null && !t.isBlank()) {
+            headers.put(AUTHORIZATION, "Bearer " + t.strip());
+          }
+          super.start(listener, headers);
+        }
+      };
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package io.statelock.client;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * A client of the statelock {@code LockService}. Thread-safe; create one per process and
+ * {@link #close()} it at the end (closing it does not release open leases: close those first).
+ *
+ * <pre>{@code
+ * try (StatelockClient client = StatelockClient.builder().target("localhost:8080").plaintext().build();
+ *      Lease lease = client.acquire("prod/network", AcquireOptions.builder()
+ *          .ttl(Duration.ofSeconds(30)).waitTimeout(Duration.ofMinutes(10)).operation("apply").build())) {
+ *   lease.onLost(e -> abortWork());
+ *   writeState(lease.fencingToken());
+ * }
+ * }</pre>
+ *
+ * <p>Every call has a deadline ({@link Builder#callTimeout}); {@code UNAVAILABLE} is retried with
+ * exponential backoff and jitter for up to {@link Builder#retryTimeout} (an acquire is retried
+ * with the same request id, so a retry cannot lock itself out).
+ */
+public interface StatelockClient extends AutoCloseable {
+
+  /**
+   * Acquires the lock on {@code key}, waiting server-side up to {@link
+   * AcquireOptions#waitTimeout()}.
+   *
+   * @throws LockHeldException when the lock is still held when the wait ends
+   * @throws StatelockUnavailableException when the service cannot be reached
+   */
+  Lease acquire(String key, AcquireOptions options);
+
+  /**
+   * Acquires like {@link #acquire} but does not keep the lease alive: for callers that hand the
+   * lease to other processes (the CLI's {@code acquire}), which renew it with {@link #heartbeat}
+   * and end it with {@link #release} before its ttl runs out.
+   */
+  LeaseGrant acquireDetached(String key, AcquireOptions options);
+
+  /** Renews a lease held by id (e.g. one acquired by another process); {@code ttl} may be null. */
+  LeaseGrant heartbeat(String key, String leaseId, Duration ttl);
+
+  /** Releases a lease by id; false when that lease was no longer held. */
+  boolean release(String key, String leaseId);
+
+  /** Who holds {@code key}, since when, for what. */
+  LockState describe(String key);
+
+  /** All keys under {@code prefix} (empty for all), following pages; only held ones if asked. */
+  List<LockState> list(String prefix, boolean heldOnly);
+
+  /**
+   * Breaks a lock (operators). With {@code expectedFencingToken != 0} only while that token is
+   * still the holder's, else {@link LeaseLostException}.
+   */
+  ForceReleaseResult forceRelease(String key, String reason, long expectedFencingToken);
+
+  /** Advisory check that {@code fencingToken} is the current, unexpired holder's. */
+  boolean validateFence(String key, long fencingToken);
+
+  /** Shuts the channel down. */
+  @Override
+  void close();
+
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Connection settings. */
+  final class Builder {
+    String target = "localhost:8080";
+    boolean plaintext;
+    Path caFile;
+    Supplier<String> tokenSupplier;
+    Duration callTimeout = Duration.ofSeconds(10);
+    Duration retryTimeout = Duration.ofSeconds(10);
+
+    Builder() {}
+
+    /** {@code host:port} of the service (a gRPC target string also works, e.g. {@code dns:///h:p}). */
+    public Builder target(String target) {
+      this.target = Objects.requireNonNull(target, "target");
+      return this;
+    }
+
+    /** Plaintext HTTP/2 (h2c), e.g. for a service on loopback. */
+    public Builder plaintext() {
+      this.plaintext = true;
+      this.caFile = null;
+      return this;
+    }
+
+    /** TLS with the system trust store (the default unless {@link #plaintext()}). */
+    public Builder tls() {
+      this.plaintext = false;
+      return this;
+    }
+
+    /** TLS trusting the CA certificate(s) in this PEM file. */
+    public Builder tls(Path caFile) {
+      this.plaintext = false;
+      this.caFile = Objects.requireNonNull(caFile, "caFile");
+      return this;
+    }
+
+    /**
+     * Bearer token sent as {@code authorization: Bearer ...} on every call, asked for per call
+     * (so a refreshed token is picked up). A null or blank token sends no header.
+     */
+    public Builder bearerToken(Supplier<String> tokenSupplier) {
+      this.tokenSupplier = tokenSupplier;
+      return this;
+    }
+
+    /** Deadline of each unary call (an acquire gets its wait on top). Default 10 s. */
+    public Builder callTimeout(Duration timeout) {
+      this.callTimeout = positive(timeout, "callTimeout");
+      return this;
+    }
+
+    /** How long {@code UNAVAILABLE} is retried before giving up. Default 10 s; zero disables. */
+    public Builder retryTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "retryTimeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("retryTimeout must not be negative");
+      }
+      this.retryTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Opens the channel (lazily connected).
+     *
+     * @throws StatelockException when the CA file cannot be read
+     */
+    public StatelockClient build() {
+      return GrpcStatelockClient.create(this);
+    }
+
+    private static Duration positive(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive");
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package io.statelock.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The client's own lease mechanics against a scripted in-process service. */
+class LeaseBehaviourTest {
+  private FakeLockService service;
+  private Server server;
+  private GrpcStatelockClient client;
+
+  @org.junit.jupiter.api.BeforeAll
+  static void warmUp() throws Exception {
+    // Load gRPC's classes once, so the first timing-sensitive test does not pay for it.
+    LeaseBehaviourTest t = new LeaseBehaviourTest();
+    t.start();
+    try (Lease lease = t.client.acquire("warm-up", t.opts())) {
+      Thread.sleep(500);
+    } finally {
+      t.stop();
+    }
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    service = new FakeLockService();
+    String name = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(name).addService(service).build().start();
+    client = new GrpcStatelockClient(InProcessChannelBuilder.forName(name).build(), true,
+        Duration.ofSeconds(2), Duration.ofSeconds(3), System::nanoTime);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    client.close();
+    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  }
+
+  private AcquireOptions opts() {
+    return AcquireOptions.builder().ttl(Duration.ofMillis(600)).owner("test").build();
+  }
+
+  @Test
+  void renewsOverTheStreamAtAThirdOfTheTtl() throws Exception {
+    try (Lease lease = client.acquire("k", opts())) {
+      assertEquals(42, lease.fencingToken());
+      assertEquals("lease-1", lease.leaseId());
+      Thread.sleep(1500); // 2.5 ttls: without renewals the lease would be lost
+      assertTrue(lease.isValid(), "renewed lease stays valid past its ttl");
+      int renewals = service.streamRenewals.get();
+      // every 200 ms over 1.5 s: ~7 renewals; allow for scheduling noise
+      assertTrue(renewals >= 5 && renewals <= 9, "stream renewals: " + renewals);
+      assertEquals(0, service.unaryRenewals.get(), "no unary fallback while the stream works");
+    }
+    assertEquals(1, service.releases.get());
+  }
+
+  @Test
+  void leaseLostFromTheServiceCallsOnLostWithTheNewHolder() throws Exception {
+    Lease lease = client.acquire("k", opts());
+    CompletableFuture<LeaseLostException> lost = new CompletableFuture<>();
+    lease.onLost(lost::complete);
+    service.renewMode = FakeLockService.Mode.LOST;
+    LeaseLostException e = lost.get(2, TimeUnit.SECONDS);
+    assertFalse(lease.isValid());
+    assertEquals("FAILED_PRECONDITION", e.code(), e.getMessage());
+    assertNotNull(e.current());
+    assertEquals("ci@runner-7", e.current().owner());
+    // registered after the loss: runs at once
+    CompletableFuture<LeaseLostException> late = new CompletableFuture<>();
+    lease.onLost(late::complete);
+    assertNotNull(late.get(1, TimeUnit.SECONDS));
+    lease.close();
+  }
+
+  @Test
+  void silentServiceMeansLostByTheClientClockBeforeTheTtl() throws Exception {
+    Lease lease = client.acquire("k", opts());
+    Thread.sleep(300);
+    CompletableFuture<Long> lostAt = new CompletableFuture<>();
+    lease.onLost(e -> lostAt.complete(System.nanoTime()));
+    service.renewMode = FakeLockService.Mode.HANG;
+    // The last renewal that can succeed was sent before now; the lease must be lost before
+    // now + ttl (600 ms), minus the 250 ms minimum margin.
+    long hangFrom = System.nanoTime();
+    long at = lostAt.get(2, TimeUnit.SECONDS);
+    long afterHang = TimeUnit.NANOSECONDS.toMillis(at - hangFrom);
+    assertTrue(afterHang < 600 - 250 + 60, "lost " + afterHang + " ms after the service went silent");
+    assertFalse(lease.isValid());
+    lease.close();
+  }
+
+  @Test
+  void unavailableServiceFallsBackToUnaryAndThenLosesTheLease() throws Exception {
+    Lease lease = client.acquire("k", opts());
+    CompletableFuture<LeaseLostException> lost = new CompletableFuture<>();
+    lease.onLost(lost::complete);
+    service.renewMode = FakeLockService.Mode.UNAVAILABLE;
+    LeaseLostException e = lost.get(2, TimeUnit.SECONDS);
+    assertEquals("CLIENT", e.code(), "lost by the client's clock, not by a service answer");
+    assertNull(e.current());
+    lease.close(); // lost: close does not throw even though release may fail
+  }
+
+  @Test
+  void keepAliveUnimplementedUsesUnaryHeartbeats() throws Exception {
+    service.keepAliveUnimplemented = true;
+    try (Lease lease = client.acquire("k", opts())) {
+      Thread.sleep(1500);
+      assertTrue(lease.isValid());
+      assertTrue(service.unaryRenewals.get() >= 4, "unary renewals: " + service.unaryRenewals.get());
+    }
+  }
+
+  @Test
+  void closeReleasesOnce() {
+    Lease lease = client.acquire("k", opts());
+    lease.close();
+    lease.close();
+    assertEquals(1, service.releases.get());
+    assertFalse(lease.isValid());
+  }
+
+  @Test
+  void unavailableAcquireIsRetriedWithTheSameRequestId() {
+    service.acquireFailuresLeft.set(2);
+    AcquireOptions o = opts();
+    try (Lease lease = client.acquire("k", o)) {
+      assertEquals(42, lease.fencingToken());
+    }
+    assertEquals(3, service.acquireRequestIds.size());
+    assertEquals(Set.of(o.requestId()), Set.copyOf(service.acquireRequestIds));
+  }
+
+  @Test
+  void unavailableBeyondTheRetryBudgetIsReported() {
+    service.acquireFailuresLeft.set(1000);
+    StatelockUnavailableException e =
+        assertThrows(StatelockUnavailableException.class, () -> client.acquire("k", opts()));
+    assertEquals("UNAVAILABLE", e.code());
+    assertTrue(service.acquireRequestIds.size() >= 3, "retried: " + service.acquireRequestIds.size());
+  }
+
+  @Test
+  void lockHeldCarriesTheHolder() {
+    service.lockHeld = true;
+    LockHeldException e = assertThrows(LockHeldException.class, () -> client.acquire("k", opts()));
+    assertEquals("ci@runner-7", e.holder().owner());
+    assertEquals("apply", e.holder().operation());
+    assertEquals(41, e.holder().fencingToken());
+    assertEquals("prod", e.holder().labels().get("env"));
+    assertEquals(1, service.acquireRequestIds.size(), "ABORTED is not retried");
+  }
+}

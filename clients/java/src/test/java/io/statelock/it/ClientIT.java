@@ -1,0 +1,202 @@
+package io.statelock.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.statelock.client.AcquireOptions;
+import io.statelock.client.ForceReleaseResult;
+import io.statelock.client.InvalidRequestException;
+import io.statelock.client.Lease;
+import io.statelock.client.LeaseLostException;
+import io.statelock.client.LockHeldException;
+import io.statelock.client.LockState;
+import io.statelock.client.StatelockClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The client library against the real packaged service (embedded store). */
+class ClientIT {
+  static StatelockService service;
+  static StatelockClient client;
+
+  @BeforeAll
+  static void start() throws Exception {
+    service = StatelockService.start();
+    client = service.client();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (client != null) {
+      client.close();
+    }
+    if (service != null) {
+      service.close();
+    }
+  }
+
+  static String key(String name) {
+    return "it/client/" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  static AcquireOptions opts(Duration ttl) {
+    return AcquireOptions.builder().ttl(ttl).owner("ci@runner-7").operation("apply").label("env", "prod").build();
+  }
+
+  @Test
+  void acquireDescribeReleaseAndFencesGoUp() {
+    String key = key("basic");
+    long first;
+    try (Lease lease = client.acquire(key, opts(Duration.ofSeconds(5)))) {
+      first = lease.fencingToken();
+      assertTrue(first > 0);
+      assertTrue(lease.isValid());
+      LockState s = client.describe(key);
+      assertTrue(s.held());
+      assertEquals("ci@runner-7", s.owner());
+      assertEquals("apply", s.operation());
+      assertEquals("prod", s.labels().get("env"));
+      assertEquals(first, s.fencingToken());
+      assertFalse(s.leaseIdHint().isEmpty());
+      assertFalse(lease.leaseId().startsWith(s.leaseIdHint()), "hint must not be a prefix of the secret");
+    }
+    assertFalse(client.describe(key).held(), "close() released the lock");
+    try (Lease again = client.acquire(key, opts(Duration.ofSeconds(5)))) {
+      assertTrue(again.fencingToken() > first, "fence strictly increases");
+    }
+  }
+
+  @Test
+  void heldLockReportsTheHolder() {
+    String key = key("held");
+    try (Lease lease = client.acquire(key, opts(Duration.ofSeconds(5)))) {
+      LockHeldException e = assertThrows(LockHeldException.class,
+          () -> client.acquire(key, AcquireOptions.builder().ttl(Duration.ofSeconds(5)).owner("other").build()));
+      assertNotNull(e.holder(), "LockHeld detail decoded");
+      assertEquals("ci@runner-7", e.holder().owner());
+      assertEquals("apply", e.holder().operation());
+      assertEquals(lease.fencingToken(), e.holder().fencingToken());
+    }
+  }
+
+  @Test
+  void keepAliveHoldsTheLeasePastItsTtl() throws Exception {
+    String key = key("keepalive");
+    try (Lease lease = client.acquire(key, opts(Duration.ofSeconds(2)))) {
+      Thread.sleep(5000); // 2.5 ttls
+      assertTrue(lease.isValid());
+      assertThrows(LockHeldException.class,
+          () -> client.acquire(key, AcquireOptions.builder().ttl(Duration.ofSeconds(2)).build()));
+      assertEquals(lease.fencingToken(), client.describe(key).fencingToken());
+    }
+  }
+
+  @Test
+  void waitingAcquireGetsTheLockWhenReleased() throws Exception {
+    String key = key("wait");
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Lease first = client.acquire(key, opts(Duration.ofSeconds(5)));
+      Future<Lease> waiter = pool.submit(() -> client.acquire(key, AcquireOptions.builder()
+          .ttl(Duration.ofSeconds(5)).waitTimeout(Duration.ofSeconds(20)).owner("waiter").build()));
+      Thread.sleep(1000);
+      assertFalse(waiter.isDone(), "waits while held");
+      long t0 = System.nanoTime();
+      first.close();
+      try (Lease second = waiter.get(10, TimeUnit.SECONDS)) {
+        long handOffMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(second.fencingToken() > first.fencingToken());
+        assertTrue(handOffMs < 3000, "hand-off took " + handOffMs + " ms");
+        assertEquals("waiter", client.describe(key).owner());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void waitingAcquireTimesOutWithLockHeld() {
+    String key = key("wait-timeout");
+    try (Lease lease = client.acquire(key, opts(Duration.ofSeconds(5)))) {
+      long t0 = System.nanoTime();
+      assertThrows(LockHeldException.class, () -> client.acquire(key, AcquireOptions.builder()
+          .ttl(Duration.ofSeconds(5)).waitTimeout(Duration.ofMillis(1500)).build()));
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      assertTrue(ms >= 1400 && ms < 6000, "waited " + ms + " ms");
+    }
+  }
+
+  @Test
+  void forceReleaseLosesTheLeaseOnItsNextRenewal() throws Exception {
+    String key = key("force");
+    Lease lease = client.acquire(key, opts(Duration.ofSeconds(3)));
+    CompletableFuture<LeaseLostException> lost = new CompletableFuture<>();
+    lease.onLost(lost::complete);
+    ForceReleaseResult r = client.forceRelease(key, "test", lease.fencingToken());
+    assertTrue(r.released());
+    LeaseLostException e = lost.get(3, TimeUnit.SECONDS); // next renewal is due within ttl/3
+    assertEquals("FAILED_PRECONDITION", e.code());
+    assertFalse(lease.isValid());
+    lease.close(); // does not throw
+  }
+
+  @Test
+  void staleExpectedFenceDoesNotBreakTheLock() {
+    String key = key("stale-fence");
+    try (Lease lease = client.acquire(key, opts(Duration.ofSeconds(5)))) {
+      assertThrows(LeaseLostException.class, () -> client.forceRelease(key, "test", lease.fencingToken() + 100));
+      assertTrue(client.describe(key).held());
+    }
+  }
+
+  @Test
+  void retriedAcquireWithTheSameRequestIdGetsTheSameLease() {
+    String key = key("idempotent");
+    AcquireOptions o = opts(Duration.ofSeconds(5));
+    try (Lease lease = client.acquire(key, o)) {
+      var again = client.acquireDetached(key, o); // what a retry after a lost response sends
+      assertEquals(lease.leaseId(), again.leaseId());
+      assertEquals(lease.fencingToken(), again.fencingToken());
+    }
+  }
+
+  @Test
+  void listByPrefixAndHeld() {
+    String prefix = key("list") + "/";
+    try (Lease a = client.acquire(prefix + "a", opts(Duration.ofSeconds(5)))) {
+      client.acquire(prefix + "b", opts(Duration.ofSeconds(5))).close();
+      List<LockState> all = client.list(prefix, false);
+      assertEquals(List.of(prefix + "a", prefix + "b"), all.stream().map(LockState::key).sorted().toList());
+      List<LockState> held = client.list(prefix, true);
+      assertEquals(List.of(prefix + "a"), held.stream().map(LockState::key).toList());
+    }
+  }
+
+  @Test
+  void invalidKeyIsAnInvalidRequest() {
+    InvalidRequestException e = assertThrows(InvalidRequestException.class,
+        () -> client.acquire("/bad/../key", opts(Duration.ofSeconds(5))));
+    assertFalse(e.violations().isEmpty(), "BadRequest field violations decoded");
+  }
+
+  @Test
+  void validateFence() {
+    String key = key("validate");
+    try (Lease lease = client.acquire(key, opts(Duration.ofSeconds(5)))) {
+      assertTrue(client.validateFence(key, lease.fencingToken()));
+      assertFalse(client.validateFence(key, lease.fencingToken() - 1));
+    }
+  }
+}
