@@ -1,0 +1,190 @@
+package io.statelock.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A dynalite (DynamoDB-API) server started as a child process on a free loopback port, in memory.
+ * Install it first with {@code deploy/local/install.sh} (Maven does that before tests).
+ * {@link #shared()} gives one instance per test JVM, stopped by a shutdown hook.
+ */
+public final class Dynalite implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+    private static final int START_ATTEMPTS = 3;
+
+    private static Dynalite shared; // guarded by Dynalite.class: one server per test JVM
+
+    private final Process process;
+    private final int port;
+    private final Thread shutdownHook;
+
+    private Dynalite(Process process, int port) {
+        this.process = process;
+        this.port = port;
+        // No orphan survives the JVM, even when a test run is interrupted.
+        this.shutdownHook = new Thread(this::stop, "dynalite-stop-" + port);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** The instance shared by every test of this JVM, started on first use. */
+    public static synchronized Dynalite shared() {
+        if (shared == null || !shared.process.isAlive()) {
+            shared = start();
+        }
+        return shared;
+    }
+
+    /** Starts a new server; the caller closes it. */
+    public static Dynalite start() {
+        Path cli = findCli();
+        IOException last = null;
+        // A free port found by binding and closing can be taken by someone else before dynalite binds it: retry.
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            int port = freePort();
+            Path log = logFile(port);
+            List<String> command = new ArrayList<>(List.of(node(), cli.toString(),
+                    "--host", "127.0.0.1", "--port", Integer.toString(port),
+                    // Tables are ACTIVE at once: with the default 500 ms the SDK's table waiter sleeps ~20 s.
+                    "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"));
+            Process process;
+            try {
+                process = new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start dynalite with " + command
+                        + " (is Node.js installed and on the PATH?)", e);
+            }
+            Dynalite dynalite = new Dynalite(process, port);
+            try {
+                dynalite.awaitListening(log);
+                return dynalite;
+            } catch (IOException e) {
+                dynalite.close();
+                last = e;
+            }
+        }
+        throw new IllegalStateException("dynalite did not start after " + START_ATTEMPTS + " attempts", last);
+    }
+
+    /** {@code http://127.0.0.1:PORT}, for {@code endpointOverride}. */
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void close() {
+        stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // Already shutting down: the hook is running or has run.
+        }
+    }
+
+    private void stop() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitListening(Path log) throws IOException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("dynalite exited with " + process.exitValue() + ": " + tail(log));
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+                return;
+            } catch (IOException notYet) {
+                sleep(50);
+            }
+        }
+        throw new IOException("dynalite did not listen on port " + port + " within " + START_TIMEOUT.toSeconds()
+                + " s: " + tail(log));
+    }
+
+    private static Path findCli() {
+        Path dir = Path.of("").toAbsolutePath();
+        // Tests run from the project directory; walk up so an IDE run from a sub-folder also finds it.
+        for (Path d = dir; d != null; d = d.getParent()) {
+            Path cli = d.resolve("deploy/local/node_modules/dynalite/cli.js");
+            if (Files.isRegularFile(cli)) {
+                return cli;
+            }
+        }
+        throw new IllegalStateException("dynalite is not installed: run deploy/local/install.sh (looked for "
+                + "deploy/local/node_modules/dynalite/cli.js from " + dir + " upwards)");
+    }
+
+    private static String node() {
+        String node = System.getenv("STATELOCK_NODE");
+        return node == null || node.isBlank() ? "node" : node;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path logFile(int port) {
+        try {
+            Path dir = Path.of("target");
+            if (!Files.isDirectory(dir)) {
+                dir = Files.createTempDirectory("dynalite");
+            }
+            return dir.resolve("dynalite-" + port + ".log");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            String s = Files.readString(log);
+            return s.length() > 2000 ? s.substring(s.length() - 2000) : s;
+        } catch (IOException e) {
+            return "(no output: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for dynalite", e);
+        }
+    }
+}
