@@ -1,0 +1,63 @@
+package io.statelock.lock;
+
+import io.statelock.store.LockTable;
+import io.statelock.store.RecordPage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** What one watch follows: a single key, or every key under a prefix (empty prefix: every key). */
+record WatchTarget(LockKey key, String prefix) {
+    /** Page size of the prefix listing a watch poll reads. */
+    static final int PAGE_SIZE = 500;
+    /**
+     * Upper bound of records one poll (or snapshot) of a prefix reads. Keys past it, in key order,
+     * are neither in the snapshot nor polled for changes from other replicas (changes made on this
+     * replica still arrive); watch a narrower prefix to see them. Keeps one poll of a huge prefix
+     * from reading the whole table every interval.
+     */
+    static final int MAX_RECORDS_PER_POLL = 10_000;
+    private static final Pattern PREFIX_CHARS = Pattern.compile("[A-Za-z0-9._/:=@+\\-]*");
+
+    /** Validates a Watch request: key XOR prefix, both empty = every key. */
+    static WatchTarget of(String key, String prefix) {
+        String k = key == null ? "" : key;
+        String p = prefix == null ? "" : prefix;
+        if (!k.isEmpty() && !p.isEmpty()) {
+            throw InvalidArgumentException.of("prefix", "must be empty when key is set: watch one key or one prefix");
+        }
+        if (!k.isEmpty()) {
+            return new WatchTarget(new LockKey(k), null);
+        }
+        // A prefix may end inside a segment ("prod/net" covers "prod/network/..."), so only the charset is checked.
+        if (p.length() > LockKey.MAX_LENGTH || !PREFIX_CHARS.matcher(p).matches() || p.startsWith("/")) {
+            throw InvalidArgumentException.of("prefix",
+                    "must be a key prefix: up to 512 of A-Z a-z 0-9 . _ / : = @ + -, not starting with '/'");
+        }
+        return new WatchTarget(null, p);
+    }
+
+    boolean covers(LockKey candidate) {
+        return key != null ? key.equals(candidate) : candidate.value().startsWith(prefix);
+    }
+
+    /** The records as the store has them now; a key never acquired reads as an absent record. */
+    List<LockRecord> read(LockTable table) {
+        if (key != null) {
+            return List.of(table.get(key).orElseGet(() -> LockRecord.absent(key)));
+        }
+        List<LockRecord> records = new ArrayList<>();
+        String token = "";
+        do {
+            RecordPage page = table.list(prefix, Math.min(PAGE_SIZE, MAX_RECORDS_PER_POLL - records.size()), token);
+            records.addAll(page.records());
+            token = page.nextPageToken();
+        } while (!token.isEmpty() && records.size() < MAX_RECORDS_PER_POLL);
+        return records;
+    }
+
+    @Override
+    public String toString() {
+        return key != null ? "key " + key : "prefix '" + prefix + "'";
+    }
+}
