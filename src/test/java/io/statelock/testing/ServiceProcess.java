@@ -1,0 +1,94 @@
+package io.statelock.testing;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged service ({@code target/quarkus-app/quarkus-run.jar}) as a child process on a free loopback port. */
+public final class ServiceProcess implements AutoCloseable {
+    private final Process process;
+    private final int port;
+
+    private ServiceProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    public static Path jar() {
+        return Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+    }
+
+    public static ServiceProcess start(Path log, String... properties) throws IOException, InterruptedException {
+        return start(freePort(), log, properties);
+    }
+
+    public static ServiceProcess start(int port, Path log, String... properties) throws IOException, InterruptedException {
+        if (!Files.exists(jar())) throw new IllegalStateException("package the service first: " + jar());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dquarkus.http.port=" + port));
+        for (String p : properties) command.add("-D" + p);
+        command.add("-jar");
+        command.add(jar().toString());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ServiceProcess service = new ServiceProcess(process, port);
+        service.awaitPort(TimeUnit.SECONDS.toMillis(60));
+        return service;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL: no shutdown hook, no flush — what a crash or an OOM kill does. */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM: graceful shutdown. Returns the exit code. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) kill9();
+    }
+
+    private void awaitPort(long timeoutMs) throws InterruptedException, IOException {
+        long end = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < end) {
+            if (!process.isAlive()) throw new IOException("service exited with " + process.exitValue() + " during start-up");
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        process.destroyForcibly();
+        throw new IOException("service did not open port " + port + " within " + timeoutMs + " ms");
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
