@@ -1,0 +1,46 @@
+package io.statelock.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** The dependency rule of DESIGN.md, enforced so it cannot erode quietly. */
+class DependencyRuleTest {
+    static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.statelock");
+
+    @Test
+    void domainDependsOnlyOnJavaAndItsPorts() {
+        classes().that().resideInAnyPackage("io.statelock.lock..", "io.statelock.state..")
+                .should().onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "io.statelock.lock..", "io.statelock.state..", "io.statelock.store")
+                .check(CLASSES);
+    }
+
+    @Test
+    void portsDoNotDependOnAdapters() {
+        classes().that().resideInAPackage("io.statelock.store")
+                .should().onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "io.statelock.lock..", "io.statelock.store")
+                .check(CLASSES);
+    }
+
+    @Test
+    void awsTypesStayInTheDynamoDbAdapterAndItsWiring() {
+        noClasses().that().resideOutsideOfPackages("io.statelock.store.dynamodb..", "io.statelock.config..")
+                .should().dependOnClassesThat().resideInAPackage("software.amazon..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void grpcTypesStayInTheApi() {
+        noClasses().that().resideInAnyPackage("io.statelock.lock..", "io.statelock.state..", "io.statelock.store..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.grpc..", "io.statelock.proto..", "com.google.protobuf..")
+                .check(CLASSES);
+    }
+}
