@@ -9,8 +9,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "acquire", mixinStandardHelpOptions = true,
     description = {
-        "Acquire a lease and print it, without keeping it alive (for pipelines that cannot wrap a",
-        "command). Renew it with `heartbeat` well within its ttl and end it with `release`.",
+        "Acquire a lease and print it (for pipelines that cannot wrap a command).",
+        "",
+        "The lease is not kept alive by this command: renew it with `heartbeat` well within its ttl and end it with `release`.",
         "Text output is shell-friendly: eval \"$(statelock acquire --key K)\" sets STATELOCK_KEY,",
         "STATELOCK_LEASE_ID and STATELOCK_FENCING_TOKEN, which `heartbeat` and `release` read."
     })

@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,9 +98,29 @@ final class ChildProcess {
     }
   }
 
-  /** True while any process of the child's group exists. */
+  /**
+   * True while a live (non-zombie) process of the child's group exists. Read from /proc, because
+   * {@code kill -0} also counts zombies, which an orphaned grandchild stays until init reaps it.
+   */
   boolean groupAlive() {
-    return kill("-0", "--", "-" + pgid);
+    File[] entries = new File("/proc").listFiles((d, name) -> !name.isEmpty() && Character.isDigit(name.charAt(0)));
+    if (entries == null) {
+      return kill("-0", "--", "-" + pgid); // no /proc: best effort
+    }
+    String group = Long.toString(pgid);
+    for (File e : entries) {
+      try {
+        String stat = Files.readString(e.toPath().resolve("stat"), StandardCharsets.US_ASCII);
+        // pid (comm) state ppid pgrp ...; comm may contain spaces and parentheses
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 5);
+        if (f.length > 2 && f[2].equals(group) && !f[0].equals("Z") && !f[0].equals("X")) {
+          return true;
+        }
+      } catch (IOException | RuntimeException ignored) {
+        // the process went away while we looked
+      }
+    }
+    return false;
   }
 
   /**

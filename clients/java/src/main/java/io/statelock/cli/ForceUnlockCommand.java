@@ -11,7 +11,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "force-unlock", mixinStandardHelpOptions = true,
     description = {
-        "Break a lock (operators; audited). The holder's lease is lost: a `statelock run` holding",
+        "Break a lock (operators; audited).",
+        "The holder's lease is lost: a `statelock run` holding",
         "it stops its command and exits 76. With --fence, only while N is still the holder's",
         "token (else nothing is broken and it exits 70)."
     })

@@ -118,7 +118,7 @@ public final class Main implements Runnable {
       return "lock not acquired: " + Output.holder(held.holder(), Instant.now());
     }
     if (ex instanceof LeaseLostException lost) {
-      String m = "lease lost: " + lost.getMessage();
+      String m = lost.getMessage().contains("lost") ? lost.getMessage() : "lease lost: " + lost.getMessage();
       if (lost.current() != null && lost.current().held()) {
         m += " (now " + Output.holder(lost.current(), Instant.now()) + ")";
       }

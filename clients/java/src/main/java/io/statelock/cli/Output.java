@@ -60,16 +60,19 @@ final class Output {
     return m;
   }
 
-  /** Shell-friendly lines ({@code NAME='value'}), so {@code eval "$(statelock acquire ...)"} works. */
+  /**
+   * Shell-friendly lines ({@code export NAME='value'}), so {@code eval "$(statelock acquire ...)"}
+   * sets what {@code heartbeat}, {@code release} and the job's commands read.
+   */
   static void leaseText(PrintStream out, LeaseGrant g) {
-    out.println("STATELOCK_KEY=" + shellQuote(g.key()));
-    out.println("STATELOCK_LEASE_ID=" + shellQuote(g.leaseId()));
-    out.println("STATELOCK_FENCING_TOKEN=" + g.fencingToken());
+    out.println("export STATELOCK_KEY=" + shellQuote(g.key()));
+    out.println("export STATELOCK_LEASE_ID=" + shellQuote(g.leaseId()));
+    out.println("export STATELOCK_FENCING_TOKEN=" + g.fencingToken());
     if (g.expiresAt() != null) {
-      out.println("STATELOCK_EXPIRES_AT=" + shellQuote(g.expiresAt().toString()));
+      out.println("export STATELOCK_EXPIRES_AT=" + shellQuote(g.expiresAt().toString()));
     }
     if (g.ttl() != null) {
-      out.println("STATELOCK_TTL=" + shellQuote(Durations.format(g.ttl())));
+      out.println("export STATELOCK_TTL=" + shellQuote(Durations.format(g.ttl())));
     }
   }
 

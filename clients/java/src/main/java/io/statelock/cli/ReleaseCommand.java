@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "release", mixinStandardHelpOptions = true,
     description = {
-        "Release a lease. Idempotent: a lease that was no longer held prints released=false",
+        "Release a lease.",
+        "Idempotent: a lease that was no longer held prints released=false",
         "(with a warning) and still exits 0."
     })
 final class ReleaseCommand implements Callable<Integer> {

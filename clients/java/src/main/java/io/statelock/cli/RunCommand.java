@@ -19,13 +19,26 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {
-        "Acquire KEY, run CMD while keeping the lease alive, release it when CMD exits, and exit",
-        "with CMD's exit code. CMD gets STATELOCK_KEY, STATELOCK_LEASE_ID and",
+        "Run a command while holding the lock; exit with the command's exit code.",
+        "",
+        "Acquires KEY, runs CMD while keeping the lease alive, releases it when CMD exits, and",
+        "exits with CMD's exit code. CMD gets STATELOCK_KEY, STATELOCK_LEASE_ID and",
         "STATELOCK_FENCING_TOKEN in its environment and runs in its own process group (setsid).",
         "If the lease is lost (broken, or not renewed in time, e.g. the service is unreachable),",
         "CMD's whole process group gets SIGTERM, then SIGKILL after --kill-grace, and run exits 76.",
         "SIGINT/SIGTERM/SIGHUP sent to statelock are forwarded to CMD's group; the lock is",
-        "released after CMD ends."
+        "released after CMD ends.",
+        "Example: statelock run --key prod/network --wait 10m --operation apply -- terraform apply tfplan"
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "N:the command's own exit code",
+        "64:usage error",
+        "69:service unreachable (before the command started)",
+        "70:any other error",
+        "75:lock not acquired within --wait",
+        "76:lease lost: the command was stopped",
+        "77:unauthenticated or permission denied"
     })
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
   @Mixin AcquireOptionsMixin lock;

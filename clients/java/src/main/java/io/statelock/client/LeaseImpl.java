@@ -85,7 +85,7 @@ final class LeaseImpl implements Lease {
     synchronized (lock) {
       if (now() >= deadlineNanos) {
         markLost(new LeaseLostException("CLIENT",
-            "lease on " + key + " ran out before it could be renewed (client clock)", null, null));
+            "lease on " + key + " lost: it ran out before it could be renewed (client's own clock)", null, null));
         return;
       }
       scheduleRenewal(interval());
@@ -272,8 +272,8 @@ final class LeaseImpl implements Lease {
       }
       if (now() >= deadlineNanos) {
         markLost(new LeaseLostException("CLIENT",
-            "lease on " + key + " expired by the client's clock: no renewal succeeded within the ttl ("
-                + ttl.toMillis() + " ms) minus the safety margin", null, null));
+            "lease on " + key + " lost: no renewal succeeded within its ttl (" + ttl.toMillis()
+                + " ms) minus a safety margin, by the client's own clock", null, null));
       } else {
         armWatchdog();
       }

@@ -94,8 +94,8 @@ class ClientIT {
   @Test
   void keepAliveHoldsTheLeasePastItsTtl() throws Exception {
     String key = key("keepalive");
-    try (Lease lease = client.acquire(key, opts(Duration.ofSeconds(2)))) {
-      Thread.sleep(5000); // 2.5 ttls
+    try (Lease lease = client.acquire(key, opts(Duration.ofSeconds(3)))) {
+      Thread.sleep(7000); // more than 2 ttls
       assertTrue(lease.isValid());
       assertThrows(LockHeldException.class,
           () -> client.acquire(key, AcquireOptions.builder().ttl(Duration.ofSeconds(2)).build()));
