@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -41,7 +40,9 @@ final class SqliteDatabase implements AutoCloseable {
                 throw new IllegalStateException("data directory " + dataDir.toAbsolutePath()
                         + " is in use by another statelock process; the embedded store serves one replica only");
             }
-            Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("locks.db").toAbsolutePath());
+            // The driver directly, not DriverManager: its service-loader registration depends on the class loader.
+            Connection c = new org.sqlite.JDBC().connect("jdbc:sqlite:" + dataDir.resolve("locks.db").toAbsolutePath(),
+                    new java.util.Properties());
             try (Statement s = c.createStatement()) {
                 // WAL with synchronous=FULL fsyncs the log on every commit: acknowledged means on disk.
                 s.execute("PRAGMA journal_mode=WAL");
