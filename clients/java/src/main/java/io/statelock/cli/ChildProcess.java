@@ -23,10 +23,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class ChildProcess {
   private static final String GUARD_SCRIPT =
+      // No "--" before the negative pid: dash's builtin kill rejects it; "-SIG -PGID" works in all.
       "IFS= read -r line; [ \"$line\" = done ] && exit 0; "
-          + "kill -TERM -- -\"$1\" 2>/dev/null; i=0; "
-          + "while [ \"$i\" -lt \"$2\" ] && kill -0 -- -\"$1\" 2>/dev/null; do sleep 0.1; i=$((i+1)); done; "
-          + "kill -KILL -- -\"$1\" 2>/dev/null; exit 0";
+          + "kill -TERM -\"$1\" 2>/dev/null; i=0; "
+          + "while [ \"$i\" -lt \"$2\" ] && kill -0 -\"$1\" 2>/dev/null; do sleep 0.1; i=$((i+1)); done; "
+          + "kill -KILL -\"$1\" 2>/dev/null; exit 0";
 
   private final Process process;
   private final long pgid;

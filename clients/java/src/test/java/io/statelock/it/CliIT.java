@@ -281,4 +281,38 @@ class CliIT {
     assertFalse(json(cli().run("status", key, "--json").stdout()).get("held").getAsBoolean(),
         "lock released after the child ended");
   }
+
+  @Test
+  void killingTheCliWithSigkillStillStopsTheChild() throws Exception {
+    String key = key("kill9");
+    Path childPid = dir.resolve("child.pid");
+    Cli.Run run = cli().start("run", "--key", key, "--ttl", "3s", "--kill-grace", "1s", "--",
+        "sh", "-c", "echo $$ > " + childPid + "; while :; do sleep 0.1; done");
+    long child = awaitPid(childPid);
+    run.process.destroyForcibly(); // SIGKILL: no handler, no shutdown hook runs
+    run.await(Duration.ofSeconds(10));
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (alive(child) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertFalse(alive(child), "the guard stopped the child of a killed statelock");
+  }
+
+  @Test
+  void sigintWhileWaitingGivesUpWithoutRunningTheCommand() throws Exception {
+    String key = key("sigint-wait");
+    Cli.Run holder = cli().run("acquire", "--key", key, "--ttl", "30s", "--json");
+    String leaseId = json(holder.stdout()).get("lease_id").getAsString();
+    Path ran = dir.resolve("ran");
+    Cli.Run waiter = cli().start("run", "--key", key, "--wait", "60s", "--", "sh", "-c", "touch " + ran);
+    Thread.sleep(2500);
+    new ProcessBuilder("kill", "-INT", Long.toString(waiter.process.pid())).start().waitFor();
+    assertEquals(130, waiter.await(Duration.ofSeconds(10)), waiter.toString());
+    assertFalse(Files.exists(ran), "the command never ran");
+    // The holder is untouched and nobody else got the lock.
+    JsonObject status = json(cli().run("status", key, "--json").stdout());
+    assertTrue(status.get("held").getAsBoolean());
+    assertEquals(json(holder.stdout()).get("fencing_token").getAsLong(), status.get("fencing_token").getAsLong());
+    cli().run("release", "--key", key, "--lease-id", leaseId);
+  }
 }
