@@ -35,12 +35,33 @@ final class Connection {
           + "(default: ${DEFAULT-VALUE}).")
   Duration retryTimeout;
 
+  /** The address the last client was built for (for error messages). */
+  static volatile String lastTarget;
+
   StatelockClient connect() {
     if (plaintext && (tls || caFile != null && !isBlank(caFile.toString()))) {
       throw new UsageException("--plaintext cannot be combined with --tls or a CA file");
     }
+    String target = addr.strip();
+    // Accept http://host:port (plaintext) and https://host:port (TLS) as well as host:port.
+    if (target.startsWith("http://")) {
+      target = stripPath(target.substring("http://".length()));
+      if (!tls && (caFile == null || isBlank(caFile.toString()))) {
+        plaintext = true;
+      }
+    } else if (target.startsWith("https://")) {
+      target = stripPath(target.substring("https://".length()));
+      if (!plaintext) {
+        tls = true;
+      }
+    }
+    if (target.isEmpty()) {
+      throw new UsageException("empty service address (--addr or STATELOCK_ADDR)");
+    }
+    addr = target;
+    lastTarget = target;
     StatelockClient.Builder b = StatelockClient.builder()
-        .target(addr.strip())
+        .target(target)
         .callTimeout(timeout)
         .retryTimeout(retryTimeout)
         .bearerToken(() -> System.getenv("STATELOCK_TOKEN"));
@@ -60,6 +81,11 @@ final class Connection {
       b.plaintext();
     }
     return b.build();
+  }
+
+  private static String stripPath(String s) {
+    int slash = s.indexOf('/');
+    return slash < 0 ? s : s.substring(0, slash);
   }
 
   static boolean isLoopback(String addr) {

@@ -70,6 +70,9 @@ public final class Main implements Runnable {
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionExceptionHandler(Main::handleExecutionException);
     cl.setParameterExceptionHandler(Main::handleParameterException);
+    // `statelock run --key K terraform apply -input=false` works without `--`: everything from the
+    // command name on belongs to the command.
+    cl.getSubcommands().get("run").setStopAtPositional(true);
     return cl;
   }
 
@@ -125,7 +128,8 @@ public final class Main implements Runnable {
       return m;
     }
     if (ex instanceof StatelockUnavailableException) {
-      return "service unreachable: " + ex.getMessage();
+      String at = Connection.lastTarget != null ? " at " + Connection.lastTarget : "";
+      return "service unreachable" + at + ": " + ex.getMessage();
     }
     if (ex instanceof PermissionException p) {
       return (p.unauthenticated() ? "unauthenticated: " : "permission denied: ") + ex.getMessage()

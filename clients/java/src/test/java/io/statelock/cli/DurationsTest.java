@@ -55,4 +55,28 @@ class DurationsTest {
       assertTrue(help.contains(code), "help lists exit code " + code);
     }
   }
+
+  @Test
+  void runTakesTheCommandWithOrWithoutDoubleDash() {
+    for (String[] args : new String[][] {
+        {"run", "--key", "k", "--", "sh", "-c", "exit 3"},
+        {"run", "--key", "k", "sh", "-c", "exit 3"}}) {
+      CommandLine cl = Main.commandLine();
+      CommandLine.ParseResult pr = cl.parseArgs(args);
+      RunCommand run = (RunCommand) pr.subcommand().commandSpec().userObject();
+      assertEquals(java.util.List.of("sh", "-c", "exit 3"), run.command);
+      assertEquals("k", run.lock.key);
+    }
+  }
+
+  @Test
+  void addressSchemesPickTheTransport() {
+    Connection c = new Connection();
+    c.addr = "http://127.0.0.1:1/";
+    c.timeout = Duration.ofSeconds(1);
+    c.retryTimeout = Duration.ZERO;
+    c.connect().close();
+    assertEquals("127.0.0.1:1", c.addr);
+    assertTrue(c.plaintext);
+  }
 }
