@@ -48,6 +48,9 @@ import picocli.CommandLine.Command;
         "77:unauthenticated or permission denied"
     })
 public final class Main implements Runnable {
+  /** Held strongly: java.util.logging forgets the level of a logger nobody references. */
+  private static final java.util.logging.Logger DEBUG_LOGGER = java.util.logging.Logger.getLogger("io.statelock");
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -61,6 +64,13 @@ public final class Main implements Runnable {
   }
 
   static int execute(String... args) {
+    if (System.getenv("STATELOCK_DEBUG") != null) {
+      java.util.logging.Logger root = DEBUG_LOGGER;
+      root.setLevel(java.util.logging.Level.FINE);
+      java.util.logging.ConsoleHandler h = new java.util.logging.ConsoleHandler();
+      h.setLevel(java.util.logging.Level.FINE);
+      root.addHandler(h);
+    }
     CommandLine cl = commandLine();
     return cl.execute(args);
   }

@@ -24,6 +24,7 @@ import java.util.function.Consumer;
 final class LeaseImpl implements Lease {
   private enum State { ACTIVE, LOST, CLOSED }
 
+  private static final System.Logger LOG = System.getLogger(LeaseImpl.class.getName());
   private static final Duration MIN_MARGIN = Duration.ofMillis(250);
   private static final Duration MAX_MARGIN = Duration.ofSeconds(5);
 
@@ -235,6 +236,8 @@ final class LeaseImpl implements Lease {
     if (candidate > deadlineNanos) {
       deadlineNanos = candidate;
     }
+    LOG.log(System.Logger.Level.DEBUG, () -> "lease on " + key + " renewed; valid for "
+        + Duration.ofNanos(deadlineNanos - now()).toMillis() + " ms by the client's clock");
   }
 
   private void failed(Throwable t, boolean fromStream) {
@@ -242,6 +245,9 @@ final class LeaseImpl implements Lease {
       return;
     }
     StatelockException e = Errors.decode(t);
+    LOG.log(System.Logger.Level.DEBUG, () -> "renewal of lease on " + key + " failed ("
+        + (fromStream ? "stream" : "unary") + "): " + e.code() + " " + e.getMessage() + "; valid for "
+        + Duration.ofNanos(deadlineNanos - now()).toMillis() + " ms more");
     if (e instanceof LeaseLostException lost) {
       markLost(new LeaseLostException(lost.code(),
           "lease on " + key + " lost: " + lost.getMessage(), lost.current(), t));
