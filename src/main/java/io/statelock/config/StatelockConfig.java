@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Every {@code statelock.*} property, validated at start-up. */
 @ConfigMapping(prefix = "statelock")
@@ -27,6 +28,28 @@ public interface StatelockConfig {
     Wait waiting();
 
     Watch watch();
+
+    Auth auth();
+
+    /** Authentication modes. */
+    enum AuthMode { none, jwt }
+
+    interface Auth {
+        /** {@code none} (default; only safe on loopback) or {@code jwt} (bearer tokens, roles from the policy file). */
+        @WithDefault("none")
+        AuthMode mode();
+
+        /** YAML policy mapping token claims to roles on key patterns; required with {@code jwt}. */
+        Optional<Path> policyFile();
+
+        /** Allow {@code mode=none} on a non-loopback address (logged loudly). */
+        @WithDefault("false")
+        boolean allowInsecure();
+
+        /** Clock leeway for token expiry and not-before. */
+        @WithDefault("30s")
+        Duration leeway();
+    }
 
     /** The store kinds. */
     enum StoreKind { embedded, dynamodb }

@@ -140,6 +140,11 @@ public final class LockCoordinator {
         return LockStatus.of(record, fences, clock.millis());
     }
 
+    /** The key's record as stored (with its lease id): for checks at the edge that need the holder. */
+    public Optional<LockRecord> record(LockKey key) {
+        return table.get(key);
+    }
+
     /** Advisory: the enforcing check is the fenced state write. */
     public FenceCheck validateFence(LockKey key, long token) {
         LockRecord record = table.get(key).orElseGet(() -> LockRecord.absent(key));

@@ -12,6 +12,8 @@ import io.statelock.lock.ShuttingDownException;
 import io.statelock.lock.StoreUnavailableException;
 import io.statelock.lock.TooManyWaitersException;
 import io.statelock.proto.v1.LeaseLost;
+import io.statelock.security.PermissionDeniedException;
+import io.statelock.security.UnauthenticatedException;
 import io.statelock.proto.v1.LockHeld;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -45,6 +47,8 @@ final class GrpcErrors {
                     BadRequest.FieldViolation.newBuilder().setField(v.field()).setDescription(v.description())));
             return status(Code.INVALID_ARGUMENT, invalid.getMessage(), Any.pack(bad.build()));
         }
+        if (e instanceof UnauthenticatedException) return status(Code.UNAUTHENTICATED, e.getMessage(), null);
+        if (e instanceof PermissionDeniedException) return status(Code.PERMISSION_DENIED, e.getMessage(), null);
         if (e instanceof StoreUnavailableException) {
             LOG.warnf("store unavailable: %s", e.getMessage());
             return status(Code.UNAVAILABLE, "lock store unavailable, retry: " + e.getMessage(), null);

@@ -25,6 +25,9 @@ import io.statelock.proto.v1.ReleaseResponse;
 import io.statelock.proto.v1.ValidateFenceRequest;
 import io.statelock.proto.v1.ValidateFenceResponse;
 import io.statelock.proto.v1.WatchRequest;
+import io.statelock.security.AccessGuard;
+import io.statelock.security.Caller;
+import io.statelock.security.Operation;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -46,11 +49,16 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     @Inject
     WatchHub watches;
 
+    @Inject
+    AccessGuard guard;
+
     @Override
     public void acquire(AcquireRequest request, StreamObserver<AcquireResponse> responses) {
         ServerCallStreamObserver<AcquireResponse> call = (ServerCallStreamObserver<AcquireResponse>) responses;
         try {
-            AcquireCommand command = ProtoMapper.command(request);
+            Caller caller = CallerInterceptor.current();
+            guard.require(caller, Operation.ACQUIRE, request.getKey());
+            AcquireCommand command = ProtoMapper.command(asOwner(request, caller));
             CompletableFuture<Lease> grant = locks.acquire(command, boundedByDeadline(ProtoMapper.waitTimeout(request)));
             call.setOnCancelHandler(() -> grant.cancel(false));
             grant.whenComplete((lease, error) -> {
@@ -63,6 +71,17 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
         } catch (RuntimeException e) {
             responses.onError(GrpcErrors.toStatus(e));
         }
+    }
+
+    /** Under jwt the lease owner is the token's subject; the requested owner stays as the display 'who'. */
+    private AcquireRequest asOwner(AcquireRequest request, Caller caller) {
+        String owner = guard.ownerFor(caller, request.getOwner());
+        if (owner.equals(request.getOwner())) return request;
+        AcquireRequest.Builder b = request.toBuilder().setOwner(owner);
+        if (b.getInfo().getWho().isEmpty() && !request.getOwner().isEmpty()) {
+            b.setInfo(b.getInfo().toBuilder().setWho(request.getOwner()));
+        }
+        return b.build();
     }
 
     /** A grant whose call went away as it was made is released at once, so the key passes on. */
@@ -101,9 +120,19 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     }
 
     private HeartbeatResponse renew(HeartbeatRequest request) {
+        requireUnderLease(Operation.HEARTBEAT, request.getKey(), request.getLeaseId());
         Lease lease = locks.heartbeat(ProtoMapper.key(request.getKey()), request.getLeaseId(),
                 ProtoMapper.optionalTtl(request.hasTtl(), request.getTtl()));
         return ProtoMapper.renewed(lease);
+    }
+
+    /** Calls under a lease: the role, then the lease's own subject (one extra read, only with auth on). */
+    private void requireUnderLease(Operation operation, String key, String leaseId) {
+        Caller caller = CallerInterceptor.current();
+        guard.require(caller, operation, key);
+        if (guard.enabled() && !leaseId.isEmpty()) {
+            guard.requireLeaseOwner(caller, operation, leaseId, locks.record(ProtoMapper.key(key)).orElse(null));
+        }
     }
 
     @Override
@@ -139,22 +168,31 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
 
     @Override
     public void release(ReleaseRequest request, StreamObserver<ReleaseResponse> responses) {
-        unary(responses, () -> ReleaseResponse.newBuilder()
-                .setReleased(locks.release(ProtoMapper.key(request.getKey()), request.getLeaseId())).build());
+        unary(responses, () -> {
+            requireUnderLease(Operation.RELEASE, request.getKey(), request.getLeaseId());
+            return ReleaseResponse.newBuilder().setReleased(locks.release(ProtoMapper.key(request.getKey()), request.getLeaseId())).build();
+        });
     }
 
     @Override
     public void describe(DescribeRequest request, StreamObserver<io.statelock.proto.v1.LockStatus> responses) {
-        unary(responses, () -> ProtoMapper.status(locks.describe(ProtoMapper.key(request.getKey()))));
+        unary(responses, () -> {
+            guard.require(CallerInterceptor.current(), Operation.DESCRIBE, request.getKey());
+            return ProtoMapper.status(locks.describe(ProtoMapper.key(request.getKey())));
+        });
     }
 
     @Override
     public void list(ListRequest request, StreamObserver<ListResponse> responses) {
         unary(responses, () -> {
+            Caller caller = CallerInterceptor.current();
             LockCoordinator.StatusPage page = locks.list(request.getPrefix(), request.getPageSize(),
                     request.getPageToken(), request.getHeldOnly());
             ListResponse.Builder b = ListResponse.newBuilder().setNextPageToken(page.nextPageToken());
-            for (LockStatus status : page.locks()) b.addLocks(ProtoMapper.status(status));
+            for (LockStatus status : page.locks()) {
+                // Only keys the caller may read are shown; the page token still advances past the others.
+                if (guard.mayRead(caller, status.key().value())) b.addLocks(ProtoMapper.status(status));
+            }
             return b.build();
         });
     }
@@ -162,6 +200,7 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     @Override
     public void forceRelease(ForceReleaseRequest request, StreamObserver<ForceReleaseResponse> responses) {
         unary(responses, () -> {
+            guard.require(CallerInterceptor.current(), Operation.FORCE_RELEASE, request.getKey());
             LockCoordinator.ForceReleaseOutcome outcome = locks.forceRelease(ProtoMapper.key(request.getKey()),
                     request.getReason(), request.getExpectedFencingToken());
             return ForceReleaseResponse.newBuilder().setReleased(outcome.released())
@@ -172,6 +211,7 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     @Override
     public void validateFence(ValidateFenceRequest request, StreamObserver<ValidateFenceResponse> responses) {
         unary(responses, () -> {
+            guard.require(CallerInterceptor.current(), Operation.VALIDATE_FENCE, request.getKey());
             LockCoordinator.FenceCheck check = locks.validateFence(ProtoMapper.key(request.getKey()),
                     request.getFencingToken());
             return ValidateFenceResponse.newBuilder().setCurrent(check.current())
@@ -183,8 +223,13 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     public void watch(WatchRequest request, StreamObserver<LockEvent> responses) {
         ServerCallStreamObserver<LockEvent> call = (ServerCallStreamObserver<LockEvent>) responses;
         try {
+            Caller caller = CallerInterceptor.current();
+            if (!request.getKey().isEmpty()) guard.require(caller, Operation.WATCH, request.getKey());
             AutoCloseable watch = watches.open(request.getKey(), request.getPrefix(),
-                    event -> call.onNext(ProtoMapper.event(event)),
+                    event -> {
+                        // Prefix watches show only the keys the caller may read.
+                        if (guard.mayRead(caller, event.status().key().value())) call.onNext(ProtoMapper.event(event));
+                    },
                     end -> call.onError(GrpcErrors.toStatus(end)));
             call.setOnCancelHandler(() -> closeQuietly(watch));
         } catch (RuntimeException e) {

@@ -1,0 +1,114 @@
+package io.statelock.security;
+
+import io.statelock.config.StatelockConfig;
+import io.statelock.lock.LockRecord;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The one gate every API passes: who is calling (bearer token) and whether they may do this on
+ * this key (policy). With {@code statelock.auth.mode=none} everyone is an anonymous admin.
+ */
+@ApplicationScoped
+public class AccessGuard {
+    private final boolean enabled;
+    private final TokenVerifier verifier;
+    private final AccessPolicy policy;
+    private final long leewayMs;
+
+    @Inject
+    public AccessGuard(StatelockConfig config,
+                       @ConfigProperty(name = "mp.jwt.verify.publickey.location") Optional<String> keyLocation,
+                       @ConfigProperty(name = "mp.jwt.verify.issuer") Optional<String> issuer,
+                       @ConfigProperty(name = "mp.jwt.verify.audiences") Optional<String> audiences) {
+        this.enabled = config.auth().mode() == StatelockConfig.AuthMode.jwt;
+        this.leewayMs = config.auth().leeway().toMillis();
+        if (!enabled) {
+            verifier = null;
+            policy = null;
+            return;
+        }
+        if (keyLocation.isEmpty()) {
+            throw new IllegalStateException("statelock.auth.mode=jwt needs mp.jwt.verify.publickey.location (PEM file or JWKS URL)");
+        }
+        if (config.auth().policyFile().isEmpty()) {
+            throw new IllegalStateException("statelock.auth.mode=jwt needs statelock.auth.policy-file");
+        }
+        Set<String> auds = audiences.map(a -> Arrays.stream(a.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .collect(Collectors.toSet())).orElse(Set.of());
+        this.verifier = new TokenVerifier(keyLocation.get(), issuer.orElse(null), auds,
+                (int) config.auth().leeway().toSeconds());
+        this.policy = AccessPolicy.load(config.auth().policyFile().get());
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /**
+     * The caller behind an {@code Authorization} header value: {@code Bearer <jwt>}, or Basic auth
+     * whose password is the token (Terraform's http backend). Throws when missing or invalid.
+     */
+    public Caller authenticate(String authorization) {
+        if (!enabled) return Caller.ANONYMOUS;
+        if (authorization == null || authorization.isBlank()) {
+            throw new UnauthenticatedException("missing credentials: send 'authorization: Bearer <token>'");
+        }
+        String value = authorization.trim();
+        if (value.regionMatches(true, 0, "Bearer ", 0, 7)) return verifier.verify(value.substring(7).trim());
+        if (value.regionMatches(true, 0, "Basic ", 0, 6)) {
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(value.substring(6).trim()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new UnauthenticatedException("malformed Basic credentials");
+            }
+            int colon = decoded.indexOf(':');
+            return verifier.verify(colon < 0 ? decoded : decoded.substring(colon + 1));
+        }
+        throw new UnauthenticatedException("unsupported authorization scheme: use Bearer");
+    }
+
+    /** Allows {@code operation} on {@code key} or throws; an expired token passes only under a lease. */
+    public void require(Caller caller, Operation operation, String key) {
+        if (caller.anonymous()) return;
+        if (caller.tokenExpired() && !operation.underLease()) {
+            throw new UnauthenticatedException("token expired; " + operation.label() + " needs a valid token");
+        }
+        Role role = policy.roleOn(caller, key).orElse(null);
+        if (role == null || !role.covers(operation.needs())) {
+            throw new PermissionDeniedException(operation.label() + " on " + key + " is not allowed for " + caller);
+        }
+    }
+
+    /**
+     * Second factor check for calls under a lease: the lease must be the caller's own, and an expired
+     * token must have been valid when the lease was taken. {@code current} is the key's record now.
+     */
+    public void requireLeaseOwner(Caller caller, Operation operation, String leaseId, LockRecord current) {
+        if (caller.anonymous() || current == null || !leaseId.equals(current.leaseId())) return;
+        if (!current.owner().equals(caller.subject())) {
+            throw new PermissionDeniedException(operation.label() + " on " + current.key()
+                    + " is not allowed for " + caller + ": the lease belongs to another identity");
+        }
+        if (caller.tokenExpired() && caller.tokenExpiresAtMs() + leewayMs < current.acquiredAtMs()) {
+            throw new UnauthenticatedException("token expired before this lease was taken");
+        }
+    }
+
+    public boolean mayRead(Caller caller, String key) {
+        return caller.anonymous() || (!caller.tokenExpired() && policy.roleOn(caller, key).isPresent());
+    }
+
+    /** Under jwt the lease owner is the token's subject; the requested owner is only a display label. */
+    public String ownerFor(Caller caller, String requestedOwner) {
+        return caller.anonymous() ? requestedOwner : caller.subject();
+    }
+}

@@ -1,0 +1,85 @@
+package io.statelock.security;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Roles on key patterns, granted by claim matches (the policy file). Default deny: a caller has
+ * the highest role of the rules whose claims all match and one of whose key patterns matches.
+ */
+public final class AccessPolicy {
+    /** One rule of the file. */
+    public record Rule(Map<String, String> match, String role, List<String> keys) {}
+
+    /** The file's shape. */
+    public record File(List<Rule> rules) {}
+
+    private record CompiledRule(Map<String, String> match, Role role, List<String> keys) {}
+
+    private final List<CompiledRule> rules;
+
+    private AccessPolicy(List<CompiledRule> rules) {
+        this.rules = rules;
+    }
+
+    public static AccessPolicy load(Path file) {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        try {
+            return of(yaml.readValue(file.toFile(), File.class));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the policy file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static AccessPolicy of(File file) {
+        if (file == null || file.rules() == null) throw new IllegalStateException("policy file has no 'rules'");
+        List<CompiledRule> compiled = file.rules().stream().map(AccessPolicy::compile).toList();
+        return new AccessPolicy(compiled);
+    }
+
+    private static CompiledRule compile(Rule rule) {
+        if (rule.role() == null) throw new IllegalStateException("policy rule without a role: " + rule);
+        Role role;
+        try {
+            role = Role.valueOf(rule.role().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("policy rule with unknown role '" + rule.role() + "' (reader, locker, admin)");
+        }
+        if (rule.keys() == null || rule.keys().isEmpty()) throw new IllegalStateException("policy rule without keys: " + rule);
+        return new CompiledRule(rule.match() == null ? Map.of() : Map.copyOf(rule.match()), role, List.copyOf(rule.keys()));
+    }
+
+    /** The caller's role on {@code key}, if any. */
+    public Optional<Role> roleOn(Caller caller, String key) {
+        Role best = null;
+        for (CompiledRule rule : rules) {
+            if (best != null && best.covers(rule.role())) continue;
+            if (claimsMatch(rule, caller) && rule.keys().stream().anyMatch(p -> KeyPattern.matches(p, key, caller))) {
+                best = rule.role();
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** Whether some key under {@code prefix} could be readable: used to refuse hopeless watches early. */
+    public boolean hasAnyRule(Caller caller) {
+        return rules.stream().anyMatch(r -> claimsMatch(r, caller));
+    }
+
+    private static boolean claimsMatch(CompiledRule rule, Caller caller) {
+        for (Map.Entry<String, String> m : rule.match().entrySet()) {
+            // A list claim (e.g. groups) matches if any element does.
+            if (caller.claimValues(m.getKey()).stream().noneMatch(v -> KeyPattern.claimMatches(m.getValue(), v))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

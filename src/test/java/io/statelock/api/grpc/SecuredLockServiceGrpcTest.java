@@ -1,0 +1,184 @@
+package io.statelock.api.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.google.protobuf.Duration;
+import grpc.health.v1.HealthGrpc;
+import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
+import io.grpc.CallCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.statelock.proto.v1.AcquireRequest;
+import io.statelock.proto.v1.AcquireResponse;
+import io.statelock.proto.v1.DescribeRequest;
+import io.statelock.proto.v1.ForceReleaseRequest;
+import io.statelock.proto.v1.HeartbeatRequest;
+import io.statelock.proto.v1.ListRequest;
+import io.statelock.proto.v1.LockServiceGrpc;
+import io.statelock.proto.v1.ReleaseRequest;
+import io.statelock.testing.GrpcChannels;
+import io.statelock.testing.JwtProfile;
+import io.statelock.testing.JwtResource;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Authentication and per-prefix roles through the real gRPC server (tokens signed by test keys). */
+@QuarkusTest
+@TestProfile(JwtProfile.class)
+class SecuredLockServiceGrpcTest {
+    ManagedChannel channel;
+
+    @BeforeEach
+    void open() {
+        channel = GrpcChannels.open();
+    }
+
+    @AfterEach
+    void close() throws InterruptedException {
+        GrpcChannels.close(channel);
+    }
+
+    LockServiceGrpc.LockServiceBlockingStub as(String token) {
+        var stub = LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+        return token == null ? stub : stub.withCallCredentials(bearer(token));
+    }
+
+    static CallCredentials bearer(String token) {
+        return new CallCredentials() {
+            @Override
+            public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+                Metadata headers = new Metadata();
+                headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+                applier.apply(headers);
+            }
+        };
+    }
+
+    static String teamKey() {
+        return "teams/acme/network/" + UUID.randomUUID() + "/terraform.tfstate";
+    }
+
+    static AcquireRequest acquire(String key) {
+        return AcquireRequest.newBuilder().setKey(key).setOwner("ci@runner-1").setTtl(Duration.newBuilder().setSeconds(30)).build();
+    }
+
+    static Status.Code code(Runnable call) {
+        return assertThrows(StatusRuntimeException.class, call::run).getStatus().getCode();
+    }
+
+    static final String PR = JwtResource.token("repo:acme/web:pull_request", Map.of("repository", "acme/web"), 300);
+    static final String ADMIN = JwtResource.token("alice@platform", Map.of("groups", List.of("platform-admins")), 300);
+    static final String OTHER_TEAM = JwtResource.token("repo:acme/billing:ref:refs/heads/main",
+            Map.of("repository", "acme/billing", "ref", "refs/heads/main"), 300);
+
+    @Test
+    void missingForgedOrExpiredTokensAreUnauthenticated() {
+        String key = teamKey();
+        assertThat(code(() -> as(null).describe(DescribeRequest.newBuilder().setKey(key).build())))
+                .isEqualTo(Status.Code.UNAUTHENTICATED);
+        String forged = JwtResource.builder("repo:acme/network:ref:refs/heads/main",
+                Map.of("repository", "acme/network", "ref", "refs/heads/main"), 300).sign(JwtResource.OTHER_KEYS.getPrivate());
+        assertThat(code(() -> as(forged).acquire(acquire(key)))).isEqualTo(Status.Code.UNAUTHENTICATED);
+        long now = System.currentTimeMillis() / 1000;
+        String expired = JwtResource.builder("repo:acme/network:ref:refs/heads/main",
+                Map.of("repository", "acme/network", "ref", "refs/heads/main"), 300).issuedAt(now - 600).expiresAt(now - 60)
+                .sign(JwtResource.KEYS.getPrivate());
+        assertThat(code(() -> as(expired).acquire(acquire(key)))).isEqualTo(Status.Code.UNAUTHENTICATED);
+    }
+
+    @Test
+    void healthStaysOpenWithoutAToken() {
+        var health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.newBuilder().build());
+        assertThat(health.getStatus().name()).isEqualTo("SERVING");
+    }
+
+    @Test
+    void aReaderCanSeeButNotLock() {
+        String key = teamKey();
+        assertThat(as(PR).describe(DescribeRequest.newBuilder().setKey(key).build()).getHeld()).isFalse();
+        Status.Code denied = code(() -> as(PR).acquire(acquire(key)));
+        assertThat(denied).isEqualTo(Status.Code.PERMISSION_DENIED);
+    }
+
+    @Test
+    void aLockerLocksInsideItsPatternsOnlyAndOwnsTheLeaseByItsSubject() {
+        String deploy = JwtResource.deployToken(300);
+        String key = teamKey();
+        AcquireResponse lease = as(deploy).acquire(acquire(key));
+        var status = as(deploy).describe(DescribeRequest.newBuilder().setKey(key).build());
+        assertThat(status.getOwner()).isEqualTo("repo:acme/network:ref:refs/heads/main");
+        assertThat(status.getInfo().getWho()).isEqualTo("ci@runner-1");
+        assertThat(code(() -> as(deploy).acquire(acquire("teams/acme/billing/prod")))).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(code(() -> as(OTHER_TEAM).describe(DescribeRequest.newBuilder().setKey(key).build())))
+                .isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(as(deploy).release(ReleaseRequest.newBuilder().setKey(key).setLeaseId(lease.getLeaseId()).build())
+                .getReleased()).isTrue();
+    }
+
+    @Test
+    void anotherIdentityCannotRenewOrReleaseALeaseEvenWithItsId() {
+        String key = "shared/network/" + UUID.randomUUID();
+        String deploy = JwtResource.deployToken(300);
+        AcquireResponse lease = as(deploy).acquire(acquire(key));
+        // Same repository claims (so the same role on the key), but another subject.
+        String impostor = JwtResource.token("repo:acme/network:environment:prod",
+                Map.of("repository", "acme/network", "ref", "refs/heads/main"), 300);
+        assertThat(code(() -> as(impostor).heartbeat(HeartbeatRequest.newBuilder().setKey(key)
+                .setLeaseId(lease.getLeaseId()).build()))).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(code(() -> as(impostor).release(ReleaseRequest.newBuilder().setKey(key)
+                .setLeaseId(lease.getLeaseId()).build()))).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(as(deploy).describe(DescribeRequest.newBuilder().setKey(key).build()).getHeld()).isTrue();
+    }
+
+    @Test
+    void anApplyKeepsItsLeaseAfterItsTokenExpires() throws Exception {
+        String key = teamKey();
+        String shortLived = JwtResource.deployToken(2);
+        AcquireResponse lease = as(shortLived).acquire(acquire(key));
+        Thread.sleep(3500); // past exp + the 1 s leeway
+        var renewed = as(shortLived).heartbeat(HeartbeatRequest.newBuilder().setKey(key).setLeaseId(lease.getLeaseId()).build());
+        assertThat(renewed.getFencingToken()).isEqualTo(lease.getFencingToken());
+        // ...but the expired token alone is good for nothing else.
+        assertThat(code(() -> as(shortLived).describe(DescribeRequest.newBuilder().setKey(key).build())))
+                .isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(as(shortLived).release(ReleaseRequest.newBuilder().setKey(key).setLeaseId(lease.getLeaseId()).build())
+                .getReleased()).isTrue();
+    }
+
+    @Test
+    void forceReleaseNeedsAdmin() {
+        String key = teamKey();
+        String deploy = JwtResource.deployToken(300);
+        as(deploy).acquire(acquire(key));
+        assertThat(code(() -> as(deploy).forceRelease(ForceReleaseRequest.newBuilder().setKey(key).setReason("mine").build())))
+                .isEqualTo(Status.Code.PERMISSION_DENIED);
+        var broken = as(ADMIN).forceRelease(ForceReleaseRequest.newBuilder().setKey(key).setReason("runner died").build());
+        assertThat(broken.getReleased()).isTrue();
+        assertThat(broken.getPrevious().getOwner()).isEqualTo("repo:acme/network:ref:refs/heads/main");
+    }
+
+    @Test
+    void listShowsOnlyReadableKeys() {
+        String mine = teamKey();
+        String deploy = JwtResource.deployToken(300);
+        as(deploy).acquire(acquire(mine));
+        as(ADMIN).acquire(acquire("teams/acme/billing/" + UUID.randomUUID()));
+        var listed = as(deploy).list(ListRequest.newBuilder().setPrefix("teams/").setPageSize(1000).build());
+        assertThat(listed.getLocksList()).isNotEmpty()
+                .allMatch(s -> s.getKey().startsWith("teams/acme/network/"));
+        var all = as(ADMIN).list(ListRequest.newBuilder().setPrefix("teams/").setPageSize(1000).build());
+        assertThat(all.getLocksList()).anyMatch(s -> s.getKey().startsWith("teams/acme/billing/"));
+    }
+}
