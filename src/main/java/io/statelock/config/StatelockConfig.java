@@ -31,6 +31,19 @@ public interface StatelockConfig {
 
     Auth auth();
 
+    Tls tls();
+
+    interface Tls {
+        /** PEM certificate (chain) of the server; with {@code key} turns TLS on and the plain port off. */
+        Optional<String> cert();
+
+        /** PEM private key of the server. */
+        Optional<String> key();
+
+        /** PEM CA that client certificates must chain to; set to require client certificates (mTLS). */
+        Optional<String> clientCa();
+    }
+
     /** Authentication modes. */
     enum AuthMode { none, jwt }
 

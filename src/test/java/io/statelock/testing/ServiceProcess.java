@@ -38,7 +38,7 @@ public final class ServiceProcess implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         ServiceProcess service = new ServiceProcess(process, port);
-        service.awaitPort(TimeUnit.SECONDS.toMillis(60));
+        service.awaitPort(listeningPort(port, properties), TimeUnit.SECONDS.toMillis(60));
         return service;
     }
 
@@ -71,7 +71,14 @@ public final class ServiceProcess implements AutoCloseable {
         if (process.isAlive()) kill9();
     }
 
-    private void awaitPort(long timeoutMs) throws InterruptedException, IOException {
+    /** With TLS on the plain port stays closed: wait for the TLS port instead. */
+    private static int listeningPort(int port, String... properties) {
+        boolean tls = List.of(properties).stream().anyMatch(p -> p.startsWith("statelock.tls.cert="));
+        return List.of(properties).stream().filter(p -> tls && p.startsWith("quarkus.http.ssl-port="))
+                .map(p -> Integer.parseInt(p.substring(p.indexOf('=') + 1))).findFirst().orElse(port);
+    }
+
+    private void awaitPort(int port, long timeoutMs) throws InterruptedException, IOException {
         long end = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < end) {
             if (!process.isAlive()) throw new IOException("service exited with " + process.exitValue() + " during start-up");
