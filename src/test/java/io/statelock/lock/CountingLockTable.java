@@ -9,12 +9,15 @@ import io.statelock.store.RecordPage;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Wraps a real store, counts calls and lets a test act right after an acquire write. */
+/** Wraps a real store: counts calls, injects read outages, and lets a test act right after a call. */
 final class CountingLockTable implements LockTable {
     final LockTable delegate;
     final AtomicInteger acquires = new AtomicInteger();
-    final AtomicInteger reads = new AtomicInteger();
+    final AtomicInteger gets = new AtomicInteger();
+    final AtomicInteger lists = new AtomicInteger();
     volatile Runnable afterAcquire = () -> {};
+    volatile Runnable afterGet = () -> {};
+    volatile boolean failReads;
 
     CountingLockTable(LockTable delegate) {
         this.delegate = delegate;
@@ -45,18 +48,26 @@ final class CountingLockTable implements LockTable {
 
     @Override
     public Optional<LockRecord> get(LockKey key) {
-        reads.incrementAndGet();
-        return delegate.get(key);
+        gets.incrementAndGet();
+        failIfDown();
+        Optional<LockRecord> record = delegate.get(key);
+        afterGet.run();
+        return record;
     }
 
     @Override
     public RecordPage list(String prefix, int limit, String pageToken) {
-        reads.incrementAndGet();
+        lists.incrementAndGet();
+        failIfDown();
         return delegate.list(prefix, limit, pageToken);
     }
 
     @Override
     public void checkReady() {
         delegate.checkReady();
+    }
+
+    private void failIfDown() {
+        if (failReads) throw new StoreUnavailableException("injected outage", null);
     }
 }

@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.statelock.lock.LockEvent.Type;
-import io.statelock.store.AcquireResult;
-import io.statelock.store.ForceReleaseResult;
-import io.statelock.store.HeartbeatResult;
 import io.statelock.store.LockTable;
-import io.statelock.store.NewLease;
-import io.statelock.store.RecordPage;
 import io.statelock.store.embedded.SqliteLockTable;
 import io.statelock.testing.ManualClock;
 import io.statelock.testing.ManualScheduler;
@@ -18,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -46,14 +40,14 @@ class WatchHubTest {
     ManualScheduler scheduler = new ManualScheduler(clock);
     LockEvents events = new LockEvents();
     SqliteLockTable store;
-    FaultyTable table;
+    CountingLockTable table;
     LockCoordinator locks;
     WatchHub hub;
 
     @BeforeEach
     void setUp() {
         store = new SqliteLockTable(dir);
-        table = new FaultyTable(store);
+        table = new CountingLockTable(store);
         hub = hub(settings(POLL_MS), 100);
     }
 
@@ -492,60 +486,4 @@ class WatchHubTest {
     }
 
     /** The real store behind a wrapper that counts reads and can fail them like an outage. */
-    static final class FaultyTable implements LockTable {
-        final LockTable delegate;
-        final AtomicInteger gets = new AtomicInteger();
-        final AtomicInteger lists = new AtomicInteger();
-        volatile boolean failReads;
-        volatile Runnable afterGet = () -> { };
-
-        FaultyTable(LockTable delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public AcquireResult acquire(NewLease lease, long takeoverBeforeMs) {
-            return delegate.acquire(lease, takeoverBeforeMs);
-        }
-
-        @Override
-        public HeartbeatResult heartbeat(LockKey key, String leaseId, long nowMs, long ttlMs) {
-            return delegate.heartbeat(key, leaseId, nowMs, ttlMs);
-        }
-
-        @Override
-        public Optional<LockRecord> release(LockKey key, String leaseId) {
-            return delegate.release(key, leaseId);
-        }
-
-        @Override
-        public ForceReleaseResult forceRelease(LockKey key, long expectedCounter) {
-            return delegate.forceRelease(key, expectedCounter);
-        }
-
-        @Override
-        public Optional<LockRecord> get(LockKey key) {
-            gets.incrementAndGet();
-            failIfDown();
-            Optional<LockRecord> record = delegate.get(key);
-            afterGet.run();
-            return record;
-        }
-
-        @Override
-        public RecordPage list(String prefix, int limit, String pageToken) {
-            lists.incrementAndGet();
-            failIfDown();
-            return delegate.list(prefix, limit, pageToken);
-        }
-
-        @Override
-        public void checkReady() {
-            delegate.checkReady();
-        }
-
-        private void failIfDown() {
-            if (failReads) throw new StoreUnavailableException("injected outage", null);
-        }
-    }
 }

@@ -1,11 +1,28 @@
 package io.statelock.api.grpc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.statelock.config.StatelockConfig;
+import io.statelock.store.LockTable;
 import io.statelock.testing.DynamoDbProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
 
 /** The same gRPC semantics, on the DynamoDB store (dynalite on loopback). */
 @QuarkusTest
 @TestProfile(DynamoDbProfile.class)
 class DynamoDbLockServiceGrpcTest extends LockServiceGrpcTest {
+    @Inject
+    StatelockConfig config;
+
+    @Inject
+    LockTable table;
+
+    @Test
+    void reallyRunsOnDynamoDb() {
+        assertThat(config.store()).isEqualTo(StatelockConfig.StoreKind.dynamodb);
+        assertThat(table.getClass().getSimpleName()).isEqualTo("DynamoDbLockTable");
+    }
 }
