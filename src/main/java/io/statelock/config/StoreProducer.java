@@ -1,5 +1,7 @@
 package io.statelock.config;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.statelock.metrics.MeteredLockTable;
 import io.statelock.store.LockTable;
 import io.statelock.store.dynamodb.DynamoDbLockTable;
 import io.statelock.store.embedded.SqliteLockTable;
@@ -18,7 +20,12 @@ public class StoreProducer {
 
     @Produces
     @Singleton
-    LockTable lockTable(StatelockConfig config, Instance<DynamoDbClient> dynamoDb) {
+    LockTable lockTable(StatelockConfig config, Instance<DynamoDbClient> dynamoDb, MeterRegistry registry) {
+        // Every store call is counted by operation and outcome (invariant 5 is read off these counters).
+        return new MeteredLockTable(store(config, dynamoDb), registry);
+    }
+
+    private LockTable store(StatelockConfig config, Instance<DynamoDbClient> dynamoDb) {
         if (config.store() == StatelockConfig.StoreKind.dynamodb) {
             DynamoDbLockTable table = new DynamoDbLockTable(dynamoDb.get(), config.dynamodb().table());
             if (config.dynamodb().createTable()) {

@@ -47,6 +47,18 @@ class DependencyRuleTest {
     }
 
     @Test
+    void metricsStayOutOfTheDomainAndTheStores() {
+        // Store calls are counted by a decorator of the LockTable port (io.statelock.metrics), lock
+        // figures by subscribing to LockEvents: the domain and its adapters never see Micrometer.
+        noClasses().that().resideInAnyPackage("io.statelock.lock..", "io.statelock.state..", "io.statelock.store..")
+                .should().dependOnClassesThat().resideInAPackage("io.micrometer..")
+                .check(CLASSES);
+        noClasses().that().resideOutsideOfPackages("io.statelock.metrics..", "io.statelock.config..")
+                .should().dependOnClassesThat().resideInAPackage("io.micrometer..")
+                .check(CLASSES);
+    }
+
+    @Test
     void grpcTypesStayInTheApi() {
         noClasses().that().resideInAnyPackage("io.statelock.lock..", "io.statelock.state..", "io.statelock.store..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.grpc..", "io.statelock.proto..", "com.google.protobuf..")

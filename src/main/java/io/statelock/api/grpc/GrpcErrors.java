@@ -11,6 +11,7 @@ import io.statelock.lock.LockHeldException;
 import io.statelock.lock.ShuttingDownException;
 import io.statelock.lock.StoreUnavailableException;
 import io.statelock.lock.TooManyWaitersException;
+import io.statelock.metrics.RpcMetrics;
 import io.statelock.proto.v1.LeaseLost;
 import io.statelock.security.PermissionDeniedException;
 import io.statelock.security.UnauthenticatedException;
@@ -28,6 +29,13 @@ final class GrpcErrors {
     private static final Logger LOG = Logger.getLogger(GrpcErrors.class);
 
     private GrpcErrors() {
+    }
+
+    /** As {@link #toStatus(Throwable)}, and counts the answer (lease lost, heartbeat failure) for {@code rpc}. */
+    static StatusRuntimeException toStatus(Throwable error, String rpc, RpcMetrics metrics) {
+        StatusRuntimeException status = toStatus(error);
+        metrics.failed(rpc, status.getStatus().getCode().name(), unwrap(error) instanceof LeaseLostException);
+        return status;
     }
 
     static StatusRuntimeException toStatus(Throwable error) {

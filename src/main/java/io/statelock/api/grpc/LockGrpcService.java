@@ -1,5 +1,6 @@
 package io.statelock.api.grpc;
 
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
@@ -9,6 +10,7 @@ import io.statelock.lock.Lease;
 import io.statelock.lock.LockCoordinator;
 import io.statelock.lock.LockStatus;
 import io.statelock.lock.WatchHub;
+import io.statelock.metrics.RpcMetrics;
 import io.statelock.proto.v1.AcquireRequest;
 import io.statelock.proto.v1.AcquireResponse;
 import io.statelock.proto.v1.DescribeRequest;
@@ -52,9 +54,13 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     @Inject
     AccessGuard guard;
 
+    @Inject
+    RpcMetrics metrics;
+
     @Override
     public void acquire(AcquireRequest request, StreamObserver<AcquireResponse> responses) {
         ServerCallStreamObserver<AcquireResponse> call = (ServerCallStreamObserver<AcquireResponse>) responses;
+        long start = System.nanoTime();
         try {
             Caller caller = CallerInterceptor.current();
             guard.require(caller, Operation.ACQUIRE, request.getKey());
@@ -63,13 +69,14 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
             call.setOnCancelHandler(() -> grant.cancel(false));
             grant.whenComplete((lease, error) -> {
                 if (error != null) {
-                    if (!call.isCancelled()) responses.onError(GrpcErrors.toStatus(error));
+                    if (!call.isCancelled()) responses.onError(failed("acquire", error, start));
                     return;
                 }
                 deliver(call, lease);
+                metrics.completed("acquire", "OK", start);
             });
         } catch (RuntimeException e) {
-            responses.onError(GrpcErrors.toStatus(e));
+            responses.onError(failed("acquire", e, start));
         }
     }
 
@@ -116,7 +123,7 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
 
     @Override
     public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> responses) {
-        unary(responses, () -> renew(request));
+        unary("heartbeat", responses, () -> renew(request));
     }
 
     private HeartbeatResponse renew(HeartbeatRequest request) {
@@ -144,11 +151,13 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
             @Override
             public synchronized void onNext(HeartbeatRequest request) {
                 if (ended) return;
+                long start = System.nanoTime();
                 try {
                     responses.onNext(renew(request));
+                    metrics.completed("keep_alive", "OK", start);
                 } catch (RuntimeException e) {
                     ended = true;
-                    responses.onError(GrpcErrors.toStatus(e));
+                    responses.onError(failed("keep_alive", e, start));
                 }
             }
 
@@ -168,7 +177,7 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
 
     @Override
     public void release(ReleaseRequest request, StreamObserver<ReleaseResponse> responses) {
-        unary(responses, () -> {
+        unary("release", responses, () -> {
             requireUnderLease(Operation.RELEASE, request.getKey(), request.getLeaseId());
             return ReleaseResponse.newBuilder().setReleased(locks.release(ProtoMapper.key(request.getKey()), request.getLeaseId())).build();
         });
@@ -243,6 +252,28 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
         } catch (Exception ignored) {
             // the stream is gone either way
         }
+    }
+
+    /** The error answer of a metered call: mapped in GrpcErrors, counted and timed with its code. */
+    private StatusRuntimeException failed(String rpc, Throwable error, long startNanos) {
+        StatusRuntimeException status = GrpcErrors.toStatus(error, rpc, metrics);
+        metrics.completed(rpc, status.getStatus().getCode().name(), startNanos);
+        return status;
+    }
+
+    /** A unary call timed at the edge (acquire, heartbeat and release latency histograms). */
+    private <T> void unary(String rpc, StreamObserver<T> responses, Supplier<T> body) {
+        long start = System.nanoTime();
+        T response;
+        try {
+            response = body.get();
+        } catch (RuntimeException e) {
+            responses.onError(failed(rpc, e, start));
+            return;
+        }
+        responses.onNext(response);
+        responses.onCompleted();
+        metrics.completed(rpc, "OK", start);
     }
 
     private static <T> void unary(StreamObserver<T> responses, Supplier<T> body) {
