@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.statelock.config.StatelockConfig;
+import io.statelock.metrics.MeteredLockTable;
 import io.statelock.store.LockTable;
 import io.statelock.testing.DynamoDbProfile;
 import jakarta.inject.Inject;
@@ -23,6 +24,8 @@ class DynamoDbLockServiceGrpcTest extends LockServiceGrpcTest {
     @Test
     void reallyRunsOnDynamoDb() {
         assertThat(config.store()).isEqualTo(StatelockConfig.StoreKind.dynamodb);
-        assertThat(table.getClass().getSimpleName()).isEqualTo("DynamoDbLockTable");
+        // the store behind the metrics decorator
+        LockTable store = table instanceof MeteredLockTable metered ? metered.delegate() : table;
+        assertThat(store.getClass().getSimpleName()).isEqualTo("DynamoDbLockTable");
     }
 }
