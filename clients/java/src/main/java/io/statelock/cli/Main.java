@@ -32,10 +32,15 @@ import picocli.CommandLine.Command;
     },
     footerHeading = "%nEnvironment:%n",
     footer = {
-        "  STATELOCK_ADDR      service address (default localhost:8080)",
-        "  STATELOCK_TOKEN     bearer token sent with every call",
-        "  STATELOCK_CA_FILE   CA certificate(s) for TLS",
-        "  STATELOCK_PLAINTEXT true: no TLS",
+        "  STATELOCK_ADDR        service address (default localhost:8080)",
+        "  STATELOCK_TOKEN       bearer token sent with every call",
+        "  STATELOCK_TOKEN_FILE  file with the bearer token, re-read on every call",
+        "  STATELOCK_AUDIENCE    audience of the GitHub Actions OIDC token (default statelock),",
+        "                        requested when ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN are set",
+        "                        and no other token is given",
+        "  STATELOCK_CA_FILE     CA certificate(s) for TLS",
+        "  STATELOCK_CLIENT_CERT, STATELOCK_CLIENT_KEY  client certificate and key (mTLS)",
+        "  STATELOCK_PLAINTEXT   true: no TLS",
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -142,8 +147,20 @@ public final class Main implements Runnable {
       return "service unreachable" + at + ": " + ex.getMessage();
     }
     if (ex instanceof PermissionException p) {
-      return (p.unauthenticated() ? "unauthenticated: " : "permission denied: ") + ex.getMessage()
-          + (p.unauthenticated() ? " (set STATELOCK_TOKEN)" : "");
+      String source = Connection.lastTokenSource;
+      if (source != null && ex.getMessage() != null && ex.getMessage().contains(source)) {
+        source = null; // already named
+      }
+      if (ex.getMessage() != null && ex.getMessage().contains("client certificate")) {
+        return (p.unauthenticated() ? "unauthenticated: " : "permission denied: ") + ex.getMessage()
+            + " (give one with --client-cert/--client-key or STATELOCK_CLIENT_CERT/STATELOCK_CLIENT_KEY)";
+      }
+      if (!p.unauthenticated()) {
+        return "permission denied: " + ex.getMessage() + (source != null ? " (token from " + source + ")" : "");
+      }
+      return "unauthenticated: " + ex.getMessage() + (source != null ? " (token from " + source + ")"
+          : Connection.lastTokenSource != null ? "" : " (no token given: set STATELOCK_TOKEN or STATELOCK_TOKEN_FILE, or in GitHub Actions grant "
+              + "`permissions: id-token: write`)");
     }
     if (ex instanceof InvalidRequestException) {
       return "invalid request: " + ex.getMessage();

@@ -52,7 +52,7 @@ final class Errors {
       }
       case UNAUTHENTICATED:
       case PERMISSION_DENIED:
-        return new PermissionException(code, description, t);
+        return new PermissionException(code, transportRefusal(description), t);
       case UNAVAILABLE:
       case DEADLINE_EXCEEDED:
       case RESOURCE_EXHAUSTED:
@@ -62,10 +62,35 @@ final class Errors {
     }
   }
 
+  /**
+   * grpc-java describes a non-gRPC HTTP answer (e.g. the 401 a proxy or the service's mTLS filter
+   * sends before any gRPC handling) over several lines with the headers and body; keep it to one:
+   * {@code HTTP 401: client certificate required (mTLS)}.
+   */
+  static String transportRefusal(String description) {
+    if (description == null || !description.startsWith("HTTP status code ")) {
+      return description;
+    }
+    String first = description.lines().findFirst().orElse(description);
+    String http = "HTTP " + first.substring("HTTP status code ".length()).strip();
+    int data = description.indexOf("DATA-----------------------------");
+    if (data >= 0) {
+      String body = description.substring(data + "DATA-----------------------------".length()).strip();
+      String line = body.lines().findFirst().orElse("").strip();
+      if (!line.isEmpty()) {
+        return "the service answered " + http + ": " + (line.length() > 200 ? line.substring(0, 200) : line);
+      }
+    }
+    return "the service answered " + http;
+  }
+
   private static String unavailableMessage(Status status) {
     StringBuilder sb = new StringBuilder(status.getCode().name());
     if (status.getDescription() != null) {
-      sb.append(": ").append(status.getDescription());
+      // Drop netty's "Channel Pipeline: [...]" line: noise in a one-line error.
+      String d = status.getDescription().lines().filter(l -> !l.startsWith("Channel Pipeline:"))
+          .collect(java.util.stream.Collectors.joining(" ")).strip();
+      sb.append(": ").append(d);
     }
     Throwable cause = status.getCause();
     while (cause != null && cause.getCause() != null && cause.getCause() != cause) {
@@ -74,6 +99,13 @@ final class Errors {
     if (cause != null && cause.getMessage() != null
         && (status.getDescription() == null || !status.getDescription().contains(cause.getMessage()))) {
       sb.append(" (").append(cause.getMessage()).append(')');
+    }
+    for (Throwable c = status.getCause(); c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException || c instanceof java.security.cert.CertificateException) {
+        sb.append("; TLS handshake failed: check the CA file (--ca-file, STATELOCK_CA_FILE), the service's "
+            + "certificate, and a client certificate if the service requires one");
+        break;
+      }
     }
     return sb.toString();
   }

@@ -9,6 +9,8 @@ import io.grpc.ForwardingClientCall;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.TlsChannelCredentials;
@@ -24,7 +26,10 @@ import io.statelock.proto.v1.LockInfo;
 import io.statelock.proto.v1.LockServiceGrpc;
 import io.statelock.proto.v1.ReleaseRequest;
 import io.statelock.proto.v1.ValidateFenceRequest;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +48,15 @@ final class GrpcStatelockClient implements StatelockClient {
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
+  /**
+   * Marks calls made under a lease (renewals, release): they take the cached token rather than wait
+   * for a token fetch, since the service accepts the holder's expired token under its lease.
+   */
+  static final CallOptions.Key<Boolean> UNDER_LEASE = CallOptions.Key.createWithDefault("statelock.under-lease", false);
+
   private final ManagedChannel channel;
+  /** Null when no token is sent. */
+  private final TokenProvider tokens;
   private final boolean ownsChannel;
   final Duration callTimeout;
   final Retries retries;
@@ -55,6 +68,12 @@ final class GrpcStatelockClient implements StatelockClient {
 
   GrpcStatelockClient(ManagedChannel channel, boolean ownsChannel, Duration callTimeout,
       Duration retryTimeout, LongSupplier nanoClock) {
+    this(channel, ownsChannel, callTimeout, retryTimeout, nanoClock, null);
+  }
+
+  GrpcStatelockClient(ManagedChannel channel, boolean ownsChannel, Duration callTimeout,
+      Duration retryTimeout, LongSupplier nanoClock, TokenProvider tokens) {
+    this.tokens = tokens;
     this.channel = channel;
     this.ownsChannel = ownsChannel;
     this.callTimeout = callTimeout;
@@ -70,28 +89,66 @@ final class GrpcStatelockClient implements StatelockClient {
     ChannelCredentials creds;
     if (b.plaintext) {
       creds = InsecureChannelCredentials.create();
-    } else if (b.caFile != null) {
-      try {
-        creds = TlsChannelCredentials.newBuilder().trustManager(b.caFile.toFile()).build();
-      } catch (IOException | RuntimeException e) {
-        throw new StatelockException("CLIENT", "cannot read CA file " + b.caFile + ": " + e.getMessage(), e);
-      }
     } else {
-      creds = TlsChannelCredentials.create();
+      TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder();
+      if (b.caFile != null) {
+        try {
+          tls.trustManager(b.caFile.toFile());
+        } catch (IOException | RuntimeException e) {
+          throw new StatelockException("CLIENT", "cannot read CA file " + b.caFile + ": " + e.getMessage(), e);
+        }
+      }
+      if (b.clientCert != null) {
+        try (InputStream cert = Files.newInputStream(b.clientCert)) {
+          tls.keyManager(cert, new ByteArrayInputStream(Pem.privateKeyPkcs8(b.clientKey)));
+        } catch (IOException | RuntimeException e) {
+          throw new StatelockException("CLIENT", "cannot read client certificate " + b.clientCert + " / key "
+              + b.clientKey + ": " + e.getMessage(), e);
+        }
+      }
+      creds = tls.build();
     }
-    var builder = Grpc.newChannelBuilder(b.target, creds);
-    if (b.tokenSupplier != null) {
-      builder.intercept(new BearerToken(b.tokenSupplier));
+    ManagedChannelBuilder<?> builder;
+    try {
+      builder = Grpc.newChannelBuilder(b.target, creds);
+    } catch (RuntimeException e) {
+      // e.g. a certificate or key netty cannot parse
+      throw new StatelockException("CLIENT", "cannot set up the connection to " + b.target + ": " + e.getMessage(), e);
     }
-    return new GrpcStatelockClient(builder.build(), true, b.callTimeout, b.retryTimeout, System::nanoTime);
+    TokenProvider tokens = b.tokenSupplier == null ? null : new TokenProvider(b.tokenSupplier);
+    if (tokens != null) {
+      builder.intercept(new BearerToken(tokens));
+    }
+    return new GrpcStatelockClient(builder.build(), true, b.callTimeout, b.retryTimeout, System::nanoTime, tokens);
   }
 
   LockServiceGrpc.LockServiceBlockingStub blocking(Duration timeout) {
     return LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
+  /** For calls under a lease (heartbeat, release): never wait for a token fetch if one is cached. */
+  LockServiceGrpc.LockServiceBlockingStub blockingUnderLease(Duration timeout) {
+    return blocking(timeout).withOption(UNDER_LEASE, true);
+  }
+
+  /** Async calls are all under a lease (keep-alive, renewals). */
   LockServiceGrpc.LockServiceStub async() {
-    return LockServiceGrpc.newStub(channel);
+    return LockServiceGrpc.newStub(channel).withOption(UNDER_LEASE, true);
+  }
+
+  /**
+   * The token a call under a lease would send now (null if none or it cannot be had): a lease
+   * compares it with its keep-alive stream's to reopen the stream when the token rotated.
+   */
+  String leaseToken() {
+    if (tokens == null) {
+      return null;
+    }
+    try {
+      return tokens.token(true);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   void resetConnectBackoff() {
@@ -177,7 +234,7 @@ final class GrpcStatelockClient implements StatelockClient {
     }
     return retries.call(() -> {
       sent[0] = nanoClock.getAsLong();
-      return Convert.grant(blocking(callTimeout).heartbeat(req.build()));
+      return Convert.grant(blockingUnderLease(callTimeout).heartbeat(req.build()));
     }, Long.MAX_VALUE);
   }
 
@@ -188,13 +245,13 @@ final class GrpcStatelockClient implements StatelockClient {
 
   /** One release attempt, no retries: for leases already lost, where it is only a courtesy. */
   void releaseOnce(String key, String leaseId, Duration timeout) {
-    blocking(timeout).release(ReleaseRequest.newBuilder().setKey(key).setLeaseId(leaseId).build());
+    blockingUnderLease(timeout).release(ReleaseRequest.newBuilder().setKey(key).setLeaseId(leaseId).build());
   }
 
   @Override
   public boolean release(String key, String leaseId) {
     ReleaseRequest req = ReleaseRequest.newBuilder().setKey(key).setLeaseId(leaseId).build();
-    return retries.call(() -> blocking(callTimeout).release(req).getReleased(), Long.MAX_VALUE);
+    return retries.call(() -> blockingUnderLease(callTimeout).release(req).getReleased(), Long.MAX_VALUE);
   }
 
   @Override
@@ -267,27 +324,96 @@ final class GrpcStatelockClient implements StatelockClient {
     };
   }
 
-  /** Adds {@code authorization: Bearer <token>} to every call, asking the supplier each time. */
-  private static final class BearerToken implements ClientInterceptor {
-    private final Supplier<String> token;
+  /** Asks the user's supplier for the token; checks it can travel in a header. */
+  static final class TokenProvider {
+    private final Supplier<String> supplier;
 
-    BearerToken(Supplier<String> token) {
-      this.token = token;
+    TokenProvider(Supplier<String> supplier) {
+      this.supplier = supplier;
+    }
+
+    /**
+     * The token to send, or null for none. Throws {@link TokenException} when the source fails.
+     *
+     * @param underLease take a cached token rather than wait for a fetch
+     */
+    String token(boolean underLease) {
+      String raw;
+      try {
+        raw = underLease && supplier instanceof CachedToken c ? c.cached() : supplier.get();
+      } catch (TokenException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new TokenException("cannot obtain a bearer token from " + supplier + ": "
+            + e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : ""), e);
+      }
+      String t = BearerTokens.normalize(raw);
+      if (t.isEmpty()) {
+        return null;
+      }
+      if (!BearerTokens.wellFormed(t)) {
+        throw new TokenException("the bearer token from " + supplier
+            + " is malformed (it contains spaces, line breaks or non-ASCII characters)");
+      }
+      return t;
+    }
+  }
+
+  /**
+   * Adds {@code authorization: Bearer <token>} to every call, asking for the token per call. When
+   * no token can be had, the call fails with UNAUTHENTICATED without reaching the service.
+   */
+  static final class BearerToken implements ClientInterceptor {
+    private final TokenProvider tokens;
+
+    BearerToken(TokenProvider tokens) {
+      this.tokens = tokens;
     }
 
     @Override
     public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(
         MethodDescriptor<ReqT, RespT> method, CallOptions options, Channel next) {
+      String t;
+      try {
+        t = tokens.token(options.getOption(UNDER_LEASE));
+      } catch (TokenException e) {
+        return new FailedCall<>(Status.UNAUTHENTICATED.withDescription(e.getMessage()));
+      }
       return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
         @Override
         public void start(Listener<RespT> listener, Metadata headers) {
-          String t = token.get();
-          if (t != null && !t.isBlank()) {
-            headers.put(AUTHORIZATION, "Bearer " + t.strip());
+          if (t != null) {
+            headers.put(AUTHORIZATION, "Bearer " + t);
           }
           super.start(listener, headers);
         }
       };
     }
+  }
+
+  /** A call that fails at start with {@code status}, sending nothing. */
+  private static final class FailedCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
+    private final Status status;
+
+    FailedCall(Status status) {
+      this.status = status;
+    }
+
+    @Override
+    public void start(Listener<RespT> listener, Metadata headers) {
+      listener.onClose(status, new Metadata());
+    }
+
+    @Override
+    public void request(int numMessages) {}
+
+    @Override
+    public void cancel(String message, Throwable cause) {}
+
+    @Override
+    public void halfClose() {}
+
+    @Override
+    public void sendMessage(ReqT message) {}
   }
 }

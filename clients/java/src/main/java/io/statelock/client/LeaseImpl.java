@@ -44,6 +44,8 @@ final class LeaseImpl implements Lease {
   private long deadlineNanos;
   /** The open KeepAlive call, or null (then the next renewal is unary). */
   private ClientCallStreamObserver<HeartbeatRequest> stream;
+  /** The bearer token the open stream was started with (call credentials are fixed per call). */
+  private String streamToken;
   /** Send times of stream requests not answered yet, oldest first (one response per request). */
   private final ArrayDeque<Long> pendingSends = new ArrayDeque<>();
   /** False after the service answered UNIMPLEMENTED to KeepAlive: unary only. */
@@ -120,8 +122,22 @@ final class LeaseImpl implements Lease {
         degraded = true;
       }
       if (streamSupported && !degraded) {
+        String token = client.leaseToken();
+        if (stream != null && pendingSends.isEmpty() && !java.util.Objects.equals(token, streamToken)) {
+          // The token rotated (token file rewritten, OIDC token refreshed): headers are per call,
+          // so renew over a new stream that carries the new token.
+          LOG.log(System.Logger.Level.DEBUG, () -> "bearer token changed; reopening the keep-alive stream of " + key);
+          ClientCallStreamObserver<HeartbeatRequest> old = stream;
+          stream = null;
+          old.onCompleted();
+        }
         if (stream == null) {
+          streamToken = token;
           openStream();
+        }
+        if (stream == null) {
+          // The call failed at once (e.g. no token could be had); failed() already rescheduled.
+          return;
         }
         pendingSends.addLast(now);
         stream.onNext(HeartbeatRequest.newBuilder().setKey(key).setLeaseId(leaseId).build());

@@ -75,6 +75,8 @@ public interface StatelockClient extends AutoCloseable {
     String target = "localhost:8080";
     boolean plaintext;
     Path caFile;
+    Path clientCert;
+    Path clientKey;
     Supplier<String> tokenSupplier;
     Duration callTimeout = Duration.ofSeconds(10);
     Duration retryTimeout = Duration.ofSeconds(10);
@@ -91,6 +93,8 @@ public interface StatelockClient extends AutoCloseable {
     public Builder plaintext() {
       this.plaintext = true;
       this.caFile = null;
+      this.clientCert = null;
+      this.clientKey = null;
       return this;
     }
 
@@ -108,8 +112,23 @@ public interface StatelockClient extends AutoCloseable {
     }
 
     /**
+     * Client certificate (chain) and its unencrypted private key, PEM files, for services that
+     * require mutual TLS. The key may be PKCS#8 ({@code BEGIN PRIVATE KEY}) or PKCS#1 RSA ({@code
+     * BEGIN RSA PRIVATE KEY}). Implies TLS.
+     */
+    public Builder clientCertificate(Path certChain, Path privateKey) {
+      this.clientCert = Objects.requireNonNull(certChain, "certChain");
+      this.clientKey = Objects.requireNonNull(privateKey, "privateKey");
+      this.plaintext = false;
+      return this;
+    }
+
+    /**
      * Bearer token sent as {@code authorization: Bearer ...} on every call, asked for per call
-     * (so a refreshed token is picked up). A null or blank token sends no header.
+     * (so a refreshed token is picked up; see {@link Tokens} for a token file and GitHub Actions
+     * OIDC). A null or blank token sends no header. When the supplier throws, the call fails with
+     * an unauthenticated {@link PermissionException} carrying the exception's message. A lease
+     * whose token changed reopens its keep-alive stream with the new one.
      */
     public Builder bearerToken(Supplier<String> tokenSupplier) {
       this.tokenSupplier = tokenSupplier;

@@ -15,10 +15,17 @@ final class Cli {
 
   final Path workDir;
   final String addr;
+  /** Extra environment of every run (tokens, GitHub variables). */
+  final java.util.Map<String, String> env = new java.util.HashMap<>();
 
   Cli(Path workDir, String addr) {
     this.workDir = workDir;
     this.addr = addr;
+  }
+
+  Cli env(String name, String value) {
+    env.put(name, value);
+    return this;
   }
 
   static Path launcher() {
@@ -40,8 +47,10 @@ final class Cli {
         .redirectOutput(out.toFile())
         .redirectError(err.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    // Nothing from the environment the tests run in (they may run in GitHub Actions themselves).
+    pb.environment().keySet().removeIf(k -> k.startsWith("STATELOCK_") || k.startsWith("ACTIONS_ID_TOKEN_"));
     pb.environment().put("STATELOCK_ADDR", addr);
-    pb.environment().remove("STATELOCK_TOKEN");
+    pb.environment().putAll(env);
     return new Run(pb.start(), out, err, String.join(" ", args));
   }
 

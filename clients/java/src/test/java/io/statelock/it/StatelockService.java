@@ -21,11 +21,37 @@ final class StatelockService implements AutoCloseable {
   final Path dataDir;
   final Path log;
   private Process process;
+  /** Extra {@code -Dname=value} settings (auth, TLS). */
+  private final List<String> properties;
+  /** Builds the client the readiness probe uses (plaintext on {@link #addr()} unless told otherwise). */
+  private final java.util.function.Supplier<StatelockClient> probe;
 
   private StatelockService(int port, Path dataDir, Path log) {
+    this(port, dataDir, log, List.of(), null);
+  }
+
+  private StatelockService(int port, Path dataDir, Path log, List<String> properties,
+      java.util.function.Supplier<StatelockClient> probe) {
     this.port = port;
     this.dataDir = dataDir;
     this.log = log;
+    this.properties = properties;
+    this.probe = probe;
+  }
+
+  /**
+   * Starts the service with extra settings on {@code port} (the TLS port when TLS is on); it is
+   * ready when {@code probe}'s client gets any answer (also UNAUTHENTICATED) to a Describe.
+   */
+  static StatelockService start(int port, List<String> properties,
+      java.util.function.Supplier<StatelockClient> probe) throws Exception {
+    Path jar = jar();
+    assumeTrue(Files.isRegularFile(jar), "the statelock service is not built (" + jar
+        + " missing): run `./mvnw -B package -DskipTests` at the repository root first");
+    Path dir = Files.createTempDirectory("statelock-it-");
+    StatelockService s = new StatelockService(port, dir.resolve("data"), dir.resolve("service.log"), properties, probe);
+    s.launch();
+    return s;
   }
 
   static Path jar() {
@@ -57,11 +83,14 @@ final class StatelockService implements AutoCloseable {
 
   private void launch() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    process = new ProcessBuilder(List.of(java,
+    List<String> cmd = new java.util.ArrayList<>(List.of(java,
         "-Dquarkus.http.port=" + port,
         "-Dquarkus.http.host=127.0.0.1",
-        "-Dstatelock.embedded.data-dir=" + dataDir,
-        "-jar", jar().toString()))
+        "-Dstatelock.embedded.data-dir=" + dataDir));
+    properties.forEach(p -> cmd.add("-D" + p));
+    cmd.add("-jar");
+    cmd.add(jar().toString());
+    process = new ProcessBuilder(cmd)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
@@ -70,7 +99,7 @@ final class StatelockService implements AutoCloseable {
 
   private void awaitReady(Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (StatelockClient c = StatelockClient.builder().target(addr()).plaintext()
+    try (StatelockClient c = probe != null ? probe.get() : StatelockClient.builder().target(addr()).plaintext()
         .callTimeout(Duration.ofSeconds(2)).retryTimeout(Duration.ZERO).build()) {
       while (true) {
         if (!process.isAlive()) {
@@ -80,6 +109,8 @@ final class StatelockService implements AutoCloseable {
         try {
           c.describe("readiness/probe");
           return;
+        } catch (io.statelock.client.PermissionException e) {
+          return; // it answers: authentication is on
         } catch (StatelockException e) {
           if (System.nanoTime() > deadline) {
             throw new IllegalStateException("service not ready after " + timeout + ": " + e.getMessage()
