@@ -50,7 +50,9 @@ public final class TokenVerifier {
             // The lenient parser's grace also relaxes not-before: accept only a token whose one fault is expiry.
             long now = System.currentTimeMillis() / 1000;
             Long nbf = lenientToken.getClaim("nbf") instanceof Number n ? n.longValue() : null;
-            boolean expired = lenientToken.getExpirationTime() < now - leewaySeconds;
+            // Past exp at all (not exp + leeway): the strict parser already refuses from exp + leeway on,
+            // and the two must not leave a second in which a lease holder's token is neither.
+            boolean expired = lenientToken.getExpirationTime() <= now;
             boolean early = (nbf != null && nbf > now + leewaySeconds) || lenientToken.getIssuedAtTime() > now + leewaySeconds;
             if (!expired || early) throw new UnauthenticatedException("invalid token: " + reason(strictFailure));
             return caller(lenientToken, true);
