@@ -1,0 +1,18 @@
+#!/bin/sh
+# statelock benchmark: starts the packaged service (embedded store, then DynamoDB on dynalite) and
+# etcd on loopback, runs every scenario and writes a Markdown report with PNG charts to
+# clients/bench/results/. Options: --quick (about 2-3 minutes), --no-etcd, --stores embedded,dynamodb,
+# --service HOST:PORT [--service-pid PID] [--dynamodb URL] to measure a running service instead.
+# Needs: JDK 17+, Node.js 20+ with npm (dynalite), etcd (Debian: apt-get install etcd-server).
+set -eu
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+if [ ! -f "$repo/target/quarkus-app/quarkus-run.jar" ] || [ "${STATELOCK_BENCH_BUILD:-0}" = 1 ]; then
+  (cd "$repo" && ./mvnw -B -q package -DskipTests)
+fi
+if [ ! -f "$here/target/statelock-bench.jar" ] || [ "${STATELOCK_BENCH_BUILD:-0}" = 1 ]; then
+  (cd "$repo" && ./mvnw -B -q -f clients/bench/pom.xml package -DskipTests)
+fi
+cd "$repo"
+exec java -Xmx1g -jar "$here/target/statelock-bench.jar" --repo "$repo" \
+  --command "clients/bench/run.sh $*" "$@"

@@ -1,0 +1,28 @@
+package io.statelock.bench;
+
+/**
+ * One measured point. {@code system} is what served it (statelock, floor, etcd), {@code store}
+ * where its writes went; cpu figures are microseconds of CPU per operation, NaN when unknown.
+ */
+record Result(String scenario, String system, String store, int concurrency, long ops, double seconds,
+              double p50Ms, double p99Ms, double p999Ms, double serviceCpuUsPerOp, double storeCpuUsPerOp,
+              double loadCpuUsPerOp, String notes) {
+
+    double throughput() {
+        return seconds <= 0 ? 0 : ops / seconds;
+    }
+
+    static Result of(String scenario, String system, String store, int concurrency, Latency latency, double seconds,
+                     Cpu.Delta cpu, String notes) {
+        long ops = latency.count();
+        return new Result(scenario, system, store, concurrency, ops, seconds, latency.percentileMs(50),
+                latency.percentileMs(99), latency.percentileMs(99.9), cpu.servicePerOp(ops), cpu.storePerOp(ops),
+                cpu.loadPerOp(ops), notes);
+    }
+
+    Result withNotes(String more) {
+        String n = notes == null || notes.isEmpty() ? more : notes + "; " + more;
+        return new Result(scenario, system, store, concurrency, ops, seconds, p50Ms, p99Ms, p999Ms,
+                serviceCpuUsPerOp, storeCpuUsPerOp, loadCpuUsPerOp, n);
+    }
+}

@@ -1,0 +1,51 @@
+package io.statelock.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** One scrape of the service's /q/metrics (Prometheus text), read with a plain HTTP client. */
+record ServiceMetrics(String text) {
+    static final String CALLS = "statelock_store_calls_total";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    static ServiceMetrics scrape(String address) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address + "/q/metrics"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return new ServiceMetrics(r.statusCode() == 200 ? r.body() : "");
+        } catch (Exception e) {
+            return new ServiceMetrics("");
+        }
+    }
+
+    /** Sum of the samples of {@code name} whose labels contain every fragment; NaN if the scrape failed. */
+    double sum(String name, String... labels) {
+        if (text.isEmpty()) return Double.NaN;
+        double total = 0;
+        for (String line : text.split("\n")) {
+            if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) continue;
+            int end = line.lastIndexOf(' ');
+            String series = line.substring(0, end);
+            boolean all = true;
+            for (String label : labels) all &= series.contains(label);
+            if (all) total += Double.parseDouble(line.substring(end + 1));
+        }
+        return total;
+    }
+
+    double writes() {
+        return sum(CALLS, "operation=\"acquire\"") + sum(CALLS, "operation=\"heartbeat\"")
+                + sum(CALLS, "operation=\"release\"") + sum(CALLS, "operation=\"force_release\"");
+    }
+
+    double reads() {
+        return sum(CALLS, "operation=\"get\"") + sum(CALLS, "operation=\"list\"");
+    }
+
+    double calls() {
+        return sum(CALLS);
+    }
+}
