@@ -73,7 +73,7 @@ class FakeLockService extends LockServiceGrpc.LockServiceImplBase {
         .setLeaseId("lease-1")
         .setFencingToken(42)
         .setExpiresAt(ts(Instant.now().plusMillis(ttlMillis)))
-        .setTtl(com.google.protobuf.Duration.newBuilder().setNanos((int) (ttlMillis * 1_000_000)))
+        .setTtl(com.google.protobuf.Duration.newBuilder().setSeconds(ttlMillis / 1000).setNanos((int) (ttlMillis % 1000) * 1_000_000))
         .build());
     out.onCompleted();
   }
@@ -84,7 +84,7 @@ class FakeLockService extends LockServiceGrpc.LockServiceImplBase {
         .setLeaseId(req.getLeaseId())
         .setFencingToken(42)
         .setExpiresAt(ts(Instant.now().plusMillis(ttlMillis)))
-        .setTtl(com.google.protobuf.Duration.newBuilder().setNanos((int) (ttlMillis * 1_000_000)))
+        .setTtl(com.google.protobuf.Duration.newBuilder().setSeconds(ttlMillis / 1000).setNanos((int) (ttlMillis % 1000) * 1_000_000))
         .build();
   }
 
