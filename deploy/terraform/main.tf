@@ -26,6 +26,8 @@ locals {
     "dynamodb:DescribeTable",
     "dynamodb:PutItem",
     "dynamodb:Query",
+    # Audit queries with an empty prefix, or one without '/', span partitions: a paged Scan.
+    "dynamodb:Scan",
   ]
 
   # State objects are immutable and named by key, fence and a random id; the retention task deletes

@@ -7,7 +7,6 @@ import io.statelock.lock.LockCoordinator;
 import io.statelock.lock.LockEvents;
 import io.statelock.lock.LockSettings;
 import io.statelock.lock.WatchHub;
-import io.statelock.security.LogAuditLog;
 import io.statelock.store.LockTable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -54,7 +53,8 @@ public class LockBeans {
     @Singleton
     LockCoordinator coordinator(LockTable table, LockSettings settings, Clock clock, ExecutorScheduler scheduler,
                                 LockEvents events) {
-        return new LockCoordinator(table, settings, clock, scheduler, events, new LogAuditLog());
+        // Forced releases are audited at the API edge, which knows the caller (AuditTrail.recordNow, before the answer).
+        return new LockCoordinator(table, settings, clock, scheduler, events, (key, previous, reason, released) -> { });
     }
 
     @Produces

@@ -33,6 +33,22 @@ public interface StatelockConfig {
 
     Tls tls();
 
+    Audit audit();
+
+    interface Audit {
+        /** Routine records waiting for the store at most; past it they are dropped (still logged) and counted. */
+        @WithDefault("10000")
+        int queueCapacity();
+
+        /** Records per store write (DynamoDB writes them 25 per BatchWriteItem). */
+        @WithDefault("100")
+        int batchSize();
+
+        /** How long a failing batch is retried before it is given up (its records stay in the log). */
+        @WithDefault("60s")
+        Duration maxRetry();
+    }
+
     interface Tls {
         /** PEM certificate (chain) of the server; with {@code key} turns TLS on and the plain port off. */
         Optional<String> cert();
@@ -78,7 +94,11 @@ public interface StatelockConfig {
         @WithDefault("statelock-locks")
         String table();
 
-        /** Create the table (and its prefix index) if missing: for development and tests. */
+        /** Name of the audit table (hash {@code pk}, range {@code sk}; see deploy/terraform). */
+        @WithDefault("statelock-audit")
+        String auditTable();
+
+        /** Create the tables (lock table with its prefix index, audit table) if missing: for development and tests. */
         @WithDefault("false")
         boolean createTable();
     }

@@ -2,8 +2,11 @@ package io.statelock.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.statelock.metrics.MeteredLockTable;
+import io.statelock.store.AuditStore;
 import io.statelock.store.LockTable;
+import io.statelock.store.dynamodb.DynamoDbAuditStore;
 import io.statelock.store.dynamodb.DynamoDbLockTable;
+import io.statelock.store.embedded.SqliteAuditStore;
 import io.statelock.store.embedded.SqliteLockTable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -36,6 +39,27 @@ public class StoreProducer {
         }
         LOG.infof("lock store: embedded, data directory %s", config.embedded().dataDir().toAbsolutePath());
         return new SqliteLockTable(config.embedded().dataDir());
+    }
+
+    /** The audit store lives with the lock store: the DynamoDB audit table, or {@code audit.db} in the data directory. */
+    @Produces
+    @Singleton
+    AuditStore auditStore(StatelockConfig config, Instance<DynamoDbClient> dynamoDb) {
+        if (config.store() == StatelockConfig.StoreKind.dynamodb) {
+            DynamoDbAuditStore store = new DynamoDbAuditStore(dynamoDb.get(), config.dynamodb().auditTable());
+            if (config.dynamodb().createTable()) {
+                store.createTableIfMissing();
+            }
+            LOG.infof("audit store: DynamoDB table %s", config.dynamodb().auditTable());
+            return store;
+        }
+        return new SqliteAuditStore(config.embedded().dataDir());
+    }
+
+    void closeAudit(@Disposes AuditStore store) throws Exception {
+        if (store instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
     }
 
     void close(@Disposes LockTable table) throws Exception {

@@ -37,7 +37,7 @@ final class LeaseGrants {
         AcquireResult result = table.acquire(lease, now - settings.maxClockSkew().toMillis());
         if (result instanceof AcquireResult.Granted granted) {
             announce(granted);
-            return new Attempt.Won(Lease.of(granted.record(), fences));
+            return new Attempt.Won(Lease.granted(granted.record(), granted.previous(), fences));
         }
         LockRecord holder = ((AcquireResult.Held) result).holder();
         if (isRetryOf(holder, command, now)) {

@@ -19,6 +19,9 @@ public final class LockCoordinator {
     /** Outcome of a forced release. */
     public record ForceReleaseOutcome(boolean released, LockStatus previous) {}
 
+    /** Outcome of a release: {@code previous} is the record's holder before it (null when the key had no record). */
+    public record ReleaseOutcome(boolean released, LockStatus previous) {}
+
     /** Outcome of an advisory fence check. */
     public record FenceCheck(boolean current, long currentFencingToken) {}
 
@@ -91,13 +94,18 @@ public final class LockCoordinator {
 
     /** Releases the lease; false when it was no longer held (already released, expired or taken). */
     public boolean release(LockKey key, String leaseId) {
+        return releaseLease(key, leaseId).released();
+    }
+
+    /** Like {@link #release}, also telling whose lease (and token) it was, for the audit trail. */
+    public ReleaseOutcome releaseLease(LockKey key, String leaseId) {
         requireLeaseId(leaseId);
         long now = clock.millis();
         Optional<LockRecord> previous = table.release(key, leaseId);
-        if (previous.isEmpty()) return false;
+        if (previous.isEmpty()) return new ReleaseOutcome(false, null);
         events.publish(new LockEvent(LockEvent.Type.RELEASED, LockStatus.of(previous.get().freed(), fences, now), now));
         waits.keyReleased(key);
-        return previous.get().liveAt(now);
+        return new ReleaseOutcome(previous.get().liveAt(now), LockStatus.holderOf(previous.get(), fences));
     }
 
     /** Breaks a lock for an operator; with a non-zero expected token only while it is still the holder's. */

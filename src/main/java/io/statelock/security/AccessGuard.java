@@ -103,6 +103,13 @@ public class AccessGuard {
         }
     }
 
+    /** Would {@link #require} let {@code operation} on {@code key} pass? (For filtering rows, e.g. audit records.) */
+    public boolean allows(Caller caller, Operation operation, String key) {
+        if (caller.anonymous()) return true;
+        if (caller.tokenExpired() && !operation.underLease()) return false;
+        return policy.roleOn(caller, key).map(role -> role.covers(operation.needs())).orElse(false);
+    }
+
     public boolean mayRead(Caller caller, String key) {
         return caller.anonymous() || (!caller.tokenExpired() && policy.roleOn(caller, key).isPresent());
     }

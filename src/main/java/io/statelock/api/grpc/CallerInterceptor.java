@@ -7,6 +7,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.quarkus.grpc.GlobalInterceptor;
+import io.statelock.audit.AuditTrail;
 import io.statelock.security.AccessGuard;
 import io.statelock.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,16 +15,21 @@ import jakarta.inject.Inject;
 
 /**
  * Authenticates every gRPC call from its {@code authorization} metadata and puts the caller in the
- * call's context. Health checks and server reflection stay open, as orchestrators and tools need them.
+ * call's context, with the peer address. Health checks and server reflection stay open, as orchestrators
+ * and tools need them. Every call that ends UNAUTHENTICATED or PERMISSION_DENIED is audited.
  */
 @ApplicationScoped
 @GlobalInterceptor
 public class CallerInterceptor implements ServerInterceptor {
     private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final Context.Key<Caller> CALLER = Context.key("statelock-caller");
+    private static final Context.Key<String> PEER = Context.key("statelock-peer");
 
     @Inject
     AccessGuard guard;
+
+    @Inject
+    AuditTrail audit;
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
@@ -31,20 +37,31 @@ public class CallerInterceptor implements ServerInterceptor {
         if (service == null || service.startsWith("grpc.health.") || service.startsWith("grpc.reflection.")) {
             return next.startCall(call, headers);
         }
+        String peer = DeniedCalls.peer(call);
         Caller caller;
         try {
             caller = guard.authenticate(headers.get(AUTHORIZATION));
         } catch (RuntimeException e) {
             var status = GrpcErrors.toStatus(e);
+            // Refused before the request message is read, so the record names no key.
+            DeniedCalls.record(audit, null, peer, call.getMethodDescriptor(), "", status.getStatus());
             call.close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
             return new ServerCall.Listener<>() {};
         }
-        return Contexts.interceptCall(Context.current().withValue(CALLER, caller), call, headers, next);
+        DeniedCalls.Watched<Q, R> watched = new DeniedCalls.Watched<>(call, audit, caller, peer);
+        Context context = Context.current().withValue(CALLER, caller).withValue(PEER, peer);
+        return watched.listen(Contexts.interceptCall(context, watched, headers, next));
     }
 
     /** The authenticated caller of the current call (anonymous when authentication is off). */
     static Caller current() {
         Caller caller = CALLER.get();
         return caller == null ? Caller.ANONYMOUS : caller;
+    }
+
+    /** The current call's remote address (host:port), or "" when the transport does not say. */
+    static String peer() {
+        String peer = PEER.get();
+        return peer == null ? "" : peer;
     }
 }

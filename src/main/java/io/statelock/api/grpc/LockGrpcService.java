@@ -5,14 +5,18 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
+import io.statelock.audit.AuditTrail;
 import io.statelock.lock.AcquireCommand;
 import io.statelock.lock.Lease;
+import io.statelock.lock.LeaseLostException;
 import io.statelock.lock.LockCoordinator;
 import io.statelock.lock.LockStatus;
 import io.statelock.lock.WatchHub;
 import io.statelock.metrics.RpcMetrics;
 import io.statelock.proto.v1.AcquireRequest;
 import io.statelock.proto.v1.AcquireResponse;
+import io.statelock.proto.v1.AuditRequest;
+import io.statelock.proto.v1.AuditResponse;
 import io.statelock.proto.v1.DescribeRequest;
 import io.statelock.proto.v1.ForceReleaseRequest;
 import io.statelock.proto.v1.ForceReleaseResponse;
@@ -30,6 +34,8 @@ import io.statelock.proto.v1.WatchRequest;
 import io.statelock.security.AccessGuard;
 import io.statelock.security.Caller;
 import io.statelock.security.Operation;
+import io.statelock.store.AuditEntry;
+import io.statelock.store.AuditPage;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -57,12 +63,16 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     @Inject
     RpcMetrics metrics;
 
+    @Inject
+    AuditTrail audit;
+
     @Override
     public void acquire(AcquireRequest request, StreamObserver<AcquireResponse> responses) {
         ServerCallStreamObserver<AcquireResponse> call = (ServerCallStreamObserver<AcquireResponse>) responses;
         long start = System.nanoTime();
         try {
             Caller caller = CallerInterceptor.current();
+            String peer = CallerInterceptor.peer(); // captured here: a waiting grant completes on another thread
             guard.require(caller, Operation.ACQUIRE, request.getKey());
             AcquireCommand command = ProtoMapper.command(asOwner(request, caller));
             CompletableFuture<Lease> grant = locks.acquire(command, boundedByDeadline(ProtoMapper.waitTimeout(request)));
@@ -72,12 +82,20 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
                     if (!call.isCancelled()) responses.onError(failed("acquire", error, start));
                     return;
                 }
+                auditGrant(caller, peer, lease);
                 deliver(call, lease);
                 metrics.completed("acquire", "OK", start);
             });
         } catch (RuntimeException e) {
             responses.onError(failed("acquire", e, start));
         }
+    }
+
+    /** Routine record, batched: an acquire, or a takeover when an expired lease was replaced. */
+    private void auditGrant(Caller caller, String peer, Lease lease) {
+        audit.record(audit.entry(caller, peer, lease.tookOver() ? "takeover" : "acquire", lease.key().value())
+                .outcome("granted").previous(lease.previousOwner(), lease.previousFencingToken())
+                .fencingToken(lease.fencingToken()).build());
     }
 
     /** Under jwt the lease owner is the token's subject; the requested owner stays as the display 'who'. */
@@ -126,6 +144,7 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
         unary("heartbeat", responses, () -> renew(request));
     }
 
+    /** Heartbeats are not audited: one every few seconds per lease would drown the trail (and double the writes). */
     private HeartbeatResponse renew(HeartbeatRequest request) {
         requireUnderLease(Operation.HEARTBEAT, request.getKey(), request.getLeaseId());
         Lease lease = locks.heartbeat(ProtoMapper.key(request.getKey()), request.getLeaseId(),
@@ -179,7 +198,13 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     public void release(ReleaseRequest request, StreamObserver<ReleaseResponse> responses) {
         unary("release", responses, () -> {
             requireUnderLease(Operation.RELEASE, request.getKey(), request.getLeaseId());
-            return ReleaseResponse.newBuilder().setReleased(locks.release(ProtoMapper.key(request.getKey()), request.getLeaseId())).build();
+            LockCoordinator.ReleaseOutcome outcome = locks.releaseLease(ProtoMapper.key(request.getKey()), request.getLeaseId());
+            var entry = audit.entry(CallerInterceptor.current(), CallerInterceptor.peer(), "release", request.getKey())
+                    // previous is null when the lease was not there (already released, broken or taken)
+                    .outcome(outcome.released() ? "released" : outcome.previous() == null ? "not-held" : "expired");
+            if (outcome.previous() != null) entry.previous(outcome.previous().owner(), outcome.previous().fencingToken());
+            audit.record(entry.build());
+            return ReleaseResponse.newBuilder().setReleased(outcome.released()).build();
         });
     }
 
@@ -209,9 +234,23 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     @Override
     public void forceRelease(ForceReleaseRequest request, StreamObserver<ForceReleaseResponse> responses) {
         unary(responses, () -> {
-            guard.require(CallerInterceptor.current(), Operation.FORCE_RELEASE, request.getKey());
-            LockCoordinator.ForceReleaseOutcome outcome = locks.forceRelease(ProtoMapper.key(request.getKey()),
-                    request.getReason(), request.getExpectedFencingToken());
+            Caller caller = CallerInterceptor.current();
+            guard.require(caller, Operation.FORCE_RELEASE, request.getKey());
+            var entry = audit.entry(caller, CallerInterceptor.peer(), "force-release", request.getKey())
+                    .reason(request.getReason());
+            LockCoordinator.ForceReleaseOutcome outcome;
+            try {
+                outcome = locks.forceRelease(ProtoMapper.key(request.getKey()), request.getReason(),
+                        request.getExpectedFencingToken());
+            } catch (LeaseLostException mismatch) {
+                // The expected token was not the holder's: nothing was broken, but the attempt is audited too.
+                audit.recordNow(entry.outcome("fence-mismatch").previous(mismatch.current().owner(),
+                        mismatch.current().fencingToken()).build());
+                throw mismatch;
+            }
+            // Forced: stored before the answer (invariant 5), not batched.
+            audit.recordNow(entry.outcome(outcome.released() ? "released" : "not-held")
+                    .previous(outcome.previous().owner(), outcome.previous().fencingToken()).build());
             return ForceReleaseResponse.newBuilder().setReleased(outcome.released())
                     .setPrevious(ProtoMapper.status(outcome.previous())).build();
         });
@@ -226,6 +265,29 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
             return ValidateFenceResponse.newBuilder().setCurrent(check.current())
                     .setCurrentFencingToken(check.currentFencingToken()).build();
         });
+    }
+
+    @Override
+    public void audit(AuditRequest request, StreamObserver<AuditResponse> responses) {
+        unary(responses, () -> {
+            Caller caller = CallerInterceptor.current();
+            // Admin on the prefix itself ("**" for everything), then per row: admin on the row's key.
+            guard.require(caller, Operation.AUDIT, auditScope(request.getPrefix()));
+            long until = request.hasUntil() ? ProtoMapper.millis(request.getUntil()) : Long.MAX_VALUE;
+            AuditPage page = audit.query(request.getPrefix(), request.hasSince() ? ProtoMapper.millis(request.getSince()) : 0,
+                    until, request.getPageSize(), request.getPageToken());
+            AuditResponse.Builder b = AuditResponse.newBuilder().setNextPageToken(page.nextPageToken());
+            for (AuditEntry e : page.entries()) {
+                // Rows the caller may not administer are left out; the page token still moves past them.
+                if (guard.allows(caller, Operation.AUDIT, auditScope(e.key()))) b.addRecords(ProtoMapper.auditRecord(e));
+            }
+            return b.build();
+        });
+    }
+
+    /** A denied call without a key is visible only to admins of everything. */
+    private static String auditScope(String key) {
+        return key.isEmpty() ? "**" : key;
     }
 
     @Override

@@ -137,4 +137,16 @@ final class ProtoMapper {
     static Duration durationOfMillis(long ms) {
         return Duration.newBuilder().setSeconds(ms / 1000).setNanos((int) (ms % 1000) * 1_000_000).build();
     }
+
+    /** Epoch millis of a timestamp; the nanos below a millisecond are dropped. */
+    static long millis(Timestamp t) {
+        return Math.addExact(Math.multiplyExact(t.getSeconds(), 1000L), t.getNanos() / 1_000_000);
+    }
+
+    static io.statelock.proto.v1.AuditRecord auditRecord(io.statelock.store.AuditEntry e) {
+        return io.statelock.proto.v1.AuditRecord.newBuilder().setAt(timestamp(e.atMs())).setAction(e.action())
+                .setKey(e.key()).setSubject(e.subject()).putAllClaims(e.claims()).setOutcome(e.outcome())
+                .setPreviousOwner(e.previousOwner()).setPreviousFencingToken(e.previousFencingToken())
+                .setFencingToken(e.fencingToken()).setReason(e.reason()).setPeer(e.peer()).build();
+    }
 }

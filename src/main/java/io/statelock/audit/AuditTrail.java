@@ -1,0 +1,182 @@
+package io.statelock.audit;
+
+import io.statelock.lock.InvalidArgumentException;
+import io.statelock.lock.LockKey;
+import io.statelock.store.AuditEntry;
+import io.statelock.store.AuditPage;
+import io.statelock.store.AuditQuery;
+import io.statelock.store.AuditStore;
+import io.statelock.security.Caller;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * The audit trail: every record is a structured log line at once, and a row in the {@link AuditStore}.
+ * {@link #record} is for routine operations: it queues the record (bounded, never blocks; a full queue
+ * drops it with a warning and a count) and a flusher thread writes batches. {@link #recordNow} is for
+ * forced and destructive operations: written before it returns, so before the call is answered.
+ * APIs build entries with {@link AuditEntries}.
+ */
+public final class AuditTrail implements AutoCloseable {
+    public static final int DEFAULT_PAGE_SIZE = 100;
+    public static final int MAX_PAGE_SIZE = 1000;
+    private static final Logger LOG = Logger.getLogger(AuditTrail.class);
+    // How long the flusher waits for a record before checking whether it should stop.
+    private static final long POLL_MS = 200;
+
+    private final AuditStore store;
+    private final int batchSize;
+    private final BlockingQueue<AuditEntry> queue;
+    private final BatchWriter writer;
+    private final Thread flusher;
+    private final AtomicLong dropped = new AtomicLong();
+    // accepted counts records queued; done counts those the flusher has finished (written or given up).
+    private final AtomicLong accepted = new AtomicLong();
+    private final Object progress = new Object(); // notified whenever done advances
+    private long done; // guarded by progress
+    private volatile boolean closing; // no new routine records
+    private volatile boolean stopped; // the flusher ends
+
+    private final Clock clock;
+
+    public AuditTrail(AuditStore store, Clock clock, int queueCapacity, int batchSize, Duration maxRetry) {
+        if (queueCapacity < 1 || batchSize < 1) throw new IllegalArgumentException("queue capacity and batch size must be >= 1");
+        this.store = store;
+        this.clock = clock;
+        this.batchSize = batchSize;
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.writer = new BatchWriter(store, maxRetry);
+        this.flusher = new Thread(this::flushLoop, "statelock-audit-flusher");
+        flusher.setDaemon(true);
+        flusher.start();
+    }
+
+    /**
+     * Starts a record of {@code action} on {@code key} by {@code caller} (null when unknown, e.g. a
+     * failed authentication) from {@code peer} ("" when unknown), stamped now. Actions are
+     * operation labels: acquire, takeover, release, force-release, put-state, rollback, delete-state.
+     */
+    public AuditEntries.Draft entry(Caller caller, String peer, String action, String key) {
+        return new AuditEntries.Draft(clock, caller, peer == null ? "" : peer, action, key == null ? "" : key);
+    }
+
+    /** Routine record: logged now, stored soon in a batch. Never blocks; drops (counted) when the queue is full. */
+    public void record(AuditEntry entry) {
+        AuditLine.log(entry);
+        // Counted once queued: a flush() racing this call may or may not wait for it, never for a dropped one.
+        if (!closing && queue.offer(entry)) {
+            accepted.incrementAndGet();
+        } else {
+            long n = dropped.incrementAndGet();
+            LOG.warnf("audit queue full or closed: record dropped from the store (logged only); %d dropped so far", n);
+        }
+    }
+
+    /**
+     * Forced or destructive operation: logged and stored before this returns. If the store fails, the
+     * record goes to the queue for retry and the failure is logged; the operation it describes has
+     * already happened, so failing the call would only make the caller retry it.
+     */
+    public void recordNow(AuditEntry entry) {
+        AuditLine.log(entry);
+        try {
+            store.append(List.of(entry));
+        } catch (RuntimeException e) {
+            LOG.errorf("audit store write failed for a %s on %s (%s); queued for retry", entry.action(), entry.key(),
+                    e.getMessage());
+            if (queue.offer(entry)) {
+                accepted.incrementAndGet();
+            } else {
+                dropped.incrementAndGet();
+            }
+        }
+    }
+
+    /** Waits until every record queued before this call is written (or given up); false on timeout. */
+    public boolean flush(Duration timeout) {
+        long target = accepted.get();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (progress) {
+            while (done < target) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                try {
+                    progress.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Records dropped from the store since start (queue full, or given up after retries). */
+    public long dropped() {
+        return dropped.get() + writer.givenUp();
+    }
+
+    /** Audit records by key prefix and time range, paged; validates the arguments. */
+    public AuditPage query(String prefix, long sinceMs, long untilMs, int pageSize, String pageToken) {
+        String p = prefix == null ? "" : prefix;
+        // Same alphabet as lock keys, so a prefix is a key prefix and nothing else.
+        if (!p.isEmpty() && (p.length() > LockKey.MAX_LENGTH || !p.matches("[A-Za-z0-9._/:=@+\\-]+") || p.startsWith("/"))) {
+            throw InvalidArgumentException.of("prefix", "must be a key prefix: up to 512 of A-Z a-z 0-9 . _ / : = @ + -, not starting with '/'");
+        }
+        if (pageSize < 0) throw InvalidArgumentException.of("page_size", "must not be negative");
+        if (untilMs < sinceMs) throw InvalidArgumentException.of("until", "must not be before since");
+        int size = pageSize == 0 ? DEFAULT_PAGE_SIZE : Math.min(pageSize, MAX_PAGE_SIZE);
+        return store.query(new AuditQuery(p, sinceMs, untilMs, size, pageToken));
+    }
+
+    /** Stops taking records and writes what is queued, waiting at most {@code timeout}. */
+    public void close(Duration timeout) {
+        closing = true;
+        if (!flush(timeout)) {
+            LOG.warnf("audit flush at shutdown timed out with %d records unwritten (they are in the log)", queue.size());
+        }
+        stopped = true;
+        flusher.interrupt();
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(5));
+    }
+
+    private void flushLoop() {
+        List<AuditEntry> batch = new ArrayList<>(batchSize);
+        while (!stopped) {
+            try {
+                AuditEntry first = queue.poll(POLL_MS, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                batch.add(first);
+                // No linger: what piled up while the last batch was written goes into the next one.
+                queue.drainTo(batch, batchSize - 1);
+                writer.write(batch);
+            } catch (InterruptedException e) {
+                // Only close() interrupts, after its flush (or its timeout): stop.
+                return;
+            } finally {
+                finished(batch.size());
+                batch.clear();
+            }
+        }
+    }
+
+    private void finished(int n) {
+        // Zero when the poll timed out: nothing to announce.
+        if (n == 0) return;
+        synchronized (progress) {
+            done += n;
+            progress.notifyAll();
+        }
+    }
+}
