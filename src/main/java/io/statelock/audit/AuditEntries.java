@@ -21,6 +21,7 @@ public final class AuditEntries {
     // A claim value is truncated past this, so a huge claim cannot bloat every record.
     private static final int MAX_CLAIM_LENGTH = 256;
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
 
     private AuditEntries() {
     }
@@ -38,10 +39,14 @@ public final class AuditEntries {
         return out;
     }
 
+    /**
+     * A per-process sequence, then randomness: records of one replica in the same millisecond sort in
+     * the order they were made (ids break ties in time order), and replicas do not collide.
+     */
     static String newId() {
-        byte[] b = new byte[12];
+        byte[] b = new byte[9];
         RANDOM.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        return String.format("%016x", SEQUENCE.incrementAndGet()) + "-" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     /** A record being built; {@link #build()} gives the entry. */

@@ -13,16 +13,18 @@ public class DynaliteResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         Dynalite dynalite = Dynalite.shared();
-        return Map.of(
-                "statelock.store", "dynamodb",
-                "statelock.dynamodb.create-table", "true",
-                "statelock.dynamodb.table", "statelock-test-" + UUID.randomUUID().toString().substring(0, 8),
-                "quarkus.dynamodb.endpoint-override", dynalite.endpoint().toString(),
-                "quarkus.dynamodb.aws.region", "us-east-1",
-                "quarkus.dynamodb.aws.credentials.type", "static",
-                "quarkus.dynamodb.aws.credentials.static-provider.access-key-id", "test",
-                "quarkus.dynamodb.aws.credentials.static-provider.secret-access-key", "test",
-                "quarkus.dynamodb.devservices.enabled", "false");
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        return Map.ofEntries(
+                Map.entry("statelock.store", "dynamodb"),
+                Map.entry("statelock.dynamodb.create-table", "true"),
+                Map.entry("statelock.dynamodb.table", "statelock-test-" + suffix),
+                Map.entry("statelock.dynamodb.audit-table", "statelock-audit-test-" + suffix),
+                Map.entry("quarkus.dynamodb.endpoint-override", dynalite.endpoint().toString()),
+                Map.entry("quarkus.dynamodb.aws.region", "us-east-1"),
+                Map.entry("quarkus.dynamodb.aws.credentials.type", "static"),
+                Map.entry("quarkus.dynamodb.aws.credentials.static-provider.access-key-id", "test"),
+                Map.entry("quarkus.dynamodb.aws.credentials.static-provider.secret-access-key", "test"),
+                Map.entry("quarkus.dynamodb.devservices.enabled", "false"));
     }
 
     @Override
