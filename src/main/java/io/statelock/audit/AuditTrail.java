@@ -75,7 +75,10 @@ public final class AuditTrail implements AutoCloseable {
             accepted.incrementAndGet();
         } else {
             long n = dropped.incrementAndGet();
-            LOG.warnf("audit queue full or closed: record dropped from the store (logged only); %d dropped so far", n);
+            // Warn on the 1st, 2nd, 4th, ... drop: a flood of refused calls must not become a flood of warnings.
+            if (Long.bitCount(n) == 1) {
+                LOG.warnf("audit queue full or closed: record dropped from the store (logged only); %d dropped so far", n);
+            }
         }
     }
 
