@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
         StatusCommand.class,
         ListCommand.class,
         ForceUnlockCommand.class,
+        AuditCommand.class,
         CommandLine.HelpCommand.class
     },
     footerHeading = "%nEnvironment:%n",

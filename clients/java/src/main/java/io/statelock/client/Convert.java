@@ -47,6 +47,16 @@ final class Convert {
         r.hasTtl() ? duration(r.getTtl()) : null);
   }
 
+  static Timestamp timestamp(Instant i) {
+    return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+  }
+
+  static AuditEntry auditEntry(io.statelock.proto.v1.AuditRecord a) {
+    return new AuditEntry(a.hasAt() ? instant(a.getAt()) : null, a.getAction(), a.getKey(), a.getSubject(),
+        a.getClaimsMap(), a.getOutcome(), a.getPreviousOwner(), a.getPreviousFencingToken(), a.getFencingToken(),
+        a.getReason(), a.getPeer());
+  }
+
   static Instant instant(Timestamp t) {
     return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }

@@ -282,6 +282,29 @@ final class GrpcStatelockClient implements StatelockClient {
   }
 
   @Override
+  public List<AuditEntry> audit(String prefix, java.time.Instant since, java.time.Instant until, int limit) {
+    List<AuditEntry> all = new ArrayList<>();
+    String pageToken = "";
+    do {
+      io.statelock.proto.v1.AuditRequest.Builder req = io.statelock.proto.v1.AuditRequest.newBuilder()
+          .setPrefix(prefix == null ? "" : prefix)
+          .setPageSize(Math.min(1000, Math.max(1, limit - all.size())))
+          .setPageToken(pageToken);
+      if (since != null) req.setSince(Convert.timestamp(since));
+      if (until != null) req.setUntil(Convert.timestamp(until));
+      io.statelock.proto.v1.AuditRequest request = req.build();
+      io.statelock.proto.v1.AuditResponse r =
+          retries.call(() -> blocking(callTimeout).audit(request), Long.MAX_VALUE);
+      r.getRecordsList().forEach(a -> all.add(Convert.auditEntry(a)));
+      if (r.getNextPageToken().equals(pageToken) && !pageToken.isEmpty()) {
+        throw new StatelockException("INTERNAL", "service repeated page token " + pageToken, null);
+      }
+      pageToken = r.getNextPageToken();
+    } while (!pageToken.isEmpty() && all.size() < limit);
+    return all.size() > limit ? all.subList(0, limit) : all;
+  }
+
+  @Override
   public ForceReleaseResult forceRelease(String key, String reason, long expectedFencingToken) {
     ForceReleaseRequest req = ForceReleaseRequest.newBuilder()
         .setKey(key)

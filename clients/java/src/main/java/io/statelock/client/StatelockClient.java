@@ -54,6 +54,12 @@ public interface StatelockClient extends AutoCloseable {
   List<LockState> list(String prefix, boolean heldOnly);
 
   /**
+   * Audit records for keys under {@code prefix} (empty for all) between {@code since} and
+   * {@code until} (either may be null), following pages up to {@code limit} records. Admin only.
+   */
+  List<AuditEntry> audit(String prefix, java.time.Instant since, java.time.Instant until, int limit);
+
+  /**
    * Breaks a lock (operators). With {@code expectedFencingToken != 0} only while that token is
    * still the holder's, else {@link LeaseLostException}.
    */

@@ -243,6 +243,21 @@ class CliIT {
     assertTrue(forced.get("released").getAsBoolean(), force.toString());
     assertEquals("ci@runner-7", forced.getAsJsonObject("previous").get("owner").getAsString());
 
+    // Forced operations are audited before they answer, so the record is there at once.
+    JsonArray audit = JsonParser.parseString(
+        cli().run("audit", "--prefix", key, "--since", "1h", "--json").stdout()).getAsJsonArray();
+    boolean found = false;
+    for (JsonElement e : audit) {
+      JsonObject r = e.getAsJsonObject();
+      if (r.get("action").getAsString().equals("force-release") && r.get("reason").getAsString().equals("json test")) {
+        assertEquals(key, r.get("key").getAsString());
+        assertEquals("ci@runner-7", r.get("previous_owner").getAsString());
+        found = true;
+      }
+    }
+    assertTrue(found, "force-release with its reason in the audit trail: " + audit);
+    assertEquals(64, cli().run("audit", "--since", "yesterday").code(), "bad --since is a usage error");
+
     JsonObject released = json(cli().run("release", "--key", key, "--lease-id", leaseId, "--json").stdout());
     assertFalse(released.get("released").getAsBoolean(), "already broken");
 
