@@ -160,7 +160,7 @@ for (setFile of files) {
       const want = { QUARKUS_HTTP_HOST: "0.0.0.0", STATELOCK_STORE: "dynamodb", STATELOCK_BLOB: "s3", STATELOCK_AUTH_MODE: "jwt",
         QUARKUS_LOG_CONSOLE_JSON_ENABLED: "true" };
       for (const [k, v] of Object.entries(want)) check(env[k] === v, `${cn}: env ${k} must be ${v}, got ${env[k]}`);
-      for (const k of ["STATELOCK_DYNAMODB_TABLE", "STATELOCK_S3_BUCKET", "MP_JWT_VERIFY_PUBLICKEY_LOCATION", "MP_JWT_VERIFY_ISSUER",
+      for (const k of ["STATELOCK_DYNAMODB_TABLE", "STATELOCK_DYNAMODB_AUDIT_TABLE", "STATELOCK_S3_BUCKET", "MP_JWT_VERIFY_PUBLICKEY_LOCATION", "MP_JWT_VERIFY_ISSUER",
         "MP_JWT_VERIFY_AUDIENCES", "STATELOCK_AUTH_POLICY_FILE", "QUARKUS_DYNAMODB_AWS_REGION"]) {
         check(typeof env[k] === "string" && env[k].length > 0, `${cn}: env ${k} must be set`);
       }

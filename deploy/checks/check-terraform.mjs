@@ -3,7 +3,7 @@
 // encryption on, public access blocked, TLS only, point-in-time recovery, deletion protection,
 // the lock table's schema, and the service's IAM action list.
 //
-//   node check-terraform.mjs DIR [--lock-actions dynamodb:GetItem,dynamodb:UpdateItem,...]
+//   node check-terraform.mjs DIR [--lock-actions dynamodb:GetItem,...] [--audit-actions dynamodb:Query,...]
 //
 // Exits 0 and prints "terraform: N checks passed" when all hold, 1 with one line per failure.
 import { parse } from "@cdktf/hcl2json";
@@ -22,6 +22,9 @@ const flag = (name) => {
 };
 const expectedLockActions = (flag("--lock-actions") ??
   "dynamodb:DescribeTable,dynamodb:GetItem,dynamodb:Query,dynamodb:Scan,dynamodb:UpdateItem")
+  .split(",").map((s) => s.trim()).filter(Boolean).sort();
+const expectedAuditActions = (flag("--audit-actions") ??
+  "dynamodb:BatchWriteItem,dynamodb:DescribeTable,dynamodb:Query,dynamodb:Scan")
   .split(",").map((s) => s.trim()).filter(Boolean).sort();
 
 const failures = [];
@@ -163,6 +166,16 @@ if (lockStmt.length === 1) {
   check(lockStmt[0].resources.length === 2 && lockStmt[0].resources.includes("${aws_dynamodb_table.locks.arn}")
       && lockStmt[0].resources.includes("${aws_dynamodb_table.locks.arn}/index/by-segment"),
     "lock table statement: resources must be exactly the table and its by-segment index");
+}
+const auditStmt = statements.filter((s) => (s.resources ?? []).some((r) => String(r).includes("aws_dynamodb_table.audit.")));
+check(auditStmt.length === 1, `exactly one statement on the audit table expected, got ${auditStmt.length}`);
+if (auditStmt.length === 1) {
+  const got = [...resolve(auditStmt[0].actions)].sort();
+  check(JSON.stringify(got) === JSON.stringify(expectedAuditActions),
+    `audit table actions must be exactly ${expectedAuditActions.join(", ")}; got ${got.join(", ")}`);
+  for (const a of ["dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:PutItem"]) {
+    check(!got.includes(a) || expectedAuditActions.includes(a), `the audit trail is append-only: no ${a}`);
+  }
 }
 check(!allAllowed.includes("dynamodb:DeleteItem"), "the service policy must never allow dynamodb:DeleteItem (fencing counters)");
 for (const forbidden of ["dynamodb:DeleteTable", "dynamodb:UpdateTimeToLive", "s3:DeleteObjectVersion", "s3:PutBucketPolicy"]) {

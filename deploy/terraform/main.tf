@@ -20,11 +20,11 @@ locals {
     "dynamodb:UpdateItem",
   ]
 
-  # The audit trail is append-only: batched puts, queries by prefix and time; nothing is changed or deleted.
+  # The audit trail is append-only (src/main/java/io/statelock/store/dynamodb/DynamoDbAuditStore.java):
+  # BatchWriteItem of new records, Query by key prefix and time; nothing is changed or deleted.
   audit_table_actions = [
     "dynamodb:BatchWriteItem",
     "dynamodb:DescribeTable",
-    "dynamodb:PutItem",
     "dynamodb:Query",
     # Audit queries with an empty prefix, or one without '/', span partitions: a paged Scan.
     "dynamodb:Scan",

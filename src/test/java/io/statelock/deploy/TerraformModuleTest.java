@@ -28,10 +28,19 @@ class TerraformModuleTest {
      * audit-table adapters have their own statement.
      */
     static Set<String> lockTableActionsFromSource() throws IOException {
+        return actionsFromSource(false);
+    }
+
+    /** The same for the audit-table adapter (files named Audit*, DynamoDbAuditStore). */
+    static Set<String> auditTableActionsFromSource() throws IOException {
+        return actionsFromSource(true);
+    }
+
+    private static Set<String> actionsFromSource(boolean audit) throws IOException {
         Set<String> actions = new TreeSet<>();
         try (Stream<Path> files = Files.list(NodeCheck.ROOT.resolve("src/main/java/io/statelock/store/dynamodb"))) {
             for (Path file : (Iterable<Path>) files::iterator) {
-                if (file.getFileName().toString().contains("Audit")) {
+                if (file.getFileName().toString().contains("Audit") != audit) {
                     continue;
                 }
                 Matcher m = CLIENT_CALL.matcher(Files.readString(file));
@@ -51,12 +60,15 @@ class TerraformModuleTest {
         assertThat(lockTableActionsFromSource())
                 .contains("dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:DescribeTable")
                 .doesNotContain("dynamodb:DeleteItem");
+        assertThat(auditTableActionsFromSource()).contains("dynamodb:BatchWriteItem", "dynamodb:Query")
+                .doesNotContain("dynamodb:DeleteItem", "dynamodb:UpdateItem");
     }
 
     @Test
     void moduleParsesAndPassesEveryCheck() throws Exception {
         NodeCheck.Result result = NodeCheck.run("check-terraform.mjs", MODULE.toString(),
-                "--lock-actions", String.join(",", lockTableActionsFromSource()));
+                "--lock-actions", String.join(",", lockTableActionsFromSource()),
+                "--audit-actions", String.join(",", auditTableActionsFromSource()));
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.output()).contains("4 files parsed").contains("checks passed");
     }
