@@ -79,9 +79,59 @@ public interface StatelockConfig {
         @WithDefault("30s")
         Duration leeway();
     }
+    /** Where state bytes are kept: {@code filesystem} (a local directory) or {@code s3}. */
+    @WithDefault("filesystem")
+    BlobKind blob();
+
+    Filesystem filesystem();
+
+    S3 s3();
+
+    State state();
+
+    Http http();
 
     /** The store kinds. */
     enum StoreKind { embedded, dynamodb }
+
+    /** The blob store kinds. */
+    enum BlobKind { filesystem, s3 }
+
+    interface Filesystem {
+        /** Directory of the state objects when {@code statelock.blob=filesystem}; created if missing. */
+        @WithDefault("./data/state")
+        Path dir();
+    }
+
+    interface S3 {
+        /** Bucket of the state objects when {@code statelock.blob=s3}. */
+        @WithDefault("statelock-state")
+        String bucket();
+
+        /** Prefix of every object name in the bucket (e.g. {@code states/}). */
+        @WithDefault("states/")
+        String prefix();
+    }
+
+    interface State {
+        /** Versions kept in each key's history; older ones leave it and their objects are deleted later. */
+        @WithDefault("100")
+        int keepVersions();
+
+        /** Where state bytes are spooled on their way in and out (a 256 MiB state never sits in memory). */
+        @WithDefault("${java.io.tmpdir}/statelock-spool")
+        Path spoolDir();
+
+        /** How often unreferenced state objects (older than an hour) are deleted. */
+        @WithDefault("10m")
+        Duration gcInterval();
+    }
+
+    interface Http {
+        /** Lease time to live of locks taken through the Terraform HTTP backend; renewed by every request with the lock's ID. */
+        @WithDefault("1h")
+        Duration leaseTtl();
+    }
 
     interface Embedded {
         /** Directory of the embedded store's database; created if missing. */

@@ -3,8 +3,10 @@ package io.statelock.config;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.statelock.metrics.MeteredLockTable;
 import io.statelock.store.AuditStore;
+import io.statelock.store.BlobStore;
 import io.statelock.store.LockTable;
 import io.statelock.store.dynamodb.DynamoDbAuditStore;
+import io.statelock.store.filesystem.FilesystemBlobStore;
 import io.statelock.store.dynamodb.DynamoDbLockTable;
 import io.statelock.store.embedded.SqliteAuditStore;
 import io.statelock.store.embedded.SqliteLockTable;
@@ -60,6 +62,13 @@ public class StoreProducer {
         if (store instanceof AutoCloseable closeable) {
             closeable.close();
         }
+    }
+
+    @Produces
+    @Singleton
+    BlobStore blobStore(StatelockConfig config) {
+        LOG.infof("state objects: directory %s", config.filesystem().dir().toAbsolutePath());
+        return new FilesystemBlobStore(config.filesystem().dir());
     }
 
     void close(@Disposes LockTable table) throws Exception {

@@ -35,13 +35,14 @@ class DependencyRuleTest {
     void portsDoNotDependOnAdapters() {
         classes().that().resideInAPackage("io.statelock.store")
                 .should().onlyDependOnClassesThat()
-                .resideInAnyPackage("java..", "io.statelock.lock..", "io.statelock.store")
+                .resideInAnyPackage("java..", "io.statelock.lock..", "io.statelock.state..", "io.statelock.store")
                 .check(CLASSES);
     }
 
     @Test
     void awsTypesStayInTheDynamoDbAdapterAndItsWiring() {
-        noClasses().that().resideOutsideOfPackages("io.statelock.store.dynamodb..", "io.statelock.config..")
+        noClasses().that().resideOutsideOfPackages("io.statelock.store.dynamodb..", "io.statelock.store.s3..",
+                        "io.statelock.config..")
                 .should().dependOnClassesThat().resideInAPackage("software.amazon..")
                 .check(CLASSES);
     }

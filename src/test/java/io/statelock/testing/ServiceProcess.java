@@ -29,9 +29,16 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public static ServiceProcess start(int port, Path log, String... properties) throws IOException, InterruptedException {
+        return start(List.of(), port, log, properties);
+    }
+
+    /** With JVM options such as {@code -Xmx128m} before the properties. */
+    public static ServiceProcess start(List<String> jvmOptions, int port, Path log, String... properties)
+            throws IOException, InterruptedException {
         if (!Files.exists(jar())) throw new IllegalStateException("package the service first: " + jar());
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=" + port));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.add("-Dquarkus.http.port=" + port);
         for (String p : properties) command.add("-D" + p);
         command.add("-jar");
         command.add(jar().toString());

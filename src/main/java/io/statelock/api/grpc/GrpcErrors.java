@@ -16,6 +16,9 @@ import io.statelock.proto.v1.LeaseLost;
 import io.statelock.security.PermissionDeniedException;
 import io.statelock.security.UnauthenticatedException;
 import io.statelock.proto.v1.LockHeld;
+import io.statelock.state.StateConflictException;
+import io.statelock.state.StateCorruptedException;
+import io.statelock.state.StateNotFoundException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -60,6 +63,12 @@ final class GrpcErrors {
         if (e instanceof StoreUnavailableException) {
             LOG.warnf("store unavailable: %s", e.getMessage());
             return status(Code.UNAVAILABLE, "lock store unavailable, retry: " + e.getMessage(), null);
+        }
+        if (e instanceof StateConflictException) return status(Code.FAILED_PRECONDITION, e.getMessage(), null);
+        if (e instanceof StateNotFoundException) return status(Code.NOT_FOUND, e.getMessage(), null);
+        if (e instanceof StateCorruptedException) {
+            LOG.errorf("state corrupted: %s", e.getMessage());
+            return status(Code.DATA_LOSS, e.getMessage(), null);
         }
         if (e instanceof ShuttingDownException) return status(Code.UNAVAILABLE, e.getMessage(), null);
         if (e instanceof TooManyWaitersException) return status(Code.RESOURCE_EXHAUSTED, e.getMessage(), null);

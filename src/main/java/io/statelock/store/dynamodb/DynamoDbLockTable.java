@@ -17,6 +17,10 @@ import io.statelock.store.ForceReleaseResult;
 import io.statelock.store.HeartbeatResult;
 import io.statelock.store.LockTable;
 import io.statelock.store.NewLease;
+import io.statelock.store.PointerMove;
+import io.statelock.store.PointerResult;
+import io.statelock.store.StateHistory;
+import io.statelock.store.StatePointers;
 import io.statelock.store.RecordPage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -49,7 +53,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * (DESIGN.md "Lock record"). A failed condition becomes a domain result here and nowhere else;
  * every SDK failure becomes a {@link StoreUnavailableException}. No AWS type leaves this package.
  */
-public final class DynamoDbLockTable implements LockTable {
+public final class DynamoDbLockTable implements LockTable, StatePointers {
     private static final String TOKEN_VERSION = "k1:";
     // Items evaluated per Scan call: a filter may drop most of them, so read more than we return.
     private static final int MAX_SCAN_BATCH = 1000;
@@ -61,10 +65,12 @@ public final class DynamoDbLockTable implements LockTable {
 
     private final DynamoDbClient client;
     private final String table;
+    private final DynamoStatePointer state;
 
     public DynamoDbLockTable(DynamoDbClient client, String tableName) {
         this.client = Objects.requireNonNull(client, "client");
         this.table = Objects.requireNonNull(tableName, "tableName");
+        this.state = new DynamoStatePointer(client, tableName);
     }
 
     /** Creates the table with its {@code by-segment} index unless it exists, and waits until it is ACTIVE. */
@@ -220,6 +226,16 @@ public final class DynamoDbLockTable implements LockTable {
         String after = decodeToken(pageToken, p);
         // With a '/' the first segment is fixed, so the by-segment index serves the prefix without a scan.
         return p.indexOf('/') >= 0 ? query(p, limit, after) : scan(p, limit, after);
+    }
+
+    @Override
+    public StateHistory stateHistory(LockKey key) {
+        return state.read(key);
+    }
+
+    @Override
+    public PointerResult movePointer(PointerMove move) {
+        return state.move(move);
     }
 
     @Override

@@ -52,6 +52,13 @@ final class SqliteDatabase implements AutoCloseable {
                         + " fence INTEGER NOT NULL DEFAULT 0, lease_id TEXT, owner TEXT, info TEXT,"
                         + " acquired_at INTEGER NOT NULL DEFAULT 0, expires_at INTEGER NOT NULL DEFAULT 0,"
                         + " ttl_ms INTEGER NOT NULL DEFAULT 0, request_id TEXT)");
+                // The state history of each key (newest = current pointer); a table of its own, so data
+                // directories made before it existed open unchanged.
+                s.execute("CREATE TABLE IF NOT EXISTS state_versions (key TEXT NOT NULL, seq INTEGER NOT NULL,"
+                        + " blob TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL, md5 TEXT NOT NULL,"
+                        + " fence INTEGER NOT NULL, written_at INTEGER NOT NULL, written_by TEXT NOT NULL,"
+                        + " serial INTEGER NOT NULL, lineage TEXT NOT NULL, tombstone INTEGER NOT NULL,"
+                        + " PRIMARY KEY (key, seq))");
             }
             c.setAutoCommit(false);
             return new SqliteDatabase(c, channel, lock);

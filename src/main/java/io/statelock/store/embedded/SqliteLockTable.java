@@ -9,6 +9,10 @@ import io.statelock.store.ForceReleaseResult;
 import io.statelock.store.HeartbeatResult;
 import io.statelock.store.LockTable;
 import io.statelock.store.NewLease;
+import io.statelock.store.PointerMove;
+import io.statelock.store.PointerResult;
+import io.statelock.store.StateHistory;
+import io.statelock.store.StatePointers;
 import io.statelock.store.RecordPage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,7 +31,7 @@ import java.util.Optional;
  * (fsync) before the caller is answered and a {@code kill -9} can never reissue a fencing token.
  * One connection, serialized by this object's monitor: the embedded store serves one replica.
  */
-public final class SqliteLockTable implements LockTable, AutoCloseable {
+public final class SqliteLockTable implements LockTable, StatePointers, AutoCloseable {
     private static final String COLUMNS = "key, fence, lease_id, owner, info, acquired_at, expires_at, ttl_ms, request_id";
 
     private final SqliteDatabase db;
@@ -143,6 +147,19 @@ public final class SqliteLockTable implements LockTable, AutoCloseable {
             List<LockRecord> page = records.subList(0, limit);
             return new RecordPage(page, encodeToken(page.get(limit - 1).key().value()));
         });
+    }
+
+    @Override
+    public synchronized StateHistory stateHistory(LockKey key) {
+        return db.inTransaction(c -> new StateHistory(read(c, key).orElseGet(() -> LockRecord.absent(key)),
+                SqliteStateVersions.history(c, key)));
+    }
+
+    @Override
+    public synchronized PointerResult movePointer(PointerMove move) {
+        // One transaction: the fence check, the pointer move and the history trim commit together (fsync).
+        return db.inTransaction(c -> SqliteStateVersions.move(c,
+                read(c, move.key()).orElseGet(() -> LockRecord.absent(move.key())), move));
     }
 
     @Override

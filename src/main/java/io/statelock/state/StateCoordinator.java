@@ -1,0 +1,240 @@
+package io.statelock.state;
+
+import io.statelock.lock.Fences;
+import io.statelock.lock.InvalidArgumentException;
+import io.statelock.lock.LeaseLostException;
+import io.statelock.lock.LockKey;
+import io.statelock.lock.LockRecord;
+import io.statelock.lock.LockStatus;
+import io.statelock.store.BlobStore;
+import io.statelock.store.StatePointers;
+import io.statelock.store.PointerMove;
+import io.statelock.store.PointerResult;
+import io.statelock.store.StateHistory;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The state use cases: fenced writes, verified reads, history, rollback, delete (tombstone).
+ * Bytes go to a fresh immutable object first; the version exists only once the one conditional
+ * write on the lock record names it (DESIGN.md invariant 3).
+ */
+public final class StateCoordinator {
+    /** Pointer races with the same lease (two writes of one holder at once) are retried this often. */
+    private static final int MAX_RACES = 5;
+
+    /** One page of versions, newest first. */
+    public record VersionPage(List<StateVersion> versions, String nextPageToken) {}
+
+    private final StatePointers table;
+    private final BlobStore blobs;
+    private final Fences fences;
+    private final Clock clock;
+    private final StateSettings settings;
+
+    public StateCoordinator(StatePointers table, BlobStore blobs, Fences fences, Clock clock, StateSettings settings) {
+        this.table = table;
+        this.blobs = blobs;
+        this.fences = fences;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    public StateSettings settings() {
+        return settings;
+    }
+
+    /** Advisory, before any bytes arrive: is this the key's current, unexpired holder with the current token? */
+    public void checkWriter(PutCommand command) {
+        requireHolder(table.stateHistory(command.key()).lock(), command.leaseId(),
+                counterOf(command.key(), command.fencingToken()));
+    }
+
+    /** Stores the spooled bytes as the key's new current version, fenced by the command's lease and token. */
+    public StateVersion put(PutCommand command, Spool spool) {
+        spool.finish();
+        // A client digest that does not match what arrived: nothing is stored.
+        if (!command.sha256().isEmpty() && !command.sha256().equals(spool.sha256())) {
+            throw InvalidArgumentException.of("sha256", "is " + command.sha256() + " but the bytes received hash to "
+                    + spool.sha256() + " (" + spool.size() + " bytes); nothing stored");
+        }
+        long counter = counterOf(command.key(), command.fencingToken());
+        StateHistory head = table.stateHistory(command.key());
+        requireHolder(head.lock(), command.leaseId(), counter); // early, advisory: the real check is the pointer write
+        Optional<StateVersion> current = head.current();
+        // A retried write of the bytes that are already current is answered with that version, not a copy.
+        if (current.isPresent() && !current.get().tombstone() && current.get().sha256().equals(spool.sha256())) {
+            return current.get();
+        }
+        TerraformMeta meta = TerraformMeta.read(spool.file());
+        checkTerraform(current, meta);
+        String blob = BlobNames.newName(command.key(), command.fencingToken());
+        blobs.create(blob, spool.file());
+        StateVersion template = new StateVersion(command.key(), 0, blob, spool.size(), spool.sha256(), spool.md5(),
+                counter, 0, "", meta.serial(), meta.lineage(), false);
+        return commit(command.key(), command.leaseId(), counter, head, template, true);
+    }
+
+    /** Makes an old version current again, as a new version; needs the current lease. */
+    public StateVersion rollback(LockKey key, String leaseId, long fencingToken, String toVersion) {
+        long seq = parseVersion("to_version", toVersion);
+        long counter = counterOf(key, fencingToken);
+        requireLeaseId(leaseId);
+        StateHistory head = table.stateHistory(key);
+        requireHolder(head.lock(), leaseId, counter);
+        StateVersion target = head.versions().stream().filter(v -> v.seq() == seq).findFirst()
+                .orElseThrow(() -> new StateNotFoundException("no version " + toVersion + " of " + key
+                        + " in its history (kept: the newest " + settings.keepVersions() + ")"));
+        // A rollback skips the serial check on purpose: going back is what it is for.
+        return commit(key, leaseId, counter, head, target, false);
+    }
+
+    /** Deletes the state as a tombstone version: reads answer NOT_FOUND, the history stays. */
+    public StateVersion delete(LockKey key, String leaseId, long fencingToken) {
+        long counter = counterOf(key, fencingToken);
+        requireLeaseId(leaseId);
+        StateHistory head = table.stateHistory(key);
+        requireHolder(head.lock(), leaseId, counter);
+        StateVersion tombstone = new StateVersion(key, 0, "", 0, "", "", counter, 0, "", -1, "", true);
+        return commit(key, leaseId, counter, head, tombstone, false);
+    }
+
+    /** The current version ({@code version} empty) or a named one, its digest verified before anything is served. */
+    public StateRead read(LockKey key, String version) {
+        StateHistory head = table.stateHistory(key);
+        StateVersion v;
+        if (version == null || version.isEmpty()) {
+            v = head.current().filter(c -> !c.tombstone())
+                    .orElseThrow(() -> new StateNotFoundException("no state stored for " + key));
+        } else {
+            long seq = parseVersion("version", version);
+            v = head.versions().stream().filter(c -> c.seq() == seq && !c.tombstone()).findFirst()
+                    .orElseThrow(() -> new StateNotFoundException("no version " + version + " of " + key));
+        }
+        InputStream in = blobs.open(v.blob()).orElseThrow(() -> new StateCorruptedException(
+                "the object " + v.blob() + " of version " + v.version() + " of " + key + " is missing"));
+        Spool spool = Spool.copyOf(in, settings.spoolDir());
+        // Safety: bytes that do not hash to the recorded digest are never served (invariant 4).
+        if (spool.size() != v.size() || !spool.sha256().equals(v.sha256())) {
+            spool.close();
+            throw new StateCorruptedException("stored bytes of " + key + " version " + v.version()
+                    + " fail their digest (object " + v.blob() + "): expected sha256 " + v.sha256()
+                    + " and " + v.size() + " bytes; not served");
+        }
+        return new StateRead(v, spool);
+    }
+
+    /** The key's history, newest first, paged. */
+    public VersionPage versions(LockKey key, int pageSize, String pageToken) {
+        if (pageSize < 0) throw InvalidArgumentException.of("page_size", "must not be negative");
+        int size = pageSize == 0 ? 100 : Math.min(pageSize, 1000);
+        long before = pageToken == null || pageToken.isEmpty() ? Long.MAX_VALUE : parseVersion("page_token", pageToken);
+        List<StateVersion> all = table.stateHistory(key).versions();
+        List<StateVersion> page = new ArrayList<>();
+        for (StateVersion v : all) {
+            if (v.seq() < before && page.size() < size) page.add(v);
+        }
+        boolean more = !page.isEmpty() && all.get(all.size() - 1).seq() < page.get(page.size() - 1).seq();
+        return new VersionPage(page, more ? page.get(page.size() - 1).version() : "");
+    }
+
+    public Fences fences() {
+        return fences;
+    }
+
+    /** Moves the pointer to a new version made from {@code template}; re-decides after a race with the same lease. */
+    private StateVersion commit(LockKey key, String leaseId, long counter, StateHistory head, StateVersion template,
+                                boolean checkTerraform) {
+        for (int attempt = 1; ; attempt++) {
+            long now = clock.millis();
+            StateVersion next = template.rewritten(head.currentSeq() + 1, counter, now, head.lock().owner());
+            List<StateVersion> history = new ArrayList<>();
+            history.add(next);
+            for (StateVersion v : head.versions()) {
+                // Bounded history: versions past keep-versions leave it, their objects become garbage.
+                if (history.size() >= settings.keepVersions()) break;
+                history.add(v);
+            }
+            PointerResult result = table.movePointer(new PointerMove(key, leaseId, counter, now, head.currentSeq(), history));
+            if (result instanceof PointerResult.Moved) return next;
+            if (result instanceof PointerResult.LeaseLost lost) {
+                throw lost(lost.current(), leaseId, counter, now);
+            }
+            // Raced: another write of this same lease moved the pointer first; judge again against it.
+            if (attempt >= MAX_RACES) {
+                throw new StateConflictException("state of " + key + " kept changing under this write; retry");
+            }
+            head = table.stateHistory(key);
+            requireHolder(head.lock(), leaseId, counter);
+            if (checkTerraform) checkTerraform(head.current(), new TerraformMeta(template.serial(), template.lineage()));
+        }
+    }
+
+    /** Terraform state must not go back in serial or change lineage (a slow retried write, or the wrong key). */
+    private static void checkTerraform(Optional<StateVersion> current, TerraformMeta meta) {
+        // Only when both sides are Terraform state and the current one is not a tombstone.
+        if (current.isEmpty() || current.get().tombstone() || !current.get().isTerraform() || meta.serial() < 0
+                || meta.lineage().isEmpty()) {
+            return;
+        }
+        StateVersion c = current.get();
+        if (!c.lineage().equals(meta.lineage())) {
+            throw new StateConflictException("state of " + c.key() + " has lineage " + c.lineage()
+                    + "; refusing a write with lineage " + meta.lineage());
+        }
+        if (meta.serial() < c.serial()) {
+            throw new StateConflictException("state of " + c.key() + " is at serial " + c.serial()
+                    + "; refusing a write with the older serial " + meta.serial());
+        }
+    }
+
+    private void requireHolder(LockRecord record, String leaseId, long counter) {
+        long now = clock.millis();
+        // The current, unexpired holder with the current token, and nobody else, may write.
+        if (!leaseId.equals(record.leaseId()) || record.fenceCounter() != counter || !record.liveAt(now)) {
+            throw lost(record, leaseId, counter, now);
+        }
+    }
+
+    private LeaseLostException lost(LockRecord current, String leaseId, long counter, long now) {
+        String why;
+        if (leaseId.equals(current.leaseId()) && current.fenceCounter() == counter) {
+            why = "the lease expired " + (now - current.expiresAtMs()) + " ms ago";
+        } else if (current.hasLease()) {
+            why = "the key is held by " + current.owner() + " with fencing token " + fences.token(current.fenceCounter());
+        } else {
+            why = "the key is not held (released, broken or expired); current fencing token "
+                    + fences.token(current.fenceCounter());
+        }
+        return new LeaseLostException("state write to " + current.key() + " refused: " + why,
+                LockStatus.of(current, fences, now));
+    }
+
+    private long counterOf(LockKey key, long token) {
+        long counter = fences.counterOf(token);
+        // A token of another epoch can never be current: refuse without touching the store.
+        if (counter <= 0) {
+            LockRecord current = table.stateHistory(key).lock();
+            throw new LeaseLostException("fencing token " + token + " is not current for " + key,
+                    LockStatus.of(current, fences, clock.millis()));
+        }
+        return counter;
+    }
+
+    private static void requireLeaseId(String leaseId) {
+        if (leaseId == null || leaseId.isEmpty()) throw InvalidArgumentException.of("lease_id", "must not be empty");
+    }
+
+    private static long parseVersion(String field, String value) {
+        try {
+            long seq = Long.parseLong(value);
+            if (seq > 0) return seq;
+        } catch (NumberFormatException e) {
+            // same answer below
+        }
+        throw InvalidArgumentException.of(field, "is not a version id (a positive number from ListVersions)");
+    }
+}

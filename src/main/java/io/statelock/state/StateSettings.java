@@ -1,0 +1,20 @@
+package io.statelock.state;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * @param keepVersions   versions kept in a key's history (older ones leave it and their objects become garbage)
+ * @param spoolDir       where state bytes are spooled on their way in and out
+ * @param garbageAgeMs   an object no kept version names is deleted only once it is this old, so a
+ *                       write still in flight (uploaded, pointer not yet moved) is never removed
+ */
+public record StateSettings(int keepVersions, Path spoolDir, long garbageAgeMs) {
+    public static final long ONE_HOUR_MS = 3_600_000;
+
+    public StateSettings {
+        Objects.requireNonNull(spoolDir, "spoolDir");
+        if (keepVersions < 1) throw new IllegalArgumentException("statelock.state.keep-versions must be at least 1");
+        if (garbageAgeMs < 0) throw new IllegalArgumentException("garbage age must not be negative");
+    }
+}

@@ -1,0 +1,171 @@
+package io.statelock.state;
+
+import io.statelock.lock.AcquireCommand;
+import io.statelock.lock.Fences;
+import io.statelock.lock.Lease;
+import io.statelock.lock.LeaseLostException;
+import io.statelock.lock.LockCoordinator;
+import io.statelock.lock.LockInfo;
+import io.statelock.lock.LockKey;
+import io.statelock.lock.LockRecord;
+import io.statelock.lock.LockStatus;
+import io.statelock.store.LockTable;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The Terraform/OpenTofu http backend's use cases over the same locks and fenced state as gRPC.
+ * Terraform picks the lock ID itself; it is kept as the lease's request id and, since it proves
+ * the holder, is a credential: others only ever see the public id {@code fence-<token>}.
+ * A request may instead present a live lease id (a run wrapped by {@code statelock run}): it then
+ * joins that lease, writes fenced by it, and never releases it.
+ */
+public final class TerraformBackend {
+    /** Lease of a write made without a lock (Terraform with {@code -lock=false}): just long enough for the write. */
+    private static final Duration UNLOCKED_WRITE_TTL = Duration.ofMinutes(5);
+
+    /** Outcome of LOCK. */
+    public sealed interface LockOutcome {
+        /** Acquired (or the same acquire retried), or joined the presented lease. */
+        record Locked(long fencingToken, boolean joined) implements LockOutcome {}
+
+        /** Held by someone else: answer 423 with this holder. */
+        record Held(LockStatus holder) implements LockOutcome {}
+    }
+
+    private final LockCoordinator locks;
+    private final StateCoordinator states;
+    private final LockTable table;
+    private final Clock clock;
+    private final Duration leaseTtl;
+
+    public TerraformBackend(LockCoordinator locks, StateCoordinator states, LockTable table, Clock clock,
+                            Duration leaseTtl) {
+        this.locks = locks;
+        this.states = states;
+        this.table = table;
+        this.clock = clock;
+        this.leaseTtl = leaseTtl;
+    }
+
+    public Fences fences() {
+        return states.fences();
+    }
+
+    public LockOutcome lock(LockKey key, TerraformLock lock, String presentedLease) {
+        if (presentedLease != null) {
+            LockRecord r = record(key);
+            // Joining needs the presented lease to be the key's live one; anything else is a lost lease.
+            if (!presentedLease.equals(r.leaseId()) || !r.liveAt(clock.millis())) throw lost(key, r, "the presented lease");
+            return new LockOutcome.Locked(fences().token(r.fenceCounter()), true);
+        }
+        String owner = lock.who().isEmpty() ? "terraform" : lock.who();
+        LockInfo info = new LockInfo(lock.operation(), lock.who(), lock.version(), lock.path(), lock.info(), lock.labels());
+        try {
+            // Terraform's ID as request id: a LOCK retried by go-retryablehttp gets the same lease back.
+            Lease lease = locks.acquire(new AcquireCommand(key, owner, leaseTtl, info, lock.id()), Duration.ZERO).join();
+            return new LockOutcome.Locked(lease.fencingToken(), false);
+        } catch (io.statelock.lock.LockHeldException held) {
+            return new LockOutcome.Held(held.holder());
+        }
+    }
+
+    /**
+     * UNLOCK: Terraform's own ID releases; an empty ID (Terraform's force-unlock) or a public
+     * {@code fence-<token>} (OpenTofu's) force-releases, audited; a joined run's unlock leaves the
+     * wrapper's lease alone. Returns false when nothing was released.
+     */
+    public boolean unlock(LockKey key, String id, String presentedLease) {
+        LockRecord r = record(key);
+        if (presentedLease != null) {
+            if (presentedLease.equals(r.leaseId())) return false; // the wrapper releases its own lease
+            throw lost(key, r, "the presented lease");
+        }
+        if (id == null || id.isEmpty()) {
+            return locks.forceRelease(key, "force-unlock through the Terraform http backend (no lock ID)", 0).released();
+        }
+        long token = TerraformLock.tokenOfPublicId(id);
+        if (token > 0) {
+            return locks.forceRelease(key, "force-unlock through the Terraform http backend of " + id, token).released();
+        }
+        // Only the lease Terraform's ID was given to: a wrong or old ID releases nothing.
+        if (!r.hasLease() || !id.equals(r.requestId())) throw lost(key, r, "lock ID " + abbreviate(id));
+        return locks.release(key, r.leaseId());
+    }
+
+    /** POST: a fenced write by the lease the lock ID (or presented lease) stands for; renews it. */
+    public StateVersion write(LockKey key, String id, String presentedLease, Spool spool) {
+        if (presentedLease == null && (id == null || id.isEmpty())) {
+            return unlockedWrite(key, spool);
+        }
+        Lease lease = renewed(key, id, presentedLease);
+        return states.put(new PutCommand(key, lease.leaseId(), lease.fencingToken(), ""), spool);
+    }
+
+    /** DELETE: a tombstone version, fenced the same way as a write. */
+    public StateVersion delete(LockKey key, String id, String presentedLease) {
+        if (presentedLease == null && (id == null || id.isEmpty())) {
+            Lease lease = transientLease(key);
+            try {
+                return states.delete(key, lease.leaseId(), lease.fencingToken());
+            } finally {
+                locks.release(key, lease.leaseId());
+            }
+        }
+        Lease lease = renewed(key, id, presentedLease);
+        return states.delete(key, lease.leaseId(), lease.fencingToken());
+    }
+
+    public StateRead read(LockKey key) {
+        return states.read(key, "");
+    }
+
+    /** The lease the request stands for, renewed by this request (Terraform persists state during long applies). */
+    private Lease renewed(LockKey key, String id, String presentedLease) {
+        LockRecord r = record(key);
+        if (presentedLease != null) {
+            // A joined run: the wrapper's heartbeats keep the lease; the write is fenced by it as it is.
+            if (!presentedLease.equals(r.leaseId()) || !r.liveAt(clock.millis())) throw lost(key, r, "the presented lease");
+            return new Lease(key, r.leaseId(), fences().token(r.fenceCounter()), r.expiresAtMs(), r.ttlMs());
+        }
+        // The ID must be the one Terraform locked with, on the lease that is live now.
+        if (!r.hasLease() || !id.equals(r.requestId())) throw lost(key, r, "lock ID " + abbreviate(id));
+        return locks.heartbeat(key, r.leaseId(), leaseTtl);
+    }
+
+    /** Terraform with {@code -lock=false}: still fenced, by a lease of its own for just this write. */
+    private StateVersion unlockedWrite(LockKey key, Spool spool) {
+        Lease lease = transientLease(key);
+        try {
+            return states.put(new PutCommand(key, lease.leaseId(), lease.fencingToken(), ""), spool);
+        } finally {
+            locks.release(key, lease.leaseId());
+        }
+    }
+
+    private Lease transientLease(LockKey key) {
+        try {
+            return locks.acquire(new AcquireCommand(key, "terraform (unlocked write)", UNLOCKED_WRITE_TTL,
+                    LockInfo.EMPTY, ""), Duration.ZERO).join();
+        } catch (io.statelock.lock.LockHeldException held) {
+            throw new LeaseLostException("state of " + key + " is locked by " + held.holder().owner()
+                    + "; a write without its lock ID is refused", held.holder());
+        }
+    }
+
+    private LockRecord record(LockKey key) {
+        return table.get(key).orElseGet(() -> LockRecord.absent(key));
+    }
+
+    private LeaseLostException lost(LockKey key, LockRecord current, String what) {
+        LockStatus status = LockStatus.of(current, fences(), clock.millis());
+        String holder = status.held() ? "held by " + status.owner() + " as " + TerraformLock.publicId(status.fencingToken())
+                : "not locked";
+        return new LeaseLostException(what + " does not hold " + key + " (it is " + holder + ")", status);
+    }
+
+    /** Enough of an ID for a log line; never the whole of a credential. */
+    private static String abbreviate(String id) {
+        return id.length() <= 8 ? "(short)" : id.substring(0, 4) + "…";
+    }
+}

@@ -1,0 +1,34 @@
+package io.statelock.store;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Port to the store of state bytes: immutable objects, written once under a fresh name and
+ * never overwritten. Outages surface as {@link io.statelock.lock.StoreUnavailableException}.
+ */
+public interface BlobStore {
+
+    /** One stored object, for retention. */
+    record Entry(String name, long lastModifiedMs) {}
+
+    /**
+     * Stores the file's bytes under {@code name}, durable before it returns; fails (and leaves
+     * the existing object alone) when the name is taken.
+     */
+    void create(String name, Path file);
+
+    /** The object's bytes, or empty when there is no such object; the caller closes the stream. */
+    Optional<InputStream> open(String name);
+
+    /** Removes the object; no error when it is already gone. */
+    void delete(String name);
+
+    /** Every object whose name starts with {@code prefix}, in no particular order. */
+    List<Entry> list(String prefix);
+
+    /** Throws {@link io.statelock.lock.StoreUnavailableException} with the reason when the store is not usable. */
+    void checkReady();
+}
