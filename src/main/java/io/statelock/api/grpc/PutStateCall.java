@@ -20,13 +20,17 @@ final class PutStateCall implements StreamObserver<PutStateRequest> {
 
     private final StateCoordinator states;
     private final StreamObserver<io.statelock.proto.v1.StateVersion> responses;
+    private final java.util.function.Consumer<String> authorize;
     private PutCommand command;
     private Spool spool;
     private boolean done; // an error was sent: the rest of the stream is ignored
 
-    PutStateCall(StateCoordinator states, StreamObserver<io.statelock.proto.v1.StateVersion> responses) {
+    /** {@code authorize} throws when the caller may not write the key (role per key prefix). */
+    PutStateCall(StateCoordinator states, StreamObserver<io.statelock.proto.v1.StateVersion> responses,
+                 java.util.function.Consumer<String> authorize) {
         this.states = states;
         this.responses = responses;
+        this.authorize = authorize;
     }
 
     @Override
@@ -37,6 +41,7 @@ final class PutStateCall implements StreamObserver<PutStateRequest> {
                 // The first message must be the header: nothing is spooled before the writer is known.
                 if (!request.hasHeader()) throw InvalidArgumentException.of("header", "the first message must be the header");
                 PutStateHeader h = request.getHeader();
+                authorize.accept(h.getKey());
                 command = new PutCommand(new LockKey(h.getKey()), h.getLeaseId(), h.getFencingToken(), h.getSha256());
                 states.checkWriter(command); // advisory, so a stale writer is stopped before it uploads
                 spool = Spool.create(states.settings().spoolDir());

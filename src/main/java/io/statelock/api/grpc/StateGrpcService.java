@@ -14,6 +14,8 @@ import io.statelock.proto.v1.ListVersionsResponse;
 import io.statelock.proto.v1.PutStateRequest;
 import io.statelock.proto.v1.RollbackRequest;
 import io.statelock.proto.v1.StateServiceGrpc;
+import io.statelock.security.AccessGuard;
+import io.statelock.security.Operation;
 import io.statelock.state.StateCoordinator;
 import io.statelock.state.StateRead;
 import io.statelock.state.StateVersion;
@@ -35,14 +37,24 @@ public class StateGrpcService extends StateServiceGrpc.StateServiceImplBase {
     @Inject
     StateCoordinator states;
 
+    @Inject
+    AccessGuard guard;
+
     @Override
     public StreamObserver<PutStateRequest> putState(StreamObserver<io.statelock.proto.v1.StateVersion> responses) {
-        return new PutStateCall(states, responses);
+        return new PutStateCall(states, responses,
+                key -> guard.require(CallerInterceptor.current(), Operation.PUT_STATE, key));
     }
 
     @Override
     public void getState(GetStateRequest request, StreamObserver<GetStateResponse> responses) {
         ServerCallStreamObserver<GetStateResponse> call = (ServerCallStreamObserver<GetStateResponse>) responses;
+        try {
+            guard.require(CallerInterceptor.current(), Operation.GET_STATE, request.getKey());
+        } catch (RuntimeException e) {
+            responses.onError(GrpcErrors.toStatus(e));
+            return;
+        }
         try (StateRead read = states.read(new LockKey(request.getKey()), request.getVersion())) {
             call.onNext(GetStateResponse.newBuilder()
                     .setHeader(StateProtoMapper.version(read.version(), states.fences())).build());
@@ -64,6 +76,7 @@ public class StateGrpcService extends StateServiceGrpc.StateServiceImplBase {
     @Override
     public void listVersions(ListVersionsRequest request, StreamObserver<ListVersionsResponse> responses) {
         try {
+            guard.require(CallerInterceptor.current(), Operation.LIST_VERSIONS, request.getKey());
             StateCoordinator.VersionPage page = states.versions(new LockKey(request.getKey()), request.getPageSize(),
                     request.getPageToken());
             ListVersionsResponse.Builder b = ListVersionsResponse.newBuilder().setNextPageToken(page.nextPageToken());
@@ -78,6 +91,7 @@ public class StateGrpcService extends StateServiceGrpc.StateServiceImplBase {
     @Override
     public void rollback(RollbackRequest request, StreamObserver<io.statelock.proto.v1.StateVersion> responses) {
         try {
+            guard.require(CallerInterceptor.current(), Operation.ROLLBACK, request.getKey());
             StateVersion v = states.rollback(new LockKey(request.getKey()), request.getLeaseId(),
                     request.getFencingToken(), request.getToVersion());
             responses.onNext(StateProtoMapper.version(v, states.fences()));
