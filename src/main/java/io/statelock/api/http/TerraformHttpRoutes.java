@@ -42,12 +42,20 @@ public class TerraformHttpRoutes {
     @Inject
     io.statelock.state.StateCoordinator states;
 
+    @Inject
+    io.statelock.security.AccessGuard guard;
+
     void routes(@Observes Router router) {
         router.route(PREFIX + "*").handler(this::handle);
     }
 
     private void handle(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
+        // Fail closed: with authentication on, this backend is not yet wired to tokens and roles.
+        if (guard.enabled()) {
+            HttpErrors.text(ctx, 401, "the Terraform http backend is not available with statelock.auth.mode=jwt yet");
+            return;
+        }
         String method = req.method().name();
         LockKey key;
         try {
