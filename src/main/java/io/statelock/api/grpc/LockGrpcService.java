@@ -163,35 +163,7 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
 
     @Override
     public StreamObserver<HeartbeatRequest> keepAlive(StreamObserver<HeartbeatResponse> responses) {
-        return new StreamObserver<>() {
-            // Guarded by this observer: gRPC delivers one message at a time, but the end may race a renewal.
-            private boolean ended;
-
-            @Override
-            public synchronized void onNext(HeartbeatRequest request) {
-                if (ended) return;
-                long start = System.nanoTime();
-                try {
-                    responses.onNext(renew(request));
-                    metrics.completed("keep_alive", "OK", start);
-                } catch (RuntimeException e) {
-                    ended = true;
-                    responses.onError(failed("keep_alive", e, start));
-                }
-            }
-
-            @Override
-            public synchronized void onError(Throwable t) {
-                ended = true;
-            }
-
-            @Override
-            public synchronized void onCompleted() {
-                if (ended) return;
-                ended = true;
-                responses.onCompleted();
-            }
-        };
+        return new KeepAliveStream(responses, this::renew, (e, start) -> failed("keep_alive", e, start), metrics);
     }
 
     @Override
