@@ -65,11 +65,11 @@ public final class Main {
         }
 
         Scenarios.Timing timing() {
-            return quick ? new Scenarios.Timing(1, 2) : new Scenarios.Timing(2, 8);
+            return quick ? new Scenarios.Timing(1, 2) : new Scenarios.Timing(2, 6);
         }
 
         double renewSeconds() {
-            return quick ? 10 : 30;
+            return quick ? 10 : 20;
         }
 
         double waitWindowSeconds() {
@@ -250,7 +250,7 @@ public final class Main {
     }
 
     void measure(List<Sut> suts) throws Exception {
-        Scenarios.Timing warm = new Scenarios.Timing(0, o.quick ? 2 : 5);
+        Scenarios.Timing warm = new Scenarios.Timing(0, o.quick ? 2 : 8);
         for (Sut s : suts) {
             log(s.label() + ": warm-up");
             Scenarios.uncontended(s.cyclers, 4, "bench/" + run + "/warm-" + s.system + "-" + s.store.charAt(0), warm,
