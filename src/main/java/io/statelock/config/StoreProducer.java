@@ -7,6 +7,7 @@ import io.statelock.store.BlobStore;
 import io.statelock.store.LockTable;
 import io.statelock.store.dynamodb.DynamoDbAuditStore;
 import io.statelock.store.filesystem.FilesystemBlobStore;
+import io.statelock.store.s3.S3BlobStore;
 import io.statelock.store.dynamodb.DynamoDbLockTable;
 import io.statelock.store.embedded.SqliteAuditStore;
 import io.statelock.store.embedded.SqliteLockTable;
@@ -17,8 +18,12 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
 
-/** Picks the lock store from {@code statelock.store}; the DynamoDB client is built only when it is chosen. */
+/**
+ * Picks the lock store from {@code statelock.store} and the blob store from {@code statelock.blob};
+ * the DynamoDB and S3 clients are built only when chosen.
+ */
 @ApplicationScoped
 public class StoreProducer {
     private static final Logger LOG = Logger.getLogger(StoreProducer.class);
@@ -66,7 +71,11 @@ public class StoreProducer {
 
     @Produces
     @Singleton
-    BlobStore blobStore(StatelockConfig config) {
+    BlobStore blobStore(StatelockConfig config, Instance<S3Client> s3) {
+        if (config.blob() == StatelockConfig.BlobKind.s3) {
+            LOG.infof("state objects: S3 bucket %s, prefix %s", config.s3().bucket(), config.s3().prefix());
+            return new S3BlobStore(s3.get(), config.s3().bucket(), config.s3().prefix());
+        }
         LOG.infof("state objects: directory %s", config.filesystem().dir().toAbsolutePath());
         return new FilesystemBlobStore(config.filesystem().dir());
     }
