@@ -15,4 +15,4 @@ if [ ! -f "$here/target/statelock-bench.jar" ] || [ "${STATELOCK_BENCH_BUILD:-0}
 fi
 cd "$repo"
 exec java -Xmx1g -jar "$here/target/statelock-bench.jar" --repo "$repo" \
-  --command "clients/bench/run.sh $*" "$@"
+  --command "clients/bench/run.sh${*:+ $*}${STATELOCK_BENCH_SERVICE_OPTS:+ (service JVM: $STATELOCK_BENCH_SERVICE_OPTS)}" "$@"

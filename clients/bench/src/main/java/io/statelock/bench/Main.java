@@ -47,6 +47,7 @@ public final class Main {
         boolean noEtcd;
         List<String> stores = List.of("embedded", "dynamodb");
         String command = "clients/bench/run.sh";
+        int[] leases;             // --leases 1000,10000 overrides the mode's
 
         int[] clients() {
             return new int[] {1, 4, 16, 64};
@@ -57,6 +58,7 @@ public final class Main {
         }
 
         int[] leases() {
+            if (leases != null) return leases;
             return quick ? new int[] {1000} : new int[] {1000, 10000};
         }
 
@@ -81,7 +83,7 @@ public final class Main {
         return """
                 usage: run.sh [--quick] [--stores embedded,dynamodb] [--no-etcd]
                               [--service HOST:PORT [--service-pid PID] [--store-label NAME] [--dynamodb URL]]
-                              [--etcd URL | --etcd-binary PATH] [--out DIR]
+                              [--etcd URL | --etcd-binary PATH] [--leases 1000,10000] [--out DIR]
                   Without --service it starts the packaged service (target/quarkus-app), dynalite and etcd itself.""";
     }
 
@@ -102,6 +104,7 @@ public final class Main {
                 case "--no-etcd" -> o.noEtcd = true;
                 case "--stores" -> o.stores = Arrays.asList(args[++i].split(","));
                 case "--command" -> o.command = args[++i];
+                case "--leases" -> o.leases = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + usage());
             }
         }
