@@ -1,10 +1,8 @@
 package io.statelock.store.dynamodb;
 
 import static io.statelock.store.dynamodb.LockItems.INFO;
-import static io.statelock.store.dynamodb.LockItems.KEY;
 import static io.statelock.store.dynamodb.LockItems.OWNER;
 import static io.statelock.store.dynamodb.LockItems.REQUEST_ID;
-import static io.statelock.store.dynamodb.LockItems.SEG;
 import static io.statelock.store.dynamodb.LockItems.n;
 import static io.statelock.store.dynamodb.LockItems.s;
 
@@ -22,12 +20,7 @@ import io.statelock.store.PointerResult;
 import io.statelock.store.StateHistory;
 import io.statelock.store.StatePointers;
 import io.statelock.store.RecordPage;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,11 +32,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
@@ -54,9 +43,6 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * every SDK failure becomes a {@link StoreUnavailableException}. No AWS type leaves this package.
  */
 public final class DynamoDbLockTable implements LockTable, StatePointers {
-    private static final String TOKEN_VERSION = "k1:";
-    // Items evaluated per Scan call: a filter may drop most of them, so read more than we return.
-    private static final int MAX_SCAN_BATCH = 1000;
     private static final Pattern NAME = Pattern.compile("#[A-Za-z]+");
 
     // Everything but key, seg and fence: the fence stays so the next acquire gets a higher token (invariant 2).
@@ -66,11 +52,13 @@ public final class DynamoDbLockTable implements LockTable, StatePointers {
     private final DynamoDbClient client;
     private final String table;
     private final DynamoStatePointer state;
+    private final LockListing listing;
 
     public DynamoDbLockTable(DynamoDbClient client, String tableName) {
         this.client = Objects.requireNonNull(client, "client");
         this.table = Objects.requireNonNull(tableName, "tableName");
         this.state = new DynamoStatePointer(client, tableName);
+        this.listing = new LockListing(client, tableName);
     }
 
     /** Creates the table with its {@code by-segment} index unless it exists, and waits until it is ACTIVE. */
@@ -223,9 +211,9 @@ public final class DynamoDbLockTable implements LockTable, StatePointers {
             throw InvalidArgumentException.of("page_size", "must be at least 1, got " + limit);
         }
         String p = prefix == null ? "" : prefix;
-        String after = decodeToken(pageToken, p);
+        String after = LockListing.decodeToken(pageToken, p);
         // With a '/' the first segment is fixed, so the by-segment index serves the prefix without a scan.
-        return p.indexOf('/') >= 0 ? query(p, limit, after) : scan(p, limit, after);
+        return p.indexOf('/') >= 0 ? listing.query(p, limit, after) : listing.scan(p, limit, after);
     }
 
     @Override
@@ -253,106 +241,6 @@ public final class DynamoDbLockTable implements LockTable, StatePointers {
             throw new StoreUnavailableException("lock table " + table + " is not ACTIVE (status "
                     + d.tableStatusAsString() + ")", null);
         }
-    }
-
-    private RecordPage query(String prefix, int limit, String after) {
-        String seg = prefix.substring(0, prefix.indexOf('/'));
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        Map<String, AttributeValue> start = after == null ? null
-                : Map.of(KEY, s(after), SEG, s(new LockKey(after).firstSegment()));
-        boolean more = true;
-        while (items.size() < limit && more) {
-            QueryRequest.Builder b = QueryRequest.builder()
-                    .tableName(table)
-                    .indexName(LockTableCreator.BY_SEGMENT)
-                    .keyConditionExpression("#seg = :seg AND begins_with(#key, :prefix)")
-                    .expressionAttributeNames(Map.of("#seg", SEG, "#key", KEY))
-                    .expressionAttributeValues(Map.of(":seg", s(seg), ":prefix", s(prefix)))
-                    .limit(limit - items.size());
-            if (start != null) {
-                b.exclusiveStartKey(start);
-            }
-            QueryRequest request = b.build();
-            QueryResponse response = call("Query (list)", () -> client.query(request));
-            items.addAll(response.items());
-            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                    ? response.lastEvaluatedKey() : null;
-            more = start != null;
-        }
-        return page(items, limit, more);
-    }
-
-    private RecordPage scan(String prefix, int limit, String after) {
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        Map<String, AttributeValue> start = after == null ? null : Map.of(KEY, s(after));
-        boolean more = true;
-        while (items.size() < limit && more) {
-            ScanRequest.Builder b = ScanRequest.builder()
-                    .tableName(table)
-                    .consistentRead(true)
-                    // Limit counts items evaluated, not returned: loop until the page is full or the table ends.
-                    .limit(Math.min(MAX_SCAN_BATCH, Math.max(100, 2 * (limit - items.size()))));
-            if (!prefix.isEmpty()) {
-                b.filterExpression("begins_with(#key, :prefix)")
-                        .expressionAttributeNames(Map.of("#key", KEY))
-                        .expressionAttributeValues(Map.of(":prefix", s(prefix)));
-            }
-            if (start != null) {
-                b.exclusiveStartKey(start);
-            }
-            ScanRequest request = b.build();
-            ScanResponse response = call("Scan (list)", () -> client.scan(request));
-            items.addAll(response.items());
-            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                    ? response.lastEvaluatedKey() : null;
-            more = start != null;
-        }
-        return page(items, limit, more);
-    }
-
-    /**
-     * Cuts the items (in store order) to {@code limit}; the next page resumes after the last item
-     * kept, so nothing is skipped or repeated. Within the page, records are sorted by key.
-     */
-    private static RecordPage page(List<Map<String, AttributeValue>> items, int limit, boolean more) {
-        List<Map<String, AttributeValue>> kept = items.size() > limit ? items.subList(0, limit) : items;
-        boolean hasNext = more || items.size() > limit;
-        String token = hasNext && !kept.isEmpty() ? encodeToken(kept.get(kept.size() - 1).get(KEY).s()) : "";
-        List<LockRecord> records = new ArrayList<>(kept.size());
-        for (Map<String, AttributeValue> item : kept) {
-            records.add(LockItems.record(item));
-        }
-        records.sort(Comparator.comparing(LockRecord::key));
-        return new RecordPage(records, token);
-    }
-
-    static String encodeToken(String lastKey) {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((TOKEN_VERSION + lastKey).getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** The key the previous page ended at, or null for the first page. */
-    static String decodeToken(String token, String prefix) {
-        if (token == null || token.isEmpty()) {
-            return null;
-        }
-        String decoded;
-        try {
-            decoded = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw InvalidArgumentException.of("page_token", "is not a token from a previous List response");
-        }
-        if (!decoded.startsWith(TOKEN_VERSION)) {
-            throw InvalidArgumentException.of("page_token", "is not a token from a previous List response");
-        }
-        String key = decoded.substring(TOKEN_VERSION.length());
-        if (LockKey.problem(key) != null) {
-            throw InvalidArgumentException.of("page_token", "is not a token from a previous List response");
-        }
-        if (!key.startsWith(prefix)) {
-            throw InvalidArgumentException.of("page_token", "belongs to a listing of another prefix");
-        }
-        return key;
     }
 
     private LockRecord read(LockKey key) {

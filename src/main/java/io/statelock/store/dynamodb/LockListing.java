@@ -1,0 +1,150 @@
+package io.statelock.store.dynamodb;
+
+import static io.statelock.store.dynamodb.LockItems.KEY;
+import static io.statelock.store.dynamodb.LockItems.SEG;
+import static io.statelock.store.dynamodb.LockItems.s;
+
+import io.statelock.lock.InvalidArgumentException;
+import io.statelock.lock.LockKey;
+import io.statelock.lock.LockRecord;
+import io.statelock.store.RecordPage;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+
+/**
+ * Paged listing of lock records: a Query on the by-segment index for prefixes with a '/', a
+ * paged Scan otherwise. Page tokens name the last key returned, so nothing is skipped or repeated.
+ */
+final class LockListing {
+    private static final String TOKEN_VERSION = "k1:";
+    // Items evaluated per Scan call: a filter may drop most of them, so read more than we return.
+    private static final int MAX_SCAN_BATCH = 1000;
+
+    private final DynamoDbClient client;
+    private final String table;
+
+    LockListing(DynamoDbClient client, String table) {
+        this.client = client;
+        this.table = table;
+    }
+
+    RecordPage query(String prefix, int limit, String after) {
+        String seg = prefix.substring(0, prefix.indexOf('/'));
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, AttributeValue> start = after == null ? null
+                : Map.of(KEY, s(after), SEG, s(new LockKey(after).firstSegment()));
+        boolean more = true;
+        while (items.size() < limit && more) {
+            QueryRequest.Builder b = QueryRequest.builder()
+                    .tableName(table)
+                    .indexName(LockTableCreator.BY_SEGMENT)
+                    .keyConditionExpression("#seg = :seg AND begins_with(#key, :prefix)")
+                    .expressionAttributeNames(Map.of("#seg", SEG, "#key", KEY))
+                    .expressionAttributeValues(Map.of(":seg", s(seg), ":prefix", s(prefix)))
+                    .limit(limit - items.size());
+            if (start != null) {
+                b.exclusiveStartKey(start);
+            }
+            QueryRequest request = b.build();
+            QueryResponse response = call("Query (list)", () -> client.query(request));
+            items.addAll(response.items());
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+            more = start != null;
+        }
+        return page(items, limit, more);
+    }
+
+    RecordPage scan(String prefix, int limit, String after) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, AttributeValue> start = after == null ? null : Map.of(KEY, s(after));
+        boolean more = true;
+        while (items.size() < limit && more) {
+            ScanRequest.Builder b = ScanRequest.builder()
+                    .tableName(table)
+                    .consistentRead(true)
+                    // Limit counts items evaluated, not returned: loop until the page is full or the table ends.
+                    .limit(Math.min(MAX_SCAN_BATCH, Math.max(100, 2 * (limit - items.size()))));
+            if (!prefix.isEmpty()) {
+                b.filterExpression("begins_with(#key, :prefix)")
+                        .expressionAttributeNames(Map.of("#key", KEY))
+                        .expressionAttributeValues(Map.of(":prefix", s(prefix)));
+            }
+            if (start != null) {
+                b.exclusiveStartKey(start);
+            }
+            ScanRequest request = b.build();
+            ScanResponse response = call("Scan (list)", () -> client.scan(request));
+            items.addAll(response.items());
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+            more = start != null;
+        }
+        return page(items, limit, more);
+    }
+
+    /**
+     * Cuts the items (in store order) to {@code limit}; the next page resumes after the last item
+     * kept, so nothing is skipped or repeated. Within the page, records are sorted by key.
+     */
+    private static RecordPage page(List<Map<String, AttributeValue>> items, int limit, boolean more) {
+        List<Map<String, AttributeValue>> kept = items.size() > limit ? items.subList(0, limit) : items;
+        boolean hasNext = more || items.size() > limit;
+        String token = hasNext && !kept.isEmpty() ? encodeToken(kept.get(kept.size() - 1).get(KEY).s()) : "";
+        List<LockRecord> records = new ArrayList<>(kept.size());
+        for (Map<String, AttributeValue> item : kept) {
+            records.add(LockItems.record(item));
+        }
+        records.sort(Comparator.comparing(LockRecord::key));
+        return new RecordPage(records, token);
+    }
+
+    static String encodeToken(String lastKey) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((TOKEN_VERSION + lastKey).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The key the previous page ended at, or null for the first page. */
+    static String decodeToken(String token, String prefix) {
+        if (token == null || token.isEmpty()) {
+            return null;
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw InvalidArgumentException.of("page_token", "is not a token from a previous List response");
+        }
+        if (!decoded.startsWith(TOKEN_VERSION)) {
+            throw InvalidArgumentException.of("page_token", "is not a token from a previous List response");
+        }
+        String key = decoded.substring(TOKEN_VERSION.length());
+        if (LockKey.problem(key) != null) {
+            throw InvalidArgumentException.of("page_token", "is not a token from a previous List response");
+        }
+        if (!key.startsWith(prefix)) {
+            throw InvalidArgumentException.of("page_token", "belongs to a listing of another prefix");
+        }
+        return key;
+    }
+
+    private <T> T call(String operation, Supplier<T> sdkCall) {
+        try {
+            return sdkCall.get();
+        } catch (SdkException e) {
+            throw DynamoErrors.unavailable(operation, table, e);
+        }
+    }
+}
