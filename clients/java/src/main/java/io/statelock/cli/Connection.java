@@ -66,6 +66,14 @@ final class Connection {
   /** Where the token came from (e.g. "STATELOCK_TOKEN"), null for none: for error messages. */
   static volatile String lastTokenSource;
 
+  /** Whether the last connect() chose TLS. */
+  private boolean secure;
+
+  /** The service's HTTP base URL as the last connect() reached it (same port as gRPC). */
+  String httpBase() {
+    return (secure ? "https://" : "http://") + addr;
+  }
+
   StatelockClient connect() {
     if (plaintext && (tls || caFile != null && !isBlank(caFile.toString()))) {
       throw new UsageException("--plaintext cannot be combined with --tls or a CA file");
@@ -109,8 +117,10 @@ final class Connection {
     if (hasCert && plaintext) {
       throw new UsageException("--plaintext cannot be combined with a client certificate");
     }
+    secure = true;
     if (plaintext || (envPlain && !tls && !hasCa && !hasCert)) {
       b.plaintext();
+      secure = false;
     } else if (hasCa) {
       if (!Files.isReadable(caFile)) {
         throw new UsageException("CA file " + caFile + " is not readable");
@@ -120,6 +130,7 @@ final class Connection {
       b.tls();
     } else {
       b.plaintext();
+      secure = false;
     }
     if (hasCert) {
       for (Path p : new Path[] {clientCert, clientKey}) {

@@ -102,10 +102,20 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
   }
 
   private int runChild(Lease lease, String setsid) throws InterruptedException {
+    // Terraform on statelock's http backend for the same key joins this lease (basic auth
+    // statelock-lease:<lease id>) instead of getting 423 from its own wrapper; its writes are fenced by it.
+    String backend = connection.httpBase() + "/terraform/" + lease.key();
     Map<String, String> env = Map.of(
         "STATELOCK_KEY", lease.key(),
         "STATELOCK_LEASE_ID", lease.leaseId(),
-        "STATELOCK_FENCING_TOKEN", Long.toString(lease.fencingToken()));
+        "STATELOCK_FENCING_TOKEN", Long.toString(lease.fencingToken()),
+        "TF_HTTP_ADDRESS", backend,
+        "TF_HTTP_LOCK_ADDRESS", backend,
+        "TF_HTTP_UNLOCK_ADDRESS", backend,
+        "TF_HTTP_LOCK_METHOD", "LOCK",
+        "TF_HTTP_UNLOCK_METHOD", "UNLOCK",
+        "TF_HTTP_USERNAME", "statelock-lease",
+        "TF_HTTP_PASSWORD", lease.leaseId());
     ChildProcess c;
     try {
       c = ChildProcess.start(setsid, command, env, killGrace);

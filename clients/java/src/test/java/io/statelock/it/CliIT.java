@@ -79,6 +79,21 @@ class CliIT {
   }
 
   @Test
+  void aWrappedTerraformOnTheHttpBackendJoinsTheWrappersLease() throws Exception {
+    String key = key("wrapped");
+    Path codes = dir.resolve("wrapped.codes");
+    // What Terraform's http backend does with the exported TF_HTTP_* settings: LOCK, then UNLOCK.
+    String child = "curl -s -o /dev/null -w '%{http_code}\\n' -X \"$TF_HTTP_LOCK_METHOD\" "
+        + "-u \"$TF_HTTP_USERNAME:$TF_HTTP_PASSWORD\" -H 'Content-Type: application/json' "
+        + "-d '{\"ID\":\"tf-lock-1\",\"Operation\":\"OperationTypeApply\"}' \"$TF_HTTP_LOCK_ADDRESS\" >> " + codes
+        + " && curl -s -o /dev/null -w '%{http_code}\\n' -X \"$TF_HTTP_UNLOCK_METHOD\" "
+        + "-u \"$TF_HTTP_USERNAME:$TF_HTTP_PASSWORD\" -d '{\"ID\":\"tf-lock-1\"}' \"$TF_HTTP_UNLOCK_ADDRESS\" >> " + codes;
+    Cli.Run run = cli().start("run", "--key", key, "--ttl", "10s", "--", "sh", "-c", child);
+    assertEquals(0, run.await(Duration.ofSeconds(60)), run.toString());
+    assertEquals(List.of("200", "200"), Files.readAllLines(codes), "LOCK and UNLOCK under the wrapper's lease");
+  }
+
+  @Test
   void twoConcurrentRunsSerialize() throws Exception {
     String key = key("serialize");
     Path log = dir.resolve("sections.log");
