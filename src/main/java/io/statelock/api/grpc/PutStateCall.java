@@ -20,14 +20,14 @@ final class PutStateCall implements StreamObserver<PutStateRequest> {
 
     private final StateCoordinator states;
     private final StreamObserver<io.statelock.proto.v1.StateVersion> responses;
-    private final java.util.function.Consumer<String> authorize;
+    private final java.util.function.BiConsumer<String, String> authorize;
     private PutCommand command;
     private Spool spool;
     private boolean done; // an error was sent: the rest of the stream is ignored
 
-    /** {@code authorize} throws when the caller may not write the key (role per key prefix). */
+    /** {@code authorize(key, leaseId)} throws when the caller may not write the key (role per prefix, lease's subject). */
     PutStateCall(StateCoordinator states, StreamObserver<io.statelock.proto.v1.StateVersion> responses,
-                 java.util.function.Consumer<String> authorize) {
+                 java.util.function.BiConsumer<String, String> authorize) {
         this.states = states;
         this.responses = responses;
         this.authorize = authorize;
@@ -41,7 +41,7 @@ final class PutStateCall implements StreamObserver<PutStateRequest> {
                 // The first message must be the header: nothing is spooled before the writer is known.
                 if (!request.hasHeader()) throw InvalidArgumentException.of("header", "the first message must be the header");
                 PutStateHeader h = request.getHeader();
-                authorize.accept(h.getKey());
+                authorize.accept(h.getKey(), h.getLeaseId());
                 command = new PutCommand(new LockKey(h.getKey()), h.getLeaseId(), h.getFencingToken(), h.getSha256());
                 states.checkWriter(command); // advisory, so a stale writer is stopped before it uploads
                 spool = Spool.create(states.settings().spoolDir());

@@ -40,10 +40,20 @@ public class StateGrpcService extends StateServiceGrpc.StateServiceImplBase {
     @Inject
     AccessGuard guard;
 
+    @Inject
+    io.statelock.lock.LockCoordinator locks;
+
     @Override
     public StreamObserver<PutStateRequest> putState(StreamObserver<io.statelock.proto.v1.StateVersion> responses) {
-        return new PutStateCall(states, responses,
-                key -> guard.require(CallerInterceptor.current(), Operation.PUT_STATE, key));
+        return new PutStateCall(states, responses, (key, leaseId) -> {
+            io.statelock.security.Caller caller = CallerInterceptor.current();
+            guard.require(caller, Operation.PUT_STATE, key);
+            // Both factors, as for heartbeats: the lease's secret and a token of the lease's own subject.
+            if (guard.enabled() && !leaseId.isEmpty()) {
+                guard.requireLeaseOwner(caller, Operation.PUT_STATE, leaseId,
+                        locks.record(ProtoMapper.key(key)).orElse(null));
+            }
+        });
     }
 
     @Override

@@ -142,6 +142,39 @@ class SecuredLockServiceGrpcTest {
         assertThat(as(deploy).describe(DescribeRequest.newBuilder().setKey(key).build()).getHeld()).isTrue();
     }
 
+    /** One PutState call: the header and one chunk, as {@code token}; the call's answer or its error. */
+    Object putState(String token, String key, AcquireResponse lease, byte[] data) throws Exception {
+        java.util.concurrent.CompletableFuture<Object> result = new java.util.concurrent.CompletableFuture<>();
+        var requests = io.statelock.proto.v1.StateServiceGrpc.newStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
+                .withCallCredentials(bearer(token)).putState(new io.grpc.stub.StreamObserver<>() {
+                    public void onNext(io.statelock.proto.v1.StateVersion v) { result.complete(v); }
+                    public void onError(Throwable t) { result.complete(t); }
+                    public void onCompleted() { }
+                });
+        requests.onNext(io.statelock.proto.v1.PutStateRequest.newBuilder().setHeader(io.statelock.proto.v1.PutStateHeader
+                .newBuilder().setKey(key).setLeaseId(lease.getLeaseId()).setFencingToken(lease.getFencingToken())).build());
+        requests.onNext(io.statelock.proto.v1.PutStateRequest.newBuilder()
+                .setChunk(com.google.protobuf.ByteString.copyFrom(data)).build());
+        requests.onCompleted();
+        return result.get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void anotherIdentityCannotWriteStateUnderAStolenLease() throws Exception {
+        String key = "shared/network/" + UUID.randomUUID();
+        String deploy = JwtResource.deployToken(300);
+        AcquireResponse lease = as(deploy).acquire(acquire(key));
+        byte[] state = "{\"version\":4,\"serial\":1,\"lineage\":\"L\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String impostor = JwtResource.token("repo:acme/network:environment:prod",
+                Map.of("repository", "acme/network", "ref", "refs/heads/main"), 300);
+        Object stolen = putState(impostor, key, lease, state);
+        assertThat(stolen).isInstanceOf(StatusRuntimeException.class);
+        assertThat(((StatusRuntimeException) stolen).getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        Object own = putState(deploy, key, lease, state);
+        assertThat(own).isInstanceOf(io.statelock.proto.v1.StateVersion.class);
+        assertThat(((io.statelock.proto.v1.StateVersion) own).getFencingToken()).isEqualTo(lease.getFencingToken());
+    }
+
     @Test
     void anApplyKeepsItsLeaseAfterItsTokenExpires() throws Exception {
         String key = teamKey();
