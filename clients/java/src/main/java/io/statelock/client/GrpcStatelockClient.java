@@ -1,18 +1,11 @@
 package io.statelock.client;
 
 import io.grpc.CallOptions;
-import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
-import io.grpc.ClientCall;
-import io.grpc.ClientInterceptor;
-import io.grpc.ForwardingClientCall;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Status;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.TlsChannelCredentials;
 import io.statelock.proto.v1.AcquireRequest;
 import io.statelock.proto.v1.AcquireResponse;
@@ -41,12 +34,9 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /** The gRPC implementation of {@link StatelockClient}. */
 final class GrpcStatelockClient implements StatelockClient {
-  private static final Metadata.Key<String> AUTHORIZATION =
-      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   /**
    * Marks calls made under a lease (renewals, release): they take the cached token rather than wait
@@ -345,98 +335,5 @@ final class GrpcStatelockClient implements StatelockClient {
       t.setDaemon(true);
       return t;
     };
-  }
-
-  /** Asks the user's supplier for the token; checks it can travel in a header. */
-  static final class TokenProvider {
-    private final Supplier<String> supplier;
-
-    TokenProvider(Supplier<String> supplier) {
-      this.supplier = supplier;
-    }
-
-    /**
-     * The token to send, or null for none. Throws {@link TokenException} when the source fails.
-     *
-     * @param underLease take a cached token rather than wait for a fetch
-     */
-    String token(boolean underLease) {
-      String raw;
-      try {
-        raw = underLease && supplier instanceof CachedToken c ? c.cached() : supplier.get();
-      } catch (TokenException e) {
-        throw e;
-      } catch (RuntimeException e) {
-        throw new TokenException("cannot obtain a bearer token from " + supplier + ": "
-            + e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : ""), e);
-      }
-      String t = BearerTokens.normalize(raw);
-      if (t.isEmpty()) {
-        return null;
-      }
-      if (!BearerTokens.wellFormed(t)) {
-        throw new TokenException("the bearer token from " + supplier
-            + " is malformed (it contains spaces, line breaks or non-ASCII characters)");
-      }
-      return t;
-    }
-  }
-
-  /**
-   * Adds {@code authorization: Bearer <token>} to every call, asking for the token per call. When
-   * no token can be had, the call fails with UNAUTHENTICATED without reaching the service.
-   */
-  static final class BearerToken implements ClientInterceptor {
-    private final TokenProvider tokens;
-
-    BearerToken(TokenProvider tokens) {
-      this.tokens = tokens;
-    }
-
-    @Override
-    public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(
-        MethodDescriptor<ReqT, RespT> method, CallOptions options, Channel next) {
-      String t;
-      try {
-        t = tokens.token(options.getOption(UNDER_LEASE));
-      } catch (TokenException e) {
-        return new FailedCall<>(Status.UNAUTHENTICATED.withDescription(e.getMessage()));
-      }
-      return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
-        @Override
-        public void start(Listener<RespT> listener, Metadata headers) {
-          if (t != null) {
-            headers.put(AUTHORIZATION, "Bearer " + t);
-          }
-          super.start(listener, headers);
-        }
-      };
-    }
-  }
-
-  /** A call that fails at start with {@code status}, sending nothing. */
-  private static final class FailedCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
-    private final Status status;
-
-    FailedCall(Status status) {
-      this.status = status;
-    }
-
-    @Override
-    public void start(Listener<RespT> listener, Metadata headers) {
-      listener.onClose(status, new Metadata());
-    }
-
-    @Override
-    public void request(int numMessages) {}
-
-    @Override
-    public void cancel(String message, Throwable cause) {}
-
-    @Override
-    public void halfClose() {}
-
-    @Override
-    public void sendMessage(ReqT message) {}
   }
 }

@@ -70,9 +70,9 @@ class TokensTest {
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name)
         .addService(ServerInterceptors.intercept(new FakeLockService(), record)).build().start();
-    GrpcStatelockClient.TokenProvider provider = new GrpcStatelockClient.TokenProvider(tokens);
+    TokenProvider provider = new TokenProvider(tokens);
     client = new GrpcStatelockClient(
-        InProcessChannelBuilder.forName(name).intercept(new GrpcStatelockClient.BearerToken(provider)).build(),
+        InProcessChannelBuilder.forName(name).intercept(new BearerToken(provider)).build(),
         true, Duration.ofSeconds(2), Duration.ofSeconds(3), System::nanoTime, provider);
     return client;
   }
