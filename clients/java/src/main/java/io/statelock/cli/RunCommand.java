@@ -59,6 +59,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
   private volatile ChildProcess child;
   /** The first signal received before the child started (0 = none). */
   private volatile int earlySignal;
+  /** True until the acquire returns: only then may a signal interrupt the main thread. */
+  private volatile boolean acquiring = true;
 
   @Override
   public Integer call() throws Exception {
@@ -79,6 +81,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       try (WaitProgress p = lock.wait.isZero() ? null
           : WaitProgress.start(client, lock.key, lock.wait, lock.progressInterval, System.err)) {
         lease = client.acquire(lock.key, options);
+        acquiring = false;
       } catch (StatelockException e) {
         if (earlySignal != 0) {
           System.err.println("statelock: interrupted while acquiring " + lock.key);
@@ -170,10 +173,15 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     if (earlySignal == 0) {
       earlySignal = signal;
     }
-    main.interrupt(); // aborts a waiting acquire; the lease, if granted meanwhile, is released
+    // Aborts a waiting acquire. After the grant the main thread checks earlySignal itself: an
+    // interrupt then could only abort the release that follows the child.
+    if (acquiring) {
+      main.interrupt();
+    }
   }
 
   private static void closeQuietly(Lease lease) {
+    Thread.interrupted(); // a signal's late interrupt must not abort the release
     try {
       lease.close();
     } catch (StatelockException e) {
