@@ -152,16 +152,17 @@ class CliIT {
     Cli.Run run = cli().start("run", "--key", key, "--ttl", "3s", "--kill-grace", "2s", "--",
         "sh", "-c", "trap '' TERM; echo $$ > " + childPid + "; while :; do sleep 0.1; done");
     long child = awaitPid(childPid);
-    cli().run("force-unlock", key, "--reason", "test");
+    // t0 before the force: the running CLI may see the loss while force-unlock's own JVM is still exiting.
     long t0 = System.nanoTime();
+    cli().run("force-unlock", key, "--reason", "test");
     // The loss is seen within ttl/3 (1 s); SIGKILL follows 2 s after SIGTERM.
-    Thread.sleep(1500);
+    Thread.sleep(1500 - Math.min(1500, Duration.ofNanos(System.nanoTime() - t0).toMillis()));
     assertTrue(alive(child), "child ignoring SIGTERM survives until the grace runs out");
     assertEquals(76, run.await(Duration.ofSeconds(15)), run.toString());
     long ms = Duration.ofNanos(System.nanoTime() - t0).toMillis();
     assertFalse(alive(child));
     assertTrue(ms >= 2000, "killed only after the grace: " + ms + " ms");
-    assertTrue(ms < 6000, "killed soon after the grace: " + ms + " ms");
+    assertTrue(ms < 8000, "killed soon after the grace: " + ms + " ms");
     assertTrue(run.stderr().contains("SIGKILL"), run.toString());
   }
 
