@@ -11,13 +11,7 @@ import picocli.CommandLine.Option;
 @Command(name = "heartbeat", mixinStandardHelpOptions = true,
     description = "Renew a lease once (exit 76 if it is already lost).")
 final class HeartbeatCommand implements Callable<Integer> {
-  @Option(names = {"-k", "--key"}, paramLabel = "KEY", defaultValue = "${env:STATELOCK_KEY}",
-      description = "Lock key (env STATELOCK_KEY).")
-  String key;
-
-  @Option(names = "--lease-id", paramLabel = "ID", defaultValue = "${env:STATELOCK_LEASE_ID}",
-      description = "Lease id from `acquire` (env STATELOCK_LEASE_ID).")
-  String leaseId;
+  @Mixin LeaseRef lease;
 
   @Option(names = "--ttl", paramLabel = "DURATION", converter = Durations.class,
       description = "New ttl (default: keep the lease's ttl).")
@@ -30,10 +24,9 @@ final class HeartbeatCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Args.require(key, "--key (or STATELOCK_KEY)");
-    Args.require(leaseId, "--lease-id (or STATELOCK_LEASE_ID)");
+    lease.require();
     try (StatelockClient client = connection.connect()) {
-      LeaseGrant g = client.heartbeat(key, leaseId, ttl);
+      LeaseGrant g = client.heartbeat(lease.key, lease.leaseId, ttl);
       if (json) {
         Output.json(System.out, Output.lease(g));
       } else {

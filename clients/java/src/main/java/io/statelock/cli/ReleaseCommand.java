@@ -15,13 +15,7 @@ import picocli.CommandLine.Option;
         "(with a warning) and still exits 0."
     })
 final class ReleaseCommand implements Callable<Integer> {
-  @Option(names = {"-k", "--key"}, paramLabel = "KEY", defaultValue = "${env:STATELOCK_KEY}",
-      description = "Lock key (env STATELOCK_KEY).")
-  String key;
-
-  @Option(names = "--lease-id", paramLabel = "ID", defaultValue = "${env:STATELOCK_LEASE_ID}",
-      description = "Lease id from `acquire` (env STATELOCK_LEASE_ID).")
-  String leaseId;
+  @Mixin LeaseRef lease;
 
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
@@ -30,20 +24,19 @@ final class ReleaseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Args.require(key, "--key (or STATELOCK_KEY)");
-    Args.require(leaseId, "--lease-id (or STATELOCK_LEASE_ID)");
+    lease.require();
     try (StatelockClient client = connection.connect()) {
-      boolean released = client.release(key, leaseId);
+      boolean released = client.release(lease.key, lease.leaseId);
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("key", key);
+        m.put("key", lease.key);
         m.put("released", released);
         Output.json(System.out, m);
       } else {
-        System.out.println(key + ": " + (released ? "released" : "not released (that lease was no longer held)"));
+        System.out.println(lease.key + ": " + (released ? "released" : "not released (that lease was no longer held)"));
       }
       if (!released) {
-        System.err.println("statelock: warning: the lease on " + key
+        System.err.println("statelock: warning: the lease on " + lease.key
             + " was no longer held when released (expired or broken earlier)");
       }
       return ExitCodes.OK;
