@@ -29,8 +29,9 @@ public class LockBeans {
 
     @Produces
     @Singleton
-    Clock clock() {
-        return Clock.systemUTC();
+    Clock clock(StatelockConfig config) {
+        // The system clock, offset only by the test-only statelock.testing.clock-offset (refused by prod).
+        return TestingSettings.clock(config);
     }
 
     @Produces

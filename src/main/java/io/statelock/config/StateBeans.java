@@ -28,7 +28,8 @@ public class StateBeans {
     @Produces
     @Singleton
     StateSettings stateSettings(StatelockConfig config) {
-        return new StateSettings(config.state().keepVersions(), config.state().spoolDir(), StateSettings.ONE_HOUR_MS);
+        return new StateSettings(config.state().keepVersions(), config.state().spoolDir(), StateSettings.ONE_HOUR_MS,
+                TestingSettings.skipFenceCheck(config));
     }
 
     /** Every lock store keeps the state pointer on its lock records. */

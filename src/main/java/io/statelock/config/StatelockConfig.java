@@ -35,6 +35,23 @@ public interface StatelockConfig {
 
     Audit audit();
 
+    /** Test-only settings; see {@link TestingSettings}. */
+    Testing testing();
+
+    /**
+     * Settings for the safety harness only. The service refuses to start with any of them set unless
+     * it runs under the {@code harness}, {@code test} or {@code dev} profile (never {@code prod}).
+     */
+    interface Testing {
+        /** Added to this replica's clock for the clock-offset fault; at most half of max-clock-skew either way. */
+        @WithDefault("0s")
+        Duration clockOffset();
+
+        /** Deliberately broken replica: its state writes skip the lease/fence check (the harness must catch it). */
+        @WithDefault("false")
+        boolean skipFenceCheck();
+    }
+
     interface Audit {
         /** Routine records waiting for the store at most; past it they are dropped (still logged) and counted. */
         @WithDefault("10000")

@@ -37,7 +37,8 @@ public class StoreProducer {
 
     private LockTable store(StatelockConfig config, Instance<DynamoDbClient> dynamoDb) {
         if (config.store() == StatelockConfig.StoreKind.dynamodb) {
-            DynamoDbLockTable table = new DynamoDbLockTable(dynamoDb.get(), config.dynamodb().table());
+            DynamoDbLockTable table = new DynamoDbLockTable(dynamoDb.get(), config.dynamodb().table(),
+                    TestingSettings.skipFenceCheck(config));
             if (config.dynamodb().createTable()) {
                 table.createTableIfMissing();
             }
@@ -45,7 +46,7 @@ public class StoreProducer {
             return table;
         }
         LOG.infof("lock store: embedded, data directory %s", config.embedded().dataDir().toAbsolutePath());
-        return new SqliteLockTable(config.embedded().dataDir());
+        return new SqliteLockTable(config.embedded().dataDir(), TestingSettings.skipFenceCheck(config));
     }
 
     /** The audit store lives with the lock store: the DynamoDB audit table, or {@code audit.db} in the data directory. */
