@@ -22,6 +22,36 @@ final class Errors {
     return Status.fromThrowable(t).getCode() == Status.Code.UNAVAILABLE;
   }
 
+  /**
+   * For state writes, which are never retried: a refusal stays what it is ({@link LeaseLostException}
+   * when the lease or fence is not current, {@link StateConflictException} for other preconditions),
+   * while a failure after which the write may or may not have landed becomes {@link
+   * WriteOutcomeUnknownException}.
+   */
+  static StatelockException decodeWrite(Throwable t) {
+    if (t instanceof StatelockException se) {
+      return se;
+    }
+    Status status = Status.fromThrowable(t);
+    String description = status.getDescription() != null ? status.getDescription() : status.getCode().name();
+    switch (status.getCode()) {
+      case UNAVAILABLE:
+      case DEADLINE_EXCEEDED:
+      case CANCELLED:
+      case UNKNOWN:
+      case INTERNAL:
+        return new WriteOutcomeUnknownException(status.getCode().name(), "outcome of the state write unknown: "
+            + unavailableMessage(status), t);
+      case FAILED_PRECONDITION:
+        if (detail(StatusProto.fromThrowable(t), LeaseLost.class) == null) {
+          return new StateConflictException(description, t);
+        }
+        return decode(t);
+      default:
+        return decode(t);
+    }
+  }
+
   static StatelockException decode(Throwable t) {
     if (t instanceof StatelockException se) {
       return se;
@@ -50,6 +80,8 @@ final class Errors {
         String msg = violations.isEmpty() ? description : description + " (" + String.join("; ", violations) + ")";
         return new InvalidRequestException(msg, violations, t);
       }
+      case NOT_FOUND:
+        return new StateNotFoundException(description, t);
       case UNAUTHENTICATED:
       case PERMISSION_DENIED:
         return new PermissionException(code, transportRefusal(description), t);

@@ -55,6 +55,7 @@ final class GrpcStatelockClient implements StatelockClient {
   final ScheduledExecutorService scheduler;
   /** Runs users' onLost callbacks, so a slow callback cannot delay renewals. */
   final ExecutorService callbacks;
+  private final GrpcStateCalls states;
 
   GrpcStatelockClient(ManagedChannel channel, boolean ownsChannel, Duration callTimeout,
       Duration retryTimeout, LongSupplier nanoClock) {
@@ -73,6 +74,7 @@ final class GrpcStatelockClient implements StatelockClient {
     s.setRemoveOnCancelPolicy(true);
     this.scheduler = s;
     this.callbacks = Executors.newCachedThreadPool(daemon("statelock-callback"));
+    this.states = new GrpcStateCalls(channel, callTimeout, retries);
   }
 
   static StatelockClient create(StatelockClient.Builder b) {
@@ -150,7 +152,7 @@ final class GrpcStatelockClient implements StatelockClient {
     long[] sent = new long[1];
     LeaseGrant grant = withKey(acquireGrant(key, options, sent), key);
     long origin = sent[0];
-    Duration ttl = grantedTtl(grant, options.ttl());
+    Duration ttl = grant.ttlOr(options.ttl());
     if (!options.waitTimeout().isZero() && nanoClock.getAsLong() - origin > ttl.toNanos() / 4) {
       // The grant came after a long wait: the service started the ttl at some unknown point
       // between our send and its answer. Renew at once so the lease clock has a known origin.
@@ -166,7 +168,7 @@ final class GrpcStatelockClient implements StatelockClient {
             "lease on " + key + " was lost right after it was granted: " + e.getMessage(), e.current(), e);
       }
     }
-    LeaseImpl lease = new LeaseImpl(this, grant, grantedTtl(grant, options.ttl()), options.safetyMargin(), origin);
+    LeaseImpl lease = new LeaseImpl(this, grant, grant.ttlOr(options.ttl()), options.safetyMargin(), origin);
     lease.start();
     return lease;
   }
@@ -178,13 +180,6 @@ final class GrpcStatelockClient implements StatelockClient {
 
   private static LeaseGrant withKey(LeaseGrant g, String key) {
     return g.key().isEmpty() ? new LeaseGrant(key, g.leaseId(), g.fencingToken(), g.expiresAt(), g.ttl()) : g;
-  }
-
-  static Duration grantedTtl(LeaseGrant grant, Duration requested) {
-    if (grant.ttl() != null && !grant.ttl().isZero() && !grant.ttl().isNegative()) {
-      return grant.ttl();
-    }
-    return requested != null ? requested : Duration.ofSeconds(30);
   }
 
   /** Acquires with retries; {@code sent[0]} gets the send time of the attempt that succeeded. */
@@ -309,6 +304,16 @@ final class GrpcStatelockClient implements StatelockClient {
   public boolean validateFence(String key, long fencingToken) {
     ValidateFenceRequest req = ValidateFenceRequest.newBuilder().setKey(key).setFencingToken(fencingToken).build();
     return retries.call(() -> blocking(callTimeout).validateFence(req).getCurrent(), Long.MAX_VALUE);
+  }
+
+  @Override
+  public StateVersion putState(String key, String leaseId, long fencingToken, byte[] state) {
+    return states.put(key, leaseId, fencingToken, state);
+  }
+
+  @Override
+  public StateSnapshot getState(String key) {
+    return states.get(key);
   }
 
   @Override

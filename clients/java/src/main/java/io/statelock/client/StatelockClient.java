@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * A client of the statelock {@code LockService}. Thread-safe; create one per process and
+ * A client of the statelock {@code LockService} and {@code StateService}. Thread-safe; create one per process and
  * {@link #close()} it at the end (closing it does not release open leases: close those first).
  *
  * <pre>{@code
@@ -67,6 +67,31 @@ public interface StatelockClient extends AutoCloseable {
 
   /** Advisory check that {@code fencingToken} is the current, unexpired holder's. */
   boolean validateFence(String key, long fencingToken);
+
+  /**
+   * Writes {@code state} as the key's new current version under a lease: accepted only while that
+   * lease is the key's current, unexpired one with this fencing token (checked by the store in the
+   * same conditional write that moves the state pointer). Never retried.
+   *
+   * @return the version the service recorded
+   * @throws LeaseLostException when the lease or fencing token is not current: nothing was stored
+   * @throws StateConflictException when the service refused it for another reason (nothing stored)
+   * @throws WriteOutcomeUnknownException when the answer was lost (timeout, dropped connection): the
+   *     write may or may not have been accepted; read the state before deciding
+   */
+  StateVersion putState(String key, String leaseId, long fencingToken, byte[] state);
+
+  /** {@link #putState(String, String, long, byte[])} under a held lease. */
+  default StateVersion putState(Lease lease, byte[] state) {
+    return putState(lease.key(), lease.leaseId(), lease.fencingToken(), state);
+  }
+
+  /**
+   * The key's current state (bytes verified against their digest by the service) and its version.
+   *
+   * @throws StateNotFoundException when no state is stored for the key
+   */
+  StateSnapshot getState(String key);
 
   /** Shuts the channel down. */
   @Override
