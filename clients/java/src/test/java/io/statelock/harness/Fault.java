@@ -1,0 +1,21 @@
+package io.statelock.harness;
+
+/** The kinds of fault the schedule injects. */
+enum Fault {
+  /** A worker sleeps past its lease between reading and writing (a GC pause, a suspended VM), then writes. */
+  CLIENT_PAUSE,
+  /** kill -9 of a replica, restarted after a moment. */
+  REPLICA_KILL,
+  /** A replica restarted with a new clock offset, within half the max clock skew either way. */
+  CLOCK_OFFSET,
+  /** The DynamoDB-API store (dynalite, persisted) stops and restarts on the same port. */
+  STORE_RESTART,
+  /** The S3-API store (s3proxy, filesystem) stops and restarts on the same port. */
+  BLOB_STORE_RESTART,
+  /** Added latency on one link (client↔replica or replica↔store). */
+  LATENCY,
+  /** One link forwards nothing for a while; its connections stay open. */
+  STALL,
+  /** Every connection of one link is closed at once. */
+  DROP
+}

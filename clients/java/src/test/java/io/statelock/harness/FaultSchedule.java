@@ -1,0 +1,123 @@
+package io.statelock.harness;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Injects faults one at a time on a seeded schedule until the fault window ends: each round is a
+ * seeded shuffle of every fault kind (so a short run still sees each kind), with 0.5–2 s of calm
+ * between faults. Every fault is healed before the next one starts (a restarted server is listening
+ * again), so "after the last fault" is a well-defined moment.
+ */
+final class FaultSchedule {
+  private final Random random;
+  private final Cluster cluster;
+  private final Pauses pauses;
+  private final History history;
+  private final int workers;
+  private final boolean pausesOnly;
+  private final List<FaultEvent> events = new CopyOnWriteArrayList<>();
+
+  FaultSchedule(long seed, Cluster cluster, Pauses pauses, History history, int workers, boolean pausesOnly) {
+    this.random = new Random(seed);
+    this.cluster = cluster;
+    this.pauses = pauses;
+    this.history = history;
+    this.workers = workers;
+    this.pausesOnly = pausesOnly;
+  }
+
+  List<FaultEvent> events() {
+    return List.copyOf(events);
+  }
+
+  /** Runs faults until {@code untilMs} (harness time) or {@code stop}; returns when the last one is healed. */
+  void run(long untilMs, AtomicBoolean stop) throws Exception {
+    List<Fault> round = new ArrayList<>();
+    while (!stop.get() && history.nowMs() < untilMs) {
+      sleep(500 + random.nextInt(1500));
+      if (history.nowMs() >= untilMs) {
+        break;
+      }
+      if (round.isEmpty()) {
+        round.addAll(pausesOnly ? List.of(Fault.CLIENT_PAUSE) : List.of(Fault.values()));
+        Collections.shuffle(round, random);
+      }
+      inject(round.remove(0));
+    }
+  }
+
+  private void inject(Fault fault) throws Exception {
+    long start = history.nowMs();
+    String target;
+    switch (fault) {
+      case CLIENT_PAUSE -> {
+        int w = random.nextInt(workers);
+        pauses.request(w, HarnessOptions.PAUSE.toMillis());
+        target = "w" + w + " for " + HarnessOptions.PAUSE.toMillis() + " ms";
+      }
+      case REPLICA_KILL -> {
+        Replica r = cluster.replica(random.nextInt(cluster.replicaCount()));
+        target = "replica-" + r.index;
+        r.crashAndRestart(Duration.ofMillis(300 + random.nextInt(1200)), null);
+      }
+      case CLOCK_OFFSET -> {
+        Replica r = cluster.replica(random.nextInt(cluster.replicaCount()));
+        Duration offset = randomOffset(random);
+        target = "replica-" + r.index + " " + r.clockOffset() + " -> " + offset;
+        r.crashAndRestart(Duration.ofMillis(100), offset);
+      }
+      case STORE_RESTART -> {
+        target = "dynalite";
+        cluster.stores().restartDynalite(Duration.ofMillis(200 + random.nextInt(1500)));
+      }
+      case BLOB_STORE_RESTART -> {
+        target = "s3proxy";
+        cluster.stores().restartS3(Duration.ofMillis(200 + random.nextInt(1000)));
+      }
+      case LATENCY -> {
+        TcpProxy link = randomLink();
+        long ms = 20 + random.nextInt(230);
+        target = link.name() + " +" + ms + " ms";
+        link.latency(ms);
+        sleep(1500 + random.nextInt(2500));
+        link.heal();
+      }
+      case STALL -> {
+        TcpProxy link = randomLink();
+        long ms = 1000 + random.nextInt(3000);
+        target = link.name() + " " + ms + " ms";
+        link.stall(true);
+        sleep(ms);
+        link.heal();
+      }
+      case DROP -> {
+        TcpProxy link = randomLink();
+        target = link.name();
+        link.drop();
+      }
+      default -> throw new IllegalStateException("unknown fault " + fault);
+    }
+    events.add(new FaultEvent(fault, target, start, history.nowMs()));
+  }
+
+  /** Within half the max clock skew either way, so any two replicas stay within the skew. */
+  static Duration randomOffset(Random random) {
+    long half = HarnessOptions.SKEW.toMillis() / 2;
+    return Duration.ofMillis(random.nextInt((int) (2 * half + 1)) - half);
+  }
+
+  private TcpProxy randomLink() {
+    List<TcpProxy> links = cluster.links();
+    return links.get(random.nextInt(links.size()));
+  }
+
+  private static void sleep(long ms) throws InterruptedException {
+    Thread.sleep(ms);
+  }
+}

@@ -1,0 +1,44 @@
+package io.statelock.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The safety harness's short seeded CI configuration against the packaged service: two replicas on
+ * dynalite and s3proxy, 16 workers over 4 keys, every kind of fault. It must pass; and the broken
+ * mode (a replica that skips the fence check) must be caught.
+ */
+class HarnessIT {
+  static RunResult run(HarnessOptions options) throws Exception {
+    String missing = Layout.find().missing();
+    assumeTrue(missing == null, missing);
+    RunResult r = new Harness(options).run();
+    Summary.print(r, System.out);
+    return r;
+  }
+
+  @Test
+  void theCiConfigurationHoldsEveryInvariantUnderEveryKindOfFault() throws Exception {
+    RunResult r = run(HarnessOptions.ci(false, Path.of("target", "harness", "ci-" + System.currentTimeMillis())));
+    assertEquals(0, r.violations().size(), () -> "violations: " + r.violations());
+    assertTrue(r.count(Op.Type.WRITE, Op.Outcome.OK) >= 50, "the workers really wrote state");
+    assertTrue(r.count(Op.Type.LIVENESS, Op.Outcome.OK) == r.options().keys(), "every key acquired after the faults");
+    for (Fault f : Fault.values()) {
+      assertTrue(r.count(f) > 0, "fault " + f + " was injected");
+    }
+    long recordsInFinal = r.finalStates().values().stream().mapToLong(s -> StateRecords.parse(s).size()).sum();
+    assertTrue(recordsInFinal >= r.count(Op.Type.WRITE, Op.Outcome.OK), "every acknowledged record is in a final state");
+  }
+
+  @Test
+  void aReplicaThatSkipsTheFenceCheckIsCaught() throws Exception {
+    RunResult r = run(HarnessOptions.ci(true, Path.of("target", "harness", "ci-broken-" + System.currentTimeMillis())));
+    assertTrue(r.count(Fault.CLIENT_PAUSE) > 0, "paused clients were made to write");
+    assertTrue(r.violations().stream().anyMatch(v -> v.check() == 1),
+        () -> "a stale fence was accepted and check 1 must say so: " + r.violations());
+  }
+}
