@@ -86,7 +86,9 @@ final class StatelockService implements AutoCloseable {
     List<String> cmd = new java.util.ArrayList<>(List.of(java,
         "-Dquarkus.http.port=" + port,
         "-Dquarkus.http.host=127.0.0.1",
-        "-Dstatelock.embedded.data-dir=" + dataDir));
+        "-Dstatelock.embedded.data-dir=" + dataDir,
+        // State objects next to the store, not in ./data of the working directory (the default).
+        "-Dstatelock.filesystem.dir=" + dataDir.resolve("state")));
     properties.forEach(p -> cmd.add("-D" + p));
     cmd.add("-jar");
     cmd.add(jar().toString());
