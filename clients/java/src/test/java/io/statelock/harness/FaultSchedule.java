@@ -36,15 +36,22 @@ final class FaultSchedule {
     return List.copyOf(events);
   }
 
-  /** Runs faults until {@code untilMs} (harness time) or {@code stop}; returns when the last one is healed. */
+  /**
+   * Runs faults until {@code untilMs} (harness time) or {@code stop}, but at least one full round, so
+   * that every kind runs even when restarts are slow on a loaded machine; returns when the last one
+   * is healed.
+   */
   void run(long untilMs, AtomicBoolean stop) throws Exception {
     List<Fault> round = new ArrayList<>();
-    while (!stop.get() && history.nowMs() < untilMs) {
+    int rounds = 0;
+    while (!stop.get() && (history.nowMs() < untilMs || (rounds == 1 && !round.isEmpty()))) {
+      // Calm between faults: long enough for clients to reconnect and finish some cycles.
       sleep(500 + random.nextInt(1500));
-      if (history.nowMs() >= untilMs) {
-        break;
-      }
       if (round.isEmpty()) {
+        if (rounds > 0 && history.nowMs() >= untilMs) {
+          break;
+        }
+        rounds++;
         round.addAll(pausesOnly ? List.of(Fault.CLIENT_PAUSE) : List.of(Fault.values()));
         Collections.shuffle(round, random);
       }

@@ -74,7 +74,7 @@ final class Harness {
       } finally {
         stop.set(true);
         for (Thread t : threads) {
-          t.join(60_000);
+          t.join(60_000); // a cycle ends within an acquire wait plus a few call deadlines; 60 s is plenty
         }
       }
       Map<String, String> finals = livenessAndFinalStates(cluster, keys, history);
@@ -111,6 +111,7 @@ final class Harness {
     long t0 = history.nowMs();
     LeaseGrant lease;
     try {
+      // A long ttl: the final read happens under this lease, with no worker left to take over.
       lease = client.acquireDetached(key, AcquireOptions.builder().ttl(Duration.ofSeconds(30))
           .waitTimeout(Duration.ofMillis(options.livenessBoundMs())).owner("liveness").build());
       history.add("check", Op.Type.LIVENESS, key, t0, Op.Outcome.OK, lease.leaseId(), lease.fencingToken(), "", 0, "");

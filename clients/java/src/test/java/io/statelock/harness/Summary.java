@@ -22,6 +22,8 @@ final class Summary {
     out.printf("%nstatelock safety harness: seed %d, %d s of faults, %d workers, %d keys, %d replicas%s, %.1f s in all%n",
         o.seed(), o.duration().toSeconds(), o.workers(), o.keys(), o.replicas(),
         o.broken() ? ", BROKEN (replica 0 skips the fence check)" : "", r.elapsedMs() / 1000.0);
+    out.printf("rerun: clients/bin/harness --seed %d --duration %ds --workers %d --keys %d --replicas %d%s%n",
+        o.seed(), o.duration().toSeconds(), o.workers(), o.keys(), o.replicas(), o.broken() ? " --broken" : "");
     out.printf("%n%-12s %8s %8s %8s %8s%n", "operation", "OK", "REFUSED", "UNKNOWN", "ERROR");
     for (Op.Type t : Op.Type.values()) {
       out.printf("%-12s %8d %8d %8d %8d%n", t, r.count(t, Op.Outcome.OK), r.count(t, Op.Outcome.REFUSED),

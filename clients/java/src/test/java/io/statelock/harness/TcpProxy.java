@@ -69,6 +69,7 @@ final class TcpProxy implements AutoCloseable {
         Socket client = server.accept();
         Socket upstream = new Socket();
         try {
+          // Loopback connects in microseconds; 2 s only bounds a wedged upstream.
           upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort), 2000);
         } catch (IOException down) {
           closeQuietly(client); // upstream down (killed replica, restarting store): the caller sees a reset

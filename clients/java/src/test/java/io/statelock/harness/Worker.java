@@ -136,7 +136,7 @@ final class Worker implements Runnable {
       String record) {
     history.add(name, type, key, t0, Op.Outcome.UNKNOWN, leaseId, fence, record, 0, e.code());
     replica = (replica + 1) % replicas.size();
-    sleep(100 + random.nextInt(200));
+    sleep(100 + random.nextInt(200)); // jittered backoff so 16 workers do not hammer a restarting replica together
   }
 
   private static String join(String a, String b) {
