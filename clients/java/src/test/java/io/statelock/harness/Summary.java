@@ -19,7 +19,7 @@ final class Summary {
 
   static void print(RunResult r, PrintStream out) {
     HarnessOptions o = r.options();
-    out.printf("%nstatelock safety harness: seed %d, %d s of faults, %d workers, %d keys, %d replicas%s, %.1f s in all%n",
+    out.printf("%nstatelock safety harness: seed %d, --duration %ds, %d workers, %d keys, %d replicas%s, %.1f s in all%n",
         o.seed(), o.duration().toSeconds(), o.workers(), o.keys(), o.replicas(),
         o.broken() ? ", BROKEN (replica 0 skips the fence check)" : "", r.elapsedMs() / 1000.0);
     out.printf("rerun: clients/bin/harness --seed %d --duration %ds --workers %d --keys %d --replicas %d%s%n",
