@@ -4,9 +4,7 @@ import io.statelock.config.StatelockConfig;
 import io.statelock.lock.LockRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -53,8 +51,8 @@ public class AccessGuard {
     }
 
     /**
-     * The caller behind an {@code Authorization} header value: {@code Bearer <jwt>}, or Basic auth
-     * whose password is the token (Terraform's http backend). Throws when missing or invalid.
+     * The caller behind an {@code Authorization} value {@code Bearer <jwt>}. Throws when missing or
+     * invalid. (The Terraform http backend reads its Basic credentials itself and passes the token on.)
      */
     public Caller authenticate(String authorization) {
         if (!enabled) return Caller.ANONYMOUS;
@@ -63,16 +61,6 @@ public class AccessGuard {
         }
         String value = authorization.trim();
         if (value.regionMatches(true, 0, "Bearer ", 0, 7)) return verifier.verify(value.substring(7).trim());
-        if (value.regionMatches(true, 0, "Basic ", 0, 6)) {
-            String decoded;
-            try {
-                decoded = new String(Base64.getDecoder().decode(value.substring(6).trim()), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw new UnauthenticatedException("malformed Basic credentials");
-            }
-            int colon = decoded.indexOf(':');
-            return verifier.verify(colon < 0 ? decoded : decoded.substring(colon + 1));
-        }
         throw new UnauthenticatedException("unsupported authorization scheme: use Bearer");
     }
 

@@ -6,6 +6,8 @@ public enum Operation {
     VALIDATE_FENCE(Role.READER, false), GET_STATE(Role.READER, false), LIST_VERSIONS(Role.READER, false),
     ACQUIRE(Role.LOCKER, false), HEARTBEAT(Role.LOCKER, true), RELEASE(Role.LOCKER, true),
     PUT_STATE(Role.LOCKER, true), LOCK(Role.LOCKER, false), UNLOCK(Role.LOCKER, true),
+    /** Terraform's LOCK inside {@code statelock run}: joins the wrapper's lease rather than taking one. */
+    JOIN(Role.LOCKER, true),
     FORCE_RELEASE(Role.ADMIN, false), ROLLBACK(Role.ADMIN, false), DELETE_STATE(Role.ADMIN, false),
     FORCE_UNLOCK(Role.ADMIN, false), AUDIT(Role.ADMIN, false);
 

@@ -26,8 +26,12 @@ public final class TerraformBackend {
 
     /** Outcome of LOCK. */
     public sealed interface LockOutcome {
-        /** Acquired (or the same acquire retried), or joined the presented lease. */
-        record Locked(long fencingToken, boolean joined) implements LockOutcome {}
+        /** Acquired (or the same acquire retried), or joined the presented lease ({@code lease} null then). */
+        record Locked(long fencingToken, Lease lease) implements LockOutcome {
+            public boolean joined() {
+                return lease == null;
+            }
+        }
 
         /** Held by someone else: answer 423 with this holder. */
         record Held(LockStatus holder) implements LockOutcome {}
@@ -52,19 +56,24 @@ public final class TerraformBackend {
         return states.fences();
     }
 
-    public LockOutcome lock(LockKey key, TerraformLock lock, String presentedLease) {
+    /** The key's lock record now (free if there is none), for checks that need to know whose lease it is. */
+    public LockRecord current(LockKey key) {
+        return record(key);
+    }
+
+    /** LOCK by {@code owner} (under jwt the token's subject; Terraform's {@code Who} otherwise). */
+    public LockOutcome lock(LockKey key, TerraformLock lock, String presentedLease, String owner) {
         if (presentedLease != null) {
             LockRecord r = record(key);
             // Joining needs the presented lease to be the key's live one; anything else is a lost lease.
             if (!presentedLease.equals(r.leaseId()) || !r.liveAt(clock.millis())) throw lost(key, r, "the presented lease");
-            return new LockOutcome.Locked(fences().token(r.fenceCounter()), true);
+            return new LockOutcome.Locked(fences().token(r.fenceCounter()), null);
         }
-        String owner = lock.who().isEmpty() ? "terraform" : lock.who();
         LockInfo info = new LockInfo(lock.operation(), lock.who(), lock.version(), lock.path(), lock.info(), lock.labels());
         try {
             // Terraform's ID as request id: a LOCK retried by go-retryablehttp gets the same lease back.
             Lease lease = locks.acquire(new AcquireCommand(key, owner, leaseTtl, info, lock.id()), Duration.ZERO).join();
-            return new LockOutcome.Locked(lease.fencingToken(), false);
+            return new LockOutcome.Locked(lease.fencingToken(), lease);
         } catch (io.statelock.lock.LockHeldException held) {
             return new LockOutcome.Held(held.holder());
         }
@@ -73,39 +82,47 @@ public final class TerraformBackend {
     /**
      * UNLOCK: Terraform's own ID releases; an empty ID (Terraform's force-unlock) or a public
      * {@code fence-<token>} (OpenTofu's) force-releases, audited; a joined run's unlock leaves the
-     * wrapper's lease alone. Returns false when nothing was released.
+     * wrapper's lease alone.
      */
-    public boolean unlock(LockKey key, String id, String presentedLease) {
+    public UnlockOutcome unlock(LockKey key, String id, String presentedLease) {
         LockRecord r = record(key);
+        LockStatus holder = LockStatus.holderOf(r, fences());
         if (presentedLease != null) {
-            if (presentedLease.equals(r.leaseId())) return false; // the wrapper releases its own lease
+            // the wrapper releases its own lease
+            if (presentedLease.equals(r.leaseId())) return new UnlockOutcome(false, false, "", holder);
             throw lost(key, r, "the presented lease");
         }
         if (id == null || id.isEmpty()) {
-            return locks.forceRelease(key, "force-unlock through the Terraform http backend (no lock ID)", 0).released();
+            return forced(key, "force-unlock through the Terraform http backend (no lock ID)", 0);
         }
         long token = TerraformLock.tokenOfPublicId(id);
-        if (token > 0) {
-            return locks.forceRelease(key, "force-unlock through the Terraform http backend of " + id, token).released();
-        }
+        if (token > 0) return forced(key, "force-unlock through the Terraform http backend of " + id, token);
         // Only the lease Terraform's ID was given to: a wrong or old ID releases nothing.
         if (!r.hasLease() || !id.equals(r.requestId())) throw lost(key, r, "lock ID " + abbreviate(id));
-        return locks.release(key, r.leaseId());
+        return new UnlockOutcome(locks.release(key, r.leaseId()), false, "", holder);
+    }
+
+    /** Outcome of UNLOCK: whether a lease was released, whether by force (and why), and the holder before. */
+    public record UnlockOutcome(boolean released, boolean forced, String reason, LockStatus previous) {}
+
+    private UnlockOutcome forced(LockKey key, String reason, long expectedToken) {
+        LockCoordinator.ForceReleaseOutcome outcome = locks.forceRelease(key, reason, expectedToken);
+        return new UnlockOutcome(outcome.released(), true, reason, outcome.previous());
     }
 
     /** POST: a fenced write by the lease the lock ID (or presented lease) stands for; renews it. */
-    public StateVersion write(LockKey key, String id, String presentedLease, Spool spool) {
+    public StateVersion write(LockKey key, String id, String presentedLease, String owner, Spool spool) {
         if (presentedLease == null && (id == null || id.isEmpty())) {
-            return unlockedWrite(key, spool);
+            return unlockedWrite(key, owner, spool);
         }
         Lease lease = renewed(key, id, presentedLease);
         return states.put(new PutCommand(key, lease.leaseId(), lease.fencingToken(), ""), spool);
     }
 
     /** DELETE: a tombstone version, fenced the same way as a write. */
-    public StateVersion delete(LockKey key, String id, String presentedLease) {
+    public StateVersion delete(LockKey key, String id, String presentedLease, String owner) {
         if (presentedLease == null && (id == null || id.isEmpty())) {
-            Lease lease = transientLease(key);
+            Lease lease = transientLease(key, owner);
             try {
                 return states.delete(key, lease.leaseId(), lease.fencingToken());
             } finally {
@@ -134,8 +151,8 @@ public final class TerraformBackend {
     }
 
     /** Terraform with {@code -lock=false}: still fenced, by a lease of its own for just this write. */
-    private StateVersion unlockedWrite(LockKey key, Spool spool) {
-        Lease lease = transientLease(key);
+    private StateVersion unlockedWrite(LockKey key, String owner, Spool spool) {
+        Lease lease = transientLease(key, owner);
         try {
             return states.put(new PutCommand(key, lease.leaseId(), lease.fencingToken(), ""), spool);
         } finally {
@@ -143,9 +160,9 @@ public final class TerraformBackend {
         }
     }
 
-    private Lease transientLease(LockKey key) {
+    private Lease transientLease(LockKey key, String owner) {
         try {
-            return locks.acquire(new AcquireCommand(key, "terraform (unlocked write)", UNLOCKED_WRITE_TTL,
+            return locks.acquire(new AcquireCommand(key, owner, UNLOCKED_WRITE_TTL,
                     LockInfo.EMPTY, ""), Duration.ZERO).join();
         } catch (io.statelock.lock.LockHeldException held) {
             throw new LeaseLostException("state of " + key + " is locked by " + held.holder().owner()

@@ -1,7 +1,10 @@
 package io.statelock.testing;
 
+import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -16,6 +19,18 @@ public final class GrpcChannels {
 
     public static ManagedChannel open() {
         return NettyChannelBuilder.forAddress("127.0.0.1", testPort()).usePlaintext().build();
+    }
+
+    /** {@code authorization: Bearer <token>} on every call. */
+    public static CallCredentials bearer(String token) {
+        return new CallCredentials() {
+            @Override
+            public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+                Metadata headers = new Metadata();
+                headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+                applier.apply(headers);
+            }
+        };
     }
 
     public static void close(ManagedChannel channel) throws InterruptedException {

@@ -61,10 +61,22 @@ public class JwtResource implements QuarkusTestResourceLifecycleManager {
     public void stop() {
     }
 
+    /** The subject of {@link #deployToken}. */
+    public static final String DEPLOY_SUBJECT = "repo:acme/network:ref:refs/heads/main";
+
     /** A token for the main branch of acme/network (role locker on teams/acme/network/**). */
     public static String deployToken(long lifetimeSeconds) {
-        return token("repo:acme/network:ref:refs/heads/main", Map.of("repository", "acme/network", "ref", "refs/heads/main"),
-                lifetimeSeconds);
+        return token(DEPLOY_SUBJECT, Map.of("repository", "acme/network", "ref", "refs/heads/main"), lifetimeSeconds);
+    }
+
+    /** A platform admin's token (subject alice@platform, group platform-admins: admin on everything). */
+    public static String adminToken(long lifetimeSeconds) {
+        return token("alice@platform", Map.of("groups", List.of("platform-admins")), lifetimeSeconds);
+    }
+
+    /** A pull-request job's token of acme/web (reader on everything). */
+    public static String pullRequestToken(long lifetimeSeconds) {
+        return token("repo:acme/web:pull_request", Map.of("repository", "acme/web"), lifetimeSeconds);
     }
 
     public static String token(String subject, Map<String, Object> claims, long lifetimeSeconds) {

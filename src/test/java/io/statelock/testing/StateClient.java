@@ -23,15 +23,27 @@ import java.util.concurrent.TimeoutException;
 public final class StateClient {
     public static final int CHUNK = 1024 * 1024;
     private final ManagedChannel channel;
+    private io.grpc.CallCredentials credentials;
 
     public StateClient(ManagedChannel channel) {
         this.channel = channel;
     }
 
+    /** Calls as the bearer of {@code token} (authentication on). */
+    public StateClient as(String token) {
+        credentials = GrpcChannels.bearer(token);
+        return this;
+    }
+
+    private StateServiceGrpc.StateServiceStub stub() {
+        var stub = StateServiceGrpc.newStub(channel);
+        return credentials == null ? stub : stub.withCallCredentials(credentials);
+    }
+
     /** Sends the header and the stream's bytes in chunks; returns the stored version or throws the call's error. */
     public StateVersion put(PutStateHeader header, InputStream data) throws Exception {
         CompletableFuture<StateVersion> result = new CompletableFuture<>();
-        var stub = StateServiceGrpc.newStub(channel).withDeadlineAfter(5, TimeUnit.MINUTES);
+        var stub = stub().withDeadlineAfter(5, TimeUnit.MINUTES);
         var call = (io.grpc.stub.ClientCallStreamObserver<PutStateRequest>) stub.putState(new StreamObserver<>() {
             public void onNext(StateVersion v) { result.complete(v); }
             public void onError(Throwable t) { result.completeExceptionally(t); }

@@ -21,16 +21,22 @@ final class PutStateCall implements StreamObserver<PutStateRequest> {
     private final StateCoordinator states;
     private final StreamObserver<io.statelock.proto.v1.StateVersion> responses;
     private final java.util.function.BiConsumer<String, String> authorize;
+    private final java.util.function.Consumer<io.statelock.state.StateVersion> stored;
     private PutCommand command;
     private Spool spool;
     private boolean done; // an error was sent: the rest of the stream is ignored
 
-    /** {@code authorize(key, leaseId)} throws when the caller may not write the key (role per prefix, lease's subject). */
+    /**
+     * {@code authorize(key, leaseId)} throws when the caller may not write the key (role per prefix,
+     * lease's subject); {@code stored} hears of each accepted write (the audit trail).
+     */
     PutStateCall(StateCoordinator states, StreamObserver<io.statelock.proto.v1.StateVersion> responses,
-                 java.util.function.BiConsumer<String, String> authorize) {
+                 java.util.function.BiConsumer<String, String> authorize,
+                 java.util.function.Consumer<io.statelock.state.StateVersion> stored) {
         this.states = states;
         this.responses = responses;
         this.authorize = authorize;
+        this.stored = stored;
     }
 
     @Override
@@ -69,6 +75,7 @@ final class PutStateCall implements StreamObserver<PutStateRequest> {
         try {
             if (command == null) throw InvalidArgumentException.of("header", "the stream had no header");
             var version = states.put(command, spool);
+            stored.accept(version);
             responses.onNext(StateProtoMapper.version(version, states.fences()));
             responses.onCompleted();
         } catch (RuntimeException e) {

@@ -43,17 +43,22 @@ public class StateGrpcService extends StateServiceGrpc.StateServiceImplBase {
     @Inject
     io.statelock.lock.LockCoordinator locks;
 
+    @Inject
+    io.statelock.audit.AuditTrail audit;
+
     @Override
     public StreamObserver<PutStateRequest> putState(StreamObserver<io.statelock.proto.v1.StateVersion> responses) {
+        io.statelock.security.Caller caller = CallerInterceptor.current();
+        String peer = CallerInterceptor.peer();
         return new PutStateCall(states, responses, (key, leaseId) -> {
-            io.statelock.security.Caller caller = CallerInterceptor.current();
             guard.require(caller, Operation.PUT_STATE, key);
             // Both factors, as for heartbeats: the lease's secret and a token of the lease's own subject.
             if (guard.enabled() && !leaseId.isEmpty()) {
                 guard.requireLeaseOwner(caller, Operation.PUT_STATE, leaseId,
                         locks.record(ProtoMapper.key(key)).orElse(null));
             }
-        });
+        }, version -> audit.record(audit.entry(caller, peer, "put-state", version.key().value()).outcome("stored")
+                .fencingToken(states.fences().token(version.fenceCounter())).reason("version " + version.version()).build()));
     }
 
     @Override
@@ -101,9 +106,14 @@ public class StateGrpcService extends StateServiceGrpc.StateServiceImplBase {
     @Override
     public void rollback(RollbackRequest request, StreamObserver<io.statelock.proto.v1.StateVersion> responses) {
         try {
-            guard.require(CallerInterceptor.current(), Operation.ROLLBACK, request.getKey());
+            io.statelock.security.Caller caller = CallerInterceptor.current();
+            guard.require(caller, Operation.ROLLBACK, request.getKey());
             StateVersion v = states.rollback(new LockKey(request.getKey()), request.getLeaseId(),
                     request.getFencingToken(), request.getToVersion());
+            // Destructive: stored before the answer.
+            audit.recordNow(audit.entry(caller, CallerInterceptor.peer(), "rollback", request.getKey()).outcome("rolled-back")
+                    .fencingToken(states.fences().token(v.fenceCounter()))
+                    .reason("to version " + request.getToVersion() + " as version " + v.version()).build());
             responses.onNext(StateProtoMapper.version(v, states.fences()));
             responses.onCompleted();
         } catch (RuntimeException e) {

@@ -5,6 +5,8 @@ import io.statelock.lock.LeaseLostException;
 import io.statelock.lock.LockHeldException;
 import io.statelock.lock.ShuttingDownException;
 import io.statelock.lock.StoreUnavailableException;
+import io.statelock.security.PermissionDeniedException;
+import io.statelock.security.UnauthenticatedException;
 import io.statelock.state.StateConflictException;
 import io.statelock.state.StateCorruptedException;
 import io.statelock.state.StateNotFoundException;
@@ -25,7 +27,13 @@ final class HttpErrors {
 
     static void respond(RoutingContext ctx, Throwable error) {
         Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (e instanceof LockHeldException held) {
+        if (e instanceof UnauthenticatedException) {
+            // Terraform answers a 401 by reporting that the backend requires auth (username/password).
+            ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"statelock\"");
+            text(ctx, 401, e.getMessage());
+        } else if (e instanceof PermissionDeniedException) {
+            text(ctx, 403, e.getMessage());
+        } else if (e instanceof LockHeldException held) {
             json(ctx, LOCKED, LockInfoJson.holder(held.holder()));
         } else if (e instanceof LeaseLostException lost) {
             // The holder's public LockInfo (never its Terraform lock ID): the caller is not the holder.

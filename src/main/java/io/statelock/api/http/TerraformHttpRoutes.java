@@ -1,6 +1,8 @@
 package io.statelock.api.http;
 
 import io.statelock.lock.InvalidArgumentException;
+import io.statelock.audit.AuditTrail;
+import io.statelock.lock.Lease;
 import io.statelock.lock.LockKey;
 import io.statelock.state.Spool;
 import io.statelock.state.StateRead;
@@ -31,8 +33,9 @@ import java.util.concurrent.Callable;
 @ApplicationScoped
 public class TerraformHttpRoutes {
     static final String PREFIX = "/terraform/";
-    /** The basic-auth user name under which {@code statelock run} hands its lease to a wrapped Terraform. */
-    static final String LEASE_USER = "statelock-lease";
+    private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "POST", "PUT", "DELETE", "LOCK", "UNLOCK");
+    /** Display owner of the short lease a write without a lock (Terraform's -lock=false) takes. */
+    private static final String UNLOCKED_WRITER = "terraform (unlocked write)";
     /** LockInfo bodies are small; anything bigger is not Terraform talking. */
     private static final int MAX_LOCK_BODY = 64 * 1024;
 
@@ -43,7 +46,10 @@ public class TerraformHttpRoutes {
     io.statelock.state.StateCoordinator states;
 
     @Inject
-    io.statelock.security.AccessGuard guard;
+    HttpAccess access;
+
+    @Inject
+    AuditTrail audits;
 
     void routes(@Observes Router router) {
         router.route(PREFIX + "*").handler(this::handle);
@@ -51,41 +57,83 @@ public class TerraformHttpRoutes {
 
     private void handle(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
-        // Fail closed: with authentication on, this backend is not yet wired to tokens and roles.
-        if (guard.enabled()) {
-            HttpErrors.text(ctx, 401, "the Terraform http backend is not available with statelock.auth.mode=jwt yet");
+        String method = req.method().name();
+        if (!METHODS.contains(method)) {
+            ctx.response().putHeader("Allow", "GET, POST, DELETE, LOCK, UNLOCK");
+            HttpErrors.text(ctx, 405, "method " + method + " is not part of the Terraform http backend");
             return;
         }
-        String method = req.method().name();
         LockKey key;
+        HttpAccess.Checked who;
         try {
             key = new LockKey(io.vertx.core.net.impl.URIDecoder.decodeURIComponent(
                     req.path().substring(PREFIX.length()), false));
+            // LOCK and UNLOCK carry their ID in the body: they are checked once it has arrived.
+            who = method.equals("LOCK") || method.equals("UNLOCK") ? null : access.check(req, method, key, req.getParam("ID"));
         } catch (RuntimeException e) {
             HttpErrors.respond(ctx, e);
             return;
         }
-        String presented = presentedLease(req);
         switch (method) {
             case "GET" -> get(ctx, key);
-            case "POST", "PUT" -> post(ctx, key, req.getParam("ID"), presented);
-            case "DELETE" -> blocking(ctx, () -> backend.delete(key, req.getParam("ID"), presented))
-                    .onSuccess(v -> HttpErrors.text(ctx, 200, "deleted: tombstone version " + v.version()));
-            case "LOCK" -> lockBody(ctx).compose(lock -> blocking(ctx, () -> backend.lock(key, require(lock), presented)))
-                    .onSuccess(outcome -> {
-                        if (outcome instanceof TerraformBackend.LockOutcome.Held held) {
-                            HttpErrors.json(ctx, HttpErrors.LOCKED, LockInfoJson.holder(held.holder()));
-                        } else {
-                            HttpErrors.text(ctx, 200, "locked");
-                        }
+            case "POST", "PUT" -> post(ctx, key, req.getParam("ID"), who);
+            case "DELETE" -> blocking(ctx, () -> {
+                        access.checkLease(who, key, req.getParam("ID"));
+                        return backend.delete(key, req.getParam("ID"), who.presentedLease(),
+                                access.ownerFor(who.caller(), UNLOCKED_WRITER));
+                    })
+                    .onSuccess(v -> {
+                        // Destructive: stored before the answer.
+                        audits.recordNow(audits.entry(who.caller(), who.peer(), "delete-state", key.value())
+                                .outcome("deleted").fencingToken(backend.fences().token(v.fenceCounter())).reason("version " + v.version()).build());
+                        HttpErrors.text(ctx, 200, "deleted: tombstone version " + v.version());
                     });
-            case "UNLOCK" -> lockBody(ctx).compose(lock -> blocking(ctx, () ->
-                            backend.unlock(key, lock == null ? "" : lock.id(), presented)))
-                    .onSuccess(released -> HttpErrors.text(ctx, 200, released ? "unlocked" : "not locked"));
-            default -> {
-                ctx.response().putHeader("Allow", "GET, POST, DELETE, LOCK, UNLOCK");
-                HttpErrors.text(ctx, 405, "method " + method + " is not part of the Terraform http backend");
-            }
+            case "LOCK" -> lockBody(ctx).compose(lock -> blocking(ctx, () -> {
+                        HttpAccess.Checked c = access.check(req, method, key, require(lock).id());
+                        access.checkLease(c, key, lock.id());
+                        return new Checked<>(c, backend.lock(key, lock, c.presentedLease(), access.ownerFor(c.caller(), lock.who())));
+                    }))
+                    .onSuccess(done -> {
+                        if (done.value() instanceof TerraformBackend.LockOutcome.Held held) {
+                            HttpErrors.json(ctx, HttpErrors.LOCKED, LockInfoJson.holder(held.holder()));
+                            return;
+                        }
+                        auditLock(key, done.who(), (TerraformBackend.LockOutcome.Locked) done.value());
+                        HttpErrors.text(ctx, 200, "locked");
+                    });
+            default -> lockBody(ctx).compose(lock -> blocking(ctx, () -> {
+                        String id = lock == null ? "" : lock.id();
+                        HttpAccess.Checked c = access.check(req, method, key, id);
+                        access.checkLease(c, key, id);
+                        return new Checked<>(c, backend.unlock(key, id, c.presentedLease()));
+                    }))
+                    .onSuccess(done -> {
+                        auditUnlock(key, done.who(), done.value());
+                        HttpErrors.text(ctx, 200, done.value().released() ? "unlocked" : "not locked");
+                    });
+        }
+    }
+
+    /** A result together with the checked caller it was done for. */
+    private record Checked<T>(HttpAccess.Checked who, T value) {}
+
+    private void auditLock(LockKey key, HttpAccess.Checked who, TerraformBackend.LockOutcome.Locked locked) {
+        if (locked.joined()) return; // no new lease: the wrapper's acquire was audited
+        Lease lease = locked.lease();
+        audits.record(audits.entry(who.caller(), who.peer(), lease.tookOver() ? "takeover" : "acquire", key.value())
+                .outcome("granted").previous(lease.previousOwner(), lease.previousFencingToken())
+                .fencingToken(lease.fencingToken()).build());
+    }
+
+    private void auditUnlock(LockKey key, HttpAccess.Checked who, TerraformBackend.UnlockOutcome outcome) {
+        var entry = audits.entry(who.caller(), who.peer(), outcome.forced() ? "force-release" : "release", key.value())
+                .outcome(outcome.released() ? "released" : "not-held")
+                .previous(outcome.previous().owner(), outcome.previous().fencingToken()).reason(outcome.reason());
+        // Forced: stored before the answer, like ForceRelease over gRPC; a plain release is routine.
+        if (outcome.forced()) {
+            audits.recordNow(entry.build());
+        } else if (outcome.released()) {
+            audits.record(entry.build());
         }
     }
 
@@ -100,21 +148,28 @@ public class TerraformHttpRoutes {
         });
     }
 
-    private void post(RoutingContext ctx, LockKey key, String id, String presented) {
+    private void post(RoutingContext ctx, LockKey key, String id, HttpAccess.Checked who) {
         HttpServerRequest req = ctx.request();
         req.pause(); // nothing may be lost while the spool file opens
         Path file = states.settings().spoolDir().resolve("http-" + UUID.randomUUID() + ".spool");
         String contentMd5 = req.getHeader("Content-MD5");
-        ctx.vertx().executeBlocking(() -> Files.createDirectories(states.settings().spoolDir()), false)
+        ctx.vertx().executeBlocking(() -> {
+                    access.checkLease(who, key, id); // before the body is taken in
+                    return Files.createDirectories(states.settings().spoolDir());
+                }, false)
                 .compose(dir -> ctx.vertx().fileSystem().open(file.toString(), new OpenOptions().setWrite(true).setCreateNew(true)))
                 .compose(req::pipeTo) // back-pressured: the client is slowed to the disk's pace, never buffered in heap
                 .compose(done -> ctx.vertx().executeBlocking(() -> {
                     try (Spool spool = Spool.adopt(file)) {
                         checkMd5(contentMd5, spool);
-                        return backend.write(key, id, presented, spool);
+                        return backend.write(key, id, who.presentedLease(), access.ownerFor(who.caller(), UNLOCKED_WRITER), spool);
                     }
                 }, false))
-                .onSuccess(v -> HttpErrors.text(ctx, 200, "stored version " + v.version()))
+                .onSuccess(v -> {
+                    audits.record(audits.entry(who.caller(), who.peer(), "put-state", key.value()).outcome("stored")
+                            .fencingToken(backend.fences().token(v.fenceCounter())).reason("version " + v.version()).build());
+                    HttpErrors.text(ctx, 200, "stored version " + v.version());
+                })
                 .onComplete(done -> deleteQuietly(ctx, file))
                 .onFailure(e -> HttpErrors.respond(ctx, e));
     }
@@ -149,22 +204,6 @@ public class TerraformHttpRoutes {
     /** Runs store work on a worker thread; a failure is answered here, success by the caller. */
     private static <T> Future<T> blocking(RoutingContext ctx, Callable<T> work) {
         return ctx.vertx().executeBlocking(work, false).onFailure(e -> HttpErrors.respond(ctx, e));
-    }
-
-    /** The lease of a wrapping {@code statelock run}, presented as basic-auth password; null otherwise. */
-    static String presentedLease(HttpServerRequest req) {
-        String auth = req.getHeader("Authorization");
-        if (auth == null || !auth.regionMatches(true, 0, "Basic ", 0, 6)) return null;
-        try {
-            String decoded = new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            // Other basic credentials are not ours to read (authentication may use them).
-            if (colon < 0 || !decoded.substring(0, colon).equals(LEASE_USER)) return null;
-            String lease = decoded.substring(colon + 1);
-            return lease.isEmpty() ? null : lease;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     private static void closeLater(RoutingContext ctx, StateRead read) {

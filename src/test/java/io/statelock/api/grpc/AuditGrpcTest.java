@@ -34,10 +34,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(JwtProfile.class)
 class AuditGrpcTest {
-    static final String DEPLOY_SUBJECT = "repo:acme/network:ref:refs/heads/main";
+    static final String DEPLOY_SUBJECT = JwtResource.DEPLOY_SUBJECT;
     static final String DEPLOY = JwtResource.deployToken(600);
-    static final String ADMIN = JwtResource.token("alice@platform", Map.of("groups", List.of("platform-admins")), 600);
-    static final String PR = JwtResource.token("repo:acme/web:pull_request", Map.of("repository", "acme/web"), 600);
+    static final String ADMIN = JwtResource.adminToken(600);
+    static final String PR = JwtResource.pullRequestToken(600);
 
     @Inject
     AuditTrail trail;
@@ -56,7 +56,7 @@ class AuditGrpcTest {
 
     LockServiceGrpc.LockServiceBlockingStub as(String token) {
         var stub = LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
-        return token == null ? stub : stub.withCallCredentials(SecuredLockServiceGrpcTest.bearer(token));
+        return token == null ? stub : stub.withCallCredentials(GrpcChannels.bearer(token));
     }
 
     static String teamPrefix() {
@@ -111,6 +111,30 @@ class AuditGrpcTest {
             assertThat(r.getPeer()).startsWith("127.0.0.1:");
             assertThat(r.getAt().getSeconds()).isCloseTo(System.currentTimeMillis() / 1000, org.assertj.core.data.Offset.offset(60L));
         });
+    }
+
+    @Test
+    void stateWritesAreAuditedAndRollbacksBeforeTheAnswer() throws Exception {
+        String key = teamPrefix() + "terraform.tfstate";
+        AcquireResponse lease = as(DEPLOY).acquire(acquire(key, 60));
+        var header = io.statelock.proto.v1.PutStateHeader.newBuilder().setKey(key).setLeaseId(lease.getLeaseId())
+                .setFencingToken(lease.getFencingToken());
+        var states = new io.statelock.testing.StateClient(channel).as(DEPLOY);
+        var first = states.put(header.build(), "{\"version\":4,\"serial\":1,\"lineage\":\"L\"}".getBytes());
+        states.put(header.build(), "{\"version\":4,\"serial\":2,\"lineage\":\"L\"}".getBytes());
+        io.statelock.proto.v1.StateServiceGrpc.newBlockingStub(channel).withCallCredentials(GrpcChannels.bearer(ADMIN))
+                .rollback(io.statelock.proto.v1.RollbackRequest.newBuilder().setKey(key).setLeaseId(lease.getLeaseId())
+                        .setFencingToken(lease.getFencingToken()).setToVersion(first.getVersion()).build());
+        // No flush: a rollback is destructive, stored before it is answered.
+        assertThat(audit(key)).filteredOn(r -> r.getAction().equals("rollback")).singleElement().satisfies(r -> {
+            assertThat(r.getSubject()).isEqualTo("alice@platform");
+            assertThat(r.getReason()).contains("to version " + first.getVersion());
+        });
+        flush();
+        assertThat(audit(key)).filteredOn(r -> r.getAction().equals("put-state"))
+                .extracting(AuditRecord::getSubject, AuditRecord::getFencingToken)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(DEPLOY_SUBJECT, lease.getFencingToken()),
+                        org.assertj.core.groups.Tuple.tuple(DEPLOY_SUBJECT, lease.getFencingToken()));
     }
 
     @Test

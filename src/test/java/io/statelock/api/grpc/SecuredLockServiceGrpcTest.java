@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.google.protobuf.Duration;
 import grpc.health.v1.HealthGrpc;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
-import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,7 +25,6 @@ import io.statelock.testing.JwtResource;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,19 +48,9 @@ class SecuredLockServiceGrpcTest {
 
     LockServiceGrpc.LockServiceBlockingStub as(String token) {
         var stub = LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
-        return token == null ? stub : stub.withCallCredentials(bearer(token));
+        return token == null ? stub : stub.withCallCredentials(GrpcChannels.bearer(token));
     }
 
-    static CallCredentials bearer(String token) {
-        return new CallCredentials() {
-            @Override
-            public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
-                Metadata headers = new Metadata();
-                headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-                applier.apply(headers);
-            }
-        };
-    }
 
     static String teamKey() {
         return "teams/acme/network/" + UUID.randomUUID() + "/terraform.tfstate";
@@ -146,7 +133,7 @@ class SecuredLockServiceGrpcTest {
     Object putState(String token, String key, AcquireResponse lease, byte[] data) throws Exception {
         java.util.concurrent.CompletableFuture<Object> result = new java.util.concurrent.CompletableFuture<>();
         var requests = io.statelock.proto.v1.StateServiceGrpc.newStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
-                .withCallCredentials(bearer(token)).putState(new io.grpc.stub.StreamObserver<>() {
+                .withCallCredentials(GrpcChannels.bearer(token)).putState(new io.grpc.stub.StreamObserver<>() {
                     public void onNext(io.statelock.proto.v1.StateVersion v) { result.complete(v); }
                     public void onError(Throwable t) { result.complete(t); }
                     public void onCompleted() { }

@@ -68,10 +68,17 @@ final class Connection {
 
   /** Whether the last connect() chose TLS. */
   private boolean secure;
+  /** The token source the last connect() chose; null: none. */
+  private Supplier<String> tokens;
 
   /** The service's HTTP base URL as the last connect() reached it (same port as gRPC). */
   String httpBase() {
     return (secure ? "https://" : "http://") + addr;
+  }
+
+  /** The bearer token now (re-read from its source), or null when the CLI has none. */
+  String currentToken() {
+    return tokens == null ? null : tokens.get();
   }
 
   StatelockClient connect() {
@@ -100,7 +107,7 @@ final class Connection {
         .target(target)
         .callTimeout(timeout)
         .retryTimeout(retryTimeout);
-    Supplier<String> tokens = tokenSource(System.getenv());
+    tokens = tokenSource(System.getenv());
     lastTokenSource = tokens == null ? null : tokens.toString();
     if (tokens != null) {
       b.bearerToken(tokens);

@@ -106,8 +106,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
   private int runChild(Lease lease, String setsid) throws InterruptedException {
     // Terraform on statelock's http backend for the same key joins this lease (basic auth
-    // statelock-lease:<lease id>) instead of getting 423 from its own wrapper; its writes are fenced by it.
+    // statelock-lease:<lease id>[:<token>]) instead of getting 423 from its own wrapper; its writes are
+    // fenced by it. With authentication on, the service wants both factors: the lease id and a token of
+    // the lease's subject (this one; it may expire during the run, having been valid at the acquire).
     String backend = connection.httpBase() + "/terraform/" + lease.key();
+    String token = connection.currentToken();
     Map<String, String> env = Map.of(
         "STATELOCK_KEY", lease.key(),
         "STATELOCK_LEASE_ID", lease.leaseId(),
@@ -118,7 +121,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         "TF_HTTP_LOCK_METHOD", "LOCK",
         "TF_HTTP_UNLOCK_METHOD", "UNLOCK",
         "TF_HTTP_USERNAME", "statelock-lease",
-        "TF_HTTP_PASSWORD", lease.leaseId());
+        "TF_HTTP_PASSWORD", token == null ? lease.leaseId() : lease.leaseId() + ":" + token);
     ChildProcess c;
     try {
       c = ChildProcess.start(setsid, command, env, killGrace);

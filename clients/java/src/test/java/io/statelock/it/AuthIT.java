@@ -101,6 +101,24 @@ class AuthIT {
   }
 
   @Test
+  void aWrappedTerraformJoinsTheLeaseWithTheLeaseIdAndTheRunsToken() throws Exception {
+    String k = key("wrapped");
+    Path codes = dir.resolve("wrapped.codes");
+    // Terraform's http backend with the exported TF_HTTP_*: LOCK, a state POST, UNLOCK, all basic auth.
+    String curl = "curl -s -o /dev/null -w '%{http_code}\\n' -u \"$TF_HTTP_USERNAME:$TF_HTTP_PASSWORD\" ";
+    String child = curl + "-X LOCK -d '{\"ID\":\"tf-1\",\"Operation\":\"OperationTypeApply\"}' \"$TF_HTTP_LOCK_ADDRESS\" >> "
+        + codes + " && " + curl + "-X POST -d '{\"version\":4,\"serial\":1,\"lineage\":\"L\"}' \"$TF_HTTP_ADDRESS\" >> "
+        + codes + " && " + curl + "-X UNLOCK -d '{\"ID\":\"tf-1\"}' \"$TF_HTTP_UNLOCK_ADDRESS\" >> " + codes
+        // the lease id alone (a leaked TF_HTTP_PASSWORD without its token half) is not enough
+        + " && curl -s -o /dev/null -w '%{http_code}\\n' -u \"$TF_HTTP_USERNAME:$STATELOCK_LEASE_ID\" -X POST -d '{}' \"$TF_HTTP_ADDRESS\" >> "
+        + codes;
+    Cli.Run r = cli().env("STATELOCK_TOKEN", jwts.locker(300)).run("run", "--key", k, "--ttl", "10s", "--", "sh", "-c", child);
+    assertEquals(0, r.code(), r.toString());
+    assertEquals(List.of("200", "200", "200", "401"), java.nio.file.Files.readAllLines(codes),
+        "LOCK, POST and UNLOCK join the wrapper's lease; the lease id alone is refused");
+  }
+
+  @Test
   void aLockerCannotTouchKeysOutsideItsPatterns() throws Exception {
     String token = jwts.locker(300);
     assertDenied(cli().env("STATELOCK_TOKEN", token).run("acquire", "--key", "teams/other/x"),
