@@ -13,6 +13,7 @@ import java.sql.Statement;
 /**
  * The SQLite file, its single connection and the data-directory lock that keeps a second
  * process off the same files (two replicas on one embedded store would break invariant 1).
+ * Transactions from concurrent callers share commits ({@link GroupCommit}).
  */
 final class SqliteDatabase implements AutoCloseable {
     /** Work inside one transaction. */
@@ -21,11 +22,13 @@ final class SqliteDatabase implements AutoCloseable {
     }
 
     private final Connection connection;
+    private final GroupCommit commits;
     private final FileChannel lockChannel;
     private final FileLock dirLock;
 
     private SqliteDatabase(Connection connection, FileChannel lockChannel, FileLock dirLock) {
         this.connection = connection;
+        this.commits = new GroupCommit(connection);
         this.lockChannel = lockChannel;
         this.dirLock = dirLock;
     }
@@ -72,18 +75,9 @@ final class SqliteDatabase implements AutoCloseable {
         }
     }
 
+    /** Runs {@code work} in a transaction and returns once it is committed (fsync), or throws. */
     <T> T inTransaction(Work<T> work) {
-        try {
-            T result = work.run(connection);
-            connection.commit();
-            return result;
-        } catch (SQLException e) {
-            rollbackQuietly();
-            throw SqliteLockTable.unavailable("transaction failed", e);
-        } catch (RuntimeException e) {
-            rollbackQuietly();
-            throw e;
-        }
+        return commits.run(work);
     }
 
     boolean isOpen() {
@@ -96,25 +90,19 @@ final class SqliteDatabase implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            connection.close();
-        } catch (SQLException ignored) {
-            // closing at shutdown: nothing left to protect
-        }
+        commits.exclusive(() -> {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // closing at shutdown: nothing left to protect
+            }
+        });
         try {
             dirLock.release();
         } catch (IOException ignored) {
             // the lock goes with the channel anyway
         }
         closeQuietly(lockChannel);
-    }
-
-    private void rollbackQuietly() {
-        try {
-            connection.rollback();
-        } catch (SQLException ignored) {
-            // the original failure is what the caller needs to see
-        }
     }
 
     private static void closeQuietly(FileChannel channel) {

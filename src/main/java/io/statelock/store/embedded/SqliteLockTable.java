@@ -29,7 +29,8 @@ import java.util.Optional;
  * The single-machine store: lock records in an SQLite database under the data directory.
  * Every transition is one transaction committed with {@code synchronous=FULL}, so it is on disk
  * (fsync) before the caller is answered and a {@code kill -9} can never reissue a fencing token.
- * One connection, serialized by this object's monitor: the embedded store serves one replica.
+ * One connection, whose transactions from concurrent callers share commits ({@link GroupCommit}): the
+ * embedded store serves one replica.
  */
 public final class SqliteLockTable implements LockTable, StatePointers, AutoCloseable {
     private static final String COLUMNS = "key, fence, lease_id, owner, info, acquired_at, expires_at, ttl_ms, request_id";
@@ -52,7 +53,7 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
     }
 
     @Override
-    public synchronized AcquireResult acquire(NewLease lease, long takeoverBeforeMs) {
+    public AcquireResult acquire(NewLease lease, long takeoverBeforeMs) {
         return db.inTransaction(c -> {
             LockRecord previous = read(c, lease.key()).orElseGet(() -> LockRecord.absent(lease.key()));
             // Same rule as the DynamoDB condition: free, or expired before now - maxClockSkew.
@@ -84,7 +85,7 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
     }
 
     @Override
-    public synchronized HeartbeatResult heartbeat(LockKey key, String leaseId, long nowMs, long ttlMs) {
+    public HeartbeatResult heartbeat(LockKey key, String leaseId, long nowMs, long ttlMs) {
         return db.inTransaction(c -> {
             // Renew only this lease and only while unexpired: an expired lease is lost for good (invariant 1).
             String sql = ttlMs == 0
@@ -109,7 +110,7 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
     }
 
     @Override
-    public synchronized Optional<LockRecord> release(LockKey key, String leaseId) {
+    public Optional<LockRecord> release(LockKey key, String leaseId) {
         return db.inTransaction(c -> {
             Optional<LockRecord> current = read(c, key);
             // Only the holder of this lease may release it; the fence counter stays.
@@ -120,7 +121,7 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
     }
 
     @Override
-    public synchronized ForceReleaseResult forceRelease(LockKey key, long expectedCounter) {
+    public ForceReleaseResult forceRelease(LockKey key, long expectedCounter) {
         return db.inTransaction(c -> {
             LockRecord current = read(c, key).orElseGet(() -> LockRecord.absent(key));
             if (!current.hasLease()) return new ForceReleaseResult.NotHeld(current);
@@ -134,12 +135,12 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
     }
 
     @Override
-    public synchronized Optional<LockRecord> get(LockKey key) {
+    public Optional<LockRecord> get(LockKey key) {
         return db.inTransaction(c -> read(c, key));
     }
 
     @Override
-    public synchronized RecordPage list(String prefix, int limit, String pageToken) {
+    public RecordPage list(String prefix, int limit, String pageToken) {
         String after = decodeToken(pageToken);
         return db.inTransaction(c -> {
             List<LockRecord> records = new ArrayList<>();
@@ -161,20 +162,20 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
     }
 
     @Override
-    public synchronized StateHistory stateHistory(LockKey key) {
+    public StateHistory stateHistory(LockKey key) {
         return db.inTransaction(c -> new StateHistory(read(c, key).orElseGet(() -> LockRecord.absent(key)),
                 SqliteStateVersions.history(c, key)));
     }
 
     @Override
-    public synchronized PointerResult movePointer(PointerMove move) {
+    public PointerResult movePointer(PointerMove move) {
         // One transaction: the fence check, the pointer move and the history trim commit together (fsync).
         return db.inTransaction(c -> SqliteStateVersions.move(c,
                 read(c, move.key()).orElseGet(() -> LockRecord.absent(move.key())), move, skipFenceCheck));
     }
 
     @Override
-    public synchronized void checkReady() {
+    public void checkReady() {
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM locks WHERE key = ''")) {
                 ps.executeQuery().close();
@@ -184,7 +185,7 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
         db.close();
     }
 
