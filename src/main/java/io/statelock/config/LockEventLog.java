@@ -13,7 +13,9 @@ import org.jboss.logging.MDC;
  * One log line per lock event of this replica on the {@code statelock.events} category, with the key,
  * lease hint, fence and holder as MDC fields (separate fields in the JSON log of a deployment). The
  * lease id itself and tokens are never logged: only the hint, which cannot be used as a lease.
- * Renewals are logged at DEBUG.
+ * Expirations (a takeover) and forced releases are logged at INFO; acquires, releases and renewals at
+ * DEBUG, as every acquire and release already has its INFO line on {@code statelock.audit} (key, owner,
+ * fence, outcome): a second synchronous line per call cost CPU on the busiest path and told nothing new.
  */
 @ApplicationScoped
 public class LockEventLog {
@@ -27,7 +29,10 @@ public class LockEventLog {
         if (event.type() == LockEvent.Type.SNAPSHOT) {
             return;
         }
-        Logger.Level level = event.type() == LockEvent.Type.RENEWED ? Logger.Level.DEBUG : Logger.Level.INFO;
+        Logger.Level level = switch (event.type()) {
+            case EXPIRED, FORCE_RELEASED -> Logger.Level.INFO;
+            default -> Logger.Level.DEBUG;
+        };
         if (!LOG.isEnabled(level)) {
             return;
         }

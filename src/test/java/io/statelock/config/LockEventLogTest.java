@@ -60,8 +60,8 @@ class LockEventLogTest {
         LockInfo info = new LockInfo("apply", "ci", "1.9.0", "", "", Map.of());
         LockStatus status = new LockStatus(new LockKey("prod/network/terraform.tfstate"), true, "ci@runner-7", info,
                 42, 1_000, 31_000, LeaseIds.hint(leaseId));
+        logger.setLevel(Level.FINE); // DEBUG: acquires are logged at DEBUG (the audit line is at INFO)
         LockEventLog.log(new LockEvent(LockEvent.Type.ACQUIRED, status, 1_000));
-        LockEventLog.log(new LockEvent(LockEvent.Type.RENEWED, status, 2_000)); // DEBUG: not at INFO
         LockEventLog.log(new LockEvent(LockEvent.Type.SNAPSHOT, status, 2_000)); // not an event of this replica
 
         assertThat(lines).hasSize(1);
@@ -74,5 +74,17 @@ class LockEventLogTest {
                 .containsEntry("operation", "apply");
         assertThat(line.message()).contains("ACQUIRED").contains("fence=42").doesNotContain(leaseId);
         assertThat(line.mdc().values()).noneMatch(v -> v.contains(leaseId));
+    }
+
+    @Test
+    void atInfoOnlyExpirationsAndForcedReleasesAreLogged() {
+        LockStatus status = new LockStatus(new LockKey("prod/app/terraform.tfstate"), true, "ci@runner-7", null,
+                7, 1_000, 31_000, "hint");
+        for (LockEvent.Type type : List.of(LockEvent.Type.ACQUIRED, LockEvent.Type.RENEWED, LockEvent.Type.RELEASED,
+                LockEvent.Type.EXPIRED, LockEvent.Type.FORCE_RELEASED)) {
+            LockEventLog.log(new LockEvent(type, status, 2_000));
+        }
+        assertThat(lines).extracting(l -> l.mdc().get("event")).containsExactly("EXPIRED", "FORCE_RELEASED");
+        assertThat(lines).allSatisfy(l -> assertThat(l.level()).isEqualTo(org.jboss.logmanager.Level.INFO));
     }
 }
