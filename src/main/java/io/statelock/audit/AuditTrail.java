@@ -30,6 +30,10 @@ public final class AuditTrail implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AuditTrail.class);
     // How long the flusher waits for a record before checking whether it should stop.
     private static final long POLL_MS = 200;
+    // A batch that is not full waits this long for more records before it is written: under load one
+    // store write (an fsync, or a BatchWriteItem) then carries tens of records instead of one or two.
+    // Safe: routine records are already in the log, and forced ones (recordNow) never wait for it.
+    private static final long LINGER_MS = 20;
 
     private final AuditStore store;
     private final int batchSize;
@@ -161,8 +165,11 @@ public final class AuditTrail implements AutoCloseable {
                 AuditEntry first = queue.poll(POLL_MS, TimeUnit.MILLISECONDS);
                 if (first == null) continue;
                 batch.add(first);
-                // No linger: what piled up while the last batch was written goes into the next one.
                 queue.drainTo(batch, batchSize - 1);
+                if (batch.size() < batchSize && !closing) {
+                    Thread.sleep(LINGER_MS);
+                    queue.drainTo(batch, batchSize - batch.size());
+                }
                 writer.write(batch);
             } catch (InterruptedException e) {
                 // Only close() interrupts, after its flush (or its timeout): stop.
