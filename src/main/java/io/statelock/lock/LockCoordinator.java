@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /** The lock use cases: acquire (with waiting), heartbeat, release, force-release, describe, list, fences. */
 public final class LockCoordinator {
@@ -99,12 +100,33 @@ public final class LockCoordinator {
 
     /** Like {@link #release}, also telling whose lease (and token) it was, for the audit trail. */
     public ReleaseOutcome releaseLease(LockKey key, String leaseId) {
+        ReleaseOutcome outcome = releaseRecord(key, leaseId);
+        if (outcome.previous() != null) waits.keyReleased(key);
+        return outcome;
+    }
+
+    /**
+     * Like {@link #releaseLease}, for the API edge: {@code answer} replies to the releasing caller, and then
+     * this replica's next waiter on the key is granted on the calling thread. The reply does not wait for
+     * the next grant, and the grant does not wait for a poller thread to be scheduled (on a busy machine
+     * that wake-up, not the store, is what made hand-offs slow).
+     */
+    public void releaseThen(LockKey key, String leaseId, Consumer<ReleaseOutcome> answer) {
+        ReleaseOutcome outcome = releaseRecord(key, leaseId);
+        try {
+            answer.accept(outcome);
+        } finally {
+            if (outcome.previous() != null) waits.handOff(key);
+        }
+    }
+
+    /** The release itself: {@code previous} is null when the key had no record with this lease. */
+    private ReleaseOutcome releaseRecord(LockKey key, String leaseId) {
         requireLeaseId(leaseId);
         long now = clock.millis();
         Optional<LockRecord> previous = table.release(key, leaseId);
         if (previous.isEmpty()) return new ReleaseOutcome(false, null);
         events.publish(new LockEvent(LockEvent.Type.RELEASED, LockStatus.of(previous.get().freed(), fences, now), now));
-        waits.keyReleased(key);
         return new ReleaseOutcome(previous.get().liveAt(now), LockStatus.holderOf(previous.get(), fences));
     }
 

@@ -96,6 +96,19 @@ final class WaitQueues {
         scheduler.execute(() -> poll(queue));
     }
 
+    /** Like {@link #keyReleased}, but tries for the head waiter on the calling thread, now. */
+    void handOff(LockKey key) {
+        KeyQueue queue = queues.get(key);
+        if (queue == null) return;
+        synchronized (queue) {
+            if (queue.nextPoll != null) {
+                queue.nextPoll.cancel();
+                queue.nextPoll = null;
+            }
+        }
+        poll(queue);
+    }
+
     /** Fails every waiter with UNAVAILABLE-to-be; no new waiter is accepted. */
     void shutdown() {
         closed = true;

@@ -189,6 +189,30 @@ class LockCoordinatorTest {
     }
 
     @Test
+    void releaseThenAnswersFirstAndThenGrantsTheHeadWaiterOnTheCallingThread() throws Exception {
+        Lease holder = acquireNow("holder");
+        CompletableFuture<Lease> w1 = locks.acquire(cmd("w1"), Duration.ofMinutes(5));
+        CompletableFuture<Lease> w2 = locks.acquire(cmd("w2"), Duration.ofMinutes(5));
+        List<String> order = new CopyOnWriteArrayList<>();
+        w1.thenRun(() -> order.add("w1 granted on " + Thread.currentThread().getName()));
+        int acquiresBefore = table.acquires.get();
+
+        locks.releaseThen(KEY, holder.leaseId(), outcome -> {
+            assertThat(outcome.released()).isTrue();
+            assertThat(outcome.previous().owner()).isEqualTo("holder");
+            order.add("answered, w1 done: " + w1.isDone());
+        });
+
+        // Granted before releaseThen returned, with no scheduler task run: no thread hop, no poll interval.
+        String thread = Thread.currentThread().getName();
+        assertThat(order).containsExactly("answered, w1 done: false", "w1 granted on " + thread);
+        assertThat(w1.get().fencingToken()).isGreaterThan(holder.fencingToken());
+        assertThat(w2).isNotDone();
+        assertThat(table.acquires.get() - acquiresBefore).isEqualTo(1); // w1's one acquire write, nobody else's
+        assertThat(locks.describe(KEY).owner()).isEqualTo("w1");
+    }
+
+    @Test
     void waitersAreServedInArrivalOrderAndAReleaseHandsOffAtOnce() throws Exception {
         Lease holder = acquireNow("holder");
         List<CompletableFuture<Lease>> waiters = new ArrayList<>();

@@ -166,18 +166,28 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
         return new KeepAliveStream(responses, this::renew, (e, start) -> failed("keep_alive", e, start), metrics);
     }
 
+    /** Answers the releaser first; the next waiter on this replica is then granted on this same thread. */
     @Override
     public void release(ReleaseRequest request, StreamObserver<ReleaseResponse> responses) {
-        unary("release", responses, () -> {
+        long start = System.nanoTime();
+        boolean[] answered = {false};
+        try {
             requireUnderLease(Operation.RELEASE, request.getKey(), request.getLeaseId());
-            LockCoordinator.ReleaseOutcome outcome = locks.releaseLease(ProtoMapper.key(request.getKey()), request.getLeaseId());
-            var entry = audit.entry(CallerInterceptor.current(), CallerInterceptor.peer(), "release", request.getKey())
-                    // previous is null when the lease was not there (already released, broken or taken)
-                    .outcome(outcome.released() ? "released" : outcome.previous() == null ? "not-held" : "expired");
-            if (outcome.previous() != null) entry.previous(outcome.previous().owner(), outcome.previous().fencingToken());
-            audit.record(entry.build());
-            return ReleaseResponse.newBuilder().setReleased(outcome.released()).build();
-        });
+            locks.releaseThen(ProtoMapper.key(request.getKey()), request.getLeaseId(), outcome -> {
+                var entry = audit.entry(CallerInterceptor.current(), CallerInterceptor.peer(), "release", request.getKey())
+                        // previous is null when the lease was not there (already released, broken or taken)
+                        .outcome(outcome.released() ? "released" : outcome.previous() == null ? "not-held" : "expired");
+                if (outcome.previous() != null) entry.previous(outcome.previous().owner(), outcome.previous().fencingToken());
+                audit.record(entry.build());
+                answered[0] = true;
+                responses.onNext(ReleaseResponse.newBuilder().setReleased(outcome.released()).build());
+                responses.onCompleted();
+                metrics.completed("release", "OK", start);
+            });
+        } catch (RuntimeException e) {
+            // After the answer, a failing hand-off is the waiters' business (they are polled again), not the releaser's.
+            if (!answered[0]) responses.onError(failed("release", e, start));
+        }
     }
 
     @Override
