@@ -3,6 +3,8 @@
 # etcd on loopback, runs every scenario and writes a Markdown report with PNG charts to
 # clients/bench/results/. Options: --quick (about 2-3 minutes), --no-etcd, --stores embedded,dynamodb,
 # --service HOST:PORT [--service-pid PID] [--dynamodb URL] to measure a running service instead.
+# The service JVM runs as in its container under a 512 MiB limit (-XX:MaxRAM=512m -XX:MaxRAMPercentage=25
+# -XX:+UseSerialGC: 128 MiB heap); STATELOCK_BENCH_SERVICE_OPTS replaces those options.
 # Needs: JDK 17+, Node.js 20+ with npm (dynalite), etcd (Debian: apt-get install etcd-server).
 set -eu
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -15,4 +17,4 @@ if [ ! -f "$here/target/statelock-bench.jar" ] || [ "${STATELOCK_BENCH_BUILD:-0}
 fi
 cd "$repo"
 exec java -Xmx1g -jar "$here/target/statelock-bench.jar" --repo "$repo" \
-  --command "clients/bench/run.sh${*:+ $*}${STATELOCK_BENCH_SERVICE_OPTS:+ (service JVM: $STATELOCK_BENCH_SERVICE_OPTS)}" "$@"
+  --command "${STATELOCK_BENCH_SERVICE_OPTS:+STATELOCK_BENCH_SERVICE_OPTS='$STATELOCK_BENCH_SERVICE_OPTS' }clients/bench/run.sh${*:+ $*}" "$@"

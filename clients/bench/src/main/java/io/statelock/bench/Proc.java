@@ -16,6 +16,12 @@ import java.util.concurrent.TimeUnit;
 
 /** A server the benchmark started on loopback (service, dynalite, etcd); closing stops it. */
 final class Proc implements AutoCloseable {
+    /**
+     * The service's JVM as in its container (deploy/image) under the Kubernetes limit of 512 MiB: the JVM
+     * sizes its heap from that (a quarter: 128 MiB) instead of from this machine's memory. Replaced by
+     * STATELOCK_BENCH_SERVICE_OPTS when that is set.
+     */
+    static final String SERVICE_JVM = "-XX:MaxRAM=512m -XX:MaxRAMPercentage=25 -XX:+UseSerialGC";
     final String name;
     final Process process;
     final int port;
@@ -71,12 +77,17 @@ final class Proc implements AutoCloseable {
                     "-Dquarkus.dynamodb.aws.credentials.static-provider.access-key-id=local",
                     "-Dquarkus.dynamodb.aws.credentials.static-provider.secret-access-key=local"));
         }
-        String extra = System.getenv("STATELOCK_BENCH_SERVICE_OPTS");
-        if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
+        cmd.addAll(List.of(serviceJvmOptions().split("\\s+")));
         cmd.addAll(List.of("-jar", jar.toString()));
         Proc p = start("statelock-" + store, cmd, tmp, tmp.resolve("service-" + store + ".log"), port);
         p.awaitHttp("/q/health/ready", Duration.ofSeconds(60));
         return p;
+    }
+
+    /** STATELOCK_BENCH_SERVICE_OPTS, or {@link #SERVICE_JVM} when it is unset or blank. */
+    static String serviceJvmOptions() {
+        String extra = System.getenv("STATELOCK_BENCH_SERVICE_OPTS");
+        return extra == null || extra.isBlank() ? SERVICE_JVM : extra.trim();
     }
 
     /** A single etcd node on loopback with a fresh data directory (fsync on, as shipped). */

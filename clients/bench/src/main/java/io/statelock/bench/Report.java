@@ -26,6 +26,15 @@ final class Report {
         return results;
     }
 
+    /** The row of one point, or null when it was not run. */
+    Result find(String scenario, String system, String store, int concurrency) {
+        for (Result r : results) {
+            if (r.scenario().equals(scenario) && r.system().equals(system) && r.store().equals(store)
+                    && r.concurrency() == concurrency) return r;
+        }
+        return null;
+    }
+
     List<Target> targets() {
         return targets;
     }

@@ -25,4 +25,22 @@ record Result(String scenario, String system, String store, int concurrency, lon
         return new Result(scenario, system, store, concurrency, ops, seconds, p50Ms, p99Ms, p999Ms,
                 serviceCpuUsPerOp, storeCpuUsPerOp, loadCpuUsPerOp, n);
     }
+
+    /** The number after {@code label} in the row's notes (e.g. "store writes per renewal 1.000"); NaN if absent. */
+    static double noteFigure(Result r, String label) {
+        if (r == null || r.notes() == null) return Double.NaN;
+        int i = r.notes().indexOf(label);
+        if (i < 0) return Double.NaN;
+        String rest = r.notes().substring(i + label.length()).trim();
+        StringBuilder num = new StringBuilder();
+        for (char ch : rest.toCharArray()) {
+            if (Character.isDigit(ch) || ch == '.' || ch == '-') num.append(ch);
+            else break;
+        }
+        try {
+            return Double.parseDouble(num.toString());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
 }

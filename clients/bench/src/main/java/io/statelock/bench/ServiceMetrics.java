@@ -48,4 +48,14 @@ record ServiceMetrics(String text) {
     double calls() {
         return sum(CALLS);
     }
+
+    /** Waits (up to 30 s) until the service reports at least {@code n} waiting acquires. */
+    static void awaitWaiters(String address, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (scrape(address).sum("statelock_waiters") >= n) return;
+            Thread.sleep(100); // a scrape every 100 ms: enough to see waiters queue, cheap for the service
+        }
+        Machine.log("warning: fewer than " + n + " waiters seen after 30 s");
+    }
 }

@@ -3,6 +3,7 @@ package io.statelock.bench;
 import com.google.protobuf.Duration;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
 import io.statelock.proto.v1.AcquireRequest;
 import io.statelock.proto.v1.AcquireResponse;
 import io.statelock.proto.v1.LockServiceGrpc;
@@ -73,6 +74,23 @@ final class StatelockClients implements AutoCloseable {
                             .setKey(lease.getKey()).setLeaseId(lease.getLeaseId()).build());
                 }
             };
+        };
+    }
+
+    /** For waiting acquires whose answers the scenario does not read. */
+    static <T> StreamObserver<T> ignoring() {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(T value) {
+            }
+
+            @Override
+            public void onError(Throwable t) {
+            }
+
+            @Override
+            public void onCompleted() {
+            }
         };
     }
 

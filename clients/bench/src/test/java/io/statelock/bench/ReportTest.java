@@ -80,8 +80,8 @@ class ReportTest {
     void figuresAreReadBackFromNotes() {
         Result r = new Result("hand-off", "statelock", "embedded", 8, 10, 1, 1, 2, 3, 1, 1, 1,
                 "in arrival order 99.5%, store calls per hand-off 2.00");
-        assertEquals(99.5, Main.noteFigure(r, "in arrival order"), 1e-9);
-        assertEquals(2.0, Main.noteFigure(r, "store calls per hand-off"), 1e-9);
-        assertTrue(Double.isNaN(Main.noteFigure(r, "absent")));
+        assertEquals(99.5, Result.noteFigure(r, "in arrival order"), 1e-9);
+        assertEquals(2.0, Result.noteFigure(r, "store calls per hand-off"), 1e-9);
+        assertTrue(Double.isNaN(Result.noteFigure(r, "absent")));
     }
 }

@@ -1,0 +1,89 @@
+package io.statelock.bench;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/** The benchmark's command-line options and the sizes and durations of each mode; see {@link #usage()}. */
+final class Options {
+    boolean quick;
+    Path repo = Path.of(".");
+    Path out;
+    String service;           // external service host:port
+    long servicePid = -1;
+    String storeLabel = "external";
+    String dynamodb;          // external DynamoDB-API endpoint for the floor
+    String etcd;              // external etcd endpoint
+    String etcdBinary = "etcd";
+    boolean noEtcd;
+    List<String> stores = List.of("embedded", "dynamodb");
+    String command = "clients/bench/run.sh";
+    int[] leases;             // --leases 1000,10000 overrides the mode's
+
+    int[] clients() {
+        return new int[] {1, 4, 16, 64};
+    }
+
+    int[] waiters() {
+        return new int[] {1, 8, 64};
+    }
+
+    int[] leases() {
+        if (leases != null) return leases;
+        return quick ? new int[] {1000} : new int[] {1000, 10000};
+    }
+
+    int memoryWaiters() {
+        return quick ? 100 : 1000;
+    }
+
+    Scenarios.Timing timing() {
+        return quick ? new Scenarios.Timing(1, 2) : new Scenarios.Timing(2, 6);
+    }
+
+    /** Warm-up rounds per system: at least, at most (the JIT of the service and of this JVM settles in between). */
+    WarmUp.Rounds warmUp() {
+        return quick ? new WarmUp.Rounds(2, 4) : new WarmUp.Rounds(4, 18);
+    }
+
+    double renewSeconds() {
+        return quick ? 10 : 20;
+    }
+
+    double waitWindowSeconds() {
+        return quick ? 5 : 10;
+    }
+
+    static String usage() {
+        return """
+                usage: run.sh [--quick] [--stores embedded,dynamodb] [--no-etcd]
+                              [--service HOST:PORT [--service-pid PID] [--store-label NAME] [--dynamodb URL]]
+                              [--etcd URL | --etcd-binary PATH] [--leases 1000,10000] [--out DIR]
+                  Without --service it starts the packaged service (target/quarkus-app), dynalite and etcd itself.""";
+    }
+
+    static Options parse(String[] args) {
+        Options o = new Options();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--quick" -> o.quick = true;
+                case "--repo" -> o.repo = Path.of(args[++i]);
+                case "--out" -> o.out = Path.of(args[++i]);
+                case "--service" -> o.service = args[++i];
+                case "--service-pid" -> o.servicePid = Long.parseLong(args[++i]);
+                case "--store-label" -> o.storeLabel = args[++i];
+                case "--dynamodb" -> o.dynamodb = args[++i];
+                case "--etcd" -> o.etcd = args[++i];
+                case "--etcd-binary" -> o.etcdBinary = args[++i];
+                case "--no-etcd" -> o.noEtcd = true;
+                case "--stores" -> o.stores = Arrays.asList(args[++i].split(","));
+                case "--command" -> o.command = args[++i];
+                case "--leases" -> o.leases = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                default -> throw new IllegalArgumentException("unknown option " + a + "\n" + usage());
+            }
+        }
+        if (o.out == null) o.out = o.repo.resolve("clients/bench/results");
+        return o;
+    }
+}

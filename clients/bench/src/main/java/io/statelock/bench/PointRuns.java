@@ -1,0 +1,96 @@
+package io.statelock.bench;
+
+import io.statelock.proto.v1.AcquireResponse;
+import io.statelock.proto.v1.ReleaseRequest;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Measures the uncontended, hand-off and waiting scenarios on one system at one point and adds the
+ * row to the report, with the store calls the service counted in its own metrics meanwhile.
+ */
+final class PointRuns {
+    private final Options o;
+    private final Report report;
+    private final String run;
+
+    PointRuns(Options o, Report report, String run) {
+        this.o = o;
+        this.report = report;
+        this.run = run;
+    }
+
+    void uncontended(SystemUnderTest s, int c) throws Exception {
+        Machine.log(s.label() + ": uncontended, " + c + " clients");
+        Latency latency = new Latency();
+        AtomicLong cycles = new AtomicLong();
+        String prefix = (s.system.equals("floor") ? "floor/" : "bench/") + run + "/u-" + s.system + "-" + s.store.charAt(0) + c;
+        ServiceMetrics m0 = s.address == null ? null : ServiceMetrics.scrape(s.address);
+        Scenarios.Window w = Scenarios.uncontended(s.cyclers, c, prefix, o.timing(), s.cpu, latency, cycles);
+        String notes;
+        if (s.address != null) {
+            ServiceMetrics m1 = ServiceMetrics.scrape(s.address);
+            notes = String.format(Locale.ROOT, "store writes per acquire/release %.3f, reads %.3f",
+                    (m1.writes() - m0.writes()) / (2.0 * cycles.get()), (m1.reads() - m0.reads()) / (2.0 * cycles.get()));
+        } else if (s.system.equals("floor")) {
+            notes = "the same UpdateItem pair, no service";
+        } else {
+            notes = "jetcd Lock + Lease; service CPU is etcd's";
+        }
+        report.add(Result.of("uncontended", s.system, s.store, c, latency, w.seconds(), w.cpu(), notes + errors(w)));
+    }
+
+    void handoff(SystemUnderTest s, int waiters) throws Exception {
+        Machine.log(s.label() + ": hand-off, " + waiters + " waiters");
+        Scenarios.Handoffs h = new Scenarios.Handoffs();
+        ServiceMetrics m0 = s.address == null ? null : ServiceMetrics.scrape(s.address);
+        Scenarios.Window w = Scenarios.contention(s.waiters, waiters,
+                "bench/" + run + "/h-" + s.system + "-" + s.store.charAt(0) + waiters + "/terraform.tfstate", o.timing(),
+                s.cpu, h);
+        String notes = String.format(Locale.ROOT, "in arrival order %.1f%%", 100 * h.inOrderShare());
+        if (s.address != null) {
+            ServiceMetrics m1 = ServiceMetrics.scrape(s.address);
+            notes += String.format(Locale.ROOT, ", store calls per hand-off %.2f", (m1.calls() - m0.calls()) / h.grants.get());
+        }
+        report.add(Result.of("hand-off", s.system, s.store, waiters, h.latency, w.seconds(), w.cpu(), notes + errors(w)));
+    }
+
+    /** While 64 clients wait on one key held by another, how many store calls does this replica make? */
+    void waitingReads(SystemUnderTest s) throws Exception {
+        int waiters = 64;
+        Machine.log(s.store + ": " + waiters + " waiting on one held key");
+        String key = "bench/" + run + "/w-" + s.store + "/terraform.tfstate";
+        try (StatelockClients holderClient = new StatelockClients(s.address, 1);
+             StatelockClients waiting = new StatelockClients(s.address, 2)) {
+            AcquireResponse holder = holderClient.blocking(0).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .acquire(StatelockClients.acquire(key, "bench-holder", 0));
+            for (int i = 0; i < waiters; i++) {
+                waiting.async(i).withDeadlineAfter(120, TimeUnit.SECONDS)
+                        .acquire(StatelockClients.acquire(key, "bench-w" + i, 90), StatelockClients.ignoring());
+            }
+            ServiceMetrics.awaitWaiters(s.address, waiters);
+            ServiceMetrics m0 = ServiceMetrics.scrape(s.address);
+            Cpu.Snapshot c0 = s.cpu.get();
+            long t0 = System.nanoTime();
+            Thread.sleep((long) (o.waitWindowSeconds() * 1000));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Cpu.Snapshot c1 = s.cpu.get();
+            ServiceMetrics m1 = ServiceMetrics.scrape(s.address);
+            double calls = m1.calls() - m0.calls();
+            double perInterval = calls / seconds; // poll interval 1 s (the default)
+            Cpu.Delta d = c1.since(c0);
+            report.add(new Result("waiting-64", "statelock", s.store, waiters, (long) calls, seconds, Double.NaN,
+                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                    String.format(Locale.ROOT, "store calls per 1 s poll interval %.2f (reads %.0f, write attempts %.0f); "
+                                    + "service CPU %.1f ms/s", perInterval, m1.reads() - m0.reads(),
+                            m1.writes() - m0.writes(), d.serviceUs() / 1000 / seconds)));
+            holderClient.blocking(0).withDeadlineAfter(30, TimeUnit.SECONDS).release(ReleaseRequest.newBuilder()
+                    .setKey(key).setLeaseId(holder.getLeaseId()).build());
+        }
+    }
+
+    private static String errors(Scenarios.Window w) {
+        return w.errors() == 0 ? "" : "; ERRORS " + w.errors();
+    }
+}

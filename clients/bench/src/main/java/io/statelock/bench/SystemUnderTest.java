@@ -1,0 +1,110 @@
+package io.statelock.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** What one row of the report measured: a statelock service on one store, the floor, or etcd. */
+final class SystemUnderTest {
+    static final String TABLE = "statelock-locks";
+
+    final String system;
+    final String store;
+    final String address;           // statelock only
+    final Supplier<Cpu.Snapshot> cpu;
+    final long servicePid;
+    final Systems.CyclerFactory cyclers;
+    final Systems.WaiterFactory waiters; // null for the floor
+    StatelockClients clients;         // statelock only
+    Etcd etcd;                        // etcd only
+    double idleRss = Double.NaN;
+
+    private SystemUnderTest(String system, String store, String address, Supplier<Cpu.Snapshot> cpu, long servicePid,
+                            Systems.CyclerFactory cyclers, Systems.WaiterFactory waiters) {
+        this.system = system;
+        this.store = store;
+        this.address = address;
+        this.cpu = cpu;
+        this.servicePid = servicePid;
+        this.cyclers = cyclers;
+        this.waiters = waiters;
+    }
+
+    String label() {
+        return system + "/" + store;
+    }
+
+    /**
+     * Starts (or connects to) every server first; the scenarios then measure the systems one after the
+     * other at each point, so a change of load on the machine (other builds) falls on all of them alike.
+     * What was started is added to {@code open}, to be closed in that order.
+     */
+    static List<SystemUnderTest> startAll(Options o, Path tmp, Report report, List<AutoCloseable> open) throws Exception {
+        List<SystemUnderTest> suts = new ArrayList<>();
+        if (o.service != null) {
+            suts.add(statelock(o.storeLabel, o.service, o.servicePid, -1, open));
+            if (o.dynamodb != null) suts.add(floor(o.dynamodb, new Cpu(-1, -1)::snapshot, open));
+        } else {
+            for (String store : o.stores) {
+                Proc dynalite = null;
+                if (store.equals("dynamodb")) {
+                    dynalite = Proc.dynalite(o.repo, tmp);
+                    open.add(0, dynalite);
+                }
+                Proc service = Proc.service(o.repo, tmp, store, dynalite == null ? 0 : dynalite.port);
+                open.add(0, service);
+                suts.add(statelock(store, "127.0.0.1:" + service.port, service.pid(),
+                        dynalite == null ? -1 : dynalite.pid(), open));
+                if (dynalite != null) {
+                    suts.add(floor("http://127.0.0.1:" + dynalite.port, new Cpu(-1, dynalite.pid())::snapshot, open));
+                }
+            }
+        }
+        if (!o.noEtcd) {
+            SystemUnderTest etcd = etcd(o, tmp, report, open);
+            if (etcd != null) suts.add(suts.size() > 1 ? 1 : suts.size(), etcd);
+        }
+        return suts;
+    }
+
+    static SystemUnderTest statelock(String store, String address, long servicePid, long storePid,
+                                     List<AutoCloseable> open) {
+        StatelockClients clients = new StatelockClients(address, 4);
+        open.add(0, clients);
+        SystemUnderTest s = new SystemUnderTest("statelock", store, address, new Cpu(servicePid, storePid)::snapshot,
+                servicePid, clients.cyclers(), clients.waiters());
+        s.clients = clients;
+        s.idleRss = Cpu.rssMiB(servicePid);
+        return s;
+    }
+
+    static SystemUnderTest floor(String endpoint, Supplier<Cpu.Snapshot> cpu, List<AutoCloseable> open) {
+        Floor floor = new Floor(endpoint, TABLE);
+        open.add(0, floor);
+        return new SystemUnderTest("floor", "dynamodb", null, cpu, -1, floor.cyclers(), null);
+    }
+
+    /** etcd from --etcd, or a node started here; null (with a note in the report) when it cannot be run. */
+    static SystemUnderTest etcd(Options o, Path tmp, Report report, List<AutoCloseable> open) {
+        Proc proc = null;
+        String endpoint = o.etcd;
+        try {
+            if (endpoint == null) {
+                proc = Proc.etcd(o.etcdBinary, tmp);
+                open.add(0, proc);
+                endpoint = "http://127.0.0.1:" + proc.port;
+            }
+            Etcd etcd = new Etcd(endpoint);
+            open.add(0, etcd);
+            SystemUnderTest s = new SystemUnderTest("etcd", "etcd (fsync)", null,
+                    new Cpu(proc == null ? -1 : proc.pid(), -1)::snapshot, -1, etcd.cyclers(), etcd.waiters());
+            s.etcd = etcd;
+            return s;
+        } catch (Exception e) {
+            report.note("etcd peer not run: " + e);
+            Machine.log("etcd not started: " + e);
+            return null;
+        }
+    }
+}
