@@ -98,7 +98,8 @@ umoci config --image "$OUT/oci:statelock" \
   --config.env QUARKUS_HTTP_HOST=0.0.0.0 \
   --config.env STATELOCK_EMBEDDED_DATA_DIR=/data \
   --config.entrypoint java \
-  --config.entrypoint -XX:MaxRAMPercentage=70 \
+  --config.entrypoint -XX:MaxRAMPercentage=25 \
+  --config.entrypoint -XX:+UseSerialGC \
   --config.entrypoint -XX:-UsePerfData \
   --config.entrypoint -Djava.io.tmpdir=/tmp \
   --config.entrypoint -jar \
