@@ -4,7 +4,8 @@ import java.util.regex.Pattern;
 
 /**
  * A lock key such as {@code prod/network/terraform.tfstate}: 1-512 characters of
- * {@code [A-Za-z0-9._/:=@+-]}, no leading {@code /}, no empty or {@code ..} segment.
+ * {@code [A-Za-z0-9._/:=@+-]}, no leading {@code /}, no empty, {@code .} or {@code ..} segment
+ * (a {@code .} segment would name the same file as the key without it in a filesystem blob store).
  */
 public record LockKey(String value) implements Comparable<LockKey> {
     public static final int MAX_LENGTH = 512;
@@ -26,6 +27,7 @@ public record LockKey(String value) implements Comparable<LockKey> {
         for (String segment : value.split("/", -1)) {
             if (segment.isEmpty()) return "must not contain an empty segment";
             if (segment.equals("..")) return "must not contain a '..' segment";
+            if (segment.equals(".")) return "must not contain a '.' segment";
         }
         return null;
     }
