@@ -16,6 +16,8 @@ import java.util.function.Consumer;
 public final class LockCoordinator {
     public static final int DEFAULT_PAGE_SIZE = 100;
     public static final int MAX_PAGE_SIZE = 1000;
+    /** Longest force-release reason: it is audited before the answer, and an audit record must stay small. */
+    public static final int MAX_REASON = 1024;
 
     /** Outcome of a forced release. */
     public record ForceReleaseOutcome(boolean released, LockStatus previous) {}
@@ -134,6 +136,9 @@ public final class LockCoordinator {
     public ForceReleaseOutcome forceRelease(LockKey key, String reason, long expectedToken) {
         if (reason == null || reason.isBlank()) {
             throw InvalidArgumentException.of("reason", "must say why the lock is broken");
+        }
+        if (reason.length() > MAX_REASON) {
+            throw InvalidArgumentException.of("reason", "must be at most " + MAX_REASON + " characters, got " + reason.length());
         }
         long now = clock.millis();
         long expectedCounter = 0;

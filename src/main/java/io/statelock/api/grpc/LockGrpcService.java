@@ -255,8 +255,8 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
             Caller caller = CallerInterceptor.current();
             // Admin on the prefix itself ("**" for everything), then per row: admin on the row's key.
             guard.require(caller, Operation.AUDIT, auditScope(request.getPrefix()));
-            long until = request.hasUntil() ? ProtoMapper.millis(request.getUntil()) : Long.MAX_VALUE;
-            AuditPage page = audit.query(request.getPrefix(), request.hasSince() ? ProtoMapper.millis(request.getSince()) : 0,
+            long until = request.hasUntil() ? ProtoMapper.millis(request.getUntil(), "until") : Long.MAX_VALUE;
+            AuditPage page = audit.query(request.getPrefix(), request.hasSince() ? ProtoMapper.millis(request.getSince(), "since") : 0,
                     until, request.getPageSize(), request.getPageToken());
             AuditResponse.Builder b = AuditResponse.newBuilder().setNextPageToken(page.nextPageToken());
             for (AuditEntry e : page.entries()) {

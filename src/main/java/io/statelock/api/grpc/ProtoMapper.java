@@ -68,12 +68,32 @@ final class ProtoMapper {
         return d;
     }
 
+    /** google.protobuf.Duration's own range: about 10,000 years. */
+    static final long MAX_DURATION_SECONDS = 315_576_000_000L;
+    /** google.protobuf.Timestamp's own range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z. */
+    private static final long MIN_TIMESTAMP_SECONDS = -62_135_596_800L;
+    private static final long MAX_TIMESTAMP_SECONDS = 253_402_300_799L;
+
     private static java.time.Duration duration(Duration d, String field, List<InvalidArgumentException.Violation> out) {
         if (d.getSeconds() < 0 || d.getNanos() < 0) {
             out.add(new InvalidArgumentException.Violation(field, "must not be negative"));
             return null;
         }
+        if (d.getSeconds() > MAX_DURATION_SECONDS || d.getNanos() > 999_999_999) {
+            out.add(new InvalidArgumentException.Violation(field, "is not a valid google.protobuf.Duration (seconds at most "
+                    + MAX_DURATION_SECONDS + ", nanos at most 999999999)"));
+            return null;
+        }
         return toJava(d);
+    }
+
+    /** Epoch millis of a client's timestamp, refusing what is not a valid google.protobuf.Timestamp. */
+    static long millis(Timestamp t, String field) {
+        if (t.getSeconds() < MIN_TIMESTAMP_SECONDS || t.getSeconds() > MAX_TIMESTAMP_SECONDS || t.getNanos() < 0
+                || t.getNanos() > 999_999_999) {
+            throw InvalidArgumentException.of(field, "is not a valid google.protobuf.Timestamp (years 1 to 9999, nanos 0 to 999999999)");
+        }
+        return millis(t);
     }
 
     static java.time.Duration toJava(Duration d) {
