@@ -66,6 +66,12 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     @Inject
     AuditTrail audit;
 
+    /** Requests that cannot be parsed are answered INVALID_ARGUMENT with the reason (see {@link StrictRequests}). */
+    @Override
+    public io.grpc.ServerServiceDefinition bindService() {
+        return StrictRequests.of(super.bindService());
+    }
+
     @Override
     public void acquire(AcquireRequest request, StreamObserver<AcquireResponse> responses) {
         ServerCallStreamObserver<AcquireResponse> call = (ServerCallStreamObserver<AcquireResponse>) responses;

@@ -46,6 +46,12 @@ public class StateGrpcService extends StateServiceGrpc.StateServiceImplBase {
     @Inject
     io.statelock.audit.AuditTrail audit;
 
+    /** Requests that cannot be parsed are answered INVALID_ARGUMENT with the reason (see {@link StrictRequests}). */
+    @Override
+    public io.grpc.ServerServiceDefinition bindService() {
+        return StrictRequests.of(super.bindService());
+    }
+
     @Override
     public StreamObserver<PutStateRequest> putState(StreamObserver<io.statelock.proto.v1.StateVersion> responses) {
         io.statelock.security.Caller caller = CallerInterceptor.current();
