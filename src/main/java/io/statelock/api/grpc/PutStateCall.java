@@ -53,7 +53,8 @@ final class PutStateCall implements StreamObserver<PutStateRequest> {
                 spool = Spool.create(states.settings().spoolDir());
                 return;
             }
-            if (!request.hasChunk()) throw InvalidArgumentException.of("header", "only the first message may be a header");
+            if (request.hasHeader()) throw InvalidArgumentException.of("header", "only the first message may be a header");
+            if (!request.hasChunk()) throw InvalidArgumentException.of("chunk", "after the header every message must be a chunk");
             var chunk = request.getChunk();
             if (chunk.size() > MAX_CHUNK) throw InvalidArgumentException.of("chunk", "must be at most 1 MiB");
             byte[] bytes = chunk.toByteArray();
