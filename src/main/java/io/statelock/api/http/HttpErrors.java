@@ -27,6 +27,10 @@ final class HttpErrors {
 
     static void respond(RoutingContext ctx, Throwable error) {
         Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (e instanceof io.vertx.core.http.HttpClosedException) {
+            LOG.debugf("the client closed the connection before its answer: %s", e.getMessage());
+            return; // nobody to answer; nothing was stored
+        }
         if (e instanceof UnauthenticatedException) {
             // Terraform answers a 401 by reporting that the backend requires auth (username/password).
             ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"statelock\"");

@@ -12,18 +12,24 @@ import java.time.Instant;
 /** Terraform's LockInfo JSON ({@code ID}, {@code Operation}, {@code Info}, {@code Who}, {@code Version}, {@code Created}, {@code Path}). */
 final class LockInfoJson {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Strict for what comes in: one object, no duplicate names, valid UTF-8, nothing after it. */
+    private static final ObjectMapper STRICT = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     private LockInfoJson() {
     }
 
     /** The LockInfo of a LOCK or UNLOCK body; null for an empty body (Terraform's force-unlock). */
-    static TerraformLock parse(String body) {
-        if (body == null || body.isBlank()) return null;
+    static TerraformLock parse(byte[] body) {
+        if (body == null || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) return null;
         JsonNode n;
         try {
-            n = JSON.readTree(body);
+            n = STRICT.readTree(body);
         } catch (JsonProcessingException e) {
             throw InvalidArgumentException.of("body", "is not Terraform LockInfo JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw InvalidArgumentException.of("body", "is not Terraform LockInfo JSON: " + e.getMessage());
         }
         if (!n.isObject()) throw InvalidArgumentException.of("body", "is not a LockInfo object");
         return new TerraformLock(text(n, "ID"), text(n, "Operation"), text(n, "Info"), text(n, "Who"),
@@ -47,6 +53,8 @@ final class LockInfoJson {
 
     private static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
-        return v == null || v.isNull() ? "" : v.asText();
+        if (v == null || v.isNull()) return "";
+        if (!v.isTextual()) throw InvalidArgumentException.of(field, "must be a JSON string in Terraform's LockInfo, got " + v.getNodeType());
+        return v.asText();
     }
 }

@@ -36,8 +36,6 @@ public class TerraformHttpRoutes {
     private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "POST", "PUT", "DELETE", "LOCK", "UNLOCK");
     /** Display owner of the short lease a write without a lock (Terraform's -lock=false) takes. */
     private static final String UNLOCKED_WRITER = "terraform (unlocked write)";
-    /** LockInfo bodies are small; anything bigger is not Terraform talking. */
-    private static final int MAX_LOCK_BODY = 64 * 1024;
 
     @Inject
     TerraformBackend backend;
@@ -102,7 +100,7 @@ public class TerraformHttpRoutes {
                         HttpErrors.text(ctx, 200, "locked");
                     });
             default -> lockBody(ctx).compose(lock -> blocking(ctx, () -> {
-                        String id = lock == null ? "" : lock.id();
+                        String id = lock == null ? "" : require(lock).id(); // only an empty body force-unlocks
                         HttpAccess.Checked c = access.check(req, method, key, id);
                         access.checkLease(c, key, id);
                         return new Checked<>(c, backend.unlock(key, id, c.presentedLease()));
@@ -162,6 +160,7 @@ public class TerraformHttpRoutes {
                 .compose(done -> ctx.vertx().executeBlocking(() -> {
                     try (Spool spool = Spool.adopt(file)) {
                         checkMd5(contentMd5, spool);
+                        StateJson.check(spool.file()); // Terraform could not read back anything else
                         return backend.write(key, id, who.presentedLease(), access.ownerFor(who.caller(), UNLOCKED_WRITER), spool);
                     }
                 }, false))
@@ -185,19 +184,14 @@ public class TerraformHttpRoutes {
     }
 
     private static Future<TerraformLock> lockBody(RoutingContext ctx) {
-        String length = ctx.request().getHeader("Content-Length");
-        if (length != null && length.matches("\\d{1,12}") && Long.parseLong(length) > MAX_LOCK_BODY) {
-            HttpErrors.text(ctx, 413, "LockInfo body larger than " + MAX_LOCK_BODY + " bytes");
-            return Future.failedFuture("too large");
-        }
-        Future<TerraformLock> lock = ctx.request().body().map(b -> LockInfoJson.parse(b.toString(StandardCharsets.UTF_8)))
-                .onFailure(e -> HttpErrors.respond(ctx, e));
-        ctx.request().resume(); // the router hands the request over paused; body() alone would wait forever
-        return lock;
+        return LockBody.read(ctx); // JSON only (415), bounded even when chunked (413), strictly parsed (400)
     }
 
     private static TerraformLock require(TerraformLock lock) {
-        if (lock == null || lock.id().isEmpty()) throw InvalidArgumentException.of("ID", "LOCK needs Terraform's LockInfo with an ID");
+        if (lock == null || lock.id().isEmpty()) {
+            throw InvalidArgumentException.of("ID", "Terraform's LockInfo must carry a non-empty ID (only an UNLOCK with an"
+                    + " empty body is a force-unlock)");
+        }
         return lock;
     }
 
