@@ -1,0 +1,234 @@
+package io.statelock.sweep;
+
+import static io.statelock.sweep.SweepCase.http;
+
+import io.statelock.sweep.RawHttp.Request;
+import io.statelock.testing.TerraformHttp;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** The Terraform http backend: hostile paths, wrong methods and content types, malformed and oversized bodies. */
+final class HttpCases {
+    private final SweepFixture f;
+    private final RawHttp http;
+    private final List<SweepCase> cases = new ArrayList<>();
+
+    private HttpCases(SweepFixture f) {
+        this.f = f;
+        this.http = new RawHttp(f.port);
+    }
+
+    static List<SweepCase> all(SweepFixture f, int maxStateBytes) {
+        HttpCases c = new HttpCases(f);
+        c.paths();
+        c.methods();
+        c.lockBodies();
+        c.unlockBodies();
+        c.writes(maxStateBytes);
+        c.framing();
+        return c.cases;
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private String target(String key) {
+        return "/terraform/" + key;
+    }
+
+    private static String lockInfo(String id) {
+        return TerraformHttp.lockInfo(id, "sweep@intruder");
+    }
+
+    private void add(String cat, String name, int expected, Request r) {
+        cases.add(http(cat, name, expected, http, json(r)));
+    }
+
+    /** Terraform's Content-Type on every request with a body. */
+    private static Request json(Request r) {
+        return r.header("Content-Type", r.body() == null ? null : "application/json");
+    }
+
+    private void paths() {
+        HostileKeys.httpPaths().forEach((name, path) -> {
+            String cat = "http-key";
+            // Encoded dot segments are removed by the router's path normalization: /terraform/%2E%2E/%2E%2E/etc
+            // becomes /etc, which is no route (404) and never reaches the backend.
+            int expected = name.contains("traversal") ? 404 : 400;
+            List<SweepCase> all = new ArrayList<>();
+            all.add(http(cat, "GET " + name, expected, http, Request.of("GET", target(path), null)));
+            all.add(http(cat, "LOCK " + name, expected, http, json(Request.of("LOCK", target(path),
+                    utf8(lockInfo(UUID.randomUUID().toString()))))));
+            all.add(http(cat, "POST " + name, expected, http, json(Request.of("POST", target(path), SweepFixture.state(1, "x")))));
+            all.add(http(cat, "DELETE " + name, expected, http, Request.of("DELETE", target(path), null)));
+            all.add(http(cat, "UNLOCK " + name, expected, http, json(Request.of("UNLOCK", target(path), utf8(lockInfo(f.tfId))))));
+            // A malformed percent-escape is refused by the HTTP server before any route: 400 without a body.
+            all.forEach(c -> cases.add(name.contains("percent escape") ? c.bare() : c));
+        });
+    }
+
+    private void methods() {
+        for (String m : List.of("PATCH", "OPTIONS", "TRACE", "PROPFIND", "MKCOL", "FOO")) {
+            add("http-method", m + " on a locked key", 405, Request.of(m, target(f.tf), null));
+        }
+        for (String type : List.of("application/xml", "text/plain", "multipart/form-data; boundary=x",
+                "application/x-www-form-urlencoded")) {
+            cases.add(http("http-content-type", "LOCK with Content-Type " + type, 415, http,
+                    Request.of("LOCK", target(f.free), utf8(lockInfo(UUID.randomUUID().toString()))).header("Content-Type", type)));
+            cases.add(http("http-content-type", "UNLOCK with Content-Type " + type, 415, http,
+                    Request.of("UNLOCK", target(f.tf), utf8(lockInfo(UUID.randomUUID().toString()))).header("Content-Type", type)));
+        }
+    }
+
+    /** LockInfo bodies that are not LockInfo; aimed at the locked key, and some at the free one (where a wrong 200 would lock it). */
+    private void lockBodies() {
+        Map<String, String> bad = new LinkedHashMap<>();
+        bad.put("not JSON", "hello");
+        bad.put("empty", "");
+        bad.put("a JSON array", "[]");
+        bad.put("a JSON string", "\"x\"");
+        bad.put("a JSON number", "5");
+        bad.put("JSON null", "null");
+        bad.put("{} (no ID)", "{}");
+        bad.put("an empty ID", "{\"ID\":\"\"}");
+        bad.put("a numeric ID", "{\"ID\":5}");
+        bad.put("an object ID", "{\"ID\":{\"a\":1}}");
+        bad.put("an array ID", "{\"ID\":[\"a\"]}");
+        bad.put("a boolean ID", "{\"ID\":true}");
+        bad.put("a numeric Who", "{\"ID\":\"x\",\"Who\":5}");
+        bad.put("an object Info", "{\"ID\":\"x\",\"Info\":{\"a\":1}}");
+        bad.put("Info of 5000 bytes", "{\"ID\":\"x\",\"Info\":\"" + "a".repeat(5000) + "\"}");
+        bad.put("arrays nested 5000 deep", "[".repeat(5000) + "]".repeat(5000));
+        bad.put("objects nested 3000 deep in Info", "{\"ID\":\"x\",\"Info\":" + "{\"a\":".repeat(3000) + "1"
+                + "}".repeat(3000) + "}");
+        bad.put("truncated JSON", "{\"ID\":\"x\",\"Who\":");
+        bad.put("trailing garbage", "{\"ID\":\"x\"} garbage");
+        bad.put("two objects", "{\"ID\":\"x\"}{\"ID\":\"y\"}");
+        bad.put("a duplicate ID", "{\"ID\":\"" + f.tfId + "\",\"ID\":\"y\"}");
+        bad.put("invalid UTF-8", new String(new byte[] {'{', '"', 'I', 'D', '"', ':', '"', (byte) 0xc3, 0x28, '"', '}'},
+                StandardCharsets.ISO_8859_1));
+        bad.forEach((name, body) -> {
+            byte[] bytes = name.equals("invalid UTF-8") ? body.getBytes(StandardCharsets.ISO_8859_1) : utf8(body);
+            add("http-lock-body", "LOCK locked key, body " + name, 400, Request.of("LOCK", target(f.tf), bytes));
+            add("http-lock-body", "LOCK free key, body " + name, 400, Request.of("LOCK", target(f.free), bytes));
+        });
+        String big = "{\"ID\":\"x\",\"Info\":\"" + "a".repeat(70 * 1024) + "\"}";
+        add("http-lock-body", "LOCK body of 70 KiB (limit 64 KiB)", 413, Request.of("LOCK", target(f.free), utf8(big)));
+        add("http-lock-body", "LOCK body of 1 MiB, chunked (no Content-Length)", 413,
+                chunked(Request.of("LOCK", target(f.free), utf8("{\"ID\":\"x\",\"Info\":\"" + "a".repeat(1 << 20) + "\"}"))));
+        add("http-lock-body", "LOCK locked key, well-formed (control)", 423,
+                Request.of("LOCK", target(f.tf), utf8(lockInfo(UUID.randomUUID().toString()))));
+        add("http-lock-body", "LOCK locked key with control characters in ID and Who", 423,
+                Request.of("LOCK", target(f.tf), utf8("{\"ID\":\"\\u0000\\u001b\",\"Who\":\"\\u202e\"}")));
+    }
+
+    /** Rewrites a request's body as one HTTP/1.1 chunk, without Content-Length. */
+    private static Request chunked(Request r) {
+        byte[] body = r.body();
+        byte[] head = utf8(Integer.toHexString(body.length) + "\r\n");
+        byte[] tail = utf8("\r\n0\r\n\r\n");
+        byte[] all = new byte[head.length + body.length + tail.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(body, 0, all, head.length, body.length);
+        System.arraycopy(tail, 0, all, head.length + body.length, tail.length);
+        return new Request(r.method(), r.target(), r.headers(), all, false).header("Content-Length", null)
+                .header("Transfer-Encoding", "chunked");
+    }
+
+    private void unlockBodies() {
+        String cat = "http-unlock";
+        Map<String, String> bad = new LinkedHashMap<>();
+        bad.put("{} (no ID: not a force-unlock)", "{}");
+        bad.put("an empty ID", "{\"ID\":\"\"}");
+        bad.put("a null ID", "{\"ID\":null}");
+        bad.put("a numeric ID", "{\"ID\":5}");
+        bad.put("not JSON", "hello");
+        bad.put("arrays nested 5000 deep", "[".repeat(5000) + "]".repeat(5000));
+        bad.forEach((name, body) -> add(cat, "UNLOCK body " + name, 400, Request.of("UNLOCK", target(f.tf), utf8(body))));
+        Map<String, String> wrong = new LinkedHashMap<>();
+        wrong.put("a random ID", UUID.randomUUID().toString());
+        wrong.put("a public id from the future", "fence-" + (f.heldLease.getFencingToken() + 1_000_000));
+        wrong.put("fence-0", "fence-0");
+        wrong.put("fence--1", "fence--1");
+        wrong.put("fence-abc", "fence-abc");
+        wrong.put("a public id beyond a long", "fence-99999999999999999999");
+        wrong.put("the gRPC lease id of another key", f.heldLease.getLeaseId());
+        wrong.put("a prefix of the real ID", f.tfId.substring(0, 8));
+        wrong.forEach((name, id) -> add(cat, "UNLOCK " + name, 409, Request.of("UNLOCK", target(f.tf), utf8(lockInfo(id)))));
+        add(cat, "UNLOCK another key with this key's ID", 409, Request.of("UNLOCK", target(f.held), utf8(lockInfo(f.tfId))));
+        add(cat, "UNLOCK body of 70 KiB", 413, Request.of("UNLOCK", target(f.tf), utf8("{\"ID\":\"" + "a".repeat(70 * 1024) + "\"}")));
+    }
+
+    private void writes(int maxStateBytes) {
+        String cat = "http-write";
+        byte[] next = SweepFixture.state(2, SweepFixture.LINEAGE);
+        String real = target(f.tf) + "?ID=" + f.tfId;
+        add(cat, "POST without ID while locked (-lock=false)", 409, Request.of("POST", target(f.tf), next));
+        add(cat, "POST with an empty ID", 409, Request.of("POST", target(f.tf) + "?ID=", next));
+        add(cat, "POST with a random ID", 409, Request.of("POST", target(f.tf) + "?ID=" + UUID.randomUUID(), next));
+        add(cat, "POST with the public fence id", 409, Request.of("POST", target(f.tf) + "?ID=fence-1", next));
+        add(cat, "POST with a 3000-character ID", 409, Request.of("POST", target(f.tf) + "?ID=" + "i".repeat(3000), next));
+        add(cat, "POST with a gRPC lease id as ID", 409, Request.of("POST", target(f.held) + "?ID=" + f.heldLease.getLeaseId(), next));
+        add(cat, "POST presenting a random lease", 409, Request.of("POST", real, next)
+                .header("Authorization", basic("statelock-lease", UUID.randomUUID().toString())));
+        add(cat, "POST real ID, Content-MD5 of other bytes", 400, Request.of("POST", real, next)
+                .header("Content-MD5", "AAAAAAAAAAAAAAAAAAAAAA=="));
+        add(cat, "POST real ID, Content-MD5 not base64", 400, Request.of("POST", real, next).header("Content-MD5", "!!!"));
+        Map<String, String> bad = new LinkedHashMap<>();
+        bad.put("not JSON", "this is not terraform state");
+        bad.put("empty", "");
+        bad.put("a JSON array", "[1,2,3]");
+        bad.put("JSON null", "null");
+        bad.put("truncated JSON", "{\"version\":4,\"serial\":3,\"lineage\":\"" + SweepFixture.LINEAGE + "\",\"resources\":[");
+        bad.put("trailing garbage", new String(SweepFixture.state(3, SweepFixture.LINEAGE), StandardCharsets.UTF_8) + "}garbage");
+        bad.put("objects nested 5000 deep", "{\"serial\":3,\"x\":" + "{\"a\":".repeat(5000) + "1" + "}".repeat(5000) + "}");
+        bad.put("serial as a string", "{\"version\":4,\"serial\":\"3\",\"lineage\":\"" + SweepFixture.LINEAGE + "\"}");
+        bad.put("a negative serial", "{\"version\":4,\"serial\":-3,\"lineage\":\"" + SweepFixture.LINEAGE + "\"}");
+        bad.put("lineage as a number", "{\"version\":4,\"serial\":3,\"lineage\":7}");
+        bad.put("version as an object", "{\"version\":{},\"serial\":3,\"lineage\":\"" + SweepFixture.LINEAGE + "\"}");
+        bad.forEach((name, body) -> add(cat, "POST real ID, state " + name, 400, Request.of("POST", real, utf8(body))));
+        byte[] huge = new byte[maxStateBytes + 1024];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        huge[0] = '{';
+        huge[huge.length - 1] = '}';
+        // Refused by the HTTP server from its Content-Length, before the route: 413 without a body.
+        cases.add(http(cat, "POST real ID, body over quarkus.http.limits.max-body-size", 413, http,
+                json(Request.of("POST", real, huge))).bare());
+        cases.add(http(cat, "POST real ID declaring 100 bytes, sending 10, closing", "CLOSED", http,
+                Request.of("POST", real, utf8("{\"serial\":")).header("Content-Length", "100").closingEarly()));
+        add(cat, "DELETE without ID while locked", 409, Request.of("DELETE", target(f.tf), null));
+        add(cat, "DELETE with a random ID", 409, Request.of("DELETE", target(f.tf) + "?ID=" + UUID.randomUUID(), null));
+        add(cat, "DELETE presenting a random lease", 409, Request.of("DELETE", target(f.tf), null)
+                .header("Authorization", basic("statelock-lease", UUID.randomUUID().toString())));
+        add(cat, "LOCK presenting a random lease", 409, Request.of("LOCK", target(f.tf), utf8(lockInfo("x")))
+                .header("Authorization", basic("statelock-lease", UUID.randomUUID().toString())));
+        add(cat, "LOCK with Basic credentials that are not base64 (ignored: held)", 423,
+                Request.of("LOCK", target(f.tf), utf8(lockInfo("x"))).header("Authorization", "Basic %%%"));
+        add(cat, "GET of a key without state", 404, Request.of("GET", target(f.other), null));
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString(utf8(user + ":" + password));
+    }
+
+    /** Broken HTTP/1.1 framing; Vert.x answers these before any handler runs. */
+    private void framing() {
+        String cat = "http-framing";
+        byte[] next = SweepFixture.state(2, SweepFixture.LINEAGE);
+        String real = target(f.tf) + "?ID=" + f.tfId;
+        List<SweepCase> bare = new ArrayList<>();
+        bare.add(http(cat, "Content-Length not a number", 400, http, Request.of("POST", real, next).header("Content-Length", "abc")));
+        bare.add(http(cat, "negative Content-Length", 400, http, Request.of("POST", real, next).header("Content-Length", "-5")));
+        bare.add(http(cat, "Content-Length and Transfer-Encoding both", 400, http, Request.of("POST", real, next)
+                .header("Transfer-Encoding", "chunked")));
+        bare.add(http(cat, "a request target of 10 KB", 414, http, Request.of("GET", target("k".repeat(10_000)), null)));
+        bare.add(http(cat, "a header with NUL", 400, http, Request.of("GET", target(f.tf), null).header("X-Sweep", "a\u0000b")));
+        bare.forEach(c -> cases.add(c.bare()));
+    }
+}

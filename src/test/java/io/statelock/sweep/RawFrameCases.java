@@ -1,0 +1,93 @@
+package io.statelock.sweep;
+
+import io.grpc.Status;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * gRPC framing broken on the HTTP/2 stream itself (what no gRPC library will send): a length prefix
+ * that does not match the bytes, a compressed flag without an encoding, a cut-off prefix, two
+ * messages to a unary method. Sent with a plain HTTP/2 (h2c) client; the answer's grpc-status is read.
+ */
+final class RawFrameCases implements AutoCloseable {
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpClient client;
+
+    RawFrameCases(int port) {
+        client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false).setDefaultHost("127.0.0.1").setDefaultPort(port));
+    }
+
+    /** The 5-byte gRPC message prefix: compressed flag and a big-endian length. */
+    static byte[] frame(int flag, long declaredLength, byte[] message) {
+        ByteBuffer b = ByteBuffer.allocate(5 + message.length);
+        b.put((byte) flag).putInt((int) declaredLength).put(message);
+        return b.array();
+    }
+
+    /** POSTs {@code body} as a gRPC request; returns the grpc-status as a code name, or {@code HTTP nnn} without one. */
+    SweepCase.Outcome send(String path, Map<String, String> headers, byte[] body) throws Exception {
+        var answer = client.request(HttpMethod.POST, path).compose(req -> {
+            req.putHeader("content-type", "application/grpc").putHeader("te", "trailers");
+            headers.forEach(req::putHeader);
+            return req.send(Buffer.buffer(body)).compose(resp -> resp.body().map(b -> {
+                String status = resp.getHeader("grpc-status") != null ? resp.getHeader("grpc-status")
+                        : resp.getTrailer("grpc-status");
+                String message = resp.getHeader("grpc-message") != null ? resp.getHeader("grpc-message")
+                        : resp.getTrailer("grpc-message");
+                if (status == null) return new SweepCase.Outcome("HTTP " + resp.statusCode(), b.toString(), List.of());
+                return new SweepCase.Outcome(Status.fromCodeValue(Integer.parseInt(status)).getCode().name(),
+                        message == null ? "" : java.net.URLDecoder.decode(message.replace("+", "%2B"),
+                                java.nio.charset.StandardCharsets.UTF_8), List.of());
+            }));
+        }).toCompletionStage().toCompletableFuture();
+        return answer.get(20, TimeUnit.SECONDS);
+    }
+
+    List<SweepCase> all(SweepFixture f) {
+        String describe = "/statelock.v1.LockService/Describe";
+        byte[] valid = io.statelock.proto.v1.DescribeRequest.newBuilder().setKey(f.held).build().toByteArray();
+        List<SweepCase> cases = new ArrayList<>();
+        add(cases, "length prefix claims 100 bytes more than sent", "INVALID_ARGUMENT", describe, Map.of(),
+                frame(0, valid.length + 100L, valid));
+        // The bytes after the short message are read as the next prefix: a length far over the limit.
+        add(cases, "length prefix claims fewer bytes than sent", "RESOURCE_EXHAUSTED", describe, Map.of(),
+                frame(0, 2, valid));
+        add(cases, "length prefix cut off after 3 bytes", "INVALID_ARGUMENT", describe, Map.of(), new byte[] {0, 0, 0});
+        add(cases, "length prefix of 4 GiB", "RESOURCE_EXHAUSTED", describe, Map.of(), frame(0, 0xffffffffL, valid));
+        add(cases, "compressed flag without grpc-encoding", "INVALID_ARGUMENT", describe, Map.of(), frame(1, valid.length, valid));
+        add(cases, "compressed with an unsupported grpc-encoding", "UNIMPLEMENTED", describe,
+                Map.of("grpc-encoding", "sweep-zip"), frame(1, valid.length, valid));
+        // Only flag 1 means compressed to the transport; other bits are ignored and the message is read as is.
+        add(cases, "flag byte 7 (reserved bits: read uncompressed, answered normally)", "OK", describe, Map.of(),
+                frame(7, valid.length, valid));
+        byte[] one = frame(0, valid.length, valid);
+        byte[] two = new byte[one.length * 2];
+        System.arraycopy(one, 0, two, 0, one.length);
+        System.arraycopy(one, 0, two, one.length, one.length);
+        add(cases, "two messages to a unary method", "INVALID_ARGUMENT", describe, Map.of(), two);
+        add(cases, "no message at all to a unary method", "INVALID_ARGUMENT", describe, Map.of(), new byte[0]);
+        return cases;
+    }
+
+    private void add(List<SweepCase> cases, String name, String expected, String path, Map<String, String> headers,
+                     byte[] body) {
+        SweepCase c = new SweepCase("grpc-framing", name, expected, null, false, () -> send(path, headers, body));
+        cases.add(expected.equals("RESOURCE_EXHAUSTED") ? c.bare() : c);
+    }
+
+    @Override
+    public void close() throws Exception {
+        client.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+}
