@@ -99,9 +99,11 @@ public class TerraformHttpRoutes {
                         HttpErrors.text(ctx, 200, "locked");
                     });
             default -> lockBody(ctx).compose(lock -> blocking(ctx, () -> {
-                        String id = lock == null ? "" : require(lock).id(); // only an empty body force-unlocks
+                        String id = lock == null ? "" : lock.id();
                         HttpAccess.Checked c = access.check(req, method, key, id);
                         access.checkLease(c, key, id);
+                        // Only an empty body is a force-unlock: a LockInfo without an ID is a mistake, never a break.
+                        if (lock != null && c.presentedLease() == null) require(lock);
                         return new Checked<>(c, backend.unlock(key, id, c.presentedLease()));
                     }))
                     .onSuccess(done -> {
