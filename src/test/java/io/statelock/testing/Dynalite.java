@@ -2,45 +2,30 @@ package io.statelock.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A dynalite (DynamoDB-API) server started as a child process on a free loopback port, in memory.
  * Install it first with {@code deploy/local/install.sh} (Maven does that before tests).
  * {@link #shared()} gives one instance per test JVM, stopped by a shutdown hook.
  */
-public final class Dynalite implements AutoCloseable {
+public final class Dynalite extends LoopbackServer {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
     private static final int START_ATTEMPTS = 3;
 
     private static Dynalite shared; // guarded by Dynalite.class: one server per test JVM
 
-    private final Process process;
-    private final int port;
-    private final Thread shutdownHook;
-
-    private Dynalite(Process process, int port) {
-        this.process = process;
-        this.port = port;
-        // No orphan survives the JVM, even when a test run is interrupted.
-        this.shutdownHook = new Thread(this::stop, "dynalite-stop-" + port);
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    private Dynalite(Process process, int port, Path log) {
+        super("dynalite", process, port, log);
     }
 
     /** The instance shared by every test of this JVM, started on first use. */
     public static synchronized Dynalite shared() {
-        if (shared == null || !shared.process.isAlive()) {
+        if (shared == null || !shared.isAlive()) {
             shared = start();
         }
         return shared;
@@ -68,9 +53,9 @@ public final class Dynalite implements AutoCloseable {
                 throw new UncheckedIOException("cannot start dynalite with " + command
                         + " (is Node.js installed and on the PATH?)", e);
             }
-            Dynalite dynalite = new Dynalite(process, port);
+            Dynalite dynalite = new Dynalite(process, port, log);
             try {
-                dynalite.awaitListening(log);
+                dynalite.awaitListening(START_TIMEOUT);
                 return dynalite;
             } catch (IOException e) {
                 dynalite.close();
@@ -80,57 +65,6 @@ public final class Dynalite implements AutoCloseable {
         throw new IllegalStateException("dynalite did not start after " + START_ATTEMPTS + " attempts", last);
     }
 
-    /** {@code http://127.0.0.1:PORT}, for {@code endpointOverride}. */
-    public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + port);
-    }
-
-    public int port() {
-        return port;
-    }
-
-    @Override
-    public void close() {
-        stop();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // Already shutting down: the hook is running or has run.
-        }
-    }
-
-    private void stop() {
-        if (!process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void awaitListening(Path log) throws IOException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("dynalite exited with " + process.exitValue() + ": " + tail(log));
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-                return;
-            } catch (IOException notYet) {
-                sleep(50);
-            }
-        }
-        throw new IOException("dynalite did not listen on port " + port + " within " + START_TIMEOUT.toSeconds()
-                + " s: " + tail(log));
-    }
 
     private static Path findCli() {
         Path dir = Path.of("").toAbsolutePath();
@@ -150,13 +84,6 @@ public final class Dynalite implements AutoCloseable {
         return node == null || node.isBlank() ? "node" : node;
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static Path logFile(int port) {
         try {
@@ -170,21 +97,5 @@ public final class Dynalite implements AutoCloseable {
         }
     }
 
-    private static String tail(Path log) {
-        try {
-            String s = Files.readString(log);
-            return s.length() > 2000 ? s.substring(s.length() - 2000) : s;
-        } catch (IOException e) {
-            return "(no output: " + e.getMessage() + ")";
-        }
-    }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for dynalite", e);
-        }
-    }
 }

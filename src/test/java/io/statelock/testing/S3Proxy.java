@@ -2,15 +2,10 @@ package io.statelock.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -22,26 +17,19 @@ import software.amazon.awssdk.services.s3.S3Client;
  * loopback port. Maven copies the pinned jar to {@code target/s3proxy/s3proxy.jar} before tests.
  * {@link #shared()} gives one per test JVM, stopped by a shutdown hook.
  */
-public final class S3Proxy implements AutoCloseable {
+public final class S3Proxy extends LoopbackServer {
     public static final String IDENTITY = "local-identity";
     public static final String CREDENTIAL = "local-credential";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private static S3Proxy shared; // guarded by S3Proxy.class: one server per test JVM
 
-    private final Process process;
-    private final int port;
-    private final Thread shutdownHook;
-
-    private S3Proxy(Process process, int port) {
-        this.process = process;
-        this.port = port;
-        this.shutdownHook = new Thread(this::stop, "s3proxy-stop-" + port);
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    private S3Proxy(Process process, int port, Path log) {
+        super("s3proxy", process, port, log);
     }
 
     public static synchronized S3Proxy shared() {
-        if (shared == null || !shared.process.isAlive()) shared = start();
+        if (shared == null || !shared.isAlive()) shared = start();
         return shared;
     }
 
@@ -51,7 +39,7 @@ public final class S3Proxy implements AutoCloseable {
             throw new IllegalStateException("s3proxy is not there: run the tests through Maven (it copies " + jar + ")");
         }
         try {
-            int port = ServiceProcess.freePort();
+            int port = freePort();
             Path dir = Files.createDirectories(Path.of("target", "s3proxy"));
             Path properties = dir.resolve("s3proxy-" + port + ".properties");
             Files.writeString(properties, String.join("\n",
@@ -65,8 +53,8 @@ public final class S3Proxy implements AutoCloseable {
             Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx512m", "-jar", jar.toString(), "--properties", properties.toString()))
                     .redirectErrorStream(true).redirectOutput(dir.resolve("s3proxy-" + port + ".log").toFile()).start();
-            S3Proxy proxy = new S3Proxy(p, port);
-            proxy.awaitListening();
+            S3Proxy proxy = new S3Proxy(p, port, dir.resolve("s3proxy-" + port + ".log"));
+            proxy.awaitListening(START_TIMEOUT);
             return proxy;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start s3proxy", e);
@@ -79,48 +67,5 @@ public final class S3Proxy implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(IDENTITY, CREDENTIAL)))
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .build();
-    }
-
-    public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + port);
-    }
-
-    @Override
-    public void close() {
-        stop();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // already shutting down
-        }
-    }
-
-    private void stop() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly();
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void awaitListening() throws IOException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) throw new IOException("s3proxy exited with " + process.exitValue());
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-                return;
-            } catch (IOException notYet) {
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", e);
-                }
-            }
-        }
-        throw new IOException("s3proxy did not listen on " + port + " within " + START_TIMEOUT.toSeconds() + " s");
     }
 }

@@ -2,7 +2,6 @@ package io.statelock.testing;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,9 +99,7 @@ public final class ServiceProcess implements AutoCloseable {
         throw new IOException("service did not open port " + port + " within " + timeoutMs + " ms");
     }
 
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    public static int freePort() {
+        return LoopbackServer.freePort();
     }
 }
