@@ -38,8 +38,8 @@ public class HttpAccess {
     /**
      * Authenticates the request and allows {@code method} on {@code key} (with Terraform's lock
      * {@code id}, if the method carries one), or throws {@link UnauthenticatedException} /
-     * {@link PermissionDeniedException} after auditing the denial. No store I/O: safe on the event
-     * loop; the lease half of the check is {@link #checkLease}, on a worker thread.
+     * {@link PermissionDeniedException} after auditing the denial. Call it on a worker thread:
+     * verifying a token may fetch the issuer's keys (JWKS). The lease half is {@link #checkLease}.
      */
     public Checked check(HttpServerRequest req, String method, LockKey key, String id) {
         String peer = peer(req.remoteAddress());
@@ -60,7 +60,7 @@ public class HttpAccess {
             caller = guard.authenticate(credentials.bearer());
             operation = operationOf(method, id, credentials.leaseId());
             guard.require(caller, operation, key.value());
-            if (method.equals("POST") && credentials.leaseId() == null && empty(id)) {
+            if (operation == Operation.PUT_STATE && credentials.leaseId() == null && empty(id)) {
                 // A write without a lock (-lock=false) takes a lease of its own: it needs a valid token, like LOCK.
                 guard.require(caller, Operation.LOCK, key.value());
             }

@@ -61,42 +61,42 @@ public class TerraformHttpRoutes {
             return;
         }
         LockKey key;
-        HttpAccess.Checked who;
         try {
             key = new LockKey(io.vertx.core.net.impl.URIDecoder.decodeURIComponent(
                     req.path().substring(PREFIX.length()), false));
-            // LOCK and UNLOCK carry their ID in the body: they are checked once it has arrived.
-            who = method.equals("LOCK") || method.equals("UNLOCK") ? null : access.check(req, method, key, req.getParam("ID"));
         } catch (RuntimeException e) {
             HttpErrors.respond(ctx, e);
             return;
         }
+        // Access checks run on worker threads, like the store work: verifying a token may fetch a JWKS.
+        // LOCK and UNLOCK carry their ID in the body: they are checked once it has arrived.
         switch (method) {
             case "GET" -> get(ctx, key);
-            case "POST", "PUT" -> post(ctx, key, req.getParam("ID"), who);
+            case "POST", "PUT" -> post(ctx, key, method, req.getParam("ID"));
             case "DELETE" -> blocking(ctx, () -> {
-                        access.checkLease(who, key, req.getParam("ID"));
-                        return backend.delete(key, req.getParam("ID"), who.presentedLease(),
-                                access.ownerFor(who.caller(), UNLOCKED_WRITER));
-                    })
-                    .onSuccess(v -> {
+                        String id = req.getParam("ID");
+                        HttpAccess.Checked who = access.check(req, method, key, id);
+                        access.checkLease(who, key, id);
+                        StateVersion v = backend.delete(key, id, who.presentedLease(), access.ownerFor(who.caller(), UNLOCKED_WRITER));
                         // Destructive: stored before the answer.
                         audits.recordNow(audits.entry(who.caller(), who.peer(), "delete-state", key.value())
                                 .outcome("deleted").fencingToken(backend.fences().token(v.fenceCounter())).reason("version " + v.version()).build());
-                        HttpErrors.text(ctx, 200, "deleted: tombstone version " + v.version());
-                    });
+                        return v;
+                    })
+                    .onSuccess(v -> HttpErrors.text(ctx, 200, "deleted: tombstone version " + v.version()));
             case "LOCK" -> lockBody(ctx).compose(lock -> blocking(ctx, () -> {
                         HttpAccess.Checked c = access.check(req, method, key, require(lock).id());
                         access.checkLease(c, key, lock.id());
-                        return new Checked<>(c, backend.lock(key, lock, c.presentedLease(), access.ownerFor(c.caller(), lock.who())));
+                        var outcome = backend.lock(key, lock, c.presentedLease(), access.ownerFor(c.caller(), lock.who()));
+                        if (outcome instanceof TerraformBackend.LockOutcome.Locked locked) auditLock(key, c, locked);
+                        return outcome;
                     }))
-                    .onSuccess(done -> {
-                        if (done.value() instanceof TerraformBackend.LockOutcome.Held held) {
+                    .onSuccess(outcome -> {
+                        if (outcome instanceof TerraformBackend.LockOutcome.Held held) {
                             HttpErrors.json(ctx, HttpErrors.LOCKED, LockInfoJson.holder(held.holder()));
-                            return;
+                        } else {
+                            HttpErrors.text(ctx, 200, "locked");
                         }
-                        auditLock(key, done.who(), (TerraformBackend.LockOutcome.Locked) done.value());
-                        HttpErrors.text(ctx, 200, "locked");
                     });
             default -> lockBody(ctx).compose(lock -> blocking(ctx, () -> {
                         String id = lock == null ? "" : lock.id();
@@ -104,17 +104,13 @@ public class TerraformHttpRoutes {
                         access.checkLease(c, key, id);
                         // Only an empty body is a force-unlock: a LockInfo without an ID is a mistake, never a break.
                         if (lock != null && c.presentedLease() == null) require(lock);
-                        return new Checked<>(c, backend.unlock(key, id, c.presentedLease()));
+                        TerraformBackend.UnlockOutcome outcome = backend.unlock(key, id, c.presentedLease());
+                        auditUnlock(key, c, outcome); // a forced one is stored here, before the answer
+                        return outcome;
                     }))
-                    .onSuccess(done -> {
-                        auditUnlock(key, done.who(), done.value());
-                        HttpErrors.text(ctx, 200, done.value().released() ? "unlocked" : "not locked");
-                    });
+                    .onSuccess(outcome -> HttpErrors.text(ctx, 200, outcome.released() ? "unlocked" : "not locked"));
         }
     }
-
-    /** A result together with the checked caller it was done for. */
-    private record Checked<T>(HttpAccess.Checked who, T value) {}
 
     private void auditLock(LockKey key, HttpAccess.Checked who, TerraformBackend.LockOutcome.Locked locked) {
         if (locked.joined()) return; // no new lease: the wrapper's acquire was audited
@@ -137,7 +133,10 @@ public class TerraformHttpRoutes {
     }
 
     private void get(RoutingContext ctx, LockKey key) {
-        blocking(ctx, () -> backend.read(key)).onSuccess(read -> {
+        blocking(ctx, () -> {
+            access.check(ctx.request(), "GET", key, null);
+            return backend.read(key);
+        }).onSuccess(read -> {
             byte[] md5 = HexFormat.of().parseHex(read.version().md5());
             ctx.response().putHeader("Content-Type", "application/json")
                     .putHeader("Content-MD5", Base64.getEncoder().encodeToString(md5))
@@ -147,18 +146,23 @@ public class TerraformHttpRoutes {
         });
     }
 
-    private void post(RoutingContext ctx, LockKey key, String id, HttpAccess.Checked who) {
+    private void post(RoutingContext ctx, LockKey key, String method, String id) {
         HttpServerRequest req = ctx.request();
-        req.pause(); // nothing may be lost while the spool file opens
+        req.pause(); // nothing may be lost while the caller is checked and the spool file opens
         Path file = states.settings().spoolDir().resolve("http-" + UUID.randomUUID() + ".spool");
         String contentMd5 = req.getHeader("Content-MD5");
+        java.util.concurrent.atomic.AtomicReference<HttpAccess.Checked> caller = new java.util.concurrent.atomic.AtomicReference<>();
         ctx.vertx().executeBlocking(() -> {
-                    access.checkLease(who, key, id); // before the body is taken in
+                    // Both factors before the body is taken in.
+                    HttpAccess.Checked who = access.check(req, method, key, id);
+                    access.checkLease(who, key, id);
+                    caller.set(who);
                     return Files.createDirectories(states.settings().spoolDir());
                 }, false)
                 .compose(dir -> ctx.vertx().fileSystem().open(file.toString(), new OpenOptions().setWrite(true).setCreateNew(true)))
                 .compose(req::pipeTo) // back-pressured: the client is slowed to the disk's pace, never buffered in heap
                 .compose(done -> ctx.vertx().executeBlocking(() -> {
+                    HttpAccess.Checked who = caller.get();
                     try (Spool spool = Spool.adopt(file)) {
                         checkMd5(contentMd5, spool);
                         StateJson.check(spool.file()); // Terraform could not read back anything else
@@ -166,6 +170,7 @@ public class TerraformHttpRoutes {
                     }
                 }, false))
                 .onSuccess(v -> {
+                    HttpAccess.Checked who = caller.get();
                     audits.record(audits.entry(who.caller(), who.peer(), "put-state", key.value()).outcome("stored")
                             .fencingToken(backend.fences().token(v.fenceCounter())).reason("version " + v.version()).build());
                     HttpErrors.text(ctx, 200, "stored version " + v.version());

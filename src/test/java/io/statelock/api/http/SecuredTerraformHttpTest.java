@@ -204,6 +204,9 @@ class SecuredTerraformHttpTest {
         HttpResponse<byte[]> again = as(shortLived).lock(lockInfo(UUID.randomUUID().toString(), "runner@ci"));
         assertThat(again.statusCode()).isEqualTo(401);
         assertThat(body(again)).contains("expired");
+        // A write without a lock takes a lease of its own: an expired token may not, by POST or by PUT.
+        assertThat(as(shortLived).post(null, state(2)).statusCode()).isEqualTo(401);
+        assertThat(as(shortLived).send("PUT", as(shortLived).address(), state(2)).statusCode()).isEqualTo(401);
         assertThat(as(shortLived).unlock(lockInfo(id, "runner@ci")).statusCode()).isEqualTo(200);
     }
 }
