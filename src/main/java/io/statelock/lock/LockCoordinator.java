@@ -118,7 +118,16 @@ public final class LockCoordinator {
         try {
             answer.accept(outcome);
         } finally {
-            if (outcome.previous() != null) waits.handOff(key);
+            if (outcome.previous() != null) handOff(key);
+        }
+    }
+
+    /** The next waiter's grant, here and now; if that fails unexpectedly, a poller thread tries again. */
+    private void handOff(LockKey key) {
+        try {
+            waits.handOff(key);
+        } catch (RuntimeException e) {
+            waits.keyReleased(key);
         }
     }
 

@@ -23,6 +23,7 @@ final class WaitQueues {
     private final Clock clock;
     private final LockSettings settings;
     private final Fences fences;
+    private static final System.Logger LOG = System.getLogger(WaitQueues.class.getName());
     private final Consumer<Lease> undeliverable;
     private final ConcurrentHashMap<LockKey, KeyQueue> queues = new ConcurrentHashMap<>();
     private final AtomicInteger waiting = new AtomicInteger();
@@ -61,7 +62,7 @@ final class WaitQueues {
             throw new TooManyWaitersException("this replica already has " + settings.maxWaiters()
                     + " waiting acquires (statelock.wait.max-waiters); retry later with backoff");
         }
-        Waiter waiter = new Waiter(command);
+        Waiter waiter = new Waiter(command, clock.millis() + waitMs);
         KeyQueue queue;
         boolean first;
         while (true) {
@@ -185,6 +186,12 @@ final class WaitQueues {
                         return;
                     }
                 }
+                if (clock.millis() >= head.deadlineMs) {
+                    // Its wait is over even if its timeout task has not run yet (a busy machine): never grant
+                    // a lease to a caller that has given up, it would sit unused until it expired.
+                    timeOut(queue, head);
+                    continue;
+                }
                 LeaseGrants.Attempt attempt;
                 try {
                     attempt = grants.tryOnce(head.command);
@@ -200,8 +207,12 @@ final class WaitQueues {
                         queue.waiters.remove(head);
                     }
                     if (!head.result.complete(won.lease())) {
-                        undeliverable.accept(won.lease()); // the call went away as it was granted: pass it on
-                        continue;
+                        // The call went away as it was granted: release the lease so the next waiter gets the key.
+                        if (releaseUndeliverable(won.lease())) continue;
+                        // The release failed: the lease stays until it expires; try again when it is takeable.
+                        next = won.lease().expiresAtMs() + settings.maxClockSkew().toMillis() + 1;
+                        reschedule = true;
+                        return;
                     }
                     next = won.lease().expiresAtMs() + settings.maxClockSkew().toMillis() + 1;
                     reschedule = true;
@@ -235,6 +246,18 @@ final class WaitQueues {
         }
     }
 
+    /** True when the lease of a vanished waiter was released; a store failure is logged, never thrown at the poller. */
+    private boolean releaseUndeliverable(Lease lease) {
+        try {
+            undeliverable.accept(lease);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not release the lease of a waiter that left as it was granted on "
+                    + lease.key() + "; it expires by itself: " + e);
+            return false;
+        }
+    }
+
     /** Caller holds the queue's monitor. */
     private void retireIfIdle(KeyQueue queue) {
         if (queue.waiters.isEmpty() && !queue.retired) {
@@ -261,12 +284,15 @@ final class WaitQueues {
 
     private static final class Waiter {
         final AcquireCommand command;
+        /** When the wait ends, on this replica's clock: no grant after it. */
+        final long deadlineMs;
         final CompletableFuture<Lease> result = new CompletableFuture<>();
         final AtomicBoolean left = new AtomicBoolean();
         volatile Scheduler.Cancellable timeout;
 
-        Waiter(AcquireCommand command) {
+        Waiter(AcquireCommand command, long deadlineMs) {
             this.command = command;
+            this.deadlineMs = deadlineMs;
         }
     }
 }

@@ -18,6 +18,7 @@ final class CountingLockTable implements LockTable {
     volatile Runnable afterAcquire = () -> {};
     volatile Runnable afterGet = () -> {};
     volatile boolean failReads;
+    volatile boolean failReleases;
 
     CountingLockTable(LockTable delegate) {
         this.delegate = delegate;
@@ -38,6 +39,7 @@ final class CountingLockTable implements LockTable {
 
     @Override
     public Optional<LockRecord> release(LockKey key, String leaseId) {
+        if (failReleases) throw new StoreUnavailableException("release refused by the test", null);
         return delegate.release(key, leaseId);
     }
 

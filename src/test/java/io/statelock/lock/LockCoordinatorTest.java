@@ -286,6 +286,40 @@ class LockCoordinatorTest {
     }
 
     @Test
+    void whenTheVanishedWaitersLeaseCannotBeReleasedTheNextWaiterGetsTheKeyAtItsExpiry() throws Exception {
+        Lease holder = acquireNow("holder");
+        CompletableFuture<Lease> first = locks.acquire(cmd("gone"), Duration.ofMinutes(5));
+        CompletableFuture<Lease> second = locks.acquire(cmd("next"), Duration.ofMinutes(5));
+        table.afterAcquire = () -> {
+            table.afterAcquire = () -> {};
+            first.cancel(false);
+            table.failReleases = true; // the store throttles the release of the vanished waiter's lease
+        };
+        locks.release(KEY, holder.leaseId());
+        scheduler.runDue();
+        table.failReleases = false;
+        assertThat(second).as("held by the orphaned lease until it expires").isNotDone();
+        assertThat(locks.describe(KEY).fencingToken()).isEqualTo(2);
+        // The queue is not stuck: the poller comes back when the orphaned lease becomes takeable.
+        scheduler.advance(TTL.toMillis() + SKEW_MS + 1);
+        assertThat(second.get().fencingToken()).isEqualTo(3);
+        assertThat(locks.describe(KEY).owner()).isEqualTo("next");
+    }
+
+    @Test
+    void aWaiterWhoseWaitIsOverIsNeverGrantedEvenBeforeItsTimeoutTaskRuns() throws Exception {
+        Lease holder = acquireNow("holder");
+        CompletableFuture<Lease> late = locks.acquire(cmd("late"), Duration.ofSeconds(3));
+        CompletableFuture<Lease> next = locks.acquire(cmd("next"), Duration.ofMinutes(5));
+        clock.advance(Duration.ofMillis(3_000)); // time passes but the scheduler has not run the timeout yet (a busy machine)
+        locks.releaseThen(KEY, holder.leaseId(), outcome -> { });
+        assertThat(late).isCompletedExceptionally();
+        assertThatThrownBy(late::get).cause().isInstanceOf(LockHeldException.class);
+        assertThat(next.get().fencingToken()).isEqualTo(2);
+        assertThat(locks.describe(KEY).owner()).isEqualTo("next");
+    }
+
+    @Test
     void cancelledWaitersLeaveTheQueue() throws Exception {
         Lease holder = acquireNow("holder");
         CompletableFuture<Lease> a = locks.acquire(cmd("a"), Duration.ofMinutes(1));
