@@ -39,7 +39,11 @@ final class RawFrameCases implements AutoCloseable {
         var answer = client.request(HttpMethod.POST, path).compose(req -> {
             req.putHeader("content-type", "application/grpc").putHeader("te", "trailers");
             headers.forEach(req::putHeader);
-            return req.send(Buffer.buffer(body)).compose(resp -> resp.body().map(b -> {
+            // Streamed, without a Content-Length, as gRPC clients send (a length would meet the HTTP body limit first).
+            req.setChunked(true);
+            req.write(Buffer.buffer(body));
+            req.end();
+            return req.response().compose(resp -> resp.body().map(b -> {
                 String status = resp.getHeader("grpc-status") != null ? resp.getHeader("grpc-status")
                         : resp.getTrailer("grpc-status");
                 String message = resp.getHeader("grpc-message") != null ? resp.getHeader("grpc-message")
@@ -76,7 +80,22 @@ final class RawFrameCases implements AutoCloseable {
         System.arraycopy(one, 0, two, one.length, one.length);
         add(cases, "two messages to a unary method", "INVALID_ARGUMENT", describe, Map.of(), two);
         add(cases, "no message at all to a unary method", "INVALID_ARGUMENT", describe, Map.of(), new byte[0]);
+        // The whole stream is sent whatever the server answers: the transport refuses the big message itself,
+        // reads on, and the end of the stream arrives after its answer. Nothing may be stored.
+        byte[] header = io.statelock.proto.v1.PutStateRequest.newBuilder().setHeader(f.header(f.held, f.heldLease))
+                .build().toByteArray();
+        byte[] chunk = io.statelock.proto.v1.PutStateRequest.newBuilder()
+                .setChunk(com.google.protobuf.ByteString.copyFromUtf8("{\"serial\":9}")).build().toByteArray();
+        add(cases, "PutState: header (real lease), a 4 MiB + 1 message, a chunk, end of stream", "RESOURCE_EXHAUSTED",
+                "/statelock.v1.StateService/PutState", Map.of(), concat(frame(0, header.length, header),
+                        frame(0, 4 * 1024 * 1024 + 1, new byte[4 * 1024 * 1024 + 1]), frame(0, chunk.length, chunk)));
         return cases;
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) out.writeBytes(p);
+        return out.toByteArray();
     }
 
     private void add(List<SweepCase> cases, String name, String expected, String path, Map<String, String> headers,
