@@ -60,6 +60,10 @@ final class GroupCommit {
                 runTogether(batch);
             }
         } finally {
+            boolean unsettled = batch.stream().anyMatch(p -> !p.done);
+            // An Error (out of memory, stack overflow) escaped mid-batch: undo the open transaction, or
+            // the next leader's commit would make writes durable whose callers were told they failed.
+            if (unsettled) rollbackQuietly();
             for (Pending<?> p : batch) {
                 if (!p.done) p.fail(new SQLException("the shared commit did not finish"));
             }
@@ -108,8 +112,15 @@ final class GroupCommit {
     private void rollbackQuietly() {
         try {
             connection.rollback();
-        } catch (SQLException ignored) {
-            // the original failure is what the callers need to see
+        } catch (SQLException e) {
+            // The original failure is what the callers need to see. But SQLite may have rolled back by
+            // itself (disk full, I/O error), and the driver then never reopened its transaction: every
+            // later write would commit alone, unseen by the group. Reopen it; inside a live one this fails harmlessly.
+            try (java.sql.Statement begin = connection.createStatement()) {
+                begin.execute("BEGIN");
+            } catch (SQLException stillOpen) {
+                // a transaction is open already: nothing to restore
+            }
         }
     }
 

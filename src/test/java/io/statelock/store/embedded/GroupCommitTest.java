@@ -73,6 +73,28 @@ class GroupCommitTest {
     }
 
     @Test
+    void anErrorMidTransactionLeavesNoneOfItsWritesForTheNextCommit() throws Exception {
+        assertThatThrownBy(() -> commits.run(c -> {
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE counter SET n = n + 100");
+            }
+            throw new StackOverflowError("simulated");
+        })).isInstanceOf(StackOverflowError.class);
+        // The next transaction commits; the half-done one must not ride along with it.
+        long after = commits.run(c -> {
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE counter SET n = n + 1");
+                try (ResultSet rs = s.executeQuery("SELECT n FROM counter")) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+        assertThat(after).isEqualTo(1);
+        assertThat(count("SELECT n FROM counter")).isEqualTo(1);
+    }
+
+    @Test
     void aFailingTransactionIsUndoneAloneAndItsCallerSeesTheFailure() throws Exception {
         // A first transaction holds the connection until every other caller has queued, so they share one commit.
         java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
