@@ -64,9 +64,12 @@ final class FaultSchedule {
     String target;
     switch (fault) {
       case CLIENT_PAUSE -> {
-        int w = random.nextInt(workers);
-        pauses.request(w, HarnessOptions.PAUSE.toMillis());
-        target = "w" + w + " for " + HarnessOptions.PAUSE.toMillis() + " ms";
+        // Two workers at once (two keys, or one pause overlapping another holder's), at their next write.
+        int a = random.nextInt(workers);
+        int b = (a + 1 + random.nextInt(Math.max(1, workers - 1))) % workers;
+        pauses.request(a, HarnessOptions.PAUSE.toMillis());
+        pauses.request(b, HarnessOptions.PAUSE.toMillis());
+        target = "w" + a + ", w" + b + " for " + HarnessOptions.PAUSE.toMillis() + " ms";
       }
       case REPLICA_KILL -> {
         Replica r = cluster.replica(random.nextInt(cluster.replicaCount()));

@@ -70,7 +70,8 @@ final class Harness {
       long end = begin + options.duration().toMillis();
       try {
         faults.run(end - options.quietTail().toMillis(), stop);
-        Thread.sleep(Math.max(0, end - history.nowMs()));
+        // Workers go on without faults for the quiet tail at least (an overrunning first round included).
+        Thread.sleep(Math.max(options.quietTail().toMillis(), end - history.nowMs()));
       } finally {
         stop.set(true);
         for (Thread t : threads) {
@@ -82,8 +83,18 @@ final class Harness {
           options.livenessBoundMs()));
       keys.stream().filter(k -> !finals.containsKey(k)).forEach(k -> violations.add(
           new Violation(3, k, "the final state could not be read", List.of())));
-      return new RunResult(options, history.ops(), faults.events(), finals, violations, history.nowMs());
+      RunResult result = new RunResult(options, history.ops(), faults.events(), finals, violations, history.nowMs());
+      writeHistory(result);
+      return result;
     }
+  }
+
+  /** The whole history and the faults, in start order, to {@code history.txt} in the work dir. */
+  private void writeHistory(RunResult r) throws java.io.IOException {
+    List<String> lines = new ArrayList<>();
+    r.faults().forEach(f -> lines.add("fault " + f));
+    r.ops().stream().sorted(java.util.Comparator.comparingLong(Op::startMs)).forEach(op -> lines.add(op.toString()));
+    Files.write(options.workDir().resolve("history.txt"), lines);
   }
 
   /**

@@ -27,6 +27,8 @@ class HarnessIT {
     assertEquals(0, r.violations().size(), () -> "violations: " + r.violations());
     assertTrue(r.count(Op.Type.WRITE, Op.Outcome.OK) >= 50, "the workers really wrote state");
     assertTrue(r.count(Op.Type.LIVENESS, Op.Outcome.OK) == r.options().keys(), "every key acquired after the faults");
+    assertTrue(r.ops().stream().anyMatch(o -> o.type() == Op.Type.WRITE && o.outcome() == Op.Outcome.REFUSED
+        && o.detail().contains("pause")), "a client that paused past its lease was refused when it wrote");
     for (Fault f : Fault.values()) {
       assertTrue(r.count(f) > 0, "fault " + f + " was injected");
     }

@@ -16,7 +16,7 @@ public final class HarnessMain {
       System.exit(2);
       return;
     }
-    System.out.printf("harness: seed %d, work dir %s (logs and store data)%n", options.seed(),
+    System.out.printf("harness: seed %d, work dir %s (history.txt, server logs, store data)%n", options.seed(),
         options.workDir().toAbsolutePath());
     try {
       RunResult result = new Harness(options).run();

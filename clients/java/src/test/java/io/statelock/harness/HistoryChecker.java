@@ -18,7 +18,9 @@ import java.util.stream.Collectors;
  *   <li>granted fences strictly increase in real time and no two leases share one;
  *   <li>the final state holds every acknowledged record, in fence order; a record whose write had an
  *       unknown outcome at most once, in fence order; nothing else;
- *   <li>liveness: every key was acquired after the last fault within the bound.
+ *   <li>liveness: every key was acquired after the last fault within the bound;
+ *   <li>mutual exclusion (beyond the issue's four): no lease was renewed after a newer lease of the
+ *       key had been granted, i.e. never two live leases at once.
  * </ol>
  * Operations with outcome UNKNOWN count as "may have happened": they never prove a violation and
  * never excuse one, except that an unknown write's record may appear in the final state.
@@ -42,6 +44,7 @@ final class HistoryChecker {
     for (Map.Entry<String, List<Op>> e : byKey.entrySet()) {
       c.fencedWrites(e.getKey(), e.getValue());
       c.grantedFences(e.getKey(), e.getValue());
+      c.mutualExclusion(e.getKey(), e.getValue());
     }
     for (Map.Entry<String, String> e : finalStates.entrySet()) {
       c.nothingLost(e.getKey(), byKey.getOrDefault(e.getKey(), List.of()), e.getValue());
@@ -94,6 +97,19 @@ final class HistoryChecker {
         if (earlier.endMs() < g.startMs() && g.fence() <= earlier.fence() && !earlier.leaseId().equals(g.leaseId())) {
           violations.add(new Violation(2, key, "fence " + g.fence() + " granted after fence " + earlier.fence(),
               List.of(earlier, g)));
+        }
+      }
+    }
+  }
+
+  private void mutualExclusion(String key, List<Op> keyOps) {
+    List<Op> grants = of(keyOps, Op.Type.ACQUIRE, Op.Outcome.OK);
+    for (Op h : of(keyOps, Op.Type.HEARTBEAT, Op.Outcome.OK)) {
+      for (Op g : grants) {
+        if (g.fence() > h.fence() && g.endMs() < h.startMs()) {
+          violations.add(new Violation(5, key, "lease with fence " + h.fence() + " was renewed after fence "
+              + g.fence() + " had been granted: two live leases", List.of(g, h)));
+          break;
         }
       }
     }

@@ -133,6 +133,18 @@ class HistoryCheckerTest {
   }
 
   @Test
+  void aRenewalAfterANewerGrantIsTwoLiveLeases() {
+    op(Op.Type.ACQUIRE, Op.Outcome.OK, "a", 1, "", 0);
+    op(Op.Type.HEARTBEAT, Op.Outcome.OK, "a", 1, "", 0); // fine: nobody else holds it yet
+    op(Op.Type.ACQUIRE, Op.Outcome.OK, "b", 2, "", 0);
+    op(Op.Type.HEARTBEAT, Op.Outcome.REFUSED, "a", 1, "", 0); // fine: refused
+    op(Op.Type.HEARTBEAT, Op.Outcome.OK, "a", 1, "", 0); // renewed although b holds it
+    List<Violation> v = check(null);
+    assertOnly(5, v);
+    assertEquals(1, v.size(), v.toString());
+  }
+
+  @Test
   void aKeyNotAcquiredInTimeAfterTheFaultsIsALivenessViolation() {
     ops.add(new Op(1, "liveness", Op.Type.LIVENESS, K, 0, BOUND + 1, Op.Outcome.OK, "x", 9, "", 0, ""));
     ops.add(new Op(2, "liveness", Op.Type.LIVENESS, "k/1", 0, 100, Op.Outcome.REFUSED, "", 0, "", 0, "held"));

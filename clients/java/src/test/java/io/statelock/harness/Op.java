@@ -11,7 +11,7 @@ record Op(long id, String worker, Type type, String key, long startMs, long endM
     String leaseId, long fence, String record, long version, String detail) {
 
   /** What was attempted. */
-  enum Type { ACQUIRE, READ, WRITE, RELEASE, LIVENESS, FINAL_READ }
+  enum Type { ACQUIRE, READ, HEARTBEAT, WRITE, RELEASE, LIVENESS, FINAL_READ }
 
   /**
    * What came of it. {@code OK}: the service answered yes. {@code REFUSED}: a definite no (held, lease

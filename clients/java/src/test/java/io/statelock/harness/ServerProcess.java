@@ -15,12 +15,22 @@ final class ServerProcess implements AutoCloseable {
   private final String name;
   private final Path log;
   private final int port;
-  private Process process;
+  /** The running server; replaced on restart (volatile: read by the shutdown hook). */
+  private volatile Process process;
 
   ServerProcess(String name, int port, Path log) {
     this.name = name;
     this.port = port;
     this.log = log;
+    // No orphan server survives the harness, even when it is interrupted (Ctrl-C, a failed test run).
+    Runtime.getRuntime().addShutdownHook(new Thread(this::killOnExit, "stop-" + name));
+  }
+
+  private void killOnExit() {
+    Process p = process; // unsynchronized on purpose: a hook must not wait for a fault in progress
+    if (p != null) {
+      p.destroyForcibly();
+    }
   }
 
   int port() {

@@ -41,7 +41,7 @@ final class Summary {
       out.printf("%-20s %10d %10d %12d%n", key, writes.getOrDefault(key, List.of()).size(), lines.size(),
           lines.isEmpty() ? 0 : lines.get(lines.size() - 1).fence());
     });
-    out.printf("%nviolations: %d%s%n", r.violations().size(), r.passed() ? " (checks 1-4 hold)" : "");
+    out.printf("%nviolations: %d%s%n", r.violations().size(), r.passed() ? " (checks 1-5 hold)" : "");
     Map<Integer, Long> byCheck = new TreeMap<>(r.violations().stream()
         .collect(Collectors.groupingBy(Violation::check, Collectors.counting())));
     byCheck.forEach((check, n) -> out.printf("  check %d: %d%n", check, n));

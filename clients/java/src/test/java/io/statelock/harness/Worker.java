@@ -17,10 +17,11 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A client worker: acquire a random key (waiting) → read its state → append its own record → write
- * with the lease and fence → release, recording each call in the history. It holds a detached lease
- * (no background renewal) for well under its ttl; a pause makes it sleep past the ttl between the
- * read and the write, and then write anyway. After a connection failure it moves to the next replica.
+ * A client worker: acquire a random key (waiting) → read its state → heartbeat → append its own
+ * record → write with the lease and fence → release, recording each call in the history. It holds a
+ * detached lease for well under its ttl and renews it once, before the write; a pause makes it sleep
+ * past the ttl instead of renewing, and then write anyway. After a connection failure it moves to
+ * the next replica.
  */
 final class Worker implements Runnable {
   private final int index;
@@ -88,13 +89,33 @@ final class Worker implements Runnable {
     }
     long pause = pauses.take(index);
     if (pause > 0) {
-      sleep(pause); // no renewal meanwhile: the lease runs out and another worker takes the key
+      sleep(pause); // no heartbeat meanwhile: the lease runs out and another worker takes the key
       if (pausedWritesToReplica0) {
         client = replicas.get(0);
       }
+    } else if (!heartbeat(client, key, lease)) {
+      release(client, key, lease); // lost: a careful client stops writing (a paused one cannot know)
+      return;
     }
     write(client, key, lease, content, pause);
     release(client, key, lease);
+  }
+
+  /** Renews the lease before writing, as a keep-alive would; false when it is (or may be) lost. */
+  private boolean heartbeat(StatelockClient client, String key, LeaseGrant lease) {
+    long t0 = history.nowMs();
+    try {
+      client.heartbeat(key, lease.leaseId(), null);
+      history.add(name, Op.Type.HEARTBEAT, key, t0, Op.Outcome.OK, lease.leaseId(), lease.fencingToken(), "", 0, "");
+      return true;
+    } catch (LeaseLostException e) {
+      history.add(name, Op.Type.HEARTBEAT, key, t0, Op.Outcome.REFUSED, lease.leaseId(), lease.fencingToken(), "", 0,
+          e.code());
+      return false;
+    } catch (StatelockException e) {
+      failed(Op.Type.HEARTBEAT, key, t0, e, lease.leaseId(), lease.fencingToken());
+      return false;
+    }
   }
 
   private void write(StatelockClient client, String key, LeaseGrant lease, String content, long pausedMs) {
