@@ -38,8 +38,8 @@ final class SqliteStateVersions {
             throws SQLException {
         // Safety: only the current lease with its own fence, unexpired at now, moves the pointer (invariant 3);
         // skipped only by a deliberately broken test store (statelock.testing.skip-fence-check, refused by prod).
-        if (!skipFenceCheck && !move.leaseId().equals(current.leaseId()) || current.fenceCounter() != move.fenceCounter()
-                || current.expiresAtMs() < move.nowMs()) {
+        if (!skipFenceCheck && (!move.leaseId().equals(current.leaseId()) || current.fenceCounter() != move.fenceCounter()
+                || current.expiresAtMs() < move.nowMs())) {
             return new PointerResult.LeaseLost(current);
         }
         long currentSeq;

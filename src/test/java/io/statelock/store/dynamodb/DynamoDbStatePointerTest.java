@@ -43,6 +43,20 @@ class DynamoDbStatePointerTest extends StatePointerContract {
     }
 
     @Test
+    void theDeliberatelyBrokenTableMovesThePointerForAStaleLeaseAndTheRealOneDoesNot() {
+        LockKey key = new LockKey("broken-" + UUID.randomUUID().toString().substring(0, 8) + "/s");
+        table.acquire(new NewLease(key, "old", "o", LockInfo.EMPTY, T0, 1_000, ""), T0 - 1_000);
+        table.acquire(new NewLease(key, "new", "o", LockInfo.EMPTY, T0 + 5_000, 30_000, ""), T0 + 3_000);
+        StateVersion stale = new StateVersion(key, 1, key.value() + "/~v/1-ab", 3, "c".repeat(64), "d".repeat(32), 1,
+                T0 + 6_000, "o", -1, "", false);
+        PointerMove staleMove = new PointerMove(key, "old", 1, T0 + 6_000, 0, List.of(stale));
+
+        assertThat(table.movePointer(staleMove)).isInstanceOf(io.statelock.store.PointerResult.LeaseLost.class);
+        DynamoDbLockTable broken = new DynamoDbLockTable(client, TABLE, true);
+        assertThat(broken.movePointer(staleMove)).isInstanceOf(io.statelock.store.PointerResult.Moved.class);
+    }
+
+    @Test
     void thePointerFieldsAreOnTheLockItemForOperators() {
         LockKey key = new LockKey("layout-" + UUID.randomUUID().toString().substring(0, 8) + "/s");
         table.acquire(new NewLease(key, "l", "o", LockInfo.EMPTY, T0, 30_000, ""), T0 - 1_000);

@@ -49,4 +49,19 @@ class SqliteStatePointerTest extends StatePointerContract {
 
         assertThat(table.stateHistory(key).versions()).containsExactly(v);
     }
+
+    @Test
+    void theDeliberatelyBrokenStoreMovesThePointerForAStaleLeaseAndTheRealOneDoesNot() {
+        LockKey key = new LockKey("broken/x");
+        table.acquire(new NewLease(key, "old", "o", LockInfo.EMPTY, T0, 1_000, ""), T0 - 1_000);
+        table.acquire(new NewLease(key, "new", "o", LockInfo.EMPTY, T0 + 5_000, 30_000, ""), T0 + 3_000);
+        StateVersion stale = new StateVersion(key, 1, "broken/x/~v/1-ab", 3, "c".repeat(64), "d".repeat(32), 1,
+                T0 + 6_000, "o", -1, "", false);
+        PointerMove staleMove = new PointerMove(key, "old", 1, T0 + 6_000, 0, List.of(stale));
+
+        assertThat(table.movePointer(staleMove)).isInstanceOf(io.statelock.store.PointerResult.LeaseLost.class);
+        table.close();
+        table = new SqliteLockTable(dataDir, true);
+        assertThat(table.movePointer(staleMove)).isInstanceOf(io.statelock.store.PointerResult.Moved.class);
+    }
 }
