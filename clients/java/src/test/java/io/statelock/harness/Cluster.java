@@ -24,13 +24,13 @@ final class Cluster implements AutoCloseable {
     }
   }
 
-  void start() throws IOException, InterruptedException {
+  void start() throws Exception {
     stores.start();
-    // One after the other: the first creates the tables, so the others never race to create them.
-    for (Replica r : replicas) {
-      r.start();
-      clients.add(client(r));
-    }
+    // All at once: the service's table creation tolerates a concurrent create (ResourceInUse).
+    List<Parallel.Step> starts = new ArrayList<>();
+    replicas.forEach(r -> starts.add(r::start));
+    Parallel.run(starts);
+    replicas.forEach(r -> clients.add(client(r)));
   }
 
   /**

@@ -67,9 +67,16 @@ final class FaultSchedule {
         // Two workers at once (two keys, or one pause overlapping another holder's), at their next write.
         int a = random.nextInt(workers);
         int b = (a + 1 + random.nextInt(Math.max(1, workers - 1))) % workers;
-        pauses.request(a, HarnessOptions.PAUSE.toMillis());
-        pauses.request(b, HarnessOptions.PAUSE.toMillis());
+        Pauses.Pause pa = pauses.request(a, HarnessOptions.PAUSE.toMillis());
+        Pauses.Pause pb = pauses.request(b, HarnessOptions.PAUSE.toMillis());
         target = "w" + a + ", w" + b + " for " + HarnessOptions.PAUSE.toMillis() + " ms";
+        if (!pausesOnly) {
+          // Healed once both paused writes were answered, so no other fault blurs them (a worker first
+          // ends its cycle: an acquire wait and a few calls); bounded in case the run stops first.
+          long bound = HarnessOptions.PAUSE.plus(HarnessOptions.ACQUIRE_WAIT).toMillis() + 15_000;
+          pa.done().await(bound, java.util.concurrent.TimeUnit.MILLISECONDS);
+          pb.done().await(bound, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
       }
       case REPLICA_KILL -> {
         Replica r = cluster.replica(random.nextInt(cluster.replicaCount()));

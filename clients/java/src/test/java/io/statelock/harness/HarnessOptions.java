@@ -33,7 +33,8 @@ record HarnessOptions(long seed, Duration duration, int workers, int keys, int r
       "  --work-dir DIR  logs and store data (default target/harness/<seed>-<time>)");
 
   static HarnessOptions ci(boolean broken, Path workDir) {
-    return new HarnessOptions(broken ? 7 : 42, Duration.ofSeconds(broken ? 20 : 45), 16, 4, 2, broken, workDir);
+    // 30 s: the schedule always completes one full round of every fault kind, however slow the restarts.
+    return new HarnessOptions(broken ? 7 : 42, Duration.ofSeconds(broken ? 15 : 30), 16, 4, 2, broken, workDir);
   }
 
   /** Faults stop this long before the workers do, so the run ends quietly before the liveness check. */

@@ -87,17 +87,24 @@ final class Worker implements Runnable {
       release(client, key, lease);
       return;
     }
-    long pause = pauses.take(index);
-    if (pause > 0) {
-      sleep(pause); // no heartbeat meanwhile: the lease runs out and another worker takes the key
+    Pauses.Pause pause = pauses.take(index);
+    if (pause == null) {
+      if (!heartbeat(client, key, lease)) {
+        release(client, key, lease); // lost: a careful client stops writing (a paused one cannot know)
+        return;
+      }
+      write(client, key, lease, content, 0);
+    } else {
+      sleep(pause.ms()); // no heartbeat meanwhile: the lease runs out and another worker takes the key
       if (pausedWritesToReplica0) {
         client = replicas.get(0);
       }
-    } else if (!heartbeat(client, key, lease)) {
-      release(client, key, lease); // lost: a careful client stops writing (a paused one cannot know)
-      return;
+      try {
+        write(client, key, lease, content, pause.ms());
+      } finally {
+        pause.done().countDown();
+      }
     }
-    write(client, key, lease, content, pause);
     release(client, key, lease);
   }
 
