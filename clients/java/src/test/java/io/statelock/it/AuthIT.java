@@ -105,7 +105,9 @@ class AuthIT {
     String k = key("wrapped");
     Path codes = dir.resolve("wrapped.codes");
     // Terraform's http backend with the exported TF_HTTP_*: LOCK, a state POST, UNLOCK, all basic auth.
-    String curl = "curl -s -o /dev/null -w '%{http_code}\\n' -u \"$TF_HTTP_USERNAME:$TF_HTTP_PASSWORD\" ";
+    // Like Terraform, every body is sent as JSON (the backend answers 415 to other content types).
+    String curl = "curl -s -o /dev/null -w '%{http_code}\\n' -H 'Content-Type: application/json' "
+        + "-u \"$TF_HTTP_USERNAME:$TF_HTTP_PASSWORD\" ";
     String child = curl + "-X LOCK -d '{\"ID\":\"tf-1\",\"Operation\":\"OperationTypeApply\"}' \"$TF_HTTP_LOCK_ADDRESS\" >> "
         + codes + " && " + curl + "-X POST -d '{\"version\":4,\"serial\":1,\"lineage\":\"L\"}' \"$TF_HTTP_ADDRESS\" >> "
         + codes + " && " + curl + "-X UNLOCK -d '{\"ID\":\"tf-1\"}' \"$TF_HTTP_UNLOCK_ADDRESS\" >> " + codes

@@ -87,7 +87,8 @@ class CliIT {
         + "-u \"$TF_HTTP_USERNAME:$TF_HTTP_PASSWORD\" -H 'Content-Type: application/json' "
         + "-d '{\"ID\":\"tf-lock-1\",\"Operation\":\"OperationTypeApply\"}' \"$TF_HTTP_LOCK_ADDRESS\" >> " + codes
         + " && curl -s -o /dev/null -w '%{http_code}\\n' -X \"$TF_HTTP_UNLOCK_METHOD\" "
-        + "-u \"$TF_HTTP_USERNAME:$TF_HTTP_PASSWORD\" -d '{\"ID\":\"tf-lock-1\"}' \"$TF_HTTP_UNLOCK_ADDRESS\" >> " + codes;
+        + "-u \"$TF_HTTP_USERNAME:$TF_HTTP_PASSWORD\" -H 'Content-Type: application/json' "
+        + "-d '{\"ID\":\"tf-lock-1\"}' \"$TF_HTTP_UNLOCK_ADDRESS\" >> " + codes;
     Cli.Run run = cli().start("run", "--key", key, "--ttl", "10s", "--", "sh", "-c", child);
     assertEquals(0, run.await(Duration.ofSeconds(60)), run.toString());
     assertEquals(List.of("200", "200"), Files.readAllLines(codes), "LOCK and UNLOCK under the wrapper's lease");
