@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The packaged service (prod profile by default) refuses the test-only settings; the harness profile takes them. */
-class TestingSettingsIT {
+class HarnessSettingsIT {
     @TempDir
     Path dir;
 
