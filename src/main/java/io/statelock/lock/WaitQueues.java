@@ -88,12 +88,7 @@ final class WaitQueues {
     void keyReleased(LockKey key) {
         KeyQueue queue = queues.get(key);
         if (queue == null) return;
-        synchronized (queue) {
-            if (queue.nextPoll != null) {
-                queue.nextPoll.cancel();
-                queue.nextPoll = null;
-            }
-        }
+        cancelNextPoll(queue);
         scheduler.execute(() -> poll(queue));
     }
 
@@ -101,12 +96,7 @@ final class WaitQueues {
     void handOff(LockKey key) {
         KeyQueue queue = queues.get(key);
         if (queue == null) return;
-        synchronized (queue) {
-            if (queue.nextPoll != null) {
-                queue.nextPoll.cancel();
-                queue.nextPoll = null;
-            }
-        }
+        cancelNextPoll(queue);
         poll(queue);
     }
 
@@ -255,6 +245,16 @@ final class WaitQueues {
             LOG.log(System.Logger.Level.WARNING, "could not release the lease of a waiter that left as it was granted on "
                     + lease.key() + "; it expires by itself: " + e);
             return false;
+        }
+    }
+
+    /** A release makes the scheduled poll pointless: the key is tried now instead. */
+    private static void cancelNextPoll(KeyQueue queue) {
+        synchronized (queue) {
+            if (queue.nextPoll != null) {
+                queue.nextPoll.cancel();
+                queue.nextPoll = null;
+            }
         }
     }
 

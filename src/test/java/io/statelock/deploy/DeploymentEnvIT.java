@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.statelock.store.s3.S3BlobStore;
 import io.statelock.testing.Dynalite;
+import io.statelock.testing.S3Proxy;
 import io.statelock.testing.ServiceProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged service started with exactly the environment of the Kubernetes Deployment
- * (deploy/kubernetes/base/deployment.yaml) and its policy file — only the AWS endpoint (dynalite on
- * loopback), the token key (a generated PEM instead of the issuer's JWKS) and the port replaced. It
+ * (deploy/kubernetes/base/deployment.yaml) and its policy file — only the AWS endpoints (dynalite and
+ * s3proxy on loopback), the token key (a generated PEM instead of the issuer's JWKS) and the port replaced. It
  * must start on 0.0.0.0 with DynamoDB and JWT, become ready, log only JSON, and stop on SIGTERM well
  * within the pod's terminationGracePeriodSeconds.
  */
@@ -51,7 +53,16 @@ class DeploymentEnvIT {
                 + "\n-----END PUBLIC KEY-----\n");
         int port = ServiceProcess.freePort();
 
-        try (Dynalite dynalite = Dynalite.start()) {
+        try (Dynalite dynalite = Dynalite.start(); S3Proxy s3 = S3Proxy.start()) {
+            // The bucket exists before the service starts, as Terraform creates it in AWS.
+            try (var client = s3.client()) {
+                new S3BlobStore(client, env.get("STATELOCK_S3_BUCKET"), "").createBucketIfMissing();
+            }
+            env.put("QUARKUS_S3_ENDPOINT_OVERRIDE", s3.endpoint().toString());
+            env.put("QUARKUS_S3_PATH_STYLE_ACCESS", "true");
+            env.put("QUARKUS_S3_AWS_CREDENTIALS_TYPE", "static");
+            env.put("QUARKUS_S3_AWS_CREDENTIALS_STATIC_PROVIDER_ACCESS_KEY_ID", S3Proxy.IDENTITY);
+            env.put("QUARKUS_S3_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY", S3Proxy.CREDENTIAL);
             env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
             env.put("STATELOCK_AUTH_POLICY_FILE", NodeCheck.ROOT.resolve("deploy/kubernetes/base/policy.yaml").toString());
             env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", publicKey.toUri().toString());
@@ -89,7 +100,7 @@ class DeploymentEnvIT {
                     Thread.sleep(250);
                 }
                 assertThat(ready).as("ready; log:\n%s", Files.readString(log)).isNotNull();
-                assertThat(JSON.readTree(ready).toString()).contains("\"store\":\"dynamodb\"");
+                assertThat(JSON.readTree(ready).toString()).contains("\"store\":\"dynamodb\"").contains("\"blob\":\"s3\"");
 
                 long stopping = System.nanoTime();
                 process.destroy(); // SIGTERM, as the kubelet sends after preStop

@@ -65,6 +65,46 @@ class LargeStateIT {
         };
     }
 
+    /**
+     * A Terraform state document of exactly {@code size} bytes, generated as it is read: a JSON object
+     * whose bulk is one string of pseudo-random hex digits (the HTTP backend accepts only state JSON).
+     */
+    static InputStream generatedState(long size, long seed) {
+        byte[] head = "{\"version\":4,\"serial\":1,\"lineage\":\"large\",\"outputs\":{},\"resources\":[],\"padding\":\""
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] tail = "\"}\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        InputStream hex = new InputStream() {
+            final InputStream random = generated((size - head.length - tail.length + 1) / 2, seed);
+            final byte[] digits = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            long left = size - head.length - tail.length;
+            int pending = -1;
+
+            @Override
+            public int read() throws java.io.IOException {
+                if (left == 0) return -1;
+                left--;
+                if (pending >= 0) {
+                    int d = pending;
+                    pending = -1;
+                    return d;
+                }
+                int b = random.read();
+                pending = digits[b & 0xf];
+                return digits[(b >> 4) & 0xf];
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws java.io.IOException {
+                if (left == 0) return -1;
+                int n = 0;
+                while (n < len && left > 0) b[off + n++] = (byte) read();
+                return n;
+            }
+        };
+        return new java.io.SequenceInputStream(java.util.Collections.enumeration(List.of(
+                new java.io.ByteArrayInputStream(head), hex, new java.io.ByteArrayInputStream(tail))));
+    }
+
     static String sha256Of(InputStream in) throws Exception {
         MessageDigest md = MessageDigest.getInstance("SHA-256");
         byte[] buffer = new byte[1 << 20];
@@ -74,7 +114,7 @@ class LargeStateIT {
 
     @Test
     void a256MiBStateRoundTripsOverTheTerraformHttpBackend() throws Exception {
-        String expected = sha256Of(generated(SIZE, 7));
+        String expected = sha256Of(generatedState(SIZE, 7));
         try (ServiceProcess service = ServiceProcess.start(SMALL_HEAP, ServiceProcess.freePort(), dir.resolve("service.log"),
                 "statelock.embedded.data-dir=" + dir.resolve("data"), "statelock.filesystem.dir=" + dir.resolve("state"),
                 "statelock.state.spool-dir=" + dir.resolve("spool"))) {
@@ -85,7 +125,7 @@ class LargeStateIT {
             long t0 = System.nanoTime();
             var post = tf.client().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(tf.address() + "?ID=" + id))
                     .timeout(java.time.Duration.ofMinutes(5)).header("Content-Type", "application/json")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> generated(SIZE, 7))).build(),
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> generatedState(SIZE, 7))).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             long t1 = System.nanoTime();
             var get = tf.client().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(tf.address()))

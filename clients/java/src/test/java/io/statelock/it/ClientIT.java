@@ -22,31 +22,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The client library against the real packaged service (embedded store). */
-class ClientIT {
-  static StatelockService service;
-  static StatelockClient client;
-
-  @BeforeAll
-  static void start() throws Exception {
-    service = StatelockService.start();
-    client = service.client();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (client != null) {
-      client.close();
-    }
-    if (service != null) {
-      service.close();
-    }
-  }
-
+class ClientIT extends PackagedServiceFixture {
   static String key(String name) {
     return "it/client/" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
   }

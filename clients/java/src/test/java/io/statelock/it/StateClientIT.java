@@ -20,31 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The client library's state calls against the real packaged service: fenced writes, reads, and their errors. */
-class StateClientIT {
-  static StatelockService service;
-  static StatelockClient client;
-
-  @BeforeAll
-  static void start() throws Exception {
-    service = StatelockService.start();
-    client = service.client();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (client != null) {
-      client.close();
-    }
-    if (service != null) {
-      service.close();
-    }
-  }
-
+class StateClientIT extends PackagedServiceFixture {
   static String key(String name) {
     return "it/state/" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
