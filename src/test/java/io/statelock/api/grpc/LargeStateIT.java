@@ -74,30 +74,23 @@ class LargeStateIT {
                 .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         byte[] tail = "\"}\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         InputStream hex = new InputStream() {
-            final InputStream random = generated((size - head.length - tail.length + 1) / 2, seed);
+            final InputStream random = generated(size, seed);
             final byte[] digits = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            final byte[] raw = new byte[32 * 1024];
             long left = size - head.length - tail.length;
-            int pending = -1;
 
             @Override
             public int read() throws java.io.IOException {
-                if (left == 0) return -1;
-                left--;
-                if (pending >= 0) {
-                    int d = pending;
-                    pending = -1;
-                    return d;
-                }
-                int b = random.read();
-                pending = digits[b & 0xf];
-                return digits[(b >> 4) & 0xf];
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
             }
 
             @Override
             public int read(byte[] b, int off, int len) throws java.io.IOException {
                 if (left == 0) return -1;
-                int n = 0;
-                while (n < len && left > 0) b[off + n++] = (byte) read();
+                int n = random.read(raw, 0, (int) Math.min(raw.length, Math.min(len, left))); // one hex digit per byte
+                for (int i = 0; i < n; i++) b[off + i] = digits[raw[i] & 0xf];
+                left -= n;
                 return n;
             }
         };
