@@ -33,6 +33,12 @@ public final class GrpcChannels {
         };
     }
 
+    /** A LockService stub with a 20 s deadline, as the bearer of {@code token} (none when null). */
+    public static io.statelock.proto.v1.LockServiceGrpc.LockServiceBlockingStub locks(ManagedChannel channel, String token) {
+        var stub = io.statelock.proto.v1.LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+        return token == null ? stub : stub.withCallCredentials(bearer(token));
+    }
+
     public static void close(ManagedChannel channel) throws InterruptedException {
         channel.shutdownNow();
         channel.awaitTermination(5, TimeUnit.SECONDS);

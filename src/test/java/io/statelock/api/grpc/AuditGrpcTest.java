@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,8 +54,7 @@ class AuditGrpcTest {
     }
 
     LockServiceGrpc.LockServiceBlockingStub as(String token) {
-        var stub = LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
-        return token == null ? stub : stub.withCallCredentials(GrpcChannels.bearer(token));
+        return GrpcChannels.locks(channel, token);
     }
 
     static String teamPrefix() {

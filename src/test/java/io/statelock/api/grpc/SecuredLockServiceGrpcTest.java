@@ -47,8 +47,7 @@ class SecuredLockServiceGrpcTest {
     }
 
     LockServiceGrpc.LockServiceBlockingStub as(String token) {
-        var stub = LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
-        return token == null ? stub : stub.withCallCredentials(GrpcChannels.bearer(token));
+        return GrpcChannels.locks(channel, token);
     }
 
 

@@ -26,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,8 +65,7 @@ class SecuredTerraformHttpTest {
     }
 
     LockServiceGrpc.LockServiceBlockingStub grpc(String token) {
-        return LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
-                .withCallCredentials(GrpcChannels.bearer(token));
+        return GrpcChannels.locks(channel, token);
     }
 
     LockStatus describe() {
