@@ -65,19 +65,13 @@ public final class LockCoordinator {
         command.effectiveTtl(settings); // reject a bad ttl before touching the store
         if (maxWait.isNegative()) throw InvalidArgumentException.of("wait_timeout", "must not be negative");
         long waitMs = maxWait.toMillis();
-        // Fairness: with callers already queued here, a new waiter goes to the back instead of jumping ahead.
-        if (waitMs > 0 && waits.hasWaiters(command.key())) {
-            return waits.enqueue(command, null, waitMs);
-        }
+        // Fairness: a caller that will wait joins this replica's queue before its first try (see WaitQueues).
+        if (waitMs > 0) return waits.acquire(command, waitMs);
         LeaseGrants.Attempt attempt = grants.tryOnce(command);
         if (attempt instanceof LeaseGrants.Attempt.Won won) {
             return CompletableFuture.completedFuture(won.lease());
         }
-        LockRecord holder = ((LeaseGrants.Attempt.Blocked) attempt).holder();
-        if (waitMs == 0) {
-            throw new LockHeldException(LockStatus.holderOf(holder, fences));
-        }
-        return waits.enqueue(command, holder, waitMs);
+        throw new LockHeldException(LockStatus.holderOf(((LeaseGrants.Attempt.Blocked) attempt).holder(), fences));
     }
 
     /** Extends a live lease by its ttl (or a new one). An expired lease is lost even if nobody took it. */

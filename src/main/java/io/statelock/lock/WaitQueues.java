@@ -39,23 +39,18 @@ final class WaitQueues {
         this.undeliverable = undeliverable;
     }
 
-    boolean hasWaiters(LockKey key) {
-        KeyQueue queue = queues.get(key);
-        if (queue == null) return false;
-        synchronized (queue) {
-            return !queue.waiters.isEmpty();
-        }
-    }
-
     int waiting() {
         return waiting.get();
     }
 
     /**
-     * Queues the command behind earlier waiters. {@code holder} is the record seen by the caller's
-     * failed attempt, or null when it did not try (other waiters were already queued).
+     * An acquire that may wait {@code waitMs}. It joins the key's queue before its first try, so a caller
+     * arriving later queues behind it even while that try is in flight, and a release on this replica
+     * during the try makes it try again at once (the poll flag serializes both) instead of sleeping until
+     * the holder's expiry or the next poll. With nobody ahead, the first try runs on the caller's thread
+     * and its store failures are thrown, as for an acquire that does not wait.
      */
-    CompletableFuture<Lease> enqueue(AcquireCommand command, LockRecord holder, long waitMs) {
+    CompletableFuture<Lease> acquire(AcquireCommand command, long waitMs) {
         if (closed) throw new ShuttingDownException();
         if (waiting.incrementAndGet() > settings.maxWaiters()) {
             waiting.decrementAndGet();
@@ -64,22 +59,24 @@ final class WaitQueues {
         }
         Waiter waiter = new Waiter(command, clock.millis() + waitMs);
         KeyQueue queue;
-        boolean first;
+        boolean polls;
         while (true) {
             queue = queues.computeIfAbsent(command.key(), KeyQueue::new);
             synchronized (queue) {
                 if (queue.retired) continue;
-                first = queue.waiters.isEmpty() && !queue.polling;
+                polls = queue.waiters.isEmpty() && !queue.polling;
                 queue.waiters.addLast(waiter);
-                if (holder != null) queue.lastHolder = holder;
+                if (polls) claimPoll(queue);
                 break;
             }
         }
         KeyQueue owner = queue;
-        waiter.timeout = scheduler.schedule(() -> timeOut(owner, waiter), waitMs);
         waiter.result.whenComplete((lease, error) -> leave(owner, waiter));
-        if (first) {
-            schedulePoll(queue, takeableAt(holder));
+        if (polls) tryHeads(queue, waiter);
+        if (!waiter.result.isDone()) {
+            // The deadline was fixed on arrival: the first try's time counts against the wait.
+            waiter.timeout = scheduler.schedule(() -> timeOut(owner, waiter), Math.max(0, waiter.deadlineMs - clock.millis()));
+            if (waiter.result.isDone()) waiter.timeout.cancel(); // granted or failed while the timer was set
         }
         return waiter.result;
     }
@@ -161,9 +158,24 @@ final class WaitQueues {
                 queue.pokedWhilePolling = true;
                 return;
             }
-            queue.polling = true;
-            queue.nextPoll = null;
+            claimPoll(queue);
         }
+        tryHeads(queue, null);
+    }
+
+    /** Caller holds the queue's monitor: from here it alone tries the store for this key's waiters. */
+    private static void claimPoll(KeyQueue queue) {
+        queue.polling = true;
+        if (queue.nextPoll != null) queue.nextPoll.cancel();
+        queue.nextPoll = null;
+    }
+
+    /**
+     * Tries for the head waiter until one is granted or blocked, then hands the poll on (at once when a
+     * release came meanwhile, else at the next poll time). The caller has claimed the poll. {@code caller}
+     * is the waiter whose own first try this is (or null): a failure of that try is thrown to it.
+     */
+    private void tryHeads(KeyQueue queue, Waiter caller) {
         long next = 0;
         boolean reschedule = false;
         try {
@@ -185,10 +197,16 @@ final class WaitQueues {
                 LeaseGrants.Attempt attempt;
                 try {
                     attempt = grants.tryOnce(head.command);
-                } catch (StoreUnavailableException e) {
-                    reschedule = true; // keep waiting through a store hiccup; the waiter's own timeout still applies
-                    return;
                 } catch (RuntimeException e) {
+                    if (head == caller) {
+                        reschedule = true; // the waiters behind it keep polling
+                        head.result.completeExceptionally(e);
+                        throw e;
+                    }
+                    if (e instanceof StoreUnavailableException) {
+                        reschedule = true; // keep waiting through a store hiccup; the waiter's own timeout still applies
+                        return;
+                    }
                     head.result.completeExceptionally(e);
                     continue;
                 }

@@ -19,6 +19,7 @@ final class CountingLockTable implements LockTable {
     volatile Runnable afterGet = () -> {};
     volatile boolean failReads;
     volatile boolean failReleases;
+    volatile boolean failAcquires;
 
     CountingLockTable(LockTable delegate) {
         this.delegate = delegate;
@@ -27,6 +28,7 @@ final class CountingLockTable implements LockTable {
     @Override
     public AcquireResult acquire(NewLease lease, long takeoverBeforeMs) {
         acquires.incrementAndGet();
+        if (failAcquires) throw new StoreUnavailableException("acquire refused by the test", null);
         AcquireResult result = delegate.acquire(lease, takeoverBeforeMs);
         afterAcquire.run();
         return result;

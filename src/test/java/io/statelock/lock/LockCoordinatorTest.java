@@ -237,6 +237,38 @@ class LockCoordinatorTest {
     }
 
     @Test
+    void aReleaseDuringAWaitersFirstTryIsNotMissedAndTheReleaserAskingAgainQueuesBehindIt() throws Exception {
+        Lease holder = acquireNow("holder");
+        List<CompletableFuture<Lease>> again = new ArrayList<>();
+        // The holder releases while the waiter's first try is in the store (it saw the key held), and at once
+        // asks again: the waiter arrived first, so it must get the key, now and not at the next poll.
+        table.afterAcquire = () -> {
+            table.afterAcquire = () -> {};
+            locks.releaseThen(KEY, holder.leaseId(), outcome -> again.add(locks.acquire(cmd("holder"), Duration.ofMinutes(5))));
+        };
+        CompletableFuture<Lease> waiter = locks.acquire(cmd("waiter"), Duration.ofMinutes(5));
+        scheduler.runDue(); // no time passes: the try the release asked for, not a poll interval
+        assertThat(waiter).isDone();
+        assertThat(waiter.get().fencingToken()).isEqualTo(holder.fencingToken() + 1);
+        assertThat(locks.describe(KEY).owner()).isEqualTo("waiter");
+        assertThat(again.get(0)).isNotDone();
+        assertThat(table.acquires.get()).isEqualTo(3); // holder's, the waiter's blocked try and its grant: the releaser never tried
+        locks.releaseThen(KEY, waiter.get().leaseId(), outcome -> { });
+        assertThat(again.get(0).get().fencingToken()).isEqualTo(holder.fencingToken() + 2);
+        assertThat(locks.waitingCallers()).isZero();
+    }
+
+    @Test
+    void aWaitingAcquireWhoseFirstTryFailsInTheStoreGetsTheErrorAndLeavesNoWaiterBehind() throws Exception {
+        table.failAcquires = true;
+        assertThatThrownBy(() -> locks.acquire(cmd("a"), Duration.ofMinutes(1))).isInstanceOf(StoreUnavailableException.class);
+        assertThat(locks.waitingCallers()).isZero();
+        table.failAcquires = false;
+        assertThat(locks.acquire(cmd("a"), Duration.ofMinutes(1)).get().fencingToken()).isEqualTo(1);
+        assertThat(scheduler.pending()).isZero(); // granted at once: no timeout or poll left scheduled
+    }
+
+    @Test
     void oneStorePollPerIntervalHoweverManyWait() throws Exception {
         acquireNow("holder");
         for (int i = 0; i < 50; i++) locks.acquire(cmd("w" + i), Duration.ofMinutes(5));
