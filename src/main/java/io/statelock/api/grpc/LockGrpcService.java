@@ -42,11 +42,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * Thin gRPC adapter over {@link LockCoordinator}. Methods are {@code @Blocking} (store calls block);
- * a waiting Acquire returns at once and is answered later from a future, so it holds no thread.
+ * Thin gRPC adapter over {@link LockCoordinator}. Store calls block: acquire, heartbeat and release move
+ * to a worker thread themselves ({@link WorkerHop}), the other methods are {@code @Blocking}. A waiting
+ * Acquire returns at once and is answered later from a future, so it holds no thread.
  */
 @GrpcService
-@Blocking
 public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     /** Answer a waiting acquire this long before the call's deadline, so the client sees LockHeld. */
     private static final long DEADLINE_MARGIN_MS = 200;
@@ -76,13 +76,22 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     public void acquire(AcquireRequest request, StreamObserver<AcquireResponse> responses) {
         ServerCallStreamObserver<AcquireResponse> call = (ServerCallStreamObserver<AcquireResponse>) responses;
         long start = System.nanoTime();
+        // gRPC takes the cancel handler only before the method returns; the wait it cancels starts later.
+        CompletableFuture<Void> cancelled = new CompletableFuture<>();
+        call.setOnCancelHandler(() -> cancelled.complete(null));
+        offload("acquire", responses, start, () -> acquire(request, call, cancelled, start));
+    }
+
+    private void acquire(AcquireRequest request, ServerCallStreamObserver<AcquireResponse> call,
+                         CompletableFuture<Void> cancelled, long start) {
+        StreamObserver<AcquireResponse> responses = call;
         try {
             Caller caller = CallerInterceptor.current();
             String peer = CallerInterceptor.peer(); // captured here: a waiting grant completes on another thread
             guard.require(caller, Operation.ACQUIRE, request.getKey());
             AcquireCommand command = ProtoMapper.command(asOwner(request, caller));
             CompletableFuture<Lease> grant = locks.acquire(command, boundedByDeadline(ProtoMapper.waitTimeout(request)));
-            call.setOnCancelHandler(() -> grant.cancel(false));
+            cancelled.thenRun(() -> grant.cancel(false)); // at once if the call is gone already
             grant.whenComplete((lease, error) -> {
                 if (error != null) {
                     if (!call.isCancelled()) responses.onError(failed("acquire", error, start));
@@ -147,7 +156,17 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
 
     @Override
     public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> responses) {
-        unary("heartbeat", responses, () -> renew(request));
+        long start = System.nanoTime();
+        offload("heartbeat", responses, start, () -> unary("heartbeat", start, responses, () -> renew(request)));
+    }
+
+    /** The rest of the call on a worker thread; if the pool refuses it (shutting down), the caller is told. */
+    private void offload(String rpc, StreamObserver<?> responses, long start, Runnable rest) {
+        try {
+            WorkerHop.run(rest);
+        } catch (RuntimeException e) {
+            responses.onError(failed(rpc, e, start));
+        }
     }
 
     /** Heartbeats are not audited: one every few seconds per lease would drown the trail (and double the writes). */
@@ -168,6 +187,7 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     }
 
     @Override
+    @Blocking
     public StreamObserver<HeartbeatRequest> keepAlive(StreamObserver<HeartbeatResponse> responses) {
         return new KeepAliveStream(responses, this::renew, (e, start) -> failed("keep_alive", e, start), metrics);
     }
@@ -176,6 +196,10 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     @Override
     public void release(ReleaseRequest request, StreamObserver<ReleaseResponse> responses) {
         long start = System.nanoTime();
+        offload("release", responses, start, () -> release(request, responses, start));
+    }
+
+    private void release(ReleaseRequest request, StreamObserver<ReleaseResponse> responses, long start) {
         boolean[] answered = {false};
         try {
             requireUnderLease(Operation.RELEASE, request.getKey(), request.getLeaseId());
@@ -197,6 +221,7 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     }
 
     @Override
+    @Blocking
     public void describe(DescribeRequest request, StreamObserver<io.statelock.proto.v1.LockStatus> responses) {
         unary(responses, () -> {
             guard.require(CallerInterceptor.current(), Operation.DESCRIBE, request.getKey());
@@ -205,6 +230,7 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     }
 
     @Override
+    @Blocking
     public void list(ListRequest request, StreamObserver<ListResponse> responses) {
         unary(responses, () -> {
             Caller caller = CallerInterceptor.current();
@@ -220,6 +246,7 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     }
 
     @Override
+    @Blocking
     public void forceRelease(ForceReleaseRequest request, StreamObserver<ForceReleaseResponse> responses) {
         unary(responses, () -> {
             Caller caller = CallerInterceptor.current();
@@ -245,6 +272,7 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     }
 
     @Override
+    @Blocking
     public void validateFence(ValidateFenceRequest request, StreamObserver<ValidateFenceResponse> responses) {
         unary(responses, () -> {
             guard.require(CallerInterceptor.current(), Operation.VALIDATE_FENCE, request.getKey());
@@ -256,6 +284,7 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     }
 
     @Override
+    @Blocking
     public void audit(AuditRequest request, StreamObserver<AuditResponse> responses) {
         unary(responses, () -> {
             Caller caller = CallerInterceptor.current();
@@ -279,6 +308,7 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     }
 
     @Override
+    @Blocking
     public void watch(WatchRequest request, StreamObserver<LockEvent> responses) {
         ServerCallStreamObserver<LockEvent> call = (ServerCallStreamObserver<LockEvent>) responses;
         try {
@@ -312,8 +342,7 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     }
 
     /** A unary call timed at the edge (acquire, heartbeat and release latency histograms). */
-    private <T> void unary(String rpc, StreamObserver<T> responses, Supplier<T> body) {
-        long start = System.nanoTime();
+    private <T> void unary(String rpc, long start, StreamObserver<T> responses, Supplier<T> body) {
         T response;
         try {
             response = body.get();
