@@ -27,6 +27,8 @@ final class WaitQueues {
     private final Consumer<Lease> undeliverable;
     private final ConcurrentHashMap<LockKey, KeyQueue> queues = new ConcurrentHashMap<>();
     private final AtomicInteger waiting = new AtomicInteger();
+    // Callers in their first try: counted in waiting (for the limit) but not yet waiting in the gauge's sense.
+    private final AtomicInteger firstTries = new AtomicInteger();
     private volatile boolean closed;
 
     WaitQueues(LeaseGrants grants, Scheduler scheduler, Clock clock, LockSettings settings,
@@ -39,8 +41,9 @@ final class WaitQueues {
         this.undeliverable = undeliverable;
     }
 
+    /** Callers waiting for a key on this replica (not counting those still in their first try). */
     int waiting() {
-        return waiting.get();
+        return Math.max(0, waiting.get() - firstTries.get());
     }
 
     /**
@@ -72,7 +75,14 @@ final class WaitQueues {
         }
         KeyQueue owner = queue;
         waiter.result.whenComplete((lease, error) -> leave(owner, waiter));
-        if (polls) tryHeads(queue, waiter);
+        if (polls) {
+            firstTries.incrementAndGet();
+            try {
+                tryHeads(queue, waiter);
+            } finally {
+                firstTries.decrementAndGet();
+            }
+        }
         if (!waiter.result.isDone()) {
             // The deadline was fixed on arrival: the first try's time counts against the wait.
             waiter.timeout = scheduler.schedule(() -> timeOut(owner, waiter), Math.max(0, waiter.deadlineMs - clock.millis()));

@@ -242,8 +242,10 @@ class LockCoordinatorTest {
         List<CompletableFuture<Lease>> again = new ArrayList<>();
         // The holder releases while the waiter's first try is in the store (it saw the key held), and at once
         // asks again: the waiter arrived first, so it must get the key, now and not at the next poll.
+        List<Integer> waitingDuringFirstTry = new ArrayList<>();
         table.afterAcquire = () -> {
             table.afterAcquire = () -> {};
+            waitingDuringFirstTry.add(locks.waitingCallers()); // a caller in its first try is not counted as waiting
             locks.releaseThen(KEY, holder.leaseId(), outcome -> again.add(locks.acquire(cmd("holder"), Duration.ofMinutes(5))));
         };
         CompletableFuture<Lease> waiter = locks.acquire(cmd("waiter"), Duration.ofMinutes(5));
@@ -252,6 +254,8 @@ class LockCoordinatorTest {
         assertThat(waiter.get().fencingToken()).isEqualTo(holder.fencingToken() + 1);
         assertThat(locks.describe(KEY).owner()).isEqualTo("waiter");
         assertThat(again.get(0)).isNotDone();
+        assertThat(waitingDuringFirstTry).containsExactly(0);
+        assertThat(locks.waitingCallers()).isEqualTo(1); // the releaser, queued behind
         assertThat(table.acquires.get()).isEqualTo(3); // holder's, the waiter's blocked try and its grant: the releaser never tried
         locks.releaseThen(KEY, waiter.get().leaseId(), outcome -> { });
         assertThat(again.get(0).get().fencingToken()).isEqualTo(holder.fencingToken() + 2);
