@@ -57,8 +57,7 @@ final class WaitQueues {
         if (closed) throw new ShuttingDownException();
         if (waiting.incrementAndGet() > settings.maxWaiters()) {
             waiting.decrementAndGet();
-            throw new TooManyWaitersException("this replica already has " + settings.maxWaiters()
-                    + " waiting acquires (statelock.wait.max-waiters); retry later with backoff");
+            return tryOnceOrRefuse(command); // a full replica still grants a free key; it only refuses to queue
         }
         Waiter waiter = new Waiter(command, clock.millis() + waitMs);
         KeyQueue queue;
@@ -89,6 +88,12 @@ final class WaitQueues {
             if (waiter.result.isDone()) waiter.timeout.cancel(); // granted or failed while the timer was set
         }
         return waiter.result;
+    }
+
+    private CompletableFuture<Lease> tryOnceOrRefuse(AcquireCommand command) {
+        if (grants.tryOnce(command) instanceof LeaseGrants.Attempt.Won won) return CompletableFuture.completedFuture(won.lease());
+        throw new TooManyWaitersException("this replica already has " + settings.maxWaiters()
+                + " waiting acquires (statelock.wait.max-waiters); retry later with backoff");
     }
 
     /** A lease on {@code key} was released on this replica: hand the key to the head waiter now. */
@@ -198,21 +203,23 @@ final class WaitQueues {
                         return;
                     }
                 }
-                if (clock.millis() >= head.deadlineMs) {
+                if (head != caller && clock.millis() >= head.deadlineMs) {
                     // Its wait is over even if its timeout task has not run yet (a busy machine): never grant
-                    // a lease to a caller that has given up, it would sit unused until it expired.
+                    // a lease to a caller that has given up, it would sit unused until it expired. A caller's own
+                    // first try is still made, like an acquire that does not wait: its answer is still awaited.
                     timeOut(queue, head);
                     continue;
                 }
                 LeaseGrants.Attempt attempt;
                 try {
                     attempt = grants.tryOnce(head.command);
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
                     if (head == caller) {
                         reschedule = true; // the waiters behind it keep polling
                         head.result.completeExceptionally(e);
                         throw e;
                     }
+                    if (!(e instanceof RuntimeException)) throw e;
                     if (e instanceof StoreUnavailableException) {
                         reschedule = true; // keep waiting through a store hiccup; the waiter's own timeout still applies
                         return;

@@ -7,7 +7,11 @@ import io.statelock.store.embedded.SqliteLockTable;
 import io.statelock.testing.ManualClock;
 import io.statelock.testing.ManualScheduler;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -270,6 +274,42 @@ class LockCoordinatorTest {
         table.failAcquires = false;
         assertThat(locks.acquire(cmd("a"), Duration.ofMinutes(1)).get().fencingToken()).isEqualTo(1);
         assertThat(scheduler.pending()).isZero(); // granted at once: no timeout or poll left scheduled
+    }
+
+    @Test
+    void aFullReplicaStillGrantsAFreeKeyAndAShortWaitStillTriesTheStoreOnce() throws Exception {
+        LockCoordinator none = coordinator(new LockSettings(TTL, Duration.ofSeconds(1), Duration.ofHours(1),
+                Duration.ofSeconds(1), Duration.ofSeconds(1), 0, 0)); // max-waiters 0: nobody may queue
+        Lease lease = none.acquire(cmd("a"), Duration.ofMinutes(1)).get();
+        assertThatThrownBy(() -> none.acquire(cmd("b"), Duration.ofMinutes(1))).isInstanceOf(TooManyWaitersException.class);
+        none.release(KEY, lease.leaseId());
+        // A wait of 1 ms that is over before its first try (every reading of this clock moves it 1 ms on):
+        // the try is still made, like an acquire that does not wait, and it wins the free key.
+        Clock ticking = new Clock() {
+            @Override
+            public long millis() {
+                clock.advance(Duration.ofMillis(1));
+                return clock.millis();
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.ofEpochMilli(millis());
+            }
+
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+        };
+        LockCoordinator slow = new LockCoordinator(table, LockSettings.defaults(), ticking, scheduler, events, (k, p, r, b) -> { });
+        assertThat(slow.acquire(cmd("c"), Duration.ofMillis(1)).get().fencingToken()).isEqualTo(lease.fencingToken() + 1);
+        assertThat(locks.describe(KEY).owner()).isEqualTo("c");
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.statelock.audit.AuditTrail;
 import io.statelock.security.Caller;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.function.Supplier;
 
 /** Audits calls refused at the edge (UNAUTHENTICATED, PERMISSION_DENIED), with the key the request named. */
 final class DeniedCalls {
@@ -57,11 +58,11 @@ final class DeniedCalls {
     /** Remembers the request's key and audits the call if it closes with a denial. */
     static final class Watched<Q, R> extends ForwardingServerCall.SimpleForwardingServerCall<Q, R> {
         private final AuditTrail audit;
-        private final Caller caller;
+        private final Supplier<Caller> caller; // null inside when the token was refused or never verified
         private final String peer;
         private volatile String key = "";
 
-        Watched(ServerCall<Q, R> call, AuditTrail audit, Caller caller, String peer) {
+        Watched(ServerCall<Q, R> call, AuditTrail audit, Supplier<Caller> caller, String peer) {
             super(call);
             this.audit = audit;
             this.caller = caller;
@@ -84,7 +85,7 @@ final class DeniedCalls {
             Status.Code code = status.getCode();
             // Only refusals are audited here; the operations themselves are audited by the services.
             if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED) {
-                record(audit, caller, peer, getMethodDescriptor(), key, status);
+                record(audit, caller.get(), peer, getMethodDescriptor(), key, status);
             }
             super.close(status, trailers);
         }

@@ -85,6 +85,7 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     private void acquire(AcquireRequest request, ServerCallStreamObserver<AcquireResponse> call,
                          CompletableFuture<Void> cancelled, long start) {
         StreamObserver<AcquireResponse> responses = call;
+        if (cancelled.isDone()) return; // the caller left while the call waited for a worker: take nothing
         try {
             Caller caller = CallerInterceptor.current();
             String peer = CallerInterceptor.peer(); // captured here: a waiting grant completes on another thread
@@ -163,7 +164,18 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     /** The rest of the call on a worker thread; if the pool refuses it (shutting down), the caller is told. */
     private void offload(String rpc, StreamObserver<?> responses, long start, Runnable rest) {
         try {
-            WorkerHop.run(rest);
+            WorkerHop.run(() -> {
+                try {
+                    rest.run();
+                } catch (RuntimeException e) {
+                    // Not a failure the body answered itself (e.g. the stream refused onNext): end the call anyway.
+                    try {
+                        responses.onError(failed(rpc, e, start));
+                    } catch (RuntimeException closed) {
+                        // the call is over already
+                    }
+                }
+            });
         } catch (RuntimeException e) {
             responses.onError(failed(rpc, e, start));
         }
