@@ -4,7 +4,7 @@
 # clients/bench/results/. Options: --quick (about 2-3 minutes), --no-etcd, --stores embedded,dynamodb,
 # --service HOST:PORT [--service-pid PID] [--dynamodb URL] to measure a running service instead.
 # The service JVM runs as in its container under a 512 MiB limit (-XX:MaxRAM=512m -XX:MaxRAMPercentage=25
-# -XX:+UseSerialGC: 128 MiB heap); STATELOCK_BENCH_SERVICE_OPTS replaces those options.
+# -XX:+UseSerialGC: 128 MiB heap; -XX:TrimNativeHeapInterval=5000); STATELOCK_BENCH_SERVICE_OPTS replaces those options.
 # Needs: JDK 17+, Node.js 20+ with npm (dynalite), etcd (Debian: apt-get install etcd-server).
 set -eu
 here="$(cd "$(dirname "$0")" && pwd)"

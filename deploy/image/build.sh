@@ -86,6 +86,7 @@ for layer in deps app; do
   umoci raw add-layer --image "$OUT/oci:statelock" --history.created_by "target/quarkus-app ($layer)" "$OUT/layers/$layer.tar"
 done
 
+# The entrypoint is deploy/image/Dockerfile's, option for option (the reason for each is given there).
 umoci config --image "$OUT/oci:statelock" \
   --os linux --architecture amd64 \
   --config.user "$UID_GID" \
@@ -100,6 +101,7 @@ umoci config --image "$OUT/oci:statelock" \
   --config.entrypoint java \
   --config.entrypoint -XX:MaxRAMPercentage=25 \
   --config.entrypoint -XX:+UseSerialGC \
+  --config.entrypoint -XX:TrimNativeHeapInterval=5000 \
   --config.entrypoint -XX:-UsePerfData \
   --config.entrypoint -Djava.io.tmpdir=/tmp \
   --config.entrypoint -jar \

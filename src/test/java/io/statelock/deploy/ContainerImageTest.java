@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ContainerImageTest {
     private static final Path IMAGE_DIR = NodeCheck.ROOT.resolve("deploy/image");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> ENTRYPOINT = List.of("java", "-XX:MaxRAMPercentage=25", "-XX:+UseSerialGC", "-XX:-UsePerfData",
+    private static final List<String> ENTRYPOINT = List.of("java", "-XX:MaxRAMPercentage=25", "-XX:+UseSerialGC", "-XX:TrimNativeHeapInterval=5000",
+            "-XX:-UsePerfData",
             "-Djava.io.tmpdir=/tmp", "-jar", "/deployments/quarkus-run.jar");
 
     static List<String> dockerfileInstruction(String instruction) throws IOException {
