@@ -7,11 +7,7 @@ import io.statelock.store.embedded.SqliteLockTable;
 import io.statelock.testing.ManualClock;
 import io.statelock.testing.ManualScheduler;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -285,30 +281,10 @@ class LockCoordinatorTest {
         none.release(KEY, lease.leaseId());
         // A wait of 1 ms that is over before its first try (every reading of this clock moves it 1 ms on):
         // the try is still made, like an acquire that does not wait, and it wins the free key.
-        Clock ticking = new Clock() {
-            @Override
-            public long millis() {
-                clock.advance(Duration.ofMillis(1));
-                return clock.millis();
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.ofEpochMilli(millis());
-            }
-
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-        };
-        LockCoordinator slow = new LockCoordinator(table, LockSettings.defaults(), ticking, scheduler, events, (k, p, r, b) -> { });
-        assertThat(slow.acquire(cmd("c"), Duration.ofMillis(1)).get().fencingToken()).isEqualTo(lease.fencingToken() + 1);
+        clock.tickOnEveryRead(Duration.ofMillis(1));
+        Lease c = locks.acquire(cmd("c"), Duration.ofMillis(1)).get();
+        clock.tickOnEveryRead(Duration.ZERO);
+        assertThat(c.fencingToken()).isEqualTo(lease.fencingToken() + 1);
         assertThat(locks.describe(KEY).owner()).isEqualTo("c");
     }
 
