@@ -1,12 +1,10 @@
 package io.statelock.api.grpc;
 
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.statelock.audit.AuditTrail;
-import io.statelock.lock.AcquireCommand;
 import io.statelock.lock.Lease;
 import io.statelock.lock.LeaseLostException;
 import io.statelock.lock.LockCoordinator;
@@ -36,21 +34,18 @@ import io.statelock.security.Caller;
 import io.statelock.security.Operation;
 import io.statelock.store.AuditEntry;
 import io.statelock.store.AuditPage;
+import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
  * Thin gRPC adapter over {@link LockCoordinator}. Store calls block: acquire, heartbeat and release move
- * to a worker thread themselves ({@link WorkerHop}), the other methods are {@code @Blocking}. A waiting
- * Acquire returns at once and is answered later from a future, so it holds no thread.
+ * to a worker thread themselves ({@link MeteredCalls#offload}), the other methods are {@code @Blocking}.
+ * Acquire's flow is {@link AcquireCall}.
  */
 @GrpcService
 public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
-    /** Answer a waiting acquire this long before the call's deadline, so the client sees LockHeld. */
-    private static final long DEADLINE_MARGIN_MS = 200;
-
     @Inject
     LockCoordinator locks;
 
@@ -66,6 +61,15 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     @Inject
     AuditTrail audit;
 
+    private MeteredCalls calls;
+    private AcquireCall acquires;
+
+    @PostConstruct
+    void init() {
+        calls = new MeteredCalls(metrics);
+        acquires = new AcquireCall(locks, guard, audit, calls);
+    }
+
     /** Requests that cannot be parsed are answered INVALID_ARGUMENT with the reason (see {@link StrictRequests}). */
     @Override
     public io.grpc.ServerServiceDefinition bindService() {
@@ -79,106 +83,13 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
         // gRPC takes the cancel handler only before the method returns; the wait it cancels starts later.
         CompletableFuture<Void> cancelled = new CompletableFuture<>();
         call.setOnCancelHandler(() -> cancelled.complete(null));
-        offload("acquire", responses, start, () -> acquire(request, call, cancelled, start));
-    }
-
-    private void acquire(AcquireRequest request, ServerCallStreamObserver<AcquireResponse> call,
-                         CompletableFuture<Void> cancelled, long start) {
-        StreamObserver<AcquireResponse> responses = call;
-        if (cancelled.isDone()) return; // the caller left while the call waited for a worker: take nothing
-        try {
-            Caller caller = CallerInterceptor.current();
-            String peer = CallerInterceptor.peer(); // captured here: a waiting grant completes on another thread
-            guard.require(caller, Operation.ACQUIRE, request.getKey());
-            AcquireCommand command = ProtoMapper.command(asOwner(request, caller));
-            CompletableFuture<Lease> grant = locks.acquire(command, boundedByDeadline(ProtoMapper.waitTimeout(request)));
-            cancelled.thenRun(() -> grant.cancel(false)); // at once if the call is gone already
-            grant.whenComplete((lease, error) -> {
-                if (error != null) {
-                    if (!call.isCancelled()) responses.onError(failed("acquire", error, start));
-                    return;
-                }
-                auditGrant(caller, peer, lease);
-                deliver(call, lease);
-                metrics.completed("acquire", "OK", start);
-            });
-        } catch (RuntimeException e) {
-            responses.onError(failed("acquire", e, start));
-        }
-    }
-
-    /** Routine record, batched: an acquire, or a takeover when an expired lease was replaced. */
-    private void auditGrant(Caller caller, String peer, Lease lease) {
-        audit.record(audit.entry(caller, peer, lease.tookOver() ? "takeover" : "acquire", lease.key().value())
-                .outcome("granted").previous(lease.previousOwner(), lease.previousFencingToken())
-                .fencingToken(lease.fencingToken()).build());
-    }
-
-    /** Under jwt the lease owner is the token's subject; the requested owner stays as the display 'who'. */
-    private AcquireRequest asOwner(AcquireRequest request, Caller caller) {
-        String owner = guard.ownerFor(caller, request.getOwner());
-        if (owner.equals(request.getOwner())) return request;
-        AcquireRequest.Builder b = request.toBuilder().setOwner(owner);
-        if (b.getInfo().getWho().isEmpty() && !request.getOwner().isEmpty()) {
-            b.setInfo(b.getInfo().toBuilder().setWho(request.getOwner()));
-        }
-        return b.build();
-    }
-
-    /** A grant whose call went away as it was made is released at once, so the key passes on. */
-    private void deliver(ServerCallStreamObserver<AcquireResponse> call, Lease lease) {
-        if (call.isCancelled()) {
-            releaseQuietly(lease);
-            return;
-        }
-        try {
-            call.onNext(ProtoMapper.acquired(lease));
-            call.onCompleted();
-        } catch (RuntimeException e) {
-            releaseQuietly(lease);
-        }
-    }
-
-    private void releaseQuietly(Lease lease) {
-        try {
-            locks.release(lease.key(), lease.leaseId());
-        } catch (RuntimeException ignored) {
-            // the lease then simply expires at its ttl
-        }
-    }
-
-    /** The wait never runs past the call's deadline (minus a margin to send the answer). */
-    private static Duration boundedByDeadline(Duration wait) {
-        long remaining = CallDeadlines.remainingMillis();
-        if (remaining < 0 || wait.isZero() || wait.isNegative()) return wait;
-        long left = remaining - DEADLINE_MARGIN_MS;
-        return Duration.ofMillis(Math.max(0, Math.min(wait.toMillis(), left)));
+        calls.offload("acquire", responses, start, () -> acquires.run(request, call, cancelled, start));
     }
 
     @Override
     public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> responses) {
         long start = System.nanoTime();
-        offload("heartbeat", responses, start, () -> unary("heartbeat", start, responses, () -> renew(request)));
-    }
-
-    /** The rest of the call on a worker thread; if the pool refuses it (shutting down), the caller is told. */
-    private void offload(String rpc, StreamObserver<?> responses, long start, Runnable rest) {
-        try {
-            WorkerHop.run(() -> {
-                try {
-                    rest.run();
-                } catch (RuntimeException e) {
-                    // Not a failure the body answered itself (e.g. the stream refused onNext): end the call anyway.
-                    try {
-                        responses.onError(failed(rpc, e, start));
-                    } catch (RuntimeException closed) {
-                        // the call is over already
-                    }
-                }
-            });
-        } catch (RuntimeException e) {
-            responses.onError(failed(rpc, e, start));
-        }
+        calls.offload("heartbeat", responses, start, () -> calls.unary("heartbeat", start, responses, () -> renew(request)));
     }
 
     /** Heartbeats are not audited: one every few seconds per lease would drown the trail (and double the writes). */
@@ -201,14 +112,14 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     @Override
     @Blocking
     public StreamObserver<HeartbeatRequest> keepAlive(StreamObserver<HeartbeatResponse> responses) {
-        return new KeepAliveStream(responses, this::renew, (e, start) -> failed("keep_alive", e, start), metrics);
+        return new KeepAliveStream(responses, this::renew, (e, start) -> calls.failed("keep_alive", e, start), metrics);
     }
 
     /** Answers the releaser first; the next waiter on this replica is then granted on this same thread. */
     @Override
     public void release(ReleaseRequest request, StreamObserver<ReleaseResponse> responses) {
         long start = System.nanoTime();
-        offload("release", responses, start, () -> release(request, responses, start));
+        calls.offload("release", responses, start, () -> release(request, responses, start));
     }
 
     private void release(ReleaseRequest request, StreamObserver<ReleaseResponse> responses, long start) {
@@ -224,11 +135,11 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
                 answered[0] = true;
                 responses.onNext(ReleaseResponse.newBuilder().setReleased(outcome.released()).build());
                 responses.onCompleted();
-                metrics.completed("release", "OK", start);
+                calls.succeeded("release", start);
             });
         } catch (RuntimeException e) {
             // After the answer, a failing hand-off is the waiters' business (they are polled again), not the releaser's.
-            if (!answered[0]) responses.onError(failed("release", e, start));
+            if (!answered[0]) responses.onError(calls.failed("release", e, start));
         }
     }
 
@@ -344,27 +255,6 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
         } catch (Exception ignored) {
             // the stream is gone either way
         }
-    }
-
-    /** The error answer of a metered call: mapped in GrpcErrors, counted and timed with its code. */
-    private StatusRuntimeException failed(String rpc, Throwable error, long startNanos) {
-        StatusRuntimeException status = GrpcErrors.toStatus(error, rpc, metrics);
-        metrics.completed(rpc, status.getStatus().getCode().name(), startNanos);
-        return status;
-    }
-
-    /** A unary call timed at the edge (acquire, heartbeat and release latency histograms). */
-    private <T> void unary(String rpc, long start, StreamObserver<T> responses, Supplier<T> body) {
-        T response;
-        try {
-            response = body.get();
-        } catch (RuntimeException e) {
-            responses.onError(failed(rpc, e, start));
-            return;
-        }
-        responses.onNext(response);
-        responses.onCompleted();
-        metrics.completed(rpc, "OK", start);
     }
 
     private static <T> void unary(StreamObserver<T> responses, Supplier<T> body) {
