@@ -20,6 +20,16 @@ public final class LeaseIds {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
+    /**
+     * A random id for one store write (a release), written with it so the store can recognise its own
+     * write after a lost answer. Not a secret: it authorizes nothing.
+     */
+    public static String newWriteId() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
     /** 12 hex characters of SHA-256(leaseId): enough to tell leases apart, useless to forge one. */
     public static String hint(String leaseId) {
         if (leaseId == null) return "";

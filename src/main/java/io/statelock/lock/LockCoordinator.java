@@ -4,6 +4,7 @@ import io.statelock.store.ForceReleaseResult;
 import io.statelock.store.HeartbeatResult;
 import io.statelock.store.LockTable;
 import io.statelock.store.RecordPage;
+import io.statelock.store.ReleaseResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,27 +77,42 @@ public final class LockCoordinator {
 
     /** Extends a live lease by its ttl (or a new one). An expired lease is lost even if nobody took it. */
     public Lease heartbeat(LockKey key, String leaseId, Duration ttl) {
+        return heartbeat(key, leaseId, ttl, LeaseOwner.ANYONE);
+    }
+
+    /**
+     * Like {@link #heartbeat(LockKey, String, Duration)} for a call that must also be the lease's {@code owner},
+     * checked in the same store write; a lease of another identity fails with {@code owner}'s refusal.
+     */
+    public Lease heartbeat(LockKey key, String leaseId, Duration ttl, LeaseOwner owner) {
         requireLeaseId(leaseId);
         long ttlMs = ttl == null || ttl.isZero() ? 0 : AcquireCommand.checkTtl("ttl", ttl, settings).toMillis();
         long now = clock.millis();
-        HeartbeatResult result = table.heartbeat(key, leaseId, now, ttlMs);
+        HeartbeatResult result = table.heartbeat(key, leaseId, now, ttlMs, owner);
         if (result instanceof HeartbeatResult.Renewed renewed) {
             LockRecord record = renewed.record();
             events.publish(new LockEvent(LockEvent.Type.RENEWED, LockStatus.of(record, fences, now), now));
             return Lease.of(record, fences);
         }
         LockRecord current = ((HeartbeatResult.Lost) result).current();
+        // The record read after the failed condition decides: this lease but another identity is refused, not lost.
+        owner.refusal().check(leaseId, current);
         throw new LeaseLostException(lostMessage(current, leaseId, now), LockStatus.of(current, fences, now));
     }
 
     /** Releases the lease; false when it was no longer held (already released, expired or taken). */
     public boolean release(LockKey key, String leaseId) {
-        return releaseLease(key, leaseId).released();
+        return release(key, leaseId, LeaseOwner.ANYONE);
     }
 
-    /** Like {@link #release}, also telling whose lease (and token) it was, for the audit trail. */
-    public ReleaseOutcome releaseLease(LockKey key, String leaseId) {
-        ReleaseOutcome outcome = releaseRecord(key, leaseId);
+    /** Like {@link #release(LockKey, String)}, by a caller that must be the lease's {@code owner}. */
+    public boolean release(LockKey key, String leaseId, LeaseOwner owner) {
+        return releaseLease(key, leaseId, owner).released();
+    }
+
+    /** Like {@link #release}, by a caller that must be the lease's {@code owner}; tells whose lease (and token) it was. */
+    public ReleaseOutcome releaseLease(LockKey key, String leaseId, LeaseOwner owner) {
+        ReleaseOutcome outcome = releaseRecord(key, leaseId, owner);
         if (outcome.previous() != null) waits.keyReleased(key);
         return outcome;
     }
@@ -107,8 +123,8 @@ public final class LockCoordinator {
      * the next grant, and the grant does not wait for a poller thread to be scheduled (on a busy machine
      * that wake-up, not the store, is what made hand-offs slow).
      */
-    public void releaseThen(LockKey key, String leaseId, Consumer<ReleaseOutcome> answer) {
-        ReleaseOutcome outcome = releaseRecord(key, leaseId);
+    public void releaseThen(LockKey key, String leaseId, LeaseOwner owner, Consumer<ReleaseOutcome> answer) {
+        ReleaseOutcome outcome = releaseRecord(key, leaseId, owner);
         try {
             answer.accept(outcome);
         } finally {
@@ -126,13 +142,18 @@ public final class LockCoordinator {
     }
 
     /** The release itself: {@code previous} is null when the key had no record with this lease. */
-    private ReleaseOutcome releaseRecord(LockKey key, String leaseId) {
+    private ReleaseOutcome releaseRecord(LockKey key, String leaseId, LeaseOwner owner) {
         requireLeaseId(leaseId);
         long now = clock.millis();
-        Optional<LockRecord> previous = table.release(key, leaseId);
-        if (previous.isEmpty()) return new ReleaseOutcome(false, null);
-        events.publish(new LockEvent(LockEvent.Type.RELEASED, LockStatus.of(previous.get().freed(), fences, now), now));
-        return new ReleaseOutcome(previous.get().liveAt(now), LockStatus.holderOf(previous.get(), fences));
+        ReleaseResult result = table.release(key, leaseId, owner);
+        if (result instanceof ReleaseResult.NotHeld notHeld) {
+            // This lease but another identity is refused; otherwise the lease was simply no longer there.
+            owner.refusal().check(leaseId, notHeld.current());
+            return new ReleaseOutcome(false, null);
+        }
+        LockRecord previous = ((ReleaseResult.Released) result).previous();
+        events.publish(new LockEvent(LockEvent.Type.RELEASED, LockStatus.of(previous.freed(), fences, now), now));
+        return new ReleaseOutcome(previous.liveAt(now), LockStatus.holderOf(previous, fences));
     }
 
     /** Breaks a lock for an operator; with a non-zero expected token only while it is still the holder's. */

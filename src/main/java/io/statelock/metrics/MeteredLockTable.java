@@ -3,6 +3,7 @@ package io.statelock.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.StoreUnavailableException;
@@ -12,6 +13,7 @@ import io.statelock.store.HeartbeatResult;
 import io.statelock.store.LockTable;
 import io.statelock.store.NewLease;
 import io.statelock.store.RecordPage;
+import io.statelock.store.ReleaseResult;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,7 +25,7 @@ import java.util.function.Supplier;
  * and times it ({@code statelock_store_call_duration_seconds}), whichever store is behind it. One
  * port call is one conditional write (acquire, heartbeat, release, force_release) or one read
  * (get, list, check_ready); on DynamoDB a failed condition is followed by one consistent GetItem
- * inside the same port call (outcomes {@code held}, {@code lost}).
+ * inside the same port call (outcomes {@code held}, {@code lost}, {@code not_held}, {@code fence_mismatch}).
  */
 public final class MeteredLockTable implements LockTable, AutoCloseable {
     static final String CALLS = "statelock.store.calls";
@@ -51,15 +53,15 @@ public final class MeteredLockTable implements LockTable, AutoCloseable {
     }
 
     @Override
-    public HeartbeatResult heartbeat(LockKey key, String leaseId, long nowMs, long ttlMs) {
-        return metered("heartbeat", () -> delegate.heartbeat(key, leaseId, nowMs, ttlMs),
+    public HeartbeatResult heartbeat(LockKey key, String leaseId, long nowMs, long ttlMs, LeaseOwner owner) {
+        return metered("heartbeat", () -> delegate.heartbeat(key, leaseId, nowMs, ttlMs, owner),
                 r -> r instanceof HeartbeatResult.Renewed ? "renewed" : "lost");
     }
 
     @Override
-    public Optional<LockRecord> release(LockKey key, String leaseId) {
-        return metered("release", () -> delegate.release(key, leaseId),
-                r -> r.isPresent() ? "released" : "not_held");
+    public ReleaseResult release(LockKey key, String leaseId, LeaseOwner owner) {
+        return metered("release", () -> delegate.release(key, leaseId, owner),
+                r -> r instanceof ReleaseResult.Released ? "released" : "not_held");
     }
 
     @Override

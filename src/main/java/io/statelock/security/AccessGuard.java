@@ -1,6 +1,7 @@
 package io.statelock.security;
 
 import io.statelock.config.StatelockConfig;
+import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -89,6 +90,19 @@ public class AccessGuard {
         if (caller.tokenExpired() && caller.tokenExpiresAtMs() + leewayMs < current.acquiredAtMs()) {
             throw new UnauthenticatedException("token expired before this lease was taken");
         }
+    }
+
+    /**
+     * The lease owner a call under a lease must be, for the store to check in its conditional write
+     * ({@link LeaseOwner}): the caller's subject and, for an expired token, a lease taken while it was valid.
+     * Its refusal is {@link #requireLeaseOwner}, on the record read after a failed condition. Anyone when
+     * authentication is off.
+     */
+    public LeaseOwner leaseOwner(Caller caller, Operation operation) {
+        if (caller.anonymous()) return LeaseOwner.ANYONE;
+        long acquiredBy = caller.tokenExpired() ? caller.tokenExpiresAtMs() + leewayMs : Long.MAX_VALUE;
+        return new LeaseOwner(caller.subject(), acquiredBy,
+                (leaseId, current) -> requireLeaseOwner(caller, operation, leaseId, current));
     }
 
     /** Would {@link #require} let {@code operation} on {@code key} pass? (For filtering rows, e.g. audit records.) */

@@ -4,6 +4,7 @@ import io.statelock.lock.AcquireCommand;
 import io.statelock.lock.Fences;
 import io.statelock.lock.Lease;
 import io.statelock.lock.LeaseLostException;
+import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockCoordinator;
 import io.statelock.lock.LockInfo;
 import io.statelock.lock.LockKey;
@@ -61,10 +62,14 @@ public final class TerraformBackend {
         return record(key);
     }
 
-    /** LOCK by {@code owner} (under jwt the token's subject; Terraform's {@code Who} otherwise). */
-    public LockOutcome lock(LockKey key, TerraformLock lock, String presentedLease, String owner) {
+    /**
+     * LOCK by {@code owner} (under jwt the token's subject; Terraform's {@code Who} otherwise). {@code caller}
+     * is who a request made under a lease must be (the lease named by the presented lease id or by this lock ID).
+     */
+    public LockOutcome lock(LockKey key, TerraformLock lock, String presentedLease, String owner, LeaseOwner caller) {
         if (presentedLease != null) {
             LockRecord r = record(key);
+            caller.refusal().check(presentedLease, r); // a lease of another identity is refused, not joined
             // Joining needs the presented lease to be the key's live one; anything else is a lost lease.
             if (!presentedLease.equals(r.leaseId()) || !r.liveAt(clock.millis())) throw lost(key, r, "the presented lease");
             return new LockOutcome.Locked(fences().token(r.fenceCounter()), null);
@@ -75,6 +80,9 @@ public final class TerraformBackend {
             Lease lease = locks.acquire(new AcquireCommand(key, owner, leaseTtl, info, lock.id()), Duration.ZERO).join();
             return new LockOutcome.Locked(lease.fencingToken(), lease);
         } catch (io.statelock.lock.LockHeldException held) {
+            // Held under this very lock ID (a credential) by another identity: refused, as any call under that lease.
+            LockRecord r = record(key);
+            if (r.hasLease() && lock.id().equals(r.requestId())) caller.refusal().check(r.leaseId(), r);
             return new LockOutcome.Held(held.holder());
         }
     }
@@ -84,10 +92,11 @@ public final class TerraformBackend {
      * {@code fence-<token>} (OpenTofu's) force-releases, audited; a joined run's unlock leaves the
      * wrapper's lease alone.
      */
-    public UnlockOutcome unlock(LockKey key, String id, String presentedLease) {
+    public UnlockOutcome unlock(LockKey key, String id, String presentedLease, LeaseOwner caller) {
         LockRecord r = record(key);
         LockStatus holder = LockStatus.holderOf(r, fences());
         if (presentedLease != null) {
+            caller.refusal().check(presentedLease, r);
             // the wrapper releases its own lease
             if (presentedLease.equals(r.leaseId())) return new UnlockOutcome(false, false, "", holder);
             throw lost(key, r, "the presented lease");
@@ -99,7 +108,8 @@ public final class TerraformBackend {
         if (token > 0) return forced(key, "force-unlock through the Terraform http backend of " + id, token);
         // Only the lease Terraform's ID was given to: a wrong or old ID releases nothing.
         if (!r.hasLease() || !id.equals(r.requestId())) throw lost(key, r, "lock ID " + abbreviate(id));
-        return new UnlockOutcome(locks.release(key, r.leaseId()), false, "", holder);
+        caller.refusal().check(r.leaseId(), r);
+        return new UnlockOutcome(locks.release(key, r.leaseId(), caller), false, "", holder);
     }
 
     /** Outcome of UNLOCK: whether a lease was released, whether by force (and why), and the holder before. */
@@ -111,16 +121,17 @@ public final class TerraformBackend {
     }
 
     /** POST: a fenced write by the lease the lock ID (or presented lease) stands for; renews it. */
-    public StateVersion write(LockKey key, String id, String presentedLease, String owner, Spool spool) {
+    public StateVersion write(LockKey key, String id, String presentedLease, String owner, LeaseOwner caller,
+                              Spool spool) {
         if (presentedLease == null && (id == null || id.isEmpty())) {
             return unlockedWrite(key, owner, spool);
         }
-        Lease lease = renewed(key, id, presentedLease);
+        Lease lease = renewed(key, id, presentedLease, caller);
         return states.put(new PutCommand(key, lease.leaseId(), lease.fencingToken(), ""), spool);
     }
 
     /** DELETE: a tombstone version, fenced the same way as a write. */
-    public StateVersion delete(LockKey key, String id, String presentedLease, String owner) {
+    public StateVersion delete(LockKey key, String id, String presentedLease, String owner, LeaseOwner caller) {
         if (presentedLease == null && (id == null || id.isEmpty())) {
             Lease lease = transientLease(key, owner);
             try {
@@ -129,7 +140,7 @@ public final class TerraformBackend {
                 locks.release(key, lease.leaseId());
             }
         }
-        Lease lease = renewed(key, id, presentedLease);
+        Lease lease = renewed(key, id, presentedLease, caller);
         return states.delete(key, lease.leaseId(), lease.fencingToken());
     }
 
@@ -137,17 +148,22 @@ public final class TerraformBackend {
         return states.read(key, "");
     }
 
-    /** The lease the request stands for, renewed by this request (Terraform persists state during long applies). */
-    private Lease renewed(LockKey key, String id, String presentedLease) {
+    /**
+     * The lease the request stands for, renewed by this request (Terraform persists state during long applies),
+     * and {@code caller}'s: checked on the read that finds the lease, and again in the heartbeat's own write.
+     */
+    private Lease renewed(LockKey key, String id, String presentedLease, LeaseOwner caller) {
         LockRecord r = record(key);
         if (presentedLease != null) {
+            caller.refusal().check(presentedLease, r);
             // A joined run: the wrapper's heartbeats keep the lease; the write is fenced by it as it is.
             if (!presentedLease.equals(r.leaseId()) || !r.liveAt(clock.millis())) throw lost(key, r, "the presented lease");
             return new Lease(key, r.leaseId(), fences().token(r.fenceCounter()), r.expiresAtMs(), r.ttlMs());
         }
         // The ID must be the one Terraform locked with, on the lease that is live now.
         if (!r.hasLease() || !id.equals(r.requestId())) throw lost(key, r, "lock ID " + abbreviate(id));
-        return locks.heartbeat(key, r.leaseId(), leaseTtl);
+        caller.refusal().check(r.leaseId(), r);
+        return locks.heartbeat(key, r.leaseId(), leaseTtl, caller);
     }
 
     /** Terraform with {@code -lock=false}: still fenced, by a lease of its own for just this write. */

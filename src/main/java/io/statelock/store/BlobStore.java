@@ -15,8 +15,10 @@ public interface BlobStore {
     record Entry(String name, long lastModifiedMs) {}
 
     /**
-     * Stores the file's bytes under {@code name}, durable before it returns; fails (and leaves
-     * the existing object alone) when the name is taken.
+     * Stores the file's bytes under {@code name}, durable before it returns. Names are fresh per write, so
+     * when the name already holds exactly these bytes they are this write's own (a retry whose first attempt
+     * landed, its answer lost) and it succeeds; when it holds anything else the existing object is left alone
+     * and it fails with {@link io.statelock.lock.StoreUnavailableException} (retry: a new write takes a new name).
      */
     void create(String name, Path file);
 

@@ -1,5 +1,6 @@
 package io.statelock.store;
 
+import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockKey;
 import io.statelock.lock.LockRecord;
 import java.util.Optional;
@@ -9,6 +10,10 @@ import java.util.Optional;
  * conditional write (DESIGN.md invariant 5); a failed condition comes back as a domain result,
  * never as a store exception. Store outages surface as
  * {@link io.statelock.lock.StoreUnavailableException}.
+ *
+ * <p>A write whose answer was lost and that the store client retried by itself must come back as the
+ * first attempt's answer, never as a failed condition against its own write: each write recognises
+ * itself in the record afterwards (the lease id or release id it wrote).
  */
 public interface LockTable {
 
@@ -19,16 +24,16 @@ public interface LockTable {
     AcquireResult acquire(NewLease lease, long takeoverBeforeMs);
 
     /**
-     * Extends the lease to {@code nowMs + ttl} if it is still this lease and not expired at
-     * {@code nowMs}. {@code ttlMs == 0} keeps the lease's current ttl.
+     * Extends the lease to {@code nowMs + ttl} if it is still this lease, not expired at {@code nowMs}
+     * and {@code owner}'s, all in the one conditional write. {@code ttlMs == 0} keeps the lease's current ttl.
      */
-    HeartbeatResult heartbeat(LockKey key, String leaseId, long nowMs, long ttlMs);
+    HeartbeatResult heartbeat(LockKey key, String leaseId, long nowMs, long ttlMs, LeaseOwner owner);
 
     /**
-     * Removes the lease if it is still {@code leaseId}; the fence counter stays.
-     * Returns the record as it was before, or empty when that lease was not there.
+     * Removes the lease if it is still {@code leaseId} and {@code owner}'s, in one conditional write;
+     * the fence counter stays.
      */
-    Optional<LockRecord> release(LockKey key, String leaseId);
+    ReleaseResult release(LockKey key, String leaseId, LeaseOwner owner);
 
     /**
      * Removes whatever lease the key has; with {@code expectedCounter != 0} only while the

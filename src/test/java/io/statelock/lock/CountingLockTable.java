@@ -6,6 +6,7 @@ import io.statelock.store.HeartbeatResult;
 import io.statelock.store.LockTable;
 import io.statelock.store.NewLease;
 import io.statelock.store.RecordPage;
+import io.statelock.store.ReleaseResult;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,14 +36,14 @@ final class CountingLockTable implements LockTable {
     }
 
     @Override
-    public HeartbeatResult heartbeat(LockKey key, String leaseId, long nowMs, long ttlMs) {
-        return delegate.heartbeat(key, leaseId, nowMs, ttlMs);
+    public HeartbeatResult heartbeat(LockKey key, String leaseId, long nowMs, long ttlMs, LeaseOwner owner) {
+        return delegate.heartbeat(key, leaseId, nowMs, ttlMs, owner);
     }
 
     @Override
-    public Optional<LockRecord> release(LockKey key, String leaseId) {
+    public ReleaseResult release(LockKey key, String leaseId, LeaseOwner owner) {
         if (failReleases) throw new StoreUnavailableException("release refused by the test", null);
-        return delegate.release(key, leaseId);
+        return delegate.release(key, leaseId, owner);
     }
 
     @Override

@@ -197,7 +197,7 @@ class LockCoordinatorTest {
         w1.thenRun(() -> order.add("w1 granted on " + Thread.currentThread().getName()));
         int acquiresBefore = table.acquires.get();
 
-        locks.releaseThen(KEY, holder.leaseId(), outcome -> {
+        locks.releaseThen(KEY, holder.leaseId(), LeaseOwner.ANYONE, outcome -> {
             assertThat(outcome.released()).isTrue();
             assertThat(outcome.previous().owner()).isEqualTo("holder");
             order.add("answered, w1 done: " + w1.isDone());
@@ -246,7 +246,7 @@ class LockCoordinatorTest {
         table.afterAcquire = () -> {
             table.afterAcquire = () -> {};
             waitingDuringFirstTry.add(locks.waitingCallers()); // a caller in its first try is not counted as waiting
-            locks.releaseThen(KEY, holder.leaseId(), outcome -> again.add(locks.acquire(cmd("holder"), Duration.ofMinutes(5))));
+            locks.releaseThen(KEY, holder.leaseId(), LeaseOwner.ANYONE, outcome -> again.add(locks.acquire(cmd("holder"), Duration.ofMinutes(5))));
         };
         CompletableFuture<Lease> waiter = locks.acquire(cmd("waiter"), Duration.ofMinutes(5));
         scheduler.runDue(); // no time passes: the try the release asked for, not a poll interval
@@ -257,7 +257,7 @@ class LockCoordinatorTest {
         assertThat(waitingDuringFirstTry).containsExactly(0);
         assertThat(locks.waitingCallers()).isEqualTo(1); // the releaser, queued behind
         assertThat(table.acquires.get()).isEqualTo(3); // holder's, the waiter's blocked try and its grant: the releaser never tried
-        locks.releaseThen(KEY, waiter.get().leaseId(), outcome -> { });
+        locks.releaseThen(KEY, waiter.get().leaseId(), LeaseOwner.ANYONE, outcome -> { });
         assertThat(again.get(0).get().fencingToken()).isEqualTo(holder.fencingToken() + 2);
         assertThat(locks.waitingCallers()).isZero();
     }
@@ -364,7 +364,7 @@ class LockCoordinatorTest {
         CompletableFuture<Lease> late = locks.acquire(cmd("late"), Duration.ofSeconds(3));
         CompletableFuture<Lease> next = locks.acquire(cmd("next"), Duration.ofMinutes(5));
         clock.advance(Duration.ofMillis(3_000)); // time passes but the scheduler has not run the timeout yet (a busy machine)
-        locks.releaseThen(KEY, holder.leaseId(), outcome -> { });
+        locks.releaseThen(KEY, holder.leaseId(), LeaseOwner.ANYONE, outcome -> { });
         assertThat(late).isCompletedExceptionally();
         assertThatThrownBy(late::get).cause().isInstanceOf(LockHeldException.class);
         assertThat(next.get().fencingToken()).isEqualTo(2);

@@ -173,11 +173,11 @@ class WatchHubTest {
         assertThat(prefix.types()).containsExactly(Type.ACQUIRED); // the prefix was empty: no snapshot events
 
         clock.advance(Duration.ofMillis(500));
-        store.heartbeat(LOCK_KEY, leaseId, clock.millis(), 0);
+        store.heartbeat(LOCK_KEY, leaseId, clock.millis(), 0, LeaseOwner.ANYONE);
         scheduler.advance(POLL_MS);
         assertThat(key.types()).endsWith(Type.ACQUIRED, Type.RENEWED);
 
-        store.release(LOCK_KEY, leaseId);
+        store.release(LOCK_KEY, leaseId, LeaseOwner.ANYONE);
         scheduler.advance(POLL_MS);
         assertThat(key.types()).containsExactly(Type.SNAPSHOT, Type.ACQUIRED, Type.RENEWED, Type.RELEASED);
         assertThat(key.fences()).containsExactly(0L, 1L, 1L, 1L);

@@ -3,6 +3,7 @@ package io.statelock.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.statelock.lock.StoreUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -42,12 +43,31 @@ public abstract class BlobStoreContract {
     }
 
     @Test
-    void aTakenNameIsNeverOverwritten() throws IOException {
+    void aTakenNameIsNeverOverwrittenAndRefusedAsARetryableStoreError() throws IOException {
         String name = unique + "/b/~v/1-x";
         blobs().create(name, file("first"));
 
-        assertThatThrownBy(() -> blobs().create(name, file("second"))).isInstanceOf(RuntimeException.class);
+        // Other bytes, of another and of the same size (compared by content, not by length).
+        for (String other : new String[] {"second", "frist"}) {
+            assertThatThrownBy(() -> blobs().create(name, file(other)))
+                    .isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageContaining(name)
+                    .hasMessageContaining("other bytes");
+        }
         assertThat(read(name)).isEqualTo("first");
+    }
+
+    @Test
+    void theSameBytesUnderTheirOwnNameAreThatWritesOwn() throws IOException {
+        String name = unique + "/b/~v/2-y";
+        Path bytes = file("{\"serial\":2}");
+        blobs().create(name, bytes);
+
+        // A create whose first attempt landed and is sent again (its answer lost) succeeds.
+        blobs().create(name, bytes);
+
+        assertThat(read(name)).isEqualTo("{\"serial\":2}");
+        assertThat(blobs().list(unique + "/b/")).extracting(BlobStore.Entry::name).containsExactly(name);
     }
 
     @Test

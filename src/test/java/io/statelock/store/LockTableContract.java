@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.statelock.lock.InvalidArgumentException;
+import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockInfo;
 import io.statelock.lock.LockKey;
 import io.statelock.lock.LockRecord;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
@@ -43,6 +43,21 @@ public abstract class LockTableContract {
 
     protected static NewLease lease(LockKey key, String leaseId, long nowMs, long ttlMs) {
         return new NewLease(key, leaseId, "owner-" + leaseId, INFO, nowMs, ttlMs, "req-" + leaseId);
+    }
+
+    /** A heartbeat by anyone (authentication off). */
+    protected HeartbeatResult heartbeat(LockKey key, String leaseId, long nowMs, long ttlMs) {
+        return table().heartbeat(key, leaseId, nowMs, ttlMs, LeaseOwner.ANYONE);
+    }
+
+    /** A release by anyone (authentication off). */
+    protected ReleaseResult release(LockKey key, String leaseId) {
+        return table().release(key, leaseId, LeaseOwner.ANYONE);
+    }
+
+    /** The owner check of a caller under jwt: {@code owner}'s leases, acquired no later than {@code acquiredBy}. */
+    protected static LeaseOwner owner(String owner, long acquiredBy) {
+        return new LeaseOwner(owner, acquiredBy, (leaseId, current) -> { });
     }
 
     protected static LockRecord granted(AcquireResult result) {
@@ -124,7 +139,7 @@ public abstract class LockTableContract {
             LockRecord r = granted(table().acquire(lease(key, "rel-" + i, now, 1_000), now - 1_000));
             assertThat(r.fenceCounter()).isGreaterThan(last);
             last = r.fenceCounter();
-            assertThat(table().release(key, "rel-" + i)).isPresent();
+            assertThat(release(key, "rel-" + i)).isInstanceOf(ReleaseResult.Released.class);
             now += 10;
         }
         for (int i = 0; i < 3; i++) {
@@ -145,7 +160,7 @@ public abstract class LockTableContract {
         LockKey key = key("hb");
         LockRecord first = granted(table().acquire(lease(key, "lease-a", T0, 10_000), T0 - 1_000));
 
-        HeartbeatResult result = table().heartbeat(key, "lease-a", T0 + 4_000, 20_000);
+        HeartbeatResult result = heartbeat(key, "lease-a", T0 + 4_000, 20_000);
 
         LockRecord renewed = ((HeartbeatResult.Renewed) result).record();
         assertThat(renewed.expiresAtMs()).isEqualTo(T0 + 24_000);
@@ -161,7 +176,7 @@ public abstract class LockTableContract {
         LockKey key = key("hb0");
         granted(table().acquire(lease(key, "lease-a", T0, 7_000), T0 - 1_000));
 
-        LockRecord renewed = ((HeartbeatResult.Renewed) table().heartbeat(key, "lease-a", T0 + 5_000, 0)).record();
+        LockRecord renewed = ((HeartbeatResult.Renewed) heartbeat(key, "lease-a", T0 + 5_000, 0)).record();
 
         assertThat(renewed.expiresAtMs()).isEqualTo(T0 + 12_000);
         assertThat(renewed.ttlMs()).isEqualTo(7_000);
@@ -172,7 +187,7 @@ public abstract class LockTableContract {
         LockKey key = key("hbedge");
         granted(table().acquire(lease(key, "lease-a", T0, 1_000), T0 - 1_000));
 
-        assertThat(table().heartbeat(key, "lease-a", T0 + 1_000, 1_000)).isInstanceOf(HeartbeatResult.Renewed.class);
+        assertThat(heartbeat(key, "lease-a", T0 + 1_000, 1_000)).isInstanceOf(HeartbeatResult.Renewed.class);
     }
 
     @Test
@@ -180,7 +195,7 @@ public abstract class LockTableContract {
         LockKey key = key("hbother");
         LockRecord first = granted(table().acquire(lease(key, "lease-a", T0, 10_000), T0 - 1_000));
 
-        HeartbeatResult result = table().heartbeat(key, "lease-b", T0 + 1_000, 10_000);
+        HeartbeatResult result = heartbeat(key, "lease-b", T0 + 1_000, 10_000);
 
         assertThat(result).isEqualTo(new HeartbeatResult.Lost(first));
         assertThat(table().get(key)).contains(first);
@@ -191,7 +206,7 @@ public abstract class LockTableContract {
         LockKey key = key("hbexpired");
         LockRecord first = granted(table().acquire(lease(key, "lease-a", T0, 1_000), T0 - 1_000));
 
-        HeartbeatResult result = table().heartbeat(key, "lease-a", T0 + 1_001, 1_000);
+        HeartbeatResult result = heartbeat(key, "lease-a", T0 + 1_001, 1_000);
 
         assertThat(result).isEqualTo(new HeartbeatResult.Lost(first));
         assertThat(table().get(key)).contains(first);
@@ -201,11 +216,45 @@ public abstract class LockTableContract {
     void heartbeatOnAnUnknownKeyIsLost() {
         LockKey key = key("hbnone");
 
-        HeartbeatResult result = table().heartbeat(key, "lease-a", T0, 1_000);
+        HeartbeatResult result = heartbeat(key, "lease-a", T0, 1_000);
 
         assertThat(result).isInstanceOf(HeartbeatResult.Lost.class);
         assertThat(((HeartbeatResult.Lost) result).current().hasLease()).isFalse();
         assertThat(table().get(key)).isEmpty();
+    }
+
+    @Test
+    void heartbeatChecksTheOwnerInTheSameWrite() {
+        LockKey key = key("hbowner");
+        LockRecord first = granted(table().acquire(lease(key, "lease-a", T0, 10_000), T0 - 1_000));
+
+        // The right lease id with another identity renews nothing.
+        assertThat(table().heartbeat(key, "lease-a", T0 + 1_000, 10_000, owner("someone-else", Long.MAX_VALUE)))
+                .isEqualTo(new HeartbeatResult.Lost(first));
+        // An expired token of the owner is good only for a lease taken while it was valid.
+        assertThat(table().heartbeat(key, "lease-a", T0 + 1_000, 10_000, owner("owner-lease-a", T0 - 1)))
+                .isEqualTo(new HeartbeatResult.Lost(first));
+        assertThat(table().get(key)).contains(first);
+
+        HeartbeatResult own = table().heartbeat(key, "lease-a", T0 + 1_000, 0, owner("owner-lease-a", T0));
+        assertThat(((HeartbeatResult.Renewed) own).record().expiresAtMs()).isEqualTo(T0 + 11_000);
+        assertThat(table().heartbeat(key, "lease-a", T0 + 2_000, 0, owner("owner-lease-a", Long.MAX_VALUE)))
+                .isInstanceOf(HeartbeatResult.Renewed.class);
+    }
+
+    @Test
+    void releaseChecksTheOwnerInTheSameWrite() {
+        LockKey key = key("relowner");
+        LockRecord first = granted(table().acquire(lease(key, "lease-a", T0, 10_000), T0 - 1_000));
+
+        assertThat(table().release(key, "lease-a", owner("someone-else", Long.MAX_VALUE)))
+                .isEqualTo(new ReleaseResult.NotHeld(first));
+        assertThat(table().release(key, "lease-a", owner("owner-lease-a", T0 - 1)))
+                .isEqualTo(new ReleaseResult.NotHeld(first));
+        assertThat(table().get(key)).contains(first);
+
+        assertThat(table().release(key, "lease-a", owner("owner-lease-a", T0))).isEqualTo(new ReleaseResult.Released(first));
+        assertThat(table().get(key)).contains(first.freed());
     }
 
     // ---------------------------------------------------------------- release
@@ -215,15 +264,15 @@ public abstract class LockTableContract {
         LockKey key = key("release");
         LockRecord first = granted(table().acquire(lease(key, "lease-a", T0, 10_000), T0 - 1_000));
 
-        Optional<LockRecord> released = table().release(key, "lease-a");
+        ReleaseResult released = release(key, "lease-a");
 
-        assertThat(released).contains(first);
+        assertThat(released).isEqualTo(new ReleaseResult.Released(first));
         LockRecord after = table().get(key).orElseThrow();
         assertThat(after).isEqualTo(first.freed());
         assertThat(after.hasLease()).isFalse();
         assertThat(after.fenceCounter()).isEqualTo(1);
         // Released twice: the second is a no-op.
-        assertThat(table().release(key, "lease-a")).isEmpty();
+        assertThat(release(key, "lease-a")).isEqualTo(new ReleaseResult.NotHeld(first.freed()));
         LockRecord next = granted(table().acquire(lease(key, "lease-b", T0 + 1, 10_000), T0 - 999));
         assertThat(next.fenceCounter()).isEqualTo(2);
     }
@@ -233,8 +282,8 @@ public abstract class LockTableContract {
         LockKey key = key("releasewrong");
         LockRecord first = granted(table().acquire(lease(key, "lease-a", T0, 10_000), T0 - 1_000));
 
-        assertThat(table().release(key, "lease-b")).isEmpty();
-        assertThat(table().release(key("never"), "lease-a")).isEmpty();
+        assertThat(release(key, "lease-b")).isEqualTo(new ReleaseResult.NotHeld(first));
+        assertThat(release(key("never"), "lease-a")).isEqualTo(new ReleaseResult.NotHeld(LockRecord.absent(key("never"))));
         assertThat(table().get(key)).contains(first);
         assertThat(table().get(key("never"))).isEmpty();
     }
@@ -250,14 +299,14 @@ public abstract class LockTableContract {
 
         assertThat(result).isEqualTo(new ForceReleaseResult.Broken(first));
         assertThat(table().get(key)).contains(first.freed());
-        assertThat(table().heartbeat(key, "lease-a", T0 + 1, 10_000)).isInstanceOf(HeartbeatResult.Lost.class);
+        assertThat(heartbeat(key, "lease-a", T0 + 1, 10_000)).isInstanceOf(HeartbeatResult.Lost.class);
     }
 
     @Test
     void forceReleaseWithAnotherCounterIsAFenceMismatch() {
         LockKey key = key("forcemismatch");
         granted(table().acquire(lease(key, "lease-a", T0, 10_000), T0 - 1_000));
-        table().release(key, "lease-a");
+        release(key, "lease-a");
         LockRecord second = granted(table().acquire(lease(key, "lease-b", T0 + 1, 10_000), T0 - 999));
 
         ForceReleaseResult result = table().forceRelease(key, 1);
@@ -281,7 +330,7 @@ public abstract class LockTableContract {
     void forceReleaseOfAFreeKeyIsNotHeld() {
         LockKey key = key("forcefree");
         LockRecord first = granted(table().acquire(lease(key, "lease-a", T0, 10_000), T0 - 1_000));
-        table().release(key, "lease-a");
+        release(key, "lease-a");
 
         assertThat(table().forceRelease(key, 0)).isEqualTo(new ForceReleaseResult.NotHeld(first.freed()));
         assertThat(table().forceRelease(key, 1)).isEqualTo(new ForceReleaseResult.NotHeld(first.freed()));
@@ -322,7 +371,7 @@ public abstract class LockTableContract {
         for (String name : List.of("dir/b", "dir/a", "dir/c/deep", "dirx/a", "other/a")) {
             granted(table().acquire(lease(key(name), "l-" + name.replace('/', '-'), T0, 10_000), T0 - 1_000));
         }
-        table().release(key("dir/b"), "l-dir-b");
+        release(key("dir/b"), "l-dir-b");
 
         RecordPage page = table().list(unique + "/dir/", 100, "");
 
@@ -447,7 +496,7 @@ public abstract class LockTableContract {
                 lastCounter = winner.fenceCounter();
                 // Every loser read the winner as holder (nobody released in between).
                 assertThat(holders).allSatisfy(h -> assertThat(h.leaseId()).isEqualTo(winner.leaseId()));
-                assertThat(table().release(key, winner.leaseId())).isPresent();
+                assertThat(release(key, winner.leaseId())).isInstanceOf(ReleaseResult.Released.class);
             }
             assertThat(lastCounter).isEqualTo(rounds);
         } finally {

@@ -111,7 +111,7 @@ public abstract class StatePointerContract {
         LockRecord held = acquire(key, "lease-a", T0, 30_000);
         StateVersion v1 = version(key, 1, held.fenceCounter(), -1);
         move(key, "lease-a", held.fenceCounter(), T0, 0, List.of(v1));
-        table().release(key, "lease-a");
+        table().release(key, "lease-a", io.statelock.lock.LeaseOwner.ANYONE);
         acquire(key, "lease-b", T0 + 1, 30_000);
 
         assertThat(pointers().stateHistory(key).versions()).containsExactly(v1);

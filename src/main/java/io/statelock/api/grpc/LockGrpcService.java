@@ -7,6 +7,7 @@ import io.smallrye.common.annotation.Blocking;
 import io.statelock.audit.AuditTrail;
 import io.statelock.lock.Lease;
 import io.statelock.lock.LeaseLostException;
+import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockCoordinator;
 import io.statelock.lock.LockStatus;
 import io.statelock.lock.WatchHub;
@@ -94,19 +95,20 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
 
     /** Heartbeats are not audited: one every few seconds per lease would drown the trail (and double the writes). */
     private HeartbeatResponse renew(HeartbeatRequest request) {
-        requireUnderLease(Operation.HEARTBEAT, request.getKey(), request.getLeaseId());
+        LeaseOwner owner = underLease(Operation.HEARTBEAT, request.getKey());
         Lease lease = locks.heartbeat(ProtoMapper.key(request.getKey()), request.getLeaseId(),
-                ProtoMapper.optionalTtl(request.hasTtl(), request.getTtl()));
+                ProtoMapper.optionalTtl(request.hasTtl(), request.getTtl()), owner);
         return ProtoMapper.renewed(lease);
     }
 
-    /** Calls under a lease: the role, then the lease's own subject (one extra read, only with auth on). */
-    private void requireUnderLease(Operation operation, String key, String leaseId) {
+    /**
+     * Calls under a lease: the role here; the lease's own subject is checked by the store in the same
+     * conditional write as the lease (no extra read, with auth on as off).
+     */
+    private LeaseOwner underLease(Operation operation, String key) {
         Caller caller = CallerInterceptor.current();
         guard.require(caller, operation, key);
-        if (guard.enabled() && !leaseId.isEmpty()) {
-            guard.requireLeaseOwner(caller, operation, leaseId, locks.record(ProtoMapper.key(key)).orElse(null));
-        }
+        return guard.leaseOwner(caller, operation);
     }
 
     @Override
@@ -125,8 +127,8 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     private void release(ReleaseRequest request, StreamObserver<ReleaseResponse> responses, long start) {
         boolean[] answered = {false};
         try {
-            requireUnderLease(Operation.RELEASE, request.getKey(), request.getLeaseId());
-            locks.releaseThen(ProtoMapper.key(request.getKey()), request.getLeaseId(), outcome -> {
+            LeaseOwner owner = underLease(Operation.RELEASE, request.getKey());
+            locks.releaseThen(ProtoMapper.key(request.getKey()), request.getLeaseId(), owner, outcome -> {
                 var entry = audit.entry(CallerInterceptor.current(), CallerInterceptor.peer(), "release", request.getKey())
                         // previous is null when the lease was not there (already released, broken or taken)
                         .outcome(outcome.released() ? "released" : outcome.previous() == null ? "not-held" : "expired");

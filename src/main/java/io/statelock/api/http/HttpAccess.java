@@ -1,6 +1,7 @@
 package io.statelock.api.http;
 
 import io.statelock.audit.AuditTrail;
+import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.security.AccessGuard;
@@ -71,9 +72,25 @@ public class HttpAccess {
     }
 
     /**
-     * The second factor of a call under a lease: when the request names the key's live lease (by
-     * Terraform's lock ID or a presented lease id), that lease must be the caller's own, taken while
-     * its token was valid. Reads the lock record: call it on a worker thread.
+     * The second factor of a call under a lease, for the backend to check where it finds the lease (on its
+     * own read of the record and in the heartbeat or release write): the lease must be the caller's own,
+     * taken while its token was valid. A refusal is audited like any denial. Anyone when auth is off.
+     */
+    public LeaseOwner holder(Checked checked, LockKey key) {
+        LeaseOwner owner = guard.leaseOwner(checked.caller(), checked.operation());
+        if (!owner.checked()) return owner;
+        return new LeaseOwner(owner.owner(), owner.acquiredNoLaterThanMs(), (leaseId, current) -> {
+            try {
+                owner.refusal().check(leaseId, current);
+            } catch (UnauthenticatedException | PermissionDeniedException e) {
+                throw denied(checked.caller(), checked.peer(), checked.operation(), key, e);
+            }
+        });
+    }
+
+    /**
+     * The same second factor checked early, on a read of its own, for a POST: before its body is taken in.
+     * (The backend checks it again where it renews the lease.) Call it on a worker thread.
      */
     public void checkLease(Checked checked, LockKey key, String id) {
         if (checked.caller().anonymous() || (empty(id) && checked.presentedLease() == null)) return;

@@ -76,8 +76,8 @@ public class TerraformHttpRoutes {
             case "DELETE" -> blocking(ctx, () -> {
                         String id = req.getParam("ID");
                         HttpAccess.Checked who = access.check(req, method, key, id);
-                        access.checkLease(who, key, id);
-                        StateVersion v = backend.delete(key, id, who.presentedLease(), access.ownerFor(who.caller(), UNLOCKED_WRITER));
+                        StateVersion v = backend.delete(key, id, who.presentedLease(), access.ownerFor(who.caller(), UNLOCKED_WRITER),
+                                access.holder(who, key));
                         // Destructive: stored before the answer.
                         audits.recordNow(audits.entry(who.caller(), who.peer(), "delete-state", key.value())
                                 .outcome("deleted").fencingToken(backend.fences().token(v.fenceCounter())).reason("version " + v.version()).build());
@@ -86,8 +86,8 @@ public class TerraformHttpRoutes {
                     .onSuccess(v -> HttpErrors.text(ctx, 200, "deleted: tombstone version " + v.version()));
             case "LOCK" -> lockBody(ctx).compose(lock -> blocking(ctx, () -> {
                         HttpAccess.Checked c = access.check(req, method, key, require(lock).id());
-                        access.checkLease(c, key, lock.id());
-                        var outcome = backend.lock(key, lock, c.presentedLease(), access.ownerFor(c.caller(), lock.who()));
+                        var outcome = backend.lock(key, lock, c.presentedLease(), access.ownerFor(c.caller(), lock.who()),
+                                access.holder(c, key));
                         if (outcome instanceof TerraformBackend.LockOutcome.Locked locked) auditLock(key, c, locked);
                         return outcome;
                     }))
@@ -101,10 +101,9 @@ public class TerraformHttpRoutes {
             default -> lockBody(ctx).compose(lock -> blocking(ctx, () -> {
                         String id = lock == null ? "" : lock.id();
                         HttpAccess.Checked c = access.check(req, method, key, id);
-                        access.checkLease(c, key, id);
                         // Only an empty body is a force-unlock: a LockInfo without an ID is a mistake, never a break.
                         if (lock != null && c.presentedLease() == null) require(lock);
-                        TerraformBackend.UnlockOutcome outcome = backend.unlock(key, id, c.presentedLease());
+                        TerraformBackend.UnlockOutcome outcome = backend.unlock(key, id, c.presentedLease(), access.holder(c, key));
                         auditUnlock(key, c, outcome); // a forced one is stored here, before the answer
                         return outcome;
                     }))
@@ -166,7 +165,8 @@ public class TerraformHttpRoutes {
                     try (Spool spool = Spool.adopt(file)) {
                         checkMd5(contentMd5, spool);
                         StateJson.check(spool.file()); // Terraform could not read back anything else
-                        return backend.write(key, id, who.presentedLease(), access.ownerFor(who.caller(), UNLOCKED_WRITER), spool);
+                        return backend.write(key, id, who.presentedLease(), access.ownerFor(who.caller(), UNLOCKED_WRITER),
+                                access.holder(who, key), spool);
                     }
                 }, false))
                 .onSuccess(v -> {

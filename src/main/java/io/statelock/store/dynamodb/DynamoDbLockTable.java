@@ -2,11 +2,16 @@ package io.statelock.store.dynamodb;
 
 import static io.statelock.store.dynamodb.LockItems.INFO;
 import static io.statelock.store.dynamodb.LockItems.OWNER;
+import static io.statelock.store.dynamodb.LockItems.RELEASED_BY;
+import static io.statelock.store.dynamodb.LockItems.RELEASED_LEASE;
 import static io.statelock.store.dynamodb.LockItems.REQUEST_ID;
 import static io.statelock.store.dynamodb.LockItems.n;
 import static io.statelock.store.dynamodb.LockItems.s;
 
 import io.statelock.lock.InvalidArgumentException;
+import io.statelock.lock.LeaseIds;
+import io.statelock.lock.LeaseOwner;
+import io.statelock.lock.LockInfo;
 import io.statelock.lock.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.StoreUnavailableException;
@@ -20,6 +25,7 @@ import io.statelock.store.PointerResult;
 import io.statelock.store.StateHistory;
 import io.statelock.store.StatePointers;
 import io.statelock.store.RecordPage;
+import io.statelock.store.ReleaseResult;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -45,9 +51,11 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 public final class DynamoDbLockTable implements LockTable, StatePointers {
     private static final Pattern NAME = Pattern.compile("#[A-Za-z]+");
 
-    // Everything but key, seg and fence: the fence stays so the next acquire gets a higher token (invariant 2).
-    private static final String CLEAR_LEASE =
-            "REMOVE #leaseId, #owner, #info, #acquiredAt, #expiresAt, #ttlMs, #requestId";
+    // Frees the key: the fence stays so the next acquire gets a higher token (invariant 2). The call's id and the
+    // removed lease are marked and the holder's owner, info and times kept (read back as free), so a call whose
+    // answer was lost recognises its own write; the next acquire overwrites them all.
+    private static final String FREE_KEY =
+            "SET #releasedBy = :call, #releasedLease = #leaseId REMOVE #leaseId, #requestId";
 
     private final DynamoDbClient client;
     private final String table;
@@ -93,6 +101,9 @@ public final class DynamoDbLockTable implements LockTable, StatePointers {
         setOrRemove(set, remove, values, INFO, ":info", LockItems.info(lease.info()));
         // An empty request id is never a retry: remove the previous holder's so it cannot match.
         setOrRemove(set, remove, values, REQUEST_ID, ":rid", lease.requestId().isEmpty() ? null : s(lease.requestId()));
+        // The last release's marks describe the free key only: a held key has none.
+        remove.add("#" + RELEASED_BY);
+        remove.add("#" + RELEASED_LEASE);
         values.put(":one", n(1));
         values.put(":takeoverBefore", n(takeoverBeforeMs));
         // ADD is atomic and creates the counter at 1 on a new item: the fence only ever goes up (invariant 2).
@@ -117,13 +128,27 @@ public final class DynamoDbLockTable implements LockTable, StatePointers {
                     lease.owner(), lease.info(), lease.nowMs(), lease.expiresAtMs(), lease.ttlMs(), lease.requestId());
             return new AcquireResult.Granted(granted, previous);
         } catch (ConditionalCheckFailedException e) {
+            LockRecord current = read(lease.key());
+            // Safety: the lease id is fresh and secret to this attempt, so a record holding it was written by this
+            // acquire, once (the SDK retried after a lost answer): granted with the fence it holds, no second ADD.
+            if (lease.leaseId().equals(current.leaseId())) {
+                return new AcquireResult.Granted(current, unknownPrevious(current));
+            }
             // Held: the condition is the truth; the read only tells the caller by whom (it may have moved since).
-            return new AcquireResult.Held(read(lease.key()));
+            return new AcquireResult.Held(current);
         }
     }
 
+    /**
+     * What a grant whose answer was lost replaced: the counter before it, but not who held it (that answer is
+     * gone), so it is announced as a plain acquire, with the right previous token.
+     */
+    private static LockRecord unknownPrevious(LockRecord granted) {
+        return new LockRecord(granted.key(), granted.fenceCounter() - 1, null, "", LockInfo.EMPTY, 0, 0, 0, "");
+    }
+
     @Override
-    public HeartbeatResult heartbeat(LockKey key, String leaseId, long nowMs, long ttlMs) {
+    public HeartbeatResult heartbeat(LockKey key, String leaseId, long nowMs, long ttlMs, LeaseOwner owner) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":lease", s(leaseId));
         values.put(":now", n(nowMs));
@@ -136,14 +161,16 @@ public final class DynamoDbLockTable implements LockTable, StatePointers {
             values.put(":ttl", n(ttlMs));
             update = "SET #expiresAt = :expires, #ttlMs = :ttl";
         }
+        // Safety: renew only this lease and only while unexpired at now: an expired lease is lost for good even if
+        // nobody took it yet, since a taker may already be acting (invariant 1). A retry after a lost answer passes
+        // it again and writes the same values: the renewal is idempotent as it stands.
+        String condition = "#leaseId = :lease AND #expiresAt >= :now" + ownedBy(owner, values);
         UpdateItemRequest request = UpdateItemRequest.builder()
                 .tableName(table)
                 .key(LockItems.key(key))
                 .updateExpression(update)
-                // Safety: renew only this lease and only while unexpired at now: an expired lease is lost
-                // for good even if nobody took it yet, since a taker may already be acting (invariant 1).
-                .conditionExpression("#leaseId = :lease AND #expiresAt >= :now")
-                .expressionAttributeNames(names(update, "#leaseId #expiresAt"))
+                .conditionExpression(condition)
+                .expressionAttributeNames(names(update, condition))
                 .expressionAttributeValues(values)
                 .returnValues(ReturnValue.ALL_NEW)
                 .build();
@@ -156,24 +183,13 @@ public final class DynamoDbLockTable implements LockTable, StatePointers {
     }
 
     @Override
-    public Optional<LockRecord> release(LockKey key, String leaseId) {
-        UpdateItemRequest request = UpdateItemRequest.builder()
-                .tableName(table)
-                .key(LockItems.key(key))
-                // The fence attribute stays: the next acquire must get a higher token (invariant 2).
-                .updateExpression(CLEAR_LEASE)
-                // Safety: only the holder of this lease may free the key; a stale holder's release is a no-op.
-                .conditionExpression("#leaseId = :lease")
-                .expressionAttributeNames(names(CLEAR_LEASE))
-                .expressionAttributeValues(Map.of(":lease", s(leaseId)))
-                .returnValues(ReturnValue.ALL_OLD)
-                .build();
-        try {
-            UpdateItemResponse response = call("UpdateItem (release)", () -> client.updateItem(request));
-            return Optional.of(LockItems.record(key, response.attributes()));
-        } catch (ConditionalCheckFailedException e) {
-            return Optional.empty();
-        }
+    public ReleaseResult release(LockKey key, String leaseId, LeaseOwner owner) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":lease", s(leaseId));
+        // Safety: only the holder of this lease (under jwt: of the caller's identity) may free the key; a stale
+        // holder's release is a no-op.
+        String condition = "#leaseId = :lease" + ownedBy(owner, values);
+        return free(key, "release", condition, values);
     }
 
     @Override
@@ -186,25 +202,54 @@ public final class DynamoDbLockTable implements LockTable, StatePointers {
             condition += " AND #fence = :expected";
             values.put(":expected", n(expectedCounter));
         }
-        UpdateItemRequest.Builder request = UpdateItemRequest.builder()
+        ReleaseResult result = free(key, "force release", condition, values);
+        if (result instanceof ReleaseResult.Released broken) return new ForceReleaseResult.Broken(broken.previous());
+        LockRecord current = ((ReleaseResult.NotHeld) result).current();
+        return current.hasLease() ? new ForceReleaseResult.FenceMismatch(current)
+                : new ForceReleaseResult.NotHeld(current);
+    }
+
+    /**
+     * Frees the key under {@code condition}: the removed lease, or the record as read after a failed condition.
+     * A failed condition that finds this call's own mark is this call's first attempt, applied, whose answer was lost.
+     */
+    private ReleaseResult free(LockKey key, String what, String condition, Map<String, AttributeValue> values) {
+        String releaseId = LeaseIds.newWriteId();
+        values.put(":call", s(releaseId));
+        UpdateItemRequest request = UpdateItemRequest.builder()
                 .tableName(table)
                 .key(LockItems.key(key))
-                .updateExpression(CLEAR_LEASE)
+                .updateExpression(FREE_KEY)
                 .conditionExpression(condition)
-                .expressionAttributeNames(names(CLEAR_LEASE, condition))
-                .returnValues(ReturnValue.ALL_OLD);
-        if (!values.isEmpty()) {
-            request.expressionAttributeValues(values);
-        }
-        UpdateItemRequest built = request.build();
+                .expressionAttributeNames(names(FREE_KEY, condition))
+                .expressionAttributeValues(values)
+                .returnValues(ReturnValue.ALL_OLD)
+                .build();
         try {
-            UpdateItemResponse response = call("UpdateItem (force release)", () -> client.updateItem(built));
-            return new ForceReleaseResult.Broken(LockItems.record(key, response.attributes()));
+            UpdateItemResponse response = call("UpdateItem (" + what + ")", () -> client.updateItem(request));
+            return new ReleaseResult.Released(LockItems.record(key, response.attributes()));
         } catch (ConditionalCheckFailedException e) {
-            LockRecord current = read(key);
-            return current.hasLease() ? new ForceReleaseResult.FenceMismatch(current)
-                    : new ForceReleaseResult.NotHeld(current);
+            // Safety: the release id is fresh to this call and only a successful free writes it, and an acquire
+            // removes it: finding it proves our own first attempt freed the key (the SDK retried after a lost
+            // answer), and the item still holds what it removed. Without it nothing is claimed: a free key alone
+            // does not say who freed it (an operator, or an earlier call).
+            Map<String, AttributeValue> item = getItem(key);
+            return LockItems.releasedBy(key, item, releaseId).<ReleaseResult>map(ReleaseResult.Released::new)
+                    .orElseGet(() -> new ReleaseResult.NotHeld(LockItems.record(key, item)));
         }
+    }
+
+    /**
+     * With authentication on, the lease must be the caller's: the owner its acquire recorded and, for a token
+     * that has expired since, taken while that token was valid. Checked in the same write as the lease id
+     * (the owner of a lease id never changes), so no read precedes the write.
+     */
+    private static String ownedBy(LeaseOwner owner, Map<String, AttributeValue> values) {
+        if (!owner.checked()) return "";
+        values.put(":owner", s(owner.owner()));
+        if (!owner.boundsAcquiredAt()) return " AND #owner = :owner";
+        values.put(":acquiredBy", n(owner.acquiredNoLaterThanMs()));
+        return " AND #owner = :owner AND #acquiredAt <= :acquiredBy";
     }
 
     @Override

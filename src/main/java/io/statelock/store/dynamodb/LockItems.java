@@ -5,12 +5,16 @@ import io.statelock.lock.LockKey;
 import io.statelock.lock.LockRecord;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The lock item layout (DESIGN.md "Lock record") and its mapping to {@link LockRecord}.
  * Empty strings are never written (older DynamoDB-API servers reject them): an empty owner,
  * request id or info field is an absent attribute, and an absent attribute reads back as empty.
+ * A free key (no {@code leaseId}) keeps its last holder's owner, info and times next to
+ * {@code releasedBy} / {@code releasedLease}, so a release whose answer was lost can tell what it
+ * removed; they read back as a free record, as if they were not there.
  */
 final class LockItems {
     static final String KEY = "key";
@@ -23,6 +27,10 @@ final class LockItems {
     static final String EXPIRES_AT = "expiresAt";
     static final String TTL_MS = "ttlMs";
     static final String REQUEST_ID = "requestId";
+    /** The id of the release (or force release) call that freed the key; removed by the next acquire. */
+    static final String RELEASED_BY = "releasedBy";
+    /** The lease that call removed; removed by the next acquire. */
+    static final String RELEASED_LEASE = "releasedLease";
 
     private static final String OPERATION = "operation";
     private static final String WHO = "who";
@@ -68,7 +76,26 @@ final class LockItems {
             return LockRecord.absent(key);
         }
         String leaseId = string(item, LEASE_ID);
-        return new LockRecord(key, number(item, FENCE), leaseId.isEmpty() ? null : leaseId, string(item, OWNER),
+        if (leaseId.isEmpty()) {
+            return new LockRecord(key, number(item, FENCE), null, "", LockInfo.EMPTY, 0, 0, 0, "");
+        }
+        return holder(key, item, leaseId);
+    }
+
+    /**
+     * The lease a release call removed, if the free item says {@code releaseId} freed it (nothing was
+     * acquired since, since an acquire removes the mark): its id and the last holder's fields the item kept.
+     */
+    static Optional<LockRecord> releasedBy(LockKey key, Map<String, AttributeValue> item, String releaseId) {
+        if (item == null || !string(item, LEASE_ID).isEmpty() || !releaseId.equals(string(item, RELEASED_BY))
+                || string(item, RELEASED_LEASE).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(holder(key, item, string(item, RELEASED_LEASE)));
+    }
+
+    private static LockRecord holder(LockKey key, Map<String, AttributeValue> item, String leaseId) {
+        return new LockRecord(key, number(item, FENCE), leaseId, string(item, OWNER),
                 info(item.get(INFO)), number(item, ACQUIRED_AT), number(item, EXPIRES_AT), number(item, TTL_MS),
                 string(item, REQUEST_ID));
     }

@@ -1,6 +1,7 @@
 package io.statelock.store.embedded;
 
 import io.statelock.lock.InvalidArgumentException;
+import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.StoreUnavailableException;
@@ -14,6 +15,7 @@ import io.statelock.store.PointerResult;
 import io.statelock.store.StateHistory;
 import io.statelock.store.StatePointers;
 import io.statelock.store.RecordPage;
+import io.statelock.store.ReleaseResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -30,10 +32,18 @@ import java.util.Optional;
  * Every transition is one transaction committed with {@code synchronous=FULL}, so it is on disk
  * (fsync) before the caller is answered and a {@code kill -9} can never reissue a fencing token.
  * One connection, whose transactions from concurrent callers share commits ({@link GroupCommit}): the
- * embedded store serves one replica.
+ * embedded store serves one replica. There is no transport between the service and the database and
+ * nothing retries a transaction: a write runs once, and its caller learns whether it committed, so the
+ * lost-answer retries the DynamoDB adapter recognises cannot happen here.
  */
 public final class SqliteLockTable implements LockTable, StatePointers, AutoCloseable {
     private static final String COLUMNS = "key, fence, lease_id, owner, info, acquired_at, expires_at, ttl_ms, request_id";
+    // Everything of the lease but the fence, which stays so the next acquire gets a higher token (invariant 2).
+    private static final String CLEAR_LEASE = "UPDATE locks SET lease_id = NULL, owner = NULL, info = NULL,"
+            + " acquired_at = 0, expires_at = 0, ttl_ms = 0, request_id = NULL WHERE key = ?";
+    // Under jwt the lease must be the caller's: its recorded owner, taken no later than an expired token's validity
+    // (the same check as the DynamoDB condition); an empty owner parameter means anyone.
+    private static final String OWNED_BY = " AND (? = '' OR (owner = ? AND acquired_at <= ?))";
 
     private final SqliteDatabase db;
     /** Testing only: a deliberately broken store whose pointer moves skip the lease/fence check. */
@@ -85,12 +95,13 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
     }
 
     @Override
-    public HeartbeatResult heartbeat(LockKey key, String leaseId, long nowMs, long ttlMs) {
+    public HeartbeatResult heartbeat(LockKey key, String leaseId, long nowMs, long ttlMs, LeaseOwner owner) {
         return db.inTransaction(c -> {
-            // Renew only this lease and only while unexpired: an expired lease is lost for good (invariant 1).
-            String sql = ttlMs == 0
+            // Renew only this lease, its owner's, and only while unexpired: an expired lease is lost for good (invariant 1).
+            String sql = (ttlMs == 0
                     ? "UPDATE locks SET expires_at = ? + ttl_ms WHERE key = ? AND lease_id = ? AND expires_at >= ?"
-                    : "UPDATE locks SET expires_at = ? + ?, ttl_ms = ? WHERE key = ? AND lease_id = ? AND expires_at >= ?";
+                    : "UPDATE locks SET expires_at = ? + ?, ttl_ms = ? WHERE key = ? AND lease_id = ? AND expires_at >= ?")
+                    + OWNED_BY;
             int updated;
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
@@ -101,7 +112,8 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
                 }
                 ps.setString(i++, key.value());
                 ps.setString(i++, leaseId);
-                ps.setLong(i, nowMs);
+                ps.setLong(i++, nowMs);
+                bindOwner(ps, i, owner);
                 updated = ps.executeUpdate();
             }
             LockRecord current = read(c, key).orElseGet(() -> LockRecord.absent(key));
@@ -110,13 +122,17 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
     }
 
     @Override
-    public Optional<LockRecord> release(LockKey key, String leaseId) {
+    public ReleaseResult release(LockKey key, String leaseId, LeaseOwner owner) {
         return db.inTransaction(c -> {
-            Optional<LockRecord> current = read(c, key);
-            // Only the holder of this lease may release it; the fence counter stays.
-            if (current.isEmpty() || !leaseId.equals(current.get().leaseId())) return Optional.empty();
-            clearLease(c, key);
-            return current;
+            LockRecord current = read(c, key).orElseGet(() -> LockRecord.absent(key));
+            // Only the holder of this lease, of its owner's identity, may release it; the fence counter stays.
+            try (PreparedStatement ps = c.prepareStatement(CLEAR_LEASE + " AND lease_id = ?" + OWNED_BY)) {
+                ps.setString(1, key.value());
+                ps.setString(2, leaseId);
+                bindOwner(ps, 3, owner);
+                if (ps.executeUpdate() == 1) return new ReleaseResult.Released(current);
+            }
+            return new ReleaseResult.NotHeld(current);
         });
     }
 
@@ -190,11 +206,17 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
     }
 
     private static void clearLease(Connection c, LockKey key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE locks SET lease_id = NULL, owner = NULL, info = NULL,"
-                + " acquired_at = 0, expires_at = 0, ttl_ms = 0, request_id = NULL WHERE key = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(CLEAR_LEASE)) {
             ps.setString(1, key.value());
             ps.executeUpdate();
         }
+    }
+
+    /** Binds {@link #OWNED_BY}'s three parameters from {@code index}: anyone, or the owner and its acquire bound. */
+    private static void bindOwner(PreparedStatement ps, int index, LeaseOwner owner) throws SQLException {
+        ps.setString(index, owner.owner());
+        ps.setString(index + 1, owner.owner());
+        ps.setLong(index + 2, owner.acquiredNoLaterThanMs());
     }
 
     private static Optional<LockRecord> read(Connection c, LockKey key) throws SQLException {

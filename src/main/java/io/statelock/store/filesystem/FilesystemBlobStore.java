@@ -50,7 +50,7 @@ public final class FilesystemBlobStore implements BlobStore {
             Files.createLink(target, tmp);
             fsyncDirectory(target.getParent());
         } catch (FileAlreadyExistsException e) {
-            throw new IllegalStateException("state object " + name + " already exists; not overwritten", e);
+            requireSameBytes(name, file, target, e);
         } catch (IOException e) {
             throw unavailable("write " + name, e);
         } finally {
@@ -60,6 +60,20 @@ public final class FilesystemBlobStore implements BlobStore {
                 // a leftover part file is garbage, never named by any version
             }
         }
+    }
+
+    /**
+     * A taken name: nothing here retries a write by itself (one process, no transport), but the port's rule is
+     * the S3 store's: the same bytes already there are this write's own; other bytes are refused, left alone.
+     */
+    private void requireSameBytes(String name, Path file, Path target, FileAlreadyExistsException taken) {
+        try {
+            if (Files.mismatch(file, target) == -1) return;
+        } catch (IOException e) {
+            throw unavailable("compare " + name, e);
+        }
+        throw new StoreUnavailableException("state directory " + root + ": object " + name
+                + " already exists with other bytes; nothing stored, retry the write (it takes a new name)", taken);
     }
 
     @Override

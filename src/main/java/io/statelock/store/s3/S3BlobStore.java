@@ -2,9 +2,12 @@ package io.statelock.store.s3;
 
 import io.statelock.lock.StoreUnavailableException;
 import io.statelock.store.BlobStore;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,6 +27,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class S3BlobStore implements BlobStore {
     private static final int PRECONDITION_FAILED = 412;
     private static final int CONFLICT = 409;
+    private static final int NOT_FOUND = 404;
 
     private final S3Client client;
     private final String bucket;
@@ -42,13 +46,61 @@ public final class S3BlobStore implements BlobStore {
             client.putObject(b -> b.bucket(bucket).key(prefix + name).ifNoneMatch("*")
                     .contentType("application/octet-stream"), RequestBody.fromFile(file));
         } catch (S3Exception e) {
-            // 412 (or 409 while a concurrent write of the same name is in progress): the name is taken.
+            // 412 (or 409 while a conflicting write of the same name is in progress): the name is taken.
             if (e.statusCode() == PRECONDITION_FAILED || e.statusCode() == CONFLICT) {
-                throw new IllegalStateException("state object " + name + " already exists; not overwritten", e);
+                requireOurs(name, file, e);
+                return;
             }
             throw unavailable("PutObject " + name, e);
         } catch (SdkException e) {
             throw unavailable("PutObject " + name, e);
+        }
+    }
+
+    /**
+     * After a refused {@code If-None-Match: *}: names are fresh per write, so the object there is this write's
+     * own first attempt, which landed before its answer was lost (the SDK then retried), when it holds exactly
+     * these bytes; anything else is refused without touching it.
+     */
+    private void requireOurs(String name, Path file, S3Exception refusal) {
+        // Safety: success only for an object of the same size and, compared byte for byte, the same bytes.
+        Optional<Long> size = sizeOf(name);
+        try {
+            if (size.isPresent() && size.get() == Files.size(file) && sameBytes(name, file)) return;
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot read the state spool " + file + ": " + e.getMessage(), e);
+        }
+        throw new StoreUnavailableException("S3 PutObject " + name + " in bucket " + bucket + " refused: "
+                + (size.isEmpty() ? "a conflicting write of that name is in progress"
+                : "another object with other bytes has that name") + "; nothing stored, retry the write (it takes a new name)",
+                refusal);
+    }
+
+    private Optional<Long> sizeOf(String name) {
+        try {
+            return Optional.of(client.headObject(b -> b.bucket(bucket).key(prefix + name)).contentLength());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == NOT_FOUND) return Optional.empty();
+            throw unavailable("HeadObject " + name, e);
+        } catch (SdkException e) {
+            throw unavailable("HeadObject " + name, e);
+        }
+    }
+
+    private boolean sameBytes(String name, Path file) throws IOException {
+        Optional<InputStream> stored = open(name);
+        if (stored.isEmpty()) return false;
+        try (InputStream remote = stored.get(); InputStream local = Files.newInputStream(file)) {
+            byte[] a = new byte[64 * 1024];
+            byte[] b = new byte[a.length];
+            while (true) {
+                int n = remote.readNBytes(a, 0, a.length);
+                int m = local.readNBytes(b, 0, b.length);
+                if (n != m || !Arrays.equals(a, 0, n, b, 0, m)) return false;
+                if (n < a.length) return true;
+            }
         }
     }
 
