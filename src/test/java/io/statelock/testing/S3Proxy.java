@@ -63,7 +63,12 @@ public final class S3Proxy extends LoopbackServer {
 
     /** A plain SDK client for this server (path-style, the test credentials); the caller closes it. */
     public S3Client client() {
-        return S3Client.builder().endpointOverride(endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
+        return client(endpoint());
+    }
+
+    /** The same client reaching this server through {@code endpoint} (a proxy in front of it). */
+    public static S3Client client(java.net.URI endpoint) {
+        return S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(IDENTITY, CREDENTIAL)))
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .build();
