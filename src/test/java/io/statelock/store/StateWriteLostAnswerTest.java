@@ -49,6 +49,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 class StateWriteLostAnswerTest {
     static final Predicate<LostResponseProxy.Request> UPDATE_ITEM = r -> r.isDynamo("UpdateItem");
     static final Predicate<LostResponseProxy.Request> PUT_OBJECT = LostResponseProxy.Request::isS3Put;
+    // Only first attempts lose their answers: each write is applied, its answer lost, and its retry answered.
+    static final Predicate<LostResponseProxy.Request> FIRST = LostResponseProxy.Request::isFirstAttempt;
 
     static LostResponseProxy dynamo;
     static LostResponseProxy s3;
@@ -116,18 +118,19 @@ class StateWriteLostAnswerTest {
             long updates = dynamo.count(UPDATE_ITEM);
             long puts = s3.count(PUT_OBJECT);
             // acquire, pointer move, release: each applied, each answer lost, each retried by the SDK
-            dynamo.loseResponses(3, UPDATE_ITEM);
-            s3.loseResponses(1, PUT_OBJECT);
+            dynamo.loseResponses(3, UPDATE_ITEM.and(FIRST));
+            s3.loseResponses(1, PUT_OBJECT.and(FIRST));
 
             StateVersion v = unlockedWrite(tf(serial));
 
-            assertThat(dynamo.count(UPDATE_ITEM) - updates).as("3 writes, each sent twice").isEqualTo(6);
-            assertThat(s3.count(PUT_OBJECT) - puts).as("1 PUT, sent twice").isEqualTo(2);
             // One version per write, fenced by a grant whose token is exactly one above the last.
-            assertThat(v.seq()).isEqualTo(serial);
-            assertThat(v.fenceCounter()).isEqualTo(serial);
             assertThat(table.stateHistory(key).versions()).extracting(StateVersion::seq)
                     .containsExactly(serial == 1 ? new Long[] {1L} : new Long[] {2L, 1L});
+            assertThat(v.seq()).isEqualTo(serial);
+            assertThat(v.fenceCounter()).isEqualTo(serial);
+            assertThat(dynamo.count(UPDATE_ITEM) - updates).as("3 writes, each sent twice").isEqualTo(6);
+            assertThat(dynamo.lost()).filteredOn(UPDATE_ITEM).hasSize((int) serial * 3);
+            assertThat(s3.count(PUT_OBJECT) - puts).as("1 PUT, sent twice").isEqualTo(2);
             // The writer's own lease is gone: the key is free for the next writer.
             assertThat(table.get(key).orElseThrow().hasLease()).isFalse();
             assertThat(table.get(key).orElseThrow().fenceCounter()).isEqualTo(serial);

@@ -46,6 +46,22 @@ public final class LostResponseProxy implements AutoCloseable {
             return operation.equals(dynamoOperation());
         }
 
+        /**
+         * Which attempt of one SDK call this is: the AWS SDK numbers them in {@code amz-sdk-request: attempt=N; max=M}
+         * (1 when the header is missing), so a rule can lose a first attempt's answer and let the retry through.
+         */
+        public int attempt() {
+            for (String part : headers.getOrDefault("amz-sdk-request", "").split(";")) {
+                String p = part.trim();
+                if (p.startsWith("attempt=")) return Integer.parseInt(p.substring("attempt=".length()));
+            }
+            return 1;
+        }
+
+        public boolean isFirstAttempt() {
+            return attempt() == 1;
+        }
+
         /** An S3 PutObject (a PUT of an object key, not of a bucket). */
         public boolean isS3Put() {
             String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
@@ -92,7 +108,10 @@ public final class LostResponseProxy implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + listener.getLocalPort());
     }
 
-    /** The answers to the next {@code count} requests that match {@code which} are lost (after the server applied them). */
+    /**
+     * The answers to the next {@code count} requests that match {@code which} are lost (after the server applied
+     * them). The SDK's retries are requests too: match {@link Request#isFirstAttempt} to lose only first answers.
+     */
     public void loseResponses(int count, Predicate<Request> which) {
         rule = which;
         remaining.set(count);
