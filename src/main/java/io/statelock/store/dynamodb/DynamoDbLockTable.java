@@ -3,7 +3,6 @@ package io.statelock.store.dynamodb;
 import static io.statelock.store.dynamodb.LockItems.INFO;
 import static io.statelock.store.dynamodb.LockItems.OWNER;
 import static io.statelock.store.dynamodb.LockItems.RELEASED_BY;
-import static io.statelock.store.dynamodb.LockItems.RELEASED_LEASE;
 import static io.statelock.store.dynamodb.LockItems.REQUEST_ID;
 import static io.statelock.store.dynamodb.LockItems.n;
 import static io.statelock.store.dynamodb.LockItems.s;
@@ -51,11 +50,12 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 public final class DynamoDbLockTable implements LockTable, StatePointers {
     private static final Pattern NAME = Pattern.compile("#[A-Za-z]+");
 
-    // Frees the key: the fence stays so the next acquire gets a higher token (invariant 2). The call's id and the
-    // removed lease are marked and the holder's owner, info and times kept (read back as free), so a call whose
-    // answer was lost recognises its own write; the next acquire overwrites them all.
-    private static final String FREE_KEY =
-            "SET #releasedBy = :call, #releasedLease = #leaseId REMOVE #leaseId, #requestId";
+    // Frees the key: the fence stays so the next acquire gets a higher token (invariant 2). The call's id is marked
+    // and the holder's owner, info and times kept (read back as free), so a call whose answer was lost recognises
+    // its own write and what it removed; the next acquire overwrites them all.
+    private static final String FREE_KEY = "SET #releasedBy = :call REMOVE #leaseId, #requestId";
+    // Tries of one force release against a key that changes hands between its read and its write.
+    private static final int FORCE_RELEASE_TRIES = 3;
 
     private final DynamoDbClient client;
     private final String table;
@@ -101,9 +101,8 @@ public final class DynamoDbLockTable implements LockTable, StatePointers {
         setOrRemove(set, remove, values, INFO, ":info", LockItems.info(lease.info()));
         // An empty request id is never a retry: remove the previous holder's so it cannot match.
         setOrRemove(set, remove, values, REQUEST_ID, ":rid", lease.requestId().isEmpty() ? null : s(lease.requestId()));
-        // The last release's marks describe the free key only: a held key has none.
+        // The last release's mark describes the free key only: a held key has none.
         remove.add("#" + RELEASED_BY);
-        remove.add("#" + RELEASED_LEASE);
         values.put(":one", n(1));
         values.put(":takeoverBefore", n(takeoverBeforeMs));
         // ADD is atomic and creates the counter at 1 on a new item: the fence only ever goes up (invariant 2).
@@ -185,36 +184,44 @@ public final class DynamoDbLockTable implements LockTable, StatePointers {
     @Override
     public ReleaseResult release(LockKey key, String leaseId, LeaseOwner owner) {
         Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":lease", s(leaseId));
         // Safety: only the holder of this lease (under jwt: of the caller's identity) may free the key; a stale
         // holder's release is a no-op.
         String condition = "#leaseId = :lease" + ownedBy(owner, values);
-        return free(key, "release", condition, values);
-    }
-
-    @Override
-    public ForceReleaseResult forceRelease(LockKey key, long expectedCounter) {
-        Map<String, AttributeValue> values = new HashMap<>();
-        // Safety: break only a lease that exists and, when the operator named a token, only that
-        // holder's: a lock re-taken meanwhile by someone else is not broken by mistake.
-        String condition = "attribute_exists(#leaseId)";
-        if (expectedCounter != 0) {
-            condition += " AND #fence = :expected";
-            values.put(":expected", n(expectedCounter));
-        }
-        ReleaseResult result = free(key, "force release", condition, values);
-        if (result instanceof ReleaseResult.Released broken) return new ForceReleaseResult.Broken(broken.previous());
-        LockRecord current = ((ReleaseResult.NotHeld) result).current();
-        return current.hasLease() ? new ForceReleaseResult.FenceMismatch(current)
-                : new ForceReleaseResult.NotHeld(current);
+        return free(key, leaseId, "release", condition, values);
     }
 
     /**
-     * Frees the key under {@code condition}: the removed lease, or the record as read after a failed condition.
-     * A failed condition that finds this call's own mark is this call's first attempt, applied, whose answer was lost.
+     * Reads the holder, then breaks exactly that lease: a conditional write on its lease id (which fixes its
+     * fence too: only an acquire changes either, both at once), so the lease removed is known even when the
+     * write's answer is lost. A lease that changed between the read and the write is judged again, a few times.
      */
-    private ReleaseResult free(LockKey key, String what, String condition, Map<String, AttributeValue> values) {
+    @Override
+    public ForceReleaseResult forceRelease(LockKey key, long expectedCounter) {
+        LockRecord current = read(key);
+        for (int attempt = 1; ; attempt++) {
+            if (!current.hasLease()) return new ForceReleaseResult.NotHeld(current);
+            // With a token named, only that holder's lease: a lock re-taken meanwhile is not broken by mistake.
+            if (expectedCounter != 0 && current.fenceCounter() != expectedCounter) {
+                return new ForceReleaseResult.FenceMismatch(current);
+            }
+            // Safety: break only the lease just read; if it changed since, nothing is broken and the read decides.
+            ReleaseResult result = free(key, current.leaseId(), "force release", "#leaseId = :lease", new HashMap<>());
+            if (result instanceof ReleaseResult.Released broken) return new ForceReleaseResult.Broken(broken.previous());
+            current = ((ReleaseResult.NotHeld) result).current();
+            // The key changed hands at every try (each one a new acquire): report the holder rather than chase it.
+            if (attempt >= FORCE_RELEASE_TRIES && current.hasLease()) return new ForceReleaseResult.FenceMismatch(current);
+        }
+    }
+
+    /**
+     * Frees the key of {@code leaseId} under {@code condition} (which names it as {@code :lease}): the removed
+     * lease, or the record as read after a failed condition. A failed condition that finds this call's own mark
+     * is this call's first attempt, applied, whose answer was lost.
+     */
+    private ReleaseResult free(LockKey key, String leaseId, String what, String condition,
+                               Map<String, AttributeValue> values) {
         String releaseId = LeaseIds.newWriteId();
+        values.put(":lease", s(leaseId));
         values.put(":call", s(releaseId));
         UpdateItemRequest request = UpdateItemRequest.builder()
                 .tableName(table)
@@ -229,12 +236,12 @@ public final class DynamoDbLockTable implements LockTable, StatePointers {
             UpdateItemResponse response = call("UpdateItem (" + what + ")", () -> client.updateItem(request));
             return new ReleaseResult.Released(LockItems.record(key, response.attributes()));
         } catch (ConditionalCheckFailedException e) {
-            // Safety: the release id is fresh to this call and only a successful free writes it, and an acquire
-            // removes it: finding it proves our own first attempt freed the key (the SDK retried after a lost
-            // answer), and the item still holds what it removed. Without it nothing is claimed: a free key alone
-            // does not say who freed it (an operator, or an earlier call).
+            // Safety: the release id is fresh to this call, only a successful free writes it and an acquire removes
+            // it: finding it proves our own first attempt freed the key (the SDK retried after a lost answer), and
+            // the item still holds what it removed. Without it nothing is claimed: a free key with the fence
+            // unchanged does not say who freed it (an operator, or an earlier call with the same lease id).
             Map<String, AttributeValue> item = getItem(key);
-            return LockItems.releasedBy(key, item, releaseId).<ReleaseResult>map(ReleaseResult.Released::new)
+            return LockItems.releasedBy(key, item, releaseId, leaseId).<ReleaseResult>map(ReleaseResult.Released::new)
                     .orElseGet(() -> new ReleaseResult.NotHeld(LockItems.record(key, item)));
         }
     }

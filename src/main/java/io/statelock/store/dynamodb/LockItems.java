@@ -13,8 +13,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * Empty strings are never written (older DynamoDB-API servers reject them): an empty owner,
  * request id or info field is an absent attribute, and an absent attribute reads back as empty.
  * A free key (no {@code leaseId}) keeps its last holder's owner, info and times next to
- * {@code releasedBy} / {@code releasedLease}, so a release whose answer was lost can tell what it
- * removed; they read back as a free record, as if they were not there.
+ * {@code releasedBy}, the id of the call that freed it, so a release whose answer was lost can tell
+ * what it removed; they read back as a free record, as if they were not there.
  */
 final class LockItems {
     static final String KEY = "key";
@@ -29,8 +29,6 @@ final class LockItems {
     static final String REQUEST_ID = "requestId";
     /** The id of the release (or force release) call that freed the key; removed by the next acquire. */
     static final String RELEASED_BY = "releasedBy";
-    /** The lease that call removed; removed by the next acquire. */
-    static final String RELEASED_LEASE = "releasedLease";
 
     private static final String OPERATION = "operation";
     private static final String WHO = "who";
@@ -83,15 +81,15 @@ final class LockItems {
     }
 
     /**
-     * The lease a release call removed, if the free item says {@code releaseId} freed it (nothing was
-     * acquired since, since an acquire removes the mark): its id and the last holder's fields the item kept.
+     * The lease {@code leaseId} as the release call {@code releaseId} removed it, if the free item says that call
+     * freed it (nothing was acquired since: an acquire removes the mark): the last holder's fields the item kept.
      */
-    static Optional<LockRecord> releasedBy(LockKey key, Map<String, AttributeValue> item, String releaseId) {
-        if (item == null || !string(item, LEASE_ID).isEmpty() || !releaseId.equals(string(item, RELEASED_BY))
-                || string(item, RELEASED_LEASE).isEmpty()) {
+    static Optional<LockRecord> releasedBy(LockKey key, Map<String, AttributeValue> item, String releaseId,
+                                           String leaseId) {
+        if (item == null || !string(item, LEASE_ID).isEmpty() || !releaseId.equals(string(item, RELEASED_BY))) {
             return Optional.empty();
         }
-        return Optional.of(holder(key, item, string(item, RELEASED_LEASE)));
+        return Optional.of(holder(key, item, leaseId));
     }
 
     private static LockRecord holder(LockKey key, Map<String, AttributeValue> item, String leaseId) {
