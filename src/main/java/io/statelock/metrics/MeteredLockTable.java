@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * and times it ({@code statelock_store_call_duration_seconds}), whichever store is behind it. One
  * port call is one conditional write (acquire, heartbeat, release, force_release) or one read
  * (get, list, check_ready); on DynamoDB a failed condition is followed by one consistent GetItem
- * inside the same port call (outcomes {@code held}, {@code lost}, {@code not_held}, {@code fence_mismatch}).
+ * inside the same port call (outcomes {@code held}, {@code lost}, {@code not_held}), and a force release
+ * reads the holder before its write.
  */
 public final class MeteredLockTable implements LockTable, AutoCloseable {
     static final String CALLS = "statelock.store.calls";
