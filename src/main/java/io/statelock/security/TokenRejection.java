@@ -43,6 +43,7 @@ final class TokenRejection {
     String reason(Throwable failure, String token) {
         InvalidJwtException invalid = find(failure, InvalidJwtException.class);
         if (invalid == null) {
+            // Outside jose4j's validation only the key lookup fails (a JWKS without the token's kid, or unreachable).
             return find(failure, UnresolvableKeyException.class) != null ? noSuchKey() : "token rejected";
         }
         Set<String> phrases = new LinkedHashSet<>();
@@ -51,7 +52,8 @@ final class TokenRejection {
         }
         if (phrases.isEmpty()) {
             // SmallRye's own checks (a subject under sub, upn or preferred_username) carry no jose4j code.
-            phrases.add(claims(invalid) != null && !hasSubject(claims(invalid)) ? "no subject (sub claim)" : "token rejected");
+            JwtClaims claims = claims(invalid);
+            phrases.add(claims != null && !hasSubject(claims) ? "no subject (sub claim)" : "token rejected");
         }
         return String.join(", ", phrases);
     }
@@ -123,7 +125,7 @@ final class TokenRejection {
     private static String algorithm(String token) {
         try {
             int dot = token.indexOf('.');
-            if (dot <= 0) return null;
+            if (dot <= 0) return null; // no header part to read
             String header = new String(Base64.getUrlDecoder().decode(token.substring(0, dot)), StandardCharsets.UTF_8);
             Map<String, Object> fields = JsonUtil.parseJson(header);
             return fields.get("alg") instanceof String alg && ALGORITHMS.contains(alg) ? alg : null;
