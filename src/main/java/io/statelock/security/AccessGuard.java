@@ -69,7 +69,8 @@ public class AccessGuard {
     public void require(Caller caller, Operation operation, String key) {
         if (caller.anonymous()) return;
         if (caller.tokenExpired() && !operation.underLease()) {
-            throw new UnauthenticatedException("token expired; " + operation.label() + " needs a valid token");
+            throw new UnauthenticatedException("token expired at " + java.time.Instant.ofEpochMilli(caller.tokenExpiresAtMs())
+                    + "; " + operation.label() + " needs a valid token");
         }
         Role role = policy.roleOn(caller, key).orElse(null);
         if (role == null || !role.covers(operation.needs())) {

@@ -11,7 +11,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 /**
  * Verifies bearer tokens with SmallRye JWT: signature against the PEM key or JWKS URL, issuer,
  * audience, expiry and not-before with a small leeway. A second, lenient parser differs only in
- * accepting expired tokens, so "valid but expired" can be told from "invalid".
+ * accepting expired tokens, so "valid but expired" can be told from "invalid". A refusal says why in
+ * {@link TokenRejection}'s fixed words, never with any part of the token.
  */
 public final class TokenVerifier {
     /** How long past its expiry a token still identifies the holder of a lease it took while valid. */
@@ -20,9 +21,11 @@ public final class TokenVerifier {
     private final DefaultJWTParser strict;
     private final DefaultJWTParser lenient;
     private final int leewaySeconds;
+    private final TokenRejection rejection;
 
     public TokenVerifier(String publicKeyLocation, String issuer, Set<String> audiences, int leewaySeconds) {
         this.leewaySeconds = leewaySeconds;
+        this.rejection = new TokenRejection(issuer, audiences);
         this.strict = new DefaultJWTParser(context(publicKeyLocation, issuer, audiences, leewaySeconds, leewaySeconds));
         this.lenient = new DefaultJWTParser(context(publicKeyLocation, issuer, audiences, leewaySeconds, EXPIRED_GRACE_SECONDS));
     }
@@ -45,7 +48,7 @@ public final class TokenVerifier {
             try {
                 lenientToken = lenient.parse(token);
             } catch (ParseException e) {
-                throw new UnauthenticatedException("invalid token: " + reason(strictFailure));
+                throw new UnauthenticatedException("invalid token: " + rejection.reason(strictFailure, token));
             }
             // The lenient parser's grace also relaxes not-before: accept only a token whose one fault is expiry.
             long now = System.currentTimeMillis() / 1000;
@@ -54,14 +57,14 @@ public final class TokenVerifier {
             // and the two must not leave a second in which a lease holder's token is neither.
             boolean expired = lenientToken.getExpirationTime() <= now;
             boolean early = (nbf != null && nbf > now + leewaySeconds) || lenientToken.getIssuedAtTime() > now + leewaySeconds;
-            if (!expired || early) throw new UnauthenticatedException("invalid token: " + reason(strictFailure));
+            if (!expired || early) throw new UnauthenticatedException("invalid token: " + rejection.reason(strictFailure, token));
             return caller(lenientToken, true);
         }
     }
 
     private static Caller caller(JsonWebToken jwt, boolean expired) {
         String subject = jwt.getSubject();
-        if (subject == null || subject.isEmpty()) throw new UnauthenticatedException("invalid token: no 'sub' claim");
+        if (subject == null || subject.isEmpty()) throw new UnauthenticatedException("invalid token: no subject (sub claim)");
         Map<String, Object> claims = new HashMap<>();
         for (String name : jwt.getClaimNames()) {
             Object value = jwt.getClaim(name);
@@ -71,14 +74,5 @@ public final class TokenVerifier {
             if (value != null && !"raw_token".equals(name)) claims.put(name, value);
         }
         return new Caller(subject, claims, jwt.getExpirationTime() * 1000, expired, false);
-    }
-
-    private static String reason(ParseException e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        String message = root.getMessage() == null ? e.getMessage() : root.getMessage();
-        // jose4j messages can quote the whole token; keep the reason, drop the token.
-        int quote = message.indexOf("JWT (claims->");
-        return quote > 0 ? message.substring(0, quote).trim() : message;
     }
 }

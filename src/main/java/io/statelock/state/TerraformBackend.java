@@ -71,7 +71,7 @@ public final class TerraformBackend {
             LockRecord r = record(key);
             caller.refusal().check(presentedLease, r); // a lease of another identity is refused, not joined
             // Joining needs the presented lease to be the key's live one; anything else is a lost lease.
-            if (!presentedLease.equals(r.leaseId()) || !r.liveAt(clock.millis())) throw lost(key, r, "the presented lease");
+            if (!presentedLease.equals(r.leaseId()) || !r.liveAt(clock.millis())) throw joinRefused(key, r);
             return new LockOutcome.Locked(fences().token(r.fenceCounter()), null);
         }
         LockInfo info = new LockInfo(lock.operation(), lock.who(), lock.version(), lock.path(), lock.info(), lock.labels());
@@ -90,16 +90,19 @@ public final class TerraformBackend {
     /**
      * UNLOCK: Terraform's own ID releases; an empty ID (Terraform's force-unlock) or a public
      * {@code fence-<token>} (OpenTofu's) force-releases, audited; a joined run's unlock leaves the
-     * wrapper's lease alone.
+     * wrapper's lease alone. An ID (or presented lease) that no longer holds the key releases nothing
+     * and is no error, like {@code Release}: refused, Terraform would tell its user to force-unlock,
+     * which would break the new holder's lock.
      */
     public UnlockOutcome unlock(LockKey key, String id, String presentedLease, LeaseOwner caller) {
         LockRecord r = record(key);
         LockStatus holder = LockStatus.holderOf(r, fences());
         if (presentedLease != null) {
             caller.refusal().check(presentedLease, r);
-            // the wrapper releases its own lease
-            if (presentedLease.equals(r.leaseId())) return new UnlockOutcome(false, false, "", holder);
-            throw lost(key, r, "the presented lease");
+            if (presentedLease.equals(r.leaseId())) {
+                return new UnlockOutcome(false, false, "the lease is statelock run's: it releases it", holder);
+            }
+            return UnlockOutcome.notHeld("the presented lease no longer holds " + key + "; nothing released");
         }
         if (id == null || id.isEmpty()) {
             return forced(key, "force-unlock through the Terraform http backend (no lock ID)", 0);
@@ -107,13 +110,23 @@ public final class TerraformBackend {
         long token = TerraformLock.tokenOfPublicId(id);
         if (token > 0) return forced(key, "force-unlock through the Terraform http backend of " + id, token);
         // Only the lease Terraform's ID was given to: a wrong or old ID releases nothing.
-        if (!r.hasLease() || !id.equals(r.requestId())) throw lost(key, r, "lock ID " + abbreviate(id));
+        if (!r.hasLease() || !id.equals(r.requestId())) {
+            return UnlockOutcome.notHeld("this lock ID no longer holds " + key
+                    + " (its lease ended: expired, broken or released); nothing released");
+        }
         caller.refusal().check(r.leaseId(), r);
         return new UnlockOutcome(locks.release(key, r.leaseId(), caller), false, "", holder);
     }
 
-    /** Outcome of UNLOCK: whether a lease was released, whether by force (and why), and the holder before. */
-    public record UnlockOutcome(boolean released, boolean forced, String reason, LockStatus previous) {}
+    /**
+     * Outcome of UNLOCK: whether a lease was released, whether by force, why (or why nothing was
+     * released), and the holder before ({@code null} when the caller's lease was no longer there).
+     */
+    public record UnlockOutcome(boolean released, boolean forced, String reason, LockStatus previous) {
+        static UnlockOutcome notHeld(String why) {
+            return new UnlockOutcome(false, false, why, null);
+        }
+    }
 
     private UnlockOutcome forced(LockKey key, String reason, long expectedToken) {
         LockCoordinator.ForceReleaseOutcome outcome = locks.forceRelease(key, reason, expectedToken);
@@ -161,7 +174,7 @@ public final class TerraformBackend {
             return new Lease(key, r.leaseId(), fences().token(r.fenceCounter()), r.expiresAtMs(), r.ttlMs());
         }
         // The ID must be the one Terraform locked with, on the lease that is live now.
-        if (!r.hasLease() || !id.equals(r.requestId())) throw lost(key, r, "lock ID " + abbreviate(id));
+        if (!r.hasLease() || !id.equals(r.requestId())) throw lost(key, r, "the lock ID");
         caller.refusal().check(r.leaseId(), r);
         return locks.heartbeat(key, r.leaseId(), leaseTtl, caller);
     }
@@ -192,13 +205,20 @@ public final class TerraformBackend {
 
     private LeaseLostException lost(LockKey key, LockRecord current, String what) {
         LockStatus status = LockStatus.of(current, fences(), clock.millis());
-        String holder = status.held() ? "held by " + status.owner() + " as " + TerraformLock.publicId(status.fencingToken())
-                : "not locked";
-        return new LeaseLostException(what + " does not hold " + key + " (it is " + holder + ")", status);
+        return new LeaseLostException(what + " does not hold " + key + " (it is " + describe(status) + ")", status);
     }
 
-    /** Enough of an ID for a log line; never the whole of a credential. */
-    private static String abbreviate(String id) {
-        return id.length() <= 8 ? "(short)" : id.substring(0, 4) + "…";
+    /**
+     * A joined LOCK whose presented lease is not the key's live one: most often {@code statelock run --key}
+     * names another key than the backend address (a prefix of it, say), or the run's lease has ended.
+     */
+    private LeaseLostException joinRefused(LockKey key, LockRecord current) {
+        LockStatus status = LockStatus.of(current, fences(), clock.millis());
+        return new LeaseLostException("the lease of statelock run does not hold " + key + " (it is " + describe(status)
+                + "): statelock run --key must name the key of the backend address, or its lease has ended", status);
+    }
+
+    private static String describe(LockStatus status) {
+        return status.held() ? "held by " + status.owner() + " as " + TerraformLock.publicId(status.fencingToken()) : "not locked";
     }
 }

@@ -151,17 +151,22 @@ final class HttpCases {
         bad.put("not JSON", "hello");
         bad.put("arrays nested 5000 deep", "[".repeat(5000) + "]".repeat(5000));
         bad.forEach((name, body) -> add(cat, "UNLOCK body " + name, 400, Request.of("UNLOCK", target(f.tf), utf8(body))));
+        // A force-unlock naming a holder that is not there: refused, nothing broken.
+        add(cat, "UNLOCK a public id from the future", 409, Request.of("UNLOCK", target(f.tf),
+                utf8(lockInfo("fence-" + (f.heldLease.getFencingToken() + 1_000_000)))));
+        // A lock ID that holds nothing releases nothing: 200, as Terraform advises force-unlock after anything else.
         Map<String, String> wrong = new LinkedHashMap<>();
         wrong.put("a random ID", UUID.randomUUID().toString());
-        wrong.put("a public id from the future", "fence-" + (f.heldLease.getFencingToken() + 1_000_000));
         wrong.put("fence-0", "fence-0");
         wrong.put("fence--1", "fence--1");
         wrong.put("fence-abc", "fence-abc");
         wrong.put("a public id beyond a long", "fence-99999999999999999999");
         wrong.put("the gRPC lease id of another key", f.heldLease.getLeaseId());
         wrong.put("a prefix of the real ID", f.tfId.substring(0, 8));
-        wrong.forEach((name, id) -> add(cat, "UNLOCK " + name, 409, Request.of("UNLOCK", target(f.tf), utf8(lockInfo(id)))));
-        add(cat, "UNLOCK another key with this key's ID", 409, Request.of("UNLOCK", target(f.held), utf8(lockInfo(f.tfId))));
+        wrong.forEach((name, id) -> add(cat, "UNLOCK " + name + " (releases nothing)", 200,
+                Request.of("UNLOCK", target(f.tf), utf8(lockInfo(id)))));
+        add(cat, "UNLOCK another key with this key's ID (releases nothing)", 200,
+                Request.of("UNLOCK", target(f.held), utf8(lockInfo(f.tfId))));
         add(cat, "UNLOCK body of 70 KiB", 413, Request.of("UNLOCK", target(f.tf), utf8("{\"ID\":\"" + "a".repeat(70 * 1024) + "\"}")));
     }
 

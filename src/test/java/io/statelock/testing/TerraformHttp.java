@@ -42,6 +42,12 @@ public final class TerraformHttp {
                 + "\",\"Version\":\"1.9.5\",\"Created\":\"2026-11-27T10:00:00.123456Z\",\"Path\":\"\"}";
     }
 
+    /** Any other {@code Authorization} value (Bearer, or Basic of bytes that are not UTF-8). */
+    public TerraformHttp withAuthorization(String header) {
+        basicAuth = header;
+        return this;
+    }
+
     public HttpResponse<byte[]> lock(String lockInfo) throws Exception {
         return send("LOCK", address, lockInfo.getBytes(StandardCharsets.UTF_8));
     }

@@ -58,7 +58,7 @@ public class HttpAccess {
                         ? "missing credentials: Terraform's http backend sends them as Basic auth, password = token"
                         : "a joined lease needs a token too: password '<lease id>:<token>'");
             }
-            caller = guard.authenticate(credentials.bearer());
+            caller = authenticate(credentials, req.getHeader("Authorization"));
             operation = operationOf(method, id, credentials.leaseId());
             guard.require(caller, operation, key.value());
             if (operation == Operation.PUT_STATE && credentials.leaseId() == null && empty(id)) {
@@ -103,6 +103,16 @@ public class HttpAccess {
             guard.requireLeaseOwner(checked.caller(), checked.operation(), current.leaseId(), current);
         } catch (UnauthenticatedException | PermissionDeniedException e) {
             throw denied(checked.caller(), checked.peer(), checked.operation(), key, e);
+        }
+    }
+
+    /** The token's caller; a refused Basic password says so: Terraform users set a password, not a header. */
+    private Caller authenticate(HttpCredentials credentials, String authorization) {
+        try {
+            return guard.authenticate(credentials.bearer());
+        } catch (UnauthenticatedException e) {
+            if (!HttpCredentials.isBasic(authorization)) throw e;
+            throw new UnauthenticatedException("Basic password rejected: " + e.getMessage());
         }
     }
 

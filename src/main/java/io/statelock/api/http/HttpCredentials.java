@@ -43,6 +43,11 @@ record HttpCredentials(String leaseId, String token) {
         return new HttpCredentials(blankToNull(lease), blankToNull(token));
     }
 
+    /** Is {@code authorization} Basic credentials (Terraform's), whose password carried the token? */
+    static boolean isBasic(String authorization) {
+        return authorization != null && authorization.trim().regionMatches(true, 0, "Basic ", 0, 6);
+    }
+
     /** The token as an {@code Authorization} value for the access guard, or null. */
     String bearer() {
         return token == null ? null : "Bearer " + token;

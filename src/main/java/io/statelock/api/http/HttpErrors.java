@@ -40,8 +40,8 @@ final class HttpErrors {
         } else if (e instanceof LockHeldException held) {
             json(ctx, LOCKED, LockInfoJson.holder(held.holder()));
         } else if (e instanceof LeaseLostException lost) {
-            // The holder's public LockInfo (never its Terraform lock ID): the caller is not the holder.
-            json(ctx, 409, LockInfoJson.holder(lost.current()));
+            // The holder's public LockInfo (never its Terraform lock ID), or for a free key an ID saying why.
+            json(ctx, 409, LockInfoJson.refusal(lost.current(), lost.getMessage(), java.time.Instant.now()));
         } else if (e instanceof StateConflictException) {
             text(ctx, 409, e.getMessage());
         } else if (e instanceof InvalidArgumentException || e instanceof IllegalArgumentException) {

@@ -107,7 +107,9 @@ public class TerraformHttpRoutes {
                         auditUnlock(key, c, outcome); // a forced one is stored here, before the answer
                         return outcome;
                     }))
-                    .onSuccess(outcome -> HttpErrors.text(ctx, 200, outcome.released() ? "unlocked" : "not locked"));
+                    // 200 also when nothing was released: Terraform answers any other code with advice to force-unlock.
+                    .onSuccess(outcome -> HttpErrors.text(ctx, 200, outcome.released() ? "unlocked"
+                            : outcome.forced() || outcome.reason().isEmpty() ? "not locked" : outcome.reason()));
         }
     }
 
@@ -121,12 +123,14 @@ public class TerraformHttpRoutes {
 
     private void auditUnlock(LockKey key, HttpAccess.Checked who, TerraformBackend.UnlockOutcome outcome) {
         var entry = audits.entry(who.caller(), who.peer(), outcome.forced() ? "force-release" : "release", key.value())
-                .outcome(outcome.released() ? "released" : "not-held")
-                .previous(outcome.previous().owner(), outcome.previous().fencingToken()).reason(outcome.reason());
-        // Forced: stored before the answer, like ForceRelease over gRPC; a plain release is routine.
+                .outcome(outcome.released() ? "released" : "not-held").reason(outcome.reason());
+        // previous is null when the caller's lease was no longer there: no holder of it to name
+        if (outcome.previous() != null) entry.previous(outcome.previous().owner(), outcome.previous().fencingToken());
+        // Forced: stored before the answer, like ForceRelease over gRPC; a plain release is routine, and so
+        // is one that found its lease gone (recorded, as the gRPC Release is); a joined run's unlock is no release.
         if (outcome.forced()) {
             audits.recordNow(entry.build());
-        } else if (outcome.released()) {
+        } else if (outcome.released() || outcome.previous() == null) {
             audits.record(entry.build());
         }
     }

@@ -207,4 +207,106 @@ class SecuredTerraformHttpTest {
         assertThat(as(shortLived).send("PUT", as(shortLived).address(), state(2)).statusCode()).isEqualTo(401);
         assertThat(as(shortLived).unlock(lockInfo(id, "runner@ci")).statusCode()).isEqualTo(200);
     }
+
+    /** Every log record of the service, formatted, while {@code body} runs. */
+    static List<String> capturingLogs(ThrowingRunnable body) throws Exception {
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                lines.add(r.getLoggerName() + " " + (r instanceof org.jboss.logmanager.ExtLogRecord ext
+                        ? ext.getFormattedMessage() : r.getMessage()) + (r.getThrown() == null ? "" : " " + r.getThrown()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(handler);
+        try {
+            body.run();
+        } finally {
+            root.removeHandler(handler);
+        }
+        return lines;
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
+    void noRefusalRepeatsAnyPartOfTheTokenThePasswordOrTheLease() throws Exception {
+        long now = java.time.Instant.now().getEpochSecond();
+        long longAgo = now - 40L * 24 * 3600;
+        Map<String, Object> deploy = Map.of("repository", "acme/network", "ref", "refs/heads/main");
+        // Each kind of bad token (or password), and the phrase its refusal must say.
+        Map<String, String> tokens = new java.util.LinkedHashMap<>();
+        tokens.put(JwtResource.builder(DEPLOY_SUBJECT, deploy, 600).sign(JwtResource.OTHER_KEYS.getPrivate()), "bad signature");
+        tokens.put(JwtResource.builder(DEPLOY_SUBJECT, deploy, 600).issuer("https://gitlab.example.com")
+                .sign(JwtResource.KEYS.getPrivate()), "unknown issuer");
+        tokens.put(JwtResource.builder(DEPLOY_SUBJECT, deploy, 600).audience("sts.amazonaws.com")
+                .sign(JwtResource.KEYS.getPrivate()), "wrong audience");
+        tokens.put(JwtResource.builder(DEPLOY_SUBJECT, deploy, 600).issuedAt(longAgo - 600).expiresAt(longAgo)
+                .sign(JwtResource.KEYS.getPrivate()), "expired " + java.time.Instant.ofEpochSecond(longAgo));
+        tokens.put("correct-horse-battery-staple-" + UUID.randomUUID(), "malformed token");
+        String recentlyExpired = JwtResource.builder(DEPLOY_SUBJECT, deploy, -120).issuedAt(now - 600)
+                .sign(JwtResource.KEYS.getPrivate());
+        AcquireResponse lease = grpc(DEPLOY).acquire(AcquireRequest.newBuilder().setKey(key).setOwner("run")
+                .setTtl(Duration.newBuilder().setSeconds(60)).build());
+        String terraformId = UUID.randomUUID().toString();
+        List<String> answers = new java.util.ArrayList<>();
+        List<String> logs = capturingLogs(() -> {
+            for (var t : tokens.entrySet()) {
+                // As Terraform sends it (Basic), as other HTTP clients do (Bearer), and joined to a lease.
+                for (TerraformHttp tf : List.of(as(t.getKey()), as(null).withAuthorization("Bearer " + t.getKey()),
+                        as(null).withBasicAuth("statelock-lease", lease.getLeaseId() + ":" + t.getKey()))) {
+                    for (HttpResponse<byte[]> r : List.of(tf.get(), tf.lock(lockInfo(terraformId, "me")),
+                            tf.post(terraformId, state(1)), tf.unlock(lockInfo(terraformId, "me")))) {
+                        assertThat(r.statusCode()).as(body(r)).isEqualTo(401);
+                        assertThat(body(r)).contains(t.getValue());
+                        answers.add(body(r));
+                    }
+                }
+                assertThat(answers.get(answers.size() - 1)).startsWith("Basic password rejected: invalid token: ");
+                var e = org.assertj.core.api.Assertions.catchThrowableOfType(io.grpc.StatusRuntimeException.class,
+                        () -> grpc(t.getKey()).describe(DescribeRequest.newBuilder().setKey(key).build()));
+                assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAUTHENTICATED);
+                assertThat(e.getStatus().getDescription()).startsWith("invalid token: ").contains(t.getValue());
+                answers.add(e.getStatus().getDescription());
+            }
+            HttpResponse<byte[]> expired = as(recentlyExpired).lock(lockInfo(terraformId, "me"));
+            assertThat(expired.statusCode()).isEqualTo(401);
+            assertThat(body(expired)).contains("token expired at " + java.time.Instant.ofEpochSecond(now - 120));
+            answers.add(body(expired));
+            // Garbage bytes as the Basic password: not UTF-8, so not text at all.
+            byte[] user = "token:".getBytes(StandardCharsets.UTF_8);
+            byte[] garbage = java.util.Arrays.copyOf(user, user.length + 6);
+            System.arraycopy(new byte[] {(byte) 0xff, (byte) 0xfe, '.', (byte) 0xc3, '.', (byte) 0x80}, 0, garbage, user.length, 6);
+            HttpResponse<byte[]> r = as(null).withAuthorization("Basic " + java.util.Base64.getEncoder().encodeToString(garbage)).get();
+            assertThat(r.statusCode()).isEqualTo(401);
+            assertThat(body(r)).contains("malformed token").doesNotContain("\uFFFD").doesNotContain("Unexpected character");
+            answers.add(body(r));
+        });
+        assertThat(trail.flush(java.time.Duration.ofSeconds(10))).isTrue();
+        List<String> records = new java.util.ArrayList<>();
+        String page = "";
+        do {
+            var answer = grpc(ADMIN).audit(AuditRequest.newBuilder().setPageSize(1000).setPageToken(page).build());
+            answer.getRecordsList().forEach(rec -> records.add(rec.toString()));
+            page = answer.getNextPageToken();
+        } while (!page.isEmpty());
+        assertThat(records).as("the refusals are audited").anyMatch(rec -> rec.contains("bad signature"));
+        assertThat(logs).as("and logged").anyMatch(line -> line.contains("bad signature"));
+        String everything = String.join("\n", answers) + String.join("\n", logs) + String.join("\n", records);
+        for (String secret : tokens.keySet()) io.statelock.testing.Secrets.assertNoPartOf(everything, secret);
+        io.statelock.testing.Secrets.assertNoPartOf(everything, recentlyExpired);
+        io.statelock.testing.Secrets.assertNoPartOf(everything, lease.getLeaseId());
+        io.statelock.testing.Secrets.assertNoPartOf(everything, terraformId);
+    }
 }

@@ -187,4 +187,73 @@ class TerraformHttpBackendTest {
         assertThat(tf.post(null, state(1, "L")).statusCode()).as("held by someone else").isEqualTo(409);
         assertThat(tf.send("PATCH", tf.address(), null).statusCode()).isEqualTo(405);
     }
+
+    /** Go's json.Unmarshal into Terraform's LockInfo: a string ID and an RFC 3339 Created, or the whole body fails. */
+    static JsonNode terraformReadable(HttpResponse<byte[]> r) throws Exception {
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+        JsonNode n = JSON.readTree(r.body());
+        assertThat(n.get("ID").asText()).as(body(r)).isNotEmpty();
+        assertThat(n.get("Created").asText()).as(body(r)).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
+        java.time.OffsetDateTime.parse(n.get("Created").asText());
+        return n;
+    }
+
+    @Test
+    void aJoinedLockOfAFreeKeySaysWhyInTheIdTerraformPrints() throws Exception {
+        // statelock run --key tf/<x> while the backend block addresses tf/<x>/terraform.tfstate.
+        String runKey = key.substring(0, key.lastIndexOf('/'));
+        AcquireResponse wrapper = locks.acquire(AcquireRequest.newBuilder().setKey(runKey).setOwner("statelock run")
+                .setTtl(com.google.protobuf.Duration.newBuilder().setSeconds(30)).build());
+        tf.lock(lockInfo(UUID.randomUUID().toString(), "earlier")); // an earlier fence on the addressed key ...
+        tf.send("UNLOCK", tf.address(), new byte[0]); // ... which is free now
+        TerraformHttp child = new TerraformHttp(GrpcChannels.testPort(), key)
+                .withBasicAuth("statelock-lease", wrapper.getLeaseId());
+
+        HttpResponse<byte[]> refused = child.lock(lockInfo(UUID.randomUUID().toString(), "terraform"));
+
+        assertThat(refused.statusCode()).isEqualTo(409);
+        JsonNode n = terraformReadable(refused);
+        assertThat(n.get("ID").asText()).as("not the stale fence of the free key")
+                .isEqualTo("none: the lease of statelock run does not hold " + key + " (it is not locked): statelock run"
+                        + " --key must name the key of the backend address, or its lease has ended");
+        assertThat(body(refused)).doesNotContain(wrapper.getLeaseId());
+        assertThat(describe().getHeld()).isFalse();
+    }
+
+    @Test
+    void everyHoldersLockInfoCarriesATimeGoCanRead() throws Exception {
+        // A client's LockInfo Created is only a label: one Go cannot parse must not make the holder unreadable.
+        String odd = lockInfo(UUID.randomUUID().toString(), "ci-1").replace("2026-11-27T10:00:00.123456Z", "yesterday");
+        assertThat(tf.lock(odd).statusCode()).isEqualTo(200);
+        HttpResponse<byte[]> held = tf.lock(lockInfo(UUID.randomUUID().toString(), "ci-2"));
+        assertThat(held.statusCode()).isEqualTo(423);
+        JsonNode n = terraformReadable(held);
+        assertThat(n.get("ID").asText()).isEqualTo("fence-" + describe().getFencingToken());
+        assertThat(java.time.Instant.parse(n.get("Created").asText()))
+                .isEqualTo(java.time.Instant.ofEpochSecond(describe().getAcquiredAt().getSeconds(), describe().getAcquiredAt().getNanos()));
+        // A stale writer's 409 carries the holder's LockInfo, readable the same way.
+        terraformReadable(tf.post(UUID.randomUUID().toString(), state(1, "L")));
+    }
+
+    @Test
+    void anUnlockWhoseLeaseIsGoneAnswers200AndLeavesTheNewHolderAlone() throws Exception {
+        String lost = UUID.randomUUID().toString();
+        assertThat(tf.lock(lockInfo(lost, "ci-1")).statusCode()).isEqualTo(200);
+        locks.forceRelease(ForceReleaseRequest.newBuilder().setKey(key).setReason("test: lease lost").build());
+        String next = UUID.randomUUID().toString();
+        assertThat(tf.lock(lockInfo(next, "ci-2")).statusCode()).isEqualTo(200);
+        long fence = describe().getFencingToken();
+
+        assertThat(tf.post(lost, state(1, "L")).statusCode()).as("the lost lease still writes nothing").isEqualTo(409);
+        HttpResponse<byte[]> unlock = tf.unlock(lockInfo(lost, "ci-1"));
+
+        // Any other answer makes Terraform advise force-unlock, which would break ci-2's lock.
+        assertThat(unlock.statusCode()).isEqualTo(200);
+        assertThat(body(unlock)).contains("no longer holds " + key).contains("nothing released").doesNotContain(lost);
+        assertThat(describe().getHeld()).isTrue();
+        assertThat(describe().getFencingToken()).isEqualTo(fence);
+        assertThat(tf.get().statusCode()).isEqualTo(404);
+        assertThat(tf.unlock(lockInfo(next, "ci-2")).statusCode()).isEqualTo(200);
+        assertThat(describe().getHeld()).isFalse();
+    }
 }

@@ -48,7 +48,8 @@ final class Cli {
         .redirectError(err.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     // Nothing from the environment the tests run in (they may run in GitHub Actions themselves).
-    pb.environment().keySet().removeIf(k -> k.startsWith("STATELOCK_") || k.startsWith("ACTIONS_ID_TOKEN_"));
+    pb.environment().keySet().removeIf(k -> k.startsWith("STATELOCK_") || k.startsWith("ACTIONS_ID_TOKEN_")
+        || k.startsWith("TF_"));
     pb.environment().put("STATELOCK_ADDR", addr);
     pb.environment().putAll(env);
     return new Run(pb.start(), out, err, String.join(" ", args));

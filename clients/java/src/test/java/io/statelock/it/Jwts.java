@@ -33,6 +33,9 @@ final class Jwts {
         - match: { sub: "repo:acme/*:pull_request" }
           role: reader
           keys: ["**"]
+        - match: { groups: "platform-admins" }
+          role: admin
+          keys: ["**"]
       """;
 
   private final KeyPair keys;
@@ -68,6 +71,11 @@ final class Jwts {
   String reader(long lifetimeSeconds) {
     return sign(READER_SUBJECT, Map.of("repository", "acme/network", "ref", "refs/pull/7/merge"), AUDIENCE,
         lifetimeSeconds);
+  }
+
+  /** Admin everywhere: a platform engineer (force-unlock, audit, delete). */
+  String admin(long lifetimeSeconds) {
+    return sign("alice@platform", Map.of("groups", List.of("platform-admins")), AUDIENCE, lifetimeSeconds);
   }
 
   String sign(String subject, Map<String, Object> claims, String audience, long lifetimeSeconds) {
