@@ -19,6 +19,7 @@ import io.statelock.proto.v1.ListVersionsRequest;
 import io.statelock.proto.v1.LockServiceGrpc;
 import io.statelock.proto.v1.PutStateHeader;
 import io.statelock.proto.v1.StateServiceGrpc;
+import io.statelock.proto.v1.WatchRequest;
 import io.statelock.testing.GrpcChannels;
 import io.statelock.testing.OfferedBytes;
 import io.statelock.testing.ServiceChecks;
@@ -35,13 +36,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code statelock.state.min-free-space} set above what the test disk has free: every state write is refused —
- * RESOURCE_EXHAUSTED with RetryInfo over gRPC, 507 with Retry-After over HTTP — before its body is read,
- * nothing is stored, and the replica stays ready and keeps serving locks and reads.
+ * A full replica. {@code statelock.state.min-free-space} set above what the test disk has free: every state
+ * write is refused — RESOURCE_EXHAUSTED with RetryInfo over gRPC, 507 with Retry-After over HTTP — before its
+ * body is read, nothing is stored, and the replica stays ready and keeps serving locks and reads. No room for
+ * waiters or watch streams either: RESOURCE_EXHAUSTED with RetryInfo.
  */
 @QuarkusTest
-@TestProfile(DiskMarginTest.MarginAboveFreeSpace.class)
-class DiskMarginTest {
+@TestProfile(FullReplicaTest.MarginAboveFreeSpace.class)
+class FullReplicaTest {
     static final long GIB = 1024L * 1024 * 1024;
     static final long OFFERED = 64L * 1024 * 1024;
     /** Socket buffers may take a few MiB before the refusal reaches the client; never the whole body. */
@@ -54,7 +56,8 @@ class DiskMarginTest {
             long free = new File("target").getAbsoluteFile().getUsableSpace();
             String dir = "target/test-data/" + UUID.randomUUID();
             return Map.of("statelock.state.min-free-space", Long.toString(free + GIB),
-                    "statelock.state.spool-dir", dir + "/spool", "statelock.filesystem.dir", dir + "/state");
+                    "statelock.state.spool-dir", dir + "/spool", "statelock.filesystem.dir", dir + "/state",
+                    "statelock.wait.max-waiters", "0", "statelock.watch.max-streams", "0");
         }
     }
 
@@ -98,9 +101,7 @@ class DiskMarginTest {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
                     assertThat(e.getStatus().getDescription()).contains("statelock.state.min-free-space")
                             .contains("nothing stored").doesNotContain("target/");
-                    RetryInfo retry = StatusProto.fromThrowable(e).getDetailsList().stream()
-                            .filter(d -> d.is(RetryInfo.class)).findFirst().map(d -> unpack(d)).orElseThrow();
-                    assertThat(retry.getRetryDelay().getSeconds()).isEqualTo(60);
+                    assertThat(retryDelaySeconds(e)).isEqualTo(60);
                 });
         assertThat(offered.taken()).isLessThan(READ_BOUND);
         assertNothingStoredAndReady();
@@ -131,6 +132,34 @@ class DiskMarginTest {
         assertNothingStoredAndReady();
         assertThat(tf.get().statusCode()).isEqualTo(404);
         assertThat(tf.unlock(lockInfo(id, "ci")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aWaiterAndAWatchAreResourceExhaustedWithRetryInfo() {
+        locks.acquire(AcquireRequest.newBuilder().setKey(key).setOwner("holder").build()); // a free key is still granted
+        StatusRuntimeException waiter = refused(() -> locks.acquire(AcquireRequest.newBuilder().setKey(key).setOwner("ci")
+                .setWaitTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(10)).build()));
+        StatusRuntimeException watch = refused(() -> locks.watch(WatchRequest.newBuilder().setKey(key).build()).next());
+
+        assertThat(waiter.getStatus().getDescription()).contains("statelock.wait.max-waiters");
+        for (StatusRuntimeException e : java.util.List.of(waiter, watch)) {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(retryDelaySeconds(e)).isEqualTo(5);
+        }
+    }
+
+    static StatusRuntimeException refused(Runnable call) {
+        try {
+            call.run();
+        } catch (StatusRuntimeException e) {
+            return e;
+        }
+        throw new AssertionError("the call was not refused");
+    }
+
+    static long retryDelaySeconds(StatusRuntimeException e) {
+        return StatusProto.fromThrowable(e).getDetailsList().stream().filter(d -> d.is(RetryInfo.class))
+                .findFirst().map(FullReplicaTest::unpack).orElseThrow().getRetryDelay().getSeconds();
     }
 
     private static RetryInfo unpack(com.google.protobuf.Any any) {
