@@ -25,6 +25,7 @@ import io.statelock.testing.OfferedBytes;
 import io.statelock.testing.ServiceChecks;
 import io.statelock.testing.StateClient;
 import io.statelock.testing.TerraformHttp;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -158,6 +159,20 @@ class StateSizeLimitTest {
         assertThat(r.body()).contains("statelock.state.max-size");
         System.out.printf("POST with Content-Length over a 3 MiB limit: the client sent %d bytes of %d%n", offered.taken(), OFFERED);
         assertThat(offered.taken()).isLessThan(READ_BOUND);
+
+        // A client that sends the head and 1 KiB of the body, then waits: answered from the Content-Length alone.
+        try (Socket socket = new Socket("127.0.0.1", GrpcChannels.testPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("POST /terraform/" + key + "?ID=" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + OFFERED + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(new byte[1024]);
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readNBytes(512), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 413").containsIgnoringCase("connection: close")
+                    .contains("statelock.state.max-size");
+        }
+
         assertNothingStored();
         byte[] atLimit = state(MAX);
         assertThat(tf.post(id, atLimit).statusCode()).isEqualTo(200);
@@ -165,8 +180,11 @@ class StateSizeLimitTest {
     }
 
     static HttpResponse<String> post(TerraformHttp tf, String id, HttpRequest.BodyPublisher body) throws Exception {
-        return tf.client().send(HttpRequest.newBuilder(URI.create(tf.address() + "?ID=" + id))
-                .timeout(Duration.ofMinutes(2)).header("Content-Type", "application/json").POST(body).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return tf.client().send(request(tf, id, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpRequest request(TerraformHttp tf, String id, HttpRequest.BodyPublisher body) {
+        return HttpRequest.newBuilder(URI.create(tf.address() + "?ID=" + id)).timeout(Duration.ofMinutes(2))
+                .header("Content-Type", "application/json").POST(body).build();
     }
 }
