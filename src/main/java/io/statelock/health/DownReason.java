@@ -23,6 +23,7 @@ final class DownReason {
 
     synchronized String of(Throwable e) {
         String cause = Incidents.chain(e);
+        // A new cause gets a new incident and one log line; the same cause keeps its id, unlogged.
         if (!cause.equals(lastCause)) {
             lastCause = cause;
             lastId = Incidents.newId();

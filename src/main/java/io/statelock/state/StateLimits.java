@@ -67,11 +67,6 @@ public final class StateLimits {
         }
     }
 
-    /** Free bytes on the disk of {@code dir}, as this object measures them. */
-    long usableSpace(Path dir) {
-        return usableSpace.applyAsLong(dir);
-    }
-
     /** A size for a message: {@code 1.0 GiB (1073741824 bytes)}. */
     static String describe(long bytes) {
         if (bytes >= GIB) return String.format(Locale.ROOT, "%.1f GiB (%d bytes)", (double) bytes / GIB, bytes);

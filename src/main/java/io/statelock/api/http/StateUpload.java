@@ -43,6 +43,7 @@ final class StateUpload {
 
     private void gather(Buffer chunk) {
         pending.appendBuffer(chunk);
+        // A full batch goes to disk now; a smaller rest waits for more bytes or the end of the body.
         if (pending.length() >= BATCH) write(false);
     }
 
@@ -59,6 +60,7 @@ final class StateUpload {
             return null;
         }, false).onComplete(written -> {
             writing = false;
+            // The connection's failure first (nobody to answer), then the write's own, then on to the next batch.
             if (failure != null) {
                 done.tryFail(failure);
             } else if (written.failed()) {
