@@ -13,7 +13,7 @@ final class DownReason {
     private static final Logger LOG = Logger.getLogger(DownReason.class);
 
     private final String what;
-    private String lastCause; // guarded by this: the cause last logged, and its incident id
+    private String lastFailure; // guarded by this: the failure last logged (its message), and its incident id
     private String lastId;
 
     /** @param what the public reason, e.g. {@code lock store unavailable} */
@@ -22,12 +22,13 @@ final class DownReason {
     }
 
     synchronized String of(Throwable e) {
-        String cause = Incidents.chain(e);
-        // A new cause gets a new incident and one log line; the same cause keeps its id, unlogged.
-        if (!cause.equals(lastCause)) {
-            lastCause = cause;
+        // A new failure gets a new incident and one log line; the same one keeps its id, unlogged. Judged by the
+        // adapter's own message: the SDK's text below it changes with every call (its request id).
+        String failure = String.valueOf(e.getMessage());
+        if (!failure.equals(lastFailure)) {
+            lastFailure = failure;
             lastId = Incidents.newId();
-            LOG.warnf("readiness: %s [incident %s]: %s", what, lastId, cause);
+            LOG.warnf("readiness: %s [incident %s]: %s", what, lastId, Incidents.chain(e));
         }
         return what + " (incident " + lastId + "; the cause is in the service log)";
     }

@@ -79,7 +79,7 @@ final class GrpcErrors {
             return status(Code.DATA_LOSS, e.getMessage(), null);
         }
         if (e instanceof ShuttingDownException) return status(Code.UNAVAILABLE, e.getMessage(), retryInfo(e));
-        // Operators should hear of a disk below its margin, not only the caller (the caller's text has no paths).
+        // Operators should hear of a disk below its margin too, not only the caller.
         if (e instanceof InsufficientStorageException) LOG.warnf("state write refused: %s", e.getMessage());
         if (e instanceof TooManyWaitersException || e instanceof InsufficientStorageException) {
             // A full replica: retry later (RetryInfo says when), as HTTP's Retry-After does.
