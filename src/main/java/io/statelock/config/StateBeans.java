@@ -8,6 +8,7 @@ import io.statelock.lock.Scheduler;
 import io.statelock.lock.LockCoordinator;
 import io.statelock.state.StateCoordinator;
 import io.statelock.state.TerraformBackend;
+import io.statelock.state.StateLimits;
 import io.statelock.state.StateRetention;
 import io.statelock.state.StateSettings;
 import io.statelock.store.BlobStore;
@@ -29,7 +30,8 @@ public class StateBeans {
     @Singleton
     StateSettings stateSettings(StatelockConfig config) {
         return new StateSettings(config.state().keepVersions(), config.state().spoolDir(), StateSettings.ONE_HOUR_MS,
-                TestingSettings.skipFenceCheck(config));
+                TestingSettings.skipFenceCheck(config),
+                new StateLimits(config.state().maxSize().asLongValue(), config.state().minFreeSpace().asLongValue()));
     }
 
     /** Every lock store keeps the state pointer on its lock records. */

@@ -1,5 +1,6 @@
 package io.statelock.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -142,6 +143,17 @@ public interface StatelockConfig {
         /** How often unreferenced state objects (older than an hour) are deleted. */
         @WithDefault("10m")
         Duration gcInterval();
+
+        /** Largest state a PutState stream or an HTTP POST may carry; refused (nothing read past it) when over. */
+        @WithDefault("1G")
+        MemorySize maxSize();
+
+        /**
+         * Free space a state write must leave on the spool directory's disk and the state directory's disk
+         * (filesystem blobs); a write that would leave less is refused. {@code 0} turns the check off.
+         */
+        @WithDefault("1G")
+        MemorySize minFreeSpace();
     }
 
     interface Http {

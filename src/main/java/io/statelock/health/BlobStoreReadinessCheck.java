@@ -22,6 +22,8 @@ public class BlobStoreReadinessCheck implements HealthCheck {
     @Inject
     StatelockConfig config;
 
+    private final DownReason down = new DownReason("blob store unavailable");
+
     @Override
     public HealthCheckResponse call() {
         var response = HealthCheckResponse.named("blob-store").withData("blob", config.blob().name());
@@ -29,7 +31,7 @@ public class BlobStoreReadinessCheck implements HealthCheck {
             blobs.checkReady();
             return response.up().build();
         } catch (RuntimeException e) {
-            return response.down().withData("reason", String.valueOf(e.getMessage())).build();
+            return response.down().withData("reason", down.of(e)).build();
         }
     }
 }

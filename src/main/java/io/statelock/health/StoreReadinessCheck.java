@@ -22,6 +22,8 @@ public class StoreReadinessCheck implements HealthCheck {
     @Inject
     LockCoordinator locks;
 
+    private final DownReason down = new DownReason("lock store unavailable");
+
     @Override
     public HealthCheckResponse call() {
         var response = HealthCheckResponse.named("lock-store").withData("store", config.store().name())
@@ -30,7 +32,7 @@ public class StoreReadinessCheck implements HealthCheck {
             table.checkReady();
             return response.up().build();
         } catch (RuntimeException e) {
-            return response.down().withData("reason", String.valueOf(e.getMessage())).build();
+            return response.down().withData("reason", down.of(e)).build();
         }
     }
 }

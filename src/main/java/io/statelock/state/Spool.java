@@ -13,57 +13,70 @@ import java.util.HexFormat;
 
 /**
  * State bytes on their way in or out, in a temporary file, hashed (SHA-256 and MD5) as they are
- * written: a 256 MiB state never sits in memory whole. Closing deletes the file.
+ * written: a 256 MiB state never sits in memory whole. An upload spool enforces {@link StateLimits}
+ * while it is written: the chunk that would cross the size limit is refused before it is written, and
+ * the disk's free space is checked before the first byte and then every {@link #ROOM_CHECK_BYTES}.
+ * Closing deletes the file.
  * Not thread-safe: one writer (a gRPC call's serialized callbacks, or one worker) at a time.
  */
 public final class Spool implements AutoCloseable {
+    /** How much is written between two looks at the disk's free space (one statvfs per 4 MiB, not per chunk). */
+    static final long ROOM_CHECK_BYTES = 4L * 1024 * 1024;
+    /** The disk a spool writes to, as messages name it (never its path: clients see these messages). */
+    static final String DISK = "spool directory's disk";
     private static final int COPY_BUFFER = 64 * 1024;
 
     private final Path file;
     private final OutputStream out;
+    private final StateLimits limits;
     private final MessageDigest sha256 = digest("SHA-256");
     private final MessageDigest md5 = digest("MD5");
     private long size;
+    private long roomCheckedUpTo; // the free space was found sufficient for the bytes up to here
     private String sha256Hex;
     private String md5Hex;
 
-    private Spool(Path file) throws IOException {
-        this(file, new BufferedOutputStream(Files.newOutputStream(file), COPY_BUFFER));
+    private Spool(Path file, StateLimits limits) throws IOException {
+        this.file = file;
+        this.out = new BufferedOutputStream(Files.newOutputStream(file), COPY_BUFFER);
+        this.limits = limits;
     }
 
-    private Spool(Path file, OutputStream out) {
-        this.file = file;
-        this.out = out;
+    /** A new empty spool file in {@code dir}, without limits (bytes read back from the blob store). */
+    public static Spool create(Path dir) {
+        createDirectories(dir);
+        return open(dir, StateLimits.NONE);
     }
 
     /**
-     * Takes over a file already written (e.g. by a non-blocking HTTP body pipe) and hashes it in one
-     * read pass; closing the spool deletes it.
+     * A new empty spool for an incoming state write, within {@code limits}: refused at once when the
+     * {@code declaredSize} (an HTTP Content-Length; -1 when unknown) is over the size limit or the disk has
+     * no room for it above the free-space margin, so a refused body is never read.
      */
-    public static Spool adopt(Path file) {
-        Spool spool = new Spool(file, OutputStream.nullOutputStream());
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[COPY_BUFFER];
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                spool.sha256.update(buffer, 0, n);
-                spool.md5.update(buffer, 0, n);
-                spool.size += n;
-            }
-        } catch (IOException e) {
-            spool.close();
-            throw new UncheckedIOException("cannot read spooled state " + file, e);
-        }
-        spool.finish();
+    public static Spool upload(Path dir, StateLimits limits, long declaredSize) {
+        limits.requireSize(declaredSize);
+        createDirectories(dir);
+        // Room for the whole declared body, or at least for the bytes up to the next check.
+        long room = Math.max(declaredSize, ROOM_CHECK_BYTES);
+        limits.requireRoom(DISK, dir, room);
+        Spool spool = open(dir, limits);
+        spool.roomCheckedUpTo = room;
         return spool;
     }
 
-    /** A new empty spool file in {@code dir}. */
-    public static Spool create(Path dir) {
+    private static Spool open(Path dir, StateLimits limits) {
+        try {
+            return new Spool(Files.createTempFile(dir, "state-", ".spool"), limits);
+        } catch (IOException e) {
+            throw failure(dir, e, 0, "cannot create a spool file in " + dir);
+        }
+    }
+
+    private static void createDirectories(Path dir) {
         try {
             Files.createDirectories(dir);
-            return new Spool(Files.createTempFile(dir, "state-", ".spool"));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a spool file in " + dir, e);
+            throw new UncheckedIOException("cannot create the spool directory " + dir, e);
         }
     }
 
@@ -84,12 +97,22 @@ public final class Spool implements AutoCloseable {
         }
     }
 
+    /**
+     * Appends bytes. Throws {@link StateTooLargeException} (nothing of this chunk written) when they would
+     * take the spool over the size limit, {@link InsufficientStorageException} when the disk lacks room.
+     */
     public void write(byte[] bytes, int offset, int length) {
         if (sha256Hex != null) throw new IllegalStateException("spool already finished");
+        limits.requireSize(size + length);
+        // Past the bytes the last look covered: look again, for this chunk and the next ROOM_CHECK_BYTES.
+        if (size + length > roomCheckedUpTo) {
+            limits.requireRoom(DISK, file.getParent(), length + ROOM_CHECK_BYTES);
+            roomCheckedUpTo = size + length + ROOM_CHECK_BYTES;
+        }
         try {
             out.write(bytes, offset, length);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write spool file " + file, e);
+            throw failure(file.getParent(), e, length, "cannot write spool file " + file);
         }
         sha256.update(bytes, offset, length);
         md5.update(bytes, offset, length);
@@ -102,7 +125,7 @@ public final class Spool implements AutoCloseable {
         try {
             out.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write spool file " + file, e);
+            throw failure(file.getParent(), e, COPY_BUFFER, "cannot write spool file " + file);
         }
         sha256Hex = HexFormat.of().formatHex(sha256.digest());
         md5Hex = HexFormat.of().formatHex(md5.digest());
@@ -140,6 +163,16 @@ public final class Spool implements AutoCloseable {
         } catch (IOException ignored) {
             // a leftover temp file is harmless; the OS temp cleaner removes it
         }
+    }
+
+    /**
+     * A failed write: the disk is full when it has no room for the {@code bytes} that failed (the JDK names
+     * ENOSPC only in the message), any other I/O error stays one.
+     */
+    private static RuntimeException failure(Path dir, IOException e, long bytes, String what) {
+        // Less free than the failed write needed: full, however the OS worded it.
+        if (dir.toFile().getUsableSpace() < Math.max(bytes, 1)) return InsufficientStorageException.full(DISK, e);
+        return new UncheckedIOException(what, e);
     }
 
     private static MessageDigest digest(String algorithm) {

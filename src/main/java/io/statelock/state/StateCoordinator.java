@@ -25,6 +25,8 @@ import java.util.Optional;
 public final class StateCoordinator {
     /** Pointer races with the same lease (two writes of one holder at once) are retried this often. */
     private static final int MAX_RACES = 5;
+    /** The disk of a local blob store, as messages name it (never its path). */
+    private static final String BLOB_DISK = "state directory's disk";
 
     /** One page of versions, newest first. */
     public record VersionPage(List<StateVersion> versions, String nextPageToken) {}
@@ -45,6 +47,14 @@ public final class StateCoordinator {
 
     public StateSettings settings() {
         return settings;
+    }
+
+    /**
+     * A spool for the bytes of an incoming write, within the size limit and free-space margin: refused at once
+     * for a {@code declaredSize} (-1 when unknown) over them, and while it is written once it crosses them.
+     */
+    public Spool upload(long declaredSize) {
+        return Spool.upload(settings.spoolDir(), settings.limits(), declaredSize);
     }
 
     /** Advisory, before any bytes arrive: is this the key's current, unexpired holder with the current token? */
@@ -71,6 +81,8 @@ public final class StateCoordinator {
         }
         TerraformMeta meta = TerraformMeta.read(spool.file());
         checkTerraform(current, meta);
+        // A local blob store copies the spool: its disk must keep the margin too (S3 reports no local space).
+        blobs.usableSpace().ifPresent(free -> settings.limits().requireRoom(BLOB_DISK, free, spool.size()));
         String blob = BlobNames.newName(command.key(), command.fencingToken());
         blobs.create(blob, spool.file());
         StateVersion template = new StateVersion(command.key(), 0, blob, spool.size(), spool.sha256(), spool.md5(),
@@ -164,10 +176,11 @@ public final class StateCoordinator {
                 throw lost(lost.current(), leaseId, counter, now);
             }
             // Raced: another write of this same lease moved the pointer first; judge again against it.
-            if (attempt >= MAX_RACES) {
-                throw new StateConflictException("state of " + key + " kept changing under this write; retry");
-            }
             head = table.stateHistory(key);
+            if (attempt >= MAX_RACES) {
+                throw StateConflictException.concurrentWrites(key, head.current(),
+                        new TerraformMeta(template.serial(), template.lineage()));
+            }
             requireHolder(head.lock(), leaseId, counter);
             if (checkTerraform) checkTerraform(head.current(), new TerraformMeta(template.serial(), template.lineage()));
         }
@@ -181,14 +194,8 @@ public final class StateCoordinator {
             return;
         }
         StateVersion c = current.get();
-        if (!c.lineage().equals(meta.lineage())) {
-            throw new StateConflictException("state of " + c.key() + " has lineage " + c.lineage()
-                    + "; refusing a write with lineage " + meta.lineage());
-        }
-        if (meta.serial() < c.serial()) {
-            throw new StateConflictException("state of " + c.key() + " is at serial " + c.serial()
-                    + "; refusing a write with the older serial " + meta.serial());
-        }
+        if (!c.lineage().equals(meta.lineage())) throw StateConflictException.lineageMismatch(c, meta);
+        if (meta.serial() < c.serial()) throw StateConflictException.serialBehind(c, meta);
     }
 
     private void requireHolder(LockRecord record, String leaseId, long counter) {

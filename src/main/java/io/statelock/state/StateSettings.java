@@ -11,16 +11,19 @@ import java.util.Objects;
  * @param skipFenceCheck testing only ({@code statelock.testing.skip-fence-check}, refused by the prod profile):
  *                       the early holder check is skipped too, so a deliberately broken replica really
  *                       accepts stale writers and the safety harness can prove it catches that
+ * @param limits         the size limit and free-space margin of every state write
  */
-public record StateSettings(int keepVersions, Path spoolDir, long garbageAgeMs, boolean skipFenceCheck) {
+public record StateSettings(int keepVersions, Path spoolDir, long garbageAgeMs, boolean skipFenceCheck,
+                            StateLimits limits) {
     public static final long ONE_HOUR_MS = 3_600_000;
 
     public StateSettings(int keepVersions, Path spoolDir, long garbageAgeMs) {
-        this(keepVersions, spoolDir, garbageAgeMs, false);
+        this(keepVersions, spoolDir, garbageAgeMs, false, StateLimits.NONE);
     }
 
     public StateSettings {
         Objects.requireNonNull(spoolDir, "spoolDir");
+        Objects.requireNonNull(limits, "limits");
         if (keepVersions < 1) throw new IllegalArgumentException("statelock.state.keep-versions must be at least 1");
         if (garbageAgeMs < 0) throw new IllegalArgumentException("garbage age must not be negative");
     }

@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Port to the store of state bytes: immutable objects, written once under a fresh name and
@@ -33,4 +34,12 @@ public interface BlobStore {
 
     /** Throws {@link io.statelock.lock.StoreUnavailableException} with the reason when the store is not usable. */
     void checkReady();
+
+    /**
+     * Free bytes on the local disk that new objects are written to, so a write can keep its free-space margin;
+     * empty when objects do not live on this machine's disks (S3).
+     */
+    default OptionalLong usableSpace() {
+        return OptionalLong.empty();
+    }
 }

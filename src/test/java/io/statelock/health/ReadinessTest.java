@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
+import io.statelock.testing.CapturedLog;
 import io.statelock.testing.GrpcChannels;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,16 +48,20 @@ class ReadinessTest {
     }
 
     @Test
-    void notReadyWhenTheStateDirectoryIsGoneWithTheReason() throws Exception {
+    void notReadyWhenTheStateDirectoryIsGoneWithAnIncidentWhoseCauseIsLogged() throws Exception {
         Path dir = stateDir.toAbsolutePath();
         Files.createDirectories(dir);
         Path aside = dir.resolveSibling(dir.getFileName() + ".aside");
         Files.move(dir, aside);
-        try {
+        try (CapturedLog log = CapturedLog.of("io.statelock")) {
             Answer a = ready();
             assertThat(a.status()).isEqualTo(503);
             assertThat(a.check("blob-store").get("status").asText()).isEqualTo("DOWN");
-            assertThat(a.check("blob-store").get("data").get("reason").asText()).contains("missing or not writable");
+            // /q/health shares the service port: the reason names the store and an incident, not the directory.
+            String reason = a.check("blob-store").get("data").get("reason").asText();
+            assertThat(reason).startsWith("blob store unavailable (incident ").doesNotContain(dir.toString());
+            String id = reason.replaceAll(".*incident ([0-9a-f]+).*", "$1");
+            assertThat(log.linesWith(id)).anySatisfy(l -> assertThat(l).contains(dir.toString()).contains("missing or not writable"));
             assertThat(a.check("lock-store").get("status").asText()).isEqualTo("UP");
         } finally {
             Files.move(aside, dir);

@@ -202,9 +202,9 @@ final class HttpCases {
         java.util.Arrays.fill(huge, (byte) ' ');
         huge[0] = '{';
         huge[huge.length - 1] = '}';
-        // Refused by the HTTP server from its Content-Length, before the route: 413 without a body.
-        cases.add(http(cat, "POST real ID, body over quarkus.http.limits.max-body-size", 413, http,
-                json(Request.of("POST", real, huge))).bare());
+        // Refused from its Content-Length before the body is read, or as soon as a chunked body crosses the limit.
+        add(cat, "POST real ID, body over statelock.state.max-size", 413, Request.of("POST", real, huge));
+        add(cat, "POST real ID, chunked body over statelock.state.max-size", 413, chunked(Request.of("POST", real, huge)));
         cases.add(http(cat, "POST real ID declaring 100 bytes, sending 10, closing", "CLOSED", http,
                 Request.of("POST", real, utf8("{\"serial\":")).header("Content-Length", "100").closingEarly()));
         add(cat, "DELETE without ID while locked", 409, Request.of("DELETE", target(f.tf), null));

@@ -106,6 +106,9 @@ final class PutStreams {
         }
         cases.add(grpc(cat, "header, 1 MiB, one chunk of 4 MiB + 1 byte, 1 MiB, end", RESOURCE_EXHAUSTED,
                 () -> send(f, List.of(header(real), chunk(mib), chunk(new byte[4 * MIB + 1]), chunk(mib)), false)).bare());
+        // The sweep's statelock.state.max-size is 4 MiB: the stream is refused at the chunk that crosses it.
+        cases.add(grpc(cat, "header, five 1 MiB chunks (over statelock.state.max-size), end", RESOURCE_EXHAUSTED,
+                () -> send(f, List.of(header(real), chunk(mib), chunk(mib), chunk(mib), chunk(mib), chunk(mib)), false)));
         cases.add(grpc(cat, "Terraform state with an older serial (real lease)", FAILED_PRECONDITION,
                 () -> put(f, real, olderSerial())));
         cases.add(grpc(cat, "Terraform state of another lineage (real lease)", FAILED_PRECONDITION,

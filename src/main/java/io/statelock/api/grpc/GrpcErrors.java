@@ -3,8 +3,12 @@ package io.statelock.api.grpc;
 import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
+import com.google.rpc.QuotaFailure;
+import com.google.rpc.RetryInfo;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import io.statelock.api.Incidents;
+import io.statelock.api.RetryAfter;
 import io.statelock.lock.InvalidArgumentException;
 import io.statelock.lock.LeaseLostException;
 import io.statelock.lock.LockHeldException;
@@ -16,7 +20,9 @@ import io.statelock.proto.v1.LeaseLost;
 import io.statelock.security.PermissionDeniedException;
 import io.statelock.security.UnauthenticatedException;
 import io.statelock.proto.v1.LockHeld;
+import io.statelock.state.InsufficientStorageException;
 import io.statelock.state.StateConflictException;
+import io.statelock.state.StateTooLargeException;
 import io.statelock.state.StateCorruptedException;
 import io.statelock.state.StateNotFoundException;
 import java.util.concurrent.CancellationException;
@@ -61,20 +67,38 @@ final class GrpcErrors {
         if (e instanceof UnauthenticatedException) return status(Code.UNAUTHENTICATED, e.getMessage(), null);
         if (e instanceof PermissionDeniedException) return status(Code.PERMISSION_DENIED, e.getMessage(), null);
         if (e instanceof StoreUnavailableException) {
-            LOG.warnf("store unavailable: %s", e.getMessage());
-            return status(Code.UNAVAILABLE, "lock store unavailable, retry: " + e.getMessage(), null);
+            // Table, bucket, endpoint and SDK text stay in the log, under the incident id the caller gets.
+            return status(Code.UNAVAILABLE, Incidents.storeUnavailable(e), retryInfo(e));
         }
-        if (e instanceof StateConflictException) return status(Code.FAILED_PRECONDITION, e.getMessage(), null);
+        if (e instanceof StateConflictException conflict) {
+            return status(Code.FAILED_PRECONDITION, conflict.getMessage(), Any.pack(StateProtoMapper.conflict(conflict)));
+        }
         if (e instanceof StateNotFoundException) return status(Code.NOT_FOUND, e.getMessage(), null);
         if (e instanceof StateCorruptedException) {
             LOG.errorf("state corrupted: %s", e.getMessage());
             return status(Code.DATA_LOSS, e.getMessage(), null);
         }
-        if (e instanceof ShuttingDownException) return status(Code.UNAVAILABLE, e.getMessage(), null);
-        if (e instanceof TooManyWaitersException) return status(Code.RESOURCE_EXHAUSTED, e.getMessage(), null);
+        if (e instanceof ShuttingDownException) return status(Code.UNAVAILABLE, e.getMessage(), retryInfo(e));
+        // Operators should hear of a disk below its margin too, not only the caller.
+        if (e instanceof InsufficientStorageException) LOG.warnf("state write refused: %s", e.getMessage());
+        if (e instanceof TooManyWaitersException || e instanceof InsufficientStorageException) {
+            // A full replica: retry later (RetryInfo says when), as HTTP's Retry-After does.
+            return status(Code.RESOURCE_EXHAUSTED, e.getMessage(), retryInfo(e));
+        }
+        if (e instanceof StateTooLargeException tooLarge) {
+            // No RetryInfo: the same bytes will never fit.
+            return status(Code.RESOURCE_EXHAUSTED, e.getMessage(), Any.pack(QuotaFailure.newBuilder()
+                    .addViolations(QuotaFailure.Violation.newBuilder().setSubject("statelock.state.max-size")
+                            .setDescription("a state may be at most " + tooLarge.maxSize() + " bytes"))
+                    .build()));
+        }
         if (e instanceof CancellationException) return status(Code.CANCELLED, "call cancelled", null);
-        LOG.error("unexpected error", e);
-        return status(Code.INTERNAL, "internal error: " + e.getClass().getSimpleName(), null);
+        return status(Code.INTERNAL, Incidents.internal("a gRPC call", e), null);
+    }
+
+    private static Any retryInfo(Throwable e) {
+        return RetryAfter.of(e).map(d -> Any.pack(RetryInfo.newBuilder()
+                .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(d.toSeconds())).build())).orElse(null);
     }
 
     private static Throwable unwrap(Throwable e) {

@@ -50,7 +50,7 @@ final class PutStateCall implements StreamObserver<PutStateRequest> {
                 authorize.accept(h.getKey(), h.getLeaseId());
                 command = new PutCommand(new LockKey(h.getKey()), h.getLeaseId(), h.getFencingToken(), h.getSha256());
                 states.checkWriter(command); // advisory, so a stale writer is stopped before it uploads
-                spool = Spool.create(states.settings().spoolDir());
+                spool = states.upload(-1); // size unknown: the limits are enforced as the chunks arrive
                 return;
             }
             if (request.hasHeader()) throw InvalidArgumentException.of("header", "only the first message may be a header");

@@ -2,6 +2,8 @@ package io.statelock.api.grpc;
 
 import com.google.protobuf.Timestamp;
 import io.statelock.lock.Fences;
+import io.statelock.proto.v1.StateConflict;
+import io.statelock.state.StateConflictException;
 import io.statelock.state.StateVersion;
 
 /** Domain state versions to proto; no proto type goes further in than this package. */
@@ -22,5 +24,20 @@ final class StateProtoMapper {
                         .setNanos((int) Math.floorMod(ms, 1000) * 1_000_000))
                 .setWrittenBy(v.writtenBy())
                 .build();
+    }
+
+    /** The detail of a refused write: why, and the current and attempted serial and lineage. */
+    static StateConflict conflict(StateConflictException e) {
+        StateConflict.Builder b = StateConflict.newBuilder().setKey(e.key().value())
+                .setReason(switch (e.reason()) {
+                    case SERIAL_BEHIND -> StateConflict.Reason.SERIAL_BEHIND;
+                    case LINEAGE_MISMATCH -> StateConflict.Reason.LINEAGE_MISMATCH;
+                    case CONCURRENT_WRITES -> StateConflict.Reason.CONCURRENT_WRITES;
+                })
+                .setCurrentSerial(-1)
+                .setAttemptedSerial(e.attemptedSerial()).setAttemptedLineage(e.attemptedLineage());
+        e.current().ifPresent(c -> b.setCurrentVersion(c.version()).setCurrentSerial(c.serial())
+                .setCurrentLineage(c.lineage()));
+        return b.build();
     }
 }

@@ -10,18 +10,14 @@ import io.statelock.state.StateVersion;
 import io.statelock.state.TerraformBackend;
 import io.statelock.state.TerraformLock;
 import io.vertx.core.Future;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 
 /**
@@ -152,26 +148,31 @@ public class TerraformHttpRoutes {
     private void post(RoutingContext ctx, LockKey key, String method, String id) {
         HttpServerRequest req = ctx.request();
         req.pause(); // nothing may be lost while the caller is checked and the spool file opens
-        Path file = states.settings().spoolDir().resolve("http-" + UUID.randomUUID() + ".spool");
         String contentMd5 = req.getHeader("Content-MD5");
+        // Vert.x has already refused a Content-Length that is not a number; none means chunked.
+        String length = req.getHeader("Content-Length");
+        long declared = length == null ? -1 : Long.parseLong(length);
         java.util.concurrent.atomic.AtomicReference<HttpAccess.Checked> caller = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Spool> upload = new java.util.concurrent.atomic.AtomicReference<>();
         ctx.vertx().executeBlocking(() -> {
-                    // Both factors before the body is taken in.
+                    // Both factors, then the size limit and free-space margin, before the body is taken in.
                     HttpAccess.Checked who = access.check(req, method, key, id);
                     access.checkLease(who, key, id);
                     caller.set(who);
-                    return Files.createDirectories(states.settings().spoolDir());
+                    upload.set(states.upload(declared));
+                    return upload.get();
                 }, false)
-                .compose(dir -> ctx.vertx().fileSystem().open(file.toString(), new OpenOptions().setWrite(true).setCreateNew(true)))
-                .compose(req::pipeTo) // back-pressured: the client is slowed to the disk's pace, never buffered in heap
-                .compose(done -> ctx.vertx().executeBlocking(() -> {
+                .compose(spool -> {
+                    // A client that waits for 100 Continue (curl, for large bodies) may send now.
+                    if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) ctx.response().writeContinue();
+                    return StateUpload.read(ctx, spool);
+                })
+                .compose(spool -> ctx.vertx().executeBlocking(() -> {
                     HttpAccess.Checked who = caller.get();
-                    try (Spool spool = Spool.adopt(file)) {
-                        checkMd5(contentMd5, spool);
-                        StateJson.check(spool.file()); // Terraform could not read back anything else
-                        return backend.write(key, id, who.presentedLease(), access.ownerFor(who.caller(), UNLOCKED_WRITER),
-                                access.holder(who, key), spool);
-                    }
+                    checkMd5(contentMd5, spool);
+                    StateJson.check(spool.file()); // Terraform could not read back anything else
+                    return backend.write(key, id, who.presentedLease(), access.ownerFor(who.caller(), UNLOCKED_WRITER),
+                            access.holder(who, key), spool);
                 }, false))
                 .onSuccess(v -> {
                     HttpAccess.Checked who = caller.get();
@@ -179,7 +180,7 @@ public class TerraformHttpRoutes {
                             .fencingToken(backend.fences().token(v.fenceCounter())).reason("version " + v.version()).build());
                     HttpErrors.text(ctx, 200, "stored version " + v.version());
                 })
-                .onComplete(done -> deleteQuietly(ctx, file))
+                .onComplete(done -> closeLater(ctx, upload.get()))
                 .onFailure(e -> HttpErrors.respond(ctx, e));
     }
 
@@ -210,14 +211,12 @@ public class TerraformHttpRoutes {
         return ctx.vertx().executeBlocking(work, false).onFailure(e -> HttpErrors.respond(ctx, e));
     }
 
-    private static void closeLater(RoutingContext ctx, StateRead read) {
+    /** Closes (and so deletes) a spool on a worker thread, off the event loop; nothing when there is none. */
+    private static void closeLater(RoutingContext ctx, AutoCloseable spool) {
+        if (spool == null) return;
         ctx.vertx().executeBlocking(() -> {
-            read.close();
+            spool.close();
             return null;
         }, false);
-    }
-
-    private static void deleteQuietly(RoutingContext ctx, Path file) {
-        ctx.vertx().executeBlocking(() -> Files.deleteIfExists(file), false);
     }
 }

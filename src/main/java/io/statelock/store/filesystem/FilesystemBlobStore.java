@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -122,6 +123,11 @@ public final class FilesystemBlobStore implements BlobStore {
         if (!Files.isDirectory(root) || !Files.isWritable(root)) {
             throw new StoreUnavailableException("state directory " + root + " is missing or not writable", null);
         }
+    }
+
+    @Override
+    public OptionalLong usableSpace() {
+        return OptionalLong.of(root.toFile().getUsableSpace());
     }
 
     private Path resolve(String name) {

@@ -16,6 +16,7 @@ import io.statelock.proto.v1.ListVersionsResponse;
 import io.statelock.proto.v1.LockServiceGrpc;
 import io.statelock.proto.v1.PutStateHeader;
 import io.statelock.proto.v1.RollbackRequest;
+import io.statelock.proto.v1.StateConflict;
 import io.statelock.proto.v1.StateServiceGrpc;
 import io.statelock.proto.v1.StateVersion;
 import io.statelock.testing.GrpcChannels;
@@ -139,6 +140,47 @@ class StateServiceGrpcTest {
                 .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.FAILED_PRECONDITION))
                 .hasMessageContaining("serial");
         assertThat(client.get(key, "")).isEqualTo(tf(5));
+    }
+
+    @Test
+    void aSerialOrLineageConflictCarriesStateConflictNotLeaseLost() throws Exception {
+        AcquireResponse lease = acquire("ci", 30);
+        client.put(header(key, lease, ""), tf(5));
+        byte[] otherLineage = "{\"version\":4,\"serial\":9,\"lineage\":\"OTHER\",\"resources\":[]}"
+                .getBytes(StandardCharsets.UTF_8);
+
+        StateConflict behind = conflict(() -> client.put(header(key, lease, ""), tf(4)));
+        StateConflict lineage = conflict(() -> client.put(header(key, lease, ""), otherLineage));
+
+        assertThat(behind.getReason()).isEqualTo(StateConflict.Reason.SERIAL_BEHIND);
+        assertThat(behind.getKey()).isEqualTo(key);
+        assertThat(behind.getCurrentVersion()).isEqualTo("1");
+        assertThat(behind.getCurrentSerial()).isEqualTo(5);
+        assertThat(behind.getCurrentLineage()).isEqualTo("L");
+        assertThat(behind.getAttemptedSerial()).isEqualTo(4);
+        assertThat(behind.getAttemptedLineage()).isEqualTo("L");
+        assertThat(lineage.getReason()).isEqualTo(StateConflict.Reason.LINEAGE_MISMATCH);
+        assertThat(lineage.getAttemptedSerial()).isEqualTo(9);
+        assertThat(lineage.getAttemptedLineage()).isEqualTo("OTHER");
+        assertThat(lineage.getCurrentLineage()).isEqualTo("L");
+        // The lease was never in question: the holder writes on.
+        assertThat(client.put(header(key, lease, ""), tf(6)).getVersion()).isEqualTo("2");
+    }
+
+    /** The StateConflict detail of a FAILED_PRECONDITION that has no LeaseLost detail. */
+    static StateConflict conflict(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        java.util.List<StateConflict> found = new java.util.ArrayList<>();
+        assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(code(e)).isEqualTo(Status.Code.FAILED_PRECONDITION);
+            com.google.rpc.Status rich = io.grpc.protobuf.StatusProto.fromThrowable(e);
+            assertThat(rich.getDetailsList()).noneSatisfy(d -> assertThat(d.is(LeaseLost.class)).isTrue());
+            try {
+                found.add(LockServiceGrpcTest.detail(e, StateConflict.class));
+            } catch (Exception ex) {
+                throw new AssertionError(ex);
+            }
+        });
+        return found.get(0);
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.grpc.Status;
 import io.grpc.protobuf.StatusProto;
 import io.statelock.proto.v1.LeaseLost;
 import io.statelock.proto.v1.LockHeld;
+import io.statelock.proto.v1.StateConflict;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,7 +45,7 @@ final class Errors {
             + unavailableMessage(status), t);
       case FAILED_PRECONDITION:
         if (detail(StatusProto.fromThrowable(t), LeaseLost.class) == null) {
-          return new StateConflictException(description, t);
+          return conflict(StatusProto.fromThrowable(t), description, t);
         }
         return decode(t);
       default:
@@ -67,6 +68,9 @@ final class Errors {
         return new LockHeldException(description, holder, t);
       }
       case FAILED_PRECONDITION: {
+        if (detail(rich, StateConflict.class) != null) {
+          return conflict(rich, description, t);
+        }
         LeaseLost lost = detail(rich, LeaseLost.class);
         LockState current = lost != null && lost.hasCurrent() ? Convert.lockState(lost.getCurrent()) : null;
         return new LeaseLostException(code, description, current, t);
@@ -92,6 +96,32 @@ final class Errors {
       default:
         return new StatelockException(code, description, t);
     }
+  }
+
+  /** A refused state write, with what the {@code StateConflict} detail says (if the service sent one). */
+  private static StateConflictException conflict(
+      com.google.rpc.Status rich, String description, Throwable t) {
+    StateConflict c = detail(rich, StateConflict.class);
+    if (c == null) {
+      return new StateConflictException(description, t);
+    }
+    StateConflictException.Reason reason;
+    switch (c.getReason()) {
+      case SERIAL_BEHIND:
+        reason = StateConflictException.Reason.SERIAL_BEHIND;
+        break;
+      case LINEAGE_MISMATCH:
+        reason = StateConflictException.Reason.LINEAGE_MISMATCH;
+        break;
+      case CONCURRENT_WRITES:
+        reason = StateConflictException.Reason.CONCURRENT_WRITES;
+        break;
+      default:
+        reason = StateConflictException.Reason.UNKNOWN;
+    }
+    return new StateConflictException(description, reason, c.getCurrentVersion(),
+        c.getCurrentSerial(), c.getCurrentLineage(), c.getAttemptedSerial(), c.getAttemptedLineage(),
+        t);
   }
 
   /**
