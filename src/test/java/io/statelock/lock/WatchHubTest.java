@@ -59,8 +59,12 @@ class WatchHubTest {
     }
 
     WatchHub hub(LockSettings settings, int maxStreams) {
+        return hub(settings, new WatchLimits(maxStreams, maxStreams, 1000));
+    }
+
+    WatchHub hub(LockSettings settings, WatchLimits limits) {
         locks = new LockCoordinator(table, settings, clock, scheduler, events, (key, previous, reason, released) -> { });
-        return new WatchHub(table, events, scheduler, clock, settings, maxStreams);
+        return new WatchHub(table, events, scheduler, clock, settings, limits);
     }
 
     static LockSettings settings(long pollMs) {

@@ -15,7 +15,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -24,8 +23,11 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
- * Paged listing of lock records: a Query on the by-segment index for prefixes with a '/', a
- * paged Scan otherwise. Page tokens name the last key returned, so nothing is skipped or repeated.
+ * Paged listing of lock records, never a Scan for a non-empty prefix once the segment registry is complete:
+ * a prefix with a '/' fixes the first segment, one Query on the {@code by-segment} index; a prefix without
+ * one ends inside the first segment, so it is one Query per registered segment that starts with it
+ * ({@link SegmentRegistry}), in segment order. Only the empty prefix (every key) is a paged Scan. Page tokens
+ * name the last key returned (its segment is its first), so nothing is skipped or repeated.
  */
 final class LockListing {
     private static final String TOKEN_VERSION = "k1:";
@@ -34,17 +36,46 @@ final class LockListing {
 
     private final DynamoDbClient client;
     private final String table;
+    private final SegmentRegistry segments;
 
-    LockListing(DynamoDbClient client, String table) {
+    LockListing(DynamoDbClient client, String table, SegmentRegistry segments) {
         this.client = client;
         this.table = table;
+        this.segments = segments;
     }
 
-    RecordPage query(String prefix, int limit, String after) {
-        String seg = prefix.substring(0, prefix.indexOf('/'));
+    /** Records under {@code prefix}, at most {@code limit}, after the key {@code after} (null: from the first). */
+    RecordPage list(String prefix, int limit, String after) {
+        if (prefix.indexOf('/') >= 0) {
+            Chunk chunk = querySegment(prefix.substring(0, prefix.indexOf('/')), prefix, limit, after);
+            return page(chunk.items(), limit, chunk.more());
+        }
+        // A table from an earlier version scans until its registry is backfilled (SegmentRegistry.backfill).
+        if (prefix.isEmpty() || !segments.complete()) return scan(prefix, limit, after);
+        return queryRegisteredSegments(prefix, limit, after);
+    }
+
+    private RecordPage queryRegisteredSegments(String prefix, int limit, String after) {
+        String fromSegment = after == null ? null : new LockKey(after).firstSegment();
+        SegmentRegistry.Cursor cursor = segments.segments(prefix, fromSegment);
         List<Map<String, AttributeValue>> items = new ArrayList<>();
-        Map<String, AttributeValue> start = after == null ? null
-                : Map.of(KEY, s(after), SEG, s(new LockKey(after).firstSegment()));
+        boolean more = false;
+        while (items.size() < limit && cursor.hasNext()) {
+            String segment = cursor.next();
+            Chunk chunk = querySegment(segment, prefix, limit - items.size(),
+                    segment.equals(fromSegment) ? after : null);
+            items.addAll(chunk.items());
+            more = chunk.more();
+        }
+        return page(items, limit, more || (items.size() >= limit && cursor.hasNext()));
+    }
+
+    /** Items of one first segment: what the by-segment index holds in that partition. */
+    private record Chunk(List<Map<String, AttributeValue>> items, boolean more) {}
+
+    private Chunk querySegment(String seg, String prefix, int limit, String after) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, AttributeValue> start = after == null ? null : Map.of(KEY, s(after), SEG, s(seg));
         boolean more = true;
         while (items.size() < limit && more) {
             QueryRequest.Builder b = QueryRequest.builder()
@@ -64,10 +95,10 @@ final class LockListing {
                     ? response.lastEvaluatedKey() : null;
             more = start != null;
         }
-        return page(items, limit, more);
+        return new Chunk(items, more);
     }
 
-    RecordPage scan(String prefix, int limit, String after) {
+    private RecordPage scan(String prefix, int limit, String after) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         Map<String, AttributeValue> start = after == null ? null : Map.of(KEY, s(after));
         boolean more = true;
@@ -76,10 +107,14 @@ final class LockListing {
                     .tableName(table)
                     .consistentRead(true)
                     // Limit counts items evaluated, not returned: loop until the page is full or the table ends.
-                    .limit(Math.min(MAX_SCAN_BATCH, Math.max(100, 2 * (limit - items.size()))));
-            if (!prefix.isEmpty()) {
+                    .limit(Math.min(MAX_SCAN_BATCH, Math.max(100, 2 * (limit - items.size()))))
+                    .expressionAttributeNames(Map.of("#key", KEY));
+            if (prefix.isEmpty()) {
+                // Every lock record, but not the segment registry's items (their keys start with '/').
+                b.filterExpression("NOT begins_with(#key, :reserved)")
+                        .expressionAttributeValues(Map.of(":reserved", s(SegmentRegistry.RESERVED)));
+            } else {
                 b.filterExpression("begins_with(#key, :prefix)")
-                        .expressionAttributeNames(Map.of("#key", KEY))
                         .expressionAttributeValues(Map.of(":prefix", s(prefix)));
             }
             if (start != null) {
@@ -141,10 +176,6 @@ final class LockListing {
     }
 
     private <T> T call(String operation, Supplier<T> sdkCall) {
-        try {
-            return sdkCall.get();
-        } catch (SdkException e) {
-            throw DynamoErrors.unavailable(operation, table, e);
-        }
+        return DynamoErrors.call(operation, table, sdkCall);
     }
 }
