@@ -5,6 +5,7 @@ import static io.statelock.store.dynamodb.LockItems.SEG;
 import static io.statelock.store.dynamodb.LockItems.s;
 
 import io.statelock.lock.LockKey;
+import io.statelock.lock.StoreUnavailableException;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Set;
@@ -40,6 +41,7 @@ final class SegmentRegistry {
     // Above every character a key may contain ('z' is the highest): the end of a begins_with range.
     private static final String AFTER_ALL = "~";
     private static final int PAGE = 100;
+    private static final System.Logger LOG = System.getLogger("io.statelock.store");
 
     private final DynamoDbClient client;
     private final String table;
@@ -55,9 +57,16 @@ final class SegmentRegistry {
     /** Makes sure {@code segment} is in the registry; a store call only the first time this replica needs it. */
     void register(String segment) {
         if (registered.contains(segment)) return;
-        if (!loaded) load();
+        if (!loaded) {
+            try {
+                load();
+            } catch (StoreUnavailableException e) {
+                // Only saves writes: without it the segment is written (again), which is just as correct.
+                LOG.log(System.Logger.Level.DEBUG, "reading the segment registry failed; writing the segment", e);
+            }
+        }
         if (registered.contains(segment)) return;
-        call("UpdateItem (segment registry)", () -> client.updateItem(b -> b.tableName(table)
+        call("UpdateItem (acquire: segment registry)", () -> client.updateItem(b -> b.tableName(table)
                 .key(Map.of(KEY, s(RESERVED + segment)))
                 // No condition: writing the same segment again changes nothing, so racing replicas need none.
                 .updateExpression("SET #seg = :reserved")
@@ -156,7 +165,7 @@ final class SegmentRegistry {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> exclusiveStart = start;
-            QueryResponse page = call("Query (segment registry)", () -> client.query(b -> {
+            QueryResponse page = call("Query (acquire: segment registry)", () -> client.query(b -> {
                 b.tableName(table).indexName(LockTableCreator.BY_SEGMENT)
                         .keyConditionExpression("#seg = :reserved")
                         .expressionAttributeNames(Map.of("#seg", SEG))
