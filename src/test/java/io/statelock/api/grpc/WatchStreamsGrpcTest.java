@@ -97,6 +97,8 @@ class WatchStreamsGrpcTest {
         Stream other = watchKey(channel, admin("watcher-" + UUID.randomUUID()), key());
         other.awaitEvent(); // another identity still gets a slot
         assertThat(hub.openStreams()).isEqualTo(PER_CALLER + 1);
+        assertThat(metrics()).contains("statelock_watch_streams " + (PER_CALLER + 1) + ".0",
+                "statelock_watch_buffered_events 0.0");
 
         open.get(0).cancel();
         awaitTrue(() -> hub.openStreams() == PER_CALLER, "the cancelled stream's slot is free");
@@ -182,6 +184,12 @@ class WatchStreamsGrpcTest {
         } finally {
             GrpcChannels.close(slow);
         }
+    }
+
+    static String metrics() throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + GrpcChannels.testPort() + "/q/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
