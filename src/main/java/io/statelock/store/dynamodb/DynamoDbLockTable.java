@@ -235,7 +235,7 @@ public final class DynamoDbLockTable implements LockTable, StatePointers {
             throw InvalidArgumentException.of("page_size", "must be at least 1, got " + limit);
         }
         String p = prefix == null ? "" : prefix;
-        return listing.list(p, limit, LockListing.decodeToken(pageToken, p));
+        return listing.list(p, limit, pageToken);
     }
 
     @Override

@@ -30,7 +30,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * name the last key returned (its segment is its first), so nothing is skipped or repeated.
  */
 final class LockListing {
-    private static final String TOKEN_VERSION = "k1:";
+    /** Page token of a listing in index order (one segment, or the registry's segments), and of a Scan. */
+    private static final String INDEX_TOKEN = "k1:";
+    private static final String SCAN_TOKEN = "s1:";
     // Items evaluated per Scan call: a filter may drop most of them, so read more than we return.
     private static final int MAX_SCAN_BATCH = 1000;
 
@@ -44,15 +46,21 @@ final class LockListing {
         this.segments = segments;
     }
 
-    /** Records under {@code prefix}, at most {@code limit}, after the key {@code after} (null: from the first). */
-    RecordPage list(String prefix, int limit, String after) {
+    /** Where the previous page ended: its last key, and whether it was read by a Scan (whose order is not the index's). */
+    private record Position(String key, boolean scanned) {}
+
+    /** Records under {@code prefix}, at most {@code limit}, after the page {@code pageToken} names (empty: the first). */
+    RecordPage list(String prefix, int limit, String pageToken) {
+        Position after = decodeToken(pageToken, prefix);
+        String afterKey = after == null ? null : after.key();
         if (prefix.indexOf('/') >= 0) {
-            Chunk chunk = querySegment(prefix.substring(0, prefix.indexOf('/')), prefix, limit, after);
-            return page(chunk.items(), limit, chunk.more());
+            Chunk chunk = querySegment(prefix.substring(0, prefix.indexOf('/')), prefix, limit, afterKey);
+            return page(chunk.items(), limit, chunk.more(), INDEX_TOKEN);
         }
-        // A table from an earlier version scans until its registry is backfilled (SegmentRegistry.backfill).
-        if (prefix.isEmpty() || !segments.complete()) return scan(prefix, limit, after);
-        return queryRegisteredSegments(prefix, limit, after);
+        // A table from an earlier version scans until its registry is backfilled (SegmentRegistry.backfill); a
+        // listing that began with a Scan goes on with it, as the two orders differ.
+        boolean scan = prefix.isEmpty() || (after != null ? after.scanned() : !segments.complete());
+        return scan ? scan(prefix, limit, afterKey) : queryRegisteredSegments(prefix, limit, afterKey);
     }
 
     private RecordPage queryRegisteredSegments(String prefix, int limit, String after) {
@@ -67,7 +75,7 @@ final class LockListing {
             items.addAll(chunk.items());
             more = chunk.more();
         }
-        return page(items, limit, more || (items.size() >= limit && cursor.hasNext()));
+        return page(items, limit, more || (items.size() >= limit && cursor.hasNext()), INDEX_TOKEN);
     }
 
     /** Items of one first segment: what the by-segment index holds in that partition. */
@@ -127,17 +135,17 @@ final class LockListing {
                     ? response.lastEvaluatedKey() : null;
             more = start != null;
         }
-        return page(items, limit, more);
+        return page(items, limit, more, SCAN_TOKEN);
     }
 
     /**
      * Cuts the items (in store order) to {@code limit}; the next page resumes after the last item
      * kept, so nothing is skipped or repeated. Within the page, records are sorted by key.
      */
-    private static RecordPage page(List<Map<String, AttributeValue>> items, int limit, boolean more) {
+    private static RecordPage page(List<Map<String, AttributeValue>> items, int limit, boolean more, String tokenKind) {
         List<Map<String, AttributeValue>> kept = items.size() > limit ? items.subList(0, limit) : items;
         boolean hasNext = more || items.size() > limit;
-        String token = hasNext && !kept.isEmpty() ? encodeToken(kept.get(kept.size() - 1).get(KEY).s()) : "";
+        String token = hasNext && !kept.isEmpty() ? encodeToken(tokenKind, kept.get(kept.size() - 1).get(KEY).s()) : "";
         List<LockRecord> records = new ArrayList<>(kept.size());
         for (Map<String, AttributeValue> item : kept) {
             records.add(LockItems.record(item));
@@ -146,13 +154,13 @@ final class LockListing {
         return new RecordPage(records, token);
     }
 
-    static String encodeToken(String lastKey) {
+    private static String encodeToken(String kind, String lastKey) {
         return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((TOKEN_VERSION + lastKey).getBytes(StandardCharsets.UTF_8));
+                .encodeToString((kind + lastKey).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The key the previous page ended at, or null for the first page. */
-    static String decodeToken(String token, String prefix) {
+    /** Where the previous page ended, or null for the first page. */
+    private static Position decodeToken(String token, String prefix) {
         if (token == null || token.isEmpty()) {
             return null;
         }
@@ -162,17 +170,18 @@ final class LockListing {
         } catch (IllegalArgumentException e) {
             throw InvalidArgumentException.of("page_token", "is not a token from a previous List response");
         }
-        if (!decoded.startsWith(TOKEN_VERSION)) {
+        boolean scanned = decoded.startsWith(SCAN_TOKEN);
+        if (!scanned && !decoded.startsWith(INDEX_TOKEN)) {
             throw InvalidArgumentException.of("page_token", "is not a token from a previous List response");
         }
-        String key = decoded.substring(TOKEN_VERSION.length());
+        String key = decoded.substring(INDEX_TOKEN.length()); // both kinds are as long
         if (LockKey.problem(key) != null) {
             throw InvalidArgumentException.of("page_token", "is not a token from a previous List response");
         }
         if (!key.startsWith(prefix)) {
             throw InvalidArgumentException.of("page_token", "belongs to a listing of another prefix");
         }
-        return key;
+        return new Position(key, scanned);
     }
 
     private <T> T call(String operation, Supplier<T> sdkCall) {

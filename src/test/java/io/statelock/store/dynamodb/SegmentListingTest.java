@@ -168,17 +168,39 @@ class SegmentListingTest {
         assertThat(all).containsExactlyInAnyOrderElementsOf(expected);
     }
 
-    @Test
-    void aTableFromAnEarlierVersionScansUntilItsRegistryIsCompleted() {
-        // Lock items written without a registry, as an earlier version wrote them, and no completion marker.
-        DynamoDbLockTable old = new DynamoDbLockTable(client, "old-" + tableName);
-        old.createTableIfMissing();
+    /** A table as an earlier version left it: lock items, no segment registry, no completion marker. */
+    DynamoDbLockTable tableOfAnEarlierVersion(List<String> keys) {
+        new DynamoDbLockTable(client, "old-" + tableName).createTableIfMissing();
         client.deleteItem(b -> b.tableName("old-" + tableName).key(Map.of("key", AttributeValue.fromS("/"))));
-        for (String k : List.of("pro", "prod/a", "production/x", "other/b")) {
+        for (String k : keys) {
             client.putItem(b -> b.tableName("old-" + tableName).item(Map.of("key", AttributeValue.fromS(k),
                     "seg", AttributeValue.fromS(new LockKey(k).firstSegment()), "fence", AttributeValue.fromN("1"))));
         }
-        DynamoDbLockTable upgraded = new DynamoDbLockTable(client, "old-" + tableName);
+        return new DynamoDbLockTable(client, "old-" + tableName);
+    }
+
+    @Test
+    void aListingBegunByAScanGoesOnWithItWhenTheRegistryCompletesMeanwhile() {
+        List<String> keys = new ArrayList<>();
+        for (String segment : List.of("pa", "pb", "pc", "pd", "pe")) {
+            for (int i = 0; i < 3; i++) keys.add(segment + "/k" + i);
+        }
+        DynamoDbLockTable upgraded = tableOfAnEarlierVersion(keys);
+        RecordPage first = upgraded.list("p", 4, ""); // a Scan, in the table's hash order
+        upgraded.completeSegmentRegistry();
+        List<String> seen = new ArrayList<>(first.records().stream().map(r -> r.key().value()).toList());
+        String token = first.nextPageToken();
+        while (!token.isEmpty()) {
+            RecordPage page = upgraded.list("p", 4, token);
+            page.records().forEach(r -> seen.add(r.key().value()));
+            token = page.nextPageToken();
+        }
+        assertThat(seen).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(keys);
+    }
+
+    @Test
+    void aTableFromAnEarlierVersionScansUntilItsRegistryIsCompleted() {
+        DynamoDbLockTable upgraded = tableOfAnEarlierVersion(List.of("pro", "prod/a", "production/x", "other/b"));
         calls.clear();
         assertThat(upgraded.list("pro", 100, "").records()).extracting(r -> r.key().value())
                 .containsExactly("pro", "prod/a", "production/x");
