@@ -9,6 +9,7 @@ import io.grpc.ServerInterceptor;
 import io.quarkus.grpc.GlobalInterceptor;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.statelock.proto.v1.LockServiceGrpc;
+import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -31,7 +32,8 @@ public class StreamEnds implements ServerInterceptor {
     void register(@Observes Filters filters) {
         filters.register(rc -> {
             io.vertx.core.Context vertx = Vertx.currentContext();
-            if (vertx != null && WATCH_PATH.equals(rc.request().path())) {
+            // Only in the request's own (duplicated) context: a shared one would hand the hook to another call.
+            if (vertx != null && VertxContext.isDuplicatedContext(vertx) && WATCH_PATH.equals(rc.request().path())) {
                 End end = new End();
                 rc.addEndHandler(result -> end.fire());
                 vertx.putLocal(LOCAL, end);
@@ -43,7 +45,7 @@ public class StreamEnds implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         io.vertx.core.Context vertx = Vertx.currentContext();
-        End end = vertx == null ? null : vertx.getLocal(LOCAL);
+        End end = vertx != null && VertxContext.isDuplicatedContext(vertx) ? vertx.getLocal(LOCAL) : null;
         if (end == null) return next.startCall(call, headers);
         return Contexts.interceptCall(Context.current().withValue(END, end), call, headers, next);
     }

@@ -137,12 +137,20 @@ class WatchStreamsGrpcTest {
         try (TcpProxy proxy = new TcpProxy(GrpcChannels.testPort())) {
             ManagedChannel viaProxy = NettyChannelBuilder.forAddress("127.0.0.1", proxy.port()).usePlaintext().build();
             try {
-                Stream s = Stream.open(viaProxy, admin("cut-" + UUID.randomUUID()),
+                String token = admin("cut-" + UUID.randomUUID());
+                String kept = key();
+                Stream stays = watchKey(channel, token, kept); // on a connection of its own, not cut
+                stays.awaitEvent();
+                Stream s = Stream.open(viaProxy, token,
                         WatchRequest.newBuilder().setPrefix("cut/" + UUID.randomUUID() + "/").build(), false);
-                awaitTrue(() -> hub.openStreams() == 1, "the watch is open");
+                awaitTrue(() -> hub.openStreams() == 2, "the watch is open");
                 proxy.cut();
-                awaitTrue(() -> hub.openStreams() == 0, "the slot of the cut stream is free");
+                awaitTrue(() -> hub.openStreams() == 1, "the slot of the cut stream is free");
                 assertThat(s.awaitEnd().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                // The other stream was not ended in its place.
+                GrpcChannels.locks(channel, token).acquire(AcquireRequest.newBuilder().setKey(kept).setOwner("ci")
+                        .setTtl(Duration.newBuilder().setSeconds(30)).build());
+                assertThat(stays.awaitEvent().getType()).isEqualTo(io.statelock.proto.v1.LockEvent.Type.ACQUIRED);
             } finally {
                 GrpcChannels.close(viaProxy);
             }
