@@ -7,6 +7,7 @@ import io.statelock.lock.LockCoordinator;
 import io.statelock.lock.LockEvents;
 import io.statelock.lock.LockSettings;
 import io.statelock.lock.WatchHub;
+import io.statelock.lock.WatchLimits;
 import io.statelock.store.LockTable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -62,7 +63,8 @@ public class LockBeans {
     @Singleton
     WatchHub watchHub(LockTable table, LockEvents events, ExecutorScheduler scheduler, Clock clock,
                       LockSettings settings, StatelockConfig config) {
-        return new WatchHub(table, events, scheduler, clock, settings, config.watch().maxStreams());
+        return new WatchHub(table, events, scheduler, clock, settings, new WatchLimits(config.watch().maxStreams(),
+                config.watch().maxStreamsPerCaller(), config.watch().maxBufferedEvents()));
     }
 
     /** Opens the store at start-up, so a bad data directory or table fails the start, not the first call. */

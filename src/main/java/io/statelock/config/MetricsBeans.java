@@ -1,9 +1,11 @@
 package io.statelock.config;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.statelock.lock.LockCoordinator;
 import io.statelock.lock.LockEvents;
+import io.statelock.lock.WatchHub;
 import io.statelock.metrics.LockMetrics;
 import io.statelock.metrics.RpcMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,7 +36,12 @@ public class MetricsBeans {
     }
 
     /** The lock meters exist from the start, so a scrape before the first call already shows them. */
-    void onStart(@Observes StartupEvent event, LockMetrics metrics) {
-        // injecting it is enough: the singleton subscribes to lock events now
+    void onStart(@Observes StartupEvent event, LockMetrics metrics, MeterRegistry registry, WatchHub watches) {
+        // injecting the lock meters is enough: the singleton subscribes to lock events now
+        Gauge.builder("statelock.watch.streams", watches, WatchHub::openStreams)
+                .description("Open Watch streams on this replica").register(registry);
+        Gauge.builder("statelock.watch.buffered.events", watches, WatchHub::bufferedEvents)
+                .description("Events Watch streams of this replica hold for readers that have not taken them yet")
+                .register(registry);
     }
 }

@@ -220,5 +220,19 @@ public interface StatelockConfig {
         /** Open Watch streams this replica carries at most; past it new ones get RESOURCE_EXHAUSTED. */
         @WithDefault("1000")
         int maxStreams();
+
+        /**
+         * Open Watch streams one caller carries at most on this replica, so one identity cannot take every slot:
+         * the token's subject under {@code jwt}, the remote address with authentication off. Past it RESOURCE_EXHAUSTED.
+         */
+        @WithDefault("100")
+        int maxStreamsPerCaller();
+
+        /**
+         * Change events one Watch stream buffers for a reader that does not keep up (besides its snapshot); one
+         * more ends the stream with RESOURCE_EXHAUSTED ("fell behind") and frees its slot.
+         */
+        @WithDefault("1000")
+        int maxBufferedEvents();
     }
 }

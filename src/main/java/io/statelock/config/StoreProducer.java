@@ -43,10 +43,35 @@ public class StoreProducer {
                 table.createTableIfMissing();
             }
             LOG.infof("lock store: DynamoDB table %s", config.dynamodb().table());
+            completeSegmentRegistryInBackground(table);
             return table;
         }
         LOG.infof("lock store: embedded, data directory %s", config.embedded().dataDir().toAbsolutePath());
         return new SqliteLockTable(config.embedded().dataDir(), TestingSettings.skipFenceCheck(config));
+    }
+
+    /**
+     * A table from an earlier version has no complete segment registry until one paged Scan of its keys fills it
+     * (prefixes without '/' are listed by a Scan until then): done off the start-up path, retried until it succeeds.
+     */
+    private static void completeSegmentRegistryInBackground(DynamoDbLockTable table) {
+        Thread backfill = new Thread(() -> {
+            while (true) {
+                try {
+                    table.completeSegmentRegistry();
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.warnf("completing the segment registry failed, retrying in 60 s: %s", e.getMessage());
+                }
+                try {
+                    Thread.sleep(60_000); // not urgent (listing falls back to a Scan meanwhile): give the store a minute
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "statelock-segment-registry");
+        backfill.setDaemon(true);
+        backfill.start();
     }
 
     /** The audit store lives with the lock store: the DynamoDB audit table, or {@code audit.db} in the data directory. */

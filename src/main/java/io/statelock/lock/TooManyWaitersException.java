@@ -1,6 +1,9 @@
 package io.statelock.lock;
 
-/** This replica already carries its maximum of waiting callers (or watch streams). */
+/**
+ * A limit of this replica is reached: waiting callers, watch streams (for the replica or for one caller), or
+ * the events one watch stream buffers for a reader that fell behind. The client retries later, with backoff.
+ */
 public final class TooManyWaitersException extends LockException {
     public TooManyWaitersException(String message) {
         super(message);

@@ -76,7 +76,7 @@ final class WatchView {
             for (LockRecord record : read) state.observe(record, now, changes);
             state.expire(now, changes);
             publish(changes); // fresher news for the streams already here
-            for (LockEvent event : state.snapshot(now)) stream.enqueue(event);
+            stream.enqueueSnapshot(state.snapshot(now));
             streams.add(stream);
             scheduleTick(now);
             toDrain = List.copyOf(streams);
@@ -93,6 +93,13 @@ final class WatchView {
     synchronized void leave(WatchStream stream) {
         streams.remove(stream);
         retireIfIdle();
+    }
+
+    /** Events waiting in this view's streams for their readers. */
+    synchronized int buffered() {
+        int n = 0;
+        for (WatchStream stream : streams) n += stream.buffered();
+        return n;
     }
 
     /** Stops the poll and ends every stream with {@link ShuttingDownException}. */

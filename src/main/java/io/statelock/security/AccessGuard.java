@@ -6,6 +6,7 @@ import io.statelock.lock.LockRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -68,13 +69,42 @@ public class AccessGuard {
     /** Allows {@code operation} on {@code key} or throws; an expired token passes only under a lease. */
     public void require(Caller caller, Operation operation, String key) {
         if (caller.anonymous()) return;
-        if (caller.tokenExpired() && !operation.underLease()) {
-            throw new UnauthenticatedException("token expired at " + java.time.Instant.ofEpochMilli(caller.tokenExpiresAtMs())
-                    + "; " + operation.label() + " needs a valid token");
-        }
+        requireUnexpired(caller, operation);
         Role role = policy.roleOn(caller, key).orElse(null);
         if (role == null || !role.covers(operation.needs())) {
             throw new PermissionDeniedException(operation.label() + " on " + key + " is not allowed for " + caller);
+        }
+    }
+
+    /**
+     * Allows {@code operation} (List, Watch) on every key under {@code prefix} or throws: the caller's roles must
+     * cover the whole prefix (an empty prefix: every key), with an unexpired token. A prefix the caller covers
+     * only in part is refused, not filtered: its listing would still read (and its page tokens name) keys the
+     * caller may not read.
+     */
+    public void requirePrefix(Caller caller, Operation operation, String prefix) {
+        if (caller.anonymous()) return;
+        requireUnexpired(caller, operation);
+        if (!policy.coversPrefix(caller, prefix, operation.needs())) {
+            String what = prefix.isEmpty() ? "every key (empty prefix)" : "prefix " + prefix;
+            throw new PermissionDeniedException(operation.label() + " of " + what + " is not allowed for " + caller
+                    + ": it needs a " + operation.needs().name().toLowerCase(Locale.ROOT)
+                    + " role on every key under the prefix; ask for a narrower prefix that your roles cover");
+        }
+    }
+
+    /**
+     * Until when the caller's credentials are good (epoch ms): from then on a new call with them is refused,
+     * so a stream opened with them (Watch) ends then. {@link Long#MAX_VALUE} with authentication off.
+     */
+    public long validUntilMs(Caller caller) {
+        return caller.anonymous() ? Long.MAX_VALUE : caller.tokenExpiresAtMs() + leewayMs;
+    }
+
+    private static void requireUnexpired(Caller caller, Operation operation) {
+        if (caller.tokenExpired() && !operation.underLease()) {
+            throw new UnauthenticatedException("token expired at " + java.time.Instant.ofEpochMilli(caller.tokenExpiresAtMs())
+                    + "; " + operation.label() + " needs a valid token");
         }
     }
 
@@ -111,10 +141,6 @@ public class AccessGuard {
         if (caller.anonymous()) return true;
         if (caller.tokenExpired() && !operation.underLease()) return false;
         return policy.roleOn(caller, key).map(role -> role.covers(operation.needs())).orElse(false);
-    }
-
-    public boolean mayRead(Caller caller, String key) {
-        return caller.anonymous() || (!caller.tokenExpired() && policy.roleOn(caller, key).isPresent());
     }
 
     /** Under jwt the lease owner is the token's subject; the requested owner is only a display label. */

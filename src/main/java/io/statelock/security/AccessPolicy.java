@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -68,9 +69,17 @@ public final class AccessPolicy {
         return Optional.ofNullable(best);
     }
 
-    /** Whether some key under {@code prefix} could be readable: used to refuse hopeless watches early. */
-    public boolean hasAnyRule(Caller caller) {
-        return rules.stream().anyMatch(r -> claimsMatch(r, caller));
+    /**
+     * Does the caller have at least {@code needed} on every key that starts with {@code prefix} (empty: every key)?
+     * The key patterns of all its rules granting that much are taken together: {@code teams/a/**} and
+     * {@code teams/b/**} cover {@code teams/a/}, and neither covers {@code teams/}.
+     */
+    public boolean coversPrefix(Caller caller, String prefix, Role needed) {
+        List<String> patterns = new ArrayList<>();
+        for (CompiledRule rule : rules) {
+            if (rule.role().covers(needed) && claimsMatch(rule, caller)) patterns.addAll(rule.keys());
+        }
+        return KeyPattern.coverAll(patterns, prefix, caller);
     }
 
     private static boolean claimsMatch(CompiledRule rule, Caller caller) {

@@ -1,5 +1,10 @@
 package io.statelock.security;
 
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -7,58 +12,183 @@ import java.util.regex.Pattern;
  * Globs on {@code /} segments: {@code *} matches within one segment, {@code **} any number of
  * segments (also none). {@code ${claim}} is replaced by the caller's claim value before matching,
  * with glob characters in the value taken literally, so a claim can never widen a pattern.
+ *
+ * <p>A glob is run as a small automaton, so besides "does this key match" it answers "does every key
+ * under this prefix match one of these patterns" ({@link #coverAll}), which List and Watch of a prefix need.
  */
 final class KeyPattern {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_.:-]+)}");
+    /** Token of {@code *}: any characters but '/'. (Literal tokens are the character itself, >= 0.) */
+    private static final int STAR = -1;
+    /** Token of {@code **} not followed by '/': any characters. */
+    private static final int ANY = -2;
+    /** Token of {@code **}{@code /}: zero or more whole segments, i.e. nothing or anything ending in '/'. */
+    private static final int SEGMENTS = -3;
+    /** Joint automaton states {@link #coverAll} explores at most; past it the answer is "not covered" (deny). */
+    private static final int MAX_COVER_STATES = 4096;
 
     private KeyPattern() {
     }
 
     /** Does {@code key} match {@code pattern} for this caller? A pattern naming a missing claim matches nothing. */
     static boolean matches(String pattern, String key, Caller caller) {
-        String regex = toRegex(pattern, caller, true);
-        return regex != null && key.matches(regex);
+        Glob glob = Glob.of(pattern, caller, true);
+        return glob != null && glob.accepts(glob.run(glob.start(), key));
     }
 
     /** A claim value against a glob where {@code *} matches anything but '/' and {@code **} anything. */
     static boolean claimMatches(String glob, String value) {
-        return value.matches(toRegex(glob, null, false));
+        Glob g = Glob.of(glob, null, false);
+        return g != null && g.accepts(g.run(g.start(), value));
     }
 
-    private static String toRegex(String pattern, Caller caller, boolean segments) {
-        StringBuilder regex = new StringBuilder();
-        Matcher m = PLACEHOLDER.matcher(pattern);
-        int last = 0;
-        while (m.find()) {
-            regex.append(globToRegex(pattern.substring(last, m.start()), segments));
-            if (caller == null) return null;
-            var values = caller.claimValues(m.group(1));
-            if (values.size() != 1 || values.get(0).isEmpty()) return null;
-            regex.append(Pattern.quote(values.get(0)));
-            last = m.end();
+    /**
+     * Does every string that starts with {@code prefix} match one of {@code patterns}? (Every string, not only
+     * valid keys: a rare pattern that covers all valid keys but not all strings is answered "no", never the
+     * reverse.) The automata of all patterns are run over the prefix, then every continuation is explored:
+     * covered when no reachable combination of states fails to accept.
+     */
+    static boolean coverAll(List<String> patterns, String prefix, Caller caller) {
+        List<Glob> globs = new ArrayList<>();
+        for (String p : patterns) {
+            Glob g = Glob.of(p, caller, true);
+            if (g != null) globs.add(g);
         }
-        regex.append(globToRegex(pattern.substring(last), segments));
-        return regex.toString();
-    }
-
-    private static String globToRegex(String glob, boolean segments) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < glob.length(); i++) {
-            char c = glob.charAt(i);
-            if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-                i++;
-                if (segments && i + 1 < glob.length() && glob.charAt(i + 1) == '/') {
-                    i++;
-                    out.append("(?:.*/)?"); // "**/" : zero or more whole segments
-                } else {
-                    out.append(".*");
+        if (globs.isEmpty()) return false;
+        List<BitSet> start = new ArrayList<>(globs.size());
+        for (Glob g : globs) start.add(g.run(g.start(), prefix));
+        char[] alphabet = alphabet(globs);
+        Set<List<BitSet>> seen = new HashSet<>();
+        List<List<BitSet>> todo = new ArrayList<>();
+        seen.add(start);
+        todo.add(start);
+        while (!todo.isEmpty()) {
+            List<BitSet> states = todo.remove(todo.size() - 1);
+            boolean accepted = false;
+            for (int i = 0; i < globs.size() && !accepted; i++) accepted = globs.get(i).accepts(states.get(i));
+            if (!accepted) return false; // this continuation is a key none of the patterns matches
+            for (char c : alphabet) {
+                List<BitSet> next = new ArrayList<>(globs.size());
+                for (int i = 0; i < globs.size(); i++) next.add(globs.get(i).step(states.get(i), c));
+                if (seen.add(next)) {
+                    if (seen.size() > MAX_COVER_STATES) return false;
+                    todo.add(next);
                 }
-            } else if (c == '*') {
-                out.append("[^/]*");
-            } else {
-                out.append(Pattern.quote(String.valueOf(c)));
             }
         }
-        return out.toString();
+        return true;
+    }
+
+    /** One character of each class the automata tell apart: '/', each literal, and one that is none of those. */
+    private static char[] alphabet(List<Glob> globs) {
+        Set<Character> chars = new HashSet<>();
+        chars.add('/');
+        for (Glob g : globs) {
+            for (int t : g.tokens) if (t >= 0) chars.add((char) t);
+        }
+        char other = '\u0001';
+        while (chars.contains(other)) other++;
+        chars.add(other);
+        char[] out = new char[chars.size()];
+        int i = 0;
+        for (char c : chars) out[i++] = c;
+        return out;
+    }
+
+    /**
+     * A glob as tokens and its automaton. State {@code 2*pos} is "at token pos"; {@code 2*pos+1} is "inside the
+     * {@code **}{@code /} at pos, after at least one character, waiting for its '/'". Accepting: all tokens consumed.
+     */
+    private static final class Glob {
+        final int[] tokens;
+
+        private Glob(int[] tokens) {
+            this.tokens = tokens;
+        }
+
+        /** The compiled glob, or null when it names a claim the caller does not have exactly once (matches nothing). */
+        static Glob of(String pattern, Caller caller, boolean segments) {
+            List<Integer> tokens = new ArrayList<>();
+            Matcher m = PLACEHOLDER.matcher(pattern);
+            int last = 0;
+            while (m.find()) {
+                tokenize(pattern.substring(last, m.start()), segments, tokens);
+                if (caller == null) return null;
+                var values = caller.claimValues(m.group(1));
+                if (values.size() != 1 || values.get(0).isEmpty()) return null;
+                for (char c : values.get(0).toCharArray()) tokens.add((int) c); // literally: a claim never widens
+                last = m.end();
+            }
+            tokenize(pattern.substring(last), segments, tokens);
+            return new Glob(tokens.stream().mapToInt(Integer::intValue).toArray());
+        }
+
+        private static void tokenize(String glob, boolean segments, List<Integer> out) {
+            for (int i = 0; i < glob.length(); i++) {
+                char c = glob.charAt(i);
+                if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
+                    i++;
+                    if (segments && i + 1 < glob.length() && glob.charAt(i + 1) == '/') {
+                        i++;
+                        out.add(SEGMENTS);
+                    } else {
+                        out.add(ANY);
+                    }
+                } else if (c == '*') {
+                    out.add(STAR);
+                } else {
+                    out.add((int) c);
+                }
+            }
+        }
+
+        BitSet start() {
+            BitSet s = new BitSet();
+            s.set(0);
+            return closure(s);
+        }
+
+        BitSet run(BitSet states, String input) {
+            BitSet s = states;
+            for (int i = 0; i < input.length() && !s.isEmpty(); i++) s = step(s, input.charAt(i));
+            return s;
+        }
+
+        boolean accepts(BitSet states) {
+            return states.get(2 * tokens.length);
+        }
+
+        BitSet step(BitSet states, char c) {
+            BitSet next = new BitSet();
+            for (int s = states.nextSetBit(0); s >= 0; s = states.nextSetBit(s + 1)) {
+                int pos = s / 2;
+                if (s % 2 == 1) { // inside "**/": anything, and a '/' may end it
+                    next.set(s);
+                    if (c == '/') next.set(2 * (pos + 1));
+                    continue;
+                }
+                if (pos == tokens.length) continue;
+                int t = tokens[pos];
+                if (t == STAR) {
+                    if (c != '/') next.set(s);
+                } else if (t == ANY) {
+                    next.set(s);
+                } else if (t == SEGMENTS) {
+                    next.set(s + 1);
+                    if (c == '/') next.set(2 * (pos + 1));
+                } else if (t == c) {
+                    next.set(2 * (pos + 1));
+                }
+            }
+            return closure(next);
+        }
+
+        /** Adds the states reachable without input: every wildcard may match nothing. */
+        private BitSet closure(BitSet states) {
+            for (int pos = 0; pos < tokens.length; pos++) {
+                if (states.get(2 * pos) && tokens[pos] < 0) states.set(2 * (pos + 1));
+            }
+            return states;
+        }
     }
 }

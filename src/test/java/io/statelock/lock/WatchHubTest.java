@@ -59,8 +59,12 @@ class WatchHubTest {
     }
 
     WatchHub hub(LockSettings settings, int maxStreams) {
+        return hub(settings, new WatchLimits(maxStreams, maxStreams, 1000));
+    }
+
+    WatchHub hub(LockSettings settings, WatchLimits limits) {
         locks = new LockCoordinator(table, settings, clock, scheduler, events, (key, previous, reason, released) -> { });
-        return new WatchHub(table, events, scheduler, clock, settings, maxStreams);
+        return new WatchHub(table, events, scheduler, clock, settings, limits);
     }
 
     static LockSettings settings(long pollMs) {
@@ -454,19 +458,119 @@ class WatchHubTest {
         }
     }
 
+    @Test
+    void oneIdentityTakesAtMostItsShareOfTheStreams() {
+        hub = hub(settings(POLL_MS), new WatchLimits(10, 2, 1000));
+        List<Watch> open = new ArrayList<>();
+        open.add(hub.open(KEY, "", Watcher.unlimited("subject a"), new Recorder()));
+        open.add(hub.open("", "prod/", Watcher.unlimited("subject a"), new Recorder()));
+        assertThatThrownBy(() -> hub.open(KEY, "", Watcher.unlimited("subject a"), new Recorder()))
+                .isInstanceOf(TooManyWaitersException.class)
+                .hasMessageContaining("subject a already has 2 open watch streams")
+                .hasMessageContaining("statelock.watch.max-streams-per-caller");
+        open.add(hub.open(KEY, "", Watcher.unlimited("subject b"), new Recorder())); // others still get theirs
+        assertThat(hub.openStreams()).isEqualTo(3);
+
+        open.remove(0).close();
+        open.add(hub.open(KEY, "", Watcher.unlimited("subject a"), new Recorder()));
+        open.forEach(Watch::close);
+        // Identities that come and go leave nothing behind.
+        for (int i = 0; i < 500; i++) hub.open(KEY, "", Watcher.unlimited("subject " + i), new Recorder()).close();
+        assertThat(hub.openStreams()).isZero();
+        assertThat(hub.callersWithStreams()).isZero();
+    }
+
+    @Test
+    void aReaderThatIsNotReadyGetsNothingUntilResumedThenAllInOrder() throws Exception {
+        Recorder slow = new Recorder();
+        slow.ready = false;
+        Watch watch = hub.open(KEY, "", Watcher.unlimited("a"), slow);
+        Lease lease = acquire(KEY, "alice");
+        locks.release(LOCK_KEY, lease.leaseId());
+        assertThat(slow.events).isEmpty();
+        assertThat(hub.bufferedEvents()).isEqualTo(3);
+
+        slow.ready = true;
+        watch.resume();
+        assertThat(slow.types()).containsExactly(Type.SNAPSHOT, Type.ACQUIRED, Type.RELEASED);
+        assertThat(hub.bufferedEvents()).isZero();
+    }
+
+    @Test
+    void aReaderThatFallsBehindIsEndedItsBufferDroppedAndItsSlotFreed() throws Exception {
+        hub = hub(settings(POLL_MS), new WatchLimits(10, 10, 5));
+        for (String k : List.of("ci/a", "ci/b", "ci/c")) acquire(k, "x"); // a snapshot of 3: not counted
+        Recorder slow = new Recorder();
+        slow.ready = false;
+        hub.open("", "ci/", Watcher.unlimited("a"), slow);
+        Recorder fast = new Recorder();
+        hub.open("", "ci/", fast);
+        for (int i = 0; i < 5; i++) acquire("ci/job-" + i, "runner");
+        assertThat(hub.bufferedEvents()).isEqualTo(3 + 5);
+        assertThat(slow.ends).isEmpty();
+
+        acquire("ci/job-5", "runner"); // one more than the buffer takes
+        assertThat(slow.ends).singleElement().isInstanceOf(TooManyWaitersException.class)
+                .extracting(Throwable::getMessage).asString().startsWith("watch stream fell behind: 5 events buffered");
+        assertThat(slow.events).isEmpty(); // dropped, not delivered
+        assertThat(hub.bufferedEvents()).isZero();
+        assertThat(hub.openStreams()).isEqualTo(1); // the reader that keeps up carries on
+        assertThat(fast.types()).hasSize(3 + 6);
+    }
+
+    @Test
+    void aWatchEndsWhenItsCredentialsExpireWithoutWhatWasBuffered() throws Exception {
+        Recorder r = new Recorder();
+        r.ready = false;
+        RuntimeException expired = new IllegalStateException("token expired");
+        hub.open(KEY, "", new Watcher("subject a", clock.millis() + 5_000, () -> expired), r);
+        acquire(KEY, "alice");
+        scheduler.advance(4_999);
+        assertThat(r.ends).isEmpty();
+        scheduler.advance(1);
+        assertThat(r.ends).containsExactly(expired);
+        assertThat(r.events).isEmpty(); // not shown to credentials that no longer hold
+        assertThat(hub.openStreams()).isZero();
+        assertThat(scheduler.pending()).isZero();
+
+        assertThatThrownBy(() -> hub.open(KEY, "", new Watcher("subject a", clock.millis(), () -> expired), new Recorder()))
+                .isSameAs(expired);
+        assertThat(hub.openStreams()).isZero();
+    }
+
+    @Test
+    void closingAWatchCancelsItsExpiryTimer() {
+        Watch watch = hub.open(KEY, "", new Watcher("subject a", clock.millis() + 3_600_000,
+                () -> new IllegalStateException("expired")), new Recorder());
+        assertThat(scheduler.pending()).isEqualTo(2); // the view's poll and the credentials' end
+        watch.close();
+        assertThat(scheduler.pending()).isZero();
+    }
+
     private static void assertField(Runnable open, String field) {
         assertThatThrownBy(open::run).isInstanceOfSatisfying(InvalidArgumentException.class,
                 e -> assertThat(e.violations()).extracting(InvalidArgumentException.Violation::field).containsExactly(field));
     }
 
-    /** Collects what a watch delivers, and how it ended. */
-    static class Recorder implements java.util.function.Consumer<LockEvent> {
+    /** Collects what a watch delivers, and how it ended; {@code ready} plays gRPC's isReady. */
+    static class Recorder implements java.util.function.Consumer<LockEvent>, WatchSink {
         final List<LockEvent> events = new CopyOnWriteArrayList<>();
         final List<RuntimeException> ends = new CopyOnWriteArrayList<>();
+        volatile boolean ready = true;
 
         @Override
         public void accept(LockEvent event) {
             events.add(event);
+        }
+
+        @Override
+        public void end(RuntimeException reason) {
+            ends.add(reason);
+        }
+
+        @Override
+        public boolean ready() {
+            return ready;
         }
 
         List<Type> types() {

@@ -56,6 +56,44 @@ class AccessPolicyTest {
     }
 
     @Test
+    void aPrefixIsCoveredOnlyWhenTheCallerMayReadEveryKeyUnderIt() throws Exception {
+        AccessPolicy policy = policy();
+        Caller deploy = caller("repo:acme/network:ref:refs/heads/main", Map.of("repository", "acme/network", "ref", "refs/heads/main"));
+        assertThat(policy.coversPrefix(deploy, "teams/acme/network/", Role.READER)).isTrue();
+        assertThat(policy.coversPrefix(deploy, "teams/acme/network/prod/ter", Role.LOCKER)).isTrue();
+        assertThat(policy.coversPrefix(deploy, "teams/acme/network/", Role.ADMIN)).isFalse();
+        assertThat(policy.coversPrefix(deploy, "teams/acme/network", Role.READER)).isFalse(); // teams/acme/networking/x
+        assertThat(policy.coversPrefix(deploy, "teams/", Role.READER)).isFalse(); // other teams' keys too
+        assertThat(policy.coversPrefix(deploy, "shared/network/", Role.READER)).isFalse(); // '*': not shared/network/a/b
+        assertThat(policy.coversPrefix(deploy, "", Role.READER)).isFalse();
+
+        Caller pr = caller("repo:acme/web:pull_request", Map.of());
+        assertThat(policy.coversPrefix(pr, "", Role.READER)).isTrue();
+        assertThat(policy.coversPrefix(pr, "pro", Role.READER)).isTrue();
+        assertThat(policy.coversPrefix(pr, "", Role.LOCKER)).isFalse();
+        Caller stranger = caller("repo:evil/fork:ref:refs/heads/main", Map.of("repository", "evil/fork", "ref", "refs/heads/main"));
+        assertThat(policy.coversPrefix(stranger, "teams/acme/network/", Role.READER)).isFalse();
+        assertThat(policy.coversPrefix(stranger, "teams/evil/fork/", Role.READER)).isFalse(); // no rule matches its claims
+        Caller sneaky = caller("repo:x", Map.of("repository", "**", "ref", "refs/heads/main"));
+        assertThat(policy.coversPrefix(sneaky, "teams/", Role.READER)).isFalse(); // a claim never widens a pattern
+    }
+
+    @Test
+    void thePatternsOfAllTheCallersRulesAreTakenTogether() {
+        AccessPolicy policy = AccessPolicy.of(new AccessPolicy.File(List.of(
+                new AccessPolicy.Rule(Map.of("sub", "ops"), "reader", List.of("env/*")),
+                new AccessPolicy.Rule(Map.of("sub", "ops"), "locker", List.of("env/*/**")),
+                new AccessPolicy.Rule(Map.of("sub", "ops"), "reader", List.of("x/**/*")))));
+        Caller ops = caller("ops", Map.of());
+        assertThat(policy.coversPrefix(ops, "env/", Role.READER)).isTrue(); // env/a by the first, env/a/b by the second
+        assertThat(policy.coversPrefix(ops, "env/", Role.LOCKER)).isFalse(); // env/a only as a reader
+        assertThat(policy.coversPrefix(ops, "env/prod/", Role.LOCKER)).isTrue();
+        assertThat(policy.coversPrefix(ops, "x/", Role.READER)).isTrue(); // any depth ending in one segment: all of x/
+        assertThat(policy.coversPrefix(ops, "x", Role.READER)).isFalse(); // "x" itself, "xy/z"
+        assertThat(policy.coversPrefix(ops, "", Role.READER)).isFalse();
+    }
+
+    @Test
     void rolesIncludeTheLowerOnes() {
         assertThat(Role.ADMIN.covers(Role.LOCKER)).isTrue();
         assertThat(Role.LOCKER.covers(Role.READER)).isTrue();

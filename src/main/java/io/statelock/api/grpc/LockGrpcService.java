@@ -64,11 +64,13 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
 
     private MeteredCalls calls;
     private AcquireCall acquires;
+    private WatchCall watchCalls;
 
     @PostConstruct
     void init() {
         calls = new MeteredCalls(metrics);
         acquires = new AcquireCall(locks, guard, audit, calls);
+        watchCalls = new WatchCall(watches, guard);
     }
 
     /** Requests that cannot be parsed are answered INVALID_ARGUMENT with the reason (see {@link StrictRequests}). */
@@ -158,14 +160,12 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     @Blocking
     public void list(ListRequest request, StreamObserver<ListResponse> responses) {
         unary(responses, () -> {
-            Caller caller = CallerInterceptor.current();
+            // A reading role on every key under the prefix (not only some): see AccessGuard.requirePrefix.
+            guard.requirePrefix(CallerInterceptor.current(), Operation.LIST, request.getPrefix());
             LockCoordinator.StatusPage page = locks.list(request.getPrefix(), request.getPageSize(),
                     request.getPageToken(), request.getHeldOnly());
             ListResponse.Builder b = ListResponse.newBuilder().setNextPageToken(page.nextPageToken());
-            for (LockStatus status : page.locks()) {
-                // Only keys the caller may read are shown; the page token still advances past the others.
-                if (guard.mayRead(caller, status.key().value())) b.addLocks(ProtoMapper.status(status));
-            }
+            for (LockStatus status : page.locks()) b.addLocks(ProtoMapper.status(status));
             return b.build();
         });
     }
@@ -232,31 +232,11 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
         return key.isEmpty() ? "**" : key;
     }
 
+    /** Blocking: the snapshot is read from the store before the first event; see {@link WatchCall}. */
     @Override
     @Blocking
     public void watch(WatchRequest request, StreamObserver<LockEvent> responses) {
-        ServerCallStreamObserver<LockEvent> call = (ServerCallStreamObserver<LockEvent>) responses;
-        try {
-            Caller caller = CallerInterceptor.current();
-            if (!request.getKey().isEmpty()) guard.require(caller, Operation.WATCH, request.getKey());
-            AutoCloseable watch = watches.open(request.getKey(), request.getPrefix(),
-                    event -> {
-                        // Prefix watches show only the keys the caller may read.
-                        if (guard.mayRead(caller, event.status().key().value())) call.onNext(ProtoMapper.event(event));
-                    },
-                    end -> call.onError(GrpcErrors.toStatus(end)));
-            call.setOnCancelHandler(() -> closeQuietly(watch));
-        } catch (RuntimeException e) {
-            responses.onError(GrpcErrors.toStatus(e));
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable closeable) {
-        try {
-            closeable.close();
-        } catch (Exception ignored) {
-            // the stream is gone either way
-        }
+        watchCalls.run(request, (ServerCallStreamObserver<LockEvent>) responses);
     }
 
     private static <T> void unary(StreamObserver<T> responses, Supplier<T> body) {

@@ -60,6 +60,7 @@ public final class DynamoDbLockTable implements LockTable, StatePointers {
     private final DynamoDbClient client;
     private final String table;
     private final DynamoStatePointer state;
+    private final SegmentRegistry segments;
     private final LockListing listing;
 
     public DynamoDbLockTable(DynamoDbClient client, String tableName) {
@@ -74,16 +75,31 @@ public final class DynamoDbLockTable implements LockTable, StatePointers {
         this.client = Objects.requireNonNull(client, "client");
         this.table = Objects.requireNonNull(tableName, "tableName");
         this.state = new DynamoStatePointer(client, tableName, skipFenceCheck);
-        this.listing = new LockListing(client, tableName);
+        this.segments = new SegmentRegistry(client, tableName);
+        this.listing = new LockListing(client, tableName, segments);
     }
 
-    /** Creates the table with its {@code by-segment} index unless it exists, and waits until it is ACTIVE. */
+    /**
+     * Creates the table with its {@code by-segment} index unless it exists, and waits until it is ACTIVE. A table
+     * created here has a complete (empty) segment registry.
+     */
     public void createTableIfMissing() {
-        new LockTableCreator(client, table).createIfMissing();
+        if (new LockTableCreator(client, table).createIfMissing()) segments.markComplete();
+    }
+
+    /**
+     * Registers the first segments of keys written by an earlier version (one paged Scan of the keys, once per
+     * table), so prefixes without '/' are served by Queries; until then they are served by a Scan. A no-op on a
+     * complete registry. Slow on a big table: run it off the start-up path.
+     */
+    public void completeSegmentRegistry() {
+        segments.backfill();
     }
 
     @Override
     public AcquireResult acquire(NewLease lease, long takeoverBeforeMs) {
+        // Before the key can exist, its first segment is listed (a write only the first time this replica needs it).
+        segments.register(lease.key().firstSegment());
         Map<String, AttributeValue> values = new HashMap<>();
         StringJoiner set = new StringJoiner(", ", "SET ", "");
         StringJoiner remove = new StringJoiner(", ", " REMOVE ", "").setEmptyValue("");
@@ -271,9 +287,7 @@ public final class DynamoDbLockTable implements LockTable, StatePointers {
             throw InvalidArgumentException.of("page_size", "must be at least 1, got " + limit);
         }
         String p = prefix == null ? "" : prefix;
-        String after = LockListing.decodeToken(pageToken, p);
-        // With a '/' the first segment is fixed, so the by-segment index serves the prefix without a scan.
-        return p.indexOf('/') >= 0 ? listing.query(p, limit, after) : listing.scan(p, limit, after);
+        return listing.list(p, limit, pageToken);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.statelock.store.dynamodb;
 
 import io.statelock.lock.StoreUnavailableException;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
@@ -8,6 +9,15 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 /** The one place where an SDK failure becomes a domain {@link StoreUnavailableException}. */
 final class DynamoErrors {
     private DynamoErrors() {}
+
+    /** Runs one SDK call (a read, or a write with no condition): any SDK failure is an outage of the store. */
+    static <T> T call(String operation, String table, Supplier<T> sdkCall) {
+        try {
+            return sdkCall.get();
+        } catch (SdkException e) {
+            throw unavailable(operation, table, e);
+        }
+    }
 
     static StoreUnavailableException unavailable(String operation, String table, SdkException e) {
         String reason;

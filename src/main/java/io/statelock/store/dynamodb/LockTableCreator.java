@@ -39,12 +39,12 @@ final class LockTableCreator {
         this.table = table;
     }
 
-    void createIfMissing() {
+    /** True when this call created the table (not when it existed, nor when another replica won the race). */
+    boolean createIfMissing() {
         try {
-            if (describe() == null) {
-                create();
-            }
+            boolean created = describe() == null && create();
             awaitActive();
+            return created;
         } catch (SdkException e) {
             throw DynamoErrors.unavailable("CreateTable", table, e);
         }
@@ -59,7 +59,7 @@ final class LockTableCreator {
         }
     }
 
-    private void create() {
+    private boolean create() {
         try {
             client.createTable(CreateTableRequest.builder()
                     .tableName(table)
@@ -76,8 +76,10 @@ final class LockTableCreator {
                             .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
                             .build())
                     .build());
+            return true;
         } catch (ResourceInUseException e) {
             // Another replica created it at the same time: fine, wait for it like for our own.
+            return false;
         }
     }
 

@@ -44,6 +44,14 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
     // Under jwt the lease must be the caller's: its recorded owner, taken no later than an expired token's validity
     // (the same check as the DynamoDB condition); an empty owner parameter means anyone.
     private static final String OWNED_BY = " AND (? = '' OR (owner = ? AND acquired_at <= ?))";
+    /** Above every character a key may contain ('z' is the highest), so [prefix, prefix + "~") is exactly the prefix. */
+    private static final String AFTER_ALL = "~";
+    /**
+     * A range of the primary key: the keys that start with the prefix and nothing else, so a prefix with few
+     * keys reads only those, however many keys sort after it (a prefix test alone would read to the end).
+     */
+    static final String LIST = "SELECT " + COLUMNS + " FROM locks WHERE key >= ? AND key > ? AND key < ?"
+            + " ORDER BY key LIMIT ?";
 
     private final SqliteDatabase db;
     /** Testing only: a deliberately broken store whose pointer moves skip the lease/fence check. */
@@ -160,13 +168,11 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
         String after = decodeToken(pageToken);
         return db.inTransaction(c -> {
             List<LockRecord> records = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM locks"
-                    + " WHERE key >= ? AND key > ? AND substr(key, 1, ?) = ? ORDER BY key LIMIT ?")) {
+            try (PreparedStatement ps = c.prepareStatement(LIST)) {
                 ps.setString(1, prefix);
                 ps.setString(2, after);
-                ps.setInt(3, prefix.length());
-                ps.setString(4, prefix);
-                ps.setInt(5, limit + 1);
+                ps.setString(3, prefix + AFTER_ALL);
+                ps.setInt(4, limit + 1);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) records.add(map(rs));
                 }

@@ -1,5 +1,6 @@
 package io.statelock.api.grpc;
 
+import static io.statelock.testing.JwtResource.DEPLOY_SUBJECT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -19,6 +20,7 @@ import io.statelock.proto.v1.HeartbeatRequest;
 import io.statelock.proto.v1.ListRequest;
 import io.statelock.proto.v1.LockServiceGrpc;
 import io.statelock.proto.v1.ReleaseRequest;
+import io.statelock.proto.v1.WatchRequest;
 import io.statelock.testing.GrpcChannels;
 import io.statelock.testing.JwtProfile;
 import io.statelock.testing.JwtResource;
@@ -189,15 +191,94 @@ class SecuredLockServiceGrpcTest {
     }
 
     @Test
-    void listShowsOnlyReadableKeys() {
+    void listNeedsAReadingRoleOnTheWholePrefix() {
         String mine = teamKey();
         String deploy = JwtResource.deployToken(300);
         as(deploy).acquire(acquire(mine));
         as(ADMIN).acquire(acquire("teams/acme/billing/" + UUID.randomUUID()));
-        var listed = as(deploy).list(ListRequest.newBuilder().setPrefix("teams/").setPageSize(1000).build());
-        assertThat(listed.getLocksList()).isNotEmpty()
-                .allMatch(s -> s.getKey().startsWith("teams/acme/network/"));
+
+        var listed = as(deploy).list(ListRequest.newBuilder().setPrefix("teams/acme/network/").setPageSize(1000).build());
+        assertThat(listed.getLocksList()).extracting(s -> s.getKey()).contains(mine)
+                .allMatch(k -> k.startsWith("teams/acme/network/"));
+        // Only part of the prefix is the caller's: refused, not filtered (other teams' keys would still be read).
+        StatusRuntimeException partial = assertThrows(StatusRuntimeException.class,
+                () -> as(deploy).list(ListRequest.newBuilder().setPrefix("teams/").build()));
+        assertThat(partial.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(partial.getStatus().getDescription()).contains("list of prefix teams/", DEPLOY_SUBJECT,
+                "reader role on every key under the prefix");
+        // "teams/acme/network" also covers teams/acme/networking/..., which the caller may not read.
+        assertThat(code(() -> as(deploy).list(ListRequest.newBuilder().setPrefix("teams/acme/network").build())))
+                .isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(code(() -> as(deploy).list(ListRequest.newBuilder().build()))).isEqualTo(Status.Code.PERMISSION_DENIED);
+
         var all = as(ADMIN).list(ListRequest.newBuilder().setPrefix("teams/").setPageSize(1000).build());
         assertThat(all.getLocksList()).anyMatch(s -> s.getKey().startsWith("teams/acme/billing/"));
+        assertThat(as(PR).list(ListRequest.newBuilder().setPrefix("te").setPageSize(1000).build()).getLocksList())
+                .anyMatch(s -> s.getKey().equals(mine));
+    }
+
+    @Test
+    void aSignedTokenWithoutARoleNeitherListsNorWatches() {
+        // Any repository's workflow can mint a token for our audience: signature and audience alone grant nothing.
+        String stranger = JwtResource.token("repo:evil/fork:ref:refs/heads/main",
+                Map.of("repository", "evil/fork", "ref", "refs/heads/main"), 300);
+        assertThat(code(() -> as(stranger).list(ListRequest.newBuilder().build()))).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(code(() -> as(stranger).list(ListRequest.newBuilder().setPrefix("teams/").build())))
+                .isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(watchEnd(stranger, WatchRequest.newBuilder().build()).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(watchEnd(stranger, WatchRequest.newBuilder().setPrefix("teams/evil/").build()).getCode())
+                .isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(watchEnd(stranger, WatchRequest.newBuilder().setKey(teamKey()).build()).getCode())
+                .isEqualTo(Status.Code.PERMISSION_DENIED);
+        // A locker's prefix watch: its own prefix yes, a prefix it covers only in part no.
+        String deploy = JwtResource.deployToken(300);
+        assertThat(watchEnd(deploy, WatchRequest.newBuilder().setPrefix("teams/").build()).getCode())
+                .isEqualTo(Status.Code.PERMISSION_DENIED);
+        String prefix = "teams/acme/network/" + UUID.randomUUID() + "/";
+        as(deploy).acquire(acquire(prefix + "terraform.tfstate"));
+        var own = GrpcChannels.locks(channel, deploy).watch(WatchRequest.newBuilder().setPrefix(prefix).build());
+        assertThat(own.next().getStatus().getKey()).isEqualTo(prefix + "terraform.tfstate"); // its snapshot
+        String key = "teams/acme/network/" + UUID.randomUUID();
+        var single = GrpcChannels.locks(channel, deploy).watch(WatchRequest.newBuilder().setKey(key).build());
+        assertThat(single.next().getStatus().getKey()).isEqualTo(key);
+    }
+
+    @Test
+    void expiredTokensAreRefusedByListAndWatch() {
+        long now = System.currentTimeMillis() / 1000;
+        String expired = JwtResource.builder("alice@platform", Map.of("groups", List.of("platform-admins")), 300)
+                .issuedAt(now - 600).expiresAt(now - 60).sign(JwtResource.KEYS.getPrivate());
+        assertThat(code(() -> as(expired).list(ListRequest.newBuilder().setPrefix("teams/").build())))
+                .isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(watchEnd(expired, WatchRequest.newBuilder().setPrefix("teams/").build()).getCode())
+                .isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(watchEnd(expired, WatchRequest.newBuilder().setKey(teamKey()).build()).getCode())
+                .isEqualTo(Status.Code.UNAUTHENTICATED);
+    }
+
+    @Test
+    void anOpenWatchEndsUnauthenticatedWhenItsTokenExpires() {
+        String shortLived = JwtResource.token("alice@platform", Map.of("groups", List.of("platform-admins")), 2);
+        String key = teamKey();
+        var events = io.statelock.proto.v1.LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                .withCallCredentials(GrpcChannels.bearer(shortLived)).watch(WatchRequest.newBuilder().setKey(key).build());
+        assertThat(events.next().getStatus().getKey()).isEqualTo(key); // open while the token is good
+        // Past exp + the 1 s leeway the stream ends, as a new call with that token would be refused.
+        StatusRuntimeException end = assertThrows(StatusRuntimeException.class, () -> {
+            while (events.hasNext()) events.next();
+        });
+        assertThat(end.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(end.getStatus().getDescription()).contains("token expired");
+    }
+
+    /** How a Watch call ends when it is refused (the first message, or the refusal). */
+    Status watchEnd(String token, WatchRequest request) {
+        var events = GrpcChannels.locks(channel, token).watch(request);
+        try {
+            events.hasNext();
+            return Status.OK;
+        } catch (StatusRuntimeException e) {
+            return e.getStatus();
+        }
     }
 }
