@@ -1,5 +1,6 @@
 package io.statelock.testing;
 
+import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.store.AcquireResult;
@@ -7,6 +8,7 @@ import io.statelock.store.ForceReleaseResult;
 import io.statelock.store.HeartbeatResult;
 import io.statelock.store.LockTable;
 import io.statelock.store.NewLease;
+import io.statelock.store.ReleaseResult;
 import io.statelock.store.RecordPage;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -74,13 +76,13 @@ public final class GatedReads implements LockTable {
     }
 
     @Override
-    public HeartbeatResult heartbeat(LockKey key, String leaseId, long nowMs, long ttlMs) {
-        return delegate.heartbeat(key, leaseId, nowMs, ttlMs);
+    public HeartbeatResult heartbeat(LockKey key, String leaseId, long nowMs, long ttlMs, LeaseOwner owner) {
+        return delegate.heartbeat(key, leaseId, nowMs, ttlMs, owner);
     }
 
     @Override
-    public Optional<LockRecord> release(LockKey key, String leaseId) {
-        return delegate.release(key, leaseId);
+    public ReleaseResult release(LockKey key, String leaseId, LeaseOwner owner) {
+        return delegate.release(key, leaseId, owner);
     }
 
     @Override
