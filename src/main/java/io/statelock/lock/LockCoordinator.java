@@ -191,6 +191,8 @@ public final class LockCoordinator {
             throw new LeaseLostException("fencing token " + expectedToken + " is not the holder's; current token is "
                     + fences.token(current.fenceCounter()) + (current.hasLease() ? "" : " and the key is free"), status);
         }
+        // The key changed hands at every try of the store's break: still held, by a holder nobody chose to break.
+        if (result instanceof ForceReleaseResult.FenceMismatch && current.hasLease()) throw new LockHeldException(status);
         return new ForceReleaseOutcome(false, status);
     }
 

@@ -33,6 +33,7 @@ public final class Spool implements AutoCloseable {
     private final MessageDigest md5 = digest("MD5");
     private long size;
     private long roomCheckedUpTo; // the free space was found sufficient for the bytes up to here
+    private long reservation; // bytes promised to this spool by its limits and not yet written
     private String sha256Hex;
     private String md5Hex;
 
@@ -58,9 +59,16 @@ public final class Spool implements AutoCloseable {
         createDirectories(dir);
         // Room for the whole declared body, or at least for the bytes up to the next check.
         long room = Math.max(declaredSize, ROOM_CHECK_BYTES);
-        limits.requireRoom(DISK, dir, room);
-        Spool spool = open(dir, limits);
+        long reserved = limits.reserve(DISK, dir, room);
+        Spool spool;
+        try {
+            spool = open(dir, limits);
+        } catch (RuntimeException e) {
+            limits.unreserve(reserved);
+            throw e;
+        }
         spool.roomCheckedUpTo = room;
+        spool.reservation = reserved;
         return spool;
     }
 
@@ -106,7 +114,7 @@ public final class Spool implements AutoCloseable {
         limits.requireSize(size + length);
         // Past the bytes the last look covered: look again, for this chunk and the next ROOM_CHECK_BYTES.
         if (size + length > roomCheckedUpTo) {
-            limits.requireRoom(DISK, file.getParent(), length + ROOM_CHECK_BYTES);
+            reservation += limits.reserve(DISK, file.getParent(), length + ROOM_CHECK_BYTES);
             roomCheckedUpTo = size + length + ROOM_CHECK_BYTES;
         }
         try {
@@ -117,6 +125,16 @@ public final class Spool implements AutoCloseable {
         sha256.update(bytes, offset, length);
         md5.update(bytes, offset, length);
         size += length;
+        // Written bytes are on the disk now (or in its cache): they count there, no longer as a promise.
+        long used = Math.min(length, reservation);
+        reservation -= used;
+        limits.unreserve(used);
+    }
+
+    /** Gives back what is left of this spool's promised room: nothing more will be written. */
+    private void releaseReservation() {
+        limits.unreserve(reservation);
+        reservation = 0;
     }
 
     /** Ends writing: the digests are final from here on. */
@@ -129,6 +147,7 @@ public final class Spool implements AutoCloseable {
         }
         sha256Hex = HexFormat.of().formatHex(sha256.digest());
         md5Hex = HexFormat.of().formatHex(md5.digest());
+        releaseReservation();
     }
 
     public Path file() {
@@ -153,6 +172,7 @@ public final class Spool implements AutoCloseable {
 
     @Override
     public void close() {
+        releaseReservation();
         try {
             out.close();
         } catch (IOException ignored) {

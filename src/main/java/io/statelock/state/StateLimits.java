@@ -19,6 +19,11 @@ public final class StateLimits {
     private final long maxSize;
     private final long minFreeSpace;
     private final ToLongFunction<Path> usableSpace;
+    /**
+     * Bytes promised to uploads under way and not yet written. Guarded by {@code this}: the look at the disk
+     * and the promise are one step, so concurrent uploads that each fit alone cannot all pass one margin.
+     */
+    private long reserved;
 
     /**
      * @param maxSize      largest state accepted, in bytes ({@code statelock.state.max-size})
@@ -57,6 +62,24 @@ public final class StateLimits {
         // Margin 0 means no check: not even the statvfs call.
         if (minFreeSpace == 0) return;
         requireRoom(disk, usableSpace.applyAsLong(dir), bytes);
+    }
+
+    /**
+     * As {@link #requireRoom(String, Path, long)} for an upload's spool, and promises the {@code bytes} to it:
+     * later looks count them as taken until {@link #unreserve} gives them back (as they are written, or when
+     * the upload ends). Returns the bytes reserved (0 when the margin is off).
+     */
+    public synchronized long reserve(String disk, Path dir, long bytes) {
+        if (minFreeSpace == 0) return 0;
+        // What other uploads were promised is not on the disk yet: it is not free for this one.
+        requireRoom(disk, usableSpace.applyAsLong(dir) - reserved, bytes);
+        reserved += bytes;
+        return bytes;
+    }
+
+    /** Gives back {@code bytes} of an earlier {@link #reserve}. */
+    public synchronized void unreserve(long bytes) {
+        reserved -= bytes;
     }
 
     /** As {@link #requireRoom(String, Path, long)}, for a disk whose free space the caller measured. */

@@ -167,16 +167,28 @@ public final class TerraformBackend {
      */
     private Lease renewed(LockKey key, String id, String presentedLease, LeaseOwner caller) {
         LockRecord r = record(key);
+        requireWriter(key, id, presentedLease, caller, r);
+        // A joined run: the wrapper's heartbeats keep the lease; the write is fenced by it as it is.
+        if (presentedLease != null) return new Lease(key, r.leaseId(), fences().token(r.fenceCounter()), r.expiresAtMs(), r.ttlMs());
+        return locks.heartbeat(key, r.leaseId(), leaseTtl, caller);
+    }
+
+    /**
+     * Refuses a write under a lock ID or presented lease that is not {@code caller}'s live lease on the key as
+     * {@code r} shows it: the same check {@link #write} makes, for an early look before a body is taken in
+     * (a stale or made-up ID must not get a whole state spooled to disk before its 409). Writes without a lock
+     * pass; they take a lease of their own.
+     */
+    public void requireWriter(LockKey key, String id, String presentedLease, LeaseOwner caller, LockRecord r) {
+        if (presentedLease == null && (id == null || id.isEmpty())) return;
         if (presentedLease != null) {
             caller.refusal().check(presentedLease, r);
-            // A joined run: the wrapper's heartbeats keep the lease; the write is fenced by it as it is.
             if (!presentedLease.equals(r.leaseId()) || !r.liveAt(clock.millis())) throw lost(key, r, "the presented lease");
-            return new Lease(key, r.leaseId(), fences().token(r.fenceCounter()), r.expiresAtMs(), r.ttlMs());
+            return;
         }
         // The ID must be the one Terraform locked with, on the lease that is live now.
         if (!r.hasLease() || !id.equals(r.requestId())) throw lost(key, r, "the lock ID");
         caller.refusal().check(r.leaseId(), r);
-        return locks.heartbeat(key, r.leaseId(), leaseTtl, caller);
     }
 
     /** Terraform with {@code -lock=false}: still fenced, by a lease of its own for just this write. */

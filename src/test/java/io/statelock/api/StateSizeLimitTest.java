@@ -179,6 +179,28 @@ class StateSizeLimitTest {
         assertThat(tf.get().body()).isEqualTo(atLimit);
     }
 
+    @Test
+    void aPostUnderALockIdThatDoesNotHoldTheKeyIs409BeforeItsBodyIsRead() throws Exception {
+        TerraformHttp tf = new TerraformHttp(GrpcChannels.testPort(), key);
+        String id = UUID.randomUUID().toString();
+        assertThat(tf.lock(lockInfo(id, "ci")).statusCode()).isEqualTo(200);
+
+        // A made-up (or stale) lock ID, a body within the size limit that the client never sends: answered from
+        // the head alone, so nobody can have whole states spooled to disk only to be refused after.
+        try (Socket socket = new Socket("127.0.0.1", GrpcChannels.testPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("POST /terraform/" + key + "?ID=" + UUID.randomUUID() + " HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " + (MAX - 1) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readNBytes(512), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 409").containsIgnoringCase("connection: close");
+        }
+
+        assertNothingStored();
+        assertThat(tf.post(id, state(1024)).statusCode()).isEqualTo(200);
+    }
+
     static HttpResponse<String> post(TerraformHttp tf, String id, HttpRequest.BodyPublisher body) throws Exception {
         return tf.client().send(request(tf, id, body), HttpResponse.BodyHandlers.ofString());
     }

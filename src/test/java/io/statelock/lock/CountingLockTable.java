@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Wraps a real store: counts calls, injects read outages, and lets a test act right after a call. */
-final class CountingLockTable implements LockTable {
+class CountingLockTable implements LockTable {
     final LockTable delegate;
     final AtomicInteger acquires = new AtomicInteger();
     final AtomicInteger gets = new AtomicInteger();

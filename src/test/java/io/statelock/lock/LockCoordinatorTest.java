@@ -170,6 +170,26 @@ class LockCoordinatorTest {
     }
 
     @Test
+    void aForceReleaseThatNeverCatchesTheHolderSaysTheKeyIsStillHeld() throws Exception {
+        acquireNow("a");
+        // The store's break found a new holder at every try (the key kept changing hands meanwhile).
+        CountingLockTable racing = new CountingLockTable(store) {
+            @Override
+            public io.statelock.store.ForceReleaseResult forceRelease(LockKey key, long expectedCounter) {
+                return new io.statelock.store.ForceReleaseResult.FenceMismatch(store.get(key).orElseThrow());
+            }
+        };
+        LockCoordinator coordinator = new LockCoordinator(racing, LockSettings.defaults(), clock, scheduler, events,
+                (key, previous, reason, released) -> audit.add(key + "|" + previous.owner() + "|" + reason + "|" + released));
+
+        // Not a quiet "not held" (an HTTP force-unlock would answer 200 while the key is still locked).
+        assertThatThrownBy(() -> coordinator.forceRelease(KEY, "runner died", 0)).isInstanceOf(LockHeldException.class)
+                .hasMessageContaining("held by a");
+        assertThat(audit).contains(KEY + "|a|runner died|false");
+        assertThat(locks.describe(KEY).held()).isTrue();
+    }
+
+    @Test
     void validateFenceIsTrueOnlyForTheLiveHoldersToken() throws Exception {
         Lease a = acquireNow("a");
         assertThat(locks.validateFence(KEY, a.fencingToken())).isEqualTo(new LockCoordinator.FenceCheck(true, 1));

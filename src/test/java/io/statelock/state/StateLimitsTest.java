@@ -80,6 +80,26 @@ class StateLimitsTest {
     }
 
     @Test
+    void uploadsUnderWayTogetherCannotTakeTheDiskBelowTheMarginThatEachFitsAlone() throws Exception {
+        long margin = 100 * MIB;
+        // The disk as statvfs sees it while nothing has been written yet: room for one 60 MiB state, not two.
+        StateLimits limits = new StateLimits(Long.MAX_VALUE, margin, d -> margin + 100 * MIB);
+
+        Spool first = Spool.upload(dir, limits, 60 * MIB);
+        assertThatThrownBy(() -> Spool.upload(dir, limits, 60 * MIB)).isInstanceOf(InsufficientStorageException.class)
+                .hasMessageContaining("statelock.state.min-free-space");
+        // A chunked upload's first room (4 MiB) still fits beside the first one's promise.
+        try (Spool chunked = Spool.upload(dir, limits, -1)) {
+            assertThat(chunked.size()).isZero();
+        }
+        first.close(); // the first upload ends (stored or refused): its promise is given back
+        try (Spool second = Spool.upload(dir, limits, 60 * MIB)) {
+            assertThat(second.file()).exists();
+        }
+        assertThat(files()).isZero();
+    }
+
+    @Test
     void theMessageNamesNoPath() {
         AtomicLong free = new AtomicLong(0);
         assertThatThrownBy(() -> Spool.upload(dir, new StateLimits(Long.MAX_VALUE, MIB, d -> free.get()), -1))

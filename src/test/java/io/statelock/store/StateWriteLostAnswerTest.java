@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.statelock.lock.Fences;
 import io.statelock.lock.LeaseOwner;
+import io.statelock.lock.LockInfo;
 import io.statelock.lock.LockCoordinator;
 import io.statelock.lock.LockEvents;
 import io.statelock.lock.LockKey;
@@ -96,6 +97,10 @@ class StateWriteLostAnswerTest {
         StateCoordinator states = new StateCoordinator(table, blobs, new Fences(0), clock,
                 new StateSettings(5, dir.resolve("spool"), StateSettings.ONE_HOUR_MS));
         backend = new TerraformBackend(locks, states, table, clock, Duration.ofMinutes(5));
+        // The first acquire in a new first segment also writes the segment's registry item: a grant on a
+        // sibling key first keeps the counted UpdateItems to the write's own three.
+        LockKey sibling = new LockKey(key.value().substring(0, key.value().indexOf('/')) + "/registered");
+        table.acquire(new NewLease(sibling, "lease-s", "test", LockInfo.EMPTY, clock.millis(), 1_000, ""), 0);
     }
 
     StateVersion unlockedWrite(String content) {

@@ -3,7 +3,6 @@ package io.statelock.api.http;
 import io.statelock.audit.AuditTrail;
 import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockKey;
-import io.statelock.lock.LockRecord;
 import io.statelock.security.AccessGuard;
 import io.statelock.security.Caller;
 import io.statelock.security.Operation;
@@ -89,21 +88,13 @@ public class HttpAccess {
     }
 
     /**
-     * The same second factor checked early, on a read of its own, for a POST: before its body is taken in.
-     * (The backend checks it again where it renews the lease.) Call it on a worker thread.
+     * The write's lease checked early, on a read of its own, for a POST: before its body is taken in, so a
+     * stale or made-up lock ID (or another identity's lease) is refused before a whole state is spooled to
+     * disk. The backend checks it again where it renews the lease. Call it on a worker thread.
      */
     public void checkLease(Checked checked, LockKey key, String id) {
-        if (checked.caller().anonymous() || (empty(id) && checked.presentedLease() == null)) return;
-        LockRecord current = backend.current(key);
-        if (!current.hasLease()) return; // nothing to protect; the backend answers 409 for a lease that is gone
-        boolean named = checked.presentedLease() != null ? checked.presentedLease().equals(current.leaseId())
-                : id.equals(current.requestId());
-        if (!named) return;
-        try {
-            guard.requireLeaseOwner(checked.caller(), checked.operation(), current.leaseId(), current);
-        } catch (UnauthenticatedException | PermissionDeniedException e) {
-            throw denied(checked.caller(), checked.peer(), checked.operation(), key, e);
-        }
+        if (empty(id) && checked.presentedLease() == null) return; // a write without a lock takes its own lease
+        backend.requireWriter(key, id, checked.presentedLease(), holder(checked, key), backend.current(key));
     }
 
     /** The token's caller; a refused Basic password says so: Terraform users set a password, not a header. */

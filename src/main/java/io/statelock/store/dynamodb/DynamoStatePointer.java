@@ -89,10 +89,11 @@ final class DynamoStatePointer {
             return new PointerResult.Moved();
         } catch (ConditionalCheckFailedException e) {
             StateHistory now = read(move.key());
-            // Safety: a pointer naming exactly this version (its seq, fresh object name, digests, fence and time)
-            // was moved by this write, once: the SDK retried after a lost answer. The version exists: Moved, as the
-            // first attempt answered, not a race that would write the same bytes again as a second version.
-            if (now.current().filter(v::equals).isPresent()) return new PointerResult.Moved();
+            // Safety: a pointer or history entry naming exactly this version (its seq, fresh object name, digests,
+            // fence and time) was moved by this write, once: the SDK retried after a lost answer (and another write
+            // of the same lease may have moved it on since). The version exists: Moved, as the first attempt
+            // answered, not a race that would write the same bytes again as a second version.
+            if (now.current().filter(v::equals).isPresent() || now.versions().contains(v)) return new PointerResult.Moved();
             // The condition is the truth; the read tells which part failed (it may have moved since).
             LockRecord r = now.lock();
             boolean holder = move.leaseId().equals(r.leaseId()) && r.fenceCounter() == move.fenceCounter()

@@ -72,6 +72,16 @@ class DynamoDbLostAnswerTest {
         if (proxy != null) proxy.close();
     }
 
+    /**
+     * The first acquire in a new first segment also writes the segment's registry item (one more
+     * UpdateItem); a grant on a sibling key first keeps each test's write the only UpdateItem it sends.
+     */
+    @org.junit.jupiter.api.BeforeEach
+    void registerTheSegment() {
+        LockKey sibling = key("segment-registered");
+        granted(table.acquire(new NewLease(sibling, "lease-s", "test", LockInfo.EMPTY, T0, 1_000, ""), T0 - 1_000));
+    }
+
     @AfterEach
     void nothingLeftToLose() {
         proxy.loseResponses(0, r -> false);
@@ -224,6 +234,11 @@ class DynamoDbLostAnswerTest {
                 new PointerMove(key, "lease-a", held.fenceCounter(), T0 + 2, 1, List.of(v2, v1)))))
                 .isInstanceOf(PointerResult.Moved.class);
 
+        assertThat(table.stateHistory(key).versions()).containsExactly(v2, v1);
+        // A retry of v1's move that arrives after v2 moved the pointer on (another write of the same lease,
+        // say): v1 is in the history, so it was this write's and is not written again as a third version.
+        assertThat(table.movePointer(new PointerMove(key, "lease-a", held.fenceCounter(), T0 + 1, 0, List.of(v1))))
+                .isInstanceOf(PointerResult.Moved.class);
         assertThat(table.stateHistory(key).versions()).containsExactly(v2, v1);
         // Another version decided against the old pointer is still a race, not mistaken for ours.
         assertThat(table.movePointer(new PointerMove(key, "lease-a", held.fenceCounter(), T0 + 3, 1,
