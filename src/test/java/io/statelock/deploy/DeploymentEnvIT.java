@@ -64,6 +64,9 @@ class DeploymentEnvIT {
             env.put("QUARKUS_S3_AWS_CREDENTIALS_STATIC_PROVIDER_ACCESS_KEY_ID", S3Proxy.IDENTITY);
             env.put("QUARKUS_S3_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY", S3Proxy.CREDENTIAL);
             env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            // The pod's spool volume, here under the test's own directory (as /tmp is, below).
+            assertThat(env).containsKey("STATELOCK_STATE_SPOOL_DIR");
+            env.put("STATELOCK_STATE_SPOOL_DIR", tmp.resolve("spool").toString());
             env.put("STATELOCK_AUTH_POLICY_FILE", NodeCheck.ROOT.resolve("deploy/kubernetes/base/policy.yaml").toString());
             env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", publicKey.toUri().toString());
             // Terraform creates the table in AWS; here the local server needs it created.
