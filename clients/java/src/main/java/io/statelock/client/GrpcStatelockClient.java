@@ -149,6 +149,16 @@ final class GrpcStatelockClient implements StatelockClient {
 
   @Override
   public Lease acquire(String key, AcquireOptions options) {
+    return acquireLease(key, options);
+  }
+
+  @Override
+  public <T, E extends Exception> T withLock(String key, AcquireOptions options, LockedBody<T, E> body) throws E {
+    java.util.Objects.requireNonNull(body, "body");
+    return WithLock.run(acquireLease(key, options), body);
+  }
+
+  private LeaseImpl acquireLease(String key, AcquireOptions options) {
     long[] sent = new long[1];
     LeaseGrant grant = withKey(acquireGrant(key, options, sent), key);
     long origin = sent[0];
@@ -195,7 +205,8 @@ final class GrpcStatelockClient implements StatelockClient {
         .setKey(key)
         .setOwner(o.owner())
         .setInfo(info)
-        .setRequestId(o.requestId());
+        // One id per call, reused by this call's retries only: two calls never get each other's lease.
+        .setRequestId(o.requestIdForCall());
     if (o.ttl() != null) {
       base.setTtl(Convert.duration(o.ttl()));
     }
