@@ -7,13 +7,20 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A loopback TCP proxy the harness controls, for network faults between clients and replicas and
  * between replicas and the stores: added latency per forwarded chunk, stalls (nothing forwarded,
- * connections kept), and dropped connections.
+ * connections kept), dropped connections, and lost responses (a request reaches the server, which
+ * acts on it, but its answer is dropped and the connection cut, so the caller cannot know).
  */
 final class TcpProxy implements AutoCloseable {
   private final String name;
@@ -24,6 +31,10 @@ final class TcpProxy implements AutoCloseable {
   private volatile long latencyMs;
   private volatile boolean stalled;
   private volatile boolean closed;
+  /** How many of the next answers to writes to drop, cutting their connection; 0 when healed. */
+  private final AtomicInteger responsesToLose = new AtomicInteger();
+  /** The requests whose answers were dropped, over the proxy's life, in order. */
+  private final List<String> lost = new CopyOnWriteArrayList<>();
 
   TcpProxy(String name, int upstreamPort) throws IOException {
     this.name = name;
@@ -57,10 +68,37 @@ final class TcpProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * The answers to the next {@code n} writes (on any connection) are dropped and their connection
+   * closed both ways. For the HTTP/1.1 links to the stores: the server got the whole request and acted
+   * on it before its first answer byte, so the caller (the AWS SDK) sees its connection closed after
+   * its write took effect, and retries it. An interim {@code 100 Continue} is passed on (the request
+   * body follows it, so the store has not acted yet).
+   */
+  void loseResponses(int n) {
+    responsesToLose.set(n);
+  }
+
+  /** How many of the answers asked for by {@link #loseResponses} are still to be dropped. */
+  int responsesStillToLose() {
+    return responsesToLose.get();
+  }
+
+  /** Answers dropped so far. */
+  int responsesLost() {
+    return lost.size();
+  }
+
+  /** The requests whose answers were dropped, from the {@code from}-th on. */
+  List<String> lostSince(int from) {
+    return List.copyOf(lost.subList(from, lost.size()));
+  }
+
   /** Back to a plain pipe. */
   void heal() {
     latencyMs = 0;
     stalled = false;
+    responsesToLose.set(0);
   }
 
   private void acceptLoop() {
@@ -79,8 +117,9 @@ final class TcpProxy implements AutoCloseable {
         upstream.setTcpNoDelay(true);
         sockets.add(client);
         sockets.add(upstream);
-        pump(client, upstream);
-        pump(upstream, client);
+        AtomicReference<StoreRequest> current = new AtomicReference<>(); // the connection's request in flight
+        pump(client, upstream, current, false);
+        pump(upstream, client, current, true);
       } catch (IOException e) {
         if (!closed) {
           sleep(10);
@@ -89,7 +128,12 @@ final class TcpProxy implements AutoCloseable {
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  /**
+   * @param current the request in flight on this connection: set by the caller-to-upstream pump, read by
+   *     the other one
+   * @param answers true for the upstream-to-caller direction, whose chunks {@link #loseResponses} drops
+   */
+  private void pump(Socket from, Socket to, AtomicReference<StoreRequest> current, boolean answers) {
     Thread t = new Thread(() -> {
       byte[] buf = new byte[64 * 1024];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
@@ -101,6 +145,15 @@ final class TcpProxy implements AutoCloseable {
           long delay = latencyMs;
           if (delay > 0) {
             sleep(delay);
+          }
+          if (!answers) {
+            StoreRequest request = StoreRequest.startingIn(buf, n);
+            if (request != null) {
+              current.set(request);
+            }
+          } else if (!interimContinue(buf, n) && isWrite(current.get()) && takeOne(responsesToLose)) {
+            lost.add(current.get().name());
+            return; // the finally closes both sides: the caller sees its connection closed, unanswered
           }
           out.write(buf, 0, n);
           out.flush();
@@ -116,6 +169,21 @@ final class TcpProxy implements AutoCloseable {
     }, "pump-" + name);
     t.setDaemon(true);
     t.start();
+  }
+
+  /** {@code HTTP/1.1 100 Continue}: the server waits for the request body, it has not acted yet. */
+  private static boolean interimContinue(byte[] buf, int n) {
+    byte[] prefix = "HTTP/1.1 100".getBytes(StandardCharsets.US_ASCII);
+    return n >= prefix.length && Arrays.equals(buf, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  private static boolean isWrite(StoreRequest r) {
+    return r != null && r.write();
+  }
+
+  /** Decrements {@code counter} if it is positive; true if it did. */
+  private static boolean takeOne(AtomicInteger counter) {
+    return counter.getAndUpdate(c -> c > 0 ? c - 1 : 0) > 0;
   }
 
   @Override
