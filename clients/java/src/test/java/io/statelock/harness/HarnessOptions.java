@@ -70,7 +70,7 @@ record HarnessOptions(long seed, Duration duration, int workers, int keys, int r
         case "--workers" -> workers = Integer.parseInt(value(args, ++i, a));
         case "--keys" -> keys = Integer.parseInt(value(args, ++i, a));
         case "--replicas" -> replicas = Integer.parseInt(value(args, ++i, a));
-        case "--work-dir" -> workDir = Path.of(value(args, ++i, a));
+        case "--work-dir" -> workDir = callerDir().resolve(value(args, ++i, a));
         default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
       }
     }
@@ -81,6 +81,12 @@ record HarnessOptions(long seed, Duration duration, int workers, int keys, int r
       workDir = Path.of("target", "harness", seed + "-" + System.currentTimeMillis());
     }
     return new HarnessOptions(seed, duration, workers, keys, replicas, broken, workDir);
+  }
+
+  /** Where the user started the harness (clients/bin/harness runs it from clients/java): relative paths start there. */
+  private static Path callerDir() {
+    String dir = System.getProperty("harness.caller-dir");
+    return dir == null || dir.isBlank() ? Path.of("") : Path.of(dir);
   }
 
   private static String value(String[] args, int i, String option) {
