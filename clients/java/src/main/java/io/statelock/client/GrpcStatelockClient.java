@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -154,7 +155,7 @@ final class GrpcStatelockClient implements StatelockClient {
 
   @Override
   public <T, E extends Exception> T withLock(String key, AcquireOptions options, LockedBody<T, E> body) throws E {
-    java.util.Objects.requireNonNull(body, "body");
+    Objects.requireNonNull(body, "body");
     return WithLock.run(acquireLease(key, options), body);
   }
 
