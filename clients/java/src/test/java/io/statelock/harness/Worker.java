@@ -230,9 +230,15 @@ final class Worker implements Runnable {
   /** A failure with no definite answer: recorded as UNKNOWN; the worker moves to the next replica and backs off. */
   private void failed(Op.Type type, String key, long t0, StatelockException e, String leaseId, long fence,
       String record) {
-    history.add(name, type, key, t0, Op.Outcome.UNKNOWN, leaseId, fence, record, 0, e.code());
+    history.add(name, type, key, t0, Op.Outcome.UNKNOWN, leaseId, fence, record, 0, e.code() + ": " + brief(e));
     replica = (replica + 1) % replicas.size();
     sleep(100 + random.nextInt(200)); // jittered backoff so 16 workers do not hammer a restarting replica together
+  }
+
+  /** The error's message on one line, short enough for a history line (the code says what kind). */
+  private static String brief(StatelockException e) {
+    String m = String.valueOf(e.getMessage()).replaceAll("\\s+", " ");
+    return m.length() > 160 ? m.substring(0, 160) + "…" : m;
   }
 
   private static String join(String a, String b) {
