@@ -247,8 +247,19 @@ final class GrpcStatelockClient implements StatelockClient {
 
   @Override
   public boolean release(String key, String leaseId) {
+    return release(key, leaseId, new int[1]);
+  }
+
+  /**
+   * Release with retries; {@code attempts[0]} gets how many were made. After more than one, a
+   * {@code false} may answer the retry of an attempt that released the lease itself (its answer lost).
+   */
+  boolean release(String key, String leaseId, int[] attempts) {
     ReleaseRequest req = ReleaseRequest.newBuilder().setKey(key).setLeaseId(leaseId).build();
-    return retries.call(() -> blockingUnderLease(callTimeout).release(req).getReleased(), Long.MAX_VALUE);
+    return retries.call(() -> {
+      attempts[0]++;
+      return blockingUnderLease(callTimeout).release(req).getReleased();
+    }, Long.MAX_VALUE);
   }
 
   @Override

@@ -283,8 +283,10 @@ final class LeaseImpl implements Lease {
 
   /**
    * Closes like {@link #close()} and says whether the lease turned out to be lost: lost before the
-   * close (by the service's answer or the client's clock), or no longer held by the service when
-   * released. Null when it was released as a valid lease, or was closed already.
+   * close (by the service's answer or the client's clock), or no longer held by the service when the
+   * first release attempt reached it. Null when it was released as a valid lease, or was closed
+   * already, or when only a retried release found it gone (the first attempt may have released it,
+   * its answer lost: a loss that cannot be told from that is not reported).
    *
    * @throws StatelockException when releasing a valid lease failed (as {@link #close()} does)
    */
@@ -305,7 +307,9 @@ final class LeaseImpl implements Lease {
       stream.cancel("lease closed");
     }
     if (lost == null) {
-      if (client.release(key, leaseId)) {
+      int[] attempts = new int[1];
+      // Not held at a retried release: maybe our own first attempt's doing, so not proof of a loss.
+      if (client.release(key, leaseId, attempts) || attempts[0] > 1) {
         return null;
       }
       return new LeaseLostException("CLIENT", "lease on " + key + " was no longer held by the service when it "

@@ -68,8 +68,9 @@ public interface StatelockClient extends AutoCloseable {
    * refused with {@link LeaseLostException}. When the body then returns normally, {@code withLock}
    * throws {@link LeaseLostException} instead of returning its result, because part of the work may
    * have overlapped another holder's (as {@code statelock run} exits 76); this includes a lease the
-   * service no longer held when it was released. When the body throws, that exception is thrown,
-   * with the loss or a failed release attached as suppressed.
+   * service no longer held when the release reached it (unless the release had to be retried: the
+   * first attempt may have released it itself, its answer lost). When the body throws, that exception
+   * is thrown, with the loss or a failed release attached as suppressed.
    *
    * <p>A release that fails after the body returned normally under a valid lease (e.g. the service is
    * unreachable just then) does not fail the call: the lease is no longer renewed and the service

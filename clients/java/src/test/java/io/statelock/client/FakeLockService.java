@@ -36,6 +36,8 @@ class FakeLockService extends LockServiceGrpc.LockServiceImplBase {
   final AtomicInteger releases = new AtomicInteger();
   /** How release answers: OK is released=true, LOST is released=false (no longer held). */
   volatile Mode releaseMode = Mode.OK;
+  /** Releases answered UNAVAILABLE before {@link #releaseMode} applies. */
+  final AtomicInteger releaseFailuresLeft = new AtomicInteger();
   volatile long ttlMillis = 600;
 
   static LockStatus holder() {
@@ -149,6 +151,10 @@ class FakeLockService extends LockServiceGrpc.LockServiceImplBase {
   @Override
   public void release(ReleaseRequest req, StreamObserver<ReleaseResponse> out) {
     releases.incrementAndGet();
+    if (releaseFailuresLeft.getAndDecrement() > 0) {
+      out.onError(Status.UNAVAILABLE.withDescription("answer lost").asRuntimeException());
+      return;
+    }
     switch (releaseMode) {
       case OK, LOST -> {
         out.onNext(ReleaseResponse.newBuilder().setReleased(releaseMode == Mode.OK).build());

@@ -220,6 +220,14 @@ class LeaseBehaviourTest {
   }
 
   @Test
+  void aReleaseRetriedAfterALostAnswerThatFindsTheLeaseGoneIsNoLoss() {
+    service.releaseFailuresLeft.set(1); // as if the first release took effect and its answer was lost
+    service.releaseMode = FakeLockService.Mode.LOST;
+    assertEquals("done", client.withLock("k", opts(), lease -> "done"));
+    assertEquals(2, service.releases.get());
+  }
+
+  @Test
   void withLockReportsALeaseLostWhileTheBodyRan() {
     LeaseLostException e = assertThrows(LeaseLostException.class, () -> client.withLock("k", opts(), lease -> {
       CompletableFuture<LeaseLostException> lost = new CompletableFuture<>();
