@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A loopback TCP proxy the harness controls, for network faults between clients and replicas and
@@ -28,6 +27,8 @@ final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
   /** Every open socket (both sides), so drop() can close them all. */
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  /** A store finishes a small answer within milliseconds of its first byte; 250 ms leaves room for a loaded machine. */
+  private static final long CUT_DELAY_MS = 250;
   private volatile long latencyMs;
   private volatile boolean stalled;
   private volatile boolean closed;
@@ -70,9 +71,9 @@ final class TcpProxy implements AutoCloseable {
 
   /**
    * The answers to the next {@code n} writes (on any connection) are dropped and their connection
-   * closed both ways. For the HTTP/1.1 links to the stores: the server got the whole request and acted
-   * on it before its first answer byte, so the caller (the AWS SDK) sees its connection closed after
-   * its write took effect, and retries it. An interim {@code 100 Continue} is passed on (the request
+   * closed both ways once the store has sent it all. For the HTTP/1.1 links to the stores: the server
+   * got the whole request and acted on it before its first answer byte, so the caller (the AWS SDK)
+   * sees its connection closed, unanswered, after its write took effect, and retries it. An interim {@code 100 Continue} is passed on (the request
    * body follows it, so the store has not acted yet).
    */
   void loseResponses(int n) {
@@ -117,9 +118,9 @@ final class TcpProxy implements AutoCloseable {
         upstream.setTcpNoDelay(true);
         sockets.add(client);
         sockets.add(upstream);
-        AtomicReference<StoreRequest> current = new AtomicReference<>(); // the connection's request in flight
-        pump(client, upstream, current, false);
-        pump(upstream, client, current, true);
+        Exchange exchange = new Exchange();
+        pump(client, upstream, exchange, false);
+        pump(upstream, client, exchange, true);
       } catch (IOException e) {
         if (!closed) {
           sleep(10);
@@ -129,11 +130,10 @@ final class TcpProxy implements AutoCloseable {
   }
 
   /**
-   * @param current the request in flight on this connection: set by the caller-to-upstream pump, read by
-   *     the other one
+   * @param exchange what this connection carries, shared by its two pumps
    * @param answers true for the upstream-to-caller direction, whose chunks {@link #loseResponses} drops
    */
-  private void pump(Socket from, Socket to, AtomicReference<StoreRequest> current, boolean answers) {
+  private void pump(Socket from, Socket to, Exchange exchange, boolean answers) {
     Thread t = new Thread(() -> {
       byte[] buf = new byte[64 * 1024];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
@@ -149,11 +149,15 @@ final class TcpProxy implements AutoCloseable {
           if (!answers) {
             StoreRequest request = StoreRequest.startingIn(buf, n);
             if (request != null) {
-              current.set(request);
+              exchange.request = request;
             }
-          } else if (!interimContinue(buf, n) && isWrite(current.get()) && takeOne(responsesToLose)) {
-            lost.add(current.get().name());
-            return; // the finally closes both sides: the caller sees its connection closed, unanswered
+          } else if (exchange.swallowing) {
+            continue; // the rest of a lost answer
+          } else if (!interimContinue(buf, n) && isWrite(exchange.request) && takeOne(responsesToLose)) {
+            lost.add(exchange.request.name());
+            exchange.swallowing = true;
+            cutLater(from, to);
+            continue;
           }
           out.write(buf, 0, n);
           out.flush();
@@ -171,6 +175,21 @@ final class TcpProxy implements AutoCloseable {
     t.start();
   }
 
+  /**
+   * Closes a connection whose answer is being swallowed, once the store has surely finished sending
+   * it: closed mid-answer, dynalite counts the request as aborted and dies of it, while a caller
+   * that loses an answer is all this fault is about.
+   */
+  private void cutLater(Socket upstream, Socket caller) {
+    Thread t = new Thread(() -> {
+      sleep(CUT_DELAY_MS);
+      closeQuietly(caller);
+      closeQuietly(upstream);
+    }, "cut-" + name);
+    t.setDaemon(true);
+    t.start();
+  }
+
   /** {@code HTTP/1.1 100 Continue}: the server waits for the request body, it has not acted yet. */
   private static boolean interimContinue(byte[] buf, int n) {
     byte[] prefix = "HTTP/1.1 100".getBytes(StandardCharsets.US_ASCII);
@@ -184,6 +203,12 @@ final class TcpProxy implements AutoCloseable {
   /** Decrements {@code counter} if it is positive; true if it did. */
   private static boolean takeOne(AtomicInteger counter) {
     return counter.getAndUpdate(c -> c > 0 ? c - 1 : 0) > 0;
+  }
+
+  /** One proxied connection: the request in flight (set by the caller's pump), and whether its answer is lost. */
+  private static final class Exchange {
+    volatile StoreRequest request;
+    volatile boolean swallowing;
   }
 
   @Override

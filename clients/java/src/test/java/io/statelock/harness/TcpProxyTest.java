@@ -39,19 +39,42 @@ class TcpProxyTest {
     server.close();
   }
 
-  /** One request per connection: read the head, answer 200 with a body. */
+  /**
+   * One request per connection: read the head, answer 200 with a body and close. Asked to keep the
+   * connection ({@code Connection: keep-alive}), it sends the answer's head and then its body in two
+   * writes 50 ms apart, notes when the whole answer was sent, and waits for the next request, as a
+   * store does.
+   */
   private void serve() {
     while (!server.isClosed()) {
       try (Socket s = server.accept()) {
         String head = readHead(s.getInputStream());
         received.add(head.substring(0, head.indexOf("\r\n")));
-        s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
-            .getBytes(StandardCharsets.US_ASCII));
+        OutputStream out = s.getOutputStream();
+        if (!head.contains("Connection: keep-alive")) {
+          out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+              .getBytes(StandardCharsets.US_ASCII));
+          continue;
+        }
+        out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        for (char c : "ok".toCharArray()) { // two writes: the second fails on a connection the proxy closed
+          Thread.sleep(50);
+          out.write(c);
+          out.flush();
+        }
+        answered.add(head.substring(0, head.indexOf("\r\n")));
+        readHead(s.getInputStream()); // until the proxy closes the connection
       } catch (IOException e) {
         // closed
+      } catch (InterruptedException e) {
+        return;
       }
     }
   }
+
+  /** Request lines whose whole keep-alive answer the server sent before its connection was closed. */
+  private final List<String> answered = new CopyOnWriteArrayList<>();
 
   private static String readHead(InputStream in) throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
@@ -67,11 +90,15 @@ class TcpProxyTest {
 
   /** Sends one request through the proxy; the whole answer ("" when the connection closed unanswered). */
   private String call(String method, String target) throws IOException {
+    return call(method, target, "close");
+  }
+
+  private String call(String method, String target, String connection) throws IOException {
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
       s.setSoTimeout(5000);
       OutputStream out = s.getOutputStream();
       out.write((method + " / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: DynamoDB_20120810." + target
-          + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          + "\r\nConnection: " + connection + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       out.flush();
       return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
     }
@@ -86,6 +113,13 @@ class TcpProxyTest {
     assertEquals(List.of("UpdateItem"), proxy.lostSince(0));
     assertEquals(0, proxy.responsesStillToLose());
     assertTrue(call("POST", "UpdateItem").endsWith("ok"), "one answer asked, one lost");
+  }
+
+  @Test
+  void aLostAnswerIsCutOnlyAfterTheStoreHasSentItAll() throws IOException {
+    proxy.loseResponses(1);
+    assertEquals("", call("POST", "PutItem", "keep-alive"), "the caller gets nothing, and its connection closed");
+    assertEquals(List.of("POST / HTTP/1.1"), answered, "the store finished its answer: nothing aborted it");
   }
 
   @Test
