@@ -64,7 +64,7 @@ final class FaultSchedule {
     String target;
     switch (fault) {
       case CLIENT_PAUSE -> {
-        // Two workers at once (two keys, or one pause overlapping another holder's), at their next write.
+        // Two workers at once (two keys, or one pause overlapping another holder's), in their next cycle.
         int a = random.nextInt(workers);
         int b = (a + 1 + random.nextInt(Math.max(1, workers - 1))) % workers;
         Pauses.Pause pa = pauses.request(a, HarnessOptions.PAUSE.toMillis());

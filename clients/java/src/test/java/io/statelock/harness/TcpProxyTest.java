@@ -116,9 +116,23 @@ class TcpProxyTest {
   }
 
   @Test
-  void aLostAnswerIsCutOnlyAfterTheStoreHasSentItAll() throws IOException {
+  void aLostAnswerIsCutOnlyAfterTheStoreHasSentItAll() throws Exception {
     proxy.loseResponses(1);
     assertEquals("", call("POST", "PutItem", "keep-alive"), "the caller gets nothing, and its connection closed");
+    Thread.sleep(TcpProxy.UPSTREAM_CLOSE_DELAY_MS + 100);
+    assertEquals(List.of("POST / HTTP/1.1"), answered, "the store finished its answer: nothing aborted it");
+  }
+
+  @Test
+  void aCallerGoneMidAnswerDoesNotCutTheStoreOffEither() throws Exception {
+    // As when a replica is killed (-9) with a request in flight: its side closes before the answer.
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+      s.getOutputStream().write(("POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: DynamoDB_20120810.UpdateItem\r\n"
+          + "Connection: keep-alive\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      s.getInputStream().read(); // the answer has begun
+    }
+    Thread.sleep(TcpProxy.UPSTREAM_CLOSE_DELAY_MS + 100);
     assertEquals(List.of("POST / HTTP/1.1"), answered, "the store finished its answer: nothing aborted it");
   }
 
