@@ -22,9 +22,15 @@ final class AcquireCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
+  @Option(names = "--request-id", paramLabel = "ID",
+      description = {"Idempotency key for a pipeline that re-runs this step after a lost answer (e.g. the job id):",
+          "an acquire with the same ID and owner, while the lease it got is live, gets that same lease back.",
+          "Never give two different jobs one ID. Default: a fresh random id for this invocation."})
+  String requestId;
+
   @Override
   public Integer call() {
-    var options = lock.toOptions();
+    var options = lock.toOptions(requestId);
     try (StatelockClient client = connection.connect()) {
       LeaseGrant grant;
       if (lock.wait.isZero()) {

@@ -40,7 +40,13 @@ final class AcquireOptionsMixin {
       description = "While waiting, print who holds the lock this often (default: ${DEFAULT-VALUE}).")
   Duration progressInterval;
 
+  /** Options with a fresh request id per acquire call (the client's own retries reuse it). */
   AcquireOptions toOptions() {
+    return toOptions(null);
+  }
+
+  /** @param requestId the caller's own idempotency key across invocations, or null for none */
+  AcquireOptions toOptions(String requestId) {
     if (ttl.isZero() || ttl.isNegative()) {
       throw new UsageException("--ttl must be positive");
     }
@@ -55,6 +61,12 @@ final class AcquireOptionsMixin {
         .labels(labels);
     if (owner != null && !owner.isBlank()) {
       b.owner(owner);
+    }
+    if (requestId != null) {
+      if (requestId.isBlank()) {
+        throw new UsageException("--request-id must not be blank");
+      }
+      b.requestId(requestId);
     }
     return b.build();
   }

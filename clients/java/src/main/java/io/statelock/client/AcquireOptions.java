@@ -7,9 +7,12 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * How to acquire a lock: ttl, how long to wait, who is asking and why. Immutable; build with
- * {@link #builder()}. Every instance carries a random {@code requestId} (unless one is given), so
- * retries of the same acquire are idempotent: reuse the options object to retry.
+ * How to acquire a lock: ttl, how long to wait, who is asking and why. Immutable and thread-safe;
+ * build it once with {@link #builder()} (e.g. as a {@code static final} constant) and pass it to as
+ * many {@code acquire} calls, on as many threads, as you like: every call is a new, independent
+ * acquire. The idempotency key that makes the client's own retries safe (the request id) belongs to
+ * one call and its retries, never to the options, unless you set one with {@link
+ * Builder#requestId(String)}.
  */
 public final class AcquireOptions {
   private final Duration ttl;
@@ -34,7 +37,7 @@ public final class AcquireOptions {
     this.path = b.path;
     this.info = b.info;
     this.labels = Map.copyOf(b.labels);
-    this.requestId = b.requestId != null ? b.requestId : UUID.randomUUID().toString();
+    this.requestId = b.requestId;
     this.safetyMargin = b.safetyMargin;
   }
 
@@ -80,9 +83,20 @@ public final class AcquireOptions {
     return labels;
   }
 
-  /** The random id sent with every attempt of this acquire. */
+  /**
+   * The request id set with {@link Builder#requestId(String)}, or {@code null} (the default): each
+   * acquire call then makes a fresh random one, which only that call's own retries reuse.
+   */
   public String requestId() {
     return requestId;
+  }
+
+  /**
+   * The request id of one acquire call, sent with each of its attempts: the one given to the
+   * builder, else a fresh random one (so two calls with these options never share one).
+   */
+  String requestIdForCall() {
+    return requestId != null ? requestId : UUID.randomUUID().toString();
   }
 
   /**
@@ -168,9 +182,22 @@ public final class AcquireOptions {
       return this;
     }
 
-    /** Overrides the random request id (only to resume an acquire started elsewhere). */
+    /**
+     * Sends this request id with every acquire made with these options, instead of a fresh random
+     * one per call. Only for callers that run their own retries across processes (e.g. a pipeline
+     * step that re-runs {@code statelock acquire} after a lost answer, with an id stored between
+     * runs): the service answers an acquire with the same request id and owner as a retry, returning
+     * the lease it already granted while that lease is live. So with an explicit request id, reusing
+     * these options for a second, independent acquire (another thread, a later call) returns the
+     * <em>same</em> lease and fencing token: two holders of one lease, which is what you asked for.
+     * Leave it unset for everything else; the client retries its own calls safely without it.
+     */
     public Builder requestId(String requestId) {
-      this.requestId = Objects.requireNonNull(requestId, "requestId");
+      Objects.requireNonNull(requestId, "requestId");
+      if (requestId.isBlank()) {
+        throw new IllegalArgumentException("requestId must not be blank");
+      }
+      this.requestId = requestId;
       return this;
     }
 

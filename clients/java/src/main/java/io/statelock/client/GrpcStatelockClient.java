@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -149,6 +150,16 @@ final class GrpcStatelockClient implements StatelockClient {
 
   @Override
   public Lease acquire(String key, AcquireOptions options) {
+    return acquireLease(key, options);
+  }
+
+  @Override
+  public <T, E extends Exception> T withLock(String key, AcquireOptions options, LockedBody<T, E> body) throws E {
+    Objects.requireNonNull(body, "body");
+    return WithLock.run(acquireLease(key, options), body);
+  }
+
+  private LeaseImpl acquireLease(String key, AcquireOptions options) {
     long[] sent = new long[1];
     LeaseGrant grant = withKey(acquireGrant(key, options, sent), key);
     long origin = sent[0];
@@ -195,7 +206,8 @@ final class GrpcStatelockClient implements StatelockClient {
         .setKey(key)
         .setOwner(o.owner())
         .setInfo(info)
-        .setRequestId(o.requestId());
+        // One id per call, reused by this call's retries only: two calls never get each other's lease.
+        .setRequestId(o.requestIdForCall());
     if (o.ttl() != null) {
       base.setTtl(Convert.duration(o.ttl()));
     }
@@ -235,8 +247,19 @@ final class GrpcStatelockClient implements StatelockClient {
 
   @Override
   public boolean release(String key, String leaseId) {
+    return release(key, leaseId, new int[1]);
+  }
+
+  /**
+   * Release with retries; {@code attempts[0]} gets how many were made. After more than one, a
+   * {@code false} may answer the retry of an attempt that released the lease itself (its answer lost).
+   */
+  boolean release(String key, String leaseId, int[] attempts) {
     ReleaseRequest req = ReleaseRequest.newBuilder().setKey(key).setLeaseId(leaseId).build();
-    return retries.call(() -> blockingUnderLease(callTimeout).release(req).getReleased(), Long.MAX_VALUE);
+    return retries.call(() -> {
+      attempts[0]++;
+      return blockingUnderLease(callTimeout).release(req).getReleased();
+    }, Long.MAX_VALUE);
   }
 
   @Override

@@ -41,6 +41,8 @@ final class LeaseImpl implements Lease {
   private ScheduledFuture<?> nextRenewal;
   private ScheduledFuture<?> watchdog;
   private final LostCallbacks lostCallbacks;
+  /** Why the lease was lost; null while it is not. */
+  private LeaseLostException lostCause;
 
   LeaseImpl(GrpcStatelockClient client, LeaseGrant grant, Duration ttl, Duration margin, long originNanos) {
     this.client = client;
@@ -196,17 +198,21 @@ final class LeaseImpl implements Lease {
         return;
       }
       if (validity.expiredAt(now())) {
-        markLost(new LeaseLostException("CLIENT",
-            "lease on " + key + " lost: no renewal succeeded within its ttl (" + validity.ttl().toMillis()
-                + " ms) minus a safety margin, by the client's own clock", null, null));
+        markLost(expiredByOwnClock());
       } else {
         armWatchdog();
       }
     }
   }
 
+  private LeaseLostException expiredByOwnClock() {
+    return new LeaseLostException("CLIENT", "lease on " + key + " lost: no renewal succeeded within its ttl ("
+        + validity.ttl().toMillis() + " ms) minus a safety margin, by the client's own clock", null, null);
+  }
+
   private void markLost(LeaseLostException cause) {
     state = State.LOST;
+    lostCause = cause;
     cancelTimers();
     stream.cancel("lease lost");
     lostCallbacks.fire(cause);
@@ -272,20 +278,42 @@ final class LeaseImpl implements Lease {
 
   @Override
   public void close() {
-    boolean wasLost;
+    closeReportingLoss();
+  }
+
+  /**
+   * Closes like {@link #close()} and says whether the lease turned out to be lost: lost before the
+   * close (by the service's answer or the client's clock), or no longer held by the service when the
+   * first release attempt reached it. Null when it was released as a valid lease, or was closed
+   * already, or when only a retried release found it gone (the first attempt may have released it,
+   * its answer lost: a loss that cannot be told from that is not reported).
+   *
+   * @throws StatelockException when releasing a valid lease failed (as {@link #close()} does)
+   */
+  LeaseLostException closeReportingLoss() {
+    LeaseLostException lost;
     synchronized (lock) {
       if (state == State.CLOSED) {
-        return;
+        return null;
       }
-      wasLost = state == State.LOST;
+      lost = lostCause;
+      if (lost == null && validity.expiredAt(now())) {
+        // Run out by the client's clock, before the watchdog got to say so.
+        lost = expiredByOwnClock();
+      }
       state = State.CLOSED;
       lostCallbacks.clear();
       cancelTimers();
       stream.cancel("lease closed");
     }
-    if (!wasLost) {
-      client.release(key, leaseId);
-      return;
+    if (lost == null) {
+      int[] attempts = new int[1];
+      // Not held at a retried release: maybe our own first attempt's doing, so not proof of a loss.
+      if (client.release(key, leaseId, attempts) || attempts[0] > 1) {
+        return null;
+      }
+      return new LeaseLostException("CLIENT", "lease on " + key + " was no longer held by the service when it "
+          + "was released (broken, or expired there)", null, null);
     }
     try {
       // Already lost: one short attempt frees the key sooner if the service still has it.
@@ -293,6 +321,7 @@ final class LeaseImpl implements Lease {
     } catch (RuntimeException e) {
       // Nothing to report: the lease was lost anyway and the service lets it go by itself.
     }
+    return lost;
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -11,17 +12,23 @@ import java.util.function.Supplier;
  * {@link #close()} it at the end (closing it does not release open leases: close those first).
  *
  * <pre>{@code
+ * static final AcquireOptions APPLY = AcquireOptions.builder()
+ *     .ttl(Duration.ofSeconds(30)).waitTimeout(Duration.ofMinutes(10)).operation("apply").build();
+ *
  * try (StatelockClient client = StatelockClient.builder().target("localhost:8080").plaintext().build();
- *      Lease lease = client.acquire("prod/network", AcquireOptions.builder()
- *          .ttl(Duration.ofSeconds(30)).waitTimeout(Duration.ofMinutes(10)).operation("apply").build())) {
+ *      Lease lease = client.acquire("prod/network", APPLY)) {
  *   lease.onLost(e -> abortWork());
  *   writeState(lease.fencingToken());
  * }
  * }</pre>
  *
+ * <p>Options objects are meant to be shared: every {@code acquire}, {@code tryAcquire}, {@code
+ * withLock} and {@code acquireDetached} call is a new acquire with its own request id, whichever
+ * thread makes it and however often the same options are passed.
+ *
  * <p>Every call has a deadline ({@link Builder#callTimeout}); {@code UNAVAILABLE} is retried with
- * exponential backoff and jitter for up to {@link Builder#retryTimeout} (an acquire is retried
- * with the same request id, so a retry cannot lock itself out).
+ * exponential backoff and jitter for up to {@link Builder#retryTimeout} (each attempt of one acquire
+ * call carries that call's request id, so a retry cannot lock itself out).
  */
 public interface StatelockClient extends AutoCloseable {
 
@@ -33,6 +40,59 @@ public interface StatelockClient extends AutoCloseable {
    * @throws StatelockUnavailableException when the service cannot be reached
    */
   Lease acquire(String key, AcquireOptions options);
+
+  /**
+   * Acquires like {@link #acquire}, but a lock still held by another lease when the options' wait
+   * ends (at once, for a zero wait) is an answer, not an error.
+   *
+   * @return the held lease, or empty when the key is held by another lease
+   * @throws StatelockUnavailableException when the service cannot be reached (and every other error
+   *     {@link #acquire} throws, except {@link LockHeldException})
+   */
+  default Optional<Lease> tryAcquire(String key, AcquireOptions options) {
+    try {
+      return Optional.of(acquire(key, options));
+    } catch (LockHeldException held) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Acquires {@code key} (as {@link #acquire}: waiting up to the options' wait, else {@link
+   * LockHeldException}), runs {@code body} with the lease and releases the lease however the body
+   * ends. The lease renews itself while the body runs.
+   *
+   * <p><b>If the lease is lost while the body runs</b> (broken by an operator, or not renewed in
+   * time by the client's own clock) the body is not interrupted: it can see it through {@link
+   * Lease#isValid()}, {@link Lease#onLost}, and fenced writes ({@link #putState(Lease, byte[])}) are
+   * refused with {@link LeaseLostException}. When the body then returns normally, {@code withLock}
+   * throws {@link LeaseLostException} instead of returning its result, because part of the work may
+   * have overlapped another holder's (as {@code statelock run} exits 76); this includes a lease the
+   * service no longer held when the release reached it (unless the release had to be retried: the
+   * first attempt may have released it itself, its answer lost). When the body throws, that exception
+   * is thrown, with the loss or a failed release attached as suppressed.
+   *
+   * <p>A release that fails after the body returned normally under a valid lease (e.g. the service is
+   * unreachable just then) does not fail the call: the lease is no longer renewed and the service
+   * frees the key when its ttl runs out; the failure is logged at {@code WARNING}.
+   *
+   * @return what the body returned
+   * @throws E what the body threw
+   * @throws LockHeldException when the key is still held by another lease when the wait ends
+   * @throws LeaseLostException when the lease was lost before the body returned
+   */
+  <T, E extends Exception> T withLock(String key, AcquireOptions options, LockedBody<T, E> body) throws E;
+
+  /**
+   * {@link #withLock(String, AcquireOptions, LockedBody)} for work that needs neither the lease nor a
+   * result; the same rules apply.
+   */
+  default <E extends Exception> void withLock(String key, AcquireOptions options, LockedAction<E> action) throws E {
+    this.<Void, E>withLock(key, options, lease -> {
+      action.run();
+      return null;
+    });
+  }
 
   /**
    * Acquires like {@link #acquire} but does not keep the lease alive: for callers that hand the

@@ -34,6 +34,10 @@ class FakeLockService extends LockServiceGrpc.LockServiceImplBase {
   final AtomicInteger streamRenewals = new AtomicInteger();
   final AtomicInteger unaryRenewals = new AtomicInteger();
   final AtomicInteger releases = new AtomicInteger();
+  /** How release answers: OK is released=true, LOST is released=false (no longer held). */
+  volatile Mode releaseMode = Mode.OK;
+  /** Releases answered UNAVAILABLE before {@link #releaseMode} applies. */
+  final AtomicInteger releaseFailuresLeft = new AtomicInteger();
   volatile long ttlMillis = 600;
 
   static LockStatus holder() {
@@ -147,7 +151,17 @@ class FakeLockService extends LockServiceGrpc.LockServiceImplBase {
   @Override
   public void release(ReleaseRequest req, StreamObserver<ReleaseResponse> out) {
     releases.incrementAndGet();
-    out.onNext(ReleaseResponse.newBuilder().setReleased(true).build());
-    out.onCompleted();
+    if (releaseFailuresLeft.getAndDecrement() > 0) {
+      out.onError(Status.UNAVAILABLE.withDescription("answer lost").asRuntimeException());
+      return;
+    }
+    switch (releaseMode) {
+      case OK, LOST -> {
+        out.onNext(ReleaseResponse.newBuilder().setReleased(releaseMode == Mode.OK).build());
+        out.onCompleted();
+      }
+      case HANG -> { }
+      case UNAVAILABLE -> out.onError(Status.UNAVAILABLE.withDescription("store throttled").asRuntimeException());
+    }
   }
 }

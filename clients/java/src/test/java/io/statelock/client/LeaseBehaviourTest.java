@@ -11,6 +11,7 @@ import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -143,12 +144,113 @@ class LeaseBehaviourTest {
   @Test
   void unavailableAcquireIsRetriedWithTheSameRequestId() {
     service.acquireFailuresLeft.set(2);
-    AcquireOptions o = opts();
-    try (Lease lease = client.acquire("k", o)) {
+    try (Lease lease = client.acquire("k", opts())) {
       assertEquals(42, lease.fencingToken());
     }
     assertEquals(3, service.acquireRequestIds.size());
-    assertEquals(Set.of(o.requestId()), Set.copyOf(service.acquireRequestIds));
+    assertEquals(1, Set.copyOf(service.acquireRequestIds).size(), "one id for every attempt of one call");
+    assertFalse(service.acquireRequestIds.get(0).isEmpty());
+  }
+
+  /** One options constant, many calls: each call has its own id, which only its own retries reuse. */
+  @Test
+  void eachAcquireCallHasItsOwnRequestIdWhichItsRetriesReuse() {
+    AcquireOptions shared = opts();
+    service.acquireFailuresLeft.set(1); // the first call's first attempt fails: it is retried
+    client.acquire("k", shared).close();
+    client.acquireDetached("k", shared);
+    client.tryAcquire("k", shared).orElseThrow().close();
+    client.withLock("k", shared, lease -> lease.fencingToken());
+    List<String> ids = service.acquireRequestIds;
+    assertEquals(5, ids.size(), "attempts: " + ids);
+    assertEquals(ids.get(0), ids.get(1), "the retry of the first call reuses its id");
+    assertEquals(4, Set.copyOf(ids).size(), "four calls, four ids: " + ids);
+    assertNull(shared.requestId(), "the options carry no id of their own");
+  }
+
+  @Test
+  void anExplicitRequestIdIsSentByEveryCallWithThoseOptions() {
+    AcquireOptions resumed = AcquireOptions.builder().ttl(Duration.ofMillis(TTL_MS)).requestId("pipeline-run-17").build();
+    client.acquireDetached("k", resumed);
+    client.acquireDetached("k", resumed);
+    assertEquals(List.of("pipeline-run-17", "pipeline-run-17"), service.acquireRequestIds);
+  }
+
+  @Test
+  void tryAcquireOfAHeldKeyIsEmptyAndOtherErrorsStillThrow() {
+    service.lockHeld = true;
+    assertTrue(client.tryAcquire("k", opts()).isEmpty());
+    service.lockHeld = false;
+    service.acquireFailuresLeft.set(1000);
+    assertThrows(StatelockUnavailableException.class, () -> client.tryAcquire("k", opts()));
+  }
+
+  @Test
+  void withLockReturnsTheBodysResultAndReleases() {
+    long token = client.withLock("k", opts(), lease -> {
+      assertTrue(lease.isValid());
+      return lease.fencingToken();
+    });
+    assertEquals(42, token);
+    assertEquals(1, service.releases.get());
+  }
+
+  @Test
+  void withLockThrowsTheBodysCheckedExceptionAfterReleasing() {
+    java.io.IOException e = assertThrows(java.io.IOException.class, () -> client.withLock("k", opts(), () -> {
+      throw new java.io.IOException("disk full");
+    }));
+    assertEquals("disk full", e.getMessage());
+    assertEquals(1, service.releases.get());
+    assertEquals(0, e.getSuppressed().length, "a clean release adds nothing");
+  }
+
+  @Test
+  void withLockDoesNotTurnAFailedReleaseAfterGoodWorkIntoAnError() {
+    service.releaseMode = FakeLockService.Mode.UNAVAILABLE;
+    assertEquals("done", client.withLock("k", opts(), lease -> "done"));
+    assertTrue(service.releases.get() >= 2, "the release was retried: " + service.releases.get());
+  }
+
+  @Test
+  void withLockReportsALeaseTheServiceNoLongerHeldAtRelease() {
+    service.releaseMode = FakeLockService.Mode.LOST;
+    LeaseLostException e = assertThrows(LeaseLostException.class, () -> client.withLock("k", opts(), lease -> "done"));
+    assertTrue(e.getMessage().contains("no longer held"), e.getMessage());
+  }
+
+  @Test
+  void aReleaseRetriedAfterALostAnswerThatFindsTheLeaseGoneIsNoLoss() {
+    service.releaseFailuresLeft.set(1); // as if the first release took effect and its answer was lost
+    service.releaseMode = FakeLockService.Mode.LOST;
+    assertEquals("done", client.withLock("k", opts(), lease -> "done"));
+    assertEquals(2, service.releases.get());
+  }
+
+  @Test
+  void withLockReportsALeaseLostWhileTheBodyRan() {
+    LeaseLostException e = assertThrows(LeaseLostException.class, () -> client.withLock("k", opts(), lease -> {
+      CompletableFuture<LeaseLostException> lost = new CompletableFuture<>();
+      lease.onLost(lost::complete);
+      service.renewMode = FakeLockService.Mode.LOST;
+      lost.get(TTL_MS * 2, TimeUnit.MILLISECONDS);
+      return "done, too late";
+    }));
+    assertEquals("FAILED_PRECONDITION", e.code(), e.getMessage());
+    assertNotNull(e.current(), "the new holder, as the service reported it");
+  }
+
+  @Test
+  void aBodyFailureAfterTheLeaseWasLostCarriesTheLossAsSuppressed() {
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> client.withLock("k", opts(), lease -> {
+      CompletableFuture<LeaseLostException> lost = new CompletableFuture<>();
+      lease.onLost(lost::complete);
+      service.renewMode = FakeLockService.Mode.LOST;
+      lost.get(TTL_MS * 2, TimeUnit.MILLISECONDS);
+      throw new IllegalStateException("gave up");
+    }));
+    assertEquals(1, e.getSuppressed().length);
+    assertTrue(e.getSuppressed()[0] instanceof LeaseLostException);
   }
 
   @Test

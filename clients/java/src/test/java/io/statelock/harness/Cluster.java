@@ -70,6 +70,11 @@ final class Cluster implements AutoCloseable {
     return all;
   }
 
+  /** Store answers dropped by lost-response faults, on every link. */
+  int answersLost() {
+    return links().stream().mapToInt(TcpProxy::responsesLost).sum();
+  }
+
   @Override
   public void close() throws InterruptedException {
     clients.forEach(StatelockClient::close);

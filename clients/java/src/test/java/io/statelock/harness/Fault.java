@@ -17,5 +17,11 @@ enum Fault {
   /** One link forwards nothing for a while; its connections stay open. */
   STALL,
   /** Every connection of one link is closed at once. */
-  DROP
+  DROP,
+  /**
+   * On one replica's link to a store, the next 1–3 writes (DynamoDB UpdateItem/PutItem, S3 PUT) reach the
+   * store and take effect, but their answers are dropped and the connection cut: the AWS SDK retries a
+   * write that was already applied.
+   */
+  LOST_RESPONSE
 }

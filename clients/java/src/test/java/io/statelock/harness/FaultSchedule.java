@@ -64,7 +64,7 @@ final class FaultSchedule {
     String target;
     switch (fault) {
       case CLIENT_PAUSE -> {
-        // Two workers at once (two keys, or one pause overlapping another holder's), at their next write.
+        // Two workers at once (two keys, or one pause overlapping another holder's), in their next cycle.
         int a = random.nextInt(workers);
         int b = (a + 1 + random.nextInt(Math.max(1, workers - 1))) % workers;
         Pauses.Pause pa = pauses.request(a, HarnessOptions.PAUSE.toMillis());
@@ -118,6 +118,20 @@ final class FaultSchedule {
         target = link.name();
         link.drop();
       }
+      case LOST_RESPONSE -> {
+        TcpProxy link = randomStoreLink();
+        int asked = 1 + random.nextInt(3);
+        int before = link.responsesLost();
+        link.loseResponses(asked);
+        // Every worker cycle writes to both stores (lock, state pointer, object); 5 s is plenty, and
+        // bounds the fault on a link that went quiet (its replica restarting, say).
+        long until = history.nowMs() + 5_000;
+        while (link.responsesStillToLose() > 0 && history.nowMs() < until) {
+          sleep(20);
+        }
+        link.heal();
+        target = link.name() + ", answers to " + asked + " writes: lost " + link.lostSince(before);
+      }
       default -> throw new IllegalStateException("unknown fault " + fault);
     }
     events.add(new FaultEvent(fault, target, start, history.nowMs()));
@@ -127,6 +141,12 @@ final class FaultSchedule {
   static Duration randomOffset(Random random) {
     long half = HarnessOptions.SKEW.toMillis() / 2;
     return Duration.ofMillis(random.nextInt((int) (2 * half + 1)) - half);
+  }
+
+  /** A replica's link to DynamoDB or to S3, where the AWS SDK retries what it could not hear. */
+  private TcpProxy randomStoreLink() {
+    Replica r = cluster.replica(random.nextInt(cluster.replicaCount()));
+    return random.nextBoolean() ? r.dynamoLink : r.s3Link;
   }
 
   private TcpProxy randomLink() {

@@ -59,8 +59,14 @@ final class Harness {
       Pauses pauses = new Pauses();
       AtomicBoolean stop = new AtomicBoolean();
       List<Thread> threads = new ArrayList<>();
+      // Workers of a group share one options object (and owner), as an application's threads share a constant.
+      List<AcquireOptions> groups = new ArrayList<>();
+      for (int g = 0; g < options.groups(); g++) {
+        groups.add(Worker.groupOptions(g));
+      }
       for (int i = 0; i < options.workers(); i++) {
-        Worker w = new Worker(i, cluster.clients(), keys, history, pauses, stop, seeded.nextLong(), options.broken());
+        Worker w = new Worker(i, cluster.clients(), keys, groups.get(i % groups.size()), history, pauses, stop,
+            seeded.nextLong(), options.broken());
         Thread t = new Thread(w, "worker-" + i);
         t.start();
         threads.add(t);
@@ -83,7 +89,8 @@ final class Harness {
           options.livenessBoundMs()));
       keys.stream().filter(k -> !finals.containsKey(k)).forEach(k -> violations.add(
           new Violation(3, k, "the final state could not be read", List.of())));
-      RunResult result = new RunResult(options, history.ops(), faults.events(), finals, violations, history.nowMs());
+      RunResult result = new RunResult(options, history.ops(), faults.events(), finals, violations, history.nowMs(),
+          cluster.answersLost());
       writeHistory(result);
       return result;
     }
@@ -104,11 +111,15 @@ final class Harness {
   private Map<String, String> livenessAndFinalStates(Cluster cluster, List<String> keys, History history)
       throws InterruptedException {
     Map<String, String> finals = new ConcurrentHashMap<>();
+    // One object for every key's check, on one thread per key. A long ttl: the final read happens under
+    // this lease, with no worker left to take over.
+    AcquireOptions liveness = AcquireOptions.builder().ttl(Duration.ofSeconds(30))
+        .waitTimeout(Duration.ofMillis(options.livenessBoundMs())).owner("liveness").build();
     List<Thread> checks = new ArrayList<>();
     for (int i = 0; i < keys.size(); i++) {
       String key = keys.get(i);
       StatelockClient client = cluster.clients().get(i % cluster.replicaCount());
-      Thread t = new Thread(() -> finalState(client, key, history, finals), "liveness-" + i);
+      Thread t = new Thread(() -> finalState(client, key, history, finals, liveness), "liveness-" + i);
       t.start();
       checks.add(t);
     }
@@ -118,13 +129,12 @@ final class Harness {
     return new HashMap<>(finals);
   }
 
-  private void finalState(StatelockClient client, String key, History history, Map<String, String> finals) {
+  private void finalState(StatelockClient client, String key, History history, Map<String, String> finals,
+      AcquireOptions liveness) {
     long t0 = history.nowMs();
     LeaseGrant lease;
     try {
-      // A long ttl: the final read happens under this lease, with no worker left to take over.
-      lease = client.acquireDetached(key, AcquireOptions.builder().ttl(Duration.ofSeconds(30))
-          .waitTimeout(Duration.ofMillis(options.livenessBoundMs())).owner("liveness").build());
+      lease = client.acquireDetached(key, liveness);
       history.add("check", Op.Type.LIVENESS, key, t0, Op.Outcome.OK, lease.leaseId(), lease.fencingToken(), "", 0, "");
     } catch (StatelockException e) {
       history.add("check", Op.Type.LIVENESS, key, t0, Op.Outcome.REFUSED, "", 0, "", 0, e.code());

@@ -32,6 +32,8 @@ class HarnessIT {
     for (Fault f : Fault.values()) {
       assertTrue(r.count(f) > 0, "fault " + f + " was injected");
     }
+    assertTrue(r.answersLost() > 0, "a store answer was lost after its request took effect");
+    assertTrue(r.count(Op.Type.LEASE_VALID, Op.Outcome.OK) >= 50, "workers held real, self-renewing leases");
     long recordsInFinal = r.finalStates().values().stream().mapToLong(s -> StateRecords.parse(s).size()).sum();
     assertTrue(recordsInFinal >= r.count(Op.Type.WRITE, Op.Outcome.OK), "every acknowledged record is in a final state");
   }

@@ -21,6 +21,8 @@ record HarnessOptions(long seed, Duration duration, int workers, int keys, int r
   static final Duration PAUSE = TTL.plus(SKEW).plusSeconds(2);
   /** How long a worker's acquire waits server-side. */
   static final Duration ACQUIRE_WAIT = Duration.ofSeconds(5);
+  /** Workers per group; a group shares one owner and one options object. */
+  static final int WORKERS_PER_GROUP = 4;
 
   static final String USAGE = String.join("\n",
       "usage: harness [--seed N] [--duration 45s] [--workers 16] [--keys 4] [--replicas 2] [--broken] [--work-dir DIR]",
@@ -35,6 +37,11 @@ record HarnessOptions(long seed, Duration duration, int workers, int keys, int r
   static HarnessOptions ci(boolean broken, Path workDir) {
     // 30 s: the schedule always completes one full round of every fault kind, however slow the restarts.
     return new HarnessOptions(broken ? 7 : 42, Duration.ofSeconds(broken ? 15 : 30), 16, 4, 2, broken, workDir);
+  }
+
+  /** Groups of workers sharing one options object (and owner): at least one. */
+  int groups() {
+    return Math.max(1, workers / WORKERS_PER_GROUP);
   }
 
   /** Faults stop this long before the workers do, so the run ends quietly before the liveness check. */
@@ -63,7 +70,7 @@ record HarnessOptions(long seed, Duration duration, int workers, int keys, int r
         case "--workers" -> workers = Integer.parseInt(value(args, ++i, a));
         case "--keys" -> keys = Integer.parseInt(value(args, ++i, a));
         case "--replicas" -> replicas = Integer.parseInt(value(args, ++i, a));
-        case "--work-dir" -> workDir = Path.of(value(args, ++i, a));
+        case "--work-dir" -> workDir = callerDir().resolve(value(args, ++i, a));
         default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
       }
     }
@@ -74,6 +81,12 @@ record HarnessOptions(long seed, Duration duration, int workers, int keys, int r
       workDir = Path.of("target", "harness", seed + "-" + System.currentTimeMillis());
     }
     return new HarnessOptions(seed, duration, workers, keys, replicas, broken, workDir);
+  }
+
+  /** Where the user started the harness (clients/bin/harness runs it from clients/java): relative paths start there. */
+  private static Path callerDir() {
+    String dir = System.getProperty("harness.caller-dir");
+    return dir == null || dir.isBlank() ? Path.of("") : Path.of(dir);
   }
 
   private static String value(String[] args, int i, String option) {

@@ -15,12 +15,15 @@ import java.util.stream.Collectors;
  *   <li>every accepted state write carried the fence current when it started (no grant with a higher
  *       fence had completed before it began), and accepted writes' fences strictly increase, both in
  *       the order of the versions they got and in real time;
- *   <li>granted fences strictly increase in real time and no two leases share one;
+ *   <li>granted fences strictly increase in real time, no two leases share one, and no two acquire
+ *       calls got the same lease (the harness never sets a request id of its own, so each call is a new
+ *       acquire however its options are shared);
  *   <li>the final state holds every acknowledged record, in fence order; a record whose write had an
  *       unknown outcome at most once, in fence order; nothing else;
  *   <li>liveness: every key was acquired after the last fault within the bound;
- *   <li>mutual exclusion (beyond the issue's four): no lease was renewed after a newer lease of the
- *       key had been granted, i.e. never two live leases at once.
+ *   <li>mutual exclusion (beyond the issue's four): no lease was renewed, nor said it was valid by the
+ *       client's own clock, after a newer lease of the key had been granted, i.e. never two live leases
+ *       at once.
  * </ol>
  * Operations with outcome UNKNOWN count as "may have happened": they never prove a violation and
  * never excuse one, except that an unknown write's record may appear in the final state.
@@ -88,10 +91,16 @@ final class HistoryChecker {
   private void grantedFences(String key, List<Op> keyOps) {
     List<Op> grants = of(keyOps, Op.Type.ACQUIRE, Op.Outcome.OK);
     Map<Long, Op> leaseOfFence = new HashMap<>();
+    Map<String, Op> callOfLease = new HashMap<>();
     for (Op g : grants) {
       Op other = leaseOfFence.putIfAbsent(g.fence(), g);
       if (other != null && !other.leaseId().equals(g.leaseId())) {
         violations.add(new Violation(2, key, "fence " + g.fence() + " was granted to two leases", List.of(other, g)));
+      }
+      Op sameLease = callOfLease.putIfAbsent(g.leaseId(), g);
+      if (sameLease != null) {
+        violations.add(new Violation(2, key, "lease with fence " + g.fence() + " was handed to two acquire calls ("
+            + sameLease.worker() + " and " + g.worker() + ")", List.of(sameLease, g)));
       }
       for (Op earlier : grants) {
         if (earlier.endMs() < g.startMs() && g.fence() <= earlier.fence() && !earlier.leaseId().equals(g.leaseId())) {
@@ -104,10 +113,14 @@ final class HistoryChecker {
 
   private void mutualExclusion(String key, List<Op> keyOps) {
     List<Op> grants = of(keyOps, Op.Type.ACQUIRE, Op.Outcome.OK);
-    for (Op h : of(keyOps, Op.Type.HEARTBEAT, Op.Outcome.OK)) {
+    List<Op> live = new ArrayList<>(of(keyOps, Op.Type.HEARTBEAT, Op.Outcome.OK));
+    live.addAll(of(keyOps, Op.Type.LEASE_VALID, Op.Outcome.OK));
+    for (Op h : live) {
       for (Op g : grants) {
+        // Finished before h began, with a higher fence: h's lease must have been over by then.
         if (g.fence() > h.fence() && g.endMs() < h.startMs()) {
-          violations.add(new Violation(5, key, "lease with fence " + h.fence() + " was renewed after fence "
+          String what = h.type() == Op.Type.HEARTBEAT ? "was renewed" : "said it was valid (client's clock)";
+          violations.add(new Violation(5, key, "lease with fence " + h.fence() + " " + what + " after fence "
               + g.fence() + " had been granted: two live leases", List.of(g, h)));
           break;
         }

@@ -145,6 +145,31 @@ class HistoryCheckerTest {
   }
 
   @Test
+  void oneLeaseHandedToTwoAcquireCallsIsCaught() {
+    // Two workers sharing one options object that carried one request id: the second acquire was
+    // answered as a retry of the first, with the holder's own lease and fence.
+    ops.add(new Op(1, "w0", Op.Type.ACQUIRE, K, 0, 5, Op.Outcome.OK, "a", 1, "", 0, ""));
+    ops.add(new Op(2, "w4", Op.Type.ACQUIRE, K, 10, 15, Op.Outcome.OK, "a", 1, "", 0, ""));
+    List<Violation> v = check(null);
+    assertOnly(2, v);
+    assertEquals(1, v.size(), v.toString());
+    assertTrue(v.get(0).message().contains("two acquire calls (w0 and w4)"), v.toString());
+  }
+
+  @Test
+  void aLeaseThatSaysItIsValidAfterANewerGrantIsTwoLiveLeases() {
+    op(Op.Type.ACQUIRE, Op.Outcome.OK, "a", 1, "", 0);
+    op(Op.Type.LEASE_VALID, Op.Outcome.OK, "a", 1, "", 0); // fine: nobody else holds it yet
+    op(Op.Type.ACQUIRE, Op.Outcome.OK, "b", 2, "", 0);
+    op(Op.Type.LEASE_VALID, Op.Outcome.REFUSED, "a", 1, "", 0); // fine: it knows it is lost
+    op(Op.Type.LEASE_VALID, Op.Outcome.OK, "a", 1, "", 0); // the client library still calls it valid
+    List<Violation> v = check(null);
+    assertOnly(5, v);
+    assertEquals(1, v.size(), v.toString());
+    assertTrue(v.get(0).message().contains("said it was valid"), v.toString());
+  }
+
+  @Test
   void aKeyNotAcquiredInTimeAfterTheFaultsIsALivenessViolation() {
     ops.add(new Op(1, "liveness", Op.Type.LIVENESS, K, 0, BOUND + 1, Op.Outcome.OK, "x", 9, "", 0, ""));
     ops.add(new Op(2, "liveness", Op.Type.LIVENESS, "k/1", 0, 100, Op.Outcome.REFUSED, "", 0, "", 0, "held"));

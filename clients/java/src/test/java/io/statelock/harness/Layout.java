@@ -29,8 +29,9 @@ record Layout(Path root, Path serviceJar, Path s3proxyJar, Path dynaliteCli) {
   /** Why the harness cannot run, or null: everything is built. */
   String missing() {
     if (!Files.isRegularFile(serviceJar) || !Files.isRegularFile(s3proxyJar) || !Files.isRegularFile(dynaliteCli)) {
-      return "build the service first (it packages " + serviceJar + ", copies " + s3proxyJar + " and installs "
-          + dynaliteCli + "): ./mvnw -B package -DskipTests at " + root;
+      return "build the service first: ./mvnw -B package -DskipTests at " + root + " packages " + serviceJar
+          + "; clients/bin/harness then installs " + dynaliteCli + " and copies " + s3proxyJar
+          + " (as does the root build when its tests run: ./mvnw -B process-test-resources)";
     }
     return null;
   }

@@ -10,8 +10,11 @@ package io.statelock.harness;
 record Op(long id, String worker, Type type, String key, long startMs, long endMs, Outcome outcome,
     String leaseId, long fence, String record, long version, String detail) {
 
-  /** What was attempted. */
-  enum Type { ACQUIRE, READ, HEARTBEAT, WRITE, RELEASE, LIVENESS, FINAL_READ }
+  /**
+   * What was attempted. {@code LEASE_VALID} is the client library's own judgement ({@code Lease.isValid()},
+   * by the client's monotonic clock), asked right before a write: OK when it said valid.
+   */
+  enum Type { ACQUIRE, READ, HEARTBEAT, LEASE_VALID, WRITE, RELEASE, LIVENESS, FINAL_READ }
 
   /**
    * What came of it. {@code OK}: the service answered yes. {@code REFUSED}: a definite no (held, lease

@@ -3,9 +3,13 @@ package io.statelock.harness;
 import java.util.List;
 import java.util.Map;
 
-/** What one harness run saw: the history, the faults, the final states and the violations found. */
+/**
+ * What one harness run saw: the history, the faults, the final states and the violations found.
+ *
+ * @param answersLost store answers the lost-response faults dropped after their request took effect
+ */
 record RunResult(HarnessOptions options, List<Op> ops, List<FaultEvent> faults, Map<String, String> finalStates,
-    List<Violation> violations, long elapsedMs) {
+    List<Violation> violations, long elapsedMs, int answersLost) {
 
   boolean passed() {
     return violations.isEmpty();

@@ -33,6 +33,7 @@ final class Summary {
     for (Fault f : Fault.values()) {
       out.printf("%-20s %6d%n", f, r.count(f));
     }
+    out.printf("store answers lost after their request took effect: %d%n", r.answersLost());
     out.printf("%n%-20s %10s %10s %12s%n", "key", "accepted", "in final", "last fence");
     Map<String, List<Op>> writes = new TreeMap<>(r.ops().stream()
         .filter(op -> op.type() == Op.Type.WRITE && op.ok()).collect(Collectors.groupingBy(Op::key)));

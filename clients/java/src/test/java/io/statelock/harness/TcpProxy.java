@@ -7,28 +7,58 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback TCP proxy the harness controls, for network faults between clients and replicas and
  * between replicas and the stores: added latency per forwarded chunk, stalls (nothing forwarded,
- * connections kept), and dropped connections.
+ * connections kept), dropped connections, and lost responses (a request reaches the server, which
+ * acts on it, but its answer is dropped and the connection cut, so the caller cannot know).
+ *
+ * <p>However a connection ends (a fault, or either side closing it), the caller's side is closed at
+ * once and the upstream side {@value #UPSTREAM_CLOSE_DELAY_MS} ms later, so that a store is never cut
+ * off in the middle of an answer: dynalite dies of a request whose connection closes before its
+ * answer is out ("aborted"), which no fault here means to test. The caller sees every fault as before.
  */
 final class TcpProxy implements AutoCloseable {
+  /** A store finishes a small answer within milliseconds of its first byte; 250 ms leaves room for a loaded machine. */
+  static final long UPSTREAM_CLOSE_DELAY_MS = 250;
+
   private final String name;
   private final int upstreamPort;
   private final ServerSocket server;
-  /** Every open socket (both sides), so drop() can close them all. */
-  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  /** Every open connection, so drop() can end them all. */
+  private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+  /** Closes upstream sides after their delay. */
+  private final ScheduledExecutorService closer;
   private volatile long latencyMs;
   private volatile boolean stalled;
   private volatile boolean closed;
+  /** How many of the next answers to writes to drop, cutting their connection; 0 when healed. */
+  private final AtomicInteger responsesToLose = new AtomicInteger();
+  /** The requests whose answers were dropped, over the proxy's life, in order. */
+  private final List<String> lost = new CopyOnWriteArrayList<>();
 
   TcpProxy(String name, int upstreamPort) throws IOException {
     this.name = name;
     this.upstreamPort = upstreamPort;
     this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+    this.closer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "proxy-closer-" + name);
+      t.setDaemon(true);
+      return t;
+    });
     Thread t = new Thread(this::acceptLoop, "proxy-" + name);
     t.setDaemon(true);
     t.start();
@@ -50,37 +80,62 @@ final class TcpProxy implements AutoCloseable {
     stalled = on;
   }
 
-  /** Closes every open connection now (both sides see a reset or EOF); new ones are accepted. */
+  /** Ends every open connection now (callers see a reset or EOF); new ones are accepted. */
   void drop() {
-    for (Socket s : sockets) {
-      closeQuietly(s);
-    }
+    connections.forEach(Connection::end);
+  }
+
+  /**
+   * The answers to the next {@code n} writes (on any connection) are dropped and their connection
+   * ended. For the HTTP/1.1 links to the stores: the server got the whole request and acted on it
+   * before its first answer byte, so the caller (the AWS SDK) sees its connection closed, unanswered,
+   * after its write took effect, and retries it. An interim {@code 100 Continue} is passed on (the
+   * request body follows it, so the store has not acted yet).
+   */
+  void loseResponses(int n) {
+    responsesToLose.set(n);
+  }
+
+  /** How many of the answers asked for by {@link #loseResponses} are still to be dropped. */
+  int responsesStillToLose() {
+    return responsesToLose.get();
+  }
+
+  /** Answers dropped so far. */
+  int responsesLost() {
+    return lost.size();
+  }
+
+  /** The requests whose answers were dropped, from the {@code from}-th on. */
+  List<String> lostSince(int from) {
+    return List.copyOf(lost.subList(from, lost.size()));
   }
 
   /** Back to a plain pipe. */
   void heal() {
     latencyMs = 0;
     stalled = false;
+    responsesToLose.set(0);
   }
 
   private void acceptLoop() {
     while (!closed) {
       try {
-        Socket client = server.accept();
+        Socket caller = server.accept();
         Socket upstream = new Socket();
         try {
           // Loopback connects in microseconds; 2 s only bounds a wedged upstream.
           upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort), 2000);
         } catch (IOException down) {
-          closeQuietly(client); // upstream down (killed replica, restarting store): the caller sees a reset
+          closeQuietly(caller); // upstream down (killed replica, restarting store): the caller sees a reset
           continue;
         }
-        client.setTcpNoDelay(true);
+        caller.setTcpNoDelay(true);
         upstream.setTcpNoDelay(true);
-        sockets.add(client);
-        sockets.add(upstream);
-        pump(client, upstream);
-        pump(upstream, client);
+        Connection c = new Connection(caller, upstream);
+        connections.add(c);
+        pump(c, caller, upstream, false);
+        pump(c, upstream, caller, true);
       } catch (IOException e) {
         if (!closed) {
           sleep(10);
@@ -89,10 +144,14 @@ final class TcpProxy implements AutoCloseable {
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  /** @param answers true for the upstream-to-caller direction, whose chunks {@link #loseResponses} drops */
+  private void pump(Connection c, Socket from, Socket to, boolean answers) {
     Thread t = new Thread(() -> {
       byte[] buf = new byte[64 * 1024];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+      try {
+        // Not in try-with-resources: closing a socket's stream closes the socket, and Connection.end decides when.
+        InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream();
         int n;
         while ((n = in.read(buf)) >= 0) {
           while (stalled && !from.isClosed()) {
@@ -102,27 +161,86 @@ final class TcpProxy implements AutoCloseable {
           if (delay > 0) {
             sleep(delay);
           }
+          if (!answers) {
+            StoreRequest request = StoreRequest.startingIn(buf, n);
+            if (request != null) {
+              c.request = request;
+            }
+          } else if (c.ended.get()) {
+            continue; // the rest of a lost answer: read until the upstream side closes
+          } else if (!interimContinue(buf, n) && isWrite(c.request) && takeOne(responsesToLose)) {
+            lost.add(c.request.name());
+            c.end();
+            continue;
+          }
           out.write(buf, 0, n);
           out.flush();
         }
       } catch (IOException e) {
-        // closed by drop(), by the peer or by the other pump
+        // closed by a fault, by the peer or by the other pump
       } finally {
-        closeQuietly(from);
-        closeQuietly(to);
-        sockets.remove(from);
-        sockets.remove(to);
+        c.end();
       }
     }, "pump-" + name);
     t.setDaemon(true);
     t.start();
   }
 
+  /** {@code HTTP/1.1 100 Continue}: the server waits for the request body, it has not acted yet. */
+  private static boolean interimContinue(byte[] buf, int n) {
+    byte[] prefix = "HTTP/1.1 100".getBytes(StandardCharsets.US_ASCII);
+    return n >= prefix.length && Arrays.equals(buf, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  private static boolean isWrite(StoreRequest r) {
+    return r != null && r.write();
+  }
+
+  /** Decrements {@code counter} if it is positive; true if it did. */
+  private static boolean takeOne(AtomicInteger counter) {
+    return counter.getAndUpdate(c -> c > 0 ? c - 1 : 0) > 0;
+  }
+
+  /** One proxied connection: its two sockets, and the request in flight (set by the caller's pump). */
+  private final class Connection {
+    final Socket caller;
+    final Socket upstream;
+    final AtomicBoolean ended = new AtomicBoolean();
+    volatile StoreRequest request;
+
+    Connection(Socket caller, Socket upstream) {
+      this.caller = caller;
+      this.upstream = upstream;
+    }
+
+    /** Once: the caller's side now, the upstream side after the delay (see the class comment). */
+    void end() {
+      if (!ended.compareAndSet(false, true)) {
+        return;
+      }
+      closeQuietly(caller);
+      try {
+        closer.schedule(this::closeUpstream, UPSTREAM_CLOSE_DELAY_MS, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException proxyClosed) {
+        closeUpstream();
+      }
+    }
+
+    void closeUpstream() {
+      closeQuietly(upstream);
+      connections.remove(this);
+    }
+  }
+
   @Override
   public void close() {
     closed = true;
     closeQuietly(server);
-    drop();
+    closer.shutdownNow();
+    connections.forEach(c -> {
+      closeQuietly(c.caller);
+      c.closeUpstream();
+    });
   }
 
   private static void closeQuietly(AutoCloseable c) {

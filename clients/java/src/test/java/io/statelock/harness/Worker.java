@@ -2,6 +2,7 @@ package io.statelock.harness;
 
 import io.statelock.client.AcquireOptions;
 import io.statelock.client.InvalidRequestException;
+import io.statelock.client.Lease;
 import io.statelock.client.LeaseGrant;
 import io.statelock.client.LeaseLostException;
 import io.statelock.client.LockHeldException;
@@ -17,17 +18,21 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A client worker: acquire a random key (waiting) → read its state → heartbeat → append its own
- * record → write with the lease and fence → release, recording each call in the history. It holds a
- * detached lease for well under its ttl and renews it once, before the write; a pause makes it sleep
- * past the ttl instead of renewing, and then write anyway. After a connection failure it moves to
- * the next replica.
+ * A client worker, using the library as an application does: one {@link AcquireOptions} object shared
+ * by its whole group (the same owner, one constant, reused for every acquire by every worker of the
+ * group), and each lease held in try-with-resources. A cycle: acquire a random key (waiting) → read its
+ * state → heartbeat (a service-answered "still mine?") → ask the lease whether it is still valid by the
+ * client's own clock → append its own record → write with the lease and fence → release, each call
+ * recorded in the history. A paused cycle (the fault schedule's client pause) instead models a process
+ * frozen past its ttl, whose renewals stop with it: a detached lease, not renewed, written with after
+ * the pause anyway. After a connection failure the worker moves to the next replica.
  */
 final class Worker implements Runnable {
   private final int index;
   private final String name;
   private final List<StatelockClient> replicas;
   private final List<String> keys;
+  private final AcquireOptions options;
   private final History history;
   private final Pauses pauses;
   private final AtomicBoolean stop;
@@ -37,12 +42,14 @@ final class Worker implements Runnable {
   private int replica;
   private int records;
 
-  Worker(int index, List<StatelockClient> replicas, List<String> keys, History history, Pauses pauses,
-      AtomicBoolean stop, long seed, boolean pausedWritesToReplica0) {
+  /** @param options its group's options, shared with the group's other workers */
+  Worker(int index, List<StatelockClient> replicas, List<String> keys, AcquireOptions options, History history,
+      Pauses pauses, AtomicBoolean stop, long seed, boolean pausedWritesToReplica0) {
     this.index = index;
     this.name = "w" + index;
     this.replicas = replicas;
     this.keys = keys;
+    this.options = options;
     this.history = history;
     this.pauses = pauses;
     this.stop = stop;
@@ -51,22 +58,107 @@ final class Worker implements Runnable {
     this.replica = index % replicas.size();
   }
 
+  /** The options a group of workers shares: one owner, one object, for every acquire they make. */
+  static AcquireOptions groupOptions(int group) {
+    return AcquireOptions.builder().ttl(HarnessOptions.TTL).waitTimeout(HarnessOptions.ACQUIRE_WAIT)
+        .owner("group-" + group).operation("harness").build();
+  }
+
   @Override
   public void run() {
     while (!stop.get()) {
-      cycle(keys.get(random.nextInt(keys.size())));
+      String key = keys.get(random.nextInt(keys.size()));
+      Pauses.Pause pause = pauses.take(index);
+      if (pause == null) {
+        cycle(key);
+      } else {
+        try {
+          pausedCycle(key, pause.ms());
+        } finally {
+          pause.done().countDown();
+        }
+      }
     }
   }
 
   private void cycle(String key) {
     StatelockClient client = replicas.get(replica);
+    try (Lease lease = acquire(client, key)) {
+      if (lease == null) {
+        return; // refused or failed, recorded
+      }
+      String content = read(client, key, lease.leaseId(), lease.fencingToken());
+      if (content != null && heartbeat(client, key, lease.leaseId(), lease.fencingToken()) && valid(key, lease)) {
+        write(client, key, lease.leaseId(), lease.fencingToken(), content, 0);
+      }
+      end(key, lease); // recorded; the try's own close is then a no-op (a lease closes once)
+    }
+  }
+
+  /** The lease, or null when the key was held or the call failed (both recorded). */
+  private Lease acquire(StatelockClient client, String key) {
+    long t0 = history.nowMs();
+    try {
+      Lease lease = client.acquire(key, options);
+      history.add(name, Op.Type.ACQUIRE, key, t0, Op.Outcome.OK, lease.leaseId(), lease.fencingToken(), "", 0,
+          "replica " + replica);
+      return lease;
+    } catch (LockHeldException e) {
+      history.add(name, Op.Type.ACQUIRE, key, t0, Op.Outcome.REFUSED, "", 0, "", 0, "held");
+    } catch (StatelockException e) {
+      failed(Op.Type.ACQUIRE, key, t0, e, "", 0);
+    }
+    return null;
+  }
+
+  /** The key's state ("" if none), or null when the read failed (recorded). */
+  private String read(StatelockClient client, String key, String leaseId, long fence) {
+    long t0 = history.nowMs();
+    try {
+      String content = new String(client.getState(key).bytes(), StandardCharsets.UTF_8);
+      history.add(name, Op.Type.READ, key, t0, Op.Outcome.OK, leaseId, fence, "", 0, "");
+      return content;
+    } catch (StateNotFoundException e) {
+      history.add(name, Op.Type.READ, key, t0, Op.Outcome.OK, leaseId, fence, "", 0, "none");
+      return "";
+    } catch (StatelockException e) {
+      failed(Op.Type.READ, key, t0, e, leaseId, fence);
+      return null;
+    }
+  }
+
+  /** Whether the lease says it is valid by the client's own clock: a careful client writes only then. */
+  private boolean valid(String key, Lease lease) {
+    long t0 = history.nowMs();
+    boolean valid = lease.isValid();
+    history.add(name, Op.Type.LEASE_VALID, key, t0, valid ? Op.Outcome.OK : Op.Outcome.REFUSED, lease.leaseId(),
+        lease.fencingToken(), "", 0, valid ? "" : "lost by the client's clock");
+    return valid;
+  }
+
+  /** Closes the lease (release), recorded. */
+  private void end(String key, Lease lease) {
+    long t0 = history.nowMs();
+    try {
+      lease.close();
+      history.add(name, Op.Type.RELEASE, key, t0, Op.Outcome.OK, lease.leaseId(), lease.fencingToken(), "", 0, "");
+    } catch (StatelockException e) {
+      failed(Op.Type.RELEASE, key, t0, e, lease.leaseId(), lease.fencingToken());
+    }
+  }
+
+  /**
+   * A process frozen past its ttl between reading and writing (a GC pause, a suspended VM): its lease is
+   * not renewed meanwhile (a detached one, as nothing in a frozen process renews), and it writes anyway.
+   */
+  private void pausedCycle(String key, long pauseMs) {
+    StatelockClient client = replicas.get(replica);
     long t0 = history.nowMs();
     LeaseGrant lease;
     try {
-      lease = client.acquireDetached(key, AcquireOptions.builder().ttl(HarnessOptions.TTL)
-          .waitTimeout(HarnessOptions.ACQUIRE_WAIT).owner(name).build());
+      lease = client.acquireDetached(key, options);
       history.add(name, Op.Type.ACQUIRE, key, t0, Op.Outcome.OK, lease.leaseId(), lease.fencingToken(), "", 0,
-          "replica " + replica);
+          "replica " + replica + ", to pause");
     } catch (LockHeldException e) {
       history.add(name, Op.Type.ACQUIRE, key, t0, Op.Outcome.REFUSED, "", 0, "", 0, "held");
       return;
@@ -74,73 +166,49 @@ final class Worker implements Runnable {
       failed(Op.Type.ACQUIRE, key, t0, e, "", 0);
       return;
     }
-    String content;
-    t0 = history.nowMs();
-    try {
-      content = new String(client.getState(key).bytes(), StandardCharsets.UTF_8);
-      history.add(name, Op.Type.READ, key, t0, Op.Outcome.OK, lease.leaseId(), lease.fencingToken(), "", 0, "");
-    } catch (StateNotFoundException e) {
-      content = "";
-      history.add(name, Op.Type.READ, key, t0, Op.Outcome.OK, lease.leaseId(), lease.fencingToken(), "", 0, "none");
-    } catch (StatelockException e) {
-      failed(Op.Type.READ, key, t0, e, lease.leaseId(), lease.fencingToken());
-      release(client, key, lease);
-      return;
-    }
-    Pauses.Pause pause = pauses.take(index);
-    if (pause == null) {
-      if (!heartbeat(client, key, lease)) {
-        release(client, key, lease); // lost: a careful client stops writing (a paused one cannot know)
-        return;
-      }
-      write(client, key, lease, content, 0);
-    } else {
-      sleep(pause.ms()); // no heartbeat meanwhile: the lease runs out and another worker takes the key
+    String content = read(client, key, lease.leaseId(), lease.fencingToken());
+    if (content != null) {
+      sleep(pauseMs); // no heartbeat meanwhile: the lease runs out and another worker takes the key
       if (pausedWritesToReplica0) {
         client = replicas.get(0);
       }
-      try {
-        write(client, key, lease, content, pause.ms());
-      } finally {
-        pause.done().countDown();
-      }
+      write(client, key, lease.leaseId(), lease.fencingToken(), content, pauseMs);
     }
     release(client, key, lease);
   }
 
-  /** Renews the lease before writing, as a keep-alive would; false when it is (or may be) lost. */
-  private boolean heartbeat(StatelockClient client, String key, LeaseGrant lease) {
+  /** Renews the lease before writing (answered by the service); false when it is (or may be) lost. */
+  private boolean heartbeat(StatelockClient client, String key, String leaseId, long fence) {
     long t0 = history.nowMs();
     try {
-      client.heartbeat(key, lease.leaseId(), null);
-      history.add(name, Op.Type.HEARTBEAT, key, t0, Op.Outcome.OK, lease.leaseId(), lease.fencingToken(), "", 0, "");
+      client.heartbeat(key, leaseId, null);
+      history.add(name, Op.Type.HEARTBEAT, key, t0, Op.Outcome.OK, leaseId, fence, "", 0, "");
       return true;
     } catch (LeaseLostException e) {
-      history.add(name, Op.Type.HEARTBEAT, key, t0, Op.Outcome.REFUSED, lease.leaseId(), lease.fencingToken(), "", 0,
-          e.code());
+      history.add(name, Op.Type.HEARTBEAT, key, t0, Op.Outcome.REFUSED, leaseId, fence, "", 0, e.code());
       return false;
     } catch (StatelockException e) {
-      failed(Op.Type.HEARTBEAT, key, t0, e, lease.leaseId(), lease.fencingToken());
+      failed(Op.Type.HEARTBEAT, key, t0, e, leaseId, fence);
       return false;
     }
   }
 
-  private void write(StatelockClient client, String key, LeaseGrant lease, String content, long pausedMs) {
+  private void write(StatelockClient client, String key, String leaseId, long fence, String content, long pausedMs) {
     String record = name + "-" + (++records);
-    byte[] next = StateRecords.append(content, record, lease.fencingToken()).getBytes(StandardCharsets.UTF_8);
+    byte[] next = StateRecords.append(content, record, fence).getBytes(StandardCharsets.UTF_8);
     String note = pausedMs > 0 ? "after a " + pausedMs + " ms pause" : "";
     long t0 = history.nowMs();
     try {
-      StateVersion v = client.putState(key, lease.leaseId(), lease.fencingToken(), next);
-      history.add(name, Op.Type.WRITE, key, t0, Op.Outcome.OK, lease.leaseId(), lease.fencingToken(), record,
+      StateVersion v = client.putState(key, leaseId, fence, next);
+      history.add(name, Op.Type.WRITE, key, t0, Op.Outcome.OK, leaseId, fence, record,
           Long.parseLong(v.version()), note);
     } catch (LeaseLostException | StateConflictException | InvalidRequestException | PermissionException e) {
       // A definite refusal: nothing was stored.
-      history.add(name, Op.Type.WRITE, key, t0, Op.Outcome.REFUSED, lease.leaseId(), lease.fencingToken(), record, 0,
+      history.add(name, Op.Type.WRITE, key, t0, Op.Outcome.REFUSED, leaseId, fence, record, 0,
           join(note, e.code()));
     } catch (StatelockException e) {
       // The answer was lost: the write may or may not have landed. Never retried; the checker allows it once.
-      failed(Op.Type.WRITE, key, t0, e, lease.leaseId(), lease.fencingToken(), record);
+      failed(Op.Type.WRITE, key, t0, e, leaseId, fence, record);
     }
   }
 
@@ -162,9 +230,15 @@ final class Worker implements Runnable {
   /** A failure with no definite answer: recorded as UNKNOWN; the worker moves to the next replica and backs off. */
   private void failed(Op.Type type, String key, long t0, StatelockException e, String leaseId, long fence,
       String record) {
-    history.add(name, type, key, t0, Op.Outcome.UNKNOWN, leaseId, fence, record, 0, e.code());
+    history.add(name, type, key, t0, Op.Outcome.UNKNOWN, leaseId, fence, record, 0, e.code() + ": " + brief(e));
     replica = (replica + 1) % replicas.size();
     sleep(100 + random.nextInt(200)); // jittered backoff so 16 workers do not hammer a restarting replica together
+  }
+
+  /** The error's message on one line, short enough for a history line (the code says what kind). */
+  private static String brief(StatelockException e) {
+    String m = String.valueOf(e.getMessage()).replaceAll("\\s+", " ");
+    return m.length() > 160 ? m.substring(0, 160) + "…" : m;
   }
 
   private static String join(String a, String b) {

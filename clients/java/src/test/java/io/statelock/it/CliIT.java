@@ -229,6 +229,21 @@ class CliIT {
   }
 
   @Test
+  void acquireRerunWithItsRequestIdGetsTheSameLeaseAndWithoutOneIsRefused() throws Exception {
+    String key = key("request-id");
+    String[] step = {"acquire", "--key", key, "--ttl", "20s", "--owner", "ci@runner-7", "--request-id",
+        "pipeline-981-apply", "--json"};
+    JsonObject first = json(cli().run(step).stdout());
+    JsonObject rerun = json(cli().run(step).stdout()); // the same step, re-run after a lost answer
+    assertEquals(first.get("lease_id").getAsString(), rerun.get("lease_id").getAsString());
+    assertEquals(first.get("fencing_token").getAsLong(), rerun.get("fencing_token").getAsLong());
+    Cli.Run other = cli().run("acquire", "--key", key, "--ttl", "20s", "--owner", "ci@runner-7", "--json");
+    assertEquals(75, other.code(), "same owner, no request id: a new acquire, refused while held; " + other);
+    assertEquals(64, cli().run("acquire", "--key", key, "--request-id", " ").code());
+    assertEquals(0, cli().run("release", "--key", key, "--lease-id", first.get("lease_id").getAsString()).code());
+  }
+
+  @Test
   void jsonOutputParses() throws Exception {
     String key = key("json");
     JsonObject lease = json(cli().run("acquire", "--key", key, "--ttl", "20s", "--owner", "ci@runner-7",

@@ -1,0 +1,152 @@
+package io.statelock.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The proxy's lost-response fault against a small HTTP/1.1 server on loopback. */
+class TcpProxyTest {
+  private ServerSocket server;
+  /** Request lines the server received (and answered). */
+  private final List<String> received = new CopyOnWriteArrayList<>();
+  private TcpProxy proxy;
+
+  @BeforeEach
+  void start() throws IOException {
+    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread t = new Thread(this::serve, "http-server");
+    t.setDaemon(true);
+    t.start();
+    proxy = new TcpProxy("test-store", server.getLocalPort());
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    proxy.close();
+    server.close();
+  }
+
+  /**
+   * One request per connection: read the head, answer 200 with a body and close. Asked to keep the
+   * connection ({@code Connection: keep-alive}), it sends the answer's head and then its body in two
+   * writes 50 ms apart, notes when the whole answer was sent, and waits for the next request, as a
+   * store does.
+   */
+  private void serve() {
+    while (!server.isClosed()) {
+      try (Socket s = server.accept()) {
+        String head = readHead(s.getInputStream());
+        received.add(head.substring(0, head.indexOf("\r\n")));
+        OutputStream out = s.getOutputStream();
+        if (!head.contains("Connection: keep-alive")) {
+          out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+              .getBytes(StandardCharsets.US_ASCII));
+          continue;
+        }
+        out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        for (char c : "ok".toCharArray()) { // two writes: the second fails on a connection the proxy closed
+          Thread.sleep(50);
+          out.write(c);
+          out.flush();
+        }
+        answered.add(head.substring(0, head.indexOf("\r\n")));
+        readHead(s.getInputStream()); // until the proxy closes the connection
+      } catch (IOException e) {
+        // closed
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /** Request lines whose whole keep-alive answer the server sent before its connection was closed. */
+  private final List<String> answered = new CopyOnWriteArrayList<>();
+
+  private static String readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    while (!b.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        break;
+      }
+      b.write(c);
+    }
+    return b.toString(StandardCharsets.US_ASCII);
+  }
+
+  /** Sends one request through the proxy; the whole answer ("" when the connection closed unanswered). */
+  private String call(String method, String target) throws IOException {
+    return call(method, target, "close");
+  }
+
+  private String call(String method, String target, String connection) throws IOException {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+      s.setSoTimeout(5000);
+      OutputStream out = s.getOutputStream();
+      out.write((method + " / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: DynamoDB_20120810." + target
+          + "\r\nConnection: " + connection + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    }
+  }
+
+  @Test
+  void anArmedLinkDeliversTheWriteButDropsItsAnswerThenHeals() throws IOException {
+    proxy.loseResponses(1);
+    assertTrue(call("POST", "GetItem").endsWith("ok"), "reads are answered");
+    assertEquals("", call("POST", "UpdateItem"), "the write's answer is dropped");
+    assertEquals(List.of("POST / HTTP/1.1", "POST / HTTP/1.1"), received, "yet the server got the write");
+    assertEquals(List.of("UpdateItem"), proxy.lostSince(0));
+    assertEquals(0, proxy.responsesStillToLose());
+    assertTrue(call("POST", "UpdateItem").endsWith("ok"), "one answer asked, one lost");
+  }
+
+  @Test
+  void aLostAnswerIsCutOnlyAfterTheStoreHasSentItAll() throws Exception {
+    proxy.loseResponses(1);
+    assertEquals("", call("POST", "PutItem", "keep-alive"), "the caller gets nothing, and its connection closed");
+    Thread.sleep(TcpProxy.UPSTREAM_CLOSE_DELAY_MS + 100);
+    assertEquals(List.of("POST / HTTP/1.1"), answered, "the store finished its answer: nothing aborted it");
+  }
+
+  @Test
+  void aCallerGoneMidAnswerDoesNotCutTheStoreOffEither() throws Exception {
+    // As when a replica is killed (-9) with a request in flight: its side closes before the answer.
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+      s.getOutputStream().write(("POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: DynamoDB_20120810.UpdateItem\r\n"
+          + "Connection: keep-alive\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      s.getInputStream().read(); // the answer has begun
+    }
+    Thread.sleep(TcpProxy.UPSTREAM_CLOSE_DELAY_MS + 100);
+    assertEquals(List.of("POST / HTTP/1.1"), answered, "the store finished its answer: nothing aborted it");
+  }
+
+  @Test
+  void requestsAreRecognisedByTheirFirstBytes() {
+    byte[] dynamo = "POST / HTTP/1.1\r\nHost: h\r\nX-Amz-Target: DynamoDB_20120810.PutItem\r\n\r\n"
+        .getBytes(StandardCharsets.US_ASCII);
+    assertEquals(new StoreRequest("PutItem", true), StoreRequest.startingIn(dynamo, dynamo.length));
+    byte[] s3 = "PUT /bucket/k/v1?x-id=PutObject HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\n\r\n"
+        .getBytes(StandardCharsets.US_ASCII);
+    assertEquals(new StoreRequest("PUT /bucket/k/v1", true), StoreRequest.startingIn(s3, s3.length));
+    byte[] get = "GET /bucket/k/v1 HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    assertEquals(new StoreRequest("GET /bucket/k/v1", false), StoreRequest.startingIn(get, get.length));
+    byte[] body = "w3-17 42\nw4-1 43\n".getBytes(StandardCharsets.US_ASCII);
+    assertEquals(null, StoreRequest.startingIn(body, body.length));
+  }
+}
