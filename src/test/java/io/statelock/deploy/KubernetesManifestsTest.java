@@ -3,14 +3,20 @@ package io.statelock.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.statelock.security.AccessPolicy;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,5 +117,38 @@ class KubernetesManifestsTest {
         NodeCheck.Result result = NodeCheck.run("check-kubernetes.mjs", rendered.toString());
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
         assertThat(result.output()).contains("a PodDisruptionBudget is missing").contains("needs an IRSA annotation");
+    }
+    /**
+     * The kubelet evicts a pod whose emptyDir outgrows its sizeLimit, and the free-space margin reads the node's
+     * disk, which does not show that limit: the spool volume must hold a few states of the largest size at once.
+     */
+    @Test
+    void theSpoolVolumeHoldsFourStatesOfTheLargestSize() throws Exception {
+        var yaml = new ObjectMapper(new YAMLFactory());
+        var pod = yaml.readTree(K8S.resolve("base/deployment.yaml").toFile()).at("/spec/template/spec");
+        Map<String, String> env = new HashMap<>();
+        pod.at("/containers/0/env").forEach(e -> env.put(e.get("name").asText(), e.get("value").asText()));
+        String spoolDir = env.get("STATELOCK_STATE_SPOOL_DIR");
+        assertThat(spoolDir).as("the deployment names its spool directory").isNotNull();
+
+        String volume = null;
+        for (var mount : pod.at("/containers/0/volumeMounts")) {
+            if (mount.get("mountPath").asText().equals(spoolDir)) volume = mount.get("name").asText();
+        }
+        assertThat(volume).as("a volume is mounted at " + spoolDir).isNotNull();
+        String sizeLimit = null;
+        for (var v : pod.at("/volumes")) {
+            if (v.get("name").asText().equals(volume)) sizeLimit = v.at("/emptyDir/sizeLimit").asText();
+        }
+        assertThat(sizeLimit).as("the spool volume has a sizeLimit").isNotEmpty();
+        assertThat(bytes(sizeLimit)).isGreaterThanOrEqualTo(4 * bytes(env.get("STATELOCK_STATE_MAX_SIZE")));
+    }
+
+    /** {@code 512M} (statelock's sizes) or {@code 4Gi} (Kubernetes quantities), in bytes. */
+    private static long bytes(String size) {
+        Matcher m = Pattern.compile("(\\d+)([KMG])i?").matcher(size);
+        assertThat(m.matches()).as(size).isTrue();
+        long n = Long.parseLong(m.group(1));
+        return n << switch (m.group(2)) { case "K" -> 10; case "M" -> 20; default -> 30; };
     }
 }
