@@ -1,7 +1,6 @@
 package io.statelock.audit;
 
 import io.statelock.security.Caller;
-import io.statelock.store.AuditEntry;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;

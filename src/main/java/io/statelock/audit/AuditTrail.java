@@ -2,10 +2,6 @@ package io.statelock.audit;
 
 import io.statelock.lock.InvalidArgumentException;
 import io.statelock.lock.LockKey;
-import io.statelock.store.AuditEntry;
-import io.statelock.store.AuditPage;
-import io.statelock.store.AuditQuery;
-import io.statelock.store.AuditStore;
 import io.statelock.security.Caller;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,7 +11,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jboss.logging.Logger;
 
 /**
  * The audit trail: every record is a structured log line at once, and a row in the {@link AuditStore}.
@@ -27,7 +22,9 @@ import org.jboss.logging.Logger;
 public final class AuditTrail implements AutoCloseable {
     public static final int DEFAULT_PAGE_SIZE = 100;
     public static final int MAX_PAGE_SIZE = 1000;
-    private static final Logger LOG = Logger.getLogger(AuditTrail.class);
+    // java.lang.System.Logger: the domain imports nothing outside java.*; Quarkus routes it to its log. The
+    // line goes in as a parameter of "{0}", never as a pattern: keys may hold quotes and braces.
+    private static final System.Logger LOG = System.getLogger(AuditTrail.class.getName());
     // How long the flusher waits for a record before checking whether it should stop.
     private static final long POLL_MS = 200;
     // A batch that is not full waits this long for more records before it is written: under load one
@@ -81,7 +78,7 @@ public final class AuditTrail implements AutoCloseable {
             long n = dropped.incrementAndGet();
             // Warn on the 1st, 2nd, 4th, ... drop: a flood of refused calls must not become a flood of warnings.
             if (Long.bitCount(n) == 1) {
-                LOG.warnf("audit queue full or closed: record dropped from the store (logged only); %d dropped so far", n);
+                LOG.log(System.Logger.Level.WARNING, "{0}", String.format("audit queue full or closed: record dropped from the store (logged only); %d dropped so far", n));
             }
         }
     }
@@ -96,8 +93,8 @@ public final class AuditTrail implements AutoCloseable {
         try {
             store.append(List.of(entry));
         } catch (RuntimeException e) {
-            LOG.errorf("audit store write failed for a %s on %s (%s); queued for retry", entry.action(), entry.key(),
-                    e.getMessage());
+            LOG.log(System.Logger.Level.ERROR, "{0}", String.format("audit store write failed for a %s on %s (%s); queued for retry", entry.action(), entry.key(),
+                    e.getMessage()));
             if (queue.offer(entry)) {
                 accepted.incrementAndGet();
             } else {
@@ -147,7 +144,7 @@ public final class AuditTrail implements AutoCloseable {
     public void close(Duration timeout) {
         closing = true;
         if (!flush(timeout)) {
-            LOG.warnf("audit flush at shutdown timed out with %d records unwritten (they are in the log)", queue.size());
+            LOG.log(System.Logger.Level.WARNING, "{0}", String.format("audit flush at shutdown timed out with %d records unwritten (they are in the log)", queue.size()));
         }
         stopped = true;
         flusher.interrupt();

@@ -1,8 +1,8 @@
 package io.statelock.lock;
 
-import io.statelock.store.AcquireResult;
-import io.statelock.store.LockTable;
-import io.statelock.store.NewLease;
+import io.statelock.lock.port.AcquireResult;
+import io.statelock.lock.port.LockTable;
+import io.statelock.lock.port.NewLease;
 import java.time.Clock;
 
 /** One acquire attempt: one conditional write, plus the idempotent-retry rule on a failed condition. */

@@ -1,7 +1,7 @@
 package io.statelock.lock;
 
-import io.statelock.store.LockTable;
-import io.statelock.store.RecordPage;
+import io.statelock.lock.port.LockTable;
+import io.statelock.lock.port.RecordPage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;

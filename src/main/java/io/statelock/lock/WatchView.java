@@ -1,6 +1,6 @@
 package io.statelock.lock;
 
-import io.statelock.store.LockTable;
+import io.statelock.lock.port.LockTable;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

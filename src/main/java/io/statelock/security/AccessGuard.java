@@ -1,51 +1,36 @@
 package io.statelock.security;
 
-import io.statelock.config.StatelockConfig;
 import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockRecord;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import java.util.Arrays;
+import java.time.Duration;
 import java.util.Locale;
-import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import java.util.Objects;
 
 /**
  * The one gate every API passes: who is calling (bearer token) and whether they may do this on
  * this key (policy). With {@code statelock.auth.mode=none} everyone is an anonymous admin.
  */
-@ApplicationScoped
 public class AccessGuard {
     private final boolean enabled;
-    private final TokenVerifier verifier;
+    private final BearerTokens verifier;
     private final AccessPolicy policy;
     private final long leewayMs;
 
-    @Inject
-    public AccessGuard(StatelockConfig config,
-                       @ConfigProperty(name = "mp.jwt.verify.publickey.location") Optional<String> keyLocation,
-                       @ConfigProperty(name = "mp.jwt.verify.issuer") Optional<String> issuer,
-                       @ConfigProperty(name = "mp.jwt.verify.audiences") Optional<String> audiences) {
-        this.enabled = config.auth().mode() == StatelockConfig.AuthMode.jwt;
-        this.leewayMs = config.auth().leeway().toMillis();
-        if (!enabled) {
-            verifier = null;
-            policy = null;
-            return;
-        }
-        if (keyLocation.isEmpty()) {
-            throw new IllegalStateException("statelock.auth.mode=jwt needs mp.jwt.verify.publickey.location (PEM file or JWKS URL)");
-        }
-        if (config.auth().policyFile().isEmpty()) {
-            throw new IllegalStateException("statelock.auth.mode=jwt needs statelock.auth.policy-file");
-        }
-        Set<String> auds = audiences.map(a -> Arrays.stream(a.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                .collect(Collectors.toSet())).orElse(Set.of());
-        this.verifier = new TokenVerifier(keyLocation.get(), issuer.orElse(null), auds,
-                (int) config.auth().leeway().toSeconds());
-        this.policy = AccessPolicy.load(config.auth().policyFile().get());
+    private AccessGuard(BearerTokens verifier, AccessPolicy policy, Duration leeway) {
+        this.enabled = verifier != null;
+        this.verifier = verifier;
+        this.policy = policy;
+        this.leewayMs = leeway.toMillis();
+    }
+
+    /** {@code statelock.auth.mode=none}: everyone is an anonymous admin. */
+    public static AccessGuard off(Duration leeway) {
+        return new AccessGuard(null, null, leeway);
+    }
+
+    /** {@code statelock.auth.mode=jwt}: bearer tokens through {@code verifier}, roles from {@code policy}. */
+    public static AccessGuard jwt(BearerTokens verifier, AccessPolicy policy, Duration leeway) {
+        return new AccessGuard(Objects.requireNonNull(verifier), Objects.requireNonNull(policy), leeway);
     }
 
     public boolean enabled() {

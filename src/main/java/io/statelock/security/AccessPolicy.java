@@ -1,10 +1,5 @@
 package io.statelock.security;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,15 +23,6 @@ public final class AccessPolicy {
 
     private AccessPolicy(List<CompiledRule> rules) {
         this.rules = rules;
-    }
-
-    public static AccessPolicy load(Path file) {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        try {
-            return of(yaml.readValue(file.toFile(), File.class));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read the policy file " + file + ": " + e.getMessage(), e);
-        }
     }
 
     public static AccessPolicy of(File file) {

@@ -1,8 +1,8 @@
 package io.statelock.state;
 
 import io.statelock.lock.LockKey;
-import io.statelock.store.BlobStore;
-import io.statelock.store.StatePointers;
+import io.statelock.state.port.BlobStore;
+import io.statelock.state.port.StatePointers;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;

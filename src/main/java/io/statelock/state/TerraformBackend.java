@@ -10,7 +10,7 @@ import io.statelock.lock.LockInfo;
 import io.statelock.lock.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.LockStatus;
-import io.statelock.store.LockTable;
+import io.statelock.lock.port.LockTable;
 import java.time.Clock;
 import java.time.Duration;
 

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.statelock.lock.StoreUnavailableException;
 import io.statelock.security.Caller;
-import io.statelock.store.AuditEntry;
-import io.statelock.store.AuditPage;
-import io.statelock.store.AuditQuery;
-import io.statelock.store.AuditStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

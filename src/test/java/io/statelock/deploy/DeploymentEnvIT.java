@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.statelock.store.s3.S3BlobStore;
+import io.statelock.adapter.blob.s3.S3BlobStore;
 import io.statelock.testing.Dynalite;
 import io.statelock.testing.S3Proxy;
 import io.statelock.testing.ServiceProcess;

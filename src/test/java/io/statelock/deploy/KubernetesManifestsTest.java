@@ -78,7 +78,7 @@ class KubernetesManifestsTest {
     @Test
     void policyFilesLoadWithTheServicesOwnParser() {
         for (Path policy : List.of(K8S.resolve("base/policy.yaml"), K8S.resolve("overlays/example/policy.yaml"))) {
-            assertThat(AccessPolicy.load(policy)).as(policy.toString()).isNotNull();
+            assertThat(io.statelock.adapter.policy.PolicyFile.load(policy)).as(policy.toString()).isNotNull();
         }
     }
 

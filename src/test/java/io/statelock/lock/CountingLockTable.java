@@ -1,12 +1,12 @@
 package io.statelock.lock;
 
-import io.statelock.store.AcquireResult;
-import io.statelock.store.ForceReleaseResult;
-import io.statelock.store.HeartbeatResult;
-import io.statelock.store.LockTable;
-import io.statelock.store.NewLease;
-import io.statelock.store.RecordPage;
-import io.statelock.store.ReleaseResult;
+import io.statelock.lock.port.AcquireResult;
+import io.statelock.lock.port.ForceReleaseResult;
+import io.statelock.lock.port.HeartbeatResult;
+import io.statelock.lock.port.LockTable;
+import io.statelock.lock.port.NewLease;
+import io.statelock.lock.port.RecordPage;
+import io.statelock.lock.port.ReleaseResult;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 

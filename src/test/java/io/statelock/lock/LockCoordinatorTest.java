@@ -3,7 +3,7 @@ package io.statelock.lock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.statelock.store.embedded.SqliteLockTable;
+import io.statelock.adapter.sqlite.SqliteLockTable;
 import io.statelock.testing.ManualClock;
 import io.statelock.testing.ManualScheduler;
 import java.nio.file.Path;
@@ -175,8 +175,8 @@ class LockCoordinatorTest {
         // The store's break found a new holder at every try (the key kept changing hands meanwhile).
         CountingLockTable racing = new CountingLockTable(store) {
             @Override
-            public io.statelock.store.ForceReleaseResult forceRelease(LockKey key, long expectedCounter) {
-                return new io.statelock.store.ForceReleaseResult.FenceMismatch(store.get(key).orElseThrow());
+            public io.statelock.lock.port.ForceReleaseResult forceRelease(LockKey key, long expectedCounter) {
+                return new io.statelock.lock.port.ForceReleaseResult.FenceMismatch(store.get(key).orElseThrow());
             }
         };
         LockCoordinator coordinator = new LockCoordinator(racing, LockSettings.defaults(), clock, scheduler, events,

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.statelock.lock.LockEvent.Type;
-import io.statelock.store.AcquireResult;
-import io.statelock.store.NewLease;
-import io.statelock.store.embedded.SqliteLockTable;
+import io.statelock.lock.port.AcquireResult;
+import io.statelock.lock.port.NewLease;
+import io.statelock.adapter.sqlite.SqliteLockTable;
 import io.statelock.testing.ManualClock;
 import io.statelock.testing.ManualScheduler;
 import java.nio.file.Path;

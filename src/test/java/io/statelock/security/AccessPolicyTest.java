@@ -17,7 +17,7 @@ class AccessPolicyTest {
     AccessPolicy policy() throws Exception {
         Path file = dir.resolve("policy.yaml");
         Files.writeString(file, JwtResource.POLICY);
-        return AccessPolicy.load(file);
+        return io.statelock.adapter.policy.PolicyFile.load(file);
     }
 
     static Caller caller(String sub, Map<String, Object> claims) {

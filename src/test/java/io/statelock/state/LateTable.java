@@ -1,10 +1,10 @@
 package io.statelock.state;
 
 import io.statelock.lock.LockKey;
-import io.statelock.store.PointerMove;
-import io.statelock.store.PointerResult;
-import io.statelock.store.StateHistory;
-import io.statelock.store.StatePointers;
+import io.statelock.state.port.PointerMove;
+import io.statelock.state.port.PointerResult;
+import io.statelock.state.port.StateHistory;
+import io.statelock.state.port.StatePointers;
 import io.statelock.testing.ManualClock;
 import java.time.Duration;
 

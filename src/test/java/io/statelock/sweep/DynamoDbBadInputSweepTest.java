@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.statelock.config.StatelockConfig;
+import io.statelock.boot.StatelockConfig;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 

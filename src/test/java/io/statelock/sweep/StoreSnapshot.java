@@ -2,10 +2,10 @@ package io.statelock.sweep;
 
 import io.statelock.lock.LockRecord;
 import io.statelock.state.StateVersion;
-import io.statelock.store.BlobStore;
-import io.statelock.store.LockTable;
-import io.statelock.store.RecordPage;
-import io.statelock.store.StatePointers;
+import io.statelock.state.port.BlobStore;
+import io.statelock.lock.port.LockTable;
+import io.statelock.lock.port.RecordPage;
+import io.statelock.state.port.StatePointers;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package io.statelock.testing;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.statelock.config.StatelockConfig;
-import io.statelock.metrics.MeteredLockTable;
-import io.statelock.store.LockTable;
-import io.statelock.store.StatePointers;
-import io.statelock.store.embedded.SqliteLockTable;
+import io.statelock.boot.StatelockConfig;
+import io.statelock.adapter.metrics.MeteredLockTable;
+import io.statelock.lock.port.LockTable;
+import io.statelock.state.port.StatePointers;
+import io.statelock.adapter.sqlite.SqliteLockTable;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;

@@ -1,7 +1,7 @@
 package io.statelock.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.statelock.store.s3.S3BlobStore;
+import io.statelock.adapter.blob.s3.S3BlobStore;
 import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.services.s3.S3Client;

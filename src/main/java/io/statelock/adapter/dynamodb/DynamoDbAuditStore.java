@@ -1,0 +1,172 @@
+package io.statelock.adapter.dynamodb;
+
+import io.statelock.lock.InvalidArgumentException;
+import io.statelock.lock.StoreUnavailableException;
+import io.statelock.audit.AuditEntry;
+import io.statelock.audit.AuditPage;
+import io.statelock.audit.AuditQuery;
+import io.statelock.audit.AuditStore;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * The audit table on DynamoDB (deploy/terraform): hash key {@code pk} = the key's first segment, range key {@code sk} =
+ * zero-padded epoch millis + '#' + random id. A prefix with a '/' is one partition's Query over a
+ * time range (no scan); a prefix without '/' or an empty one is a paged, filtered Scan.
+ * Records go in with {@code BatchWriteItem} (25 per request), unprocessed items retried.
+ */
+public final class DynamoDbAuditStore implements AuditStore {
+    static final String SEG = "pk";
+    static final String AT = "sk";
+    private static final int BATCH_LIMIT = 25;
+    private static final int UNPROCESSED_RETRIES = 8;
+    private static final long UNPROCESSED_BACKOFF_MS = 50;
+    // Round trips one query call makes at most: a narrow filter in a big partition returns a short page and a token.
+    private static final int MAX_ROUNDS = 10;
+    private static final String TOKEN_VERSION = "d1:";
+
+    private final DynamoDbClient client;
+    private final String table;
+
+    public DynamoDbAuditStore(DynamoDbClient client, String table) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.table = Objects.requireNonNull(table, "table");
+    }
+
+    /** Creates the audit table unless it exists, and waits until it is ACTIVE. */
+    public void createTableIfMissing() {
+        new AuditTableCreator(client, table).createIfMissing();
+    }
+
+    @Override
+    public void append(List<AuditEntry> entries) {
+        for (int from = 0; from < entries.size(); from += BATCH_LIMIT) {
+            List<WriteRequest> writes = new ArrayList<>();
+            for (AuditEntry e : entries.subList(from, Math.min(entries.size(), from + BATCH_LIMIT))) {
+                writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(AuditItems.item(e)).build()).build());
+            }
+            writeAll(writes);
+        }
+    }
+
+    private void writeAll(List<WriteRequest> writes) {
+        Map<String, List<WriteRequest>> pending = Map.of(table, writes);
+        try {
+            for (int attempt = 0; ; attempt++) {
+                Map<String, List<WriteRequest>> items = pending;
+                BatchWriteItemResponse r = client.batchWriteItem(b -> b.requestItems(items));
+                // Throttled items come back unprocessed (not as an error): retry them with backoff, bounded.
+                if (!r.hasUnprocessedItems() || r.unprocessedItems().isEmpty()) return;
+                if (attempt >= UNPROCESSED_RETRIES) {
+                    throw new StoreUnavailableException("DynamoDB BatchWriteItem on audit table " + table + ": "
+                            + r.unprocessedItems().getOrDefault(table, List.of()).size() + " items still unprocessed", null);
+                }
+                pending = r.unprocessedItems();
+                Thread.sleep(UNPROCESSED_BACKOFF_MS << Math.min(attempt, 5));
+            }
+        } catch (SdkException e) {
+            throw DynamoErrors.unavailable("BatchWriteItem", table, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while writing audit records", e);
+        }
+    }
+
+    @Override
+    public AuditPage query(AuditQuery q) {
+        Map<String, AttributeValue> start = decode(q.pageToken());
+        boolean onePartition = q.prefix().contains("/");
+        List<AuditEntry> out = new ArrayList<>();
+        try {
+            for (int round = 0; round < MAX_ROUNDS; round++) {
+                int remaining = q.pageSize() - out.size();
+                List<Map<String, AttributeValue>> items;
+                Map<String, AttributeValue> last;
+                if (onePartition) {
+                    QueryResponse r = client.query(queryRequest(q, remaining, start));
+                    items = r.items();
+                    last = r.hasLastEvaluatedKey() ? r.lastEvaluatedKey() : Map.of();
+                } else {
+                    ScanResponse r = client.scan(scanRequest(q, remaining, start));
+                    items = r.items();
+                    last = r.hasLastEvaluatedKey() ? r.lastEvaluatedKey() : Map.of();
+                }
+                // Limit = remaining counts evaluated items, so a round never returns more than still fits.
+                for (Map<String, AttributeValue> item : items) out.add(AuditItems.entry(item));
+                if (last.isEmpty()) return new AuditPage(out, "");
+                start = last;
+                if (out.size() >= q.pageSize()) break;
+            }
+            return new AuditPage(out, encode(start));
+        } catch (SdkException e) {
+            throw DynamoErrors.unavailable(onePartition ? "Query" : "Scan", table, e);
+        }
+    }
+
+    private QueryRequest queryRequest(AuditQuery q, int limit, Map<String, AttributeValue> start) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":seg", AttributeValue.fromS(AuditEntry.segmentOf(q.prefix())));
+        values.put(":lo", AttributeValue.fromS(AuditItems.lowerBound(q.sinceMs())));
+        values.put(":hi", AttributeValue.fromS(AuditItems.upperBound(q.untilMs())));
+        values.put(":prefix", AttributeValue.fromS(q.prefix()));
+        QueryRequest.Builder b = QueryRequest.builder().tableName(table).consistentRead(true).limit(limit)
+                .keyConditionExpression("#seg = :seg AND #at BETWEEN :lo AND :hi")
+                .filterExpression("begins_with(#key, :prefix)")
+                .expressionAttributeNames(Map.of("#seg", SEG, "#at", AT, "#key", AuditItems.KEY))
+                .expressionAttributeValues(values);
+        if (!start.isEmpty()) b.exclusiveStartKey(start);
+        return b.build();
+    }
+
+    private ScanRequest scanRequest(AuditQuery q, int limit, Map<String, AttributeValue> start) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":lo", AttributeValue.fromS(AuditItems.lowerBound(q.sinceMs())));
+        values.put(":hi", AttributeValue.fromS(AuditItems.upperBound(q.untilMs())));
+        Map<String, String> names = new HashMap<>(Map.of("#at", AT));
+        String filter = "#at BETWEEN :lo AND :hi";
+        // An empty prefix would make begins_with fail validation ("" is not a valid operand): leave it out.
+        if (!q.prefix().isEmpty()) {
+            values.put(":prefix", AttributeValue.fromS(q.prefix()));
+            names.put("#key", AuditItems.KEY);
+            filter += " AND begins_with(#key, :prefix)";
+        }
+        ScanRequest.Builder b = ScanRequest.builder().tableName(table).consistentRead(true).limit(limit)
+                .filterExpression(filter).expressionAttributeNames(names).expressionAttributeValues(values);
+        if (!start.isEmpty()) b.exclusiveStartKey(start);
+        return b.build();
+    }
+
+    private static String encode(Map<String, AttributeValue> key) {
+        String s = key.get(SEG).s() + "\n" + key.get(AT).s();
+        return TOKEN_VERSION + Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, AttributeValue> decode(String token) {
+        if (token.isEmpty()) return Map.of();
+        try {
+            // A token of another version or store is a bad argument, not a crash.
+            if (!token.startsWith(TOKEN_VERSION)) throw new IllegalArgumentException("version");
+            String s = new String(Base64.getUrlDecoder().decode(token.substring(TOKEN_VERSION.length())), StandardCharsets.UTF_8);
+            int nl = s.indexOf('\n');
+            if (nl <= 0) throw new IllegalArgumentException("shape");
+            return Map.of(SEG, AttributeValue.fromS(s.substring(0, nl)), AT, AttributeValue.fromS(s.substring(nl + 1)));
+        } catch (IllegalArgumentException e) {
+            throw InvalidArgumentException.of("page_token", "is not a token this service issued");
+        }
+    }
+}

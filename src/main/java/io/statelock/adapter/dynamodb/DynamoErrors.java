@@ -1,0 +1,40 @@
+package io.statelock.adapter.dynamodb;
+
+import io.statelock.lock.StoreUnavailableException;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+
+/** The one place where an SDK failure becomes a domain {@link StoreUnavailableException}. */
+final class DynamoErrors {
+    private DynamoErrors() {}
+
+    /** Runs one SDK call (a read, or a write with no condition): any SDK failure is an outage of the store. */
+    static <T> T call(String operation, String table, Supplier<T> sdkCall) {
+        try {
+            return sdkCall.get();
+        } catch (SdkException e) {
+            throw unavailable(operation, table, e);
+        }
+    }
+
+    static StoreUnavailableException unavailable(String operation, String table, SdkException e) {
+        String reason;
+        if (e instanceof ResourceNotFoundException) {
+            reason = "table " + table + " does not exist";
+        } else if (e instanceof SdkClientException) {
+            // No answer from DynamoDB at all: network, endpoint, credentials resolution, timeouts.
+            reason = "no response from DynamoDB (" + e.getMessage() + ")";
+        } else if (e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException ase) {
+            String code = ase.awsErrorDetails() == null ? null : ase.awsErrorDetails().errorCode();
+            reason = (ase.isThrottlingException() ? "throttled: " : "")
+                    + (code == null ? "" : code + ", ") + "HTTP " + ase.statusCode()
+                    + (ase.awsErrorDetails() == null || ase.awsErrorDetails().errorMessage() == null
+                            ? "" : ": " + ase.awsErrorDetails().errorMessage());
+        } else {
+            reason = e.getMessage();
+        }
+        return new StoreUnavailableException("DynamoDB " + operation + " on lock table " + table + " failed: " + reason, e);
+    }
+}

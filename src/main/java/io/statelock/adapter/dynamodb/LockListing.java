@@ -1,0 +1,190 @@
+package io.statelock.adapter.dynamodb;
+
+import static io.statelock.adapter.dynamodb.LockItems.KEY;
+import static io.statelock.adapter.dynamodb.LockItems.SEG;
+import static io.statelock.adapter.dynamodb.LockItems.s;
+
+import io.statelock.lock.InvalidArgumentException;
+import io.statelock.lock.LockKey;
+import io.statelock.lock.LockRecord;
+import io.statelock.lock.port.RecordPage;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+
+/**
+ * Paged listing of lock records, never a Scan for a non-empty prefix once the segment registry is complete:
+ * a prefix with a '/' fixes the first segment, one Query on the {@code by-segment} index; a prefix without
+ * one ends inside the first segment, so it is one Query per registered segment that starts with it
+ * ({@link SegmentRegistry}), in segment order. Only the empty prefix (every key) is a paged Scan. Page tokens
+ * name the last key returned (its segment is its first), so nothing is skipped or repeated.
+ */
+final class LockListing {
+    /** Page token of a listing in index order (one segment, or the registry's segments), and of a Scan. */
+    private static final String INDEX_TOKEN = "k1:";
+    private static final String SCAN_TOKEN = "s1:";
+    // Items evaluated per Scan call: a filter may drop most of them, so read more than we return.
+    private static final int MAX_SCAN_BATCH = 1000;
+
+    private final DynamoDbClient client;
+    private final String table;
+    private final SegmentRegistry segments;
+
+    LockListing(DynamoDbClient client, String table, SegmentRegistry segments) {
+        this.client = client;
+        this.table = table;
+        this.segments = segments;
+    }
+
+    /** Where the previous page ended: its last key, and whether it was read by a Scan (whose order is not the index's). */
+    private record Position(String key, boolean scanned) {}
+
+    /** Records under {@code prefix}, at most {@code limit}, after the page {@code pageToken} names (empty: the first). */
+    RecordPage list(String prefix, int limit, String pageToken) {
+        Position after = decodeToken(pageToken, prefix);
+        String afterKey = after == null ? null : after.key();
+        if (prefix.indexOf('/') >= 0) {
+            Chunk chunk = querySegment(prefix.substring(0, prefix.indexOf('/')), prefix, limit, afterKey);
+            return page(chunk.items(), limit, chunk.more(), INDEX_TOKEN);
+        }
+        // A table from an earlier version scans until its registry is backfilled (SegmentRegistry.backfill); a
+        // listing that began with a Scan goes on with it, as the two orders differ.
+        boolean scan = prefix.isEmpty() || (after != null ? after.scanned() : !segments.complete());
+        return scan ? scan(prefix, limit, afterKey) : queryRegisteredSegments(prefix, limit, afterKey);
+    }
+
+    private RecordPage queryRegisteredSegments(String prefix, int limit, String after) {
+        String fromSegment = after == null ? null : new LockKey(after).firstSegment();
+        SegmentRegistry.Cursor cursor = segments.segments(prefix, fromSegment);
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        boolean more = false;
+        while (items.size() < limit && cursor.hasNext()) {
+            String segment = cursor.next();
+            Chunk chunk = querySegment(segment, prefix, limit - items.size(),
+                    segment.equals(fromSegment) ? after : null);
+            items.addAll(chunk.items());
+            more = chunk.more();
+        }
+        return page(items, limit, more || (items.size() >= limit && cursor.hasNext()), INDEX_TOKEN);
+    }
+
+    /** Items of one first segment: what the by-segment index holds in that partition. */
+    private record Chunk(List<Map<String, AttributeValue>> items, boolean more) {}
+
+    private Chunk querySegment(String seg, String prefix, int limit, String after) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, AttributeValue> start = after == null ? null : Map.of(KEY, s(after), SEG, s(seg));
+        boolean more = true;
+        while (items.size() < limit && more) {
+            QueryRequest.Builder b = QueryRequest.builder()
+                    .tableName(table)
+                    .indexName(LockTableCreator.BY_SEGMENT)
+                    .keyConditionExpression("#seg = :seg AND begins_with(#key, :prefix)")
+                    .expressionAttributeNames(Map.of("#seg", SEG, "#key", KEY))
+                    .expressionAttributeValues(Map.of(":seg", s(seg), ":prefix", s(prefix)))
+                    .limit(limit - items.size());
+            if (start != null) {
+                b.exclusiveStartKey(start);
+            }
+            QueryRequest request = b.build();
+            QueryResponse response = call("Query (list)", () -> client.query(request));
+            items.addAll(response.items());
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+            more = start != null;
+        }
+        return new Chunk(items, more);
+    }
+
+    private RecordPage scan(String prefix, int limit, String after) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, AttributeValue> start = after == null ? null : Map.of(KEY, s(after));
+        boolean more = true;
+        while (items.size() < limit && more) {
+            ScanRequest.Builder b = ScanRequest.builder()
+                    .tableName(table)
+                    .consistentRead(true)
+                    // Limit counts items evaluated, not returned: loop until the page is full or the table ends.
+                    .limit(Math.min(MAX_SCAN_BATCH, Math.max(100, 2 * (limit - items.size()))))
+                    .expressionAttributeNames(Map.of("#key", KEY));
+            if (prefix.isEmpty()) {
+                // Every lock record, but not the segment registry's items (their keys start with '/').
+                b.filterExpression("NOT begins_with(#key, :reserved)")
+                        .expressionAttributeValues(Map.of(":reserved", s(SegmentRegistry.RESERVED)));
+            } else {
+                b.filterExpression("begins_with(#key, :prefix)")
+                        .expressionAttributeValues(Map.of(":prefix", s(prefix)));
+            }
+            if (start != null) {
+                b.exclusiveStartKey(start);
+            }
+            ScanRequest request = b.build();
+            ScanResponse response = call("Scan (list)", () -> client.scan(request));
+            items.addAll(response.items());
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+            more = start != null;
+        }
+        return page(items, limit, more, SCAN_TOKEN);
+    }
+
+    /**
+     * Cuts the items (in store order) to {@code limit}; the next page resumes after the last item
+     * kept, so nothing is skipped or repeated. Within the page, records are sorted by key.
+     */
+    private static RecordPage page(List<Map<String, AttributeValue>> items, int limit, boolean more, String tokenKind) {
+        List<Map<String, AttributeValue>> kept = items.size() > limit ? items.subList(0, limit) : items;
+        boolean hasNext = more || items.size() > limit;
+        String token = hasNext && !kept.isEmpty() ? encodeToken(tokenKind, kept.get(kept.size() - 1).get(KEY).s()) : "";
+        List<LockRecord> records = new ArrayList<>(kept.size());
+        for (Map<String, AttributeValue> item : kept) {
+            records.add(LockItems.record(item));
+        }
+        records.sort(Comparator.comparing(LockRecord::key));
+        return new RecordPage(records, token);
+    }
+
+    private static String encodeToken(String kind, String lastKey) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((kind + lastKey).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Where the previous page ended, or null for the first page. */
+    private static Position decodeToken(String token, String prefix) {
+        if (token == null || token.isEmpty()) {
+            return null;
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw InvalidArgumentException.of("page_token", "is not a token from a previous List response");
+        }
+        boolean scanned = decoded.startsWith(SCAN_TOKEN);
+        if (!scanned && !decoded.startsWith(INDEX_TOKEN)) {
+            throw InvalidArgumentException.of("page_token", "is not a token from a previous List response");
+        }
+        String key = decoded.substring(INDEX_TOKEN.length()); // both kinds are as long
+        if (LockKey.problem(key) != null) {
+            throw InvalidArgumentException.of("page_token", "is not a token from a previous List response");
+        }
+        if (!key.startsWith(prefix)) {
+            throw InvalidArgumentException.of("page_token", "belongs to a listing of another prefix");
+        }
+        return new Position(key, scanned);
+    }
+
+    private <T> T call(String operation, Supplier<T> sdkCall) {
+        return DynamoErrors.call(operation, table, sdkCall);
+    }
+}

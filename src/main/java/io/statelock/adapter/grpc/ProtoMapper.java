@@ -1,0 +1,172 @@
+package io.statelock.adapter.grpc;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.Timestamp;
+import io.statelock.lock.AcquireCommand;
+import io.statelock.lock.InvalidArgumentException;
+import io.statelock.lock.Lease;
+import io.statelock.lock.LockEvent;
+import io.statelock.lock.LockInfo;
+import io.statelock.lock.LockKey;
+import io.statelock.lock.LockStatus;
+import io.statelock.proto.v1.AcquireRequest;
+import io.statelock.proto.v1.AcquireResponse;
+import io.statelock.proto.v1.HeartbeatResponse;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Converts between proto messages and domain types; the only class that knows both. */
+final class ProtoMapper {
+    private ProtoMapper() {
+    }
+
+    static LockKey key(String key) {
+        return new LockKey(key);
+    }
+
+    static AcquireCommand command(AcquireRequest request) {
+        List<InvalidArgumentException.Violation> violations = new ArrayList<>();
+        LockKey key = null;
+        String keyProblem = LockKey.problem(request.getKey());
+        if (keyProblem != null) {
+            violations.add(new InvalidArgumentException.Violation("key", keyProblem));
+        } else {
+            key = new LockKey(request.getKey());
+        }
+        java.time.Duration ttl = null;
+        if (request.hasTtl()) {
+            ttl = duration(request.getTtl(), "ttl", violations);
+        }
+        if (request.hasWaitTimeout()) {
+            duration(request.getWaitTimeout(), "wait_timeout", violations);
+        }
+        LockInfo info = LockInfo.EMPTY;
+        try {
+            info = info(request.getInfo());
+        } catch (InvalidArgumentException e) {
+            violations.addAll(e.violations());
+        }
+        try {
+            AcquireCommand command = new AcquireCommand(key, request.getOwner(), ttl, info, request.getRequestId());
+            if (violations.isEmpty()) return command;
+        } catch (InvalidArgumentException e) {
+            // key problems are already listed; keep the others
+            e.violations().stream().filter(v -> !v.field().equals("key")).forEach(violations::add);
+        }
+        throw new InvalidArgumentException(violations);
+    }
+
+    static java.time.Duration waitTimeout(AcquireRequest request) {
+        return request.hasWaitTimeout() ? toJava(request.getWaitTimeout()) : java.time.Duration.ZERO;
+    }
+
+    static java.time.Duration optionalTtl(boolean present, Duration ttl) {
+        if (!present) return null;
+        List<InvalidArgumentException.Violation> violations = new ArrayList<>();
+        java.time.Duration d = duration(ttl, "ttl", violations);
+        if (!violations.isEmpty()) throw new InvalidArgumentException(violations);
+        return d;
+    }
+
+    /** google.protobuf.Duration's own range: about 10,000 years. */
+    static final long MAX_DURATION_SECONDS = 315_576_000_000L;
+    /** google.protobuf.Timestamp's own range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z. */
+    private static final long MIN_TIMESTAMP_SECONDS = -62_135_596_800L;
+    private static final long MAX_TIMESTAMP_SECONDS = 253_402_300_799L;
+
+    private static java.time.Duration duration(Duration d, String field, List<InvalidArgumentException.Violation> out) {
+        if (d.getSeconds() < 0 || d.getNanos() < 0) {
+            out.add(new InvalidArgumentException.Violation(field, "must not be negative"));
+            return null;
+        }
+        if (d.getSeconds() > MAX_DURATION_SECONDS || d.getNanos() > 999_999_999) {
+            out.add(new InvalidArgumentException.Violation(field, "is not a valid google.protobuf.Duration (seconds at most "
+                    + MAX_DURATION_SECONDS + ", nanos at most 999999999)"));
+            return null;
+        }
+        return toJava(d);
+    }
+
+    /** Epoch millis of a client's timestamp, refusing what is not a valid google.protobuf.Timestamp. */
+    static long millis(Timestamp t, String field) {
+        if (t.getSeconds() < MIN_TIMESTAMP_SECONDS || t.getSeconds() > MAX_TIMESTAMP_SECONDS || t.getNanos() < 0
+                || t.getNanos() > 999_999_999) {
+            throw InvalidArgumentException.of(field, "is not a valid google.protobuf.Timestamp (years 1 to 9999, nanos 0 to 999999999)");
+        }
+        return millis(t);
+    }
+
+    static java.time.Duration toJava(Duration d) {
+        return java.time.Duration.ofSeconds(d.getSeconds(), d.getNanos());
+    }
+
+    static LockInfo info(io.statelock.proto.v1.LockInfo info) {
+        return new LockInfo(info.getOperation(), info.getWho(), info.getVersion(), info.getPath(), info.getInfo(),
+                info.getLabelsMap());
+    }
+
+    static io.statelock.proto.v1.LockInfo info(LockInfo info) {
+        return io.statelock.proto.v1.LockInfo.newBuilder().setOperation(info.operation()).setWho(info.who())
+                .setVersion(info.version()).setPath(info.path()).setInfo(info.info()).putAllLabels(info.labels())
+                .build();
+    }
+
+    static AcquireResponse acquired(Lease lease) {
+        return AcquireResponse.newBuilder().setKey(lease.key().value()).setLeaseId(lease.leaseId())
+                .setFencingToken(lease.fencingToken()).setExpiresAt(timestamp(lease.expiresAtMs()))
+                .setTtl(durationOfMillis(lease.ttlMs())).build();
+    }
+
+    static HeartbeatResponse renewed(Lease lease) {
+        return HeartbeatResponse.newBuilder().setKey(lease.key().value()).setLeaseId(lease.leaseId())
+                .setFencingToken(lease.fencingToken()).setExpiresAt(timestamp(lease.expiresAtMs()))
+                .setTtl(durationOfMillis(lease.ttlMs())).build();
+    }
+
+    static io.statelock.proto.v1.LockStatus status(LockStatus status) {
+        io.statelock.proto.v1.LockStatus.Builder b = io.statelock.proto.v1.LockStatus.newBuilder()
+                .setKey(status.key().value()).setHeld(status.held()).setOwner(status.owner())
+                .setInfo(info(status.info())).setFencingToken(status.fencingToken())
+                .setLeaseIdHint(status.leaseIdHint());
+        if (status.acquiredAtMs() > 0) b.setAcquiredAt(timestamp(status.acquiredAtMs()));
+        if (status.expiresAtMs() > 0) b.setExpiresAt(timestamp(status.expiresAtMs()));
+        return b.build();
+    }
+
+    static io.statelock.proto.v1.LockEvent event(LockEvent event) {
+        return io.statelock.proto.v1.LockEvent.newBuilder().setType(type(event.type()))
+                .setStatus(status(event.status())).setAt(timestamp(event.atMs())).build();
+    }
+
+    private static io.statelock.proto.v1.LockEvent.Type type(LockEvent.Type type) {
+        return switch (type) {
+            case SNAPSHOT -> io.statelock.proto.v1.LockEvent.Type.TYPE_UNSPECIFIED;
+            case ACQUIRED -> io.statelock.proto.v1.LockEvent.Type.ACQUIRED;
+            case RENEWED -> io.statelock.proto.v1.LockEvent.Type.RENEWED;
+            case RELEASED -> io.statelock.proto.v1.LockEvent.Type.RELEASED;
+            case EXPIRED -> io.statelock.proto.v1.LockEvent.Type.EXPIRED;
+            case FORCE_RELEASED -> io.statelock.proto.v1.LockEvent.Type.FORCE_RELEASED;
+        };
+    }
+
+    static Timestamp timestamp(long epochMs) {
+        return Timestamp.newBuilder().setSeconds(Math.floorDiv(epochMs, 1000))
+                .setNanos((int) Math.floorMod(epochMs, 1000) * 1_000_000).build();
+    }
+
+    static Duration durationOfMillis(long ms) {
+        return Duration.newBuilder().setSeconds(ms / 1000).setNanos((int) (ms % 1000) * 1_000_000).build();
+    }
+
+    /** Epoch millis of a timestamp; the nanos below a millisecond are dropped. */
+    static long millis(Timestamp t) {
+        return Math.addExact(Math.multiplyExact(t.getSeconds(), 1000L), t.getNanos() / 1_000_000);
+    }
+
+    static io.statelock.proto.v1.AuditRecord auditRecord(io.statelock.audit.AuditEntry e) {
+        return io.statelock.proto.v1.AuditRecord.newBuilder().setAt(timestamp(e.atMs())).setAction(e.action())
+                .setKey(e.key()).setSubject(e.subject()).putAllClaims(e.claims()).setOutcome(e.outcome())
+                .setPreviousOwner(e.previousOwner()).setPreviousFencingToken(e.previousFencingToken())
+                .setFencingToken(e.fencingToken()).setReason(e.reason()).setPeer(e.peer()).build();
+    }
+}

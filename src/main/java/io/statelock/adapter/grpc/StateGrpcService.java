@@ -1,0 +1,143 @@
+package io.statelock.adapter.grpc;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import io.statelock.lock.LockKey;
+import io.statelock.proto.v1.GetStateRequest;
+import io.statelock.proto.v1.GetStateResponse;
+import io.statelock.proto.v1.ListVersionsRequest;
+import io.statelock.proto.v1.ListVersionsResponse;
+import io.statelock.proto.v1.PutStateRequest;
+import io.statelock.proto.v1.RollbackRequest;
+import io.statelock.proto.v1.StateServiceGrpc;
+import io.statelock.security.AccessGuard;
+import io.statelock.security.Operation;
+import io.statelock.state.StateCoordinator;
+import io.statelock.state.StateRead;
+import io.statelock.state.StateVersion;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+
+/** Thin gRPC adapter over {@link StateCoordinator}; blocking (file and store I/O), streaming both ways. */
+@GrpcService
+@Blocking
+public class StateGrpcService extends StateServiceGrpc.StateServiceImplBase {
+    /** Chunks sent to clients: at most 1 MiB each. */
+    static final int CHUNK = 1024 * 1024;
+    /** While the client is slow, re-check readiness this often (the worker thread waits, memory stays bounded). */
+    private static final long READY_POLL_MS = 2;
+
+    @Inject
+    StateCoordinator states;
+
+    @Inject
+    AccessGuard guard;
+
+    @Inject
+    io.statelock.lock.LockCoordinator locks;
+
+    @Inject
+    io.statelock.audit.AuditTrail audit;
+
+    /** Requests that cannot be parsed are answered INVALID_ARGUMENT with the reason (see {@link StrictRequests}). */
+    @Override
+    public io.grpc.ServerServiceDefinition bindService() {
+        return StrictRequests.of(super.bindService());
+    }
+
+    @Override
+    public StreamObserver<PutStateRequest> putState(StreamObserver<io.statelock.proto.v1.StateVersion> responses) {
+        io.statelock.security.Caller caller = CallerInterceptor.current();
+        String peer = CallerInterceptor.peer();
+        return new PutStateCall(states, responses, (key, leaseId) -> {
+            guard.require(caller, Operation.PUT_STATE, key);
+            // Both factors, as for heartbeats: the lease's secret and a token of the lease's own subject.
+            if (guard.enabled() && !leaseId.isEmpty()) {
+                guard.requireLeaseOwner(caller, Operation.PUT_STATE, leaseId,
+                        locks.record(ProtoMapper.key(key)).orElse(null));
+            }
+        }, version -> audit.record(audit.entry(caller, peer, "put-state", version.key().value()).outcome("stored")
+                .fencingToken(states.fences().token(version.fenceCounter())).reason("version " + version.version()).build()));
+    }
+
+    @Override
+    public void getState(GetStateRequest request, StreamObserver<GetStateResponse> responses) {
+        ServerCallStreamObserver<GetStateResponse> call = (ServerCallStreamObserver<GetStateResponse>) responses;
+        try {
+            guard.require(CallerInterceptor.current(), Operation.GET_STATE, request.getKey());
+        } catch (RuntimeException e) {
+            responses.onError(GrpcErrors.toStatus(e));
+            return;
+        }
+        try (StateRead read = states.read(new LockKey(request.getKey()), request.getVersion())) {
+            call.onNext(GetStateResponse.newBuilder()
+                    .setHeader(StateProtoMapper.version(read.version(), states.fences())).build());
+            try (InputStream in = Files.newInputStream(read.bytes().file())) {
+                byte[] buffer = new byte[CHUNK];
+                for (int n = in.readNBytes(buffer, 0, CHUNK); n > 0; n = in.readNBytes(buffer, 0, CHUNK)) {
+                    awaitReady(call);
+                    call.onNext(GetStateResponse.newBuilder().setChunk(ByteString.copyFrom(buffer, 0, n)).build());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the verified state spool", e);
+            }
+            call.onCompleted();
+        } catch (RuntimeException e) {
+            if (!call.isCancelled()) responses.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public void listVersions(ListVersionsRequest request, StreamObserver<ListVersionsResponse> responses) {
+        try {
+            guard.require(CallerInterceptor.current(), Operation.LIST_VERSIONS, request.getKey());
+            StateCoordinator.VersionPage page = states.versions(new LockKey(request.getKey()), request.getPageSize(),
+                    request.getPageToken());
+            ListVersionsResponse.Builder b = ListVersionsResponse.newBuilder().setNextPageToken(page.nextPageToken());
+            page.versions().forEach(v -> b.addVersions(StateProtoMapper.version(v, states.fences())));
+            responses.onNext(b.build());
+            responses.onCompleted();
+        } catch (RuntimeException e) {
+            responses.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public void rollback(RollbackRequest request, StreamObserver<io.statelock.proto.v1.StateVersion> responses) {
+        try {
+            io.statelock.security.Caller caller = CallerInterceptor.current();
+            guard.require(caller, Operation.ROLLBACK, request.getKey());
+            StateVersion v = states.rollback(new LockKey(request.getKey()), request.getLeaseId(),
+                    request.getFencingToken(), request.getToVersion());
+            // Destructive: stored before the answer.
+            audit.recordNow(audit.entry(caller, CallerInterceptor.peer(), "rollback", request.getKey()).outcome("rolled-back")
+                    .fencingToken(states.fences().token(v.fenceCounter()))
+                    .reason("to version " + request.getToVersion() + " as version " + v.version()).build());
+            responses.onNext(StateProtoMapper.version(v, states.fences()));
+            responses.onCompleted();
+        } catch (RuntimeException e) {
+            responses.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    /** Flow control on the way out: send only while the transport has room, so a slow reader costs no heap. */
+    private static void awaitReady(ServerCallStreamObserver<?> call) {
+        while (!call.isReady()) {
+            // A client that went away stops the download instead of leaving the worker waiting.
+            if (call.isCancelled()) throw Status.CANCELLED.withDescription("client went away").asRuntimeException();
+            try {
+                Thread.sleep(READY_POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.statelock.adapter.http;
+
+import io.statelock.adapter.Incidents;
+import io.statelock.adapter.RetryAfter;
+import io.statelock.lock.InvalidArgumentException;
+import io.statelock.lock.LeaseLostException;
+import io.statelock.lock.LockHeldException;
+import io.statelock.lock.ShuttingDownException;
+import io.statelock.lock.StoreUnavailableException;
+import io.statelock.lock.TooManyWaitersException;
+import io.statelock.security.PermissionDeniedException;
+import io.statelock.security.UnauthenticatedException;
+import io.statelock.state.InsufficientStorageException;
+import io.statelock.state.StateConflictException;
+import io.statelock.state.StateCorruptedException;
+import io.statelock.state.StateNotFoundException;
+import io.statelock.state.StateTooLargeException;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.CompletionException;
+import org.jboss.logging.Logger;
+
+/**
+ * The one place that maps domain errors to HTTP answers for the Terraform backend. Terraform reads
+ * the body only of 409/423 answers to LOCK (the holder's LockInfo); other bodies are for humans.
+ */
+final class HttpErrors {
+    private static final Logger LOG = Logger.getLogger(HttpErrors.class);
+    static final int LOCKED = 423;
+
+    private HttpErrors() {
+    }
+
+    static void respond(RoutingContext ctx, Throwable error) {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (e instanceof io.vertx.core.http.HttpClosedException) {
+            LOG.debugf("the client closed the connection before its answer: %s", e.getMessage());
+            return; // nobody to answer; nothing was stored
+        }
+        if (e instanceof UnauthenticatedException) {
+            // Terraform answers a 401 by reporting that the backend requires auth (username/password).
+            ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"statelock\"");
+            text(ctx, 401, e.getMessage());
+        } else if (e instanceof PermissionDeniedException) {
+            text(ctx, 403, e.getMessage());
+        } else if (e instanceof LockHeldException held) {
+            json(ctx, LOCKED, LockInfoJson.holder(held.holder()));
+        } else if (e instanceof LeaseLostException lost) {
+            // The holder's public LockInfo (never its Terraform lock ID), or for a free key an ID saying why.
+            json(ctx, 409, LockInfoJson.refusal(lost.current(), lost.getMessage(), java.time.Instant.now()));
+        } else if (e instanceof StateConflictException) {
+            text(ctx, 409, e.getMessage());
+        } else if (e instanceof InvalidArgumentException || e instanceof IllegalArgumentException) {
+            text(ctx, 400, e.getMessage());
+        } else if (e instanceof StateNotFoundException) {
+            text(ctx, 404, e.getMessage());
+        } else if (e instanceof StateCorruptedException) {
+            LOG.errorf("state corrupted: %s", e.getMessage());
+            text(ctx, 500, "stored state failed its digest check and is not served: " + e.getMessage());
+        } else if (e instanceof StateTooLargeException) {
+            text(ctx, 413, e.getMessage()); // no Retry-After: the same state will never fit
+        } else if (e instanceof InsufficientStorageException) {
+            LOG.warnf("state write refused: %s", e.getMessage());
+            retryLater(ctx, 507, e, e.getMessage());
+        } else if (e instanceof TooManyWaitersException || e instanceof ShuttingDownException) {
+            retryLater(ctx, 503, e, e.getMessage()); // replica-wide: another replica, or this one later
+        } else if (e instanceof StoreUnavailableException) {
+            // Table, bucket, endpoint and SDK text stay in the log, under the incident id the caller gets.
+            retryLater(ctx, 503, e, Incidents.storeUnavailable(e));
+        } else {
+            text(ctx, 500, Incidents.internal("the Terraform http backend", e));
+        }
+    }
+
+    /** A refusal the caller may retry: with {@code Retry-After}, which Terraform's HTTP client honours on 503 and 429. */
+    private static void retryLater(RoutingContext ctx, int status, Throwable e, String message) {
+        RetryAfter.of(e).ifPresent(d -> ctx.response().putHeader("Retry-After", Long.toString(d.toSeconds())));
+        text(ctx, status, message);
+    }
+
+    static void text(RoutingContext ctx, int status, String message) {
+        if (ctx.response().ended() || ctx.response().closed()) return;
+        closeIfBodyUnread(ctx);
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8")
+                .end(message == null ? "" : message + "\n");
+    }
+
+    static void json(RoutingContext ctx, int status, String body) {
+        if (ctx.response().ended() || ctx.response().closed()) return;
+        closeIfBodyUnread(ctx);
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+    }
+
+    /**
+     * An answer given before the request body was read (refused up front or at the size limit): the rest of
+     * the body is never read, so an HTTP/1.x connection cannot carry another request; it is closed once the
+     * answer is out, as Quarkus does for its own 413. An HTTP/2 stream ends alone.
+     */
+    private static void closeIfBodyUnread(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        String length = req.getHeader("Content-Length");
+        boolean hasBody = req.getHeader("Transfer-Encoding") != null || (length != null && !length.equals("0"));
+        // Only a body not read to its end, and only HTTP/1.x: closing an HTTP/2 connection ends all its streams.
+        if (!hasBody || req.isEnded() || req.version() == HttpVersion.HTTP_2) return;
+        ctx.response().putHeader("Connection", "close");
+        ctx.response().endHandler(v -> req.connection().close());
+    }
+}

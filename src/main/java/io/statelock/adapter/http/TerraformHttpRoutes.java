@@ -1,0 +1,222 @@
+package io.statelock.adapter.http;
+
+import io.statelock.lock.InvalidArgumentException;
+import io.statelock.audit.AuditTrail;
+import io.statelock.lock.Lease;
+import io.statelock.lock.LockKey;
+import io.statelock.state.Spool;
+import io.statelock.state.StateRead;
+import io.statelock.state.StateVersion;
+import io.statelock.state.TerraformBackend;
+import io.statelock.state.TerraformLock;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.concurrent.Callable;
+
+/**
+ * Terraform's and OpenTofu's {@code backend "http"} at {@code /terraform/<key>}: GET, POST, DELETE,
+ * LOCK, UNLOCK on one address. A plain Vert.x route (LOCK and UNLOCK are not standard methods):
+ * bodies stream to a spool file without blocking the event loop; store work runs on worker threads.
+ */
+@ApplicationScoped
+public class TerraformHttpRoutes {
+    static final String PREFIX = "/terraform/";
+    private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "POST", "PUT", "DELETE", "LOCK", "UNLOCK");
+    /** Display owner of the short lease a write without a lock (Terraform's -lock=false) takes. */
+    private static final String UNLOCKED_WRITER = "terraform (unlocked write)";
+
+    @Inject
+    TerraformBackend backend;
+
+    @Inject
+    io.statelock.state.StateCoordinator states;
+
+    @Inject
+    HttpAccess access;
+
+    @Inject
+    AuditTrail audits;
+
+    void routes(@Observes Router router) {
+        router.route(PREFIX + "*").handler(this::handle);
+    }
+
+    private void handle(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        String method = req.method().name();
+        if (!METHODS.contains(method)) {
+            ctx.response().putHeader("Allow", "GET, POST, DELETE, LOCK, UNLOCK");
+            HttpErrors.text(ctx, 405, "method " + method + " is not part of the Terraform http backend");
+            return;
+        }
+        LockKey key;
+        try {
+            key = new LockKey(io.vertx.core.net.impl.URIDecoder.decodeURIComponent(
+                    req.path().substring(PREFIX.length()), false));
+        } catch (RuntimeException e) {
+            HttpErrors.respond(ctx, e);
+            return;
+        }
+        // Access checks run on worker threads, like the store work: verifying a token may fetch a JWKS.
+        // LOCK and UNLOCK carry their ID in the body: they are checked once it has arrived.
+        switch (method) {
+            case "GET" -> get(ctx, key);
+            case "POST", "PUT" -> post(ctx, key, method, req.getParam("ID"));
+            case "DELETE" -> blocking(ctx, () -> {
+                        String id = req.getParam("ID");
+                        HttpAccess.Checked who = access.check(req, method, key, id);
+                        StateVersion v = backend.delete(key, id, who.presentedLease(), access.ownerFor(who.caller(), UNLOCKED_WRITER),
+                                access.holder(who, key));
+                        // Destructive: stored before the answer.
+                        audits.recordNow(audits.entry(who.caller(), who.peer(), "delete-state", key.value())
+                                .outcome("deleted").fencingToken(backend.fences().token(v.fenceCounter())).reason("version " + v.version()).build());
+                        return v;
+                    })
+                    .onSuccess(v -> HttpErrors.text(ctx, 200, "deleted: tombstone version " + v.version()));
+            case "LOCK" -> lockBody(ctx).compose(lock -> blocking(ctx, () -> {
+                        HttpAccess.Checked c = access.check(req, method, key, require(lock).id());
+                        var outcome = backend.lock(key, lock, c.presentedLease(), access.ownerFor(c.caller(), lock.who()),
+                                access.holder(c, key));
+                        if (outcome instanceof TerraformBackend.LockOutcome.Locked locked) auditLock(key, c, locked);
+                        return outcome;
+                    }))
+                    .onSuccess(outcome -> {
+                        if (outcome instanceof TerraformBackend.LockOutcome.Held held) {
+                            HttpErrors.json(ctx, HttpErrors.LOCKED, LockInfoJson.holder(held.holder()));
+                        } else {
+                            HttpErrors.text(ctx, 200, "locked");
+                        }
+                    });
+            default -> lockBody(ctx).compose(lock -> blocking(ctx, () -> {
+                        String id = lock == null ? "" : lock.id();
+                        HttpAccess.Checked c = access.check(req, method, key, id);
+                        // Only an empty body is a force-unlock: a LockInfo without an ID is a mistake, never a break.
+                        if (lock != null && c.presentedLease() == null) require(lock);
+                        TerraformBackend.UnlockOutcome outcome = backend.unlock(key, id, c.presentedLease(), access.holder(c, key));
+                        auditUnlock(key, c, outcome); // a forced one is stored here, before the answer
+                        return outcome;
+                    }))
+                    // 200 also when nothing was released: Terraform answers any other code with advice to force-unlock.
+                    .onSuccess(outcome -> HttpErrors.text(ctx, 200, outcome.released() ? "unlocked"
+                            : outcome.forced() || outcome.reason().isEmpty() ? "not locked" : outcome.reason()));
+        }
+    }
+
+    private void auditLock(LockKey key, HttpAccess.Checked who, TerraformBackend.LockOutcome.Locked locked) {
+        if (locked.joined()) return; // no new lease: the wrapper's acquire was audited
+        Lease lease = locked.lease();
+        audits.record(audits.entry(who.caller(), who.peer(), lease.tookOver() ? "takeover" : "acquire", key.value())
+                .outcome("granted").previous(lease.previousOwner(), lease.previousFencingToken())
+                .fencingToken(lease.fencingToken()).build());
+    }
+
+    private void auditUnlock(LockKey key, HttpAccess.Checked who, TerraformBackend.UnlockOutcome outcome) {
+        var entry = audits.entry(who.caller(), who.peer(), outcome.forced() ? "force-release" : "release", key.value())
+                .outcome(outcome.released() ? "released" : "not-held").reason(outcome.reason());
+        // previous is null when the caller's lease was no longer there: no holder of it to name
+        if (outcome.previous() != null) entry.previous(outcome.previous().owner(), outcome.previous().fencingToken());
+        // Forced: stored before the answer, like ForceRelease over gRPC; a plain release is routine, and so
+        // is one that found its lease gone (recorded, as the gRPC Release is); a joined run's unlock is no release.
+        if (outcome.forced()) {
+            audits.recordNow(entry.build());
+        } else if (outcome.released() || outcome.previous() == null) {
+            audits.record(entry.build());
+        }
+    }
+
+    private void get(RoutingContext ctx, LockKey key) {
+        blocking(ctx, () -> {
+            access.check(ctx.request(), "GET", key, null);
+            return backend.read(key);
+        }).onSuccess(read -> {
+            byte[] md5 = HexFormat.of().parseHex(read.version().md5());
+            ctx.response().putHeader("Content-Type", "application/json")
+                    .putHeader("Content-MD5", Base64.getEncoder().encodeToString(md5))
+                    .putHeader("X-Statelock-Version", read.version().version())
+                    .sendFile(read.bytes().file().toString())
+                    .onComplete(done -> closeLater(ctx, read));
+        });
+    }
+
+    private void post(RoutingContext ctx, LockKey key, String method, String id) {
+        HttpServerRequest req = ctx.request();
+        req.pause(); // nothing may be lost while the caller is checked and the spool file opens
+        String contentMd5 = req.getHeader("Content-MD5");
+        // Vert.x has already refused a Content-Length that is not a number; none means chunked.
+        String length = req.getHeader("Content-Length");
+        long declared = length == null ? -1 : Long.parseLong(length);
+        java.util.concurrent.atomic.AtomicReference<HttpAccess.Checked> caller = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Spool> upload = new java.util.concurrent.atomic.AtomicReference<>();
+        ctx.vertx().executeBlocking(() -> {
+                    // Both factors, then the size limit and free-space margin, before the body is taken in.
+                    HttpAccess.Checked who = access.check(req, method, key, id);
+                    access.checkLease(who, key, id);
+                    caller.set(who);
+                    upload.set(states.upload(declared));
+                    return upload.get();
+                }, false)
+                .compose(spool -> {
+                    // A client that waits for 100 Continue (curl, for large bodies) may send now.
+                    if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) ctx.response().writeContinue();
+                    return StateUpload.read(ctx, spool);
+                })
+                .compose(spool -> ctx.vertx().executeBlocking(() -> {
+                    HttpAccess.Checked who = caller.get();
+                    checkMd5(contentMd5, spool);
+                    StateJson.check(spool.file()); // Terraform could not read back anything else
+                    return backend.write(key, id, who.presentedLease(), access.ownerFor(who.caller(), UNLOCKED_WRITER),
+                            access.holder(who, key), spool);
+                }, false))
+                .onSuccess(v -> {
+                    HttpAccess.Checked who = caller.get();
+                    audits.record(audits.entry(who.caller(), who.peer(), "put-state", key.value()).outcome("stored")
+                            .fencingToken(backend.fences().token(v.fenceCounter())).reason("version " + v.version()).build());
+                    HttpErrors.text(ctx, 200, "stored version " + v.version());
+                })
+                .onComplete(done -> closeLater(ctx, upload.get()))
+                .onFailure(e -> HttpErrors.respond(ctx, e));
+    }
+
+    /** Terraform and OpenTofu send Content-MD5 with every body: a mismatch means the bytes were damaged on the way. */
+    private static void checkMd5(String contentMd5, Spool spool) {
+        if (contentMd5 == null || contentMd5.isEmpty()) return;
+        String actual = Base64.getEncoder().encodeToString(HexFormat.of().parseHex(spool.md5()));
+        if (!actual.equals(contentMd5)) {
+            throw InvalidArgumentException.of("Content-MD5", "is " + contentMd5 + " but the body hashes to " + actual
+                    + "; nothing stored");
+        }
+    }
+
+    private static Future<TerraformLock> lockBody(RoutingContext ctx) {
+        return LockBody.read(ctx); // JSON only (415), bounded even when chunked (413), strictly parsed (400)
+    }
+
+    private static TerraformLock require(TerraformLock lock) {
+        if (lock == null || lock.id().isEmpty()) {
+            throw InvalidArgumentException.of("ID", "Terraform's LockInfo must carry a non-empty ID (only an UNLOCK with an"
+                    + " empty body is a force-unlock)");
+        }
+        return lock;
+    }
+
+    /** Runs store work on a worker thread; a failure is answered here, success by the caller. */
+    private static <T> Future<T> blocking(RoutingContext ctx, Callable<T> work) {
+        return ctx.vertx().executeBlocking(work, false).onFailure(e -> HttpErrors.respond(ctx, e));
+    }
+
+    /** Closes (and so deletes) a spool on a worker thread, off the event loop; nothing when there is none. */
+    private static void closeLater(RoutingContext ctx, AutoCloseable spool) {
+        if (spool == null) return;
+        ctx.vertx().executeBlocking(() -> {
+            spool.close();
+            return null;
+        }, false);
+    }
+}

@@ -1,0 +1,260 @@
+package io.statelock.adapter.sqlite;
+
+import io.statelock.lock.InvalidArgumentException;
+import io.statelock.lock.LeaseOwner;
+import io.statelock.lock.LockKey;
+import io.statelock.lock.LockRecord;
+import io.statelock.lock.StoreUnavailableException;
+import io.statelock.lock.port.AcquireResult;
+import io.statelock.lock.port.ForceReleaseResult;
+import io.statelock.lock.port.HeartbeatResult;
+import io.statelock.lock.port.LockTable;
+import io.statelock.lock.port.NewLease;
+import io.statelock.state.port.PointerMove;
+import io.statelock.state.port.PointerResult;
+import io.statelock.state.port.StateHistory;
+import io.statelock.state.port.StatePointers;
+import io.statelock.lock.port.RecordPage;
+import io.statelock.lock.port.ReleaseResult;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The single-machine store: lock records in an SQLite database under the data directory.
+ * Every transition is one transaction committed with {@code synchronous=FULL}, so it is on disk
+ * (fsync) before the caller is answered and a {@code kill -9} can never reissue a fencing token.
+ * One connection, whose transactions from concurrent callers share commits ({@link GroupCommit}): the
+ * embedded store serves one replica. There is no transport between the service and the database and
+ * nothing retries a transaction: a write runs once, and its caller learns whether it committed, so the
+ * lost-answer retries the DynamoDB adapter recognises cannot happen here.
+ */
+public final class SqliteLockTable implements LockTable, StatePointers, AutoCloseable {
+    private static final String COLUMNS = "key, fence, lease_id, owner, info, acquired_at, expires_at, ttl_ms, request_id";
+    // Everything of the lease but the fence, which stays so the next acquire gets a higher token (invariant 2).
+    private static final String CLEAR_LEASE = "UPDATE locks SET lease_id = NULL, owner = NULL, info = NULL,"
+            + " acquired_at = 0, expires_at = 0, ttl_ms = 0, request_id = NULL WHERE key = ?";
+    // Under jwt the lease must be the caller's: its recorded owner, taken no later than an expired token's validity
+    // (the same check as the DynamoDB condition); an empty owner parameter means anyone.
+    private static final String OWNED_BY = " AND (? = '' OR (owner = ? AND acquired_at <= ?))";
+    /** Above every character a key may contain ('z' is the highest), so [prefix, prefix + "~") is exactly the prefix. */
+    private static final String AFTER_ALL = "~";
+    /**
+     * A range of the primary key: the keys that start with the prefix and nothing else, so a prefix with few
+     * keys reads only those, however many keys sort after it (a prefix test alone would read to the end).
+     */
+    static final String LIST = "SELECT " + COLUMNS + " FROM locks WHERE key >= ? AND key > ? AND key < ?"
+            + " ORDER BY key LIMIT ?";
+
+    private final SqliteDatabase db;
+    /** Testing only: a deliberately broken store whose pointer moves skip the lease/fence check. */
+    private final boolean skipFenceCheck;
+
+    public SqliteLockTable(Path dataDir) {
+        this(dataDir, false);
+    }
+
+    /**
+     * @param skipFenceCheck testing only ({@code statelock.testing.skip-fence-check}, refused by the prod profile):
+     *                       state pointer moves skip the lease/fence check, a deliberately broken store
+     */
+    public SqliteLockTable(Path dataDir, boolean skipFenceCheck) {
+        this.db = SqliteDatabase.open(dataDir);
+        this.skipFenceCheck = skipFenceCheck;
+    }
+
+    @Override
+    public AcquireResult acquire(NewLease lease, long takeoverBeforeMs) {
+        return db.inTransaction(c -> {
+            LockRecord previous = read(c, lease.key()).orElseGet(() -> LockRecord.absent(lease.key()));
+            // Same rule as the DynamoDB condition: free, or expired before now - maxClockSkew.
+            if (previous.hasLease() && previous.expiresAtMs() >= takeoverBeforeMs) {
+                return new AcquireResult.Held(previous);
+            }
+            long counter = previous.fenceCounter() + 1; // the fence only ever goes up (invariant 2)
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO locks (key, seg, " + COLUMNS.substring(5)
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET fence = excluded.fence,"
+                    + " lease_id = excluded.lease_id, owner = excluded.owner, info = excluded.info,"
+                    + " acquired_at = excluded.acquired_at, expires_at = excluded.expires_at,"
+                    + " ttl_ms = excluded.ttl_ms, request_id = excluded.request_id")) {
+                ps.setString(1, lease.key().value());
+                ps.setString(2, lease.key().firstSegment());
+                ps.setLong(3, counter);
+                ps.setString(4, lease.leaseId());
+                ps.setString(5, lease.owner());
+                ps.setString(6, InfoJson.write(lease.info()));
+                ps.setLong(7, lease.nowMs());
+                ps.setLong(8, lease.expiresAtMs());
+                ps.setLong(9, lease.ttlMs());
+                ps.setString(10, lease.requestId());
+                ps.executeUpdate();
+            }
+            LockRecord granted = new LockRecord(lease.key(), counter, lease.leaseId(), lease.owner(), lease.info(),
+                    lease.nowMs(), lease.expiresAtMs(), lease.ttlMs(), lease.requestId());
+            return new AcquireResult.Granted(granted, previous);
+        });
+    }
+
+    @Override
+    public HeartbeatResult heartbeat(LockKey key, String leaseId, long nowMs, long ttlMs, LeaseOwner owner) {
+        return db.inTransaction(c -> {
+            // Renew only this lease, its owner's, and only while unexpired: an expired lease is lost for good (invariant 1).
+            String sql = (ttlMs == 0
+                    ? "UPDATE locks SET expires_at = ? + ttl_ms WHERE key = ? AND lease_id = ? AND expires_at >= ?"
+                    : "UPDATE locks SET expires_at = ? + ?, ttl_ms = ? WHERE key = ? AND lease_id = ? AND expires_at >= ?")
+                    + OWNED_BY;
+            int updated;
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                ps.setLong(i++, nowMs);
+                if (ttlMs != 0) {
+                    ps.setLong(i++, ttlMs);
+                    ps.setLong(i++, ttlMs);
+                }
+                ps.setString(i++, key.value());
+                ps.setString(i++, leaseId);
+                ps.setLong(i++, nowMs);
+                bindOwner(ps, i, owner);
+                updated = ps.executeUpdate();
+            }
+            LockRecord current = read(c, key).orElseGet(() -> LockRecord.absent(key));
+            return updated == 1 ? new HeartbeatResult.Renewed(current) : new HeartbeatResult.Lost(current);
+        });
+    }
+
+    @Override
+    public ReleaseResult release(LockKey key, String leaseId, LeaseOwner owner) {
+        return db.inTransaction(c -> {
+            LockRecord current = read(c, key).orElseGet(() -> LockRecord.absent(key));
+            // Only the holder of this lease, of its owner's identity, may release it; the fence counter stays.
+            try (PreparedStatement ps = c.prepareStatement(CLEAR_LEASE + " AND lease_id = ?" + OWNED_BY)) {
+                ps.setString(1, key.value());
+                ps.setString(2, leaseId);
+                bindOwner(ps, 3, owner);
+                if (ps.executeUpdate() == 1) return new ReleaseResult.Released(current);
+            }
+            return new ReleaseResult.NotHeld(current);
+        });
+    }
+
+    @Override
+    public ForceReleaseResult forceRelease(LockKey key, long expectedCounter) {
+        return db.inTransaction(c -> {
+            LockRecord current = read(c, key).orElseGet(() -> LockRecord.absent(key));
+            if (!current.hasLease()) return new ForceReleaseResult.NotHeld(current);
+            // With an expected token, break only the lease that token belongs to.
+            if (expectedCounter != 0 && current.fenceCounter() != expectedCounter) {
+                return new ForceReleaseResult.FenceMismatch(current);
+            }
+            clearLease(c, key);
+            return new ForceReleaseResult.Broken(current);
+        });
+    }
+
+    @Override
+    public Optional<LockRecord> get(LockKey key) {
+        return db.inTransaction(c -> read(c, key));
+    }
+
+    @Override
+    public RecordPage list(String prefix, int limit, String pageToken) {
+        String after = decodeToken(pageToken);
+        return db.inTransaction(c -> {
+            List<LockRecord> records = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(LIST)) {
+                ps.setString(1, prefix);
+                ps.setString(2, after);
+                ps.setString(3, prefix + AFTER_ALL);
+                ps.setInt(4, limit + 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) records.add(map(rs));
+                }
+            }
+            if (records.size() <= limit) return new RecordPage(records, "");
+            List<LockRecord> page = records.subList(0, limit);
+            return new RecordPage(page, encodeToken(page.get(limit - 1).key().value()));
+        });
+    }
+
+    @Override
+    public StateHistory stateHistory(LockKey key) {
+        return db.inTransaction(c -> new StateHistory(read(c, key).orElseGet(() -> LockRecord.absent(key)),
+                SqliteStateVersions.history(c, key)));
+    }
+
+    @Override
+    public PointerResult movePointer(PointerMove move) {
+        // One transaction: the fence check, the pointer move and the history trim commit together (fsync).
+        return db.inTransaction(c -> SqliteStateVersions.move(c,
+                read(c, move.key()).orElseGet(() -> LockRecord.absent(move.key())), move, skipFenceCheck));
+    }
+
+    @Override
+    public void checkReady() {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM locks WHERE key = ''")) {
+                ps.executeQuery().close();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+
+    private static void clearLease(Connection c, LockKey key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(CLEAR_LEASE)) {
+            ps.setString(1, key.value());
+            ps.executeUpdate();
+        }
+    }
+
+    /** Binds {@link #OWNED_BY}'s three parameters from {@code index}: anyone, or the owner and its acquire bound. */
+    private static void bindOwner(PreparedStatement ps, int index, LeaseOwner owner) throws SQLException {
+        ps.setString(index, owner.owner());
+        ps.setString(index + 1, owner.owner());
+        ps.setLong(index + 2, owner.acquiredNoLaterThanMs());
+    }
+
+    private static Optional<LockRecord> read(Connection c, LockKey key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM locks WHERE key = ?")) {
+            ps.setString(1, key.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(map(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static LockRecord map(ResultSet rs) throws SQLException {
+        return new LockRecord(new LockKey(rs.getString(1)), rs.getLong(2), rs.getString(3), rs.getString(4),
+                InfoJson.read(rs.getString(5)), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getString(9));
+    }
+
+    private static String encodeToken(String lastKey) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(lastKey.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String decodeToken(String token) {
+        if (token == null || token.isEmpty()) return "";
+        try {
+            String key = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+            if (LockKey.problem(key) == null) return key;
+        } catch (IllegalArgumentException e) {
+            // fall through to the same answer as an undecodable key
+        }
+        throw InvalidArgumentException.of("page_token", "is not a token returned by List; start again without it");
+    }
+
+    static StoreUnavailableException unavailable(String what, Exception e) {
+        return new StoreUnavailableException("embedded store: " + what + ": " + e.getMessage(), e);
+    }
+}

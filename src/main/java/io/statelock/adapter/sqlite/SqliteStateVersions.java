@@ -1,0 +1,79 @@
+package io.statelock.adapter.sqlite;
+
+import io.statelock.lock.LockKey;
+import io.statelock.lock.LockRecord;
+import io.statelock.state.StateVersion;
+import io.statelock.state.port.PointerMove;
+import io.statelock.state.port.PointerResult;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The {@code state_versions} table: reads and the fenced pointer move, inside the caller's transaction. */
+final class SqliteStateVersions {
+    private SqliteStateVersions() {
+    }
+
+    static List<StateVersion> history(Connection c, LockKey key) throws SQLException {
+        List<StateVersion> versions = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, blob, size, sha256, md5, fence, written_at,"
+                + " written_by, serial, lineage, tombstone FROM state_versions WHERE key = ? ORDER BY seq DESC")) {
+            ps.setString(1, key.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    versions.add(new StateVersion(key, rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4),
+                            rs.getString(5), rs.getLong(6), rs.getLong(7), rs.getString(8), rs.getLong(9),
+                            rs.getString(10), rs.getInt(11) != 0));
+                }
+            }
+        }
+        return versions;
+    }
+
+    /** The same checks as the DynamoDB condition, then insert the new version and drop what left the history. */
+    static PointerResult move(Connection c, LockRecord current, PointerMove move, boolean skipFenceCheck)
+            throws SQLException {
+        // Safety: only the current lease with its own fence, unexpired at now, moves the pointer (invariant 3);
+        // skipped only by a deliberately broken test store (statelock.testing.skip-fence-check, refused by prod).
+        if (!skipFenceCheck && (!move.leaseId().equals(current.leaseId()) || current.fenceCounter() != move.fenceCounter()
+                || current.expiresAtMs() < move.nowMs())) {
+            return new PointerResult.LeaseLost(current);
+        }
+        long currentSeq;
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(seq), 0) FROM state_versions WHERE key = ?")) {
+            ps.setString(1, move.key().value());
+            try (ResultSet rs = ps.executeQuery()) {
+                currentSeq = rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+        // Safety: the pointer still names the version this write was decided against.
+        if (currentSeq != move.expectedSeq()) return new PointerResult.Raced();
+        StateVersion v = move.next();
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO state_versions (key, seq, blob, size, sha256, md5,"
+                + " fence, written_at, written_by, serial, lineage, tombstone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, move.key().value());
+            ps.setLong(2, v.seq());
+            ps.setString(3, v.blob());
+            ps.setLong(4, v.size());
+            ps.setString(5, v.sha256());
+            ps.setString(6, v.md5());
+            ps.setLong(7, v.fenceCounter());
+            ps.setLong(8, v.writtenAtMs());
+            ps.setString(9, v.writtenBy());
+            ps.setLong(10, v.serial());
+            ps.setString(11, v.lineage());
+            ps.setInt(12, v.tombstone() ? 1 : 0);
+            ps.executeUpdate();
+        }
+        long oldestKept = move.history().get(move.history().size() - 1).seq();
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM state_versions WHERE key = ? AND seq < ?")) {
+            ps.setString(1, move.key().value());
+            ps.setLong(2, oldestKept);
+            ps.executeUpdate();
+        }
+        return new PointerResult.Moved();
+    }
+}

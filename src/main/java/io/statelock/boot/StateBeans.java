@@ -1,0 +1,85 @@
+package io.statelock.boot;
+
+import io.quarkus.runtime.StartupEvent;
+import io.statelock.lock.ExecutorScheduler;
+import io.statelock.lock.LockSettings;
+import io.statelock.adapter.metrics.MeteredLockTable;
+import io.statelock.lock.Scheduler;
+import io.statelock.lock.LockCoordinator;
+import io.statelock.state.StateCoordinator;
+import io.statelock.state.TerraformBackend;
+import io.statelock.state.StateLimits;
+import io.statelock.state.StateRetention;
+import io.statelock.state.StateSettings;
+import io.statelock.state.port.BlobStore;
+import io.statelock.lock.port.LockTable;
+import io.statelock.state.port.StatePointers;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import org.jboss.logging.Logger;
+
+/** Wires the state domain from configuration, and schedules retention. */
+@ApplicationScoped
+public class StateBeans {
+    private static final Logger LOG = Logger.getLogger(StateBeans.class);
+
+    @Produces
+    @Singleton
+    StateSettings stateSettings(StatelockConfig config) {
+        return new StateSettings(config.state().keepVersions(), config.state().spoolDir(), StateSettings.ONE_HOUR_MS,
+                TestingSettings.skipFenceCheck(config),
+                new StateLimits(config.state().maxSize().asLongValue(), config.state().minFreeSpace().asLongValue()));
+    }
+
+    /** Every lock store keeps the state pointer on its lock records. */
+    @Produces
+    @Singleton
+    StatePointers statePointers(LockTable table) {
+        // The store itself, not its metering wrapper: the wrapper counts lock transitions only.
+        LockTable store = table instanceof MeteredLockTable metered ? metered.delegate() : table;
+        if (store instanceof StatePointers pointers) return pointers;
+        throw new IllegalStateException("lock store " + table.getClass().getSimpleName() + " keeps no state pointers");
+    }
+
+    @Produces
+    @Singleton
+    StateCoordinator states(StatePointers table, BlobStore blobs, LockSettings settings, Clock clock, StateSettings state) {
+        return new StateCoordinator(table, blobs, settings.fences(), clock, state);
+    }
+
+    @Produces
+    @Singleton
+    TerraformBackend terraformBackend(LockCoordinator locks, StateCoordinator states, LockTable table, Clock clock,
+                                      StatelockConfig config) {
+        return new TerraformBackend(locks, states, table, clock, config.http().leaseTtl());
+    }
+
+    @Produces
+    @Singleton
+    StateRetention retention(StatePointers table, BlobStore blobs, Clock clock, StateSettings state) {
+        return new StateRetention(table, blobs, clock, state);
+    }
+
+    /** Retention runs on the shared scheduler, first one interval after start, then every interval. */
+    void onStart(@Observes StartupEvent event, StateRetention retention, ExecutorScheduler scheduler,
+                 StatelockConfig config) {
+        long intervalMs = config.state().gcInterval().toMillis();
+        schedule(retention, scheduler, intervalMs);
+    }
+
+    private static void schedule(StateRetention retention, Scheduler scheduler, long intervalMs) {
+        scheduler.schedule(() -> {
+            try {
+                int deleted = retention.collect();
+                if (deleted > 0) LOG.infof("state retention: deleted %d unreferenced objects", deleted);
+            } catch (RuntimeException e) {
+                LOG.warnf("state retention failed, retrying next interval: %s", e.getMessage());
+            } finally {
+                schedule(retention, scheduler, intervalMs);
+            }
+        }, intervalMs);
+    }
+}

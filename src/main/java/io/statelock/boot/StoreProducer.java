@@ -1,0 +1,114 @@
+package io.statelock.boot;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.statelock.adapter.metrics.MeteredLockTable;
+import io.statelock.audit.AuditStore;
+import io.statelock.state.port.BlobStore;
+import io.statelock.lock.port.LockTable;
+import io.statelock.adapter.dynamodb.DynamoDbAuditStore;
+import io.statelock.adapter.blob.filesystem.FilesystemBlobStore;
+import io.statelock.adapter.blob.s3.S3BlobStore;
+import io.statelock.adapter.dynamodb.DynamoDbLockTable;
+import io.statelock.adapter.sqlite.SqliteAuditStore;
+import io.statelock.adapter.sqlite.SqliteLockTable;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Picks the lock store from {@code statelock.store} and the blob store from {@code statelock.blob};
+ * the DynamoDB and S3 clients are built only when chosen.
+ */
+@ApplicationScoped
+public class StoreProducer {
+    private static final Logger LOG = Logger.getLogger(StoreProducer.class);
+
+    @Produces
+    @Singleton
+    LockTable lockTable(StatelockConfig config, Instance<DynamoDbClient> dynamoDb, MeterRegistry registry) {
+        // Every store call is counted by operation and outcome (invariant 5 is read off these counters).
+        return new MeteredLockTable(store(config, dynamoDb), registry);
+    }
+
+    private LockTable store(StatelockConfig config, Instance<DynamoDbClient> dynamoDb) {
+        if (config.store() == StatelockConfig.StoreKind.dynamodb) {
+            DynamoDbLockTable table = new DynamoDbLockTable(dynamoDb.get(), config.dynamodb().table(),
+                    TestingSettings.skipFenceCheck(config));
+            if (config.dynamodb().createTable()) {
+                table.createTableIfMissing();
+            }
+            LOG.infof("lock store: DynamoDB table %s", config.dynamodb().table());
+            completeSegmentRegistryInBackground(table);
+            return table;
+        }
+        LOG.infof("lock store: embedded, data directory %s", config.embedded().dataDir().toAbsolutePath());
+        return new SqliteLockTable(config.embedded().dataDir(), TestingSettings.skipFenceCheck(config));
+    }
+
+    /**
+     * A table from an earlier version has no complete segment registry until one paged Scan of its keys fills it
+     * (prefixes without '/' are listed by a Scan until then): done off the start-up path, retried until it succeeds.
+     */
+    private static void completeSegmentRegistryInBackground(DynamoDbLockTable table) {
+        Thread backfill = new Thread(() -> {
+            while (true) {
+                try {
+                    table.completeSegmentRegistry();
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.warnf("completing the segment registry failed, retrying in 60 s: %s", e.getMessage());
+                }
+                try {
+                    Thread.sleep(60_000); // not urgent (listing falls back to a Scan meanwhile): give the store a minute
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "statelock-segment-registry");
+        backfill.setDaemon(true);
+        backfill.start();
+    }
+
+    /** The audit store lives with the lock store: the DynamoDB audit table, or {@code audit.db} in the data directory. */
+    @Produces
+    @Singleton
+    AuditStore auditStore(StatelockConfig config, Instance<DynamoDbClient> dynamoDb) {
+        if (config.store() == StatelockConfig.StoreKind.dynamodb) {
+            DynamoDbAuditStore store = new DynamoDbAuditStore(dynamoDb.get(), config.dynamodb().auditTable());
+            if (config.dynamodb().createTable()) {
+                store.createTableIfMissing();
+            }
+            LOG.infof("audit store: DynamoDB table %s", config.dynamodb().auditTable());
+            return store;
+        }
+        return new SqliteAuditStore(config.embedded().dataDir());
+    }
+
+    void closeAudit(@Disposes AuditStore store) throws Exception {
+        if (store instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
+    }
+
+    @Produces
+    @Singleton
+    BlobStore blobStore(StatelockConfig config, Instance<S3Client> s3) {
+        if (config.blob() == StatelockConfig.BlobKind.s3) {
+            LOG.infof("state objects: S3 bucket %s, prefix %s", config.s3().bucket(), config.s3().prefix());
+            return new S3BlobStore(s3.get(), config.s3().bucket(), config.s3().prefix());
+        }
+        LOG.infof("state objects: directory %s", config.filesystem().dir().toAbsolutePath());
+        return new FilesystemBlobStore(config.filesystem().dir());
+    }
+
+    void close(@Disposes LockTable table) throws Exception {
+        if (table instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.statelock.adapter.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.statelock.boot.StatelockConfig;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import io.statelock.testing.DynamoDbProfile;
+
+/** Invariant 5 on the DynamoDB store (dynalite on loopback), from the same metrics. */
+@QuarkusTest
+@TestProfile(DynamoDbProfile.class)
+class DynamoDbStoreCallsMetricsTest extends StoreCallsMetricsTest {
+    @Inject
+    StatelockConfig storeConfig;
+
+    @Test
+    void reallyRunsOnDynamoDb() {
+        assertThat(storeConfig.store()).isEqualTo(StatelockConfig.StoreKind.dynamodb);
+    }
+}
