@@ -104,6 +104,46 @@ final class HttpErrors {
         // Only a body not read to its end, and only HTTP/1.x: closing an HTTP/2 connection ends all its streams.
         if (!hasBody || req.isEnded() || req.version() == HttpVersion.HTTP_2) return;
         ctx.response().putHeader("Connection", "close");
-        ctx.response().endHandler(v -> req.connection().close());
+        ctx.response().endHandler(v -> lingerThenClose(ctx, req));
+    }
+
+    /** At most this much of an unread body is drained after the answer (bounds what a refusal costs). */
+    static final long LINGER_BYTES = 8L * 1024 * 1024;
+    /** At most this long (bounds how long a refused client keeps a connection). */
+    static final long LINGER_MILLIS = 2_000;
+
+    /**
+     * A lingering close, as nginx does: closing a socket with unread bytes makes the kernel send a reset,
+     * which can destroy the answer before the client has read it. So the rest of the body is read and
+     * dropped, bounded in bytes and time, and the connection closed when the body ends or a bound is hit.
+     */
+    private static void lingerThenClose(RoutingContext ctx, HttpServerRequest req) {
+        if (req.isEnded()) {
+            req.connection().close();
+            return;
+        }
+        long[] drained = {0};
+        boolean[] closed = {false};
+        Runnable close = () -> {
+            if (closed[0]) return;
+            closed[0] = true;
+            req.connection().close();
+        };
+        // Timing: LINGER_MILLIS is long enough for a client on a slow link to read a short answer, short
+        // enough that refused uploads cannot hold many connections open.
+        long timer = ctx.vertx().setTimer(LINGER_MILLIS, t -> close.run());
+        req.handler(chunk -> {
+            drained[0] += chunk.length();
+            if (drained[0] >= LINGER_BYTES) {
+                ctx.vertx().cancelTimer(timer);
+                close.run();
+            }
+        });
+        req.endHandler(v -> {
+            ctx.vertx().cancelTimer(timer);
+            close.run();
+        });
+        req.exceptionHandler(e -> close.run());
+        req.resume();
     }
 }
