@@ -52,9 +52,9 @@ public class StateBeans {
 
     @Produces
     @Singleton
-    TerraformBackend terraformBackend(LockCoordinator locks, StateCoordinator states, LockTable table, Clock clock,
+    TerraformBackend terraformBackend(LockCoordinator locks, StateCoordinator states, Clock clock,
                                       StatelockConfig config) {
-        return new TerraformBackend(locks, states, table, clock, config.http().leaseTtl());
+        return new TerraformBackend(locks, states, clock, config.http().leaseTtl());
     }
 
     @Produces

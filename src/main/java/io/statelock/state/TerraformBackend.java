@@ -10,7 +10,6 @@ import io.statelock.lock.LockInfo;
 import io.statelock.lock.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.LockStatus;
-import io.statelock.lock.port.LockTable;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -40,15 +39,13 @@ public final class TerraformBackend {
 
     private final LockCoordinator locks;
     private final StateCoordinator states;
-    private final LockTable table;
     private final Clock clock;
     private final Duration leaseTtl;
 
-    public TerraformBackend(LockCoordinator locks, StateCoordinator states, LockTable table, Clock clock,
+    public TerraformBackend(LockCoordinator locks, StateCoordinator states, Clock clock,
                             Duration leaseTtl) {
         this.locks = locks;
         this.states = states;
-        this.table = table;
         this.clock = clock;
         this.leaseTtl = leaseTtl;
     }
@@ -212,7 +209,7 @@ public final class TerraformBackend {
     }
 
     private LockRecord record(LockKey key) {
-        return table.get(key).orElseGet(() -> LockRecord.absent(key));
+        return locks.record(key).orElseGet(() -> LockRecord.absent(key));
     }
 
     private LeaseLostException lost(LockKey key, LockRecord current, String what) {

@@ -98,7 +98,7 @@ class StateWriteLostAnswerTest {
                 (k, previous, reason, released) -> { });
         StateCoordinator states = new StateCoordinator(table, blobs, new Fences(0), clock,
                 new StateSettings(5, dir.resolve("spool"), StateSettings.ONE_HOUR_MS));
-        backend = new TerraformBackend(locks, states, table, clock, Duration.ofMinutes(5));
+        backend = new TerraformBackend(locks, states, clock, Duration.ofMinutes(5));
         // The first acquire in a new first segment also writes the segment's registry item: a grant on a
         // sibling key first keeps the counted UpdateItems to the write's own three.
         LockKey sibling = new LockKey(key.value().substring(0, key.value().indexOf('/')) + "/registered");
