@@ -18,11 +18,11 @@ import java.util.function.Consumer;
  * jitter (invariant 5). A waiter holds no thread: it is a future completed by the poller.
  */
 final class WaitQueues {
-    private final LeaseGrants grants;
+    private final AcquireAttempt attempts;
     private final Scheduler scheduler;
     private final Clock clock;
     private final LockSettings settings;
-    private final Fences fences;
+    private final FencingTokens fences;
     private static final System.Logger LOG = System.getLogger(WaitQueues.class.getName());
     private final Consumer<Lease> undeliverable;
     private final ConcurrentHashMap<LockKey, KeyQueue> queues = new ConcurrentHashMap<>();
@@ -31,9 +31,9 @@ final class WaitQueues {
     private final AtomicInteger firstTries = new AtomicInteger();
     private volatile boolean closed;
 
-    WaitQueues(LeaseGrants grants, Scheduler scheduler, Clock clock, LockSettings settings,
+    WaitQueues(AcquireAttempt attempts, Scheduler scheduler, Clock clock, LockSettings settings,
                Consumer<Lease> undeliverable) {
-        this.grants = grants;
+        this.attempts = attempts;
         this.scheduler = scheduler;
         this.clock = clock;
         this.settings = settings;
@@ -91,7 +91,7 @@ final class WaitQueues {
     }
 
     private CompletableFuture<Lease> tryOnceOrRefuse(AcquireCommand command) {
-        if (grants.tryOnce(command) instanceof LeaseGrants.Attempt.Won won) return CompletableFuture.completedFuture(won.lease());
+        if (attempts.tryOnce(command) instanceof AcquireAttempt.Outcome.Won won) return CompletableFuture.completedFuture(won.lease());
         throw new TooManyWaitersException("this replica already has " + settings.maxWaiters()
                 + " waiting acquires (statelock.wait.max-waiters); retry later with backoff");
     }
@@ -210,9 +210,9 @@ final class WaitQueues {
                     timeOut(queue, head);
                     continue;
                 }
-                LeaseGrants.Attempt attempt;
+                AcquireAttempt.Outcome attempt;
                 try {
-                    attempt = grants.tryOnce(head.command);
+                    attempt = attempts.tryOnce(head.command);
                 } catch (Throwable e) {
                     if (head == caller) {
                         reschedule = true; // the waiters behind it keep polling
@@ -227,7 +227,7 @@ final class WaitQueues {
                     head.result.completeExceptionally(e);
                     continue;
                 }
-                if (attempt instanceof LeaseGrants.Attempt.Won won) {
+                if (attempt instanceof AcquireAttempt.Outcome.Won won) {
                     synchronized (queue) {
                         queue.waiters.remove(head);
                     }
@@ -243,7 +243,7 @@ final class WaitQueues {
                     reschedule = true;
                     return;
                 }
-                LockRecord holder = ((LeaseGrants.Attempt.Blocked) attempt).holder();
+                LockRecord holder = ((AcquireAttempt.Outcome.Blocked) attempt).holder();
                 synchronized (queue) {
                     queue.lastHolder = holder;
                 }
