@@ -40,7 +40,7 @@ public class CallerInterceptor implements ServerInterceptor {
         }
         String peer = DenialAudit.peer(call);
         if (guard.enabled() && io.vertx.core.Context.isOnEventLoopThread()) {
-            // A call that starts on the event loop (acquire, heartbeat, release: see WorkerHop) verifies its token
+            // A call that starts on the event loop (acquire, heartbeat, release: see CallRunner.offload) verifies its token
             // on first use, on its worker thread: verifying can fetch the issuer's JWKS, which must not block the loop.
             Deferred deferred = new Deferred(guard, headers.get(AUTHORIZATION));
             DenialAudit.Watched<Q, R> watched = new DenialAudit.Watched<>(call, audit, deferred::knownOrNull, peer);
