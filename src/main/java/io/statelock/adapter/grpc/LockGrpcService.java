@@ -6,7 +6,6 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.statelock.audit.AuditTrail;
 import io.statelock.lock.Lease;
-import io.statelock.lock.LeaseLostException;
 import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockCoordinator;
 import io.statelock.lock.LockStatus;
@@ -43,7 +42,7 @@ import java.util.concurrent.CompletableFuture;
  * Thin gRPC adapter over {@link LockCoordinator}; every call runs through {@link CallRunner} (timed,
  * counted, errors mapped). Store calls block: acquire, heartbeat and release move to a worker thread
  * themselves ({@link CallRunner#offload}), the other methods are {@code @Blocking}. Acquire's flow is
- * {@link AcquireCall}.
+ * {@link AcquireCall}, force-release's {@link ForceReleaseCall}.
  */
 @GrpcService
 public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
@@ -64,12 +63,14 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
 
     private CallRunner calls;
     private AcquireCall acquires;
+    private ForceReleaseCall forceReleases;
     private WatchCall watchCalls;
 
     @PostConstruct
     void init() {
         calls = new CallRunner(metrics);
         acquires = new AcquireCall(locks, guard, audit, calls);
+        forceReleases = new ForceReleaseCall(locks, guard, audit);
         watchCalls = new WatchCall(watches, guard);
     }
 
@@ -173,27 +174,7 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     @Override
     @Blocking
     public void forceRelease(ForceReleaseRequest request, StreamObserver<ForceReleaseResponse> responses) {
-        calls.unary("force_release", responses, () -> {
-            Caller caller = CallerInterceptor.current();
-            guard.require(caller, Operation.FORCE_RELEASE, request.getKey());
-            var entry = audit.entry(caller, CallerInterceptor.peer(), "force-release", request.getKey())
-                    .reason(request.getReason());
-            LockCoordinator.ForceReleaseOutcome outcome;
-            try {
-                outcome = locks.forceRelease(ProtoMapper.key(request.getKey()), request.getReason(),
-                        request.getExpectedFencingToken());
-            } catch (LeaseLostException mismatch) {
-                // The expected token was not the holder's: nothing was broken, but the attempt is audited too.
-                audit.recordNow(entry.outcome("fence-mismatch").previous(mismatch.current().owner(),
-                        mismatch.current().fencingToken()).build());
-                throw mismatch;
-            }
-            // Forced: stored before the answer (invariant 5), not batched.
-            audit.recordNow(entry.outcome(outcome.released() ? "released" : "not-held")
-                    .previous(outcome.previous().owner(), outcome.previous().fencingToken()).build());
-            return ForceReleaseResponse.newBuilder().setReleased(outcome.released())
-                    .setPrevious(ProtoMapper.status(outcome.previous())).build();
-        });
+        calls.unary("force_release", responses, () -> forceReleases.run(request));
     }
 
     @Override
