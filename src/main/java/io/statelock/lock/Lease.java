@@ -22,13 +22,13 @@ public record Lease(LockKey key, String leaseId, long fencingToken, long expires
         return !previousOwner.isEmpty();
     }
 
-    static Lease of(LockRecord record, Fences fences) {
+    static Lease of(LockRecord record, FencingTokens fences) {
         return new Lease(record.key(), record.leaseId(), fences.token(record.fenceCounter()),
                 record.expiresAtMs(), record.ttlMs());
     }
 
     /** A new grant of {@code record}, replacing {@code previous} (null or counter 0 for a key never acquired). */
-    static Lease granted(LockRecord record, LockRecord previous, Fences fences) {
+    static Lease granted(LockRecord record, LockRecord previous, FencingTokens fences) {
         boolean hadLease = previous != null && previous.hasLease();
         long previousToken = previous == null || previous.fenceCounter() == 0 ? 0 : fences.token(previous.fenceCounter());
         return new Lease(record.key(), record.leaseId(), fences.token(record.fenceCounter()),

@@ -34,11 +34,11 @@ public final class LockCoordinator {
 
     private final LockTable table;
     private final LockSettings settings;
-    private final Fences fences;
+    private final FencingTokens fences;
     private final Clock clock;
     private final LockEvents events;
     private final AuditLog audit;
-    private final LeaseGrants grants;
+    private final AcquireAttempt attempts;
     private final WaitQueues waits;
 
     public LockCoordinator(LockTable table, LockSettings settings, Clock clock, Scheduler scheduler,
@@ -49,8 +49,8 @@ public final class LockCoordinator {
         this.clock = clock;
         this.events = events;
         this.audit = audit;
-        this.grants = new LeaseGrants(table, settings, clock, events);
-        this.waits = new WaitQueues(grants, scheduler, clock, settings, this::releaseUndeliverable);
+        this.attempts = new AcquireAttempt(table, settings, clock, events);
+        this.waits = new WaitQueues(attempts, scheduler, clock, settings, this::releaseUndeliverable);
     }
 
     public LockSettings settings() {
@@ -68,11 +68,11 @@ public final class LockCoordinator {
         long waitMs = maxWait.toMillis();
         // Fairness: a caller that will wait joins this replica's queue before its first try (see WaitQueues).
         if (waitMs > 0) return waits.acquire(command, waitMs);
-        LeaseGrants.Attempt attempt = grants.tryOnce(command);
-        if (attempt instanceof LeaseGrants.Attempt.Won won) {
+        AcquireAttempt.Outcome attempt = attempts.tryOnce(command);
+        if (attempt instanceof AcquireAttempt.Outcome.Won won) {
             return CompletableFuture.completedFuture(won.lease());
         }
-        throw new LockHeldException(LockStatus.holderOf(((LeaseGrants.Attempt.Blocked) attempt).holder(), fences));
+        throw new LockHeldException(LockStatus.holderOf(((AcquireAttempt.Outcome.Blocked) attempt).holder(), fences));
     }
 
     /** Extends a live lease by its ttl (or a new one). An expired lease is lost even if nobody took it. */

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * One lock item as the store keeps it. {@code fenceCounter} is the raw per-key counter (only ever
- * incremented); the fencing token a client sees adds the epoch ({@link Fences}). A free key has a
+ * incremented); the fencing token a client sees adds the epoch ({@link FencingTokens}). A free key has a
  * null {@code leaseId} and keeps its counter.
  */
 public record LockRecord(LockKey key, long fenceCounter, String leaseId, String owner, LockInfo info,

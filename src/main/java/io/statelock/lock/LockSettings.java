@@ -14,7 +14,7 @@ public record LockSettings(Duration defaultTtl, Duration minTtl, Duration maxTtl
         if (maxClockSkew.isNegative()) throw new IllegalArgumentException("statelock.lease.max-clock-skew must be >= 0");
         if (pollInterval.toMillis() < 10) throw new IllegalArgumentException("statelock.wait.poll-interval must be >= 10ms");
         if (maxWaiters < 0) throw new IllegalArgumentException("statelock.wait.max-waiters must be >= 0");
-        new Fences(fenceEpoch); // validates the epoch range
+        new FencingTokens(fenceEpoch); // validates the epoch range
     }
 
     public static LockSettings defaults() {
@@ -22,7 +22,7 @@ public record LockSettings(Duration defaultTtl, Duration minTtl, Duration maxTtl
                 Duration.ofSeconds(1), Duration.ofSeconds(1), 10_000, 0);
     }
 
-    public Fences fences() {
-        return new Fences(fenceEpoch);
+    public FencingTokens fences() {
+        return new FencingTokens(fenceEpoch);
     }
 }

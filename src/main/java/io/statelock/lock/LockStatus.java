@@ -8,7 +8,7 @@ public record LockStatus(LockKey key, boolean held, String owner, LockInfo info,
                          long acquiredAtMs, long expiresAtMs, String leaseIdHint) {
 
     /** The view of a record at {@code nowMs}: an expired lease is shown as not held. */
-    public static LockStatus of(LockRecord record, Fences fences, long nowMs) {
+    public static LockStatus of(LockRecord record, FencingTokens fences, long nowMs) {
         if (!record.liveAt(nowMs)) {
             return new LockStatus(record.key(), false, "", LockInfo.EMPTY, fences.token(record.fenceCounter()),
                     0, 0, "");
@@ -19,7 +19,7 @@ public record LockStatus(LockKey key, boolean held, String owner, LockInfo info,
     }
 
     /** The holder as recorded, whether or not its lease has run out (for LockHeld and EXPIRED). */
-    public static LockStatus holderOf(LockRecord record, Fences fences) {
+    public static LockStatus holderOf(LockRecord record, FencingTokens fences) {
         if (!record.hasLease()) {
             return of(record, fences, Long.MAX_VALUE);
         }

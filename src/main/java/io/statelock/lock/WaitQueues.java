@@ -1,14 +1,8 @@
 package io.statelock.lock;
 
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -16,34 +10,32 @@ import java.util.function.Consumer;
  * one poller per key tries the store on behalf of the head waiter only: at once after a release
  * on this replica, at {@code expiresAt + maxClockSkew}, and otherwise every poll interval with
  * jitter (invariant 5). A waiter holds no thread: it is a future completed by the poller.
+ * <p>
+ * The pieces: {@link KeyQueue} (one key's waiters and poller state), {@link WaitAdmission} (max waiters),
+ * {@link PollSchedule} (when the next try runs), {@link StoreErrorPolicy} (store failures while waiting),
+ * {@link WaitDeadlines} (timeouts) and {@link WaitShutdown}.
  */
 final class WaitQueues {
-    private final LeaseGrants grants;
-    private final Scheduler scheduler;
-    private final Clock clock;
-    private final LockSettings settings;
-    private final Fences fences;
-    private static final System.Logger LOG = System.getLogger(WaitQueues.class.getName());
-    private final Consumer<Lease> undeliverable;
+    private final AcquireAttempt attempts;
+    private final WaitAdmission admission;
+    private final PollSchedule polls;
+    private final StoreErrorPolicy errors;
+    private final WaitDeadlines deadlines;
+    private final WaitShutdown shutdown = new WaitShutdown();
     private final ConcurrentHashMap<LockKey, KeyQueue> queues = new ConcurrentHashMap<>();
-    private final AtomicInteger waiting = new AtomicInteger();
-    // Callers in their first try: counted in waiting (for the limit) but not yet waiting in the gauge's sense.
-    private final AtomicInteger firstTries = new AtomicInteger();
-    private volatile boolean closed;
 
-    WaitQueues(LeaseGrants grants, Scheduler scheduler, Clock clock, LockSettings settings,
+    WaitQueues(AcquireAttempt attempts, Scheduler scheduler, Clock clock, LockSettings settings,
                Consumer<Lease> undeliverable) {
-        this.grants = grants;
-        this.scheduler = scheduler;
-        this.clock = clock;
-        this.settings = settings;
-        this.fences = settings.fences();
-        this.undeliverable = undeliverable;
+        this.attempts = attempts;
+        this.admission = new WaitAdmission(attempts, settings);
+        this.polls = new PollSchedule(scheduler, clock, settings, this::poll);
+        this.errors = new StoreErrorPolicy(undeliverable);
+        this.deadlines = new WaitDeadlines(scheduler, clock, settings.fences());
     }
 
     /** Callers waiting for a key on this replica (not counting those still in their first try). */
     int waiting() {
-        return Math.max(0, waiting.get() - firstTries.get());
+        return admission.waiting();
     }
 
     /**
@@ -54,116 +46,64 @@ final class WaitQueues {
      * and its store failures are thrown, as for an acquire that does not wait.
      */
     CompletableFuture<Lease> acquire(AcquireCommand command, long waitMs) {
-        if (closed) throw new ShuttingDownException();
-        if (waiting.incrementAndGet() > settings.maxWaiters()) {
-            waiting.decrementAndGet();
-            return tryOnceOrRefuse(command); // a full replica still grants a free key; it only refuses to queue
+        shutdown.requireOpen();
+        if (!admission.admit()) {
+            return admission.tryOnceOrRefuse(command); // a full replica still grants a free key; it only refuses to queue
         }
-        Waiter waiter = new Waiter(command, clock.millis() + waitMs);
+        Waiter waiter = deadlines.waiter(command, waitMs);
         KeyQueue queue;
         boolean polls;
         while (true) {
             queue = queues.computeIfAbsent(command.key(), KeyQueue::new);
             synchronized (queue) {
-                if (queue.retired) continue;
+                if (queue.retired) continue; // it left the map: join (or make) the key's current queue
                 polls = queue.waiters.isEmpty() && !queue.polling;
                 queue.waiters.addLast(waiter);
-                if (polls) claimPoll(queue);
+                if (polls) PollSchedule.claim(queue);
                 break;
             }
         }
         KeyQueue owner = queue;
         waiter.result.whenComplete((lease, error) -> leave(owner, waiter));
         if (polls) {
-            firstTries.incrementAndGet();
+            admission.firstTryStarted();
             try {
                 tryHeads(queue, waiter);
             } finally {
-                firstTries.decrementAndGet();
+                admission.firstTryEnded();
             }
         }
-        if (!waiter.result.isDone()) {
-            // The deadline was fixed on arrival: the first try's time counts against the wait.
-            waiter.timeout = scheduler.schedule(() -> timeOut(owner, waiter), Math.max(0, waiter.deadlineMs - clock.millis()));
-            if (waiter.result.isDone()) waiter.timeout.cancel(); // granted or failed while the timer was set
-        }
+        if (!waiter.result.isDone()) deadlines.arm(owner, waiter);
         return waiter.result;
-    }
-
-    private CompletableFuture<Lease> tryOnceOrRefuse(AcquireCommand command) {
-        if (grants.tryOnce(command) instanceof LeaseGrants.Attempt.Won won) return CompletableFuture.completedFuture(won.lease());
-        throw new TooManyWaitersException("this replica already has " + settings.maxWaiters()
-                + " waiting acquires (statelock.wait.max-waiters); retry later with backoff");
     }
 
     /** A lease on {@code key} was released on this replica: hand the key to the head waiter now. */
     void keyReleased(LockKey key) {
         KeyQueue queue = queues.get(key);
         if (queue == null) return;
-        cancelNextPoll(queue);
-        scheduler.execute(() -> poll(queue));
+        PollSchedule.cancelNext(queue);
+        polls.now(queue);
     }
 
     /** Like {@link #keyReleased}, but tries for the head waiter on the calling thread, now. */
     void handOff(LockKey key) {
         KeyQueue queue = queues.get(key);
         if (queue == null) return;
-        cancelNextPoll(queue);
+        PollSchedule.cancelNext(queue);
         poll(queue);
     }
 
     /** Fails every waiter with UNAVAILABLE-to-be; no new waiter is accepted. */
     void shutdown() {
-        closed = true;
-        List<Waiter> all = new ArrayList<>();
-        for (KeyQueue queue : queues.values()) {
-            synchronized (queue) {
-                all.addAll(queue.waiters);
-                queue.waiters.clear();
-                if (queue.nextPoll != null) queue.nextPoll.cancel();
-            }
-        }
-        all.forEach(w -> w.result.completeExceptionally(new ShuttingDownException()));
-    }
-
-    private void timeOut(KeyQueue queue, Waiter waiter) {
-        LockRecord holder;
-        synchronized (queue) {
-            if (!queue.waiters.remove(waiter)) return; // granted or gone already
-            holder = queue.lastHolder;
-        }
-        LockStatus status = holder == null ? LockStatus.of(LockRecord.absent(queue.key), fences, clock.millis())
-                : LockStatus.holderOf(holder, fences);
-        waiter.result.completeExceptionally(new LockHeldException(status));
+        shutdown.failAll(queues.values());
     }
 
     private void leave(KeyQueue queue, Waiter waiter) {
-        if (!waiter.left.compareAndSet(false, true)) return;
-        waiting.decrementAndGet();
+        if (!waiter.left.compareAndSet(false, true)) return; // counted out once, whoever completes it
+        admission.left();
         if (waiter.timeout != null) waiter.timeout.cancel();
         synchronized (queue) {
             queue.waiters.remove(waiter);
-        }
-    }
-
-    /** When the holder's lease becomes takeable on this replica's clock; 0 when unknown. */
-    private long takeableAt(LockRecord holder) {
-        if (holder == null) return 0;
-        // A free key seen by a failed write is a race with another writer: look again almost at once.
-        return holder.hasLease() ? holder.takeableFromMs(settings.maxClockSkew().toMillis()) : clock.millis() + 5;
-    }
-
-    /** Next try: when the holder's lease becomes takeable, or after one jittered poll interval. */
-    private void schedulePoll(KeyQueue queue, long takeableAtMs) {
-        long interval = settings.pollInterval().toMillis();
-        // Jitter of +-20% keeps replicas that wait on the same key from polling in lockstep.
-        long delay = (long) (interval * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
-        if (takeableAtMs > 0) {
-            delay = Math.min(delay, Math.max(0, takeableAtMs - clock.millis()));
-        }
-        synchronized (queue) {
-            if (queue.nextPoll != null) queue.nextPoll.cancel();
-            queue.nextPoll = scheduler.schedule(() -> poll(queue), delay);
         }
     }
 
@@ -173,16 +113,9 @@ final class WaitQueues {
                 queue.pokedWhilePolling = true;
                 return;
             }
-            claimPoll(queue);
+            PollSchedule.claim(queue);
         }
         tryHeads(queue, null);
-    }
-
-    /** Caller holds the queue's monitor: from here it alone tries the store for this key's waiters. */
-    private static void claimPoll(KeyQueue queue) {
-        queue.polling = true;
-        if (queue.nextPoll != null) queue.nextPoll.cancel();
-        queue.nextPoll = null;
     }
 
     /**
@@ -203,51 +136,52 @@ final class WaitQueues {
                         return;
                     }
                 }
-                if (head != caller && clock.millis() >= head.deadlineMs) {
+                if (head != caller && deadlines.over(head)) {
                     // Its wait is over even if its timeout task has not run yet (a busy machine): never grant
                     // a lease to a caller that has given up, it would sit unused until it expired. A caller's own
                     // first try is still made, like an acquire that does not wait: its answer is still awaited.
-                    timeOut(queue, head);
+                    deadlines.timeOut(queue, head);
                     continue;
                 }
-                LeaseGrants.Attempt attempt;
+                AcquireAttempt.Outcome attempt;
                 try {
-                    attempt = grants.tryOnce(head.command);
+                    attempt = attempts.tryOnce(head.command);
                 } catch (Throwable e) {
-                    if (head == caller) {
+                    StoreErrorPolicy.AfterFailedTry after = StoreErrorPolicy.afterFailedTry(e, head == caller);
+                    if (after == StoreErrorPolicy.AfterFailedTry.THROW_TO_CALLER) {
                         reschedule = true; // the waiters behind it keep polling
                         head.result.completeExceptionally(e);
                         throw e;
                     }
-                    if (!(e instanceof RuntimeException)) throw e;
-                    if (e instanceof StoreUnavailableException) {
+                    if (after == StoreErrorPolicy.AfterFailedTry.PROPAGATE) throw e;
+                    if (after == StoreErrorPolicy.AfterFailedTry.KEEP_WAITING) {
                         reschedule = true; // keep waiting through a store hiccup; the waiter's own timeout still applies
                         return;
                     }
-                    head.result.completeExceptionally(e);
+                    head.result.completeExceptionally(e); // FAIL_HEAD: the error is this waiter's answer
                     continue;
                 }
-                if (attempt instanceof LeaseGrants.Attempt.Won won) {
+                if (attempt instanceof AcquireAttempt.Outcome.Won won) {
                     synchronized (queue) {
                         queue.waiters.remove(head);
                     }
                     if (!head.result.complete(won.lease())) {
                         // The call went away as it was granted: release the lease so the next waiter gets the key.
-                        if (releaseUndeliverable(won.lease())) continue;
+                        if (errors.releaseUndeliverable(won.lease())) continue;
                         // The release failed: the lease stays until it expires; try again when it is takeable.
-                        next = won.lease().expiresAtMs() + settings.maxClockSkew().toMillis() + 1;
+                        next = polls.takeableAt(won.lease());
                         reschedule = true;
                         return;
                     }
-                    next = won.lease().expiresAtMs() + settings.maxClockSkew().toMillis() + 1;
+                    next = polls.takeableAt(won.lease());
                     reschedule = true;
                     return;
                 }
-                LockRecord holder = ((LeaseGrants.Attempt.Blocked) attempt).holder();
+                LockRecord holder = ((AcquireAttempt.Outcome.Blocked) attempt).holder();
                 synchronized (queue) {
                     queue.lastHolder = holder;
                 }
-                next = takeableAt(holder);
+                next = polls.takeableAt(holder);
                 reschedule = true;
                 return;
             }
@@ -263,32 +197,10 @@ final class WaitQueues {
             }
             if (!empty) {
                 if (again) {
-                    scheduler.execute(() -> poll(queue));
+                    polls.now(queue);
                 } else if (reschedule) {
-                    schedulePoll(queue, next);
+                    polls.next(queue, next);
                 }
-            }
-        }
-    }
-
-    /** True when the lease of a vanished waiter was released; a store failure is logged, never thrown at the poller. */
-    private boolean releaseUndeliverable(Lease lease) {
-        try {
-            undeliverable.accept(lease);
-            return true;
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not release the lease of a waiter that left as it was granted on "
-                    + lease.key() + "; it expires by itself: " + e);
-            return false;
-        }
-    }
-
-    /** A release makes the scheduled poll pointless: the key is tried now instead. */
-    private static void cancelNextPoll(KeyQueue queue) {
-        synchronized (queue) {
-            if (queue.nextPoll != null) {
-                queue.nextPoll.cancel();
-                queue.nextPoll = null;
             }
         }
     }
@@ -299,35 +211,6 @@ final class WaitQueues {
             queue.retired = true;
             if (queue.nextPoll != null) queue.nextPoll.cancel();
             queues.remove(queue.key, queue);
-        }
-    }
-
-    private static final class KeyQueue {
-        final LockKey key;
-        // All fields below are guarded by this queue's monitor: the poller, enqueuers and timeouts race on them.
-        final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
-        Scheduler.Cancellable nextPoll;
-        boolean polling;
-        boolean pokedWhilePolling;
-        boolean retired;
-        LockRecord lastHolder;
-
-        KeyQueue(LockKey key) {
-            this.key = key;
-        }
-    }
-
-    private static final class Waiter {
-        final AcquireCommand command;
-        /** When the wait ends, on this replica's clock: no grant after it. */
-        final long deadlineMs;
-        final CompletableFuture<Lease> result = new CompletableFuture<>();
-        final AtomicBoolean left = new AtomicBoolean();
-        volatile Scheduler.Cancellable timeout;
-
-        Waiter(AcquireCommand command, long deadlineMs) {
-            this.command = command;
-            this.deadlineMs = deadlineMs;
         }
     }
 }

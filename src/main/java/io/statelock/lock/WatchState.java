@@ -22,11 +22,11 @@ final class WatchState {
         String expiredHint = "";
     }
 
-    private final Fences fences;
+    private final FencingTokens fences;
     private final long skewMs;
     private final TreeMap<LockKey, Track> known = new TreeMap<>();
 
-    WatchState(Fences fences, long maxClockSkewMs) {
+    WatchState(FencingTokens fences, long maxClockSkewMs) {
         this.fences = fences;
         this.skewMs = maxClockSkewMs;
     }

@@ -1,6 +1,6 @@
 package io.statelock.state;
 
-import io.statelock.lock.Fences;
+import io.statelock.lock.FencingTokens;
 import io.statelock.lock.InvalidArgumentException;
 import io.statelock.lock.LeaseLostException;
 import io.statelock.lock.LockKey;
@@ -33,11 +33,11 @@ public final class StateCoordinator {
 
     private final StatePointers table;
     private final BlobStore blobs;
-    private final Fences fences;
+    private final FencingTokens fences;
     private final Clock clock;
     private final StateSettings settings;
 
-    public StateCoordinator(StatePointers table, BlobStore blobs, Fences fences, Clock clock, StateSettings settings) {
+    public StateCoordinator(StatePointers table, BlobStore blobs, FencingTokens fences, Clock clock, StateSettings settings) {
         this.table = table;
         this.blobs = blobs;
         this.fences = fences;
@@ -153,7 +153,7 @@ public final class StateCoordinator {
         return new VersionPage(page, more ? page.get(page.size() - 1).version() : "");
     }
 
-    public Fences fences() {
+    public FencingTokens fences() {
         return fences;
     }
 

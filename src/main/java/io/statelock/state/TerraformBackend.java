@@ -1,7 +1,7 @@
 package io.statelock.state;
 
 import io.statelock.lock.AcquireCommand;
-import io.statelock.lock.Fences;
+import io.statelock.lock.FencingTokens;
 import io.statelock.lock.Lease;
 import io.statelock.lock.LeaseLostException;
 import io.statelock.lock.LeaseOwner;
@@ -50,7 +50,7 @@ public final class TerraformBackend {
         this.leaseTtl = leaseTtl;
     }
 
-    public Fences fences() {
+    public FencingTokens fences() {
         return states.fences();
     }
 

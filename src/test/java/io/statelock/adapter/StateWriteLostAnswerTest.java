@@ -4,7 +4,7 @@ import io.statelock.lock.port.NewLease;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.statelock.lock.Fences;
+import io.statelock.lock.FencingTokens;
 import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockInfo;
 import io.statelock.lock.LockCoordinator;
@@ -96,7 +96,7 @@ class StateWriteLostAnswerTest {
         LockSettings settings = LockSettings.defaults();
         LockCoordinator locks = new LockCoordinator(table, settings, clock, new ManualScheduler(clock), new LockEvents(),
                 (k, previous, reason, released) -> { });
-        StateCoordinator states = new StateCoordinator(table, blobs, new Fences(0), clock,
+        StateCoordinator states = new StateCoordinator(table, blobs, new FencingTokens(0), clock,
                 new StateSettings(5, dir.resolve("spool"), StateSettings.ONE_HOUR_MS));
         backend = new TerraformBackend(locks, states, clock, Duration.ofMinutes(5));
         // The first acquire in a new first segment also writes the segment's registry item: a grant on a

@@ -3,7 +3,7 @@ package io.statelock.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.statelock.lock.Fences;
+import io.statelock.lock.FencingTokens;
 import io.statelock.lock.InvalidArgumentException;
 import io.statelock.lock.LeaseLostException;
 import io.statelock.lock.LockInfo;
@@ -39,7 +39,7 @@ class StateCoordinatorTest {
     SqliteLockTable table;
     FilesystemBlobStore blobs;
     StateCoordinator states;
-    Fences fences = new Fences(0);
+    FencingTokens fences = new FencingTokens(0);
 
     @BeforeEach
     void open() {

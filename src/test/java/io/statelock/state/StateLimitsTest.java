@@ -3,7 +3,7 @@ package io.statelock.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.statelock.lock.Fences;
+import io.statelock.lock.FencingTokens;
 import io.statelock.lock.LockInfo;
 import io.statelock.lock.LockKey;
 import io.statelock.lock.LockRecord;
@@ -110,7 +110,7 @@ class StateLimitsTest {
     @Test
     void aWriteThatWouldTakeTheBlobStoresDiskBelowTheMarginStoresNothing() throws Exception {
         LockKey key = new LockKey("prod/net/terraform.tfstate");
-        Fences fences = new Fences(0);
+        FencingTokens fences = new FencingTokens(0);
         ManualClock clock = new ManualClock(System.currentTimeMillis());
         FilesystemBlobStore blobs = new FilesystemBlobStore(dir.resolve("state"));
         // The margin is more than the state directory's disk has: only a write of nothing could keep it.

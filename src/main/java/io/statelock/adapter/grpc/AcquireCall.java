@@ -24,9 +24,9 @@ final class AcquireCall {
     private final LockCoordinator locks;
     private final AccessGuard guard;
     private final AuditTrail audit;
-    private final MeteredCalls calls;
+    private final CallRunner calls;
 
-    AcquireCall(LockCoordinator locks, AccessGuard guard, AuditTrail audit, MeteredCalls calls) {
+    AcquireCall(LockCoordinator locks, AccessGuard guard, AuditTrail audit, CallRunner calls) {
         this.locks = locks;
         this.guard = guard;
         this.audit = audit;

@@ -38,12 +38,12 @@ public class CallerInterceptor implements ServerInterceptor {
         if (service == null || service.startsWith("grpc.health.") || service.startsWith("grpc.reflection.")) {
             return next.startCall(call, headers);
         }
-        String peer = DeniedCalls.peer(call);
+        String peer = DenialAudit.peer(call);
         if (guard.enabled() && io.vertx.core.Context.isOnEventLoopThread()) {
-            // A call that starts on the event loop (acquire, heartbeat, release: see WorkerHop) verifies its token
+            // A call that starts on the event loop (acquire, heartbeat, release: see CallRunner.offload) verifies its token
             // on first use, on its worker thread: verifying can fetch the issuer's JWKS, which must not block the loop.
             Deferred deferred = new Deferred(guard, headers.get(AUTHORIZATION));
-            DeniedCalls.Watched<Q, R> watched = new DeniedCalls.Watched<>(call, audit, deferred::knownOrNull, peer);
+            DenialAudit.Watched<Q, R> watched = new DenialAudit.Watched<>(call, audit, deferred::knownOrNull, peer);
             Context context = Context.current().withValue(DEFERRED, deferred).withValue(PEER, peer);
             return watched.listen(Contexts.interceptCall(context, watched, headers, next));
         }
@@ -53,11 +53,11 @@ public class CallerInterceptor implements ServerInterceptor {
         } catch (RuntimeException e) {
             var status = GrpcErrors.toStatus(e);
             // Refused before the request message is read, so the record names no key.
-            DeniedCalls.record(audit, null, peer, call.getMethodDescriptor(), "", status.getStatus());
+            DenialAudit.record(audit, null, peer, call.getMethodDescriptor(), "", status.getStatus());
             call.close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
             return new ServerCall.Listener<>() {};
         }
-        DeniedCalls.Watched<Q, R> watched = new DeniedCalls.Watched<>(call, audit, () -> caller, peer);
+        DenialAudit.Watched<Q, R> watched = new DenialAudit.Watched<>(call, audit, () -> caller, peer);
         Context context = Context.current().withValue(CALLER, caller).withValue(PEER, peer);
         return watched.listen(Contexts.interceptCall(context, watched, headers, next));
     }

@@ -6,7 +6,6 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.statelock.audit.AuditTrail;
 import io.statelock.lock.Lease;
-import io.statelock.lock.LeaseLostException;
 import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockCoordinator;
 import io.statelock.lock.LockStatus;
@@ -38,12 +37,12 @@ import io.statelock.audit.AuditPage;
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
- * Thin gRPC adapter over {@link LockCoordinator}. Store calls block: acquire, heartbeat and release move
- * to a worker thread themselves ({@link MeteredCalls#offload}), the other methods are {@code @Blocking}.
- * Acquire's flow is {@link AcquireCall}.
+ * Thin gRPC adapter over {@link LockCoordinator}; every call runs through {@link CallRunner} (timed,
+ * counted, errors mapped). Store calls block: acquire, heartbeat and release move to a worker thread
+ * themselves ({@link CallRunner#offload}), the other methods are {@code @Blocking}. Acquire's flow is
+ * {@link AcquireCall}, force-release's {@link ForceReleaseCall}.
  */
 @GrpcService
 public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
@@ -62,14 +61,16 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     @Inject
     AuditTrail audit;
 
-    private MeteredCalls calls;
+    private CallRunner calls;
     private AcquireCall acquires;
+    private ForceReleaseCall forceReleases;
     private WatchCall watchCalls;
 
     @PostConstruct
     void init() {
-        calls = new MeteredCalls(metrics);
+        calls = new CallRunner(metrics);
         acquires = new AcquireCall(locks, guard, audit, calls);
+        forceReleases = new ForceReleaseCall(locks, guard, audit);
         watchCalls = new WatchCall(watches, guard);
     }
 
@@ -116,7 +117,7 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     @Override
     @Blocking
     public StreamObserver<HeartbeatRequest> keepAlive(StreamObserver<HeartbeatResponse> responses) {
-        return new KeepAliveStream(responses, this::renew, (e, start) -> calls.failed("keep_alive", e, start), metrics);
+        return new KeepAliveStream(responses, this::renew, calls);
     }
 
     /** Answers the releaser first; the next waiter on this replica is then granted on this same thread. */
@@ -150,7 +151,7 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     @Override
     @Blocking
     public void describe(DescribeRequest request, StreamObserver<io.statelock.proto.v1.LockStatus> responses) {
-        unary(responses, () -> {
+        calls.unary("describe", responses, () -> {
             guard.require(CallerInterceptor.current(), Operation.DESCRIBE, request.getKey());
             return ProtoMapper.status(locks.describe(ProtoMapper.key(request.getKey())));
         });
@@ -159,7 +160,7 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     @Override
     @Blocking
     public void list(ListRequest request, StreamObserver<ListResponse> responses) {
-        unary(responses, () -> {
+        calls.unary("list", responses, () -> {
             // A reading role on every key under the prefix (not only some): see AccessGuard.requirePrefix.
             guard.requirePrefix(CallerInterceptor.current(), Operation.LIST, request.getPrefix());
             LockCoordinator.StatusPage page = locks.list(request.getPrefix(), request.getPageSize(),
@@ -173,33 +174,13 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     @Override
     @Blocking
     public void forceRelease(ForceReleaseRequest request, StreamObserver<ForceReleaseResponse> responses) {
-        unary(responses, () -> {
-            Caller caller = CallerInterceptor.current();
-            guard.require(caller, Operation.FORCE_RELEASE, request.getKey());
-            var entry = audit.entry(caller, CallerInterceptor.peer(), "force-release", request.getKey())
-                    .reason(request.getReason());
-            LockCoordinator.ForceReleaseOutcome outcome;
-            try {
-                outcome = locks.forceRelease(ProtoMapper.key(request.getKey()), request.getReason(),
-                        request.getExpectedFencingToken());
-            } catch (LeaseLostException mismatch) {
-                // The expected token was not the holder's: nothing was broken, but the attempt is audited too.
-                audit.recordNow(entry.outcome("fence-mismatch").previous(mismatch.current().owner(),
-                        mismatch.current().fencingToken()).build());
-                throw mismatch;
-            }
-            // Forced: stored before the answer (invariant 5), not batched.
-            audit.recordNow(entry.outcome(outcome.released() ? "released" : "not-held")
-                    .previous(outcome.previous().owner(), outcome.previous().fencingToken()).build());
-            return ForceReleaseResponse.newBuilder().setReleased(outcome.released())
-                    .setPrevious(ProtoMapper.status(outcome.previous())).build();
-        });
+        calls.unary("force_release", responses, () -> forceReleases.run(request));
     }
 
     @Override
     @Blocking
     public void validateFence(ValidateFenceRequest request, StreamObserver<ValidateFenceResponse> responses) {
-        unary(responses, () -> {
+        calls.unary("validate_fence", responses, () -> {
             guard.require(CallerInterceptor.current(), Operation.VALIDATE_FENCE, request.getKey());
             LockCoordinator.FenceCheck check = locks.validateFence(ProtoMapper.key(request.getKey()),
                     request.getFencingToken());
@@ -211,7 +192,7 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     @Override
     @Blocking
     public void audit(AuditRequest request, StreamObserver<AuditResponse> responses) {
-        unary(responses, () -> {
+        calls.unary("audit", responses, () -> {
             Caller caller = CallerInterceptor.current();
             // Admin on the prefix itself ("**" for everything), then per row: admin on the row's key.
             guard.require(caller, Operation.AUDIT, auditScope(request.getPrefix()));
@@ -237,17 +218,5 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     @Blocking
     public void watch(WatchRequest request, StreamObserver<LockEvent> responses) {
         watchCalls.run(request, (ServerCallStreamObserver<LockEvent>) responses);
-    }
-
-    private static <T> void unary(StreamObserver<T> responses, Supplier<T> body) {
-        T response;
-        try {
-            response = body.get();
-        } catch (RuntimeException e) {
-            responses.onError(GrpcErrors.toStatus(e));
-            return;
-        }
-        responses.onNext(response);
-        responses.onCompleted();
     }
 }

@@ -20,6 +20,9 @@ final class PutStateCall implements StreamObserver<PutStateRequest> {
 
     private final StateCoordinator states;
     private final StreamObserver<io.statelock.proto.v1.StateVersion> responses;
+    private final CallRunner calls;
+    /** When the call began: the put is timed from the stream's start to its answer. */
+    private final long start = System.nanoTime();
     private final java.util.function.BiConsumer<String, String> authorize;
     private final java.util.function.Consumer<io.statelock.state.StateVersion> stored;
     private PutCommand command;
@@ -28,13 +31,15 @@ final class PutStateCall implements StreamObserver<PutStateRequest> {
 
     /**
      * {@code authorize(key, leaseId)} throws when the caller may not write the key (role per prefix,
-     * lease's subject); {@code stored} hears of each accepted write (the audit trail).
+     * lease's subject); {@code stored} hears of each accepted write (the audit trail). The answer is timed
+     * and counted as {@code put_state} by {@code calls}.
      */
-    PutStateCall(StateCoordinator states, StreamObserver<io.statelock.proto.v1.StateVersion> responses,
+    PutStateCall(StateCoordinator states, StreamObserver<io.statelock.proto.v1.StateVersion> responses, CallRunner calls,
                  java.util.function.BiConsumer<String, String> authorize,
                  java.util.function.Consumer<io.statelock.state.StateVersion> stored) {
         this.states = states;
         this.responses = responses;
+        this.calls = calls;
         this.authorize = authorize;
         this.stored = stored;
     }
@@ -79,6 +84,7 @@ final class PutStateCall implements StreamObserver<PutStateRequest> {
             stored.accept(version);
             responses.onNext(StateProtoMapper.version(version, states.fences()));
             responses.onCompleted();
+            calls.succeeded("put_state", start);
         } catch (RuntimeException e) {
             fail(e);
         } finally {
@@ -89,7 +95,7 @@ final class PutStateCall implements StreamObserver<PutStateRequest> {
     private void fail(RuntimeException e) {
         done = true;
         closeSpool();
-        responses.onError(GrpcErrors.toStatus(e));
+        responses.onError(calls.failed("put_state", e, start));
     }
 
     private void closeSpool() {

@@ -6,6 +6,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
+import io.statelock.adapter.metrics.RpcMetrics;
 import io.statelock.lock.LockKey;
 import io.statelock.proto.v1.GetStateRequest;
 import io.statelock.proto.v1.GetStateResponse;
@@ -19,13 +20,17 @@ import io.statelock.security.Operation;
 import io.statelock.state.StateCoordinator;
 import io.statelock.state.StateRead;
 import io.statelock.state.StateVersion;
+import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 
-/** Thin gRPC adapter over {@link StateCoordinator}; blocking (file and store I/O), streaming both ways. */
+/**
+ * Thin gRPC adapter over {@link StateCoordinator}; blocking (file and store I/O), streaming both ways.
+ * Every call runs through {@link CallRunner} (timed, counted, errors mapped), as the lock calls do.
+ */
 @GrpcService
 @Blocking
 public class StateGrpcService extends StateServiceGrpc.StateServiceImplBase {
@@ -46,6 +51,16 @@ public class StateGrpcService extends StateServiceGrpc.StateServiceImplBase {
     @Inject
     io.statelock.audit.AuditTrail audit;
 
+    @Inject
+    RpcMetrics metrics;
+
+    private CallRunner calls;
+
+    @PostConstruct
+    void init() {
+        calls = new CallRunner(metrics);
+    }
+
     /** Requests that cannot be parsed are answered INVALID_ARGUMENT with the reason (see {@link StrictRequests}). */
     @Override
     public io.grpc.ServerServiceDefinition bindService() {
@@ -56,7 +71,7 @@ public class StateGrpcService extends StateServiceGrpc.StateServiceImplBase {
     public StreamObserver<PutStateRequest> putState(StreamObserver<io.statelock.proto.v1.StateVersion> responses) {
         io.statelock.security.Caller caller = CallerInterceptor.current();
         String peer = CallerInterceptor.peer();
-        return new PutStateCall(states, responses, (key, leaseId) -> {
+        return new PutStateCall(states, responses, calls, (key, leaseId) -> {
             guard.require(caller, Operation.PUT_STATE, key);
             // Both factors, as for heartbeats: the lease's secret and a token of the lease's own subject.
             if (guard.enabled() && !leaseId.isEmpty()) {
@@ -70,48 +85,40 @@ public class StateGrpcService extends StateServiceGrpc.StateServiceImplBase {
     @Override
     public void getState(GetStateRequest request, StreamObserver<GetStateResponse> responses) {
         ServerCallStreamObserver<GetStateResponse> call = (ServerCallStreamObserver<GetStateResponse>) responses;
-        try {
+        calls.streaming("get_state", call, () -> {
             guard.require(CallerInterceptor.current(), Operation.GET_STATE, request.getKey());
-        } catch (RuntimeException e) {
-            responses.onError(GrpcErrors.toStatus(e));
-            return;
-        }
-        try (StateRead read = states.read(new LockKey(request.getKey()), request.getVersion())) {
-            call.onNext(GetStateResponse.newBuilder()
-                    .setHeader(StateProtoMapper.version(read.version(), states.fences())).build());
-            try (InputStream in = Files.newInputStream(read.bytes().file())) {
-                byte[] buffer = new byte[CHUNK];
-                for (int n = in.readNBytes(buffer, 0, CHUNK); n > 0; n = in.readNBytes(buffer, 0, CHUNK)) {
-                    awaitReady(call);
-                    call.onNext(GetStateResponse.newBuilder().setChunk(ByteString.copyFrom(buffer, 0, n)).build());
+            try (StateRead read = states.read(new LockKey(request.getKey()), request.getVersion())) {
+                call.onNext(GetStateResponse.newBuilder()
+                        .setHeader(StateProtoMapper.version(read.version(), states.fences())).build());
+                try (InputStream in = Files.newInputStream(read.bytes().file())) {
+                    byte[] buffer = new byte[CHUNK];
+                    for (int n = in.readNBytes(buffer, 0, CHUNK); n > 0; n = in.readNBytes(buffer, 0, CHUNK)) {
+                        awaitReady(call);
+                        call.onNext(GetStateResponse.newBuilder().setChunk(ByteString.copyFrom(buffer, 0, n)).build());
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read the verified state spool", e);
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the verified state spool", e);
+                call.onCompleted();
             }
-            call.onCompleted();
-        } catch (RuntimeException e) {
-            if (!call.isCancelled()) responses.onError(GrpcErrors.toStatus(e));
-        }
+        });
     }
 
     @Override
     public void listVersions(ListVersionsRequest request, StreamObserver<ListVersionsResponse> responses) {
-        try {
+        calls.unary("list_versions", responses, () -> {
             guard.require(CallerInterceptor.current(), Operation.LIST_VERSIONS, request.getKey());
             StateCoordinator.VersionPage page = states.versions(new LockKey(request.getKey()), request.getPageSize(),
                     request.getPageToken());
             ListVersionsResponse.Builder b = ListVersionsResponse.newBuilder().setNextPageToken(page.nextPageToken());
             page.versions().forEach(v -> b.addVersions(StateProtoMapper.version(v, states.fences())));
-            responses.onNext(b.build());
-            responses.onCompleted();
-        } catch (RuntimeException e) {
-            responses.onError(GrpcErrors.toStatus(e));
-        }
+            return b.build();
+        });
     }
 
     @Override
     public void rollback(RollbackRequest request, StreamObserver<io.statelock.proto.v1.StateVersion> responses) {
-        try {
+        calls.unary("rollback", responses, () -> {
             io.statelock.security.Caller caller = CallerInterceptor.current();
             guard.require(caller, Operation.ROLLBACK, request.getKey());
             StateVersion v = states.rollback(new LockKey(request.getKey()), request.getLeaseId(),
@@ -120,11 +127,8 @@ public class StateGrpcService extends StateServiceGrpc.StateServiceImplBase {
             audit.recordNow(audit.entry(caller, CallerInterceptor.peer(), "rollback", request.getKey()).outcome("rolled-back")
                     .fencingToken(states.fences().token(v.fenceCounter()))
                     .reason("to version " + request.getToVersion() + " as version " + v.version()).build());
-            responses.onNext(StateProtoMapper.version(v, states.fences()));
-            responses.onCompleted();
-        } catch (RuntimeException e) {
-            responses.onError(GrpcErrors.toStatus(e));
-        }
+            return StateProtoMapper.version(v, states.fences());
+        });
     }
 
     /** Flow control on the way out: send only while the transport has room, so a slow reader costs no heap. */

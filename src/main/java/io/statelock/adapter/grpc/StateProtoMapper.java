@@ -1,7 +1,7 @@
 package io.statelock.adapter.grpc;
 
 import com.google.protobuf.Timestamp;
-import io.statelock.lock.Fences;
+import io.statelock.lock.FencingTokens;
 import io.statelock.proto.v1.StateConflict;
 import io.statelock.state.StateConflictException;
 import io.statelock.state.StateVersion;
@@ -11,7 +11,7 @@ final class StateProtoMapper {
     private StateProtoMapper() {
     }
 
-    static io.statelock.proto.v1.StateVersion version(StateVersion v, Fences fences) {
+    static io.statelock.proto.v1.StateVersion version(StateVersion v, FencingTokens fences) {
         long ms = v.writtenAtMs();
         return io.statelock.proto.v1.StateVersion.newBuilder()
                 .setKey(v.key().value())

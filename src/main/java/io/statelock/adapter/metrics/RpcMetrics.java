@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Figures at the API edge: latency histograms of acquire, heartbeat, keep-alive and release by
+ * Figures at the API edge: latency histograms of every lock and state call (Watch streams aside) by
  * status code ({@code statelock_rpc_duration_seconds}), lease-lost answers and heartbeat failures.
  * Transport-neutral: the gRPC adapter passes its status code names.
  */
@@ -22,10 +22,10 @@ public final class RpcMetrics {
         this.registry = registry;
     }
 
-    /** A finished call of {@code rpc} (acquire, heartbeat, keep_alive, release) with its status code. */
+    /** A finished call of {@code rpc} (acquire, heartbeat, keep_alive, release, get_state, ...) with its status code. */
     public void completed(String rpc, String code, long startNanos) {
         timers.computeIfAbsent(rpc + '/' + code, k -> Timer.builder("statelock.rpc.duration")
-                        .description("Latency of lock calls at the API edge (acquire includes waiting)")
+                        .description("Latency of lock and state calls at the API edge (acquire includes waiting)")
                         .tag("rpc", rpc).tag("code", code)
                         .publishPercentileHistogram()
                         .minimumExpectedValue(Duration.ofMillis(1))

@@ -16,8 +16,8 @@ import java.net.SocketAddress;
 import java.util.function.Supplier;
 
 /** Audits calls refused at the edge (UNAUTHENTICATED, PERMISSION_DENIED), with the key the request named. */
-final class DeniedCalls {
-    private DeniedCalls() {
+final class DenialAudit {
+    private DenialAudit() {
     }
 
     /** The remote address from the transport attributes (the Vert.x-based server sets them), or "". */

@@ -4,12 +4,12 @@ package io.statelock.lock;
  * Fencing tokens are {@code (epoch << 40) + counter}: the counter only goes up per key, and an
  * operator raises the epoch after restoring the store from a backup so no token is reissued.
  */
-public final class Fences {
+public final class FencingTokens {
     public static final int COUNTER_BITS = 40;
     public static final long MAX_EPOCH = (1L << (63 - COUNTER_BITS)) - 1;
     private final long epoch;
 
-    public Fences(long epoch) {
+    public FencingTokens(long epoch) {
         if (epoch < 0 || epoch > MAX_EPOCH) {
             throw new IllegalArgumentException("statelock.fence.epoch must be between 0 and " + MAX_EPOCH);
         }

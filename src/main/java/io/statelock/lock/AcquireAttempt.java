@@ -6,21 +6,21 @@ import io.statelock.lock.port.NewLease;
 import java.time.Clock;
 
 /** One acquire attempt: one conditional write, plus the idempotent-retry rule on a failed condition. */
-final class LeaseGrants {
+final class AcquireAttempt {
     /** Result of one attempt. */
-    sealed interface Attempt {
-        record Won(Lease lease) implements Attempt {}
+    sealed interface Outcome {
+        record Won(Lease lease) implements Outcome {}
 
-        record Blocked(LockRecord holder) implements Attempt {}
+        record Blocked(LockRecord holder) implements Outcome {}
     }
 
     private final LockTable table;
     private final LockSettings settings;
-    private final Fences fences;
+    private final FencingTokens fences;
     private final Clock clock;
     private final LockEvents events;
 
-    LeaseGrants(LockTable table, LockSettings settings, Clock clock, LockEvents events) {
+    AcquireAttempt(LockTable table, LockSettings settings, Clock clock, LockEvents events) {
         this.table = table;
         this.settings = settings;
         this.fences = settings.fences();
@@ -28,7 +28,7 @@ final class LeaseGrants {
         this.events = events;
     }
 
-    Attempt tryOnce(AcquireCommand command) {
+    Outcome tryOnce(AcquireCommand command) {
         long now = clock.millis();
         long ttlMs = command.effectiveTtl(settings).toMillis();
         NewLease lease = new NewLease(command.key(), LeaseIds.newLeaseId(), command.owner(), command.info(),
@@ -37,13 +37,13 @@ final class LeaseGrants {
         AcquireResult result = table.acquire(lease, now - settings.maxClockSkew().toMillis());
         if (result instanceof AcquireResult.Granted granted) {
             announce(granted);
-            return new Attempt.Won(Lease.granted(granted.record(), granted.previous(), fences));
+            return new Outcome.Won(Lease.granted(granted.record(), granted.previous(), fences));
         }
         LockRecord holder = ((AcquireResult.Held) result).holder();
         if (isRetryOf(holder, command, now)) {
-            return new Attempt.Won(Lease.of(holder, fences));
+            return new Outcome.Won(Lease.of(holder, fences));
         }
-        return new Attempt.Blocked(holder);
+        return new Outcome.Blocked(holder);
     }
 
     /** A retried acquire (same non-empty request id, same owner, lease still live) gets its lease back. */

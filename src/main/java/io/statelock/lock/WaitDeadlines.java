@@ -1,0 +1,48 @@
+package io.statelock.lock;
+
+import java.time.Clock;
+
+/**
+ * The end of each wait, fixed on arrival on this replica's clock: a timer answers LockHeld (naming the last
+ * holder seen) when it passes, and no lease is granted to a waiter past it.
+ */
+final class WaitDeadlines {
+    private final Scheduler scheduler;
+    private final Clock clock;
+    private final FencingTokens fences;
+
+    WaitDeadlines(Scheduler scheduler, Clock clock, FencingTokens fences) {
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.fences = fences;
+    }
+
+    /** A waiter whose wait ends {@code waitMs} from now. */
+    Waiter waiter(AcquireCommand command, long waitMs) {
+        return new Waiter(command, clock.millis() + waitMs);
+    }
+
+    /** Starts the waiter's timer; called once its first try is over and it still waits. */
+    void arm(KeyQueue queue, Waiter waiter) {
+        // The deadline was fixed on arrival: the first try's time counts against the wait.
+        waiter.timeout = scheduler.schedule(() -> timeOut(queue, waiter), Math.max(0, waiter.deadlineMs - clock.millis()));
+        if (waiter.result.isDone()) waiter.timeout.cancel(); // granted or failed while the timer was set
+    }
+
+    /** True once the waiter's wait is over, whether or not its timer has run. */
+    boolean over(Waiter waiter) {
+        return clock.millis() >= waiter.deadlineMs;
+    }
+
+    /** Ends the wait with LockHeld, unless the waiter was granted or left already. */
+    void timeOut(KeyQueue queue, Waiter waiter) {
+        LockRecord holder;
+        synchronized (queue) {
+            if (!queue.waiters.remove(waiter)) return; // granted or gone already
+            holder = queue.lastHolder;
+        }
+        LockStatus status = holder == null ? LockStatus.of(LockRecord.absent(queue.key), fences, clock.millis())
+                : LockStatus.holderOf(holder, fences);
+        waiter.result.completeExceptionally(new LockHeldException(status));
+    }
+}

@@ -1,0 +1,19 @@
+package io.statelock.lock;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** One waiting acquire: a future completed by the key's poller, its timeout or shutdown. It holds no thread. */
+final class Waiter {
+    final AcquireCommand command;
+    /** When the wait ends, on this replica's clock: no grant after it. */
+    final long deadlineMs;
+    final CompletableFuture<Lease> result = new CompletableFuture<>();
+    final AtomicBoolean left = new AtomicBoolean();
+    volatile Scheduler.Cancellable timeout;
+
+    Waiter(AcquireCommand command, long deadlineMs) {
+        this.command = command;
+        this.deadlineMs = deadlineMs;
+    }
+}
