@@ -6,6 +6,7 @@ import static io.statelock.adapter.dynamodb.LockItems.s;
 
 import io.statelock.adapter.PageTokens;
 import io.statelock.lock.InvalidArgumentException;
+import io.statelock.lock.KeyPrefix;
 import io.statelock.lock.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.port.RecordPage;
@@ -170,7 +171,7 @@ final class LockListing {
         if (!scanned && !position.get(0).equals(INDEX_TOKEN) || LockKey.problem(key) != null) {
             throw TOKENS.invalid();
         }
-        if (!key.startsWith(prefix)) {
+        if (!KeyPrefix.of(prefix).matches(key)) {
             throw InvalidArgumentException.of("page_token", "belongs to a listing of another prefix");
         }
         return new Position(key, scanned);

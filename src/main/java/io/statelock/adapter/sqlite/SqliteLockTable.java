@@ -1,6 +1,7 @@
 package io.statelock.adapter.sqlite;
 
 import io.statelock.adapter.PageTokens;
+import io.statelock.lock.KeyPrefix;
 import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockKey;
 import io.statelock.lock.LockRecord;
@@ -43,8 +44,6 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
     // Under jwt the lease must be the caller's: its recorded owner, taken no later than an expired token's validity
     // (the same check as the DynamoDB condition); an empty owner parameter means anyone.
     private static final String OWNED_BY = " AND (? = '' OR (owner = ? AND acquired_at <= ?))";
-    /** Above every character a key may contain ('z' is the highest), so [prefix, prefix + "~") is exactly the prefix. */
-    private static final String AFTER_ALL = "~";
     /** A token is the Base64 of the last key returned (one field: never split). */
     private static final PageTokens TOKENS = new PageTokens("", '/', 1,
             "is not a token returned by List; start again without it");
@@ -171,9 +170,10 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
         return db.inTransaction(c -> {
             List<LockRecord> records = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(LIST)) {
+                // [prefix, its upper bound): exactly the keys under the prefix.
                 ps.setString(1, prefix);
                 ps.setString(2, after);
-                ps.setString(3, prefix + AFTER_ALL);
+                ps.setString(3, KeyPrefix.of(prefix).upperBound());
                 ps.setInt(4, limit + 1);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) records.add(map(rs));
