@@ -1,9 +1,6 @@
 package io.statelock.adapter;
 
-import io.statelock.lock.ShuttingDownException;
-import io.statelock.lock.StoreUnavailableException;
-import io.statelock.lock.TooManyWaitersException;
-import io.statelock.state.InsufficientStorageException;
+import io.statelock.lock.StatelockException.Kind;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -22,10 +19,15 @@ public final class RetryAfter {
     private RetryAfter() {
     }
 
-    public static Optional<Duration> of(Throwable e) {
-        if (e instanceof StoreUnavailableException || e instanceof ShuttingDownException) return Optional.of(STORE);
-        if (e instanceof TooManyWaitersException) return Optional.of(FULL);
-        if (e instanceof InsufficientStorageException) return Optional.of(DISK);
-        return Optional.empty();
+    /** The hint for a refusal of this kind; no default, so a new kind does not compile until it is decided here. */
+    public static Optional<Duration> of(Kind kind) {
+        return Optional.ofNullable(switch (kind) {
+            case UNAVAILABLE, SHUTTING_DOWN -> STORE;
+            case FULL -> FULL;
+            case INSUFFICIENT_STORAGE -> DISK;
+            // A retry of the same call cannot succeed until something else changes (or the caller fixes it).
+            case HELD, LEASE_LOST, CONFLICT, INVALID, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED, TOO_LARGE,
+                 DATA_LOSS -> null;
+        });
     }
 }

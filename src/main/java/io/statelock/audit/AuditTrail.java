@@ -1,7 +1,7 @@
 package io.statelock.audit;
 
 import io.statelock.lock.InvalidArgumentException;
-import io.statelock.lock.LockKey;
+import io.statelock.lock.KeyPrefix;
 import io.statelock.security.Caller;
 import java.time.Clock;
 import java.time.Duration;
@@ -129,15 +129,11 @@ public final class AuditTrail implements AutoCloseable {
 
     /** Audit records by key prefix and time range, paged; validates the arguments. */
     public AuditPage query(String prefix, long sinceMs, long untilMs, int pageSize, String pageToken) {
-        String p = prefix == null ? "" : prefix;
-        // Same alphabet as lock keys, so a prefix is a key prefix and nothing else.
-        if (!p.isEmpty() && (p.length() > LockKey.MAX_LENGTH || !p.matches("[A-Za-z0-9._/:=@+\\-]+") || p.startsWith("/"))) {
-            throw InvalidArgumentException.of("prefix", "must be a key prefix: up to 512 of A-Z a-z 0-9 . _ / : = @ + -, not starting with '/'");
-        }
+        KeyPrefix p = KeyPrefix.of(prefix);
         if (pageSize < 0) throw InvalidArgumentException.of("page_size", "must not be negative");
         if (untilMs < sinceMs) throw InvalidArgumentException.of("until", "must not be before since");
         int size = pageSize == 0 ? DEFAULT_PAGE_SIZE : Math.min(pageSize, MAX_PAGE_SIZE);
-        return store.query(new AuditQuery(p, sinceMs, untilMs, size, pageToken));
+        return store.query(new AuditQuery(p.value(), sinceMs, untilMs, size, pageToken));
     }
 
     /** Stops taking records and writes what is queued, waiting at most {@code timeout}. */

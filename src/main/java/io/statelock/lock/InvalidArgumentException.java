@@ -3,14 +3,14 @@ package io.statelock.lock;
 import java.util.List;
 
 /** Bad input from a caller; names every offending field so a client can fix it. */
-public final class InvalidArgumentException extends LockException {
+public final class InvalidArgumentException extends StatelockException {
     /** One offending field and what is wrong with it. */
     public record Violation(String field, String description) {}
 
     private final List<Violation> violations;
 
     public InvalidArgumentException(List<Violation> violations) {
-        super(summary(violations));
+        super(Kind.INVALID, summary(violations));
         this.violations = List.copyOf(violations);
     }
 

@@ -1,11 +1,11 @@
 package io.statelock.lock;
 
 /** The lease is lost, unknown, or the fencing token is not the current one. Do not retry blindly. */
-public final class LeaseLostException extends LockException {
+public final class LeaseLostException extends StatelockException {
     private final LockStatus current;
 
     public LeaseLostException(String message, LockStatus current) {
-        super(message);
+        super(Kind.LEASE_LOST, message);
         this.current = current;
     }
 

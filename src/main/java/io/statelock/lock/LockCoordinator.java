@@ -215,13 +215,10 @@ public final class LockCoordinator {
     }
 
     public StatusPage list(String prefix, int pageSize, String pageToken, boolean heldOnly) {
-        String p = prefix == null ? "" : prefix;
-        if (!p.isEmpty() && (p.length() > LockKey.MAX_LENGTH || !p.matches("[A-Za-z0-9._/:=@+\\-]+") || p.startsWith("/"))) {
-            throw InvalidArgumentException.of("prefix", "must be a key prefix: up to 512 of A-Z a-z 0-9 . _ / : = @ + -, not starting with '/'");
-        }
+        KeyPrefix p = KeyPrefix.of(prefix);
         if (pageSize < 0) throw InvalidArgumentException.of("page_size", "must not be negative");
         int size = pageSize == 0 ? DEFAULT_PAGE_SIZE : Math.min(pageSize, MAX_PAGE_SIZE);
-        RecordPage page = table.list(p, size, pageToken == null ? "" : pageToken);
+        RecordPage page = table.list(p.value(), size, pageToken == null ? "" : pageToken);
         long now = clock.millis();
         List<LockStatus> locks = new ArrayList<>();
         for (LockRecord record : page.records()) {

@@ -1,11 +1,11 @@
 package io.statelock.lock;
 
 /** The key is held by another lease (after waiting, if the caller asked to wait). */
-public final class LockHeldException extends LockException {
+public final class LockHeldException extends StatelockException {
     private final LockStatus holder;
 
     public LockHeldException(LockStatus holder) {
-        super("lock " + holder.key() + " is held by " + holder.owner()
+        super(Kind.HELD, "lock " + holder.key() + " is held by " + holder.owner()
                 + (holder.info().operation().isEmpty() ? "" : " (" + holder.info().operation() + ")"));
         this.holder = holder;
     }

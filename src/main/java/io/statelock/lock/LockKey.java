@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
  */
 public record LockKey(String value) implements Comparable<LockKey> {
     public static final int MAX_LENGTH = 512;
-    private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9._/:=@+\\-]+");
+    /** One character of a key (and of a {@link KeyPrefix}). */
+    static final String ALPHABET = "[A-Za-z0-9._/:=@+\\-]";
+    private static final Pattern ALLOWED = Pattern.compile(ALPHABET + "+");
 
     public LockKey {
         String problem = problem(value);

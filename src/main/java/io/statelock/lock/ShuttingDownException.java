@@ -1,8 +1,8 @@
 package io.statelock.lock;
 
 /** The replica is shutting down; retry against another replica. */
-public final class ShuttingDownException extends LockException {
+public final class ShuttingDownException extends StatelockException {
     public ShuttingDownException() {
-        super("statelock is shutting down; retry the call");
+        super(Kind.SHUTTING_DOWN, "statelock is shutting down; retry the call");
     }
 }

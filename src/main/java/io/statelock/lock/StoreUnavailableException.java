@@ -1,8 +1,8 @@
 package io.statelock.lock;
 
 /** The lock store cannot be reached or is throttling; the call may be retried as is. */
-public final class StoreUnavailableException extends LockException {
+public final class StoreUnavailableException extends StatelockException {
     public StoreUnavailableException(String message, Throwable cause) {
-        super(message, cause);
+        super(Kind.UNAVAILABLE, message, cause);
     }
 }

@@ -4,10 +4,9 @@ import io.statelock.lock.port.LockTable;
 import io.statelock.lock.port.RecordPage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /** What one watch follows: a single key, or every key under a prefix (empty prefix: every key). */
-record WatchTarget(LockKey key, String prefix) {
+record WatchTarget(LockKey key, KeyPrefix prefix) {
     /** Page size of the prefix listing a watch poll reads. */
     static final int PAGE_SIZE = 500;
     /**
@@ -17,7 +16,6 @@ record WatchTarget(LockKey key, String prefix) {
      * from reading the whole table every interval.
      */
     static final int MAX_RECORDS_PER_POLL = 10_000;
-    private static final Pattern PREFIX_CHARS = Pattern.compile("[A-Za-z0-9._/:=@+\\-]*");
 
     /** Validates a Watch request: key XOR prefix, both empty = every key. */
     static WatchTarget of(String key, String prefix) {
@@ -29,16 +27,11 @@ record WatchTarget(LockKey key, String prefix) {
         if (!k.isEmpty()) {
             return new WatchTarget(new LockKey(k), null);
         }
-        // A prefix may end inside a segment ("prod/net" covers "prod/network/..."), so only the charset is checked.
-        if (p.length() > LockKey.MAX_LENGTH || !PREFIX_CHARS.matcher(p).matches() || p.startsWith("/")) {
-            throw InvalidArgumentException.of("prefix",
-                    "must be a key prefix: up to 512 of A-Z a-z 0-9 . _ / : = @ + -, not starting with '/'");
-        }
-        return new WatchTarget(null, p);
+        return new WatchTarget(null, KeyPrefix.of(p));
     }
 
     boolean covers(LockKey candidate) {
-        return key != null ? key.equals(candidate) : candidate.value().startsWith(prefix);
+        return key != null ? key.equals(candidate) : prefix.matches(candidate);
     }
 
     /** The records as the store has them now; a key never acquired reads as an absent record. */
@@ -49,7 +42,7 @@ record WatchTarget(LockKey key, String prefix) {
         List<LockRecord> records = new ArrayList<>();
         String token = "";
         do {
-            RecordPage page = table.list(prefix, Math.min(PAGE_SIZE, MAX_RECORDS_PER_POLL - records.size()), token);
+            RecordPage page = table.list(prefix.value(), Math.min(PAGE_SIZE, MAX_RECORDS_PER_POLL - records.size()), token);
             records.addAll(page.records());
             token = page.nextPageToken();
         } while (!token.isEmpty() && records.size() < MAX_RECORDS_PER_POLL);

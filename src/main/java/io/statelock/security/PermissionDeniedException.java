@@ -1,10 +1,10 @@
 package io.statelock.security;
 
-import io.statelock.lock.LockException;
+import io.statelock.lock.StatelockException;
 
 /** The caller's roles do not allow this operation on this key. Names both, never the policy. */
-public final class PermissionDeniedException extends LockException {
+public final class PermissionDeniedException extends StatelockException {
     public PermissionDeniedException(String message) {
-        super(message);
+        super(Kind.PERMISSION_DENIED, message);
     }
 }

@@ -1,10 +1,10 @@
 package io.statelock.security;
 
-import io.statelock.lock.LockException;
+import io.statelock.lock.StatelockException;
 
 /** No token, or a token that fails verification (signature, issuer, audience, time). */
-public final class UnauthenticatedException extends LockException {
+public final class UnauthenticatedException extends StatelockException {
     public UnauthenticatedException(String message) {
-        super(message);
+        super(Kind.UNAUTHENTICATED, message);
     }
 }

@@ -1,15 +1,15 @@
 package io.statelock.state;
 
-import io.statelock.lock.LockException;
+import io.statelock.lock.StatelockException;
 
 /**
  * This replica's disk has too little free space to take a state write: writing it would leave less than
  * {@code statelock.state.min-free-space} free (or the disk is full). Nothing stored; the replica keeps
  * serving everything else. Retry later, or against another replica.
  */
-public final class InsufficientStorageException extends LockException {
+public final class InsufficientStorageException extends StatelockException {
     private InsufficientStorageException(String message, Throwable cause) {
-        super(message, cause);
+        super(Kind.INSUFFICIENT_STORAGE, message, cause);
     }
 
     static InsufficientStorageException belowMargin(String disk, long usable, long margin) {

@@ -1,6 +1,6 @@
 package io.statelock.state;
 
-import io.statelock.lock.LockException;
+import io.statelock.lock.StatelockException;
 import io.statelock.lock.LockKey;
 import java.util.Optional;
 
@@ -10,7 +10,7 @@ import java.util.Optional;
  * state while it was judged. The lease is still good; nothing was stored. Not retryable until the state
  * changes: re-read it first.
  */
-public final class StateConflictException extends LockException {
+public final class StateConflictException extends StatelockException {
     /** Why the write was refused. */
     public enum Reason { SERIAL_BEHIND, LINEAGE_MISMATCH, CONCURRENT_WRITES }
 
@@ -22,7 +22,7 @@ public final class StateConflictException extends LockException {
 
     private StateConflictException(String message, Reason reason, LockKey key, StateVersion current,
                                    long attemptedSerial, String attemptedLineage) {
-        super(message);
+        super(Kind.CONFLICT, message);
         this.reason = reason;
         this.key = key;
         this.current = current;

@@ -1,10 +1,10 @@
 package io.statelock.state;
 
-import io.statelock.lock.LockException;
+import io.statelock.lock.StatelockException;
 
 /** Stored bytes fail their recorded digest (or are missing): never served. */
-public final class StateCorruptedException extends LockException {
+public final class StateCorruptedException extends StatelockException {
     public StateCorruptedException(String message) {
-        super(message);
+        super(Kind.DATA_LOSS, message);
     }
 }

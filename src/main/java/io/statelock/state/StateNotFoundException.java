@@ -1,10 +1,10 @@
 package io.statelock.state;
 
-import io.statelock.lock.LockException;
+import io.statelock.lock.StatelockException;
 
 /** No state for the key, or no such version. */
-public final class StateNotFoundException extends LockException {
+public final class StateNotFoundException extends StatelockException {
     public StateNotFoundException(String message) {
-        super(message);
+        super(Kind.NOT_FOUND, message);
     }
 }

@@ -73,6 +73,14 @@ class DependencyRuleTest {
     }
 
     @Test
+    void domainErrorsShareOneBase() {
+        // The edges answer each StatelockException.Kind in one switch; an exception of another type would escape it.
+        classes().that().resideInAnyPackage(DOMAIN).and().areAssignableTo(RuntimeException.class)
+                .should().beAssignableTo(io.statelock.lock.StatelockException.class)
+                .check(CLASSES);
+    }
+
+    @Test
     void awsTypesStayInTheirAdaptersAndTheWiring() {
         noClasses().that().resideOutsideOfPackages("io.statelock.adapter.dynamodb..", "io.statelock.adapter.blob.s3..",
                         "io.statelock.boot..")

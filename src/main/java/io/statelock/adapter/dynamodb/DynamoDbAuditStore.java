@@ -1,12 +1,11 @@
 package io.statelock.adapter.dynamodb;
 
-import io.statelock.lock.InvalidArgumentException;
+import io.statelock.adapter.PageTokens;
 import io.statelock.lock.StoreUnavailableException;
 import io.statelock.audit.AuditEntry;
 import io.statelock.audit.AuditPage;
 import io.statelock.audit.AuditQuery;
 import io.statelock.audit.AuditStore;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -38,7 +37,8 @@ public final class DynamoDbAuditStore implements AuditStore {
     private static final long UNPROCESSED_BACKOFF_MS = 50;
     // Round trips one query call makes at most: a narrow filter in a big partition returns a short page and a token.
     private static final int MAX_ROUNDS = 10;
-    private static final String TOKEN_VERSION = "d1:";
+    /** A token is {@code d1:} and the Base64 of {@code <segment>\n<at>}: the last item's key. */
+    private static final PageTokens TOKENS = new PageTokens("d1:", '\n', 2, "is not a token this service issued");
 
     private final DynamoDbClient client;
     private final String table;
@@ -152,21 +152,12 @@ public final class DynamoDbAuditStore implements AuditStore {
     }
 
     private static String encode(Map<String, AttributeValue> key) {
-        String s = key.get(SEG).s() + "\n" + key.get(AT).s();
-        return TOKEN_VERSION + Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+        return TOKENS.encode(key.get(SEG).s(), key.get(AT).s());
     }
 
     private static Map<String, AttributeValue> decode(String token) {
-        if (token.isEmpty()) return Map.of();
-        try {
-            // A token of another version or store is a bad argument, not a crash.
-            if (!token.startsWith(TOKEN_VERSION)) throw new IllegalArgumentException("version");
-            String s = new String(Base64.getUrlDecoder().decode(token.substring(TOKEN_VERSION.length())), StandardCharsets.UTF_8);
-            int nl = s.indexOf('\n');
-            if (nl <= 0) throw new IllegalArgumentException("shape");
-            return Map.of(SEG, AttributeValue.fromS(s.substring(0, nl)), AT, AttributeValue.fromS(s.substring(nl + 1)));
-        } catch (IllegalArgumentException e) {
-            throw InvalidArgumentException.of("page_token", "is not a token this service issued");
-        }
+        List<String> position = TOKENS.decode(token);
+        if (position.isEmpty()) return Map.of();
+        return Map.of(SEG, AttributeValue.fromS(position.get(0)), AT, AttributeValue.fromS(position.get(1)));
     }
 }

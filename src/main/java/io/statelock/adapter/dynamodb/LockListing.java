@@ -4,13 +4,13 @@ import static io.statelock.adapter.dynamodb.LockItems.KEY;
 import static io.statelock.adapter.dynamodb.LockItems.SEG;
 import static io.statelock.adapter.dynamodb.LockItems.s;
 
+import io.statelock.adapter.PageTokens;
 import io.statelock.lock.InvalidArgumentException;
+import io.statelock.lock.KeyPrefix;
 import io.statelock.lock.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.port.RecordPage;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +31,10 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  */
 final class LockListing {
     /** Page token of a listing in index order (one segment, or the registry's segments), and of a Scan. */
-    private static final String INDEX_TOKEN = "k1:";
-    private static final String SCAN_TOKEN = "s1:";
+    private static final String INDEX_TOKEN = "k1";
+    private static final String SCAN_TOKEN = "s1";
+    /** A token is the Base64 of {@code <kind>:<last key>}. */
+    private static final PageTokens TOKENS = new PageTokens("", ':', 2, "is not a token from a previous List response");
     // Items evaluated per Scan call: a filter may drop most of them, so read more than we return.
     private static final int MAX_SCAN_BATCH = 1000;
 
@@ -155,30 +157,21 @@ final class LockListing {
     }
 
     private static String encodeToken(String kind, String lastKey) {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((kind + lastKey).getBytes(StandardCharsets.UTF_8));
+        return TOKENS.encode(kind, lastKey);
     }
 
     /** Where the previous page ended, or null for the first page. */
     private static Position decodeToken(String token, String prefix) {
-        if (token == null || token.isEmpty()) {
+        List<String> position = TOKENS.decode(token);
+        if (position.isEmpty()) {
             return null;
         }
-        String decoded;
-        try {
-            decoded = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw InvalidArgumentException.of("page_token", "is not a token from a previous List response");
+        boolean scanned = position.get(0).equals(SCAN_TOKEN);
+        String key = position.get(1);
+        if (!scanned && !position.get(0).equals(INDEX_TOKEN) || LockKey.problem(key) != null) {
+            throw TOKENS.invalid();
         }
-        boolean scanned = decoded.startsWith(SCAN_TOKEN);
-        if (!scanned && !decoded.startsWith(INDEX_TOKEN)) {
-            throw InvalidArgumentException.of("page_token", "is not a token from a previous List response");
-        }
-        String key = decoded.substring(INDEX_TOKEN.length()); // both kinds are as long
-        if (LockKey.problem(key) != null) {
-            throw InvalidArgumentException.of("page_token", "is not a token from a previous List response");
-        }
-        if (!key.startsWith(prefix)) {
+        if (!KeyPrefix.of(prefix).matches(key)) {
             throw InvalidArgumentException.of("page_token", "belongs to a listing of another prefix");
         }
         return new Position(key, scanned);

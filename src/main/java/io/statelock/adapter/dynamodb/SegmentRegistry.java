@@ -4,6 +4,7 @@ import static io.statelock.adapter.dynamodb.LockItems.KEY;
 import static io.statelock.adapter.dynamodb.LockItems.SEG;
 import static io.statelock.adapter.dynamodb.LockItems.s;
 
+import io.statelock.lock.KeyPrefix;
 import io.statelock.lock.LockKey;
 import io.statelock.lock.StoreUnavailableException;
 import java.util.ArrayDeque;
@@ -38,8 +39,6 @@ final class SegmentRegistry {
     /** The index partition of the registry items, and the first character of their keys. */
     static final String RESERVED = "/";
     private static final String COMPLETE_FLAG = "registryComplete";
-    // Above every character a key may contain ('z' is the highest): the end of a begins_with range.
-    private static final String AFTER_ALL = "~";
     private static final int PAGE = 100;
     private static final System.Logger LOG = System.getLogger("io.statelock.store");
 
@@ -149,7 +148,7 @@ final class SegmentRegistry {
                     .keyConditionExpression("#seg = :reserved AND #key BETWEEN :from AND :to")
                     .expressionAttributeNames(Map.of("#seg", SEG, "#key", KEY))
                     .expressionAttributeValues(Map.of(":reserved", s(RESERVED), ":from", s(RESERVED + from),
-                            ":to", s(RESERVED + prefix + AFTER_ALL)))
+                            ":to", s(RESERVED + KeyPrefix.of(prefix).upperBound())))
                     .limit(PAGE);
             if (start != null) b.exclusiveStartKey(start);
             QueryRequest request = b.build();

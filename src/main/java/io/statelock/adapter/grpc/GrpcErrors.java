@@ -9,22 +9,15 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.statelock.adapter.Incidents;
 import io.statelock.adapter.RetryAfter;
+import io.statelock.adapter.metrics.RpcMetrics;
 import io.statelock.lock.InvalidArgumentException;
 import io.statelock.lock.LeaseLostException;
 import io.statelock.lock.LockHeldException;
-import io.statelock.lock.ShuttingDownException;
-import io.statelock.lock.StoreUnavailableException;
-import io.statelock.lock.TooManyWaitersException;
-import io.statelock.adapter.metrics.RpcMetrics;
+import io.statelock.lock.StatelockException;
 import io.statelock.proto.v1.LeaseLost;
-import io.statelock.security.PermissionDeniedException;
-import io.statelock.security.UnauthenticatedException;
 import io.statelock.proto.v1.LockHeld;
-import io.statelock.state.InsufficientStorageException;
 import io.statelock.state.StateConflictException;
 import io.statelock.state.StateTooLargeException;
-import io.statelock.state.StateCorruptedException;
-import io.statelock.state.StateNotFoundException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -50,54 +43,55 @@ final class GrpcErrors {
     static StatusRuntimeException toStatus(Throwable error) {
         Throwable e = unwrap(error);
         if (e instanceof StatusRuntimeException sre) return sre;
-        if (e instanceof LockHeldException held) {
-            return status(Code.ABORTED, held.getMessage(),
-                    Any.pack(LockHeld.newBuilder().setHolder(ProtoMapper.status(held.holder())).build()));
-        }
-        if (e instanceof LeaseLostException lost) {
-            return status(Code.FAILED_PRECONDITION, lost.getMessage(),
-                    Any.pack(LeaseLost.newBuilder().setCurrent(ProtoMapper.status(lost.current())).build()));
-        }
-        if (e instanceof InvalidArgumentException invalid) {
-            BadRequest.Builder bad = BadRequest.newBuilder();
-            invalid.violations().forEach(v -> bad.addFieldViolations(
-                    BadRequest.FieldViolation.newBuilder().setField(v.field()).setDescription(v.description())));
-            return status(Code.INVALID_ARGUMENT, invalid.getMessage(), Any.pack(bad.build()));
-        }
-        if (e instanceof UnauthenticatedException) return status(Code.UNAUTHENTICATED, e.getMessage(), null);
-        if (e instanceof PermissionDeniedException) return status(Code.PERMISSION_DENIED, e.getMessage(), null);
-        if (e instanceof StoreUnavailableException) {
-            // Table, bucket, endpoint and SDK text stay in the log, under the incident id the caller gets.
-            return status(Code.UNAVAILABLE, Incidents.storeUnavailable(e), retryInfo(e));
-        }
-        if (e instanceof StateConflictException conflict) {
-            return status(Code.FAILED_PRECONDITION, conflict.getMessage(), Any.pack(StateProtoMapper.conflict(conflict)));
-        }
-        if (e instanceof StateNotFoundException) return status(Code.NOT_FOUND, e.getMessage(), null);
-        if (e instanceof StateCorruptedException) {
-            LOG.errorf("state corrupted: %s", e.getMessage());
-            return status(Code.DATA_LOSS, e.getMessage(), null);
-        }
-        if (e instanceof ShuttingDownException) return status(Code.UNAVAILABLE, e.getMessage(), retryInfo(e));
-        // Operators should hear of a disk below its margin too, not only the caller.
-        if (e instanceof InsufficientStorageException) LOG.warnf("state write refused: %s", e.getMessage());
-        if (e instanceof TooManyWaitersException || e instanceof InsufficientStorageException) {
-            // A full replica: retry later (RetryInfo says when), as HTTP's Retry-After does.
-            return status(Code.RESOURCE_EXHAUSTED, e.getMessage(), retryInfo(e));
-        }
-        if (e instanceof StateTooLargeException tooLarge) {
-            // No RetryInfo: the same bytes will never fit.
-            return status(Code.RESOURCE_EXHAUSTED, e.getMessage(), Any.pack(QuotaFailure.newBuilder()
-                    .addViolations(QuotaFailure.Violation.newBuilder().setSubject("statelock.state.max-size")
-                            .setDescription("a state may be at most " + tooLarge.maxSize() + " bytes"))
-                    .build()));
-        }
+        if (e instanceof StatelockException domain) return ofKind(domain);
         if (e instanceof CancellationException) return status(Code.CANCELLED, "call cancelled", null);
         return status(Code.INTERNAL, Incidents.internal("a gRPC call", e), null);
     }
 
-    private static Any retryInfo(Throwable e) {
-        return RetryAfter.of(e).map(d -> Any.pack(RetryInfo.newBuilder()
+    /** One answer per kind; no default, so a new kind does not compile until it has its status here. */
+    static StatusRuntimeException ofKind(StatelockException e) {
+        return switch (e.kind()) {
+            case HELD -> status(Code.ABORTED, e.getMessage(), Any.pack(LockHeld.newBuilder()
+                    .setHolder(ProtoMapper.status(((LockHeldException) e).holder())).build()));
+            case LEASE_LOST -> status(Code.FAILED_PRECONDITION, e.getMessage(), Any.pack(LeaseLost.newBuilder()
+                    .setCurrent(ProtoMapper.status(((LeaseLostException) e).current())).build()));
+            case CONFLICT -> status(Code.FAILED_PRECONDITION, e.getMessage(),
+                    Any.pack(StateProtoMapper.conflict((StateConflictException) e)));
+            case INVALID -> status(Code.INVALID_ARGUMENT, e.getMessage(), badRequest((InvalidArgumentException) e));
+            case NOT_FOUND -> status(Code.NOT_FOUND, e.getMessage(), null);
+            case UNAUTHENTICATED -> status(Code.UNAUTHENTICATED, e.getMessage(), null);
+            case PERMISSION_DENIED -> status(Code.PERMISSION_DENIED, e.getMessage(), null);
+            // Table, bucket, endpoint and SDK text stay in the log, under the incident id the caller gets.
+            case UNAVAILABLE -> status(Code.UNAVAILABLE, Incidents.storeUnavailable(e), retryInfo(e));
+            case SHUTTING_DOWN -> status(Code.UNAVAILABLE, e.getMessage(), retryInfo(e));
+            // A full replica: retry later (RetryInfo says when), as HTTP's Retry-After does.
+            case FULL -> status(Code.RESOURCE_EXHAUSTED, e.getMessage(), retryInfo(e));
+            case INSUFFICIENT_STORAGE -> {
+                // Operators should hear of a disk below its margin too, not only the caller.
+                LOG.warnf("state write refused: %s", e.getMessage());
+                yield status(Code.RESOURCE_EXHAUSTED, e.getMessage(), retryInfo(e));
+            }
+            // No RetryInfo: the same bytes will never fit.
+            case TOO_LARGE -> status(Code.RESOURCE_EXHAUSTED, e.getMessage(), Any.pack(QuotaFailure.newBuilder()
+                    .addViolations(QuotaFailure.Violation.newBuilder().setSubject("statelock.state.max-size")
+                            .setDescription("a state may be at most " + ((StateTooLargeException) e).maxSize() + " bytes"))
+                    .build()));
+            case DATA_LOSS -> {
+                LOG.errorf("state corrupted: %s", e.getMessage());
+                yield status(Code.DATA_LOSS, e.getMessage(), null);
+            }
+        };
+    }
+
+    private static Any badRequest(InvalidArgumentException invalid) {
+        BadRequest.Builder bad = BadRequest.newBuilder();
+        invalid.violations().forEach(v -> bad.addFieldViolations(
+                BadRequest.FieldViolation.newBuilder().setField(v.field()).setDescription(v.description())));
+        return Any.pack(bad.build());
+    }
+
+    private static Any retryInfo(StatelockException e) {
+        return RetryAfter.of(e.kind()).map(d -> Any.pack(RetryInfo.newBuilder()
                 .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(d.toSeconds())).build())).orElse(null);
     }
 

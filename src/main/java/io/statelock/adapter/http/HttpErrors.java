@@ -2,22 +2,14 @@ package io.statelock.adapter.http;
 
 import io.statelock.adapter.Incidents;
 import io.statelock.adapter.RetryAfter;
-import io.statelock.lock.InvalidArgumentException;
 import io.statelock.lock.LeaseLostException;
 import io.statelock.lock.LockHeldException;
-import io.statelock.lock.ShuttingDownException;
-import io.statelock.lock.StoreUnavailableException;
-import io.statelock.lock.TooManyWaitersException;
-import io.statelock.security.PermissionDeniedException;
-import io.statelock.security.UnauthenticatedException;
-import io.statelock.state.InsufficientStorageException;
-import io.statelock.state.StateConflictException;
-import io.statelock.state.StateCorruptedException;
-import io.statelock.state.StateNotFoundException;
-import io.statelock.state.StateTooLargeException;
+import io.statelock.lock.StatelockException;
+import io.statelock.lock.StatelockException.Kind;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import org.jboss.logging.Logger;
 
@@ -38,45 +30,63 @@ final class HttpErrors {
             LOG.debugf("the client closed the connection before its answer: %s", e.getMessage());
             return; // nobody to answer; nothing was stored
         }
-        if (e instanceof UnauthenticatedException) {
-            // Terraform answers a 401 by reporting that the backend requires auth (username/password).
-            ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"statelock\"");
-            text(ctx, 401, e.getMessage());
-        } else if (e instanceof PermissionDeniedException) {
-            text(ctx, 403, e.getMessage());
-        } else if (e instanceof LockHeldException held) {
-            json(ctx, LOCKED, LockInfoJson.holder(held.holder()));
-        } else if (e instanceof LeaseLostException lost) {
-            // The holder's public LockInfo (never its Terraform lock ID), or for a free key an ID saying why.
-            json(ctx, 409, LockInfoJson.refusal(lost.current(), lost.getMessage(), java.time.Instant.now()));
-        } else if (e instanceof StateConflictException) {
-            text(ctx, 409, e.getMessage());
-        } else if (e instanceof InvalidArgumentException || e instanceof IllegalArgumentException) {
+        if (e instanceof StatelockException domain) {
+            Answer answer = answer(domain);
+            answer.headers().forEach(ctx.response()::putHeader);
+            if (answer.json()) json(ctx, answer.status(), answer.body());
+            else text(ctx, answer.status(), answer.body());
+        } else if (e instanceof IllegalArgumentException) {
             text(ctx, 400, e.getMessage());
-        } else if (e instanceof StateNotFoundException) {
-            text(ctx, 404, e.getMessage());
-        } else if (e instanceof StateCorruptedException) {
-            LOG.errorf("state corrupted: %s", e.getMessage());
-            text(ctx, 500, "stored state failed its digest check and is not served: " + e.getMessage());
-        } else if (e instanceof StateTooLargeException) {
-            text(ctx, 413, e.getMessage()); // no Retry-After: the same state will never fit
-        } else if (e instanceof InsufficientStorageException) {
-            LOG.warnf("state write refused: %s", e.getMessage());
-            retryLater(ctx, 507, e, e.getMessage());
-        } else if (e instanceof TooManyWaitersException || e instanceof ShuttingDownException) {
-            retryLater(ctx, 503, e, e.getMessage()); // replica-wide: another replica, or this one later
-        } else if (e instanceof StoreUnavailableException) {
-            // Table, bucket, endpoint and SDK text stay in the log, under the incident id the caller gets.
-            retryLater(ctx, 503, e, Incidents.storeUnavailable(e));
         } else {
             text(ctx, 500, Incidents.internal("the Terraform http backend", e));
         }
     }
 
-    /** A refusal the caller may retry: with {@code Retry-After}, which Terraform's HTTP client honours on 503 and 429. */
-    private static void retryLater(RoutingContext ctx, int status, Throwable e, String message) {
-        RetryAfter.of(e).ifPresent(d -> ctx.response().putHeader("Retry-After", Long.toString(d.toSeconds())));
-        text(ctx, status, message);
+    /** An HTTP answer to a domain error: status, headers, and a body (text, or JSON for Terraform to read). */
+    record Answer(int status, Map<String, String> headers, String body, boolean json) {
+        static Answer text(int status, String body) {
+            return new Answer(status, Map.of(), body, false);
+        }
+
+        static Answer json(int status, String body) {
+            return new Answer(status, Map.of(), body, true);
+        }
+
+        /** A refusal the caller may retry: with {@code Retry-After}, which Terraform's HTTP client honours on 503 and 429. */
+        static Answer retryLater(int status, Kind kind, String body) {
+            return new Answer(status, RetryAfter.of(kind).map(d -> Map.of("Retry-After", Long.toString(d.toSeconds())))
+                    .orElse(Map.of()), body, false);
+        }
+    }
+
+    /** One answer per kind; no default, so a new kind does not compile until it has its status here. */
+    static Answer answer(StatelockException e) {
+        return switch (e.kind()) {
+            // Terraform answers a 401 by reporting that the backend requires auth (username/password).
+            case UNAUTHENTICATED -> new Answer(401, Map.of("WWW-Authenticate", "Basic realm=\"statelock\""),
+                    e.getMessage(), false);
+            case PERMISSION_DENIED -> Answer.text(403, e.getMessage());
+            case HELD -> Answer.json(LOCKED, LockInfoJson.holder(((LockHeldException) e).holder()));
+            // The holder's public LockInfo (never its Terraform lock ID), or for a free key an ID saying why.
+            case LEASE_LOST -> Answer.json(409, LockInfoJson.refusal(((LeaseLostException) e).current(), e.getMessage(),
+                    java.time.Instant.now()));
+            case CONFLICT -> Answer.text(409, e.getMessage());
+            case INVALID -> Answer.text(400, e.getMessage());
+            case NOT_FOUND -> Answer.text(404, e.getMessage());
+            case DATA_LOSS -> {
+                LOG.errorf("state corrupted: %s", e.getMessage());
+                yield Answer.text(500, "stored state failed its digest check and is not served: " + e.getMessage());
+            }
+            case TOO_LARGE -> Answer.text(413, e.getMessage()); // no Retry-After: the same state will never fit
+            case INSUFFICIENT_STORAGE -> {
+                LOG.warnf("state write refused: %s", e.getMessage());
+                yield Answer.retryLater(507, e.kind(), e.getMessage());
+            }
+            // Replica-wide: another replica, or this one later.
+            case FULL, SHUTTING_DOWN -> Answer.retryLater(503, e.kind(), e.getMessage());
+            // Table, bucket, endpoint and SDK text stay in the log, under the incident id the caller gets.
+            case UNAVAILABLE -> Answer.retryLater(503, e.kind(), Incidents.storeUnavailable(e));
+        };
     }
 
     static void text(RoutingContext ctx, int status, String message) {

@@ -1,5 +1,6 @@
 package io.statelock.adapter.sqlite;
 
+import io.statelock.adapter.PageTokens;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,7 +10,6 @@ import io.statelock.audit.AuditPage;
 import io.statelock.audit.AuditQuery;
 import io.statelock.audit.AuditStore;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -30,7 +30,8 @@ import java.util.Map;
 public final class SqliteAuditStore implements AuditStore, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, String>> CLAIMS = new TypeReference<>() {};
-    private static final String TOKEN_VERSION = "a1:";
+    /** A token is {@code a1:} and the Base64 of {@code <at>:<id>}: the last record returned. */
+    private static final PageTokens TOKENS = new PageTokens("a1:", ':', 2, "is not a token this service issued");
     private static final String COLUMNS = "at, id, action, key, subject, claims, outcome, previous_owner,"
             + " previous_fence, fence, reason, peer";
 
@@ -136,22 +137,17 @@ public final class SqliteAuditStore implements AuditStore, AutoCloseable {
     }
 
     private static String encode(long at, String id) {
-        return TOKEN_VERSION + Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((at + ":" + id).getBytes(StandardCharsets.UTF_8));
+        return TOKENS.encode(Long.toString(at), id);
     }
 
     private static String[] decode(String token) {
+        List<String> position = TOKENS.decode(token);
         try {
-            // A token of another version or store is a bad argument, not a crash.
-            if (!token.startsWith(TOKEN_VERSION)) throw new IllegalArgumentException("version");
-            String s = new String(Base64.getUrlDecoder().decode(token.substring(TOKEN_VERSION.length())), StandardCharsets.UTF_8);
-            int colon = s.indexOf(':');
-            if (colon <= 0) throw new IllegalArgumentException("shape");
-            Long.parseLong(s.substring(0, colon));
-            return new String[] {s.substring(0, colon), s.substring(colon + 1)};
-        } catch (IllegalArgumentException e) {
-            throw io.statelock.lock.InvalidArgumentException.of("page_token", "is not a token this service issued");
+            Long.parseLong(position.get(0));
+        } catch (NumberFormatException e) {
+            throw TOKENS.invalid();
         }
+        return new String[] {position.get(0), position.get(1)};
     }
 
     private void rollbackQuietly() {

@@ -1,6 +1,7 @@
 package io.statelock.adapter.sqlite;
 
-import io.statelock.lock.InvalidArgumentException;
+import io.statelock.adapter.PageTokens;
+import io.statelock.lock.KeyPrefix;
 import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockKey;
 import io.statelock.lock.LockRecord;
@@ -16,7 +17,6 @@ import io.statelock.state.port.StateHistory;
 import io.statelock.state.port.StatePointers;
 import io.statelock.lock.port.RecordPage;
 import io.statelock.lock.port.ReleaseResult;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -44,8 +44,9 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
     // Under jwt the lease must be the caller's: its recorded owner, taken no later than an expired token's validity
     // (the same check as the DynamoDB condition); an empty owner parameter means anyone.
     private static final String OWNED_BY = " AND (? = '' OR (owner = ? AND acquired_at <= ?))";
-    /** Above every character a key may contain ('z' is the highest), so [prefix, prefix + "~") is exactly the prefix. */
-    private static final String AFTER_ALL = "~";
+    /** A token is the Base64 of the last key returned (one field: never split). */
+    private static final PageTokens TOKENS = new PageTokens("", '/', 1,
+            "is not a token returned by List; start again without it");
     /**
      * A range of the primary key: the keys that start with the prefix and nothing else, so a prefix with few
      * keys reads only those, however many keys sort after it (a prefix test alone would read to the end).
@@ -169,9 +170,10 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
         return db.inTransaction(c -> {
             List<LockRecord> records = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(LIST)) {
+                // [prefix, its upper bound): exactly the keys under the prefix.
                 ps.setString(1, prefix);
                 ps.setString(2, after);
-                ps.setString(3, prefix + AFTER_ALL);
+                ps.setString(3, KeyPrefix.of(prefix).upperBound());
                 ps.setInt(4, limit + 1);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) records.add(map(rs));
@@ -240,18 +242,14 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
     }
 
     private static String encodeToken(String lastKey) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(lastKey.getBytes(StandardCharsets.UTF_8));
+        return TOKENS.encode(lastKey);
     }
 
     private static String decodeToken(String token) {
-        if (token == null || token.isEmpty()) return "";
-        try {
-            String key = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-            if (LockKey.problem(key) == null) return key;
-        } catch (IllegalArgumentException e) {
-            // fall through to the same answer as an undecodable key
-        }
-        throw InvalidArgumentException.of("page_token", "is not a token returned by List; start again without it");
+        List<String> position = TOKENS.decode(token);
+        if (position.isEmpty()) return "";
+        if (LockKey.problem(position.get(0)) != null) throw TOKENS.invalid();
+        return position.get(0);
     }
 
     static StoreUnavailableException unavailable(String what, Exception e) {

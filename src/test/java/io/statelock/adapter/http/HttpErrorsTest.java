@@ -3,8 +3,10 @@ package io.statelock.adapter.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.statelock.lock.ShuttingDownException;
+import io.statelock.lock.StatelockException.Kind;
 import io.statelock.lock.StoreUnavailableException;
 import io.statelock.lock.TooManyWaitersException;
+import io.statelock.state.ErrorSamples;
 import io.statelock.state.StateTooLargeException;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -13,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -84,5 +87,40 @@ class HttpErrorsTest {
         assertThat(large.headers().firstValue("Retry-After")).isEqualTo(Optional.empty());
         assertThat(bug.statusCode()).isEqualTo(500);
         assertThat(bug.body()).startsWith("internal error (incident ").doesNotContain("IllegalStateException");
+    }
+
+    @Test
+    void everyKindHasItsStatusAndOnlyTheRetryableOnesARetryAfter() throws Exception {
+        // status, Retry-After seconds (-1: none), JSON body (Terraform reads it) or text
+        Map<Kind, long[]> expected = new EnumMap<>(Map.ofEntries(
+                Map.entry(Kind.HELD, new long[] {423, -1, 1}),
+                Map.entry(Kind.LEASE_LOST, new long[] {409, -1, 1}),
+                Map.entry(Kind.CONFLICT, new long[] {409, -1, 0}),
+                Map.entry(Kind.INVALID, new long[] {400, -1, 0}),
+                Map.entry(Kind.NOT_FOUND, new long[] {404, -1, 0}),
+                Map.entry(Kind.UNAUTHENTICATED, new long[] {401, -1, 0}),
+                Map.entry(Kind.PERMISSION_DENIED, new long[] {403, -1, 0}),
+                Map.entry(Kind.UNAVAILABLE, new long[] {503, 1, 0}),
+                Map.entry(Kind.SHUTTING_DOWN, new long[] {503, 1, 0}),
+                Map.entry(Kind.FULL, new long[] {503, 5, 0}),
+                Map.entry(Kind.INSUFFICIENT_STORAGE, new long[] {507, 60, 0}),
+                Map.entry(Kind.TOO_LARGE, new long[] {413, -1, 0}),
+                Map.entry(Kind.DATA_LOSS, new long[] {500, -1, 0})));
+        for (Kind kind : Kind.values()) {
+            long[] e = expected.get(kind);
+            assertThat(e).as("expected answer for %s", kind).isNotNull();
+            HttpResponse<String> r = answer(kind.name(), ErrorSamples.of(kind));
+
+            assertThat(r.statusCode()).as("%s", kind).isEqualTo((int) e[0]);
+            assertThat(r.headers().firstValue("Retry-After")).as("%s", kind)
+                    .isEqualTo(e[1] < 0 ? Optional.empty() : Optional.of(Long.toString(e[1])));
+            assertThat(r.headers().firstValue("Content-Type")).as("%s", kind)
+                    .hasValue(e[2] == 1 ? "application/json" : "text/plain; charset=utf-8");
+        }
+        assertThat(answer("auth", ErrorSamples.of(Kind.UNAUTHENTICATED)).headers().firstValue("WWW-Authenticate"))
+                .hasValue("Basic realm=\"statelock\"");
+        assertThat(answer("corrupt", ErrorSamples.of(Kind.DATA_LOSS)).body())
+                .startsWith("stored state failed its digest check and is not served: ");
+        assertThat(answer("illegal", new IllegalArgumentException("bad")).statusCode()).isEqualTo(400);
     }
 }
