@@ -11,6 +11,7 @@ import io.statelock.client.AcquireOptions;
 import io.statelock.client.Lease;
 import io.statelock.client.LeaseGrant;
 import io.statelock.client.LeaseLostException;
+import io.statelock.client.LeaseRef;
 import io.statelock.client.StateNotFoundException;
 import io.statelock.client.StateSnapshot;
 import io.statelock.client.StateVersion;
@@ -37,15 +38,15 @@ class StateClientIT extends PackagedServiceFixture {
     String key = key("roundtrip");
     byte[] big = new byte[(1 << 20) * 2 + 12345]; // three chunks
     new Random(7).nextBytes(big);
-    try (Lease lease = client.acquire(key, opts())) {
-      StateVersion first = client.putState(lease, "v1".getBytes(StandardCharsets.UTF_8));
+    try (Lease lease = client.locks().acquire(key, opts())) {
+      StateVersion first = client.state().put(lease, "v1".getBytes(StandardCharsets.UTF_8));
       assertEquals(lease.fencingToken(), first.fencingToken());
-      StateVersion second = client.putState(lease, big);
+      StateVersion second = client.state().put(lease, big);
       assertTrue(Long.parseLong(second.version()) > Long.parseLong(first.version()), "versions go up");
       assertEquals(big.length, second.size());
       assertEquals("ci@runner-3", second.writtenBy());
     }
-    StateSnapshot read = client.getState(key);
+    StateSnapshot read = client.state().getBytes(key);
     assertArrayEquals(big, read.bytes());
     assertEquals(big.length, read.version().size());
     assertNotNull(read.version().writtenAt());
@@ -53,40 +54,40 @@ class StateClientIT extends PackagedServiceFixture {
 
   @Test
   void noStateIsNotFound() {
-    StateNotFoundException e = assertThrows(StateNotFoundException.class, () -> client.getState(key("none")));
+    StateNotFoundException e = assertThrows(StateNotFoundException.class, () -> client.state().getBytes(key("none")));
     assertEquals("NOT_FOUND", e.code());
   }
 
   @Test
   void aStaleFenceIsRefusedAsLeaseLostAndStoresNothing() {
     String key = key("stale");
-    LeaseGrant old = client.acquireDetached(key, opts());
-    client.putState(key, old.leaseId(), old.fencingToken(), "old".getBytes(StandardCharsets.UTF_8));
-    client.forceRelease(key, "test: the old holder paused past its lease", 0);
-    LeaseGrant current = client.acquireDetached(key, opts());
+    LeaseGrant old = client.locks().acquireDetached(key, opts());
+    client.state().put(old, "old".getBytes(StandardCharsets.UTF_8));
+    client.admin().forceRelease(key, "test: the old holder paused past its lease", 0);
+    LeaseGrant current = client.locks().acquireDetached(key, opts());
     assertTrue(current.fencingToken() > old.fencingToken());
-    client.putState(key, current.leaseId(), current.fencingToken(), "new".getBytes(StandardCharsets.UTF_8));
+    client.state().put(current, "new".getBytes(StandardCharsets.UTF_8));
 
     LeaseLostException lost = assertThrows(LeaseLostException.class, () ->
-        client.putState(key, old.leaseId(), old.fencingToken(), "stale".getBytes(StandardCharsets.UTF_8)));
+        client.state().put(old, "stale".getBytes(StandardCharsets.UTF_8)));
     assertEquals("FAILED_PRECONDITION", lost.code());
     assertNotNull(lost.current(), "the service names the current holder");
     assertEquals(current.fencingToken(), lost.current().fencingToken());
     // The current lease id with an old fence is refused too.
     assertThrows(LeaseLostException.class, () ->
-        client.putState(key, current.leaseId(), old.fencingToken(), "mixed".getBytes(StandardCharsets.UTF_8)));
-    assertEquals("new", new String(client.getState(key).bytes(), StandardCharsets.UTF_8));
-    client.release(key, current.leaseId());
+        client.state().put(LeaseRef.of(key, current.leaseId(), old.fencingToken()), "mixed".getBytes(StandardCharsets.UTF_8)));
+    assertEquals("new", new String(client.state().getBytes(key).bytes(), StandardCharsets.UTF_8));
+    client.locks().release(key, current.leaseId());
   }
 
   @Test
   void aWriteThatCannotBeAnsweredIsAnUnknownOutcomeNotARetry() throws Exception {
     try (StatelockService own = StatelockService.start(); StatelockClient c = own.client()) {
       String key = key("unknown");
-      LeaseGrant grant = c.acquireDetached(key, opts());
+      LeaseGrant grant = c.locks().acquireDetached(key, opts());
       own.kill();
       WriteOutcomeUnknownException e = assertThrows(WriteOutcomeUnknownException.class, () ->
-          c.putState(key, grant.leaseId(), grant.fencingToken(), "x".getBytes(StandardCharsets.UTF_8)));
+          c.state().put(grant, "x".getBytes(StandardCharsets.UTF_8)));
       assertNotEquals("FAILED_PRECONDITION", e.code());
     }
   }
