@@ -92,8 +92,9 @@ public interface StatelockClient extends AutoCloseable {
 
     /**
      * Client certificate (chain) and its unencrypted private key, PEM files, for services that
-     * require mutual TLS. The key may be PKCS#8 ({@code BEGIN PRIVATE KEY}) or PKCS#1 RSA ({@code
-     * BEGIN RSA PRIVATE KEY}). Implies TLS.
+     * require mutual TLS. The key may be PKCS#8 ({@code BEGIN PRIVATE KEY}: RSA, EC, Ed25519),
+     * PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}) or SEC1 EC ({@code BEGIN EC PRIVATE KEY}, named
+     * curves). Implies TLS.
      */
     public Builder clientCertificate(Path certChain, Path privateKey) {
       this.clientCert = Objects.requireNonNull(certChain, "certChain");
