@@ -12,15 +12,21 @@ import io.statelock.client.InvalidRequestException;
 import io.statelock.client.Lease;
 import io.statelock.client.LeaseLostException;
 import io.statelock.client.LockHeldException;
+import io.statelock.client.LockEvent;
 import io.statelock.client.LockState;
+import io.statelock.client.Page;
 import io.statelock.client.StatelockClient;
+import io.statelock.client.Watcher;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -150,6 +156,59 @@ class ClientIT extends PackagedServiceFixture {
       List<LockState> held = client.admin().listAll(prefix, true);
       assertEquals(List.of(prefix + "a"), held.stream().map(LockState::key).toList());
     }
+  }
+
+  @Test
+  void listPagesFollowTheirTokens() {
+    String prefix = key("pages") + "/";
+    for (String name : List.of("a", "b", "c")) {
+      client.locks().acquire(prefix + name, opts(Duration.ofSeconds(5))).close();
+    }
+    List<String> keys = new ArrayList<>();
+    String token = "";
+    int pages = 0;
+    do {
+      Page<LockState> page = client.admin().list(prefix, false, 2, token);
+      assertTrue(page.items().size() <= 2, "at most the page size: " + page);
+      page.items().forEach(s -> keys.add(s.key()));
+      token = page.nextPageToken();
+      pages++;
+    } while (!token.isEmpty() && pages < 10);
+    assertEquals(List.of(prefix + "a", prefix + "b", prefix + "c"), keys.stream().sorted().toList());
+    assertTrue(pages >= 2, "three keys in pages of two: " + pages);
+  }
+
+  @Test
+  void watchSeesTheSnapshotThenAcquireAndRelease() throws Exception {
+    String key = key("watch");
+    client.locks().acquire(key, opts(Duration.ofSeconds(5))).close(); // the key exists: a snapshot of it
+    BlockingQueue<LockEvent> events = new LinkedBlockingQueue<>();
+    try (Watcher watcher = client.admin().watchKey(key, events::add)) {
+      LockEvent snapshot = events.poll(10, TimeUnit.SECONDS);
+      assertNotNull(snapshot, "the watch begins with a snapshot");
+      assertEquals(LockEvent.Type.SNAPSHOT, snapshot.type());
+      assertFalse(snapshot.state().held());
+      long token;
+      try (Lease lease = client.locks().acquire(key, opts(Duration.ofSeconds(5)))) {
+        token = lease.fencingToken();
+        LockEvent acquired = next(events, LockEvent.Type.ACQUIRED);
+        assertEquals(token, acquired.state().fencingToken());
+        assertEquals("ci@runner-7", acquired.state().owner());
+      }
+      assertEquals(key, next(events, LockEvent.Type.RELEASED).state().key());
+    }
+  }
+
+  /** The next event of {@code type}, skipping others (renewals). */
+  private static LockEvent next(BlockingQueue<LockEvent> events, LockEvent.Type type) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      LockEvent e = events.poll(100, TimeUnit.MILLISECONDS);
+      if (e != null && e.type() == type) {
+        return e;
+      }
+    }
+    throw new AssertionError("no " + type + " event within 10 s");
   }
 
   @Test
