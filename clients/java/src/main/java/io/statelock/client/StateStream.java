@@ -38,6 +38,9 @@ public final class StateStream extends InputStream {
 
   @Override
   public int read() throws IOException {
+    if (!closed && pos < chunk.length) {
+      return chunk[pos++] & 0xff;
+    }
     byte[] one = new byte[1];
     int n = read(one, 0, 1);
     return n < 0 ? -1 : one[0] & 0xff;
