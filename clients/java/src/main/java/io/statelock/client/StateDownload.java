@@ -29,12 +29,15 @@ final class StateDownload {
     return core.retries.call(() -> {
       Context.CancellableContext call = Context.current().withCancellation();
       try {
+        // Started under the cancellable context: closing the stream cancels the call.
         Iterator<GetStateResponse> parts = call.call(() -> core.statesBlocking().getState(request));
-        StateStream stream = new StateStream(header(key, parts), parts, call);
-        return stream;
+        return new StateStream(header(key, parts), parts, call);
+      } catch (RuntimeException e) {
+        call.cancel(null);
+        throw e;
       } catch (Exception e) {
         call.cancel(null);
-        throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        throw new IllegalStateException(e); // Context.call's checked signature; the stub throws none
       }
     }, Long.MAX_VALUE);
   }

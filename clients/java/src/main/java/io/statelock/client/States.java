@@ -27,9 +27,10 @@ public interface States {
    * @return the version the service recorded
    * @throws LeaseLostException when the lease or fencing token is not current: nothing was stored
    * @throws StateConflictException when the service refused it for another reason (nothing stored)
-   * @throws WriteOutcomeUnknownException when the answer was lost (timeout, dropped connection), or
-   *     {@code state} failed while being read: the write may or may not have been accepted; read the
-   *     state before deciding
+   * @throws WriteOutcomeUnknownException when the answer was lost (timeout, dropped connection): the
+   *     write may or may not have been accepted; read the state before deciding
+   * @throws StatelockException with code {@code CLIENT} when {@code state} failed while being read:
+   *     the call is cancelled before its end, so nothing was stored
    * @throws StatelockException with code {@code DATA_LOSS} when the service's digest of the stored
    *     state differs from the client's of the bytes sent (it was stored: write it again)
    */
