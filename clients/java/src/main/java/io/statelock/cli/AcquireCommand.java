@@ -34,10 +34,10 @@ final class AcquireCommand implements Callable<Integer> {
     try (StatelockClient client = connection.connect()) {
       LeaseGrant grant;
       if (lock.wait.isZero()) {
-        grant = client.acquireDetached(lock.key, options);
+        grant = client.locks().acquireDetached(lock.key, options);
       } else {
         try (WaitProgress p = WaitProgress.start(client, lock.key, lock.wait, lock.progressInterval, System.err)) {
-          grant = client.acquireDetached(lock.key, options);
+          grant = client.locks().acquireDetached(lock.key, options);
         }
       }
       if (json) {

@@ -40,7 +40,7 @@ final class AuditCommand implements Callable<Integer> {
     Instant from = instant("--since", since);
     Instant to = instant("--until", until);
     try (StatelockClient client = connection.connect()) {
-      List<AuditEntry> entries = client.audit(prefix, from, to, limit);
+      List<AuditEntry> entries = client.admin().audit(prefix, from, to, limit);
       if (json) {
         Output.json(System.out, entries.stream().map(AuditCommand::toMap).toList());
       } else {

@@ -41,7 +41,7 @@ final class ForceUnlockCommand implements Callable<Integer> {
     try (StatelockClient client = connection.connect()) {
       ForceReleaseResult r;
       try {
-        r = client.forceRelease(key, reason, fence);
+        r = client.admin().forceRelease(key, reason, fence);
       } catch (io.statelock.client.LeaseLostException e) {
         String now = e.current() != null ? " (now " + Output.holder(e.current(), Instant.now()) + ")" : "";
         System.err.println("statelock: not broken: fencing token " + fence + " is no longer the holder's of "

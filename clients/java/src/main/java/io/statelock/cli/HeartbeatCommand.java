@@ -26,7 +26,7 @@ final class HeartbeatCommand implements Callable<Integer> {
   public Integer call() {
     lease.require();
     try (StatelockClient client = connection.connect()) {
-      LeaseGrant g = client.heartbeat(lease.key, lease.leaseId, ttl);
+      LeaseGrant g = client.locks().heartbeat(lease.key, lease.leaseId, ttl);
       if (json) {
         Output.json(System.out, Output.lease(g));
       } else {

@@ -25,7 +25,7 @@ final class ListCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (StatelockClient client = connection.connect()) {
-      List<LockState> locks = client.list(prefix, held);
+      List<LockState> locks = client.admin().listAll(prefix, held);
       if (json) {
         Output.json(System.out, locks.stream().map(Output::lockState).toList());
       } else {

@@ -26,7 +26,7 @@ final class ReleaseCommand implements Callable<Integer> {
   public Integer call() {
     lease.require();
     try (StatelockClient client = connection.connect()) {
-      boolean released = client.release(lease.key, lease.leaseId);
+      boolean released = client.locks().release(lease.key, lease.leaseId);
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("key", lease.key);

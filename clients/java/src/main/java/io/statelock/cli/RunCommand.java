@@ -80,7 +80,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       Lease lease;
       try (WaitProgress p = lock.wait.isZero() ? null
           : WaitProgress.start(client, lock.key, lock.wait, lock.progressInterval, System.err)) {
-        lease = client.acquire(lock.key, options);
+        lease = client.locks().acquire(lock.key, options);
         acquiring = false;
       } catch (StatelockException e) {
         if (earlySignal != 0) {

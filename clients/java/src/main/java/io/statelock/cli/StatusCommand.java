@@ -23,7 +23,7 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (StatelockClient client = connection.connect()) {
-      LockState s = client.describe(key);
+      LockState s = client.admin().describe(key);
       if (json) {
         Output.json(System.out, Output.lockState(s));
       } else {

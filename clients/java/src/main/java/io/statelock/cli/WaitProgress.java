@@ -37,7 +37,7 @@ final class WaitProgress implements AutoCloseable {
       Duration waited = Duration.ofNanos(System.nanoTime() - started);
       String holder;
       try {
-        LockState s = client.describe(key);
+        LockState s = client.admin().describe(key);
         holder = s.held() ? Output.holder(s, Instant.now()) : "free, taking it";
       } catch (StatelockException e) {
         holder = "holder unknown (" + e.getMessage() + ")";

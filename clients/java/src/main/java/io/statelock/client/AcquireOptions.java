@@ -108,6 +108,26 @@ public final class AcquireOptions {
     return safetyMargin;
   }
 
+  /** Equal when every setting is (so options can be compared, cached and logged like values). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof AcquireOptions a && Objects.equals(ttl, a.ttl) && wait.equals(a.wait)
+        && owner.equals(a.owner) && operation.equals(a.operation) && who.equals(a.who)
+        && version.equals(a.version) && path.equals(a.path) && info.equals(a.info) && labels.equals(a.labels)
+        && Objects.equals(requestId, a.requestId) && Objects.equals(safetyMargin, a.safetyMargin);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(ttl, wait, owner, operation, who, version, path, info, labels, requestId, safetyMargin);
+  }
+
+  @Override
+  public String toString() {
+    return "AcquireOptions{ttl=" + ttl + ", wait=" + wait + ", owner=" + owner + ", operation=" + operation
+        + ", labels=" + labels + (requestId != null ? ", requestId=" + requestId : "") + "}";
+  }
+
   /** Builder for {@link AcquireOptions}. */
   public static final class Builder {
     private Duration ttl;

@@ -28,7 +28,7 @@ final class BearerToken implements ClientInterceptor {
       MethodDescriptor<ReqT, RespT> method, CallOptions options, Channel next) {
     String t;
     try {
-      t = tokens.token(options.getOption(GrpcStatelockClient.UNDER_LEASE));
+      t = tokens.token(options.getOption(ClientCore.UNDER_LEASE));
     } catch (TokenException e) {
       return new FailedCall<>(Status.UNAUTHENTICATED.withDescription(e.getMessage()));
     }

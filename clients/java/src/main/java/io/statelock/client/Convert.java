@@ -57,6 +57,16 @@ final class Convert {
         a.getReason(), a.getPeer());
   }
 
+  static StateVersion stateVersion(io.statelock.proto.v1.StateVersion v) {
+    return new StateVersion(v.getKey(), v.getVersion(), v.getSize(), v.getSha256(), v.getFencingToken(),
+        v.hasWrittenAt() ? instant(v.getWrittenAt()) : null, v.getWrittenBy());
+  }
+
+  static LockEvent lockEvent(io.statelock.proto.v1.LockEvent e) {
+    return new LockEvent(LockEvent.Type.of(e.getTypeValue()), lockState(e.getStatus()),
+        e.hasAt() ? instant(e.getAt()) : null);
+  }
+
   static Instant instant(Timestamp t) {
     return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }

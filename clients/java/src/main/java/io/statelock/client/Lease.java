@@ -17,14 +17,17 @@ import java.util.function.Consumer;
  * <p>{@link #close()} releases the lock once; it is safe to call repeatedly and from
  * try-with-resources.
  */
-public interface Lease extends AutoCloseable {
+public interface Lease extends LeaseRef, AutoCloseable {
   /** The lock key. */
+  @Override
   String key();
 
   /** The lease id: a secret of the holder, needed to renew or release. */
+  @Override
   String leaseId();
 
   /** The fencing token of this lease: greater than every token issued before for this key. */
+  @Override
   long fencingToken();
 
   /**

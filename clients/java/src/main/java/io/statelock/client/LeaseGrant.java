@@ -8,7 +8,8 @@ import java.time.Instant;
  * like the CLI's {@code acquire}/{@code heartbeat}). {@code expiresAt} is the service's clock,
  * informational only.
  */
-public record LeaseGrant(String key, String leaseId, long fencingToken, Instant expiresAt, Duration ttl) {
+public record LeaseGrant(String key, String leaseId, long fencingToken, Instant expiresAt, Duration ttl)
+    implements LeaseRef {
 
   /** The granted ttl, or {@code requested} (else the service's 30 s default) when the service named none. */
   Duration ttlOr(Duration requested) {

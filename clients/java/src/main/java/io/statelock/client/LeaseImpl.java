@@ -21,7 +21,8 @@ final class LeaseImpl implements Lease {
 
   private static final System.Logger LOG = System.getLogger(LeaseImpl.class.getName());
 
-  private final GrpcStatelockClient client;
+  private final GrpcLocks locks;
+  private final ClientCore core;
   private final String key;
   private final String leaseId;
   private final long fencingToken;
@@ -44,14 +45,15 @@ final class LeaseImpl implements Lease {
   /** Why the lease was lost; null while it is not. */
   private LeaseLostException lostCause;
 
-  LeaseImpl(GrpcStatelockClient client, LeaseGrant grant, Duration ttl, Duration margin, long originNanos) {
-    this.client = client;
+  LeaseImpl(GrpcLocks locks, LeaseGrant grant, Duration ttl, Duration margin, long originNanos) {
+    this.locks = locks;
+    this.core = locks.core();
     this.key = grant.key();
     this.leaseId = grant.leaseId();
     this.fencingToken = grant.fencingToken();
     this.validity = new LeaseValidity(ttl, grant.expiresAt(), margin, originNanos);
-    this.lostCallbacks = new LostCallbacks(client.callbacks);
-    this.stream = new RenewalStream(lock, client, new RenewalStream.Listener() {
+    this.lostCallbacks = new LostCallbacks(core.callbacks);
+    this.stream = new RenewalStream(lock, core, new RenewalStream.Listener() {
       @Override
       public void renewed(long sentNanos, LeaseGrant grant) {
         LeaseImpl.this.renewed(sentNanos, grant);
@@ -65,7 +67,7 @@ final class LeaseImpl implements Lease {
   }
 
   private long now() {
-    return client.nanoClock.getAsLong();
+    return core.nanoClock.getAsLong();
   }
 
   void start() {
@@ -90,7 +92,7 @@ final class LeaseImpl implements Lease {
     if (nextRenewal != null) {
       nextRenewal.cancel(false);
     }
-    nextRenewal = client.scheduler.schedule(this::renew, delayNanos, TimeUnit.NANOSECONDS);
+    nextRenewal = core.scheduler.schedule(this::renew, delayNanos, TimeUnit.NANOSECONDS);
   }
 
   private void renew() {
@@ -105,7 +107,7 @@ final class LeaseImpl implements Lease {
         degraded = true;
       }
       if (streamSupported && !degraded) {
-        if (!stream.send(key, leaseId, client.leaseToken(), now)) {
+        if (!stream.send(key, leaseId, core.leaseToken(), now)) {
           // The call failed at once (e.g. no token could be had); failed() already rescheduled.
           return;
         }
@@ -126,7 +128,7 @@ final class LeaseImpl implements Lease {
   private void unaryHeartbeat(long sent) {
     unaryInFlight = true;
     long timeout = Math.max(interval(), TimeUnit.SECONDS.toNanos(1));
-    client.async()
+    core.async()
         .withDeadlineAfter(timeout, TimeUnit.NANOSECONDS)
         .heartbeat(HeartbeatRequest.newBuilder().setKey(key).setLeaseId(leaseId).build(),
             new StreamObserver<>() {
@@ -178,7 +180,7 @@ final class LeaseImpl implements Lease {
       streamSupported = false;
     }
     degraded = true;
-    client.resetConnectBackoff();
+    core.resetConnectBackoff();
     scheduleRenewal(retryDelay());
   }
 
@@ -189,7 +191,7 @@ final class LeaseImpl implements Lease {
       watchdog.cancel(false);
     }
     long delay = Math.max(0, validity.remainingNanos(now()));
-    watchdog = client.scheduler.schedule(this::checkDeadline, delay, TimeUnit.NANOSECONDS);
+    watchdog = core.scheduler.schedule(this::checkDeadline, delay, TimeUnit.NANOSECONDS);
   }
 
   private void checkDeadline() {
@@ -309,7 +311,7 @@ final class LeaseImpl implements Lease {
     if (lost == null) {
       int[] attempts = new int[1];
       // Not held at a retried release: maybe our own first attempt's doing, so not proof of a loss.
-      if (client.release(key, leaseId, attempts) || attempts[0] > 1) {
+      if (locks.release(key, leaseId, attempts) || attempts[0] > 1) {
         return null;
       }
       return new LeaseLostException("CLIENT", "lease on " + key + " was no longer held by the service when it "
@@ -317,7 +319,7 @@ final class LeaseImpl implements Lease {
     }
     try {
       // Already lost: one short attempt frees the key sooner if the service still has it.
-      client.releaseOnce(key, leaseId, Duration.ofSeconds(2));
+      locks.releaseOnce(key, leaseId, Duration.ofSeconds(2));
     } catch (RuntimeException e) {
       // Nothing to report: the lease was lost anyway and the service lets it go by itself.
     }

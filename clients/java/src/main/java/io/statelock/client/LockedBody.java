@@ -1,7 +1,7 @@
 package io.statelock.client;
 
 /**
- * Work done while holding a lock, by {@link StatelockClient#withLock(String, AcquireOptions, LockedBody)}:
+ * Work done while holding a lock, by {@link Locks#withLock(String, AcquireOptions, LockedBody)}:
  * it gets the held {@link Lease} (for its fencing token, {@link Lease#isValid()}, {@link Lease#onLost})
  * and returns a result. It may throw a checked exception of its own type, which {@code withLock}
  * throws on after releasing the lock.

@@ -24,7 +24,7 @@ final class RenewalStream {
   }
 
   private final Object lock;
-  private final GrpcStatelockClient client;
+  private final ClientCore client;
   private final Listener listener;
   /** The open KeepAlive call, or null. */
   private ClientCallStreamObserver<HeartbeatRequest> stream;
@@ -33,7 +33,7 @@ final class RenewalStream {
   /** Send times of requests not answered yet, oldest first. */
   private final ArrayDeque<Long> pendingSends = new ArrayDeque<>();
 
-  RenewalStream(Object lock, GrpcStatelockClient client, Listener listener) {
+  RenewalStream(Object lock, ClientCore client, Listener listener) {
     this.lock = lock;
     this.client = client;
     this.listener = listener;

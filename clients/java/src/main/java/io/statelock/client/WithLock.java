@@ -2,7 +2,7 @@ package io.statelock.client;
 
 /**
  * Runs a {@link LockedBody} under a held lease and ends the lease however the body ends, with the
- * rules of {@link StatelockClient#withLock(String, AcquireOptions, LockedBody)}: a body's exception
+ * rules of {@link Locks#withLock(String, AcquireOptions, LockedBody)}: a body's exception
  * wins; a lease lost before a normal return is a {@link LeaseLostException}; a failed release after
  * a normal return under a valid lease is only logged.
  */

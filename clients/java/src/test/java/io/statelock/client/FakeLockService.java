@@ -5,6 +5,7 @@ import com.google.protobuf.Timestamp;
 import com.google.rpc.Code;
 import io.grpc.Status;
 import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.statelock.proto.v1.AcquireRequest;
 import io.statelock.proto.v1.AcquireResponse;
@@ -39,6 +40,12 @@ class FakeLockService extends LockServiceGrpc.LockServiceImplBase {
   /** Releases answered UNAVAILABLE before {@link #releaseMode} applies. */
   final AtomicInteger releaseFailuresLeft = new AtomicInteger();
   volatile long ttlMillis = 600;
+  /** When set, a grant holds the key (lockHeld) until a release: one holder at a time. */
+  volatile boolean exclusive;
+  /** When set, an acquire of a held key that asks to wait is parked, never answered, until cancelled. */
+  volatile boolean parkWaiters;
+  final AtomicInteger parked = new AtomicInteger();
+  final AtomicInteger cancelledWaits = new AtomicInteger();
 
   static LockStatus holder() {
     return LockStatus.newBuilder()
@@ -64,7 +71,20 @@ class FakeLockService extends LockServiceGrpc.LockServiceImplBase {
       out.onError(Status.UNAVAILABLE.withDescription("store throttled").asRuntimeException());
       return;
     }
-    if (lockHeld) {
+    boolean asksToWait = req.getWaitTimeout().getSeconds() > 0 || req.getWaitTimeout().getNanos() > 0;
+    if (lockHeld && parkWaiters && asksToWait) {
+      ((ServerCallStreamObserver<AcquireResponse>) out).setOnCancelHandler(cancelledWaits::incrementAndGet);
+      parked.incrementAndGet();
+      return;
+    }
+    boolean held;
+    synchronized (this) {
+      held = lockHeld;
+      if (!held && exclusive) {
+        lockHeld = true; // granted below: the next acquire finds the key held
+      }
+    }
+    if (held) {
       out.onError(StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
           .setCode(Code.ABORTED_VALUE)
           .setMessage("held")
@@ -154,6 +174,9 @@ class FakeLockService extends LockServiceGrpc.LockServiceImplBase {
     if (releaseFailuresLeft.getAndDecrement() > 0) {
       out.onError(Status.UNAVAILABLE.withDescription("answer lost").asRuntimeException());
       return;
+    }
+    if (exclusive && releaseMode == Mode.OK) {
+      lockHeld = false;
     }
     switch (releaseMode) {
       case OK, LOST -> {

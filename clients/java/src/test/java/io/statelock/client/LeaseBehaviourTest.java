@@ -30,7 +30,7 @@ class LeaseBehaviourTest {
     // Load gRPC's classes once, so the first timing-sensitive test does not pay for it.
     LeaseBehaviourTest t = new LeaseBehaviourTest();
     t.start();
-    try (Lease lease = t.client.acquire("warm-up", t.opts())) {
+    try (Lease lease = t.client.locks().acquire("warm-up", t.opts())) {
       Thread.sleep(500);
     } finally {
       t.stop();
@@ -62,7 +62,7 @@ class LeaseBehaviourTest {
 
   @Test
   void renewsOverTheStreamAtAThirdOfTheTtl() throws Exception {
-    try (Lease lease = client.acquire("k", opts())) {
+    try (Lease lease = client.locks().acquire("k", opts())) {
       assertEquals(42, lease.fencingToken());
       assertEquals("lease-1", lease.leaseId());
       Thread.sleep(TTL_MS * 5 / 2); // 2.5 ttls: without renewals the lease would be lost
@@ -77,7 +77,7 @@ class LeaseBehaviourTest {
 
   @Test
   void leaseLostFromTheServiceCallsOnLostWithTheNewHolder() throws Exception {
-    Lease lease = client.acquire("k", opts());
+    Lease lease = client.locks().acquire("k", opts());
     CompletableFuture<LeaseLostException> lost = new CompletableFuture<>();
     lease.onLost(lost::complete);
     service.renewMode = FakeLockService.Mode.LOST;
@@ -95,7 +95,7 @@ class LeaseBehaviourTest {
 
   @Test
   void silentServiceMeansLostByTheClientClockBeforeTheTtl() throws Exception {
-    Lease lease = client.acquire("k", opts());
+    Lease lease = client.locks().acquire("k", opts());
     Thread.sleep(300);
     CompletableFuture<Long> lostAt = new CompletableFuture<>();
     lease.onLost(e -> lostAt.complete(System.nanoTime()));
@@ -112,7 +112,7 @@ class LeaseBehaviourTest {
 
   @Test
   void unavailableServiceFallsBackToUnaryAndThenLosesTheLease() throws Exception {
-    Lease lease = client.acquire("k", opts());
+    Lease lease = client.locks().acquire("k", opts());
     CompletableFuture<LeaseLostException> lost = new CompletableFuture<>();
     lease.onLost(lost::complete);
     service.renewMode = FakeLockService.Mode.UNAVAILABLE;
@@ -125,7 +125,7 @@ class LeaseBehaviourTest {
   @Test
   void keepAliveUnimplementedUsesUnaryHeartbeats() throws Exception {
     service.keepAliveUnimplemented = true;
-    try (Lease lease = client.acquire("k", opts())) {
+    try (Lease lease = client.locks().acquire("k", opts())) {
       Thread.sleep(TTL_MS * 5 / 2);
       assertTrue(lease.isValid());
       assertTrue(service.unaryRenewals.get() >= 5, "unary renewals: " + service.unaryRenewals.get());
@@ -134,7 +134,7 @@ class LeaseBehaviourTest {
 
   @Test
   void closeReleasesOnce() {
-    Lease lease = client.acquire("k", opts());
+    Lease lease = client.locks().acquire("k", opts());
     lease.close();
     lease.close();
     assertEquals(1, service.releases.get());
@@ -144,7 +144,7 @@ class LeaseBehaviourTest {
   @Test
   void unavailableAcquireIsRetriedWithTheSameRequestId() {
     service.acquireFailuresLeft.set(2);
-    try (Lease lease = client.acquire("k", opts())) {
+    try (Lease lease = client.locks().acquire("k", opts())) {
       assertEquals(42, lease.fencingToken());
     }
     assertEquals(3, service.acquireRequestIds.size());
@@ -157,10 +157,10 @@ class LeaseBehaviourTest {
   void eachAcquireCallHasItsOwnRequestIdWhichItsRetriesReuse() {
     AcquireOptions shared = opts();
     service.acquireFailuresLeft.set(1); // the first call's first attempt fails: it is retried
-    client.acquire("k", shared).close();
-    client.acquireDetached("k", shared);
-    client.tryAcquire("k", shared).orElseThrow().close();
-    client.withLock("k", shared, lease -> lease.fencingToken());
+    client.locks().acquire("k", shared).close();
+    client.locks().acquireDetached("k", shared);
+    client.locks().tryAcquire("k", shared).orElseThrow().close();
+    client.locks().withLock("k", shared, lease -> lease.fencingToken());
     List<String> ids = service.acquireRequestIds;
     assertEquals(5, ids.size(), "attempts: " + ids);
     assertEquals(ids.get(0), ids.get(1), "the retry of the first call reuses its id");
@@ -171,23 +171,23 @@ class LeaseBehaviourTest {
   @Test
   void anExplicitRequestIdIsSentByEveryCallWithThoseOptions() {
     AcquireOptions resumed = AcquireOptions.builder().ttl(Duration.ofMillis(TTL_MS)).requestId("pipeline-run-17").build();
-    client.acquireDetached("k", resumed);
-    client.acquireDetached("k", resumed);
+    client.locks().acquireDetached("k", resumed);
+    client.locks().acquireDetached("k", resumed);
     assertEquals(List.of("pipeline-run-17", "pipeline-run-17"), service.acquireRequestIds);
   }
 
   @Test
   void tryAcquireOfAHeldKeyIsEmptyAndOtherErrorsStillThrow() {
     service.lockHeld = true;
-    assertTrue(client.tryAcquire("k", opts()).isEmpty());
+    assertTrue(client.locks().tryAcquire("k", opts()).isEmpty());
     service.lockHeld = false;
     service.acquireFailuresLeft.set(1000);
-    assertThrows(StatelockUnavailableException.class, () -> client.tryAcquire("k", opts()));
+    assertThrows(StatelockUnavailableException.class, () -> client.locks().tryAcquire("k", opts()));
   }
 
   @Test
   void withLockReturnsTheBodysResultAndReleases() {
-    long token = client.withLock("k", opts(), lease -> {
+    long token = client.locks().withLock("k", opts(), lease -> {
       assertTrue(lease.isValid());
       return lease.fencingToken();
     });
@@ -197,7 +197,7 @@ class LeaseBehaviourTest {
 
   @Test
   void withLockThrowsTheBodysCheckedExceptionAfterReleasing() {
-    java.io.IOException e = assertThrows(java.io.IOException.class, () -> client.withLock("k", opts(), () -> {
+    java.io.IOException e = assertThrows(java.io.IOException.class, () -> client.locks().withLock("k", opts(), () -> {
       throw new java.io.IOException("disk full");
     }));
     assertEquals("disk full", e.getMessage());
@@ -208,14 +208,14 @@ class LeaseBehaviourTest {
   @Test
   void withLockDoesNotTurnAFailedReleaseAfterGoodWorkIntoAnError() {
     service.releaseMode = FakeLockService.Mode.UNAVAILABLE;
-    assertEquals("done", client.withLock("k", opts(), lease -> "done"));
+    assertEquals("done", client.locks().withLock("k", opts(), lease -> "done"));
     assertTrue(service.releases.get() >= 2, "the release was retried: " + service.releases.get());
   }
 
   @Test
   void withLockReportsALeaseTheServiceNoLongerHeldAtRelease() {
     service.releaseMode = FakeLockService.Mode.LOST;
-    LeaseLostException e = assertThrows(LeaseLostException.class, () -> client.withLock("k", opts(), lease -> "done"));
+    LeaseLostException e = assertThrows(LeaseLostException.class, () -> client.locks().withLock("k", opts(), lease -> "done"));
     assertTrue(e.getMessage().contains("no longer held"), e.getMessage());
   }
 
@@ -223,13 +223,13 @@ class LeaseBehaviourTest {
   void aReleaseRetriedAfterALostAnswerThatFindsTheLeaseGoneIsNoLoss() {
     service.releaseFailuresLeft.set(1); // as if the first release took effect and its answer was lost
     service.releaseMode = FakeLockService.Mode.LOST;
-    assertEquals("done", client.withLock("k", opts(), lease -> "done"));
+    assertEquals("done", client.locks().withLock("k", opts(), lease -> "done"));
     assertEquals(2, service.releases.get());
   }
 
   @Test
   void withLockReportsALeaseLostWhileTheBodyRan() {
-    LeaseLostException e = assertThrows(LeaseLostException.class, () -> client.withLock("k", opts(), lease -> {
+    LeaseLostException e = assertThrows(LeaseLostException.class, () -> client.locks().withLock("k", opts(), lease -> {
       CompletableFuture<LeaseLostException> lost = new CompletableFuture<>();
       lease.onLost(lost::complete);
       service.renewMode = FakeLockService.Mode.LOST;
@@ -242,7 +242,7 @@ class LeaseBehaviourTest {
 
   @Test
   void aBodyFailureAfterTheLeaseWasLostCarriesTheLossAsSuppressed() {
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> client.withLock("k", opts(), lease -> {
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> client.locks().withLock("k", opts(), lease -> {
       CompletableFuture<LeaseLostException> lost = new CompletableFuture<>();
       lease.onLost(lost::complete);
       service.renewMode = FakeLockService.Mode.LOST;
@@ -257,7 +257,7 @@ class LeaseBehaviourTest {
   void unavailableBeyondTheRetryBudgetIsReported() {
     service.acquireFailuresLeft.set(1000);
     StatelockUnavailableException e =
-        assertThrows(StatelockUnavailableException.class, () -> client.acquire("k", opts()));
+        assertThrows(StatelockUnavailableException.class, () -> client.locks().acquire("k", opts()));
     assertEquals("UNAVAILABLE", e.code());
     assertTrue(service.acquireRequestIds.size() >= 3, "retried: " + service.acquireRequestIds.size());
   }
@@ -265,7 +265,7 @@ class LeaseBehaviourTest {
   @Test
   void lockHeldCarriesTheHolder() {
     service.lockHeld = true;
-    LockHeldException e = assertThrows(LockHeldException.class, () -> client.acquire("k", opts()));
+    LockHeldException e = assertThrows(LockHeldException.class, () -> client.locks().acquire("k", opts()));
     assertEquals("ci@runner-7", e.holder().owner());
     assertEquals("apply", e.holder().operation());
     assertEquals(41, e.holder().fencingToken());

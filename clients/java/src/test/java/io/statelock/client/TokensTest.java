@@ -86,7 +86,7 @@ class TokensTest {
     Path file = dir.resolve("token");
     Files.writeString(file, "token-one\n");
     connect(Tokens.file(file));
-    try (Lease lease = client.acquire("k", opts())) {
+    try (Lease lease = client.locks().acquire("k", opts())) {
       Thread.sleep(700); // renewals every 200 ms over one stream
       Files.writeString(file, "token-two\n");
       Thread.sleep(700);
@@ -116,7 +116,7 @@ class TokensTest {
   @Test
   void noTokenFailsUnauthenticatedWithoutReachingTheService() throws Exception {
     connect(Tokens.file(dir.resolve("missing")));
-    PermissionException e = assertThrows(PermissionException.class, () -> client.acquire("k", opts()));
+    PermissionException e = assertThrows(PermissionException.class, () -> client.locks().acquire("k", opts()));
     assertTrue(e.unauthenticated());
     assertTrue(e.getMessage().contains("missing"), e.getMessage());
     assertEquals(List.of(), calls);
@@ -125,7 +125,7 @@ class TokensTest {
   @Test
   void aMalformedTokenIsRefusedWithoutEchoingIt() throws Exception {
     connect(Tokens.of("secret-part-1\nsecret-part-2"));
-    PermissionException e = assertThrows(PermissionException.class, () -> client.acquire("k", opts()));
+    PermissionException e = assertThrows(PermissionException.class, () -> client.locks().acquire("k", opts()));
     assertTrue(e.getMessage().contains("malformed"), e.getMessage());
     assertFalse(e.getMessage().contains("secret-part"), e.getMessage());
     assertEquals(List.of(), calls);
@@ -140,7 +140,7 @@ class TokensTest {
       }
       return "token-one";
     });
-    Lease lease = client.acquire("k", opts());
+    Lease lease = client.locks().acquire("k", opts());
     Thread.sleep(1000);
     // Every renewal after the first fails before reaching the service: the lease is lost by the
     // client's clock (not by an exception on a timer thread that would leave it "valid" forever).

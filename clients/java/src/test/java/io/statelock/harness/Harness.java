@@ -134,7 +134,7 @@ final class Harness {
     long t0 = history.nowMs();
     LeaseGrant lease;
     try {
-      lease = client.acquireDetached(key, liveness);
+      lease = client.locks().acquireDetached(key, liveness);
       history.add("check", Op.Type.LIVENESS, key, t0, Op.Outcome.OK, lease.leaseId(), lease.fencingToken(), "", 0, "");
     } catch (StatelockException e) {
       history.add("check", Op.Type.LIVENESS, key, t0, Op.Outcome.REFUSED, "", 0, "", 0, e.code());
@@ -142,7 +142,7 @@ final class Harness {
     }
     t0 = history.nowMs();
     try {
-      String state = new String(client.getState(key).bytes(), StandardCharsets.UTF_8);
+      String state = new String(client.state().getBytes(key).bytes(), StandardCharsets.UTF_8);
       finals.put(key, state);
       history.add("check", Op.Type.FINAL_READ, key, t0, Op.Outcome.OK, lease.leaseId(), lease.fencingToken(), "", 0,
           StateRecords.parse(state).size() + " records");
@@ -155,7 +155,7 @@ final class Harness {
           0, e.code() + ": " + e.getMessage());
     }
     try {
-      client.release(key, lease.leaseId());
+      client.locks().release(key, lease.leaseId());
     } catch (StatelockException e) {
       // the lease expires by itself; the check is done
     }

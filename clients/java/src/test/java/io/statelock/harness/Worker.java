@@ -1,6 +1,7 @@
 package io.statelock.harness;
 
 import io.statelock.client.AcquireOptions;
+import io.statelock.client.LeaseRef;
 import io.statelock.client.InvalidRequestException;
 import io.statelock.client.Lease;
 import io.statelock.client.LeaseGrant;
@@ -99,7 +100,7 @@ final class Worker implements Runnable {
   private Lease acquire(StatelockClient client, String key) {
     long t0 = history.nowMs();
     try {
-      Lease lease = client.acquire(key, options);
+      Lease lease = client.locks().acquire(key, options);
       history.add(name, Op.Type.ACQUIRE, key, t0, Op.Outcome.OK, lease.leaseId(), lease.fencingToken(), "", 0,
           "replica " + replica);
       return lease;
@@ -115,7 +116,7 @@ final class Worker implements Runnable {
   private String read(StatelockClient client, String key, String leaseId, long fence) {
     long t0 = history.nowMs();
     try {
-      String content = new String(client.getState(key).bytes(), StandardCharsets.UTF_8);
+      String content = new String(client.state().getBytes(key).bytes(), StandardCharsets.UTF_8);
       history.add(name, Op.Type.READ, key, t0, Op.Outcome.OK, leaseId, fence, "", 0, "");
       return content;
     } catch (StateNotFoundException e) {
@@ -156,7 +157,7 @@ final class Worker implements Runnable {
     long t0 = history.nowMs();
     LeaseGrant lease;
     try {
-      lease = client.acquireDetached(key, options);
+      lease = client.locks().acquireDetached(key, options);
       history.add(name, Op.Type.ACQUIRE, key, t0, Op.Outcome.OK, lease.leaseId(), lease.fencingToken(), "", 0,
           "replica " + replica + ", to pause");
     } catch (LockHeldException e) {
@@ -181,7 +182,7 @@ final class Worker implements Runnable {
   private boolean heartbeat(StatelockClient client, String key, String leaseId, long fence) {
     long t0 = history.nowMs();
     try {
-      client.heartbeat(key, leaseId, null);
+      client.locks().heartbeat(key, leaseId, null);
       history.add(name, Op.Type.HEARTBEAT, key, t0, Op.Outcome.OK, leaseId, fence, "", 0, "");
       return true;
     } catch (LeaseLostException e) {
@@ -199,7 +200,7 @@ final class Worker implements Runnable {
     String note = pausedMs > 0 ? "after a " + pausedMs + " ms pause" : "";
     long t0 = history.nowMs();
     try {
-      StateVersion v = client.putState(key, leaseId, fence, next);
+      StateVersion v = client.state().put(LeaseRef.of(key, leaseId, fence), next);
       history.add(name, Op.Type.WRITE, key, t0, Op.Outcome.OK, leaseId, fence, record,
           Long.parseLong(v.version()), note);
     } catch (LeaseLostException | StateConflictException | InvalidRequestException | PermissionException e) {
@@ -215,7 +216,7 @@ final class Worker implements Runnable {
   private void release(StatelockClient client, String key, LeaseGrant lease) {
     long t0 = history.nowMs();
     try {
-      boolean released = client.release(key, lease.leaseId());
+      boolean released = client.locks().release(key, lease.leaseId());
       history.add(name, Op.Type.RELEASE, key, t0, released ? Op.Outcome.OK : Op.Outcome.REFUSED, lease.leaseId(),
           lease.fencingToken(), "", 0, released ? "" : "no longer held");
     } catch (StatelockException e) {

@@ -192,18 +192,18 @@ class AuthIT {
     long exp = java.time.Instant.now().getEpochSecond() + 2;
     String k = key("expired-heartbeat");
     try (StatelockClient c = client(token); StatelockClient reader = client(jwts.reader(300))) {
-      LeaseGrant g = c.acquireDetached(k, AcquireOptions.builder().ttl(Duration.ofSeconds(20)).build());
+      LeaseGrant g = c.locks().acquireDetached(k, AcquireOptions.builder().ttl(Duration.ofSeconds(20)).build());
       // Past exp + the service's 1 s leeway, and past the second after it (see the report: the
       // service rejects the token as invalid during that one second).
       while (java.time.Instant.now().getEpochSecond() < exp + 3) {
         Thread.sleep(100);
       }
-      LeaseGrant renewed = c.heartbeat(k, g.leaseId(), null);
+      LeaseGrant renewed = c.locks().heartbeat(k, g.leaseId(), null);
       assertEquals(g.fencingToken(), renewed.fencingToken());
       PermissionException denied = org.junit.jupiter.api.Assertions.assertThrows(PermissionException.class,
-          () -> reader.heartbeat(k, g.leaseId(), null));
+          () -> reader.locks().heartbeat(k, g.leaseId(), null));
       assertFalse(denied.unauthenticated(), denied.getMessage());
-      assertTrue(c.release(k, g.leaseId()));
+      assertTrue(c.locks().release(k, g.leaseId()));
     }
   }
 

@@ -56,9 +56,9 @@ class SharedOptionsIT extends PackagedServiceFixture {
           for (int round = 0; round < ROUNDS; round++) {
             together.await(60, TimeUnit.SECONDS);
             if ((thread + round) % 2 == 0) {
-              client.withLock(key, SHARED, lease -> critical(lease, inside, mostInside, grants));
+              client.locks().withLock(key, SHARED, lease -> critical(lease, inside, mostInside, grants));
             } else {
-              try (Lease lease = client.acquire(key, SHARED)) {
+              try (Lease lease = client.locks().acquire(key, SHARED)) {
                 critical(lease, inside, mostInside, grants);
               }
             }
@@ -78,7 +78,7 @@ class SharedOptionsIT extends PackagedServiceFixture {
     for (int i = 1; i < grants.size(); i++) {
       assertTrue(grants.get(i) > grants.get(i - 1), "fences strictly increase in grant order: " + grants);
     }
-    assertFalse(client.describe(key).held(), "every lease was released");
+    assertFalse(client.admin().describe(key).held(), "every lease was released");
   }
 
   private static long critical(Lease lease, AtomicInteger inside, AtomicInteger mostInside, List<Long> grants)
@@ -97,17 +97,17 @@ class SharedOptionsIT extends PackagedServiceFixture {
   @Test
   void aSecondTryAcquireOfAHeldKeyWithTheSameConstantIsRefused() {
     String key = ClientIT.key("try-twice");
-    Optional<Lease> first = client.tryAcquire(key, TRY_ONCE);
+    Optional<Lease> first = client.locks().tryAcquire(key, TRY_ONCE);
     assertTrue(first.isPresent(), "the key was free");
     try (Lease holder = first.get()) {
-      Optional<Lease> second = client.tryAcquire(key, TRY_ONCE);
+      Optional<Lease> second = client.locks().tryAcquire(key, TRY_ONCE);
       assertTrue(second.isEmpty(), "refused while held, not handed the holder's lease: " + second);
       assertTrue(holder.isValid(), "the first lease is untouched");
-      LockState s = client.describe(key);
+      LockState s = client.admin().describe(key);
       assertTrue(s.held());
       assertEquals(holder.fencingToken(), s.fencingToken(), "the first lease is the only holder");
     }
-    try (Lease next = client.tryAcquire(key, TRY_ONCE).orElseThrow()) {
+    try (Lease next = client.locks().tryAcquire(key, TRY_ONCE).orElseThrow()) {
       assertTrue(next.fencingToken() > first.get().fencingToken(), "after the release the key is free again");
     }
   }
@@ -115,11 +115,11 @@ class SharedOptionsIT extends PackagedServiceFixture {
   @Test
   void acquiringTwiceInARowWithTheSameConstantRefusesTheSecond() {
     String key = ClientIT.key("twice-in-a-row");
-    try (Lease first = client.acquire(key, TRY_ONCE)) {
-      LockHeldException held = assertThrows(LockHeldException.class, () -> client.acquire(key, TRY_ONCE));
+    try (Lease first = client.locks().acquire(key, TRY_ONCE)) {
+      LockHeldException held = assertThrows(LockHeldException.class, () -> client.locks().acquire(key, TRY_ONCE));
       assertEquals(first.fencingToken(), held.holder().fencingToken());
-      assertThrows(LockHeldException.class, () -> client.acquireDetached(key, TRY_ONCE));
-      assertEquals(first.fencingToken(), client.describe(key).fencingToken());
+      assertThrows(LockHeldException.class, () -> client.locks().acquireDetached(key, TRY_ONCE));
+      assertEquals(first.fencingToken(), client.admin().describe(key).fencingToken());
     }
   }
 
@@ -128,24 +128,24 @@ class SharedOptionsIT extends PackagedServiceFixture {
     String key = ClientIT.key("explicit-request-id");
     AcquireOptions resumable = AcquireOptions.builder().ttl(Duration.ofSeconds(10)).owner("ci@pipeline")
         .requestId("pipeline-4711-lock").build();
-    LeaseGrant first = client.acquireDetached(key, resumable);
-    LeaseGrant again = client.acquireDetached(key, resumable); // what a re-run of the same step sends
+    LeaseGrant first = client.locks().acquireDetached(key, resumable);
+    LeaseGrant again = client.locks().acquireDetached(key, resumable); // what a re-run of the same step sends
     assertEquals(first.leaseId(), again.leaseId());
     assertEquals(first.fencingToken(), again.fencingToken());
-    assertTrue(client.release(key, first.leaseId()));
+    assertTrue(client.locks().release(key, first.leaseId()));
   }
 
   @Test
   void withLockThrowsLeaseLostWhenTheLockWasBrokenWhileTheBodyRan() {
     String key = ClientIT.key("broken-under-body");
     long[] token = new long[1];
-    LeaseLostException e = assertThrows(LeaseLostException.class, () -> client.withLock(key, TRY_ONCE, lease -> {
+    LeaseLostException e = assertThrows(LeaseLostException.class, () -> client.locks().withLock(key, TRY_ONCE, lease -> {
       token[0] = lease.fencingToken();
-      assertTrue(client.forceRelease(key, "test: broken while the body runs", lease.fencingToken()).released());
+      assertTrue(client.admin().forceRelease(key, "test: broken while the body runs", lease.fencingToken()).released());
       return "work done without the lock for a while";
     }));
     assertTrue(e.getMessage().contains("lost before the locked work returned"), e.getMessage());
-    try (Lease next = client.acquire(key, TRY_ONCE)) {
+    try (Lease next = client.locks().acquire(key, TRY_ONCE)) {
       assertNotEquals(token[0], next.fencingToken());
       assertTrue(next.fencingToken() > token[0]);
     }

@@ -109,7 +109,7 @@ final class StatelockService implements AutoCloseable {
               + Files.readString(log));
         }
         try {
-          c.describe("readiness/probe");
+          c.admin().describe("readiness/probe");
           return;
         } catch (io.statelock.client.PermissionException e) {
           return; // it answers: authentication is on
