@@ -117,7 +117,7 @@ class StateLimitsTest {
         long margin = blobs.usableSpace().orElseThrow() + 1024 * MIB;
         try (SqliteLockTable table = new SqliteLockTable(dir.resolve("db"))) {
             StateCoordinator states = new StateCoordinator(table, blobs, fences, clock,
-                    new StateSettings(3, dir.resolve("spool"), 3_600_000, false, new StateLimits(Long.MAX_VALUE, margin)));
+                    new StateSettings(3, dir.resolve("spool"), 3_600_000, new StateLimits(Long.MAX_VALUE, margin)));
             LockRecord r = ((AcquireResult.Granted) table.acquire(new NewLease(key, "a", "ci", LockInfo.EMPTY,
                     clock.millis(), 30_000, ""), clock.millis() - 1_000)).record();
             try (Spool spool = Spool.create(dir.resolve("spool"))) { // spooled without limits: only the blob disk is judged

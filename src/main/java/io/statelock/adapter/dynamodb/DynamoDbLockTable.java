@@ -64,17 +64,9 @@ public final class DynamoDbLockTable implements LockTable, StatePointers {
     private final LockListing listing;
 
     public DynamoDbLockTable(DynamoDbClient client, String tableName) {
-        this(client, tableName, false);
-    }
-
-    /**
-     * @param skipFenceCheck testing only ({@code statelock.testing.skip-fence-check}, refused by the prod profile):
-     *                       state pointer writes skip the lease/fence condition, a deliberately broken replica
-     */
-    public DynamoDbLockTable(DynamoDbClient client, String tableName, boolean skipFenceCheck) {
         this.client = Objects.requireNonNull(client, "client");
         this.table = Objects.requireNonNull(tableName, "tableName");
-        this.state = new DynamoStatePointer(client, tableName, skipFenceCheck);
+        this.state = new DynamoStatePointer(client, tableName);
         this.segments = new SegmentRegistry(client, tableName);
         this.listing = new LockListing(client, tableName, segments);
     }
