@@ -5,6 +5,7 @@ import io.statelock.lock.ExecutorScheduler;
 import io.statelock.lock.LockSettings;
 import io.statelock.adapter.harness.FenceIgnoringStatePointers;
 import io.statelock.adapter.metrics.MeteredLockTable;
+import io.statelock.adapter.terraform.TerraformStateJson;
 import io.statelock.lock.Scheduler;
 import io.statelock.lock.LockCoordinator;
 import io.statelock.state.StateCoordinator;
@@ -52,7 +53,7 @@ public class StateBeans {
     @Produces
     @Singleton
     StateCoordinator states(StatePointers table, BlobStore blobs, LockSettings settings, Clock clock, StateSettings state) {
-        return new StateCoordinator(table, blobs, settings.fences(), clock, state);
+        return new StateCoordinator(table, blobs, new TerraformStateJson(), settings.fences(), clock, state);
     }
 
     @Produces

@@ -1,6 +1,7 @@
 package io.statelock.adapter.http;
 
 import io.statelock.lock.InvalidArgumentException;
+import io.statelock.adapter.terraform.TerraformStateJson;
 import io.statelock.audit.AuditTrail;
 import io.statelock.lock.Lease;
 import io.statelock.lock.LockKey;
@@ -9,6 +10,7 @@ import io.statelock.state.StateRead;
 import io.statelock.state.StateVersion;
 import io.statelock.state.TerraformBackend;
 import io.statelock.state.TerraformLock;
+import io.statelock.state.TerraformMeta;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -170,9 +172,10 @@ public class TerraformHttpRoutes {
                 .compose(spool -> ctx.vertx().executeBlocking(() -> {
                     HttpAccess.Checked who = caller.get();
                     checkMd5(contentMd5, spool);
-                    StateJson.check(spool.file()); // Terraform could not read back anything else
+                    // Terraform could not read back anything else; the one pass also reads serial and lineage.
+                    TerraformMeta meta = TerraformStateJson.check(spool.file());
                     return backend.write(key, id, who.presentedLease(), access.ownerFor(who.caller(), UNLOCKED_WRITER),
-                            access.holder(who, key), spool);
+                            access.holder(who, key), spool, meta);
                 }, false))
                 .onSuccess(v -> {
                     HttpAccess.Checked who = caller.get();

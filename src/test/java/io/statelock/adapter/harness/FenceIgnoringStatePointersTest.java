@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.statelock.adapter.blob.filesystem.FilesystemBlobStore;
 import io.statelock.adapter.sqlite.SqliteLockTable;
+import io.statelock.adapter.terraform.TerraformStateJson;
 import io.statelock.lock.Fences;
 import io.statelock.lock.LeaseLostException;
 import io.statelock.lock.LockInfo;
@@ -47,8 +48,8 @@ class FenceIgnoringStatePointersTest {
         table = new SqliteLockTable(dir.resolve("db"));
         FilesystemBlobStore blobs = new FilesystemBlobStore(dir.resolve("state"));
         StateSettings settings = new StateSettings(3, dir.resolve("spool"), StateSettings.ONE_HOUR_MS);
-        honest = new StateCoordinator(table, blobs, fences, clock, settings);
-        broken = new StateCoordinator(new FenceIgnoringStatePointers(table), blobs, fences, clock, settings);
+        honest = new StateCoordinator(table, blobs, new TerraformStateJson(), fences, clock, settings);
+        broken = new StateCoordinator(new FenceIgnoringStatePointers(table), blobs, new TerraformStateJson(), fences, clock, settings);
     }
 
     @AfterEach
