@@ -18,6 +18,8 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
@@ -60,8 +62,7 @@ public class TerraformHttpRoutes {
         }
         LockKey key;
         try {
-            key = new LockKey(io.vertx.core.net.impl.URIDecoder.decodeURIComponent(
-                    req.path().substring(PREFIX.length()), false));
+            key = new LockKey(decodePath(req.path().substring(PREFIX.length())));
         } catch (RuntimeException e) {
             HttpErrors.respond(ctx, e);
             return;
@@ -185,6 +186,14 @@ public class TerraformHttpRoutes {
                 })
                 .onComplete(done -> closeLater(ctx, upload.get()))
                 .onFailure(e -> HttpErrors.respond(ctx, e));
+    }
+
+    /**
+     * A URL path's percent-escapes decoded as UTF-8. A {@code +} stays a {@code +}: in a path it is no space (that is
+     * form encoding, which {@link URLDecoder} also decodes). A malformed escape is an {@link IllegalArgumentException}.
+     */
+    static String decodePath(String path) {
+        return URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     /** Terraform and OpenTofu send Content-MD5 with every body: a mismatch means the bytes were damaged on the way. */
