@@ -3,7 +3,9 @@ package io.statelock.boot;
 import io.quarkus.runtime.StartupEvent;
 import io.statelock.lock.ExecutorScheduler;
 import io.statelock.lock.LockSettings;
+import io.statelock.adapter.harness.FenceIgnoringStatePointers;
 import io.statelock.adapter.metrics.MeteredLockTable;
+import io.statelock.adapter.terraform.TerraformStateJson;
 import io.statelock.lock.Scheduler;
 import io.statelock.lock.LockCoordinator;
 import io.statelock.state.StateCoordinator;
@@ -30,24 +32,28 @@ public class StateBeans {
     @Singleton
     StateSettings stateSettings(StatelockConfig config) {
         return new StateSettings(config.state().keepVersions(), config.state().spoolDir(), StateSettings.ONE_HOUR_MS,
-                TestingSettings.skipFenceCheck(config),
                 new StateLimits(config.state().maxSize().asLongValue(), config.state().minFreeSpace().asLongValue()));
     }
 
-    /** Every lock store keeps the state pointer on its lock records. */
+    /**
+     * Every lock store keeps the state pointer on its lock records. Under {@code statelock.testing.skip-fence-check}
+     * (allowed only under the harness, test and dev profiles) they are wrapped in the deliberately broken decorator.
+     */
     @Produces
     @Singleton
-    StatePointers statePointers(LockTable table) {
+    StatePointers statePointers(LockTable table, StatelockConfig config) {
         // The store itself, not its metering wrapper: the wrapper counts lock transitions only.
         LockTable store = table instanceof MeteredLockTable metered ? metered.delegate() : table;
-        if (store instanceof StatePointers pointers) return pointers;
-        throw new IllegalStateException("lock store " + table.getClass().getSimpleName() + " keeps no state pointers");
+        if (!(store instanceof StatePointers pointers)) {
+            throw new IllegalStateException("lock store " + table.getClass().getSimpleName() + " keeps no state pointers");
+        }
+        return TestingSettings.skipFenceCheck(config) ? new FenceIgnoringStatePointers(pointers) : pointers;
     }
 
     @Produces
     @Singleton
     StateCoordinator states(StatePointers table, BlobStore blobs, LockSettings settings, Clock clock, StateSettings state) {
-        return new StateCoordinator(table, blobs, settings.fences(), clock, state);
+        return new StateCoordinator(table, blobs, new TerraformStateJson(), settings.fences(), clock, state);
     }
 
     @Produces

@@ -37,8 +37,7 @@ public class StoreProducer {
 
     private LockTable store(StatelockConfig config, Instance<DynamoDbClient> dynamoDb) {
         if (config.store() == StatelockConfig.StoreKind.dynamodb) {
-            DynamoDbLockTable table = new DynamoDbLockTable(dynamoDb.get(), config.dynamodb().table(),
-                    TestingSettings.skipFenceCheck(config));
+            DynamoDbLockTable table = new DynamoDbLockTable(dynamoDb.get(), config.dynamodb().table());
             if (config.dynamodb().createTable()) {
                 table.createTableIfMissing();
             }
@@ -47,7 +46,7 @@ public class StoreProducer {
             return table;
         }
         LOG.infof("lock store: embedded, data directory %s", config.embedded().dataDir().toAbsolutePath());
-        return new SqliteLockTable(config.embedded().dataDir(), TestingSettings.skipFenceCheck(config));
+        return new SqliteLockTable(config.embedded().dataDir());
     }
 
     /**

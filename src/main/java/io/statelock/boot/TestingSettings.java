@@ -16,8 +16,9 @@ import org.jboss.logging.Logger;
  * Guards the test-only {@code statelock.testing.*} settings (a clock offset, a deliberately broken
  * fence check): they are used only under the {@code harness}, {@code test} or {@code dev} profile, and
  * the service refuses to start with any of them set under any other profile, {@code prod} included.
- * The beans that use them (the clock, the stores) ask here first, so nothing is built with them in
- * production even before the start-up check runs.
+ * The beans that use them (the clock, and the state pointers, wrapped in the broken
+ * {@link io.statelock.adapter.harness.FenceIgnoringStatePointers}) ask here first, so nothing is built with them
+ * in production even before the start-up check runs; the store adapters never see them.
  */
 @ApplicationScoped
 public class TestingSettings {
@@ -42,7 +43,7 @@ public class TestingSettings {
         return offset.isZero() ? Clock.systemUTC() : Clock.offset(Clock.systemUTC(), offset);
     }
 
-    /** Whether this replica's state writes skip the fence check (only ever true when allowed). */
+    /** Whether this replica's state writes ignore the lease and fence (only ever true when allowed). */
     static boolean skipFenceCheck(StatelockConfig config) {
         require(config);
         return config.testing().skipFenceCheck();

@@ -1,6 +1,8 @@
 package io.statelock.security;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,7 +19,8 @@ public final class AccessPolicy {
     /** The file's shape. */
     public record File(List<Rule> rules) {}
 
-    private record CompiledRule(Map<String, String> match, Role role, List<String> keys) {}
+    /** A rule with its claim globs and key patterns compiled once, when the policy is loaded. */
+    private record CompiledRule(Map<String, KeyPattern> match, Role role, List<KeyPattern> keys) {}
 
     private final List<CompiledRule> rules;
 
@@ -40,7 +43,10 @@ public final class AccessPolicy {
             throw new IllegalStateException("policy rule with unknown role '" + rule.role() + "' (reader, locker, admin)");
         }
         if (rule.keys() == null || rule.keys().isEmpty()) throw new IllegalStateException("policy rule without keys: " + rule);
-        return new CompiledRule(rule.match() == null ? Map.of() : Map.copyOf(rule.match()), role, List.copyOf(rule.keys()));
+        Map<String, KeyPattern> match = new LinkedHashMap<>();
+        if (rule.match() != null) rule.match().forEach((claim, glob) -> match.put(claim, KeyPattern.claim(glob)));
+        return new CompiledRule(Collections.unmodifiableMap(match), role,
+                rule.keys().stream().map(KeyPattern::key).toList());
     }
 
     /** The caller's role on {@code key}, if any. */
@@ -48,7 +54,7 @@ public final class AccessPolicy {
         Role best = null;
         for (CompiledRule rule : rules) {
             if (best != null && best.covers(rule.role())) continue;
-            if (claimsMatch(rule, caller) && rule.keys().stream().anyMatch(p -> KeyPattern.matches(p, key, caller))) {
+            if (claimsMatch(rule, caller) && rule.keys().stream().anyMatch(p -> p.matches(key, caller))) {
                 best = rule.role();
             }
         }
@@ -61,7 +67,7 @@ public final class AccessPolicy {
      * {@code teams/b/**} cover {@code teams/a/}, and neither covers {@code teams/}.
      */
     public boolean coversPrefix(Caller caller, String prefix, Role needed) {
-        List<String> patterns = new ArrayList<>();
+        List<KeyPattern> patterns = new ArrayList<>();
         for (CompiledRule rule : rules) {
             if (rule.role().covers(needed) && claimsMatch(rule, caller)) patterns.addAll(rule.keys());
         }
@@ -69,9 +75,9 @@ public final class AccessPolicy {
     }
 
     private static boolean claimsMatch(CompiledRule rule, Caller caller) {
-        for (Map.Entry<String, String> m : rule.match().entrySet()) {
+        for (Map.Entry<String, KeyPattern> m : rule.match().entrySet()) {
             // A list claim (e.g. groups) matches if any element does.
-            if (caller.claimValues(m.getKey()).stream().noneMatch(v -> KeyPattern.claimMatches(m.getValue(), v))) {
+            if (caller.claimValues(m.getKey()).stream().noneMatch(v -> m.getValue().matches(v, null))) {
                 return false;
             }
         }

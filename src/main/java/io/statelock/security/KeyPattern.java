@@ -1,12 +1,14 @@
 package io.statelock.security;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * Globs on {@code /} segments: {@code *} matches within one segment, {@code **} any number of
@@ -27,19 +29,50 @@ final class KeyPattern {
     /** Joint automaton states {@link #coverAll} explores at most; past it the answer is "not covered" (deny). */
     private static final int MAX_COVER_STATES = 4096;
 
-    private KeyPattern() {
+    /** The pattern's glob parts as tokens, tokenized once; a claim's value goes between each two of them. */
+    private final List<int[]> parts;
+    /** The claims the pattern names, in order (one fewer than {@link #parts}). */
+    private final List<String> claims;
+    /** The automaton of a pattern that names no claim, built once; null when it names one. */
+    private final Glob fixed;
+
+    private KeyPattern(List<int[]> parts, List<String> claims) {
+        this.parts = parts;
+        this.claims = claims;
+        this.fixed = claims.isEmpty() ? new Glob(parts.get(0)) : null;
     }
 
-    /** Does {@code key} match {@code pattern} for this caller? A pattern naming a missing claim matches nothing. */
-    static boolean matches(String pattern, String key, Caller caller) {
-        Glob glob = Glob.of(pattern, caller, true);
+    /** A key pattern of a policy rule: {@code **}{@code /} stands for whole segments. */
+    static KeyPattern key(String pattern) {
+        return compile(pattern, true);
+    }
+
+    /**
+     * A claim glob of a policy rule: {@code *} matches anything but '/' and {@code **} anything. It is matched with
+     * no caller: a claim glob that names a claim matches nothing.
+     */
+    static KeyPattern claim(String glob) {
+        return compile(glob, false);
+    }
+
+    private static KeyPattern compile(String pattern, boolean segments) {
+        List<int[]> parts = new ArrayList<>();
+        List<String> claims = new ArrayList<>();
+        Matcher m = PLACEHOLDER.matcher(pattern);
+        int last = 0;
+        while (m.find()) {
+            parts.add(tokenize(pattern.substring(last, m.start()), segments));
+            claims.add(m.group(1));
+            last = m.end();
+        }
+        parts.add(tokenize(pattern.substring(last), segments));
+        return new KeyPattern(List.copyOf(parts), List.copyOf(claims));
+    }
+
+    /** Does {@code key} (or a claim value) match this pattern for this caller? A missing claim matches nothing. */
+    boolean matches(String key, Caller caller) {
+        Glob glob = glob(caller);
         return glob != null && glob.accepts(glob.run(glob.start(), key));
-    }
-
-    /** A claim value against a glob where {@code *} matches anything but '/' and {@code **} anything. */
-    static boolean claimMatches(String glob, String value) {
-        Glob g = Glob.of(glob, null, false);
-        return g != null && g.accepts(g.run(g.start(), value));
     }
 
     /**
@@ -48,10 +81,10 @@ final class KeyPattern {
      * reverse.) The automata of all patterns are run over the prefix, then every continuation is explored:
      * covered when no reachable combination of states fails to accept.
      */
-    static boolean coverAll(List<String> patterns, String prefix, Caller caller) {
+    static boolean coverAll(List<KeyPattern> patterns, String prefix, Caller caller) {
         List<Glob> globs = new ArrayList<>();
-        for (String p : patterns) {
-            Glob g = Glob.of(p, caller, true);
+        for (KeyPattern p : patterns) {
+            Glob g = p.glob(caller);
             if (g != null) globs.add(g);
         }
         if (globs.isEmpty()) return false;
@@ -79,6 +112,45 @@ final class KeyPattern {
         return true;
     }
 
+    /**
+     * The automaton for this caller: the claims' values put in literally (a claim never widens a pattern), or null
+     * when the caller does not have one of them exactly once (then the pattern matches nothing).
+     */
+    private Glob glob(Caller caller) {
+        if (fixed != null) return fixed;
+        if (caller == null) return null;
+        IntStream.Builder tokens = IntStream.builder();
+        for (int i = 0; i < claims.size(); i++) {
+            var values = caller.claimValues(claims.get(i));
+            if (values.size() != 1 || values.get(0).isEmpty()) return null;
+            Arrays.stream(parts.get(i)).forEach(tokens);
+            values.get(0).chars().forEach(tokens); // literally: a claim never widens
+        }
+        Arrays.stream(parts.get(claims.size())).forEach(tokens);
+        return new Glob(tokens.build().toArray());
+    }
+
+    private static int[] tokenize(String glob, boolean segments) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
+            if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
+                i++;
+                if (segments && i + 1 < glob.length() && glob.charAt(i + 1) == '/') {
+                    i++;
+                    out.add(SEGMENTS);
+                } else {
+                    out.add(ANY);
+                }
+            } else if (c == '*') {
+                out.add(STAR);
+            } else {
+                out.add((int) c);
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
     /** One character of each class the automata tell apart: '/', each literal, and one that is none of those. */
     private static char[] alphabet(List<Glob> globs) {
         Set<Character> chars = new HashSet<>();
@@ -102,44 +174,8 @@ final class KeyPattern {
     private static final class Glob {
         final int[] tokens;
 
-        private Glob(int[] tokens) {
+        Glob(int[] tokens) {
             this.tokens = tokens;
-        }
-
-        /** The compiled glob, or null when it names a claim the caller does not have exactly once (matches nothing). */
-        static Glob of(String pattern, Caller caller, boolean segments) {
-            List<Integer> tokens = new ArrayList<>();
-            Matcher m = PLACEHOLDER.matcher(pattern);
-            int last = 0;
-            while (m.find()) {
-                tokenize(pattern.substring(last, m.start()), segments, tokens);
-                if (caller == null) return null;
-                var values = caller.claimValues(m.group(1));
-                if (values.size() != 1 || values.get(0).isEmpty()) return null;
-                for (char c : values.get(0).toCharArray()) tokens.add((int) c); // literally: a claim never widens
-                last = m.end();
-            }
-            tokenize(pattern.substring(last), segments, tokens);
-            return new Glob(tokens.stream().mapToInt(Integer::intValue).toArray());
-        }
-
-        private static void tokenize(String glob, boolean segments, List<Integer> out) {
-            for (int i = 0; i < glob.length(); i++) {
-                char c = glob.charAt(i);
-                if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-                    i++;
-                    if (segments && i + 1 < glob.length() && glob.charAt(i + 1) == '/') {
-                        i++;
-                        out.add(SEGMENTS);
-                    } else {
-                        out.add(ANY);
-                    }
-                } else if (c == '*') {
-                    out.add(STAR);
-                } else {
-                    out.add((int) c);
-                }
-            }
         }
 
         BitSet start() {

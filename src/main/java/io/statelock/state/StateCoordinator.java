@@ -11,11 +11,14 @@ import io.statelock.state.port.StatePointers;
 import io.statelock.state.port.PointerMove;
 import io.statelock.state.port.PointerResult;
 import io.statelock.state.port.StateHistory;
+import io.statelock.state.port.TerraformMetaReader;
 import java.io.InputStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The state use cases: fenced writes, verified reads, history, rollback, delete (tombstone).
@@ -33,13 +36,16 @@ public final class StateCoordinator {
 
     private final StatePointers table;
     private final BlobStore blobs;
+    private final TerraformMetaReader terraform;
     private final FencingTokens fences;
     private final Clock clock;
     private final StateSettings settings;
 
-    public StateCoordinator(StatePointers table, BlobStore blobs, FencingTokens fences, Clock clock, StateSettings settings) {
+    public StateCoordinator(StatePointers table, BlobStore blobs, TerraformMetaReader terraform, FencingTokens fences, Clock clock,
+                            StateSettings settings) {
         this.table = table;
         this.blobs = blobs;
+        this.terraform = terraform;
         this.fences = fences;
         this.clock = clock;
         this.settings = settings;
@@ -65,6 +71,19 @@ public final class StateCoordinator {
 
     /** Stores the spooled bytes as the key's new current version, fenced by the command's lease and token. */
     public StateVersion put(PutCommand command, Spool spool) {
+        return put(command, spool, () -> terraform.read(spool.file()));
+    }
+
+    /**
+     * {@link #put(PutCommand, Spool)} for a caller that has read the bytes' serial and lineage already, as the
+     * {@link TerraformMetaReader} reads them, so they are not parsed a second time.
+     */
+    public StateVersion put(PutCommand command, Spool spool, TerraformMeta meta) {
+        Objects.requireNonNull(meta, "meta");
+        return put(command, spool, () -> meta);
+    }
+
+    private StateVersion put(PutCommand command, Spool spool, Supplier<TerraformMeta> terraformMeta) {
         spool.finish();
         // A client digest that does not match what arrived: nothing is stored.
         if (!command.sha256().isEmpty() && !command.sha256().equals(spool.sha256())) {
@@ -79,8 +98,9 @@ public final class StateCoordinator {
         if (current.isPresent() && !current.get().tombstone() && current.get().sha256().equals(spool.sha256())) {
             return current.get();
         }
-        TerraformMeta meta = TerraformMeta.read(spool.file());
-        checkTerraform(current, meta);
+        // Read only now: a retried write of the current bytes, answered above, is not parsed at all.
+        TerraformMeta meta = terraformMeta.get();
+        meta.requireAfter(current);
         // A local blob store copies the spool: its disk must keep the margin too (S3 reports no local space).
         blobs.usableSpace().ifPresent(free -> settings.limits().requireRoom(BLOB_DISK, free, spool.size()));
         String blob = BlobNames.newName(command.key(), command.fencingToken());
@@ -182,24 +202,14 @@ public final class StateCoordinator {
                         new TerraformMeta(template.serial(), template.lineage()));
             }
             requireHolder(head.lock(), leaseId, counter);
-            if (checkTerraform) checkTerraform(head.current(), new TerraformMeta(template.serial(), template.lineage()));
+            if (checkTerraform) new TerraformMeta(template.serial(), template.lineage()).requireAfter(head.current());
         }
-    }
-
-    /** Terraform state must not go back in serial or change lineage (a slow retried write, or the wrong key). */
-    private static void checkTerraform(Optional<StateVersion> current, TerraformMeta meta) {
-        // Only when both sides are Terraform state and the current one is not a tombstone.
-        if (current.isEmpty() || current.get().tombstone() || !current.get().isTerraform() || meta.serial() < 0
-                || meta.lineage().isEmpty()) {
-            return;
-        }
-        StateVersion c = current.get();
-        if (!c.lineage().equals(meta.lineage())) throw StateConflictException.lineageMismatch(c, meta);
-        if (meta.serial() < c.serial()) throw StateConflictException.serialBehind(c, meta);
     }
 
     private void requireHolder(LockRecord record, String leaseId, long counter) {
-        if (settings.skipFenceCheck()) return; // deliberately broken test replica (refused by the prod profile)
+        // Advisory, it mirrors the store's check: a store that fences no writer (the safety harness's broken replica,
+        // refused by the prod profile) is not second-guessed, so the stale writes it accepts really land.
+        if (!table.fencesWriters()) return;
         long now = clock.millis();
         // The current, unexpired holder with the current token, and nobody else, may write.
         if (!leaseId.equals(record.leaseId()) || record.fenceCounter() != counter || !record.liveAt(now)) {

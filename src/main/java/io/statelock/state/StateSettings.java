@@ -8,17 +8,13 @@ import java.util.Objects;
  * @param spoolDir       where state bytes are spooled on their way in and out
  * @param garbageAgeMs   an object no kept version names is deleted only once it is this old, so a
  *                       write still in flight (uploaded, pointer not yet moved) is never removed
- * @param skipFenceCheck testing only ({@code statelock.testing.skip-fence-check}, refused by the prod profile):
- *                       the early holder check is skipped too, so a deliberately broken replica really
- *                       accepts stale writers and the safety harness can prove it catches that
  * @param limits         the size limit and free-space margin of every state write
  */
-public record StateSettings(int keepVersions, Path spoolDir, long garbageAgeMs, boolean skipFenceCheck,
-                            StateLimits limits) {
+public record StateSettings(int keepVersions, Path spoolDir, long garbageAgeMs, StateLimits limits) {
     public static final long ONE_HOUR_MS = 3_600_000;
 
     public StateSettings(int keepVersions, Path spoolDir, long garbageAgeMs) {
-        this(keepVersions, spoolDir, garbageAgeMs, false, StateLimits.NONE);
+        this(keepVersions, spoolDir, garbageAgeMs, StateLimits.NONE);
     }
 
     public StateSettings {

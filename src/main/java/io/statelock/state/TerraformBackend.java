@@ -130,14 +130,17 @@ public final class TerraformBackend {
         return new UnlockOutcome(outcome.released(), true, reason, outcome.previous());
     }
 
-    /** POST: a fenced write by the lease the lock ID (or presented lease) stands for; renews it. */
+    /**
+     * POST: a fenced write by the lease the lock ID (or presented lease) stands for; renews it. {@code meta} is the
+     * body's serial and lineage, read by the caller's check of the body.
+     */
     public StateVersion write(LockKey key, String id, String presentedLease, String owner, LeaseOwner caller,
-                              Spool spool) {
+                              Spool spool, TerraformMeta meta) {
         if (presentedLease == null && (id == null || id.isEmpty())) {
-            return unlockedWrite(key, owner, spool);
+            return unlockedWrite(key, owner, spool, meta);
         }
         Lease lease = renewed(key, id, presentedLease, caller);
-        return states.put(new PutCommand(key, lease.leaseId(), lease.fencingToken(), ""), spool);
+        return states.put(new PutCommand(key, lease.leaseId(), lease.fencingToken(), ""), spool, meta);
     }
 
     /** DELETE: a tombstone version, fenced the same way as a write. */
@@ -189,10 +192,10 @@ public final class TerraformBackend {
     }
 
     /** Terraform with {@code -lock=false}: still fenced, by a lease of its own for just this write. */
-    private StateVersion unlockedWrite(LockKey key, String owner, Spool spool) {
+    private StateVersion unlockedWrite(LockKey key, String owner, Spool spool, TerraformMeta meta) {
         Lease lease = transientLease(key, owner);
         try {
-            return states.put(new PutCommand(key, lease.leaseId(), lease.fencingToken(), ""), spool);
+            return states.put(new PutCommand(key, lease.leaseId(), lease.fencingToken(), ""), spool, meta);
         } finally {
             locks.release(key, lease.leaseId());
         }

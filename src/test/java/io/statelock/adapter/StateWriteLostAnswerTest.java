@@ -4,6 +4,7 @@ import io.statelock.lock.port.NewLease;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.statelock.adapter.terraform.TerraformStateJson;
 import io.statelock.lock.FencingTokens;
 import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockInfo;
@@ -96,7 +97,7 @@ class StateWriteLostAnswerTest {
         LockSettings settings = LockSettings.defaults();
         LockCoordinator locks = new LockCoordinator(table, settings, clock, new ManualScheduler(clock), new LockEvents(),
                 (k, previous, reason, released) -> { });
-        StateCoordinator states = new StateCoordinator(table, blobs, new FencingTokens(0), clock,
+        StateCoordinator states = new StateCoordinator(table, blobs, new TerraformStateJson(), new FencingTokens(0), clock,
                 new StateSettings(5, dir.resolve("spool"), StateSettings.ONE_HOUR_MS));
         backend = new TerraformBackend(locks, states, clock, Duration.ofMinutes(5));
         // The first acquire in a new first segment also writes the segment's registry item: a grant on a
@@ -110,7 +111,9 @@ class StateWriteLostAnswerTest {
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
         spool.write(bytes, 0, bytes.length);
         try (spool) {
-            return backend.write(key, "", null, "terraform (unlocked write)", LeaseOwner.ANYONE, spool);
+            spool.finish(); // as the http backend's upload does, before its check of the body
+            return backend.write(key, "", null, "terraform (unlocked write)", LeaseOwner.ANYONE, spool,
+                    TerraformStateJson.check(spool.file()));
         }
     }
 

@@ -19,17 +19,32 @@ class KeyPatternTest {
 
     @Test
     void singleSegmentAndDeepWildcards() {
-        assertThat(KeyPattern.matches("prod/*", "prod/x", NOBODY)).isTrue();
-        assertThat(KeyPattern.matches("prod/*", "prod/x/y", NOBODY)).isFalse();
-        assertThat(KeyPattern.matches("prod/**", "prod/x/y", NOBODY)).isTrue();
-        assertThat(KeyPattern.matches("prod/**/tfstate", "prod/tfstate", NOBODY)).isTrue(); // zero segments
-        assertThat(KeyPattern.matches("prod/**/tfstate", "prod/a/b/tfstate", NOBODY)).isTrue();
-        assertThat(KeyPattern.matches("prod/**/tfstate", "prod/atfstate", NOBODY)).isFalse(); // whole segments only
-        assertThat(KeyPattern.matches("teams/${team}/*", "teams/a/b/x", NOBODY)).isTrue();
-        assertThat(KeyPattern.matches("teams/${missing}/*", "teams/a/x", NOBODY)).isFalse();
-        assertThat(KeyPattern.claimMatches("repo:acme/*:pull_request", "repo:acme/web:pull_request")).isTrue();
-        assertThat(KeyPattern.claimMatches("repo:acme/*", "repo:acme/web/x")).isFalse();
-        assertThat(KeyPattern.claimMatches("repo:acme/**", "repo:acme/web/x")).isTrue();
+        assertThat(KeyPattern.key("prod/*").matches("prod/x", NOBODY)).isTrue();
+        assertThat(KeyPattern.key("prod/*").matches("prod/x/y", NOBODY)).isFalse();
+        assertThat(KeyPattern.key("prod/**").matches("prod/x/y", NOBODY)).isTrue();
+        assertThat(KeyPattern.key("prod/**/tfstate").matches("prod/tfstate", NOBODY)).isTrue(); // zero segments
+        assertThat(KeyPattern.key("prod/**/tfstate").matches("prod/a/b/tfstate", NOBODY)).isTrue();
+        assertThat(KeyPattern.key("prod/**/tfstate").matches("prod/atfstate", NOBODY)).isFalse(); // whole segments only
+        assertThat(KeyPattern.key("teams/${team}/*").matches("teams/a/b/x", NOBODY)).isTrue();
+        assertThat(KeyPattern.key("teams/${missing}/*").matches("teams/a/x", NOBODY)).isFalse();
+        assertThat(KeyPattern.claim("repo:acme/*:pull_request").matches("repo:acme/web:pull_request", null)).isTrue();
+        assertThat(KeyPattern.claim("repo:acme/*").matches("repo:acme/web/x", null)).isFalse();
+        assertThat(KeyPattern.claim("repo:acme/**").matches("repo:acme/web/x", null)).isTrue();
+        assertThat(KeyPattern.claim("repo:${team}").matches("repo:a/b", null)).isFalse(); // a claim glob names none
+    }
+
+    @Test
+    void oneCompiledPatternServesEveryCaller() {
+        KeyPattern pattern = KeyPattern.key("teams/${team}/**");
+        Caller other = new Caller("sub", Map.of("team", "c"), Long.MAX_VALUE, false, false);
+        assertThat(pattern.matches("teams/a/b/x", NOBODY)).isTrue();
+        assertThat(pattern.matches("teams/c/x", NOBODY)).isFalse();
+        assertThat(pattern.matches("teams/c/x", other)).isTrue();
+        assertThat(pattern.matches("teams/a/b/x", other)).isFalse();
+        // Glob characters in a claim value are literal.
+        Caller star = new Caller("sub", Map.of("team", "*"), Long.MAX_VALUE, false, false);
+        assertThat(pattern.matches("teams/*/x", star)).isTrue();
+        assertThat(pattern.matches("teams/a/x", star)).isFalse();
     }
 
     @Test
@@ -41,7 +56,8 @@ class KeyPatternTest {
             for (int p = 0, n = 1 + random.nextInt(2); p < n; p++) patterns.add(pattern(random));
             String prefix = word(random, random.nextInt(4));
             boolean expected = everyContinuationMatches(patterns, prefix);
-            assertThat(KeyPattern.coverAll(patterns, prefix, NOBODY)).as("%s cover '%s'", patterns, prefix)
+            List<KeyPattern> compiled = patterns.stream().map(KeyPattern::key).toList();
+            assertThat(KeyPattern.coverAll(compiled, prefix, NOBODY)).as("%s cover '%s'", patterns, prefix)
                     .isEqualTo(expected);
             if (expected) covered++;
         }
@@ -54,7 +70,7 @@ class KeyPatternTest {
         for (int round = 0; round < 5_000; round++) {
             String pattern = pattern(random).replace("${team}", "t");
             String key = word(random, random.nextInt(7));
-            assertThat(KeyPattern.matches(pattern, key, NOBODY)).as("'%s' ~ '%s'", key, pattern)
+            assertThat(KeyPattern.key(pattern).matches(key, NOBODY)).as("'%s' ~ '%s'", key, pattern)
                     .isEqualTo(key.matches(regex(pattern)));
         }
     }
@@ -97,7 +113,7 @@ class KeyPatternTest {
             List<String> next = new ArrayList<>();
             for (String w : words) {
                 String key = prefix + w;
-                if (patterns.stream().noneMatch(p -> KeyPattern.matches(p, key, NOBODY))) return false;
+                if (patterns.stream().noneMatch(p -> KeyPattern.key(p).matches(key, NOBODY))) return false;
                 for (char c : ALPHABET) next.add(w + c);
             }
             words = next;

@@ -3,6 +3,7 @@ package io.statelock.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.statelock.adapter.terraform.TerraformStateJson;
 import io.statelock.lock.FencingTokens;
 import io.statelock.lock.InvalidArgumentException;
 import io.statelock.lock.LeaseLostException;
@@ -45,7 +46,7 @@ class StateCoordinatorTest {
     void open() {
         table = new SqliteLockTable(dir.resolve("db"));
         blobs = new FilesystemBlobStore(dir.resolve("state"));
-        states = new StateCoordinator(table, blobs, fences, clock, new StateSettings(3, dir.resolve("spool"), 3_600_000));
+        states = new StateCoordinator(table, blobs, new TerraformStateJson(), fences, clock, new StateSettings(3, dir.resolve("spool"), 3_600_000));
     }
 
     @AfterEach
@@ -117,7 +118,7 @@ class StateCoordinatorTest {
         put("a", r, tf(1, "L"));
         // The lease expires between the early check and the pointer write: simulated by a store whose
         // pointer write sees a later clock than the early check.
-        StateCoordinator late = new StateCoordinator(new LateTable(table, clock), blobs, fences, clock,
+        StateCoordinator late = new StateCoordinator(new LateTable(table, clock), blobs, new TerraformStateJson(), fences, clock,
                 new StateSettings(3, dir.resolve("spool"), 3_600_000));
         try (Spool s = spool(tf(2, "L"))) {
             assertThatThrownBy(() -> late.put(new PutCommand(KEY, "a", fences.token(r.fenceCounter()), ""), s))

@@ -3,6 +3,7 @@ package io.statelock.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.statelock.adapter.terraform.TerraformStateJson;
 import io.statelock.lock.FencingTokens;
 import io.statelock.lock.LockInfo;
 import io.statelock.lock.LockKey;
@@ -116,8 +117,8 @@ class StateLimitsTest {
         // The margin is more than the state directory's disk has: only a write of nothing could keep it.
         long margin = blobs.usableSpace().orElseThrow() + 1024 * MIB;
         try (SqliteLockTable table = new SqliteLockTable(dir.resolve("db"))) {
-            StateCoordinator states = new StateCoordinator(table, blobs, fences, clock,
-                    new StateSettings(3, dir.resolve("spool"), 3_600_000, false, new StateLimits(Long.MAX_VALUE, margin)));
+            StateCoordinator states = new StateCoordinator(table, blobs, new TerraformStateJson(), fences, clock,
+                    new StateSettings(3, dir.resolve("spool"), 3_600_000, new StateLimits(Long.MAX_VALUE, margin)));
             LockRecord r = ((AcquireResult.Granted) table.acquire(new NewLease(key, "a", "ci", LockInfo.EMPTY,
                     clock.millis(), 30_000, ""), clock.millis() - 1_000)).record();
             try (Spool spool = Spool.create(dir.resolve("spool"))) { // spooled without limits: only the blob disk is judged

@@ -4,6 +4,7 @@ import io.statelock.lock.StoreUnavailableException;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /** The one place where an SDK failure becomes a domain {@link StoreUnavailableException}. */
@@ -14,6 +15,17 @@ final class DynamoErrors {
     static <T> T call(String operation, String table, Supplier<T> sdkCall) {
         try {
             return sdkCall.get();
+        } catch (SdkException e) {
+            throw unavailable(operation, table, e);
+        }
+    }
+
+    /** Runs one conditional write: a failed condition passes through to the caller, any other SDK failure is an outage. */
+    static <T> T conditional(String operation, String table, Supplier<T> sdkCall) {
+        try {
+            return sdkCall.get();
+        } catch (ConditionalCheckFailedException e) {
+            throw e;
         } catch (SdkException e) {
             throw unavailable(operation, table, e);
         }

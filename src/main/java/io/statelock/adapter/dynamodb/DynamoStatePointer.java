@@ -21,13 +21,10 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 final class DynamoStatePointer {
     private final DynamoDbClient client;
     private final String table;
-    /** Testing only: a deliberately broken replica whose pointer writes skip the lease/fence condition. */
-    private final boolean skipFenceCheck;
 
-    DynamoStatePointer(DynamoDbClient client, String table, boolean skipFenceCheck) {
+    DynamoStatePointer(DynamoDbClient client, String table) {
         this.client = client;
         this.table = table;
-        this.skipFenceCheck = skipFenceCheck;
     }
 
     StateHistory read(LockKey key) {
@@ -59,17 +56,6 @@ final class DynamoStatePointer {
         // Safety: the current lease with its own fence, unexpired at now (invariant 3), and the pointer
         // still at the version this write was decided against, so the history rewrite loses nothing.
         String condition = "#leaseId = :lease AND #fence = :fence AND #expiresAt >= :now AND ";
-        if (skipFenceCheck) {
-            // BROKEN ON PURPOSE (statelock.testing.skip-fence-check, refused by the prod profile): only the
-            // version condition stays, so a stale writer's move is accepted; the harness must catch it.
-            condition = "";
-            values.remove(":lease");
-            values.remove(":fence");
-            values.remove(":now");
-            names.remove("#leaseId");
-            names.remove("#fence");
-            names.remove("#expiresAt");
-        }
         if (move.expectedSeq() == 0) {
             condition += "attribute_not_exists(#v)";
         } else {
@@ -98,8 +84,7 @@ final class DynamoStatePointer {
             LockRecord r = now.lock();
             boolean holder = move.leaseId().equals(r.leaseId()) && r.fenceCounter() == move.fenceCounter()
                     && r.expiresAtMs() >= move.nowMs();
-            // With the fence check skipped only the version condition can have failed: a race.
-            return holder || skipFenceCheck ? new PointerResult.Raced() : new PointerResult.LeaseLost(r);
+            return holder ? new PointerResult.Raced() : new PointerResult.LeaseLost(r);
         } catch (SdkException e) {
             throw DynamoErrors.unavailable("UpdateItem (state pointer)", table, e);
         }

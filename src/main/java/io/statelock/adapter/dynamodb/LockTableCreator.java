@@ -104,6 +104,23 @@ final class LockTableCreator {
     }
 
     /** The table and its prefix index both serve requests. */
+    /** Throws {@link StoreUnavailableException} with the reason unless the table exists and is ACTIVE with its index. */
+    void requireActive() {
+        TableDescription d;
+        try {
+            d = describe();
+        } catch (SdkException e) {
+            throw DynamoErrors.unavailable("DescribeTable", table, e);
+        }
+        if (d == null) {
+            throw new StoreUnavailableException("lock table " + table + " does not exist", null);
+        }
+        if (!isActive(d)) {
+            throw new StoreUnavailableException("lock table " + table + " is not ACTIVE (status "
+                    + d.tableStatusAsString() + ")", null);
+        }
+    }
+
     static boolean isActive(TableDescription d) {
         if (d.tableStatus() != TableStatus.ACTIVE) {
             return false;

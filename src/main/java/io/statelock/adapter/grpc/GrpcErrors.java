@@ -92,7 +92,7 @@ final class GrpcErrors {
 
     private static Any retryInfo(StatelockException e) {
         return RetryAfter.of(e.kind()).map(d -> Any.pack(RetryInfo.newBuilder()
-                .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(d.toSeconds())).build())).orElse(null);
+                .setRetryDelay(com.google.protobuf.util.Durations.fromSeconds(d.toSeconds())).build())).orElse(null);
     }
 
     private static Throwable unwrap(Throwable e) {

@@ -2,6 +2,8 @@ package io.statelock.adapter.grpc;
 
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Durations;
+import com.google.protobuf.util.Timestamps;
 import io.statelock.lock.AcquireCommand;
 import io.statelock.lock.InvalidArgumentException;
 import io.statelock.lock.Lease;
@@ -68,18 +70,15 @@ final class ProtoMapper {
         return d;
     }
 
-    /** google.protobuf.Duration's own range: about 10,000 years. */
-    static final long MAX_DURATION_SECONDS = 315_576_000_000L;
-    /** google.protobuf.Timestamp's own range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z. */
-    private static final long MIN_TIMESTAMP_SECONDS = -62_135_596_800L;
-    private static final long MAX_TIMESTAMP_SECONDS = 253_402_300_799L;
+    /** google.protobuf.Duration's own range: about 10,000 years (as {@link Durations#isValid} checks it). */
+    private static final long MAX_DURATION_SECONDS = 315_576_000_000L;
 
     private static java.time.Duration duration(Duration d, String field, List<InvalidArgumentException.Violation> out) {
         if (d.getSeconds() < 0 || d.getNanos() < 0) {
             out.add(new InvalidArgumentException.Violation(field, "must not be negative"));
             return null;
         }
-        if (d.getSeconds() > MAX_DURATION_SECONDS || d.getNanos() > 999_999_999) {
+        if (!Durations.isValid(d)) {
             out.add(new InvalidArgumentException.Violation(field, "is not a valid google.protobuf.Duration (seconds at most "
                     + MAX_DURATION_SECONDS + ", nanos at most 999999999)"));
             return null;
@@ -89,11 +88,10 @@ final class ProtoMapper {
 
     /** Epoch millis of a client's timestamp, refusing what is not a valid google.protobuf.Timestamp. */
     static long millis(Timestamp t, String field) {
-        if (t.getSeconds() < MIN_TIMESTAMP_SECONDS || t.getSeconds() > MAX_TIMESTAMP_SECONDS || t.getNanos() < 0
-                || t.getNanos() > 999_999_999) {
+        if (!Timestamps.isValid(t)) {
             throw InvalidArgumentException.of(field, "is not a valid google.protobuf.Timestamp (years 1 to 9999, nanos 0 to 999999999)");
         }
-        return millis(t);
+        return Timestamps.toMillis(t);
     }
 
     static java.time.Duration toJava(Duration d) {
@@ -113,14 +111,14 @@ final class ProtoMapper {
 
     static AcquireResponse acquired(Lease lease) {
         return AcquireResponse.newBuilder().setKey(lease.key().value()).setLeaseId(lease.leaseId())
-                .setFencingToken(lease.fencingToken()).setExpiresAt(timestamp(lease.expiresAtMs()))
-                .setTtl(durationOfMillis(lease.ttlMs())).build();
+                .setFencingToken(lease.fencingToken()).setExpiresAt(Timestamps.fromMillis(lease.expiresAtMs()))
+                .setTtl(Durations.fromMillis(lease.ttlMs())).build();
     }
 
     static HeartbeatResponse renewed(Lease lease) {
         return HeartbeatResponse.newBuilder().setKey(lease.key().value()).setLeaseId(lease.leaseId())
-                .setFencingToken(lease.fencingToken()).setExpiresAt(timestamp(lease.expiresAtMs()))
-                .setTtl(durationOfMillis(lease.ttlMs())).build();
+                .setFencingToken(lease.fencingToken()).setExpiresAt(Timestamps.fromMillis(lease.expiresAtMs()))
+                .setTtl(Durations.fromMillis(lease.ttlMs())).build();
     }
 
     static io.statelock.proto.v1.LockStatus status(LockStatus status) {
@@ -128,14 +126,14 @@ final class ProtoMapper {
                 .setKey(status.key().value()).setHeld(status.held()).setOwner(status.owner())
                 .setInfo(info(status.info())).setFencingToken(status.fencingToken())
                 .setLeaseIdHint(status.leaseIdHint());
-        if (status.acquiredAtMs() > 0) b.setAcquiredAt(timestamp(status.acquiredAtMs()));
-        if (status.expiresAtMs() > 0) b.setExpiresAt(timestamp(status.expiresAtMs()));
+        if (status.acquiredAtMs() > 0) b.setAcquiredAt(Timestamps.fromMillis(status.acquiredAtMs()));
+        if (status.expiresAtMs() > 0) b.setExpiresAt(Timestamps.fromMillis(status.expiresAtMs()));
         return b.build();
     }
 
     static io.statelock.proto.v1.LockEvent event(LockEvent event) {
         return io.statelock.proto.v1.LockEvent.newBuilder().setType(type(event.type()))
-                .setStatus(status(event.status())).setAt(timestamp(event.atMs())).build();
+                .setStatus(status(event.status())).setAt(Timestamps.fromMillis(event.atMs())).build();
     }
 
     private static io.statelock.proto.v1.LockEvent.Type type(LockEvent.Type type) {
@@ -149,22 +147,8 @@ final class ProtoMapper {
         };
     }
 
-    static Timestamp timestamp(long epochMs) {
-        return Timestamp.newBuilder().setSeconds(Math.floorDiv(epochMs, 1000))
-                .setNanos((int) Math.floorMod(epochMs, 1000) * 1_000_000).build();
-    }
-
-    static Duration durationOfMillis(long ms) {
-        return Duration.newBuilder().setSeconds(ms / 1000).setNanos((int) (ms % 1000) * 1_000_000).build();
-    }
-
-    /** Epoch millis of a timestamp; the nanos below a millisecond are dropped. */
-    static long millis(Timestamp t) {
-        return Math.addExact(Math.multiplyExact(t.getSeconds(), 1000L), t.getNanos() / 1_000_000);
-    }
-
     static io.statelock.proto.v1.AuditRecord auditRecord(io.statelock.audit.AuditEntry e) {
-        return io.statelock.proto.v1.AuditRecord.newBuilder().setAt(timestamp(e.atMs())).setAction(e.action())
+        return io.statelock.proto.v1.AuditRecord.newBuilder().setAt(Timestamps.fromMillis(e.atMs())).setAction(e.action())
                 .setKey(e.key()).setSubject(e.subject()).putAllClaims(e.claims()).setOutcome(e.outcome())
                 .setPreviousOwner(e.previousOwner()).setPreviousFencingToken(e.previousFencingToken())
                 .setFencingToken(e.fencingToken()).setReason(e.reason()).setPeer(e.peer()).build();

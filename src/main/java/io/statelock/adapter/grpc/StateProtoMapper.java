@@ -1,6 +1,6 @@
 package io.statelock.adapter.grpc;
 
-import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import io.statelock.lock.FencingTokens;
 import io.statelock.proto.v1.StateConflict;
 import io.statelock.state.StateConflictException;
@@ -12,7 +12,6 @@ final class StateProtoMapper {
     }
 
     static io.statelock.proto.v1.StateVersion version(StateVersion v, FencingTokens fences) {
-        long ms = v.writtenAtMs();
         return io.statelock.proto.v1.StateVersion.newBuilder()
                 .setKey(v.key().value())
                 .setVersion(v.version())
@@ -20,8 +19,7 @@ final class StateProtoMapper {
                 .setSha256(v.sha256())
                 .setMd5(v.md5())
                 .setFencingToken(fences.token(v.fenceCounter()))
-                .setWrittenAt(Timestamp.newBuilder().setSeconds(Math.floorDiv(ms, 1000))
-                        .setNanos((int) Math.floorMod(ms, 1000) * 1_000_000))
+                .setWrittenAt(Timestamps.fromMillis(v.writtenAtMs()))
                 .setWrittenBy(v.writtenBy())
                 .build();
     }

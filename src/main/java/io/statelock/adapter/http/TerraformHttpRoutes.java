@@ -1,6 +1,7 @@
 package io.statelock.adapter.http;
 
 import io.statelock.lock.InvalidArgumentException;
+import io.statelock.adapter.terraform.TerraformStateJson;
 import io.statelock.audit.AuditTrail;
 import io.statelock.lock.Lease;
 import io.statelock.lock.LockKey;
@@ -9,6 +10,7 @@ import io.statelock.state.StateRead;
 import io.statelock.state.StateVersion;
 import io.statelock.state.TerraformBackend;
 import io.statelock.state.TerraformLock;
+import io.statelock.state.TerraformMeta;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -16,6 +18,8 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
@@ -58,8 +62,7 @@ public class TerraformHttpRoutes {
         }
         LockKey key;
         try {
-            key = new LockKey(io.vertx.core.net.impl.URIDecoder.decodeURIComponent(
-                    req.path().substring(PREFIX.length()), false));
+            key = new LockKey(decodePath(req.path().substring(PREFIX.length())));
         } catch (RuntimeException e) {
             HttpErrors.respond(ctx, e);
             return;
@@ -170,9 +173,10 @@ public class TerraformHttpRoutes {
                 .compose(spool -> ctx.vertx().executeBlocking(() -> {
                     HttpAccess.Checked who = caller.get();
                     checkMd5(contentMd5, spool);
-                    StateJson.check(spool.file()); // Terraform could not read back anything else
+                    // Terraform could not read back anything else; the one pass also reads serial and lineage.
+                    TerraformMeta meta = TerraformStateJson.check(spool.file());
                     return backend.write(key, id, who.presentedLease(), access.ownerFor(who.caller(), UNLOCKED_WRITER),
-                            access.holder(who, key), spool);
+                            access.holder(who, key), spool, meta);
                 }, false))
                 .onSuccess(v -> {
                     HttpAccess.Checked who = caller.get();
@@ -182,6 +186,14 @@ public class TerraformHttpRoutes {
                 })
                 .onComplete(done -> closeLater(ctx, upload.get()))
                 .onFailure(e -> HttpErrors.respond(ctx, e));
+    }
+
+    /**
+     * A URL path's percent-escapes decoded as UTF-8. A {@code +} stays a {@code +}: in a path it is no space (that is
+     * form encoding, which {@link URLDecoder} also decodes). A malformed escape is an {@link IllegalArgumentException}.
+     */
+    static String decodePath(String path) {
+        return URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     /** Terraform and OpenTofu send Content-MD5 with every body: a mismatch means the bytes were damaged on the way. */

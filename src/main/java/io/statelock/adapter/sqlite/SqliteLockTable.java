@@ -55,20 +55,9 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
             + " ORDER BY key LIMIT ?";
 
     private final SqliteDatabase db;
-    /** Testing only: a deliberately broken store whose pointer moves skip the lease/fence check. */
-    private final boolean skipFenceCheck;
 
     public SqliteLockTable(Path dataDir) {
-        this(dataDir, false);
-    }
-
-    /**
-     * @param skipFenceCheck testing only ({@code statelock.testing.skip-fence-check}, refused by the prod profile):
-     *                       state pointer moves skip the lease/fence check, a deliberately broken store
-     */
-    public SqliteLockTable(Path dataDir, boolean skipFenceCheck) {
         this.db = SqliteDatabase.open(dataDir);
-        this.skipFenceCheck = skipFenceCheck;
     }
 
     @Override
@@ -195,7 +184,7 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
     public PointerResult movePointer(PointerMove move) {
         // One transaction: the fence check, the pointer move and the history trim commit together (fsync).
         return db.inTransaction(c -> SqliteStateVersions.move(c,
-                read(c, move.key()).orElseGet(() -> LockRecord.absent(move.key())), move, skipFenceCheck));
+                read(c, move.key()).orElseGet(() -> LockRecord.absent(move.key())), move));
     }
 
     @Override

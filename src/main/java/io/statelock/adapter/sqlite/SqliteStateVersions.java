@@ -34,12 +34,10 @@ final class SqliteStateVersions {
     }
 
     /** The same checks as the DynamoDB condition, then insert the new version and drop what left the history. */
-    static PointerResult move(Connection c, LockRecord current, PointerMove move, boolean skipFenceCheck)
-            throws SQLException {
-        // Safety: only the current lease with its own fence, unexpired at now, moves the pointer (invariant 3);
-        // skipped only by a deliberately broken test store (statelock.testing.skip-fence-check, refused by prod).
-        if (!skipFenceCheck && (!move.leaseId().equals(current.leaseId()) || current.fenceCounter() != move.fenceCounter()
-                || current.expiresAtMs() < move.nowMs())) {
+    static PointerResult move(Connection c, LockRecord current, PointerMove move) throws SQLException {
+        // Safety: only the current lease with its own fence, unexpired at now, moves the pointer (invariant 3).
+        if (!move.leaseId().equals(current.leaseId()) || current.fenceCounter() != move.fenceCounter()
+                || current.expiresAtMs() < move.nowMs()) {
             return new PointerResult.LeaseLost(current);
         }
         long currentSeq;

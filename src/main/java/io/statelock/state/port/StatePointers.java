@@ -19,4 +19,13 @@ public interface StatePointers {
      * lease, its fence counter, its expiry and the previous version (DESIGN.md invariant 3).
      */
     PointerResult movePointer(PointerMove move);
+
+    /**
+     * Whether {@link #movePointer} refuses every writer but the key's current, unexpired holder with its fence:
+     * true for every store. The coordinator's early, advisory holder checks mirror it; only the safety harness's
+     * deliberately broken replica (a decorator wired by boot under the harness profile) answers false.
+     */
+    default boolean fencesWriters() {
+        return true;
+    }
 }

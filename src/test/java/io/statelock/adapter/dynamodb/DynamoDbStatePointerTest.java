@@ -2,6 +2,7 @@ package io.statelock.adapter.dynamodb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.statelock.adapter.harness.FenceIgnoringStatePointers;
 import io.statelock.lock.LockInfo;
 import io.statelock.lock.LockKey;
 import io.statelock.state.StateVersion;
@@ -52,8 +53,9 @@ class DynamoDbStatePointerTest extends StatePointerContract {
         PointerMove staleMove = new PointerMove(key, "old", 1, T0 + 6_000, 0, List.of(stale));
 
         assertThat(table.movePointer(staleMove)).isInstanceOf(io.statelock.state.port.PointerResult.LeaseLost.class);
-        DynamoDbLockTable broken = new DynamoDbLockTable(client, TABLE, true);
-        assertThat(broken.movePointer(staleMove)).isInstanceOf(io.statelock.state.port.PointerResult.Moved.class);
+        assertThat(new FenceIgnoringStatePointers(table).movePointer(staleMove))
+                .isInstanceOf(io.statelock.state.port.PointerResult.Moved.class);
+        assertThat(table.stateHistory(key).versions()).containsExactly(stale);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.quarkus.test.junit.QuarkusTest;
@@ -257,6 +258,6 @@ class AuditGrpcTest {
     }
 
     static Timestamp timestamp(long ms) {
-        return ProtoMapper.timestamp(ms);
+        return Timestamps.fromMillis(ms);
     }
 }

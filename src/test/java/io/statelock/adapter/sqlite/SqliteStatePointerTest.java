@@ -2,6 +2,7 @@ package io.statelock.adapter.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.statelock.adapter.harness.FenceIgnoringStatePointers;
 import io.statelock.lock.LockInfo;
 import io.statelock.lock.LockKey;
 import io.statelock.state.StateVersion;
@@ -60,8 +61,8 @@ class SqliteStatePointerTest extends StatePointerContract {
         PointerMove staleMove = new PointerMove(key, "old", 1, T0 + 6_000, 0, List.of(stale));
 
         assertThat(table.movePointer(staleMove)).isInstanceOf(io.statelock.state.port.PointerResult.LeaseLost.class);
-        table.close();
-        table = new SqliteLockTable(dataDir, true);
-        assertThat(table.movePointer(staleMove)).isInstanceOf(io.statelock.state.port.PointerResult.Moved.class);
+        assertThat(new FenceIgnoringStatePointers(table).movePointer(staleMove))
+                .isInstanceOf(io.statelock.state.port.PointerResult.Moved.class);
+        assertThat(table.stateHistory(key).versions()).containsExactly(stale);
     }
 }

@@ -1,0 +1,49 @@
+package io.statelock.adapter.harness;
+
+import io.statelock.lock.LockKey;
+import io.statelock.lock.LockRecord;
+import io.statelock.state.port.PointerMove;
+import io.statelock.state.port.PointerResult;
+import io.statelock.state.port.StateHistory;
+import io.statelock.state.port.StatePointers;
+import java.util.Objects;
+
+/**
+ * BROKEN ON PURPOSE: the safety harness's deliberately broken replica ({@code statelock.testing.skip-fence-check},
+ * wired by boot only under the harness, test or dev profile and refused under any other). Its state writes ignore
+ * the writer's lease and fence: a stale writer's move is made under the key's current lease instead, so only the
+ * version condition is left, and the harness must catch the stale writes it lets through (its check 1).
+ *
+ * <p>The store below is the real one and still checks fences: this decorator hands it credentials that pass. A key
+ * with no lease at all (released, never acquired) has none to borrow, so a write to it is refused as lost.
+ */
+public final class FenceIgnoringStatePointers implements StatePointers {
+    private final StatePointers store;
+
+    public FenceIgnoringStatePointers(StatePointers store) {
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    @Override
+    public StateHistory stateHistory(LockKey key) {
+        return store.stateHistory(key);
+    }
+
+    @Override
+    public PointerResult movePointer(PointerMove move) {
+        LockRecord current = store.stateHistory(move.key()).lock();
+        if (!current.hasLease()) return new PointerResult.LeaseLost(current);
+        // BROKEN ON PURPOSE: the current lease's id and fence, at a time it is still unexpired, whoever writes.
+        PointerMove borrowed = new PointerMove(move.key(), current.leaseId(), current.fenceCounter(),
+                Math.min(move.nowMs(), current.expiresAtMs()), move.expectedSeq(), move.history());
+        PointerResult result = store.movePointer(borrowed);
+        // The lease changed between the read and the write: as for a race, the writer decides again.
+        return result instanceof PointerResult.LeaseLost ? new PointerResult.Raced() : result;
+    }
+
+    /** This store accepts any writer, so the domain's early holder checks must not refuse one either. */
+    @Override
+    public boolean fencesWriters() {
+        return false;
+    }
+}
