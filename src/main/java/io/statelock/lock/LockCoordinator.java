@@ -1,6 +1,5 @@
 package io.statelock.lock;
 
-import io.statelock.lock.port.ForceReleaseResult;
 import io.statelock.lock.port.HeartbeatResult;
 import io.statelock.lock.port.LockTable;
 import io.statelock.lock.port.RecordPage;
@@ -37,9 +36,9 @@ public final class LockCoordinator {
     private final FencingTokens fences;
     private final Clock clock;
     private final LockEvents events;
-    private final AuditLog audit;
     private final AcquireAttempt attempts;
     private final WaitQueues waits;
+    private final LockBreaker breaker;
 
     public LockCoordinator(LockTable table, LockSettings settings, Clock clock, Scheduler scheduler,
                            LockEvents events, AuditLog audit) {
@@ -48,9 +47,9 @@ public final class LockCoordinator {
         this.fences = settings.fences();
         this.clock = clock;
         this.events = events;
-        this.audit = audit;
         this.attempts = new AcquireAttempt(table, settings, clock, events);
         this.waits = new WaitQueues(attempts, scheduler, clock, settings, this::releaseUndeliverable);
+        this.breaker = new LockBreaker(table, fences, clock, audit, events, waits, this::describe);
     }
 
     public LockSettings settings() {
@@ -158,42 +157,7 @@ public final class LockCoordinator {
 
     /** Breaks a lock for an operator; with a non-zero expected token only while it is still the holder's. */
     public ForceReleaseOutcome forceRelease(LockKey key, String reason, long expectedToken) {
-        if (reason == null || reason.isBlank()) {
-            throw InvalidArgumentException.of("reason", "must say why the lock is broken");
-        }
-        if (reason.length() > MAX_REASON) {
-            throw InvalidArgumentException.of("reason", "must be at most " + MAX_REASON + " characters, got " + reason.length());
-        }
-        long now = clock.millis();
-        long expectedCounter = 0;
-        if (expectedToken != 0) {
-            expectedCounter = fences.counterOf(expectedToken);
-            if (expectedCounter <= 0) {
-                LockStatus current = describe(key);
-                throw new LeaseLostException("fencing token " + expectedToken + " is not the holder's; current token is "
-                        + current.fencingToken(), current);
-            }
-        }
-        ForceReleaseResult result = table.forceRelease(key, expectedCounter);
-        if (result instanceof ForceReleaseResult.Broken broken) {
-            LockStatus previous = LockStatus.holderOf(broken.previous(), fences);
-            audit.forceRelease(key, previous, reason, true);
-            events.publish(new LockEvent(LockEvent.Type.FORCE_RELEASED,
-                    LockStatus.of(broken.previous().freed(), fences, now), now));
-            waits.keyReleased(key);
-            return new ForceReleaseOutcome(true, previous);
-        }
-        LockRecord current = result instanceof ForceReleaseResult.NotHeld notHeld ? notHeld.current()
-                : ((ForceReleaseResult.FenceMismatch) result).current();
-        LockStatus status = LockStatus.of(current, fences, now);
-        audit.forceRelease(key, status, reason, false);
-        if (expectedToken != 0) {
-            throw new LeaseLostException("fencing token " + expectedToken + " is not the holder's; current token is "
-                    + fences.token(current.fenceCounter()) + (current.hasLease() ? "" : " and the key is free"), status);
-        }
-        // The key changed hands at every try of the store's break: still held, by a holder nobody chose to break.
-        if (result instanceof ForceReleaseResult.FenceMismatch && current.hasLease()) throw new LockHeldException(status);
-        return new ForceReleaseOutcome(false, status);
+        return breaker.forceRelease(key, reason, expectedToken);
     }
 
     public LockStatus describe(LockKey key) {

@@ -2,10 +2,7 @@ package io.statelock.state;
 
 import io.statelock.lock.FencingTokens;
 import io.statelock.lock.InvalidArgumentException;
-import io.statelock.lock.LeaseLostException;
 import io.statelock.lock.LockKey;
-import io.statelock.lock.LockRecord;
-import io.statelock.lock.LockStatus;
 import io.statelock.state.port.BlobStore;
 import io.statelock.state.port.StatePointers;
 import io.statelock.state.port.PointerMove;
@@ -40,6 +37,7 @@ public final class StateCoordinator {
     private final FencingTokens fences;
     private final Clock clock;
     private final StateSettings settings;
+    private final HolderCheck holder;
 
     public StateCoordinator(StatePointers table, BlobStore blobs, TerraformMetaReader terraform, FencingTokens fences, Clock clock,
                             StateSettings settings) {
@@ -49,6 +47,7 @@ public final class StateCoordinator {
         this.fences = fences;
         this.clock = clock;
         this.settings = settings;
+        this.holder = new HolderCheck(table, fences, clock);
     }
 
     public StateSettings settings() {
@@ -65,8 +64,8 @@ public final class StateCoordinator {
 
     /** Advisory, before any bytes arrive: is this the key's current, unexpired holder with the current token? */
     public void checkWriter(PutCommand command) {
-        requireHolder(table.stateHistory(command.key()).lock(), command.leaseId(),
-                counterOf(command.key(), command.fencingToken()));
+        holder.require(table.stateHistory(command.key()).lock(), command.leaseId(),
+                holder.counterOf(command.key(), command.fencingToken()));
     }
 
     /** Stores the spooled bytes as the key's new current version, fenced by the command's lease and token. */
@@ -90,9 +89,9 @@ public final class StateCoordinator {
             throw InvalidArgumentException.of("sha256", "is " + command.sha256() + " but the bytes received hash to "
                     + spool.sha256() + " (" + spool.size() + " bytes); nothing stored");
         }
-        long counter = counterOf(command.key(), command.fencingToken());
+        long counter = holder.counterOf(command.key(), command.fencingToken());
         StateHistory head = table.stateHistory(command.key());
-        requireHolder(head.lock(), command.leaseId(), counter); // early, advisory: the real check is the pointer write
+        holder.require(head.lock(), command.leaseId(), counter); // early, advisory: the real check is the pointer write
         Optional<StateVersion> current = head.current();
         // A retried write of the bytes that are already current is answered with that version, not a copy.
         if (current.isPresent() && !current.get().tombstone() && current.get().sha256().equals(spool.sha256())) {
@@ -113,10 +112,10 @@ public final class StateCoordinator {
     /** Makes an old version current again, as a new version; needs the current lease. */
     public StateVersion rollback(LockKey key, String leaseId, long fencingToken, String toVersion) {
         long seq = parseVersion("to_version", toVersion);
-        long counter = counterOf(key, fencingToken);
+        long counter = holder.counterOf(key, fencingToken);
         requireLeaseId(leaseId);
         StateHistory head = table.stateHistory(key);
-        requireHolder(head.lock(), leaseId, counter);
+        holder.require(head.lock(), leaseId, counter);
         StateVersion target = head.versions().stream().filter(v -> v.seq() == seq).findFirst()
                 .orElseThrow(() -> new StateNotFoundException("no version " + toVersion + " of " + key
                         + " in its history (kept: the newest " + settings.keepVersions() + ")"));
@@ -126,10 +125,10 @@ public final class StateCoordinator {
 
     /** Deletes the state as a tombstone version: reads answer NOT_FOUND, the history stays. */
     public StateVersion delete(LockKey key, String leaseId, long fencingToken) {
-        long counter = counterOf(key, fencingToken);
+        long counter = holder.counterOf(key, fencingToken);
         requireLeaseId(leaseId);
         StateHistory head = table.stateHistory(key);
-        requireHolder(head.lock(), leaseId, counter);
+        holder.require(head.lock(), leaseId, counter);
         StateVersion tombstone = new StateVersion(key, 0, "", 0, "", "", counter, 0, "", -1, "", true);
         return commit(key, leaseId, counter, head, tombstone, false);
     }
@@ -193,7 +192,7 @@ public final class StateCoordinator {
             PointerResult result = table.movePointer(new PointerMove(key, leaseId, counter, now, head.currentSeq(), history));
             if (result instanceof PointerResult.Moved) return next;
             if (result instanceof PointerResult.LeaseLost lost) {
-                throw lost(lost.current(), leaseId, counter, now);
+                throw holder.lost(lost.current(), leaseId, counter, now);
             }
             // Raced: another write of this same lease moved the pointer first; judge again against it.
             head = table.stateHistory(key);
@@ -201,45 +200,9 @@ public final class StateCoordinator {
                 throw StateConflictException.concurrentWrites(key, head.current(),
                         new TerraformMeta(template.serial(), template.lineage()));
             }
-            requireHolder(head.lock(), leaseId, counter);
+            holder.require(head.lock(), leaseId, counter);
             if (checkTerraform) new TerraformMeta(template.serial(), template.lineage()).requireAfter(head.current());
         }
-    }
-
-    private void requireHolder(LockRecord record, String leaseId, long counter) {
-        // Advisory, it mirrors the store's check: a store that fences no writer (the safety harness's broken replica,
-        // refused by the prod profile) is not second-guessed, so the stale writes it accepts really land.
-        if (!table.fencesWriters()) return;
-        long now = clock.millis();
-        // The current, unexpired holder with the current token, and nobody else, may write.
-        if (!leaseId.equals(record.leaseId()) || record.fenceCounter() != counter || !record.liveAt(now)) {
-            throw lost(record, leaseId, counter, now);
-        }
-    }
-
-    private LeaseLostException lost(LockRecord current, String leaseId, long counter, long now) {
-        String why;
-        if (leaseId.equals(current.leaseId()) && current.fenceCounter() == counter) {
-            why = "the lease expired " + (now - current.expiresAtMs()) + " ms ago";
-        } else if (current.hasLease()) {
-            why = "the key is held by " + current.owner() + " with fencing token " + fences.token(current.fenceCounter());
-        } else {
-            why = "the key is not held (released, broken or expired); current fencing token "
-                    + fences.token(current.fenceCounter());
-        }
-        return new LeaseLostException("state write to " + current.key() + " refused: " + why,
-                LockStatus.of(current, fences, now));
-    }
-
-    private long counterOf(LockKey key, long token) {
-        long counter = fences.counterOf(token);
-        // A token of another epoch can never be current: refuse without touching the store.
-        if (counter <= 0) {
-            LockRecord current = table.stateHistory(key).lock();
-            throw new LeaseLostException("fencing token " + token + " is not current for " + key,
-                    LockStatus.of(current, fences, clock.millis()));
-        }
-        return counter;
     }
 
     private static void requireLeaseId(String leaseId) {

@@ -1,0 +1,68 @@
+package io.statelock.lock;
+
+import io.statelock.lock.port.ForceReleaseResult;
+import io.statelock.lock.port.LockTable;
+import java.time.Clock;
+import java.util.function.Function;
+
+/** An operator's forced release of a lock: the reason and fence checks, the store's break, its audit and event. */
+final class LockBreaker {
+    private final LockTable table;
+    private final FencingTokens fences;
+    private final Clock clock;
+    private final AuditLog audit;
+    private final LockEvents events;
+    private final WaitQueues waits;
+    private final Function<LockKey, LockStatus> describe;
+
+    LockBreaker(LockTable table, FencingTokens fences, Clock clock, AuditLog audit, LockEvents events, WaitQueues waits,
+                Function<LockKey, LockStatus> describe) {
+        this.table = table;
+        this.fences = fences;
+        this.clock = clock;
+        this.audit = audit;
+        this.events = events;
+        this.waits = waits;
+        this.describe = describe;
+    }
+
+    /** Breaks a lock for an operator; with a non-zero expected token only while it is still the holder's. */
+    LockCoordinator.ForceReleaseOutcome forceRelease(LockKey key, String reason, long expectedToken) {
+        if (reason == null || reason.isBlank()) {
+            throw InvalidArgumentException.of("reason", "must say why the lock is broken");
+        }
+        if (reason.length() > LockCoordinator.MAX_REASON) {
+            throw InvalidArgumentException.of("reason", "must be at most " + LockCoordinator.MAX_REASON + " characters, got " + reason.length());
+        }
+        long now = clock.millis();
+        long expectedCounter = 0;
+        if (expectedToken != 0) {
+            expectedCounter = fences.counterOf(expectedToken);
+            if (expectedCounter <= 0) {
+                LockStatus current = describe.apply(key);
+                throw new LeaseLostException("fencing token " + expectedToken + " is not the holder's; current token is "
+                        + current.fencingToken(), current);
+            }
+        }
+        ForceReleaseResult result = table.forceRelease(key, expectedCounter);
+        if (result instanceof ForceReleaseResult.Broken broken) {
+            LockStatus previous = LockStatus.holderOf(broken.previous(), fences);
+            audit.forceRelease(key, previous, reason, true);
+            events.publish(new LockEvent(LockEvent.Type.FORCE_RELEASED,
+                    LockStatus.of(broken.previous().freed(), fences, now), now));
+            waits.keyReleased(key);
+            return new LockCoordinator.ForceReleaseOutcome(true, previous);
+        }
+        LockRecord current = result instanceof ForceReleaseResult.NotHeld notHeld ? notHeld.current()
+                : ((ForceReleaseResult.FenceMismatch) result).current();
+        LockStatus status = LockStatus.of(current, fences, now);
+        audit.forceRelease(key, status, reason, false);
+        if (expectedToken != 0) {
+            throw new LeaseLostException("fencing token " + expectedToken + " is not the holder's; current token is "
+                    + fences.token(current.fenceCounter()) + (current.hasLease() ? "" : " and the key is free"), status);
+        }
+        // The key changed hands at every try of the store's break: still held, by a holder nobody chose to break.
+        if (result instanceof ForceReleaseResult.FenceMismatch && current.hasLease()) throw new LockHeldException(status);
+        return new LockCoordinator.ForceReleaseOutcome(false, status);
+    }
+}
