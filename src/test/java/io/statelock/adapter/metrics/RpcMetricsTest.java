@@ -53,7 +53,7 @@ class RpcMetricsTest {
         Metrics before = Metrics.scrape();
         assertThatThrownBy(() -> client.get(key, ""))
                 .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.NOT_FOUND));
-        Metrics afterMissing = Metrics.scrape();
+        Metrics afterMissing = scrapeUntil(before, "code=\"NOT_FOUND\"", "rpc=\"get_state\"");
         assertThat(afterMissing.delta(before, RPC, "rpc=\"get_state\"", "code=\"NOT_FOUND\"")).isEqualTo(1);
         assertThat(afterMissing.delta(before, RPC, "rpc=\"get_state\"", "code=\"OK\"")).isZero();
 
@@ -66,10 +66,24 @@ class RpcMetricsTest {
         assertThat(states.listVersions(ListVersionsRequest.newBuilder().setKey(key).build()).getVersionsCount()).isEqualTo(1);
         locks.describe(DescribeRequest.newBuilder().setKey(key).build());
 
-        Metrics after = Metrics.scrape();
+        // A call is timed when it ends on the service, which may be just after its answer reached this client.
+        Metrics after = scrapeUntil(afterMissing, "code=\"OK\"", "rpc=\"describe\"", "rpc=\"put_state\"", "rpc=\"get_state\"",
+                "rpc=\"list_versions\"");
         assertThat(after.delta(afterMissing, RPC, "rpc=\"put_state\"", "code=\"OK\"")).isEqualTo(1);
         assertThat(after.delta(afterMissing, RPC, "rpc=\"get_state\"", "code=\"OK\"")).isEqualTo(1);
         assertThat(after.delta(afterMissing, RPC, "rpc=\"list_versions\"", "code=\"OK\"")).isEqualTo(1);
         assertThat(after.delta(afterMissing, RPC, "rpc=\"describe\"", "code=\"OK\"")).isEqualTo(1);
+    }
+
+    /** Scrapes until every named rpc has been counted with {@code code} since {@code before} (or 5 s have passed). */
+    private static Metrics scrapeUntil(Metrics before, String code, String... rpcs) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            Metrics now = Metrics.scrape();
+            boolean all = true;
+            for (String rpc : rpcs) all &= now.delta(before, RPC, rpc, code) >= 1;
+            if (all || System.nanoTime() > deadline) return now;
+            Thread.sleep(20);
+        }
     }
 }
