@@ -24,6 +24,7 @@ import io.statelock.testing.LostResponseProxy;
 import io.statelock.testing.ManualClock;
 import io.statelock.testing.ManualScheduler;
 import io.statelock.testing.S3Proxy;
+import io.statelock.testing.S3ProxyClients;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,7 +77,7 @@ class StateWriteLostAnswerTest {
         dynamoClient = DynamoDbClient.builder().endpointOverride(dynamo.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClientBuilder(ApacheHttpClient.builder()).build();
-        s3Client = S3Proxy.client(s3.endpoint());
+        s3Client = S3ProxyClients.of(s3.endpoint());
         table = new DynamoDbLockTable(dynamoClient, "lost-state-" + UUID.randomUUID().toString().substring(0, 8));
         table.createTableIfMissing();
         blobs = new S3BlobStore(s3Client, "lost-state-" + UUID.randomUUID().toString().substring(0, 8), "");

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 class DependencyRuleTest {
     static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            // The test kit (statelock-testkit, package io.statelock.testing) is on the test classpath, not the service.
+            .withImportOption(location -> !location.contains("/io/statelock/testing/"))
             .importPackages("io.statelock");
 
     static final String[] DOMAIN = {"io.statelock.lock..", "io.statelock.state..", "io.statelock.audit..",

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.statelock.adapter.blob.s3.S3BlobStore;
 import io.statelock.testing.Dynalite;
 import io.statelock.testing.S3Proxy;
+import io.statelock.testing.S3ProxyClients;
 import io.statelock.testing.ServiceProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,7 +56,7 @@ class DeploymentEnvIT {
 
         try (Dynalite dynalite = Dynalite.start(); S3Proxy s3 = S3Proxy.start()) {
             // The bucket exists before the service starts, as Terraform creates it in AWS.
-            try (var client = s3.client()) {
+            try (var client = S3ProxyClients.of(s3)) {
                 new S3BlobStore(client, env.get("STATELOCK_S3_BUCKET"), "").createBucketIfMissing();
             }
             env.put("QUARKUS_S3_ENDPOINT_OVERRIDE", s3.endpoint().toString());

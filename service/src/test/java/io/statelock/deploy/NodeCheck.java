@@ -1,5 +1,6 @@
 package io.statelock.deploy;
 
+import io.statelock.testing.RepoRoot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs one of the pinned validators in deploy/checks (installed by the build's install-deploy-checks step). */
 final class NodeCheck {
-    static final Path ROOT = Path.of("").toAbsolutePath();
+    /** The repository root (tests run in service/): deploy/, proto/ and README.md live there. */
+    static final Path ROOT = RepoRoot.find();
     static final Path CHECKS = ROOT.resolve("deploy/checks");
 
     record Result(int exitCode, String output) {

@@ -38,7 +38,7 @@ class TerraformModuleTest {
 
     private static Set<String> actionsFromSource(boolean audit) throws IOException {
         Set<String> actions = new TreeSet<>();
-        try (Stream<Path> files = Files.list(NodeCheck.ROOT.resolve("src/main/java/io/statelock/store/dynamodb"))) {
+        try (Stream<Path> files = Files.list(NodeCheck.ROOT.resolve("service/src/main/java/io/statelock/adapter/dynamodb"))) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 if (file.getFileName().toString().contains("Audit") != audit) {
                     continue;

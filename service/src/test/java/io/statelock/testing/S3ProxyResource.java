@@ -13,7 +13,7 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         S3Proxy proxy = S3Proxy.shared();
         String bucket = "statelock-test-" + UUID.randomUUID().toString().substring(0, 8);
-        try (S3Client client = proxy.client()) {
+        try (S3Client client = S3ProxyClients.of(proxy)) {
             new S3BlobStore(client, bucket, "").createBucketIfMissing();
         }
         return Map.of(

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * A dynalite (DynamoDB-API) server started as a child process on a free loopback port, in memory.
- * Install it first with {@code deploy/local/install.sh} (Maven does that before tests).
+ * Install it first with {@code deploy/local/install.sh} (Maven's install-dynalite does that before tests).
  * {@link #shared()} gives one instance per test JVM, stopped by a shutdown hook.
  */
 public final class Dynalite extends LoopbackServer {
@@ -66,20 +66,21 @@ public final class Dynalite extends LoopbackServer {
     }
 
 
-    private static Path findCli() {
-        Path dir = Path.of("").toAbsolutePath();
-        // Tests run from the project directory; walk up so an IDE run from a sub-folder also finds it.
-        for (Path d = dir; d != null; d = d.getParent()) {
-            Path cli = d.resolve("deploy/local/node_modules/dynalite/cli.js");
-            if (Files.isRegularFile(cli)) {
-                return cli;
-            }
-        }
-        throw new IllegalStateException("dynalite is not installed: run deploy/local/install.sh (looked for "
-                + "deploy/local/node_modules/dynalite/cli.js from " + dir + " upwards)");
+    /** Where {@code deploy/local/install.sh} puts dynalite: {@code deploy/local/node_modules/dynalite/cli.js}. */
+    public static Path cli(Path repoRoot) {
+        return repoRoot.resolve("deploy/local/node_modules/dynalite/cli.js");
     }
 
-    private static String node() {
+    private static Path findCli() {
+        Path cli = cli(RepoRoot.find());
+        if (!Files.isRegularFile(cli)) {
+            throw new IllegalStateException("dynalite is not installed: run deploy/local/install.sh (looked for " + cli + ")");
+        }
+        return cli;
+    }
+
+    /** {@code STATELOCK_NODE}, else {@code node} from the PATH. */
+    public static String node() {
         String node = System.getenv("STATELOCK_NODE");
         return node == null || node.isBlank() ? "node" : node;
     }

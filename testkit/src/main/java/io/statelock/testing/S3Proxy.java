@@ -6,16 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * An s3proxy (S3-API) server, in memory ({@code jclouds.provider=transient}), as a child JVM on a free
- * loopback port. Maven copies the pinned jar to {@code target/s3proxy/s3proxy.jar} before tests.
- * {@link #shared()} gives one per test JVM, stopped by a shutdown hook.
+ * loopback port. Maven copies the pinned jar to {@code target/s3proxy/s3proxy.jar} of the module before tests
+ * (or {@code -Dstatelock.s3proxy.jar=FILE}). {@link #shared()} gives one per test JVM, stopped by a shutdown hook.
+ * An SDK client for it: the service's tests' {@code S3ProxyClients}.
  */
 public final class S3Proxy extends LoopbackServer {
     public static final String IDENTITY = "local-identity";
@@ -33,8 +29,15 @@ public final class S3Proxy extends LoopbackServer {
         return shared;
     }
 
+    /** The pinned s3proxy jar: {@code -Dstatelock.s3proxy.jar}, else the module's {@code target/s3proxy/s3proxy.jar}. */
+    public static Path jar() {
+        String configured = System.getProperty("statelock.s3proxy.jar");
+        Path jar = configured == null || configured.isBlank() ? Path.of("target", "s3proxy", "s3proxy.jar") : Path.of(configured);
+        return jar.toAbsolutePath().normalize();
+    }
+
     public static S3Proxy start() {
-        Path jar = Path.of("target", "s3proxy", "s3proxy.jar").toAbsolutePath();
+        Path jar = jar();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("s3proxy is not there: run the tests through Maven (it copies " + jar + ")");
         }
@@ -59,18 +62,5 @@ public final class S3Proxy extends LoopbackServer {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start s3proxy", e);
         }
-    }
-
-    /** A plain SDK client for this server (path-style, the test credentials); the caller closes it. */
-    public S3Client client() {
-        return client(endpoint());
-    }
-
-    /** The same client reaching this server through {@code endpoint} (a proxy in front of it). */
-    public static S3Client client(java.net.URI endpoint) {
-        return S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(IDENTITY, CREDENTIAL)))
-                .httpClientBuilder(ApacheHttpClient.builder())
-                .build();
     }
 }

@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The packaged service ({@code target/quarkus-app/quarkus-run.jar}) as a child process on a free loopback port. */
+/**
+ * The packaged service ({@code service/target/quarkus-app/quarkus-run.jar}, or {@code -Dstatelock.service.jar=FILE})
+ * as a child process on a free loopback port.
+ */
 public final class ServiceProcess implements AutoCloseable {
     private final Process process;
     private final int port;
@@ -20,7 +23,14 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public static Path jar() {
-        return Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+        String configured = System.getProperty("statelock.service.jar");
+        Path jar = configured == null || configured.isBlank() ? jar(RepoRoot.find()) : Path.of(configured);
+        return jar.toAbsolutePath().normalize();
+    }
+
+    /** Where the service module packages the service under the repository root {@code repoRoot}. */
+    public static Path jar(Path repoRoot) {
+        return repoRoot.resolve("service/target/quarkus-app/quarkus-run.jar");
     }
 
     public static ServiceProcess start(Path log, String... properties) throws IOException, InterruptedException {

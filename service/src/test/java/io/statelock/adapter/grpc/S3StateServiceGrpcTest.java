@@ -8,6 +8,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.statelock.proto.v1.AcquireResponse;
 import io.statelock.testing.S3Proxy;
+import io.statelock.testing.S3ProxyClients;
 import io.statelock.testing.S3Profile;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class S3StateServiceGrpcTest extends StateServiceGrpcTest {
         client.put(header(key, lease, ""), tf(1));
         String bucket = ConfigProvider.getConfig().getValue("statelock.s3.bucket", String.class);
         String prefix = ConfigProvider.getConfig().getValue("statelock.s3.prefix", String.class);
-        try (var s3 = S3Proxy.shared().client()) {
+        try (var s3 = S3ProxyClients.of(S3Proxy.shared())) {
             var object = s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix + key)).contents().get(0);
             s3.putObject(b -> b.bucket(bucket).key(object.key()), RequestBody.fromBytes(tf(9)));
         }

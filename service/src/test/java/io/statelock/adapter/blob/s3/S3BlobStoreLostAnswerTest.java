@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.statelock.testing.LostResponseProxy;
 import io.statelock.testing.S3Proxy;
+import io.statelock.testing.S3ProxyClients;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ class S3BlobStoreLostAnswerTest {
     @BeforeAll
     static void start() {
         proxy = LostResponseProxy.inFrontOf(S3Proxy.shared());
-        client = S3Proxy.client(proxy.endpoint()); // the SDK's default retry policy
+        client = S3ProxyClients.of(proxy.endpoint()); // the SDK's default retry policy
         store = new S3BlobStore(client, BUCKET, "states/");
         store.createBucketIfMissing();
     }

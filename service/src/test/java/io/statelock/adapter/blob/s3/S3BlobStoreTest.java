@@ -7,6 +7,7 @@ import io.statelock.lock.StoreUnavailableException;
 import io.statelock.state.port.BlobStore;
 import io.statelock.state.port.BlobStoreContract;
 import io.statelock.testing.S3Proxy;
+import io.statelock.testing.S3ProxyClients;
 import java.io.IOException;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -22,7 +23,7 @@ class S3BlobStoreTest extends BlobStoreContract {
 
     @BeforeAll
     static void start() {
-        client = S3Proxy.shared().client();
+        client = S3ProxyClients.of(S3Proxy.shared());
         store = new S3BlobStore(client, BUCKET, "states/");
         store.createBucketIfMissing();
     }
