@@ -6,22 +6,19 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Authentication on for a {@code @QuarkusTest}: a key pair the test generates, its public key as a
- * PEM file, a policy file, and helpers to sign GitHub-Actions-like tokens.
+ * Authentication on for a {@code @QuarkusTest}: key pairs from the test kit's {@link JwtSigner}, the
+ * public key as a PEM file, a policy file, and helpers to sign GitHub-Actions-like tokens.
  */
 public class JwtResource implements QuarkusTestResourceLifecycleManager {
-    public static final String ISSUER = "https://token.actions.githubusercontent.com";
-    public static final String AUDIENCE = "statelock";
-    public static final KeyPair KEYS = generate();
-    public static final KeyPair OTHER_KEYS = generate();
+    public static final String ISSUER = JwtSigner.ISSUER;
+    public static final String AUDIENCE = JwtSigner.AUDIENCE;
+    public static final KeyPair KEYS = JwtSigner.generateKeys();
+    public static final KeyPair OTHER_KEYS = JwtSigner.generateKeys();
 
     public static final String POLICY = """
             rules:
@@ -41,9 +38,7 @@ public class JwtResource implements QuarkusTestResourceLifecycleManager {
         try {
             Path dir = Files.createTempDirectory("statelock-jwt");
             Path pem = dir.resolve("public.pem");
-            Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(KEYS.getPublic().getEncoded())
-                    + "\n-----END PUBLIC KEY-----\n");
+            Files.writeString(pem, JwtSigner.pem(KEYS.getPublic()));
             Path policy = dir.resolve("policy.yaml");
             Files.writeString(policy, POLICY);
             return Map.of("statelock.auth.mode", "jwt",
@@ -92,15 +87,5 @@ public class JwtResource implements QuarkusTestResourceLifecycleManager {
             else b.claim(k, v);
         });
         return b;
-    }
-
-    private static KeyPair generate() {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-            g.initialize(2048);
-            return g.generateKeyPair();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -66,6 +66,10 @@ public final class ServiceProcess implements AutoCloseable {
         return process.pid();
     }
 
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** SIGKILL: no shutdown hook, no flush — what a crash or an OOM kill does. */
     public void kill9() throws InterruptedException {
         process.destroyForcibly();

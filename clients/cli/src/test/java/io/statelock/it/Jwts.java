@@ -1,25 +1,18 @@
 package io.statelock.it;
 
-import com.google.gson.Gson;
-import java.nio.charset.StandardCharsets;
+import io.statelock.testing.JwtSigner;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.Signature;
-import java.time.Instant;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Authentication for the packaged service in tests: an RSA key pair generated here, its public key
- * as PEM, a policy file, the service settings, and RS256 tokens signed with the JDK.
+ * Authentication for the packaged service in tests: the test kit's {@link JwtSigner} (an RSA key
+ * pair, its public key as PEM, RS256 tokens), a policy file and the service settings.
  */
 final class Jwts {
-  static final String ISSUER = "https://token.actions.githubusercontent.com";
-  static final String AUDIENCE = "statelock";
+  static final String ISSUER = JwtSigner.ISSUER;
+  static final String AUDIENCE = JwtSigner.AUDIENCE;
   /** Locker on teams/acme/**: a main-branch deploy job of acme/network. */
   static final String LOCKER_SUBJECT = "repo:acme/network:ref:refs/heads/main";
   /** Reader everywhere: a pull-request job. */
@@ -38,18 +31,12 @@ final class Jwts {
           keys: ["**"]
       """;
 
-  private final KeyPair keys;
+  private final JwtSigner signer = new JwtSigner();
   final Path publicKeyPem;
   final Path policy;
 
   Jwts(Path dir) throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-    g.initialize(2048);
-    keys = g.generateKeyPair();
-    publicKeyPem = dir.resolve("jwt-public.pem");
-    Files.writeString(publicKeyPem, "-----BEGIN PUBLIC KEY-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(keys.getPublic().getEncoded())
-        + "\n-----END PUBLIC KEY-----\n");
+    publicKeyPem = signer.writePublicKeyPem(dir.resolve("jwt-public.pem"));
     policy = dir.resolve("policy.yaml");
     Files.writeString(policy, POLICY);
   }
@@ -79,24 +66,6 @@ final class Jwts {
   }
 
   String sign(String subject, Map<String, Object> claims, String audience, long lifetimeSeconds) {
-    long now = Instant.now().getEpochSecond();
-    Map<String, Object> payload = new LinkedHashMap<>();
-    payload.put("iss", ISSUER);
-    payload.put("sub", subject);
-    payload.put("aud", audience);
-    payload.put("iat", now);
-    payload.put("exp", now + lifetimeSeconds);
-    payload.putAll(claims);
-    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-    String signingInput = b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
-        + "." + b64.encodeToString(new Gson().toJson(payload).getBytes(StandardCharsets.UTF_8));
-    try {
-      Signature s = Signature.getInstance("SHA256withRSA");
-      s.initSign(keys.getPrivate());
-      s.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-      return signingInput + "." + b64.encodeToString(s.sign());
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    return signer.sign(subject, claims, audience, lifetimeSeconds);
   }
 }

@@ -4,23 +4,24 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.statelock.client.StatelockClient;
 import io.statelock.client.StatelockException;
+import io.statelock.testing.LoopbackServer;
+import io.statelock.testing.ServiceProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The real, packaged statelock service ({@code target/quarkus-app/quarkus-run.jar} at the repo
- * root), started as a subprocess on a free loopback port with a temporary embedded store.
+ * The real, packaged statelock service (the test kit's {@link ServiceProcess}: {@code
+ * service/target/quarkus-app/quarkus-run.jar}) on a free loopback port with a temporary embedded
+ * store, ready once a client gets an answer.
  */
 final class StatelockService implements AutoCloseable {
   final int port;
   final Path dataDir;
   final Path log;
-  private Process process;
+  private ServiceProcess process;
   /** Extra {@code -Dname=value} settings (auth, TLS). */
   private final List<String> properties;
   /** Builds the client the readiness probe uses (plaintext on {@link #addr()} unless told otherwise). */
@@ -55,10 +56,7 @@ final class StatelockService implements AutoCloseable {
   }
 
   static Path jar() {
-    String configured = System.getProperty("statelock.service.jar");
-    Path jar = configured != null ? Path.of(configured)
-        : Path.of(System.getProperty("user.dir")).resolve("../../target/quarkus-app/quarkus-run.jar");
-    return jar.toAbsolutePath().normalize();
+    return ServiceProcess.jar();
   }
 
   /** Starts the service, or skips the calling test if the service has not been built. */
@@ -82,20 +80,17 @@ final class StatelockService implements AutoCloseable {
   }
 
   private void launch() throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new java.util.ArrayList<>(List.of(java,
-        "-Dquarkus.http.port=" + port,
-        "-Dquarkus.http.host=127.0.0.1",
-        "-Dstatelock.embedded.data-dir=" + dataDir,
+    List<String> props = new java.util.ArrayList<>(List.of(
+        "quarkus.http.host=127.0.0.1",
+        "statelock.embedded.data-dir=" + dataDir,
         // State objects next to the store, not in ./data of the working directory (the default).
-        "-Dstatelock.filesystem.dir=" + dataDir.resolve("state")));
-    properties.forEach(p -> cmd.add("-D" + p));
-    cmd.add("-jar");
-    cmd.add(jar().toString());
-    process = new ProcessBuilder(cmd)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
+        "statelock.filesystem.dir=" + dataDir.resolve("state")));
+    props.addAll(properties);
+    try {
+      process = ServiceProcess.start(List.of(), port, log, props.toArray(String[]::new));
+    } catch (IOException e) {
+      throw new IllegalStateException(e.getMessage() + "; log:\n" + Files.readString(log), e);
+    }
     awaitReady(Duration.ofSeconds(60));
   }
 
@@ -105,8 +100,7 @@ final class StatelockService implements AutoCloseable {
         .callTimeout(Duration.ofSeconds(2)).retryTimeout(Duration.ZERO).build()) {
       while (true) {
         if (!process.isAlive()) {
-          throw new IllegalStateException("service exited with " + process.exitValue() + "; log:\n"
-              + Files.readString(log));
+          throw new IllegalStateException("service exited; log:\n" + Files.readString(log));
         }
         try {
           c.describe("readiness/probe");
@@ -126,24 +120,17 @@ final class StatelockService implements AutoCloseable {
 
   /** kill -9: no graceful shutdown, connections reset. */
   void kill() throws InterruptedException {
-    process.destroyForcibly();
-    process.waitFor(10, TimeUnit.SECONDS);
+    process.kill9();
   }
 
   @Override
   public void close() throws Exception {
     if (process != null && process.isAlive()) {
-      process.destroy();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
+      process.stop();
     }
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    }
+  static int freePort() {
+    return LoopbackServer.freePort();
   }
 }

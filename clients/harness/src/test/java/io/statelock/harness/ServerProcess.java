@@ -1,9 +1,9 @@
 package io.statelock.harness;
 
+import io.statelock.testing.LoopbackServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,9 +83,7 @@ final class ServerProcess implements AutoCloseable {
     kill9();
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+  static int freePort() {
+    return LoopbackServer.freePort();
   }
 }

@@ -1,5 +1,7 @@
 package io.statelock.harness;
 
+import io.statelock.testing.Dynalite;
+import io.statelock.testing.S3Proxy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +14,8 @@ import java.util.List;
  */
 final class StoreServers implements AutoCloseable {
   static final String BUCKET = "harness-state";
-  static final String S3_IDENTITY = "local-identity";
-  static final String S3_CREDENTIAL = "local-credential";
+  static final String S3_IDENTITY = S3Proxy.IDENTITY;
+  static final String S3_CREDENTIAL = S3Proxy.CREDENTIAL;
   /** Generous: a JVM or node start on a loaded 2-core machine. */
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -57,7 +59,7 @@ final class StoreServers implements AutoCloseable {
   }
 
   private void startDynalite() throws IOException, InterruptedException {
-    String node = System.getenv().getOrDefault("STATELOCK_NODE", "node");
+    String node = Dynalite.node();
     // --createTableMs 0: tables are ACTIVE at once (the SDK's waiter would sleep ~20 s otherwise).
     dynalite.start(List.of(node, layout.dynaliteCli().toString(), "--host", "127.0.0.1",
         "--port", Integer.toString(dynalite.port()), "--createTableMs", "0", "--deleteTableMs", "0",
