@@ -49,7 +49,7 @@ class ContainerImageTest {
         List<String> args = new ArrayList<>();
         entrypoint.forEach(n -> args.add(n.asText()));
         assertThat(args).isEqualTo(ENTRYPOINT);
-        assertThat(dockerfileInstruction("COPY")).allMatch(c -> c.contains("target/quarkus-app/"));
+        assertThat(dockerfileInstruction("COPY")).allMatch(c -> c.contains("service/target/quarkus-app/"));
     }
 
     @Test

@@ -83,7 +83,7 @@ record HarnessOptions(long seed, Duration duration, int workers, int keys, int r
     return new HarnessOptions(seed, duration, workers, keys, replicas, broken, workDir);
   }
 
-  /** Where the user started the harness (clients/bin/harness runs it from clients/java): relative paths start there. */
+  /** Where the user started the harness (clients/bin/harness runs it from clients/harness): relative paths start there. */
   private static Path callerDir() {
     String dir = System.getProperty("harness.caller-dir");
     return dir == null || dir.isBlank() ? Path.of("") : Path.of(dir);
