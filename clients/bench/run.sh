@@ -9,11 +9,9 @@
 set -eu
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-if [ ! -f "$repo/target/quarkus-app/quarkus-run.jar" ] || [ "${STATELOCK_BENCH_BUILD:-0}" = 1 ]; then
-  (cd "$repo" && ./mvnw -B -q package -DskipTests)
-fi
-if [ ! -f "$here/target/statelock-bench.jar" ] || [ "${STATELOCK_BENCH_BUILD:-0}" = 1 ]; then
-  (cd "$repo" && ./mvnw -B -q -f clients/bench/pom.xml package -DskipTests)
+if [ ! -f "$repo/service/target/quarkus-app/quarkus-run.jar" ] || [ ! -f "$here/target/statelock-bench.jar" ] \
+    || [ "${STATELOCK_BENCH_BUILD:-0}" = 1 ]; then
+  (cd "$repo" && ./mvnw -B -q package -DskipTests -pl service,clients/bench -am)
 fi
 cd "$repo"
 exec java -Xmx1g -jar "$here/target/statelock-bench.jar" --repo "$repo" \

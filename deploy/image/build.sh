@@ -2,7 +2,7 @@
 # Builds the statelock container image without a Docker engine or a container registry:
 #   1. a minimal Debian bookworm root filesystem with OpenJDK 17 (JRE, headless), made by
 #      debootstrap from the Debian mirror apt already uses — the base image;
-#   2. the packaged service (target/quarkus-app) added on top as two layers (dependencies, then
+#   2. the packaged service (service/target/quarkus-app) added on top as two layers (dependencies, then
 #      the application) with umoci, configured to run as uid 10001 from a read-only root;
 #   3. written as a `docker load`-able archive (skopeo) and kept as an OCI layout.
 #
@@ -34,9 +34,9 @@ fi
 VERSION=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1)
 TAG=${TAG:-statelock:$VERSION}
 
-if [ ! -f target/quarkus-app/quarkus-run.jar ]; then
+if [ ! -f service/target/quarkus-app/quarkus-run.jar ]; then
   log "packaging the service"
-  ./mvnw -B -q package -DskipTests
+  ./mvnw -B -q package -DskipTests -pl service -am
 fi
 
 # --- 1. the base: Debian minbase + JRE 17 ---------------------------------------------------------
@@ -79,11 +79,11 @@ umoci raw add-layer --image "$OUT/oci:statelock" --history.created_by "debootstr
 # Layers as Quarkus lays the fast-jar out: dependencies change rarely, the application often.
 log "application layers"
 mkdir -p "$OUT/layers/deps/deployments" "$OUT/layers/app/deployments"
-cp -a target/quarkus-app/lib "$OUT/layers/deps/deployments/"
-for f in target/quarkus-app/*; do [ "$(basename "$f")" = lib ] || cp -a "$f" "$OUT/layers/app/deployments/"; done
+cp -a service/target/quarkus-app/lib "$OUT/layers/deps/deployments/"
+for f in service/target/quarkus-app/*; do [ "$(basename "$f")" = lib ] || cp -a "$f" "$OUT/layers/app/deployments/"; done
 for layer in deps app; do
   tar --numeric-owner --owner=0 --group=0 --mode=a+rX,go-w -C "$OUT/layers/$layer" -cf "$OUT/layers/$layer.tar" .
-  umoci raw add-layer --image "$OUT/oci:statelock" --history.created_by "target/quarkus-app ($layer)" "$OUT/layers/$layer.tar"
+  umoci raw add-layer --image "$OUT/oci:statelock" --history.created_by "service/target/quarkus-app ($layer)" "$OUT/layers/$layer.tar"
 done
 
 # The entrypoint is deploy/image/Dockerfile's, option for option (the reason for each is given there).

@@ -22,7 +22,7 @@ DATA=${S3PROXY_DIR:-$(pwd)/s3-data}
 BUCKET=${BUCKET:-statelock-state}
 
 if [ ! -f "$JAR" ]; then
-  "$ROOT/mvnw" -B -q -f "$ROOT/pom.xml" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+  "$ROOT/mvnw" -B -q -N -f "$ROOT/pom.xml" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
     -Dartifact=org.gaul:s3proxy:$VERSION:jar:jar-with-dependencies -DoutputDirectory="$HERE/.s3proxy" >&2
 fi
 

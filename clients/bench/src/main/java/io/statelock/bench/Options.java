@@ -59,7 +59,7 @@ final class Options {
                 usage: run.sh [--quick] [--stores embedded,dynamodb] [--no-etcd]
                               [--service HOST:PORT [--service-pid PID] [--store-label NAME] [--dynamodb URL]]
                               [--etcd URL | --etcd-binary PATH] [--leases 1000,10000] [--out DIR]
-                  Without --service it starts the packaged service (target/quarkus-app), dynalite and etcd itself.""";
+                  Without --service it starts the packaged service (service/target/quarkus-app), dynalite and etcd itself.""";
     }
 
     static Options parse(String[] args) {

@@ -1,5 +1,8 @@
 package io.statelock.bench;
 
+import io.statelock.testing.Dynalite;
+import io.statelock.testing.LoopbackServer;
+import io.statelock.testing.ServiceProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -37,10 +40,8 @@ final class Proc implements AutoCloseable {
         return process.pid();
     }
 
-    static int freePort() throws IOException {
-        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    static int freePort() {
+        return LoopbackServer.freePort();
     }
 
     static Proc start(String name, List<String> command, Path workDir, Path log, int port) throws IOException {
@@ -55,16 +56,16 @@ final class Proc implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("install.log").toFile()).start();
         if (npm.waitFor() != 0) throw new IllegalStateException("deploy/local/install.sh failed, see " + tmp.resolve("install.log"));
         int port = freePort();
-        Proc p = start("dynalite", List.of("node", repo.resolve("deploy/local/node_modules/dynalite/cli.js").toString(),
+        Proc p = start("dynalite", List.of(Dynalite.node(), Dynalite.cli(repo).toString(),
                 "--host", "127.0.0.1", "--port", Integer.toString(port), "--createTableMs", "0", "--deleteTableMs", "0"),
                 tmp, tmp.resolve("dynalite.log"), port);
         p.awaitPort(Duration.ofSeconds(30));
         return p;
     }
 
-    /** The packaged service ({@code target/quarkus-app/quarkus-run.jar}) on a free loopback port. */
+    /** The packaged service ({@code service/target/quarkus-app/quarkus-run.jar}) on a free loopback port. */
     static Proc service(Path repo, Path tmp, String store, int dynalitePort) throws Exception {
-        Path jar = repo.resolve("target/quarkus-app/quarkus-run.jar");
+        Path jar = ServiceProcess.jar(repo);
         if (!Files.exists(jar)) throw new IllegalStateException(jar + " is missing: run ./mvnw -B package -DskipTests first");
         int port = freePort();
         Path data = Files.createDirectories(tmp.resolve("data-" + store + "-" + port));
