@@ -6,7 +6,7 @@ locals {
   audit_table_name = coalesce(var.audit_table_name, "${var.name}-audit")
   use_kms          = var.kms_key_arn != null
 
-  # Exactly the calls the service makes on the lock table (src/main/java/io/statelock/store/dynamodb/):
+  # Exactly the calls the service makes on the lock table (service/src/main/java/io/statelock/adapter/dynamodb/):
   # UpdateItem (acquire, heartbeat, release, force-release, state pointer moves), consistent GetItem
   # (holder after a failed condition), Query on the by-segment index (List, prefix Watch), paged Scan
   # (List with an empty prefix), DescribeTable (readiness). No PutItem and no DeleteItem: lock records
@@ -20,7 +20,7 @@ locals {
     "dynamodb:UpdateItem",
   ]
 
-  # The audit trail is append-only (src/main/java/io/statelock/store/dynamodb/DynamoDbAuditStore.java):
+  # The audit trail is append-only (service/src/main/java/io/statelock/adapter/dynamodb/DynamoDbAuditStore.java):
   # BatchWriteItem of new records, Query by key prefix and time; nothing is changed or deleted.
   audit_table_actions = [
     "dynamodb:BatchWriteItem",
