@@ -4,7 +4,6 @@ import static io.statelock.testing.TerraformHttp.lockInfo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -19,6 +18,7 @@ import io.statelock.proto.v1.PutStateHeader;
 import io.statelock.proto.v1.StateServiceGrpc;
 import io.statelock.testing.CapturedLog;
 import io.statelock.testing.DynaliteResource;
+import io.statelock.testing.ChannelTest;
 import io.statelock.testing.GrpcChannels;
 import io.statelock.testing.LoopbackServer;
 import io.statelock.testing.StateClient;
@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(BlobStoreDownAnswersTest.S3Stopped.class)
-class BlobStoreDownAnswersTest {
+class BlobStoreDownAnswersTest extends ChannelTest {
     static final String BUCKET = "statelock-stopped-" + UUID.randomUUID().toString().substring(0, 8);
     /** A loopback port nothing listens on: what a stopped s3proxy leaves. */
     static final int CLOSED_PORT = LoopbackServer.freePort();
@@ -70,7 +70,6 @@ class BlobStoreDownAnswersTest {
         }
     }
 
-    ManagedChannel channel;
     LockServiceGrpc.LockServiceBlockingStub locks;
     StateServiceGrpc.StateServiceBlockingStub states;
     CapturedLog log;
@@ -78,7 +77,6 @@ class BlobStoreDownAnswersTest {
 
     @BeforeEach
     void open() {
-        channel = GrpcChannels.open();
         locks = LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
         states = StateServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
         log = CapturedLog.of("io.statelock");
@@ -88,7 +86,6 @@ class BlobStoreDownAnswersTest {
     @AfterEach
     void close() throws InterruptedException {
         log.close();
-        GrpcChannels.close(channel);
     }
 
     static void assertRedacted(String told) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.rpc.RetryInfo;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -20,6 +19,7 @@ import io.statelock.proto.v1.LockServiceGrpc;
 import io.statelock.proto.v1.PutStateHeader;
 import io.statelock.proto.v1.StateServiceGrpc;
 import io.statelock.proto.v1.WatchRequest;
+import io.statelock.testing.ChannelTest;
 import io.statelock.testing.GrpcChannels;
 import io.statelock.testing.OfferedBytes;
 import io.statelock.testing.ServiceChecks;
@@ -31,7 +31,6 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +42,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(FullReplicaTest.MarginAboveFreeSpace.class)
-class FullReplicaTest {
+class FullReplicaTest extends ChannelTest {
     static final long GIB = 1024L * 1024 * 1024;
     static final long OFFERED = 64L * 1024 * 1024;
     /** Socket buffers may take a few MiB before the refusal reaches the client; never the whole body. */
@@ -61,7 +60,6 @@ class FullReplicaTest {
         }
     }
 
-    ManagedChannel channel;
     LockServiceGrpc.LockServiceBlockingStub locks;
     StateServiceGrpc.StateServiceBlockingStub states;
     String key;
@@ -69,16 +67,10 @@ class FullReplicaTest {
 
     @BeforeEach
     void open() {
-        channel = GrpcChannels.open();
         locks = LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
         states = StateServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
         key = "disk/" + UUID.randomUUID() + "/terraform.tfstate";
         tf = new TerraformHttp(GrpcChannels.testPort(), key);
-    }
-
-    @AfterEach
-    void close() throws InterruptedException {
-        GrpcChannels.close(channel);
     }
 
     void assertNothingStoredAndReady() throws Exception {

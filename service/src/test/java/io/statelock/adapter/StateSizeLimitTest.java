@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.rpc.QuotaFailure;
 import com.google.rpc.RetryInfo;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -20,6 +19,7 @@ import io.statelock.proto.v1.ListVersionsRequest;
 import io.statelock.proto.v1.LockServiceGrpc;
 import io.statelock.proto.v1.PutStateHeader;
 import io.statelock.proto.v1.StateServiceGrpc;
+import io.statelock.testing.ChannelTest;
 import io.statelock.testing.GrpcChannels;
 import io.statelock.testing.OfferedBytes;
 import io.statelock.testing.ServiceChecks;
@@ -35,7 +35,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +45,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(StateSizeLimitTest.SmallStates.class)
-class StateSizeLimitTest {
+class StateSizeLimitTest extends ChannelTest {
     static final int MAX = 3 * 1024 * 1024;
     /** What a client offers: far more than the limit, so a service that read it all would be caught. */
     static final long OFFERED = 256L * 1024 * 1024;
@@ -61,22 +60,15 @@ class StateSizeLimitTest {
         }
     }
 
-    ManagedChannel channel;
     LockServiceGrpc.LockServiceBlockingStub locks;
     StateServiceGrpc.StateServiceBlockingStub states;
     String key;
 
     @BeforeEach
     void open() {
-        channel = GrpcChannels.open();
         locks = LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
         states = StateServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
         key = "limits/" + UUID.randomUUID() + "/terraform.tfstate";
-    }
-
-    @AfterEach
-    void close() throws InterruptedException {
-        GrpcChannels.close(channel);
     }
 
     PutStateHeader header(AcquireResponse lease) {

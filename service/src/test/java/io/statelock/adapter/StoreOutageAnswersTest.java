@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.rpc.RetryInfo;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -21,6 +20,7 @@ import io.statelock.proto.v1.ListRequest;
 import io.statelock.proto.v1.LockServiceGrpc;
 import io.statelock.testing.CapturedLog;
 import io.statelock.testing.Dynalite;
+import io.statelock.testing.ChannelTest;
 import io.statelock.testing.GrpcChannels;
 import io.statelock.testing.S3Proxy;
 import io.statelock.testing.ServiceChecks;
@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(StoreOutageAnswersTest.MissingTableAndBucket.class)
-class StoreOutageAnswersTest {
+class StoreOutageAnswersTest extends ChannelTest {
     static final String TABLE = "statelock-missing-" + UUID.randomUUID().toString().substring(0, 8);
     static final String BUCKET = "statelock-missing-" + UUID.randomUUID().toString().substring(0, 8);
     static final Pattern INCIDENT = Pattern.compile("incident ([0-9a-f]{12})");
@@ -87,14 +87,12 @@ class StoreOutageAnswersTest {
         }
     }
 
-    ManagedChannel channel;
     LockServiceGrpc.LockServiceBlockingStub locks;
     CapturedLog log;
     String key;
 
     @BeforeEach
     void open() {
-        channel = GrpcChannels.open();
         locks = LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
         log = CapturedLog.of("io.statelock");
         key = "outage/" + UUID.randomUUID() + "/terraform.tfstate";
@@ -103,7 +101,6 @@ class StoreOutageAnswersTest {
     @AfterEach
     void close() throws InterruptedException {
         log.close();
-        GrpcChannels.close(channel);
     }
 
     /** What no caller may see of a store failure. */

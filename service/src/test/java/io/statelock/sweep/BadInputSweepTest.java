@@ -2,7 +2,6 @@ package io.statelock.sweep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.grpc.ManagedChannel;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.statelock.proto.v1.AcquireRequest;
@@ -14,6 +13,7 @@ import io.statelock.proto.v1.ReleaseRequest;
 import io.statelock.state.port.BlobStore;
 import io.statelock.lock.port.LockTable;
 import io.statelock.state.port.StatePointers;
+import io.statelock.testing.ChannelTest;
 import io.statelock.testing.GrpcChannels;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +37,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(SweepProfile.class)
-class BadInputSweepTest {
+class BadInputSweepTest extends ChannelTest {
     @Inject
     LockTable table;
 
@@ -48,18 +47,11 @@ class BadInputSweepTest {
     @Inject
     BlobStore blobs;
 
-    ManagedChannel channel;
     SweepFixture f;
 
     @BeforeEach
     void setUp() throws Exception {
-        channel = GrpcChannels.open();
         f = new SweepFixture(channel, GrpcChannels.testPort()).setUp();
-    }
-
-    @AfterEach
-    void close() throws InterruptedException {
-        GrpcChannels.close(channel);
     }
 
     /** The cases this store runs. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -18,6 +17,7 @@ import io.statelock.proto.v1.AuditResponse;
 import io.statelock.proto.v1.ForceReleaseRequest;
 import io.statelock.proto.v1.LockServiceGrpc;
 import io.statelock.proto.v1.ReleaseRequest;
+import io.statelock.testing.ChannelTest;
 import io.statelock.testing.GrpcChannels;
 import io.statelock.testing.JwtProfile;
 import io.statelock.testing.JwtResource;
@@ -26,14 +26,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The audit trail through the real gRPC server, with JWT authentication (tokens signed by test keys). */
 @QuarkusTest
 @TestProfile(JwtProfile.class)
-class AuditGrpcTest {
+class AuditGrpcTest extends ChannelTest {
     static final String DEPLOY_SUBJECT = JwtResource.DEPLOY_SUBJECT;
     static final String DEPLOY = JwtResource.deployToken(600);
     static final String ADMIN = JwtResource.adminToken(600);
@@ -42,17 +40,6 @@ class AuditGrpcTest {
     @Inject
     AuditTrail trail;
 
-    ManagedChannel channel;
-
-    @BeforeEach
-    void open() {
-        channel = GrpcChannels.open();
-    }
-
-    @AfterEach
-    void close() throws InterruptedException {
-        GrpcChannels.close(channel);
-    }
 
     LockServiceGrpc.LockServiceBlockingStub as(String token) {
         return GrpcChannels.locks(channel, token);

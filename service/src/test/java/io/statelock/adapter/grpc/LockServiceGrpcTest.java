@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Duration;
 import com.google.rpc.BadRequest;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
@@ -31,31 +30,23 @@ import io.statelock.proto.v1.LockStatus;
 import io.statelock.proto.v1.ReleaseRequest;
 import io.statelock.proto.v1.ValidateFenceRequest;
 import io.statelock.proto.v1.WatchRequest;
-import io.statelock.testing.GrpcChannels;
+import io.statelock.testing.ChannelTest;
 import java.util.Iterator;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The LockService through the real gRPC server, on the embedded store. */
 @QuarkusTest
-class LockServiceGrpcTest {
-    ManagedChannel channel;
+class LockServiceGrpcTest extends ChannelTest {
     LockServiceGrpc.LockServiceBlockingStub locks;
 
     @BeforeEach
     void open() {
-        channel = GrpcChannels.open();
         locks = LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
-    }
-
-    @AfterEach
-    void close() throws InterruptedException {
-        GrpcChannels.close(channel);
     }
 
     static String key() {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.google.protobuf.Duration;
 import grpc.health.v1.HealthGrpc;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,6 +20,7 @@ import io.statelock.proto.v1.ListRequest;
 import io.statelock.proto.v1.LockServiceGrpc;
 import io.statelock.proto.v1.ReleaseRequest;
 import io.statelock.proto.v1.WatchRequest;
+import io.statelock.testing.ChannelTest;
 import io.statelock.testing.GrpcChannels;
 import io.statelock.testing.JwtProfile;
 import io.statelock.testing.JwtResource;
@@ -28,25 +28,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Authentication and per-prefix roles through the real gRPC server (tokens signed by test keys). */
 @QuarkusTest
 @TestProfile(JwtProfile.class)
-class SecuredLockServiceGrpcTest {
-    ManagedChannel channel;
-
-    @BeforeEach
-    void open() {
-        channel = GrpcChannels.open();
-    }
-
-    @AfterEach
-    void close() throws InterruptedException {
-        GrpcChannels.close(channel);
-    }
+class SecuredLockServiceGrpcTest extends ChannelTest {
 
     LockServiceGrpc.LockServiceBlockingStub as(String token) {
         return GrpcChannels.locks(channel, token);

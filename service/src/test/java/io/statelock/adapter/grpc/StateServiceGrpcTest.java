@@ -3,7 +3,6 @@ package io.statelock.adapter.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,7 +18,7 @@ import io.statelock.proto.v1.RollbackRequest;
 import io.statelock.proto.v1.StateConflict;
 import io.statelock.proto.v1.StateServiceGrpc;
 import io.statelock.proto.v1.StateVersion;
-import io.statelock.testing.GrpcChannels;
+import io.statelock.testing.ChannelTest;
 import io.statelock.testing.StateClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,14 +29,12 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The StateService through the real gRPC server: fenced writes, streaming, history, errors. */
 @QuarkusTest
-class StateServiceGrpcTest {
-    ManagedChannel channel;
+class StateServiceGrpcTest extends ChannelTest {
     LockServiceGrpc.LockServiceBlockingStub locks;
     StateServiceGrpc.StateServiceBlockingStub states;
     StateClient client;
@@ -45,16 +42,10 @@ class StateServiceGrpcTest {
 
     @BeforeEach
     void open() {
-        channel = GrpcChannels.open();
         locks = LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
         states = StateServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
         client = new StateClient(channel);
         key = "state/" + UUID.randomUUID() + "/terraform.tfstate";
-    }
-
-    @AfterEach
-    void close() throws InterruptedException {
-        GrpcChannels.close(channel);
     }
 
     AcquireResponse acquire(String owner, long ttlSeconds) {

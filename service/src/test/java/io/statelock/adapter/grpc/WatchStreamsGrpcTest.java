@@ -19,6 +19,7 @@ import io.statelock.proto.v1.LockServiceGrpc;
 import io.statelock.proto.v1.ReleaseRequest;
 import io.statelock.proto.v1.WatchRequest;
 import io.statelock.testing.GatedReads;
+import io.statelock.testing.ChannelTest;
 import io.statelock.testing.GrpcChannels;
 import io.statelock.testing.JwtResource;
 import io.statelock.testing.TcpProxy;
@@ -34,7 +35,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(WatchLimitsProfile.class)
-class WatchStreamsGrpcTest {
+class WatchStreamsGrpcTest extends ChannelTest {
     static final int MAX_STREAMS = 8;
     static final int PER_CALLER = 3;
     static final int BUFFERED = 20;
@@ -52,17 +52,10 @@ class WatchStreamsGrpcTest {
     @Inject
     WatchHub hub;
 
-    ManagedChannel channel;
-
-    @BeforeEach
-    void open() {
-        channel = GrpcChannels.open();
-    }
 
     @AfterEach
     void close() throws InterruptedException {
         GatedReads.open();
-        GrpcChannels.close(channel);
         awaitTrue(() -> hub.openStreams() == 0, "every stream of the test ended");
     }
 

@@ -5,7 +5,6 @@ import static io.statelock.testing.TerraformHttp.lockInfo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Duration;
-import io.grpc.ManagedChannel;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.statelock.audit.AuditTrail;
@@ -16,6 +15,7 @@ import io.statelock.proto.v1.AuditRequest;
 import io.statelock.proto.v1.DescribeRequest;
 import io.statelock.proto.v1.LockServiceGrpc;
 import io.statelock.proto.v1.LockStatus;
+import io.statelock.testing.ChannelTest;
 import io.statelock.testing.GrpcChannels;
 import io.statelock.testing.JwtProfile;
 import io.statelock.testing.JwtResource;
@@ -26,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(JwtProfile.class)
-class SecuredTerraformHttpTest {
+class SecuredTerraformHttpTest extends ChannelTest {
     static final String DEPLOY_SUBJECT = JwtResource.DEPLOY_SUBJECT;
     static final String DEPLOY = JwtResource.deployToken(600);
     static final String ADMIN = JwtResource.adminToken(600);
@@ -45,18 +44,11 @@ class SecuredTerraformHttpTest {
     @Inject
     AuditTrail trail;
 
-    ManagedChannel channel;
     String key;
 
     @BeforeEach
     void open() {
-        channel = GrpcChannels.open();
         key = "teams/acme/network/" + UUID.randomUUID() + "/terraform.tfstate";
-    }
-
-    @AfterEach
-    void close() throws InterruptedException {
-        GrpcChannels.close(channel);
     }
 
     TerraformHttp as(String token) {

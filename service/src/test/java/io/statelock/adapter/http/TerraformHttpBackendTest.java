@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.grpc.ManagedChannel;
 import io.quarkus.test.junit.QuarkusTest;
 import io.statelock.proto.v1.AcquireRequest;
 import io.statelock.proto.v1.AcquireResponse;
@@ -17,6 +16,7 @@ import io.statelock.proto.v1.LockServiceGrpc;
 import io.statelock.proto.v1.LockStatus;
 import io.statelock.proto.v1.ReleaseRequest;
 import io.statelock.proto.v1.StateServiceGrpc;
+import io.statelock.testing.ChannelTest;
 import io.statelock.testing.GrpcChannels;
 import io.statelock.testing.TerraformHttp;
 import java.net.http.HttpResponse;
@@ -25,30 +25,22 @@ import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The http backend driven exactly as Terraform and OpenTofu drive it, on the same locks as gRPC. */
 @QuarkusTest
-class TerraformHttpBackendTest {
+class TerraformHttpBackendTest extends ChannelTest {
     static final ObjectMapper JSON = new ObjectMapper();
-    ManagedChannel channel;
     LockServiceGrpc.LockServiceBlockingStub locks;
     String key;
     TerraformHttp tf;
 
     @BeforeEach
     void open() {
-        channel = GrpcChannels.open();
         locks = LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
         key = "tf/" + UUID.randomUUID() + "/terraform.tfstate";
         tf = new TerraformHttp(GrpcChannels.testPort(), key);
-    }
-
-    @AfterEach
-    void close() throws InterruptedException {
-        GrpcChannels.close(channel);
     }
 
     static byte[] state(long serial, String lineage) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.protobuf.Duration;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
@@ -16,6 +15,7 @@ import io.statelock.proto.v1.AcquireResponse;
 import io.statelock.proto.v1.HeartbeatRequest;
 import io.statelock.proto.v1.LockServiceGrpc;
 import io.statelock.proto.v1.ReleaseRequest;
+import io.statelock.testing.ChannelTest;
 import io.statelock.testing.GrpcChannels;
 import io.statelock.testing.JwtProfile;
 import io.statelock.testing.JwtResource;
@@ -23,8 +23,6 @@ import io.statelock.testing.TerraformHttp;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,21 +33,10 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(JwtProfile.class)
-class JwtStoreCallsMetricsTest {
+class JwtStoreCallsMetricsTest extends ChannelTest {
     static final String SUBJECT = JwtResource.DEPLOY_SUBJECT;
     static final Map<String, Object> CLAIMS = Map.of("repository", "acme/network", "ref", "refs/heads/main");
 
-    ManagedChannel channel;
-
-    @BeforeEach
-    void open() {
-        channel = GrpcChannels.open();
-    }
-
-    @AfterEach
-    void close() throws InterruptedException {
-        GrpcChannels.close(channel);
-    }
 
     LockServiceGrpc.LockServiceBlockingStub as(String token) {
         return GrpcChannels.locks(channel, token);

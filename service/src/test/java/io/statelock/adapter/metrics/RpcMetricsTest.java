@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Duration;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.quarkus.test.junit.QuarkusTest;
 import io.statelock.adapter.metrics.StoreCallsMetricsTest.Metrics;
@@ -15,20 +14,18 @@ import io.statelock.proto.v1.ListVersionsRequest;
 import io.statelock.proto.v1.LockServiceGrpc;
 import io.statelock.proto.v1.PutStateHeader;
 import io.statelock.proto.v1.StateServiceGrpc;
-import io.statelock.testing.GrpcChannels;
+import io.statelock.testing.ChannelTest;
 import io.statelock.testing.StateClient;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** State calls and the lock admin calls are timed at the edge like acquire: one sample per call, by status code. */
 @QuarkusTest
-class RpcMetricsTest {
+class RpcMetricsTest extends ChannelTest {
     static final String RPC = "statelock_rpc_duration_seconds_count";
-    ManagedChannel channel;
     LockServiceGrpc.LockServiceBlockingStub locks;
     StateServiceGrpc.StateServiceBlockingStub states;
     StateClient client;
@@ -36,16 +33,10 @@ class RpcMetricsTest {
 
     @BeforeEach
     void open() {
-        channel = GrpcChannels.open();
         locks = LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
         states = StateServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
         client = new StateClient(channel);
         key = "metrics/" + UUID.randomUUID() + "/terraform.tfstate";
-    }
-
-    @AfterEach
-    void close() throws InterruptedException {
-        GrpcChannels.close(channel);
     }
 
     @Test

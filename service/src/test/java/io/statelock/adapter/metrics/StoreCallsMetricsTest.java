@@ -3,13 +3,13 @@ package io.statelock.adapter.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Duration;
-import io.grpc.ManagedChannel;
 import io.quarkus.test.junit.QuarkusTest;
 import io.statelock.proto.v1.AcquireRequest;
 import io.statelock.proto.v1.AcquireResponse;
 import io.statelock.proto.v1.HeartbeatRequest;
 import io.statelock.proto.v1.LockServiceGrpc;
 import io.statelock.proto.v1.ReleaseRequest;
+import io.statelock.testing.ChannelTest;
 import io.statelock.testing.GrpcChannels;
 import java.io.IOException;
 import java.net.URI;
@@ -18,7 +18,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,20 +26,13 @@ import org.junit.jupiter.api.Test;
  * are exactly one store write each, and no read.
  */
 @QuarkusTest
-class StoreCallsMetricsTest {
+class StoreCallsMetricsTest extends ChannelTest {
     static final String CALLS = "statelock_store_calls_total";
-    ManagedChannel channel;
     LockServiceGrpc.LockServiceBlockingStub locks;
 
     @BeforeEach
     void open() {
-        channel = GrpcChannels.open();
         locks = LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
-    }
-
-    @AfterEach
-    void close() throws InterruptedException {
-        GrpcChannels.close(channel);
     }
 
     @Test
