@@ -43,7 +43,8 @@ public interface Locks {
    * {@link #acquire} on a client thread. The future completes with the lease, or exceptionally with
    * what {@code acquire} would throw ({@link LockHeldException} for a key still held when the wait
    * ends). Cancelling the future while the acquire waits cancels the wait at the service; a lease
-   * granted anyway (its answer crossed the cancellation) is released at once, never handed out.
+   * whose grant reached this client before the cancellation took effect is released at once, never
+   * handed out, and one granted while the answer was lost to the cancellation expires with its ttl.
    * Cancelling after the future completed changes nothing: the lease is the caller's to close.
    */
   CompletableFuture<Lease> acquireAsync(String key, AcquireOptions options);

@@ -24,6 +24,7 @@ public final class StateStream extends InputStream {
   private int pos;
   private boolean ended;
   private boolean closed;
+  private IOException failure;
 
   StateStream(StateVersion version, Iterator<GetStateResponse> parts, Context.CancellableContext call) {
     this.version = version;
@@ -74,6 +75,10 @@ public final class StateStream extends InputStream {
 
   /** Takes the next chunk; false at the end of the call, after the digest was checked. */
   private boolean nextChunk() throws IOException {
+    // A failed read or digest fails every later read too: never a clean end after bad bytes.
+    if (failure != null) {
+      throw failure;
+    }
     if (ended) {
       return false;
     }
@@ -84,8 +89,9 @@ public final class StateStream extends InputStream {
         String got = Sha256.hex(digest);
         // An empty digest (none recorded) checks nothing; any other must match the bytes read.
         if (!version.sha256().isEmpty() && !version.sha256().equalsIgnoreCase(got)) {
-          throw new IOException("the state of " + version.key() + " read as sha256 " + got + ", but version "
+          failure = new IOException("the state of " + version.key() + " read as sha256 " + got + ", but version "
               + version.version() + " is " + version.sha256() + ": do not use these bytes");
+          throw failure;
         }
         return false;
       }
@@ -100,8 +106,9 @@ public final class StateStream extends InputStream {
     } catch (RuntimeException e) {
       ended = true;
       call.cancel(null);
-      StatelockException failure = Errors.decode(e);
-      throw new IOException("reading the state of " + version.key() + " failed: " + failure.getMessage(), failure);
+      StatelockException decoded = Errors.decode(e);
+      failure = new IOException("reading the state of " + version.key() + " failed: " + decoded.getMessage(), decoded);
+      throw failure;
     }
   }
 

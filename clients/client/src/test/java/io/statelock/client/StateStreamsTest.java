@@ -111,6 +111,9 @@ class StateStreamsTest {
     try (StateStream in = client.state().get("k")) {
       IOException e = assertThrows(IOException.class, () -> in.transferTo(OutputStream0.INSTANCE));
       assertTrue(e.getMessage().contains("do not use these bytes"), e.getMessage());
+      // A caller that catches and reads on gets the failure again, never a clean end of the stream.
+      assertThrows(IOException.class, in::read);
+      assertThrows(IOException.class, () -> in.read(new byte[8]));
     }
     assertEquals("DATA_LOSS", assertThrows(StatelockException.class,
         () -> client.state().get("k", new ByteArrayOutputStream())).code());
