@@ -146,17 +146,13 @@ public final class AcquireOptions {
 
     /** Lease time to live (the service bounds it, by default 1 s to 1 h). */
     public Builder ttl(Duration ttl) {
-      this.ttl = requirePositive(ttl, "ttl");
+      this.ttl = OptionChecks.positive(ttl, "ttl");
       return this;
     }
 
     /** Wait up to this long for a held lock (server-side, FIFO); zero tries once. */
     public Builder waitTimeout(Duration wait) {
-      Objects.requireNonNull(wait, "wait");
-      if (wait.isNegative()) {
-        throw new IllegalArgumentException("wait must not be negative");
-      }
-      this.wait = wait;
+      this.wait = OptionChecks.notNegative(wait, "wait", "wait");
       return this;
     }
 
@@ -213,34 +209,18 @@ public final class AcquireOptions {
      * Leave it unset for everything else; the client retries its own calls safely without it.
      */
     public Builder requestId(String requestId) {
-      Objects.requireNonNull(requestId, "requestId");
-      if (requestId.isBlank()) {
-        throw new IllegalArgumentException("requestId must not be blank");
-      }
-      this.requestId = requestId;
+      this.requestId = OptionChecks.notBlank(requestId, "requestId");
       return this;
     }
 
     /** See {@link AcquireOptions#safetyMargin()}. */
     public Builder safetyMargin(Duration margin) {
-      Objects.requireNonNull(margin, "margin");
-      if (margin.isNegative()) {
-        throw new IllegalArgumentException("safety margin must not be negative");
-      }
-      this.safetyMargin = margin;
+      this.safetyMargin = OptionChecks.notNegative(margin, "margin", "safety margin");
       return this;
     }
 
     public AcquireOptions build() {
       return new AcquireOptions(this);
-    }
-
-    private static Duration requirePositive(Duration d, String name) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive");
-      }
-      return d;
     }
   }
 
