@@ -56,6 +56,8 @@ class WatchStreamsGrpcTest extends ChannelTest {
     @AfterEach
     void close() throws InterruptedException {
         GatedReads.open();
+        // The streams end when their channel goes: close it here, before the base class would, then wait for them.
+        GrpcChannels.close(channel);
         awaitTrue(() -> hub.openStreams() == 0, "every stream of the test ended");
     }
 
