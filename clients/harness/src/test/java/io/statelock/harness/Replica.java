@@ -34,9 +34,9 @@ final class Replica implements AutoCloseable {
     this.broken = broken;
     this.clockOffset = clockOffset;
     this.process = new ServerProcess("replica-" + index, ServerProcess.freePort(), dir.resolve("replica-" + index + ".log"));
-    this.clientLink = new TcpProxy("client-replica" + index, process.port());
-    this.dynamoLink = new TcpProxy("replica" + index + "-dynamodb", stores.dynamoPort());
-    this.s3Link = new TcpProxy("replica" + index + "-s3", stores.s3Port());
+    this.clientLink = new TcpProxy("client-replica" + index, process.port(), false);
+    this.dynamoLink = new TcpProxy("replica" + index + "-dynamodb", stores.dynamoPort(), true);
+    this.s3Link = new TcpProxy("replica" + index + "-s3", stores.s3Port(), true);
   }
 
   /** {@code host:port} clients use: through this replica's client proxy. */

@@ -5,8 +5,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * What an HTTP/1.1 request to a store is, read from the first bytes a caller sends on a connection
- * (the AWS SDK neither pipelines nor splits its headers from the request line): a DynamoDB operation
+ * What an HTTP/1.1 request to a store is, read from its head (a whole request from {@link RequestFramer},
+ * or the first bytes of a chunk on a connection it passes on as it comes): a DynamoDB operation
  * ({@code X-Amz-Target}) or an S3 method and path, and whether it writes.
  *
  * @param name  e.g. {@code UpdateItem} or {@code PUT /harness-state/...}

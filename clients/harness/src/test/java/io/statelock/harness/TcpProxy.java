@@ -7,18 +7,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback TCP proxy the harness controls, for network faults between clients and replicas and
@@ -26,10 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connections kept), dropped connections, and lost responses (a request reaches the server, which
  * acts on it, but its answer is dropped and the connection cut, so the caller cannot know).
  *
- * <p>However a connection ends (a fault, or either side closing it), the caller's side is closed at
- * once and the upstream side {@value #UPSTREAM_CLOSE_DELAY_MS} ms later, so that a store is never cut
- * off in the middle of an answer: dynalite dies of a request whose connection closes before its
- * answer is out ("aborted"), which no fault here means to test. The caller sees every fault as before.
+ * <p>A store link ({@code http1}) forwards a caller's request only once all of it has arrived
+ * ({@link RequestFramer}), and however a connection ends (a fault, or either side closing it), the
+ * caller's side is closed at once and the upstream side {@value #UPSTREAM_CLOSE_DELAY_MS} ms later:
+ * a store never sees half a request nor loses its connection mid-answer. dynalite dies of either
+ * ("aborted"), which no fault here means to test. The caller sees every fault as before.
  */
 final class TcpProxy implements AutoCloseable {
   /** A store finishes a small answer within milliseconds of its first byte; 250 ms leaves room for a loaded machine. */
@@ -37,6 +34,8 @@ final class TcpProxy implements AutoCloseable {
 
   private final String name;
   private final int upstreamPort;
+  /** HTTP/1.1 to a store: requests are forwarded whole; false for gRPC (HTTP/2), passed on as it comes. */
+  private final boolean http1;
   private final ServerSocket server;
   /** Every open connection, so drop() can end them all. */
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
@@ -45,14 +44,12 @@ final class TcpProxy implements AutoCloseable {
   private volatile long latencyMs;
   private volatile boolean stalled;
   private volatile boolean closed;
-  /** How many of the next answers to writes to drop, cutting their connection; 0 when healed. */
-  private final AtomicInteger responsesToLose = new AtomicInteger();
-  /** The requests whose answers were dropped, over the proxy's life, in order. */
-  private final List<String> lost = new CopyOnWriteArrayList<>();
+  private final LostAnswers lost = new LostAnswers();
 
-  TcpProxy(String name, int upstreamPort) throws IOException {
+  TcpProxy(String name, int upstreamPort, boolean http1) throws IOException {
     this.name = name;
     this.upstreamPort = upstreamPort;
+    this.http1 = http1;
     this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
     this.closer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "proxy-closer-" + name);
@@ -93,29 +90,29 @@ final class TcpProxy implements AutoCloseable {
    * request body follows it, so the store has not acted yet).
    */
   void loseResponses(int n) {
-    responsesToLose.set(n);
+    lost.arm(n);
   }
 
   /** How many of the answers asked for by {@link #loseResponses} are still to be dropped. */
   int responsesStillToLose() {
-    return responsesToLose.get();
+    return lost.stillToLose();
   }
 
   /** Answers dropped so far. */
   int responsesLost() {
-    return lost.size();
+    return lost.count();
   }
 
   /** The requests whose answers were dropped, from the {@code from}-th on. */
   List<String> lostSince(int from) {
-    return List.copyOf(lost.subList(from, lost.size()));
+    return lost.since(from);
   }
 
   /** Back to a plain pipe. */
   void heal() {
     latencyMs = 0;
     stalled = false;
-    responsesToLose.set(0);
+    lost.heal();
   }
 
   private void acceptLoop() {
@@ -148,6 +145,7 @@ final class TcpProxy implements AutoCloseable {
   private void pump(Connection c, Socket from, Socket to, boolean answers) {
     Thread t = new Thread(() -> {
       byte[] buf = new byte[64 * 1024];
+      RequestFramer requests = new RequestFramer(!http1);
       try {
         // Not in try-with-resources: closing a socket's stream closes the socket, and Connection.end decides when.
         InputStream in = from.getInputStream();
@@ -162,19 +160,21 @@ final class TcpProxy implements AutoCloseable {
             sleep(delay);
           }
           if (!answers) {
-            StoreRequest request = StoreRequest.startingIn(buf, n);
-            if (request != null) {
-              c.request = request;
+            for (RequestFramer.Piece piece : requests.feed(buf, n)) {
+              if (piece.request() != null) {
+                c.request = piece.request();
+              }
+              out.write(piece.bytes());
             }
+            out.flush();
           } else if (c.ended.get()) {
             continue; // the rest of a lost answer: read until the upstream side closes
-          } else if (!interimContinue(buf, n) && isWrite(c.request) && takeOne(responsesToLose)) {
-            lost.add(c.request.name());
+          } else if (lost.drop(c.request, buf, n)) {
             c.end();
-            continue;
+          } else {
+            out.write(buf, 0, n);
+            out.flush();
           }
-          out.write(buf, 0, n);
-          out.flush();
         }
       } catch (IOException e) {
         // closed by a fault, by the peer or by the other pump
@@ -184,21 +184,6 @@ final class TcpProxy implements AutoCloseable {
     }, "pump-" + name);
     t.setDaemon(true);
     t.start();
-  }
-
-  /** {@code HTTP/1.1 100 Continue}: the server waits for the request body, it has not acted yet. */
-  private static boolean interimContinue(byte[] buf, int n) {
-    byte[] prefix = "HTTP/1.1 100".getBytes(StandardCharsets.US_ASCII);
-    return n >= prefix.length && Arrays.equals(buf, 0, prefix.length, prefix, 0, prefix.length);
-  }
-
-  private static boolean isWrite(StoreRequest r) {
-    return r != null && r.write();
-  }
-
-  /** Decrements {@code counter} if it is positive; true if it did. */
-  private static boolean takeOne(AtomicInteger counter) {
-    return counter.getAndUpdate(c -> c > 0 ? c - 1 : 0) > 0;
   }
 
   /** One proxied connection: its two sockets, and the request in flight (set by the caller's pump). */

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The proxy's lost-response fault against a small HTTP/1.1 server on loopback. */
+/**
+ * The proxy's lost-response fault against a small HTTP/1.1 server on loopback, and its whole-request
+ * forwarding against a server that only counts the bytes it receives.
+ */
 class TcpProxyTest {
   private ServerSocket server;
   /** Request lines the server received (and answered). */
@@ -30,7 +33,7 @@ class TcpProxyTest {
     Thread t = new Thread(this::serve, "http-server");
     t.setDaemon(true);
     t.start();
-    proxy = new TcpProxy("test-store", server.getLocalPort());
+    proxy = new TcpProxy("test-store", server.getLocalPort(), true);
   }
 
   @AfterEach
@@ -134,6 +137,38 @@ class TcpProxyTest {
     }
     Thread.sleep(TcpProxy.UPSTREAM_CLOSE_DELAY_MS + 100);
     assertEquals(List.of("POST / HTTP/1.1"), answered, "the store finished its answer: nothing aborted it");
+  }
+
+  @Test
+  void aCallerGoneMidRequestNeverReachesTheStore() throws Exception {
+    // As when a replica is killed (-9) mid-send: dynalite throws on a request whose connection closes unread.
+    try (ServerSocket counting = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        TcpProxy link = new TcpProxy("counted-store", counting.getLocalPort(), true)) {
+      String head = "POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: DynamoDB_20120810.UpdateItem\r\n"
+          + "Content-Length: 100\r\n\r\n";
+      // Half a body, then only half a head: neither is forwarded before the caller closes.
+      assertEquals(0, bytesTheStoreGets(counting, link, head + "{\"TableName\":"), "half a body");
+      assertEquals(0, bytesTheStoreGets(counting, link, head.substring(0, 40)), "half a head");
+      String whole = head + "x".repeat(100);
+      assertEquals(whole.length(), bytesTheStoreGets(counting, link, whole), "a whole request is forwarded");
+    }
+  }
+
+  /** Sends {@code sent} through {@code link} in two writes and closes; the bytes {@code counting} got on that connection. */
+  private static long bytesTheStoreGets(ServerSocket counting, TcpProxy link, String sent) throws Exception {
+    byte[] bytes = sent.getBytes(StandardCharsets.US_ASCII);
+    try (Socket caller = new Socket(InetAddress.getLoopbackAddress(), link.port())) {
+      caller.getOutputStream().write(bytes, 0, bytes.length / 2);
+      caller.getOutputStream().flush();
+      Thread.sleep(50); // two TCP segments, as a sender cut off mid-request leaves them
+      caller.getOutputStream().write(bytes, bytes.length / 2, bytes.length - bytes.length / 2);
+      caller.getOutputStream().flush();
+    }
+    // The proxy connects upstream when the caller connects; it closes that side once the caller is gone.
+    try (Socket upstream = counting.accept()) {
+      upstream.setSoTimeout(5000);
+      return upstream.getInputStream().readAllBytes().length;
+    }
   }
 
   @Test
