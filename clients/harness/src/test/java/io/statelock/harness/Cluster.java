@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * The system under test: the two store servers and the service replicas (replica 0 skips the fence
@@ -16,9 +17,13 @@ final class Cluster implements AutoCloseable {
   private final List<Replica> replicas = new ArrayList<>();
   private final List<StatelockClient> clients = new ArrayList<>();
 
-  /** @param offsets the clock offset each replica starts with */
-  Cluster(Layout layout, Path dir, int replicaCount, boolean broken, List<Duration> offsets) throws IOException {
-    this.stores = new StoreServers(layout, dir);
+  /**
+   * @param offsets the clock offset each replica starts with
+   * @param clock   harness time, for the store crashes recorded
+   */
+  Cluster(Layout layout, Path dir, int replicaCount, boolean broken, List<Duration> offsets, LongSupplier clock)
+      throws IOException {
+    this.stores = new StoreServers(layout, dir, clock);
     for (int i = 0; i < replicaCount; i++) {
       replicas.add(new Replica(i, layout, dir, stores, broken && i == 0, offsets.get(i)));
     }

@@ -1,6 +1,8 @@
 package io.statelock.harness;
 
-/** The kinds of fault the schedule injects. */
+import java.util.List;
+
+/** The kinds of fault the schedule injects, and the store crashes the harness recovers from. */
 enum Fault {
   /** A worker sleeps past its lease between reading and writing (a GC pause, a suspended VM), then writes. */
   CLIENT_PAUSE,
@@ -23,5 +25,15 @@ enum Fault {
    * store and take effect, but their answers are dropped and the connection cut: the AWS SDK retries a
    * write that was already applied.
    */
-  LOST_RESPONSE
+  LOST_RESPONSE,
+  /**
+   * Not injected: a store server exited by itself, and the harness restarted it on the same port and
+   * data (as {@link #STORE_RESTART} does). Recorded, not a violation; none is expected.
+   */
+  STORE_CRASH;
+
+  /** The kinds the schedule injects. */
+  static List<Fault> injected() {
+    return List.of(values()).stream().filter(f -> f != STORE_CRASH).toList();
+  }
 }

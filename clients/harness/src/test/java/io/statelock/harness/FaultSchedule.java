@@ -52,7 +52,7 @@ final class FaultSchedule {
           break;
         }
         rounds++;
-        round.addAll(pausesOnly ? List.of(Fault.CLIENT_PAUSE) : List.of(Fault.values()));
+        round.addAll(pausesOnly ? List.of(Fault.CLIENT_PAUSE) : Fault.injected());
         Collections.shuffle(round, random);
       }
       inject(round.remove(0));

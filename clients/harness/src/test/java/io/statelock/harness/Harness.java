@@ -53,7 +53,8 @@ final class Harness {
     for (int i = 0; i < options.keys(); i++) {
       keys.add("harness/key-" + i);
     }
-    try (Cluster cluster = new Cluster(layout, options.workDir(), options.replicas(), options.broken(), startOffsets)) {
+    try (Cluster cluster = new Cluster(layout, options.workDir(), options.replicas(), options.broken(), startOffsets,
+        history::nowMs)) {
       cluster.start();
       long begin = history.nowMs();
       Pauses pauses = new Pauses();
@@ -89,7 +90,11 @@ final class Harness {
           options.livenessBoundMs()));
       keys.stream().filter(k -> !finals.containsKey(k)).forEach(k -> violations.add(
           new Violation(3, k, "the final state could not be read", List.of())));
-      RunResult result = new RunResult(options, history.ops(), faults.events(), finals, violations, history.nowMs(),
+      // The store crashes the harness recovered from are listed with the faults, in start order.
+      List<FaultEvent> events = new ArrayList<>(faults.events());
+      events.addAll(cluster.stores().crashes());
+      events.sort(java.util.Comparator.comparingLong(FaultEvent::startMs));
+      RunResult result = new RunResult(options, history.ops(), events, finals, violations, history.nowMs(),
           cluster.answersLost());
       writeHistory(result);
       return result;

@@ -33,8 +33,23 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
+  String name() {
+    return name;
+  }
+
   int port() {
     return port;
+  }
+
+  /** True from a start until the process exits, by a stop or by itself. */
+  boolean alive() {
+    Process p = process;
+    return p != null && p.isAlive();
+  }
+
+  /** The exit status of the last process, once it has exited. */
+  int exitValue() {
+    return process.exitValue();
   }
 
   /** Starts {@code command} (output appended to the log) and waits until the port accepts connections. */

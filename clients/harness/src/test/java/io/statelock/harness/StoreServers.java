@@ -7,10 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
 
 /**
  * The two store servers, both persisted on disk so they survive a restart: dynalite (DynamoDB API)
  * with {@code --path}, and s3proxy with its filesystem provider. Each restarts on the same port.
+ * A watch restarts a store that exited by itself (dynalite 4.0.0 throws on some aborted requests),
+ * recording it as a {@link Fault#STORE_CRASH}, so that a crash of the test store does not end a soak.
  */
 final class StoreServers implements AutoCloseable {
   static final String BUCKET = "harness-state";
@@ -18,16 +22,26 @@ final class StoreServers implements AutoCloseable {
   static final String S3_CREDENTIAL = S3Proxy.CREDENTIAL;
   /** Generous: a JVM or node start on a loaded 2-core machine. */
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  /** How often the watch looks for a store that exited; a store takes about a second to start anyway. */
+  private static final long WATCH_MS = 200;
 
   private final Layout layout;
   private final Path dir;
   private final ServerProcess dynalite;
   private final ServerProcess s3proxy;
   private final Path s3properties;
+  private final LongSupplier clock;
+  /** Held by a restart, the fault's or the watch's, from stop to listening again: they never overlap. */
+  private final Object restarts = new Object();
+  /** Stores that exited by themselves and were restarted, in order. */
+  private final List<FaultEvent> crashes = new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
 
-  StoreServers(Layout layout, Path dir) throws IOException {
+  /** @param clock harness time, for the crashes recorded */
+  StoreServers(Layout layout, Path dir, LongSupplier clock) throws IOException {
     this.layout = layout;
     this.dir = dir;
+    this.clock = clock;
     this.dynalite = new ServerProcess("dynalite", ServerProcess.freePort(), dir.resolve("dynalite.log"));
     this.s3proxy = new ServerProcess("s3proxy", ServerProcess.freePort(), dir.resolve("s3proxy.log"));
     Path blobs = Files.createDirectories(dir.resolve("s3-data"));
@@ -56,6 +70,46 @@ final class StoreServers implements AutoCloseable {
 
   void start() throws Exception {
     Parallel.run(List.of(this::startDynalite, this::startS3));
+    Thread watch = new Thread(this::watch, "store-watch");
+    watch.setDaemon(true);
+    watch.start();
+  }
+
+  /** The stores that exited by themselves and were restarted. */
+  List<FaultEvent> crashes() {
+    return List.copyOf(crashes);
+  }
+
+  private void watch() {
+    while (!closed) {
+      try {
+        Thread.sleep(WATCH_MS);
+        synchronized (restarts) {
+          restartIfExited(dynalite, this::startDynalite);
+          restartIfExited(s3proxy, this::startS3);
+        }
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /** Called holding {@code restarts}; a failed start is recorded and tried again on the next look. */
+  private void restartIfExited(ServerProcess store, Parallel.Step start) throws InterruptedException {
+    if (closed || store.alive()) {
+      return;
+    }
+    long from = clock.getAsLong();
+    String what = store.name() + " exited by itself with " + store.exitValue();
+    try {
+      start.run();
+      what += "; restarted on port " + store.port() + " with its data (see " + store.name() + ".log)";
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      what += "; could not restart it: " + e.getMessage();
+    }
+    crashes.add(new FaultEvent(Fault.STORE_CRASH, what, from, clock.getAsLong()));
   }
 
   private void startDynalite() throws IOException, InterruptedException {
@@ -74,20 +128,25 @@ final class StoreServers implements AutoCloseable {
 
   /** The DynamoDB-API store goes away (SIGTERM) and comes back on the same port with the same data. */
   void restartDynalite(Duration down) throws IOException, InterruptedException {
-    dynalite.stop();
-    Thread.sleep(down.toMillis());
-    startDynalite();
+    synchronized (restarts) {
+      dynalite.stop();
+      Thread.sleep(down.toMillis());
+      startDynalite();
+    }
   }
 
   /** The S3-API store goes away and comes back on the same port with the same objects. */
   void restartS3(Duration down) throws IOException, InterruptedException {
-    s3proxy.stop();
-    Thread.sleep(down.toMillis());
-    startS3();
+    synchronized (restarts) {
+      s3proxy.stop();
+      Thread.sleep(down.toMillis());
+      startS3();
+    }
   }
 
   @Override
   public void close() throws InterruptedException {
+    closed = true; // before the kills: the watch must not restart what is closing
     dynalite.close();
     s3proxy.close();
   }
