@@ -56,6 +56,9 @@ final class Harness {
     try (Cluster cluster = new Cluster(layout, options.workDir(), options.replicas(), options.broken(), startOffsets,
         history::nowMs)) {
       cluster.start();
+      StoreMonitor monitor = new StoreMonitor(cluster.stores().dynamoPort(), "statelock-locks", keys, history::nowMs,
+          options.workDir().resolve("store-monitor.txt"));
+      monitor.start();
       long begin = history.nowMs();
       Pauses pauses = new Pauses();
       AtomicBoolean stop = new AtomicBoolean();
@@ -86,6 +89,9 @@ final class Harness {
         }
       }
       Map<String, String> finals = livenessAndFinalStates(cluster, keys, history);
+      monitor.close();
+      System.out.printf("store monitor: a key's fence counter read lower than before %d times (store-monitor.txt)%n",
+          monitor.wentBack());
       List<Violation> violations = new ArrayList<>(HistoryChecker.check(history.ops(), finals,
           options.livenessBoundMs()));
       keys.stream().filter(k -> !finals.containsKey(k)).forEach(k -> violations.add(
