@@ -13,7 +13,8 @@ import io.statelock.lock.port.LockTable;
 import io.statelock.lock.port.NewLease;
 import io.statelock.state.port.PointerMove;
 import io.statelock.state.port.PointerResult;
-import io.statelock.state.port.StateHistory;
+import io.statelock.state.port.StateHead;
+import io.statelock.state.StateVersion;
 import io.statelock.state.port.StatePointers;
 import io.statelock.lock.port.RecordPage;
 import io.statelock.lock.port.ReleaseResult;
@@ -175,9 +176,13 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
     }
 
     @Override
-    public StateHistory stateHistory(LockKey key) {
-        return db.inTransaction(c -> new StateHistory(read(c, key).orElseGet(() -> LockRecord.absent(key)),
-                SqliteStateVersions.history(c, key)));
+    public StateHead stateHead(LockKey key) {
+        return db.inTransaction(c -> SqliteStateVersions.head(c, read(c, key).orElseGet(() -> LockRecord.absent(key))));
+    }
+
+    @Override
+    public List<StateVersion> versions(LockKey key, long beforeSeq, int limit) {
+        return db.inTransaction(c -> SqliteStateVersions.versions(c, key, beforeSeq, limit));
     }
 
     @Override
