@@ -14,17 +14,16 @@ import io.statelock.lock.port.NewLease;
 import io.statelock.state.port.PointerMove;
 import io.statelock.state.port.PointerResult;
 import io.statelock.state.port.StateHead;
-import io.statelock.state.StateVersion;
 import io.statelock.state.port.StatePointers;
 import io.statelock.lock.port.RecordPage;
 import io.statelock.lock.port.ReleaseResult;
+import io.statelock.state.StateVersion;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
