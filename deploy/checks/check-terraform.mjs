@@ -21,7 +21,7 @@ const flag = (name) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const expectedLockActions = (flag("--lock-actions") ??
-  "dynamodb:DescribeTable,dynamodb:GetItem,dynamodb:Query,dynamodb:Scan,dynamodb:UpdateItem")
+  "dynamodb:BatchGetItem,dynamodb:DescribeTable,dynamodb:GetItem,dynamodb:Query,dynamodb:Scan,dynamodb:UpdateItem")
   .split(",").map((s) => s.trim()).filter(Boolean).sort();
 const expectedAuditActions = (flag("--audit-actions") ??
   "dynamodb:BatchWriteItem,dynamodb:DescribeTable,dynamodb:Query,dynamodb:Scan")
@@ -98,8 +98,8 @@ const attrs = Object.fromEntries((lock.attribute ?? []).map((a) => [a.name, a.ty
 check(attrs.key === "S" && attrs.seg === "S" && Object.keys(attrs).length === 2,
   `lock table: attributes must be exactly key (S) and seg (S), got ${JSON.stringify(attrs)}`);
 const gsi = (lock.global_secondary_index ?? []).find((g) => g.name === "by-segment");
-check(gsi && gsi.hash_key === "seg" && gsi.range_key === "key" && gsi.projection_type === "ALL",
-  "lock table: global secondary index by-segment (hash seg, range key, projection ALL) is missing or wrong");
+check(gsi && gsi.hash_key === "seg" && gsi.range_key === "key" && gsi.projection_type === "KEYS_ONLY",
+  "lock table: global secondary index by-segment (hash seg, range key, projection KEYS_ONLY: a heartbeat must write no index entry) is missing or wrong");
 check(!lock.ttl, "lock table: must have no TTL (expired records would take their fencing counters with them)");
 
 for (const [name, t] of tables) {
@@ -157,7 +157,21 @@ for (const s of statements) {
   for (const r of s.resources ?? []) check(r !== "*", `statement ${s.sid}: resource "*"`);
   check((s.resources ?? []).length > 0, `statement ${s.sid}: no resources`);
 }
-const lockStmt = statements.filter((s) => (s.resources ?? []).some((r) => String(r).includes("aws_dynamodb_table.locks.")));
+// DeleteItem on the lock table only for state-version items: a LeadingKeys condition naming exactly "/v/*".
+const onLocks = (s) => (s.resources ?? []).some((r) => String(r).includes("aws_dynamodb_table.locks."));
+const leadingKeys = (s) => (s.condition ?? []).find((c) => c.variable === "dynamodb:LeadingKeys");
+const versionStmt = statements.filter((s) => onLocks(s) && leadingKeys(s));
+check(versionStmt.length === 1, `exactly one statement on the lock table's state-version items expected, got ${versionStmt.length}`);
+if (versionStmt.length === 1) {
+  const c = leadingKeys(versionStmt[0]);
+  check(JSON.stringify(resolve(versionStmt[0].actions)) === JSON.stringify(["dynamodb:DeleteItem"]),
+    "the state-version statement allows exactly dynamodb:DeleteItem");
+  check(c.test === "ForAllValues:StringLike" && JSON.stringify(resolve(c.values)) === JSON.stringify(["/v/*"]),
+    "the state-version statement: condition ForAllValues:StringLike dynamodb:LeadingKeys [\"/v/*\"]");
+  check(JSON.stringify(versionStmt[0].resources) === JSON.stringify(["${aws_dynamodb_table.locks.arn}"]),
+    "the state-version statement: resource exactly the lock table");
+}
+const lockStmt = statements.filter((s) => onLocks(s) && !leadingKeys(s));
 check(lockStmt.length === 1, `exactly one statement on the lock table expected, got ${lockStmt.length}`);
 if (lockStmt.length === 1) {
   const got = [...resolve(lockStmt[0].actions)].sort();
@@ -177,7 +191,8 @@ if (auditStmt.length === 1) {
     check(!got.includes(a) || expectedAuditActions.includes(a), `the audit trail is append-only: no ${a}`);
   }
 }
-check(!allAllowed.includes("dynamodb:DeleteItem"), "the service policy must never allow dynamodb:DeleteItem (fencing counters)");
+check(statements.filter((s) => !(onLocks(s) && leadingKeys(s))).every((s) => !(resolve(s.actions) ?? []).includes("dynamodb:DeleteItem")),
+  "the service policy must never allow dynamodb:DeleteItem but on state-version items (fencing counters)");
 for (const forbidden of ["dynamodb:DeleteTable", "dynamodb:UpdateTimeToLive", "s3:DeleteObjectVersion", "s3:PutBucketPolicy"]) {
   check(!allAllowed.includes(forbidden), `the service policy must not allow ${forbidden}`);
 }

@@ -7,18 +7,25 @@ locals {
   use_kms          = var.kms_key_arn != null
 
   # Exactly the calls the service makes on the lock table (service/src/main/java/io/statelock/adapter/dynamodb/):
-  # UpdateItem (acquire, heartbeat, release, force-release, state pointer moves), consistent GetItem
-  # (holder after a failed condition), Query on the by-segment index (List, prefix Watch), paged Scan
-  # (List with an empty prefix), DescribeTable (readiness). No PutItem and no DeleteItem: lock records
-  # are never deleted, so fencing counters can never be reset. No CreateTable either
+  # UpdateItem (acquire, heartbeat, release, force-release, state pointer moves, and writing a replaced state
+  # version as its own item), consistent GetItem (holder after a failed condition, the state pointer),
+  # BatchGetItem (kept state versions; the records of a List page, as the index projects keys only), Query on
+  # the by-segment index (List, prefix Watch), paged Scan (List with an empty prefix), DescribeTable
+  # (readiness). No PutItem, and DeleteItem only on expired state-version items (statement below): lock
+  # records are never deleted, so fencing counters can never be reset. No CreateTable either
   # (statelock.dynamodb.create-table stays false outside development).
   lock_table_actions = [
+    "dynamodb:BatchGetItem",
     "dynamodb:DescribeTable",
     "dynamodb:GetItem",
     "dynamodb:Query",
     "dynamodb:Scan",
     "dynamodb:UpdateItem",
   ]
+
+  # State versions that left a key's history (statelock.state.keep-versions) are deleted. Their items' keys
+  # start with "/v/" (VersionItems.java), which no lock record's key can (keys never start with '/').
+  version_item_keys = ["/v/*"]
 
   # The audit trail is append-only (service/src/main/java/io/statelock/adapter/dynamodb/DynamoDbAuditStore.java):
   # BatchWriteItem of new records, Query by key prefix and time; nothing is changed or deleted.
@@ -68,12 +75,14 @@ resource "aws_dynamodb_table" "locks" {
   }
 
   # Serves List and prefix Watch without scanning the table: partitioned on the key's first
-  # segment, sorted on the key.
+  # segment, sorted on the key. Keys only: no lease field is projected, so an acquire, heartbeat or
+  # release (which change no key) writes nothing to the index; a List page reads its records with one
+  # BatchGetItem.
   global_secondary_index {
     name            = "by-segment"
     hash_key        = "seg"
     range_key       = "key"
-    projection_type = "ALL"
+    projection_type = "KEYS_ONLY"
   }
 
   point_in_time_recovery {
@@ -244,6 +253,19 @@ data "aws_iam_policy_document" "service" {
       aws_dynamodb_table.locks.arn,
       "${aws_dynamodb_table.locks.arn}/index/by-segment",
     ]
+  }
+
+  statement {
+    sid       = "ExpiredStateVersions"
+    effect    = "Allow"
+    actions   = ["dynamodb:DeleteItem"]
+    resources = [aws_dynamodb_table.locks.arn]
+    # Only items whose key starts with "/v/": old state versions, never a lock record.
+    condition {
+      test     = "ForAllValues:StringLike"
+      variable = "dynamodb:LeadingKeys"
+      values   = local.version_item_keys
+    }
   }
 
   statement {

@@ -6,6 +6,9 @@ import io.quarkus.runtime.StartupEvent;
 import io.statelock.lock.LockCoordinator;
 import io.statelock.lock.LockEvents;
 import io.statelock.lock.WatchHub;
+import io.quarkus.arc.Unremovable;
+import io.statelock.adapter.dynamodb.ConsumedCapacity;
+import io.statelock.adapter.metrics.CapacityMetrics;
 import io.statelock.adapter.metrics.LockMetrics;
 import io.statelock.adapter.metrics.RpcMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,6 +36,17 @@ public class MetricsBeans {
     @Singleton
     RpcMetrics rpcMetrics(MeterRegistry registry) {
         return new RpcMetrics(registry);
+    }
+
+    /**
+     * The SDK interceptor that meters consumed capacity, found by the DynamoDB client through CDI by the class
+     * named in {@code quarkus.dynamodb.interceptors}; unremovable, as nothing else injects it.
+     */
+    @Produces
+    @Singleton
+    @Unremovable
+    ConsumedCapacity consumedCapacity(MeterRegistry registry) {
+        return new ConsumedCapacity(new CapacityMetrics(registry)::consumed);
     }
 
     /** The lock meters exist from the start, so a scrape before the first call already shows them. */

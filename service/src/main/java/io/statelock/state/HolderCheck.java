@@ -49,7 +49,7 @@ final class HolderCheck {
         long counter = fences.counterOf(token);
         // A token of another epoch can never be current: refuse without touching the store.
         if (counter <= 0) {
-            LockRecord current = table.stateHistory(key).lock();
+            LockRecord current = table.stateHead(key).lock();
             throw new LeaseLostException("fencing token " + token + " is not current for " + key,
                     LockStatus.of(current, fences, clock.millis()));
         }

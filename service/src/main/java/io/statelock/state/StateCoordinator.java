@@ -7,11 +7,10 @@ import io.statelock.state.port.BlobStore;
 import io.statelock.state.port.StatePointers;
 import io.statelock.state.port.PointerMove;
 import io.statelock.state.port.PointerResult;
-import io.statelock.state.port.StateHistory;
+import io.statelock.state.port.StateHead;
 import io.statelock.state.port.TerraformMetaReader;
 import java.io.InputStream;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -64,7 +63,7 @@ public final class StateCoordinator {
 
     /** Advisory, before any bytes arrive: is this the key's current, unexpired holder with the current token? */
     public void checkWriter(PutCommand command) {
-        holder.require(table.stateHistory(command.key()).lock(), command.leaseId(),
+        holder.require(table.stateHead(command.key()).lock(), command.leaseId(),
                 holder.counterOf(command.key(), command.fencingToken()));
     }
 
@@ -90,7 +89,7 @@ public final class StateCoordinator {
                     + spool.sha256() + " (" + spool.size() + " bytes); nothing stored");
         }
         long counter = holder.counterOf(command.key(), command.fencingToken());
-        StateHistory head = table.stateHistory(command.key());
+        StateHead head = table.stateHead(command.key());
         holder.require(head.lock(), command.leaseId(), counter); // early, advisory: the real check is the pointer write
         Optional<StateVersion> current = head.current();
         // A retried write of the bytes that are already current is answered with that version, not a copy.
@@ -114,9 +113,9 @@ public final class StateCoordinator {
         long seq = parseVersion("to_version", toVersion);
         long counter = holder.counterOf(key, fencingToken);
         requireLeaseId(leaseId);
-        StateHistory head = table.stateHistory(key);
+        StateHead head = table.stateHead(key);
         holder.require(head.lock(), leaseId, counter);
-        StateVersion target = head.versions().stream().filter(v -> v.seq() == seq).findFirst()
+        StateVersion target = table.version(key, seq)
                 .orElseThrow(() -> new StateNotFoundException("no version " + toVersion + " of " + key
                         + " in its history (kept: the newest " + settings.keepVersions() + ")"));
         // A rollback skips the serial check on purpose: going back is what it is for.
@@ -127,7 +126,7 @@ public final class StateCoordinator {
     public StateVersion delete(LockKey key, String leaseId, long fencingToken) {
         long counter = holder.counterOf(key, fencingToken);
         requireLeaseId(leaseId);
-        StateHistory head = table.stateHistory(key);
+        StateHead head = table.stateHead(key);
         holder.require(head.lock(), leaseId, counter);
         StateVersion tombstone = new StateVersion(key, 0, "", 0, "", "", counter, 0, "", -1, "", true);
         return commit(key, leaseId, counter, head, tombstone, false);
@@ -135,14 +134,13 @@ public final class StateCoordinator {
 
     /** The current version ({@code version} empty) or a named one, its digest verified before anything is served. */
     public StateRead read(LockKey key, String version) {
-        StateHistory head = table.stateHistory(key);
         StateVersion v;
         if (version == null || version.isEmpty()) {
-            v = head.current().filter(c -> !c.tombstone())
+            v = table.stateHead(key).current().filter(c -> !c.tombstone())
                     .orElseThrow(() -> new StateNotFoundException("no state stored for " + key));
         } else {
             long seq = parseVersion("version", version);
-            v = head.versions().stream().filter(c -> c.seq() == seq && !c.tombstone()).findFirst()
+            v = table.version(key, seq).filter(c -> !c.tombstone())
                     .orElseThrow(() -> new StateNotFoundException("no version " + version + " of " + key));
         }
         InputStream in = blobs.open(v.blob()).orElseThrow(() -> new StateCorruptedException(
@@ -163,12 +161,10 @@ public final class StateCoordinator {
         if (pageSize < 0) throw InvalidArgumentException.of("page_size", "must not be negative");
         int size = pageSize == 0 ? 100 : Math.min(pageSize, 1000);
         long before = pageToken == null || pageToken.isEmpty() ? Long.MAX_VALUE : parseVersion("page_token", pageToken);
-        List<StateVersion> all = table.stateHistory(key).versions();
-        List<StateVersion> page = new ArrayList<>();
-        for (StateVersion v : all) {
-            if (v.seq() < before && page.size() < size) page.add(v);
-        }
-        boolean more = !page.isEmpty() && all.get(all.size() - 1).seq() < page.get(page.size() - 1).seq();
+        // One more than the page: whether a next page exists, without a second read.
+        List<StateVersion> read = table.versions(key, before, size + 1);
+        List<StateVersion> page = read.size() > size ? read.subList(0, size) : read;
+        boolean more = read.size() > size;
         return new VersionPage(page, more ? page.get(page.size() - 1).version() : "");
     }
 
@@ -177,25 +173,21 @@ public final class StateCoordinator {
     }
 
     /** Moves the pointer to a new version made from {@code template}; re-decides after a race with the same lease. */
-    private StateVersion commit(LockKey key, String leaseId, long counter, StateHistory head, StateVersion template,
+    private StateVersion commit(LockKey key, String leaseId, long counter, StateHead head, StateVersion template,
                                 boolean checkTerraform) {
         for (int attempt = 1; ; attempt++) {
             long now = clock.millis();
             StateVersion next = template.rewritten(head.currentSeq() + 1, counter, now, head.lock().owner());
-            List<StateVersion> history = new ArrayList<>();
-            history.add(next);
-            for (StateVersion v : head.versions()) {
-                // Bounded history: versions past keep-versions leave it, their objects become garbage.
-                if (history.size() >= settings.keepVersions()) break;
-                history.add(v);
-            }
-            PointerResult result = table.movePointer(new PointerMove(key, leaseId, counter, now, head.currentSeq(), history));
+            // Bounded history: versions past keep-versions leave it, their objects become garbage.
+            long oldest = Math.max(Math.max(1, head.oldestSeq()), next.seq() - settings.keepVersions() + 1);
+            PointerResult result = table.movePointer(
+                    new PointerMove(key, leaseId, counter, now, head.currentSeq(), next, head.current(), oldest));
             if (result instanceof PointerResult.Moved) return next;
             if (result instanceof PointerResult.LeaseLost lost) {
                 throw holder.lost(lost.current(), leaseId, counter, now);
             }
             // Raced: another write of this same lease moved the pointer first; judge again against it.
-            head = table.stateHistory(key);
+            head = table.stateHead(key);
             if (attempt >= MAX_RACES) {
                 throw StateConflictException.concurrentWrites(key, head.current(),
                         new TerraformMeta(template.serial(), template.lineage()));

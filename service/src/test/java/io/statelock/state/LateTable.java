@@ -3,7 +3,8 @@ package io.statelock.state;
 import io.statelock.lock.LockKey;
 import io.statelock.state.port.PointerMove;
 import io.statelock.state.port.PointerResult;
-import io.statelock.state.port.StateHistory;
+import io.statelock.state.port.StateHead;
+import java.util.List;
 import io.statelock.state.port.StatePointers;
 import io.statelock.testing.ManualClock;
 import java.time.Duration;
@@ -22,11 +23,16 @@ final class LateTable implements StatePointers {
     public PointerResult movePointer(PointerMove move) {
         clock.advance(Duration.ofMinutes(1));
         return d.movePointer(new PointerMove(move.key(), move.leaseId(), move.fenceCounter(), clock.millis(),
-                move.expectedSeq(), move.history()));
+                move.expectedSeq(), move.next(), move.previous(), move.oldestKept()));
     }
 
     @Override
-    public StateHistory stateHistory(LockKey key) {
-        return d.stateHistory(key);
+    public StateHead stateHead(LockKey key) {
+        return d.stateHead(key);
+    }
+
+    @Override
+    public List<StateVersion> versions(LockKey key, long beforeSeq, int limit) {
+        return d.versions(key, beforeSeq, limit);
     }
 }

@@ -69,7 +69,8 @@ public final class DynamoDbAuditStore implements AuditStore {
         try {
             for (int attempt = 0; ; attempt++) {
                 Map<String, List<WriteRequest>> items = pending;
-                BatchWriteItemResponse r = client.batchWriteItem(b -> b.requestItems(items));
+                BatchWriteItemResponse r = ConsumedCapacity.during("audit",
+                        () -> client.batchWriteItem(b -> b.requestItems(items)));
                 // Throttled items come back unprocessed (not as an error): retry them with backoff, bounded.
                 if (!r.hasUnprocessedItems() || r.unprocessedItems().isEmpty()) return;
                 if (attempt >= UNPROCESSED_RETRIES) {
@@ -98,11 +99,13 @@ public final class DynamoDbAuditStore implements AuditStore {
                 List<Map<String, AttributeValue>> items;
                 Map<String, AttributeValue> last;
                 if (onePartition) {
-                    QueryResponse r = client.query(queryRequest(q, remaining, start));
+                    Map<String, AttributeValue> from = start;
+                    QueryResponse r = ConsumedCapacity.during("audit", () -> client.query(queryRequest(q, remaining, from)));
                     items = r.items();
                     last = r.hasLastEvaluatedKey() ? r.lastEvaluatedKey() : Map.of();
                 } else {
-                    ScanResponse r = client.scan(scanRequest(q, remaining, start));
+                    Map<String, AttributeValue> from = start;
+                    ScanResponse r = ConsumedCapacity.during("audit", () -> client.scan(scanRequest(q, remaining, from)));
                     items = r.items();
                     last = r.hasLastEvaluatedKey() ? r.lastEvaluatedKey() : Map.of();
                 }

@@ -22,7 +22,8 @@ import io.statelock.lock.port.RecordPage;
 import io.statelock.lock.port.ReleaseResult;
 import io.statelock.state.port.PointerMove;
 import io.statelock.state.port.PointerResult;
-import io.statelock.state.port.StateHistory;
+import io.statelock.state.StateVersion;
+import io.statelock.state.port.StateHead;
 import io.statelock.state.port.StatePointers;
 import java.util.HashMap;
 import java.util.Map;
@@ -203,8 +204,13 @@ public final class DynamoDbLockTable implements LockTable, StatePointers {
     }
 
     @Override
-    public StateHistory stateHistory(LockKey key) {
-        return state.read(key);
+    public StateHead stateHead(LockKey key) {
+        return state.head(key);
+    }
+
+    @Override
+    public java.util.List<StateVersion> versions(LockKey key, long beforeSeq, int limit) {
+        return state.versions(key, beforeSeq, limit);
     }
 
     @Override

@@ -14,7 +14,7 @@ final class DynamoErrors {
     /** Runs one SDK call (a read, or a write with no condition): any SDK failure is an outage of the store. */
     static <T> T call(String operation, String table, Supplier<T> sdkCall) {
         try {
-            return sdkCall.get();
+            return counted(operation, sdkCall);
         } catch (SdkException e) {
             throw unavailable(operation, table, e);
         }
@@ -23,12 +23,18 @@ final class DynamoErrors {
     /** Runs one conditional write: a failed condition passes through to the caller, any other SDK failure is an outage. */
     static <T> T conditional(String operation, String table, Supplier<T> sdkCall) {
         try {
-            return sdkCall.get();
+            return counted(operation, sdkCall);
         } catch (ConditionalCheckFailedException e) {
             throw e;
         } catch (SdkException e) {
             throw unavailable(operation, table, e);
         }
+    }
+
+    /** The call with its capacity counted under the purpose its label names ({@link ConsumedCapacity}). */
+    private static <T> T counted(String operation, Supplier<T> sdkCall) {
+        String purpose = ConsumedCapacity.purpose(operation);
+        return purpose == null ? sdkCall.get() : ConsumedCapacity.during(purpose, sdkCall);
     }
 
     static StoreUnavailableException unavailable(String operation, String table, SdkException e) {

@@ -41,11 +41,13 @@ final class LockListing {
     private final DynamoDbClient client;
     private final String table;
     private final SegmentRegistry segments;
+    private final VersionItems reads;
 
     LockListing(DynamoDbClient client, String table, SegmentRegistry segments) {
         this.client = client;
         this.table = table;
         this.segments = segments;
+        this.reads = new VersionItems(client, table);
     }
 
     /** Where the previous page ended: its last key, and whether it was read by a Scan (whose order is not the index's). */
@@ -57,7 +59,7 @@ final class LockListing {
         String afterKey = after == null ? null : after.key();
         if (prefix.indexOf('/') >= 0) {
             Chunk chunk = querySegment(prefix.substring(0, prefix.indexOf('/')), prefix, limit, afterKey);
-            return page(chunk.items(), limit, chunk.more(), INDEX_TOKEN);
+            return page(withRecords(chunk.items(), limit), limit, chunk.more(), INDEX_TOKEN);
         }
         // A table from an earlier version scans until its registry is backfilled (SegmentRegistry.backfill); a
         // listing that began with a Scan goes on with it, as the two orders differ.
@@ -77,7 +79,7 @@ final class LockListing {
             items.addAll(chunk.items());
             more = chunk.more();
         }
-        return page(items, limit, more || (items.size() >= limit && cursor.hasNext()), INDEX_TOKEN);
+        return page(withRecords(items, limit), limit, more || (items.size() >= limit && cursor.hasNext()), INDEX_TOKEN);
     }
 
     /** Items of one first segment: what the by-segment index holds in that partition. */
@@ -138,6 +140,28 @@ final class LockListing {
             more = start != null;
         }
         return page(items, limit, more, SCAN_TOKEN);
+    }
+
+    /**
+     * The whole lock items of index entries, in their order: the index projects keys only (so a heartbeat, which
+     * changes no key, costs no index write), and the page's records are one consistent BatchGetItem per 100 keys.
+     * An entry whose item has gone meanwhile is dropped; its key still ends the page, so the page's end stays put.
+     */
+    private List<Map<String, AttributeValue>> withRecords(List<Map<String, AttributeValue>> entries, int limit) {
+        List<Map<String, AttributeValue>> kept = entries.size() > limit ? entries.subList(0, limit) : entries;
+        Map<String, Map<String, AttributeValue>> byKey = new java.util.HashMap<>();
+        for (int from = 0; from < kept.size(); from += 100) {
+            List<Map<String, AttributeValue>> keys = new ArrayList<>();
+            for (Map<String, AttributeValue> e : kept.subList(from, Math.min(kept.size(), from + 100))) {
+                keys.add(Map.of(KEY, e.get(KEY)));
+            }
+            for (Map<String, AttributeValue> item : reads.batchGet("list", keys)) byKey.put(item.get(KEY).s(), item);
+        }
+        List<Map<String, AttributeValue>> items = new ArrayList<>(entries.size());
+        for (Map<String, AttributeValue> e : entries) {
+            items.add(byKey.getOrDefault(e.get(KEY).s(), Map.of(KEY, e.get(KEY))));
+        }
+        return items;
     }
 
     /**

@@ -22,7 +22,9 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 /**
  * Creates the lock table (for local runs and tests; production tables come from Terraform):
- * on-demand billing, hash key {@code key}, and the {@code by-segment} index that serves prefix listing.
+ * on-demand billing, hash key {@code key}, and the {@code by-segment} index that serves prefix listing. The index
+ * projects keys only: no lease field is on it, so a heartbeat or a release writes no index entry (each one would
+ * cost a write unit), and a listing reads the page's items with one BatchGetItem.
  * No TTL is ever set on it: lock records are never deleted (invariant 2).
  */
 final class LockTableCreator {
@@ -73,7 +75,7 @@ final class LockTableCreator {
                             .keySchema(
                                     KeySchemaElement.builder().attributeName(LockItems.SEG).keyType(KeyType.HASH).build(),
                                     KeySchemaElement.builder().attributeName(LockItems.KEY).keyType(KeyType.RANGE).build())
-                            .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+                            .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build())
                             .build())
                     .build());
             return true;

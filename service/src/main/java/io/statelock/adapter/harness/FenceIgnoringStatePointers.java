@@ -4,7 +4,9 @@ import io.statelock.lock.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.state.port.PointerMove;
 import io.statelock.state.port.PointerResult;
-import io.statelock.state.port.StateHistory;
+import io.statelock.state.port.StateHead;
+import io.statelock.state.StateVersion;
+import java.util.List;
 import io.statelock.state.port.StatePointers;
 import java.util.Objects;
 
@@ -25,17 +27,23 @@ public final class FenceIgnoringStatePointers implements StatePointers {
     }
 
     @Override
-    public StateHistory stateHistory(LockKey key) {
-        return store.stateHistory(key);
+    public StateHead stateHead(LockKey key) {
+        return store.stateHead(key);
+    }
+
+    @Override
+    public List<StateVersion> versions(LockKey key, long beforeSeq, int limit) {
+        return store.versions(key, beforeSeq, limit);
     }
 
     @Override
     public PointerResult movePointer(PointerMove move) {
-        LockRecord current = store.stateHistory(move.key()).lock();
+        LockRecord current = store.stateHead(move.key()).lock();
         if (!current.hasLease()) return new PointerResult.LeaseLost(current);
         // BROKEN ON PURPOSE: the current lease's id and fence, at a time it is still unexpired, whoever writes.
         PointerMove borrowed = new PointerMove(move.key(), current.leaseId(), current.fenceCounter(),
-                Math.min(move.nowMs(), current.expiresAtMs()), move.expectedSeq(), move.history());
+                Math.min(move.nowMs(), current.expiresAtMs()), move.expectedSeq(), move.next(), move.previous(),
+                move.oldestKept());
         PointerResult result = store.movePointer(borrowed);
         // The lease changed between the read and the write: as for a race, the writer decides again.
         return result instanceof PointerResult.LeaseLost ? new PointerResult.Raced() : result;

@@ -13,17 +13,17 @@ import io.statelock.lock.port.LockTable;
 import io.statelock.lock.port.NewLease;
 import io.statelock.state.port.PointerMove;
 import io.statelock.state.port.PointerResult;
-import io.statelock.state.port.StateHistory;
+import io.statelock.state.port.StateHead;
 import io.statelock.state.port.StatePointers;
 import io.statelock.lock.port.RecordPage;
 import io.statelock.lock.port.ReleaseResult;
+import io.statelock.state.StateVersion;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -175,9 +175,13 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
     }
 
     @Override
-    public StateHistory stateHistory(LockKey key) {
-        return db.inTransaction(c -> new StateHistory(read(c, key).orElseGet(() -> LockRecord.absent(key)),
-                SqliteStateVersions.history(c, key)));
+    public StateHead stateHead(LockKey key) {
+        return db.inTransaction(c -> SqliteStateVersions.head(c, read(c, key).orElseGet(() -> LockRecord.absent(key))));
+    }
+
+    @Override
+    public List<StateVersion> versions(LockKey key, long beforeSeq, int limit) {
+        return db.inTransaction(c -> SqliteStateVersions.versions(c, key, beforeSeq, limit));
     }
 
     @Override

@@ -5,23 +5,31 @@ import io.statelock.lock.LockRecord;
 import io.statelock.state.StateVersion;
 import io.statelock.state.port.PointerMove;
 import io.statelock.state.port.PointerResult;
+import io.statelock.state.port.StateHead;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The {@code state_versions} table: reads and the fenced pointer move, inside the caller's transaction. */
 final class SqliteStateVersions {
     private SqliteStateVersions() {
     }
 
-    static List<StateVersion> history(Connection c, LockKey key) throws SQLException {
+    private static final String COLUMNS = "seq, blob, size, sha256, md5, fence, written_at, written_by, serial,"
+            + " lineage, tombstone";
+
+    /** The committed versions below {@code beforeSeq}, newest first, at most {@code limit}. */
+    static List<StateVersion> versions(Connection c, LockKey key, long beforeSeq, int limit) throws SQLException {
         List<StateVersion> versions = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq, blob, size, sha256, md5, fence, written_at,"
-                + " written_by, serial, lineage, tombstone FROM state_versions WHERE key = ? ORDER BY seq DESC")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM state_versions WHERE key = ? AND seq < ? ORDER BY seq DESC LIMIT ?")) {
             ps.setString(1, key.value());
+            ps.setLong(2, beforeSeq);
+            ps.setInt(3, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     versions.add(new StateVersion(key, rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4),
@@ -31,6 +39,19 @@ final class SqliteStateVersions {
             }
         }
         return versions;
+    }
+
+    /** The lock record with its current version and the oldest kept one. */
+    static StateHead head(Connection c, LockRecord lock) throws SQLException {
+        List<StateVersion> current = versions(c, lock.key(), Long.MAX_VALUE, 1);
+        if (current.isEmpty()) return StateHead.empty(lock);
+        try (PreparedStatement ps = c.prepareStatement("SELECT min(seq) FROM state_versions WHERE key = ?")) {
+            ps.setString(1, lock.key().value());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new StateHead(lock, Optional.of(current.get(0)), rs.getLong(1));
+            }
+        }
     }
 
     /** The same checks as the DynamoDB condition, then insert the new version and drop what left the history. */
@@ -66,7 +87,7 @@ final class SqliteStateVersions {
             ps.setInt(12, v.tombstone() ? 1 : 0);
             ps.executeUpdate();
         }
-        long oldestKept = move.history().get(move.history().size() - 1).seq();
+        long oldestKept = move.oldestKept();
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM state_versions WHERE key = ? AND seq < ?")) {
             ps.setString(1, move.key().value());
             ps.setLong(2, oldestKept);

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A key's lock record with its state history, newest first: the first version is the current one
- * (the state pointer). Read in one consistent read, so the lease and the pointer belong together.
+ * A key's lock record with every kept version, newest first (the first is the current one): for the orphan
+ * collector and for checks, never for the write path, which reads only the {@link StateHead}.
  */
 public record StateHistory(LockRecord lock, List<StateVersion> versions) {
 

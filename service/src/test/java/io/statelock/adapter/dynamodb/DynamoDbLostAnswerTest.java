@@ -93,12 +93,17 @@ class DynamoDbLostAnswerTest {
 
     /** Loses the answer to the next UpdateItem and runs {@code write}; checks the SDK really sent it twice. */
     <T> T withLostAnswer(java.util.function.Supplier<T> write) {
+        return withLostAnswers(1, write);
+    }
+
+    /** Loses the answers to the next {@code writes} UpdateItems (each one's first attempt) and runs {@code write}. */
+    <T> T withLostAnswers(int writes, java.util.function.Supplier<T> write) {
         long before = proxy.count(UPDATE_ITEM);
         int lostBefore = proxy.lost().size();
-        proxy.loseResponses(1, UPDATE_ITEM.and(LostResponseProxy.Request::isFirstAttempt));
+        proxy.loseResponses(writes, UPDATE_ITEM.and(LostResponseProxy.Request::isFirstAttempt));
         T result = write.get();
-        assertThat(proxy.lost()).as("answers lost").hasSize(lostBefore + 1);
-        assertThat(proxy.count(UPDATE_ITEM) - before).as("the first attempt and the SDK's retry").isEqualTo(2);
+        assertThat(proxy.lost()).as("answers lost").hasSize(lostBefore + writes);
+        assertThat(proxy.count(UPDATE_ITEM) - before).as("each first attempt and the SDK's retry").isEqualTo(2L * writes);
         return result;
     }
 
@@ -230,7 +235,8 @@ class DynamoDbLostAnswerTest {
         assertThat(withLostAnswer(() -> table.movePointer(
                 new PointerMove(key, "lease-a", held.fenceCounter(), T0 + 1, 0, List.of(v1)))))
                 .isInstanceOf(PointerResult.Moved.class);
-        assertThat(withLostAnswer(() -> table.movePointer(
+        // Two writes, both answers lost: v1 as an item of its own (the version being replaced), then the pointer.
+        assertThat(withLostAnswers(2, () -> table.movePointer(
                 new PointerMove(key, "lease-a", held.fenceCounter(), T0 + 2, 1, List.of(v2, v1)))))
                 .isInstanceOf(PointerResult.Moved.class);
 
