@@ -13,6 +13,7 @@ import io.statelock.adapter.metrics.StoreCallsMetricsTest.Metrics;
 import io.statelock.proto.v1.AcquireRequest;
 import io.statelock.proto.v1.AcquireResponse;
 import io.statelock.proto.v1.HeartbeatRequest;
+import io.statelock.proto.v1.HeartbeatResponse;
 import io.statelock.proto.v1.LockServiceGrpc;
 import io.statelock.proto.v1.ReleaseRequest;
 import io.statelock.testing.ChannelTest;
@@ -20,7 +21,10 @@ import io.statelock.testing.GrpcChannels;
 import io.statelock.testing.JwtProfile;
 import io.statelock.testing.JwtResource;
 import io.statelock.testing.TerraformHttp;
+import io.grpc.stub.StreamObserver;
 import java.time.Instant;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -72,6 +76,45 @@ class JwtStoreCallsMetricsTest extends ChannelTest {
 
         // and not one read on the way: the owner is checked inside the writes
         assertThat(afterRelease.reads() - before.reads()).isZero();
+    }
+
+    @Test
+    void oneStoreWritePerKeepAliveRenewalWithAuthenticationOn() throws Exception {
+        String token = JwtResource.deployToken(300);
+        String key = key();
+        AcquireResponse lease = acquire(as(token), key);
+        LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>();
+        StreamObserver<HeartbeatRequest> stream = LockServiceGrpc.newStub(channel)
+                .withCallCredentials(GrpcChannels.bearer(token)).keepAlive(new StreamObserver<>() {
+                    @Override
+                    public void onNext(HeartbeatResponse r) {
+                        answers.add(r);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        answers.add(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {}
+                });
+        Metrics before = Metrics.scrape();
+
+        // Three renewals on one stream, as the client library's keep-alive sends them at ttl/3.
+        for (int i = 0; i < 3; i++) {
+            stream.onNext(HeartbeatRequest.newBuilder().setKey(key).setLeaseId(lease.getLeaseId()).build());
+            Object answer = answers.poll(20, TimeUnit.SECONDS);
+            assertThat(answer).isInstanceOf(HeartbeatResponse.class);
+            assertThat(((HeartbeatResponse) answer).getFencingToken()).isEqualTo(lease.getFencingToken());
+        }
+        stream.onCompleted();
+        Metrics after = Metrics.scrape();
+
+        assertThat(after.delta(before, CALLS, "operation=\"heartbeat\"", "outcome=\"renewed\"")).isEqualTo(3);
+        assertThat(after.writes() - before.writes()).isEqualTo(3);
+        // the owner is checked inside each renewal's write: no read on the stream
+        assertThat(after.reads() - before.reads()).isZero();
     }
 
     @Test
