@@ -28,12 +28,12 @@ final class PointRuns {
         Latency latency = new Latency();
         AtomicLong cycles = new AtomicLong();
         String prefix = (s.system.equals("floor") ? "floor/" : "bench/") + run + "/u-" + s.system + "-" + s.store.charAt(0) + c;
-        ServiceMetrics m0 = s.address == null ? null : ServiceMetrics.scrape(s.address);
+        ServiceMetrics m0 = s.address == null ? null : ServiceMetrics.settled(s.address);
         Scenarios.Window w = Scenarios.uncontended(s.cyclers, c, prefix, o.timing(), s.cpu, latency, cycles);
         String notes;
         String cell = "";
         if (s.address != null) {
-            ServiceMetrics m1 = ServiceMetrics.scrape(s.address);
+            ServiceMetrics m1 = ServiceMetrics.settled(s.address);
             notes = String.format(Locale.ROOT, "store writes per acquire/release %.3f, reads %.3f",
                     (m1.writes() - m0.writes()) / (2.0 * cycles.get()), (m1.reads() - m0.reads()) / (2.0 * cycles.get()));
             cell = capacityCell(m0, m1, cycles.get());
