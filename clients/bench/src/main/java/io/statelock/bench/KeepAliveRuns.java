@@ -20,15 +20,17 @@ final class KeepAliveRuns {
     private final Options o;
     private final Report report;
     private final String run;
+    private final CapacityLedger capacity;
     /** By store: RSS MiB, leases, waiters of the memory scenario. */
     final Map<String, double[]> memoryRss = new LinkedHashMap<>();
     /** By store: renewal failures, leases, of the largest keep-alive run. */
     final Map<String, double[]> keepAliveFailures = new LinkedHashMap<>();
 
-    KeepAliveRuns(Options o, Report report, String run) {
+    KeepAliveRuns(Options o, Report report, String run, CapacityLedger capacity) {
         this.o = o;
         this.report = report;
         this.run = run;
+        this.capacity = capacity;
     }
 
     void statelock(SystemUnderTest s, int n, boolean memory) throws Exception {
@@ -45,10 +47,18 @@ final class KeepAliveRuns {
                 - m0.sum(ServiceMetrics.CALLS, "operation=\"heartbeat\"")) / hb.renewals.get();
         Cpu.Delta d = c1.since(c0);
         double rssHeld = Cpu.rssMiB(s.servicePid);
+        CapacityUnits before = CapacityUnits.parse(m0.text());
+        CapacityUnits after = CapacityUnits.parse(m1.text());
+        String cell = "";
+        if (after.any() && before.scraped()) {
+            CapacityUnits.PerOp heartbeat = after.minus(before).perOp(CapacityLedger.HEARTBEAT, hb.renewals.get());
+            capacity.add(heartbeat);
+            cell = heartbeat.cell();
+        }
         report.add(Result.of("keep-alive", "statelock", s.store, n, hb.latency, seconds, d,
                 String.format(Locale.ROOT, "%d streams; renewal failures %d; store writes per renewal %.3f; service CPU "
                                 + "%.0f%% of a core; %d acquires took %.1f s; RSS %.0f MiB", streams, hb.failures.get(),
-                        writesPerRenewal, d.serviceUs() / 1e4 / seconds, n, hb.acquireSeconds, rssHeld)));
+                        writesPerRenewal, d.serviceUs() / 1e4 / seconds, n, hb.acquireSeconds, rssHeld)).withCapacity(cell));
         if (memory) memory(s, n, hb);
         if (n >= 10_000 || o.leases().length == 1) keepAliveFailures.put(s.store, new double[] {hb.failures.get(), n});
         hb.releaseAll();

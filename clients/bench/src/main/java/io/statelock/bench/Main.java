@@ -15,6 +15,7 @@ import java.util.List;
 public final class Main {
     private final Options o;
     private final Report report = new Report();
+    private final CapacityLedger capacity = new CapacityLedger();
     private final String run = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
 
     private Main(Options o) {
@@ -40,7 +41,7 @@ public final class Main {
         Path tmp = Files.createTempDirectory("statelock-bench-");
         Machine.log("work directory " + tmp);
         List<AutoCloseable> open = new ArrayList<>();
-        KeepAliveRuns keepAlive = new KeepAliveRuns(o, report, run);
+        KeepAliveRuns keepAlive = new KeepAliveRuns(o, report, run, capacity);
         try {
             measure(SystemUnderTest.startAll(o, tmp, report, open), keepAlive);
         } finally {
@@ -53,6 +54,8 @@ public final class Main {
             }
         }
         Targets.add(report, report::find, keepAlive.memoryRss, keepAlive.keepAliveFailures);
+        // Units measured against a DynamoDB this run started itself are dynalite's; an external endpoint may be AWS.
+        report.capacity(capacity.lines(CostModel.ON_DEMAND, o.service == null));
         report.note("load average (1/5/15 min) before: " + loadBefore + ", after: " + Machine.loadAverage()
                 + " (other builds on this machine share its cores); the run took "
                 + Math.round((System.nanoTime() - started) / 60e9) + " min");
@@ -70,7 +73,7 @@ public final class Main {
             warm.append(warm.charAt(warm.length() - 2) == ':' ? "" : "; ").append(line);
         }
         report.note(warm.toString());
-        PointRuns points = new PointRuns(o, report, run);
+        PointRuns points = new PointRuns(o, report, run, capacity);
         for (int c : o.clients()) {
             for (SystemUnderTest s : suts) points.uncontended(s, c);
         }

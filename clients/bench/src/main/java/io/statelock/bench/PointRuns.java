@@ -14,11 +14,13 @@ final class PointRuns {
     private final Options o;
     private final Report report;
     private final String run;
+    private final CapacityLedger capacity;
 
-    PointRuns(Options o, Report report, String run) {
+    PointRuns(Options o, Report report, String run, CapacityLedger capacity) {
         this.o = o;
         this.report = report;
         this.run = run;
+        this.capacity = capacity;
     }
 
     void uncontended(SystemUnderTest s, int c) throws Exception {
@@ -26,19 +28,40 @@ final class PointRuns {
         Latency latency = new Latency();
         AtomicLong cycles = new AtomicLong();
         String prefix = (s.system.equals("floor") ? "floor/" : "bench/") + run + "/u-" + s.system + "-" + s.store.charAt(0) + c;
-        ServiceMetrics m0 = s.address == null ? null : ServiceMetrics.scrape(s.address);
+        ServiceMetrics m0 = s.address == null ? null : ServiceMetrics.settled(s.address);
         Scenarios.Window w = Scenarios.uncontended(s.cyclers, c, prefix, o.timing(), s.cpu, latency, cycles);
         String notes;
+        String cell = "";
         if (s.address != null) {
-            ServiceMetrics m1 = ServiceMetrics.scrape(s.address);
+            ServiceMetrics m1 = ServiceMetrics.settled(s.address);
             notes = String.format(Locale.ROOT, "store writes per acquire/release %.3f, reads %.3f",
                     (m1.writes() - m0.writes()) / (2.0 * cycles.get()), (m1.reads() - m0.reads()) / (2.0 * cycles.get()));
+            cell = capacityCell(m0, m1, cycles.get());
         } else if (s.system.equals("floor")) {
             notes = "the same UpdateItem pair, no service";
         } else {
             notes = "jetcd Lock + Lease; service CPU is etcd's";
         }
-        report.add(Result.of("uncontended", s.system, s.store, c, latency, w.seconds(), w.cpu(), notes + errors(w)));
+        report.add(Result.of("uncontended", s.system, s.store, c, latency, w.seconds(), w.cpu(), notes + errors(w))
+                .withCapacity(cell));
+    }
+
+    /**
+     * Units per acquire and per release over every cycle of the run (warm-up included, as the scrapes are), and the
+     * audit trail's per cycle; each goes into the ledger. Empty when the service counted no capacity (not DynamoDB).
+     */
+    private String capacityCell(ServiceMetrics m0, ServiceMetrics m1, long cycles) {
+        CapacityUnits before = CapacityUnits.parse(m0.text());
+        CapacityUnits after = CapacityUnits.parse(m1.text());
+        if (!after.any() || !before.scraped()) return "";
+        CapacityUnits delta = after.minus(before);
+        CapacityUnits.PerOp acquire = delta.perOp(CapacityLedger.ACQUIRE, cycles);
+        CapacityUnits.PerOp release = delta.perOp(CapacityLedger.RELEASE, cycles);
+        CapacityUnits.PerOp audit = delta.perOp(CapacityLedger.AUDIT, cycles);
+        capacity.add(acquire);
+        capacity.add(release);
+        capacity.add(audit);
+        return acquire.cell() + "; " + release.cell() + "; audit W " + Report.num(audit.write(), 2) + " per cycle";
     }
 
     void handoff(SystemUnderTest s, int waiters) throws Exception {

@@ -9,6 +9,7 @@ final class Report {
     private final List<Result> results = new ArrayList<>();
     private final List<Target> targets = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<String> capacity = new ArrayList<>();
 
     void add(Result result) {
         results.add(result);
@@ -20,6 +21,11 @@ final class Report {
 
     void note(String note) {
         notes.add(note);
+    }
+
+    /** The lines of the capacity and cost section (DynamoDB runs only). */
+    void capacity(List<String> lines) {
+        capacity.addAll(lines);
     }
 
     List<Result> results() {
@@ -46,8 +52,8 @@ final class Report {
         md.append("- command: `").append(command).append("`\n");
         for (String note : notes) md.append("- ").append(note).append('\n');
         md.append("\n| scenario | system | store | clients | ops | ops/s | p50 ms | p99 ms | p99.9 ms "
-                + "| service CPU µs/op | store CPU µs/op | load-gen CPU µs/op | notes |\n");
-        md.append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+                + "| service CPU µs/op | store CPU µs/op | load-gen CPU µs/op | DynamoDB units per call | notes |\n");
+        md.append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |\n");
         for (Result r : results) {
             md.append("| ").append(r.scenario()).append(" | ").append(r.system()).append(" | ").append(r.store())
                     .append(" | ").append(r.concurrency()).append(" | ").append(r.ops())
@@ -56,7 +62,12 @@ final class Report {
                     .append(" | ").append(num(r.p999Ms(), 2))
                     .append(" | ").append(num(r.serviceCpuUsPerOp(), 0)).append(" | ").append(num(r.storeCpuUsPerOp(), 0))
                     .append(" | ").append(num(r.loadCpuUsPerOp(), 0))
+                    .append(" | ").append(r.capacity() == null ? "" : r.capacity())
                     .append(" | ").append(r.notes() == null ? "" : r.notes()).append(" |\n");
+        }
+        if (!capacity.isEmpty()) {
+            md.append("\n## DynamoDB capacity and cost\n\n");
+            for (String line : capacity) md.append("- ").append(line).append('\n');
         }
         md.append("\n## Targets (issue 6)\n\n| target | figure | value | limit | verdict |\n| --- | --- | ---: | ---: | --- |\n");
         for (Target t : targets) {

@@ -21,6 +21,29 @@ record ServiceMetrics(String text) {
         }
     }
 
+    /**
+     * A scrape once the audit trail's asynchronous writes have landed (DynamoDB only: the embedded store reports no
+     * units, and returns at once), so that a phase's audit units are counted in that phase and not the next.
+     */
+    static ServiceMetrics settled(String address) throws InterruptedException {
+        ServiceMetrics last = scrape(address);
+        if (!CapacityUnits.parse(last.text()).any()) return last;
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            // Longer than the audit flusher's poll (200 ms) plus linger (20 ms) plus a loaded BatchWriteItem: an
+            // unchanged count over it means its queue is empty.
+            Thread.sleep(500);
+            ServiceMetrics next = scrape(address);
+            if (next.auditUnits() == last.auditUnits()) return next;
+            last = next;
+        }
+        return last;
+    }
+
+    private double auditUnits() {
+        return CapacityUnits.parse(text).of(CapacityLedger.AUDIT).writeTable();
+    }
+
     /** Sum of the samples of {@code name} whose labels contain every fragment; NaN if the scrape failed. */
     double sum(String name, String... labels) {
         if (text.isEmpty()) return Double.NaN;
