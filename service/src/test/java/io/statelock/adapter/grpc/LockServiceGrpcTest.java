@@ -30,11 +30,11 @@ import io.statelock.proto.v1.LockStatus;
 import io.statelock.proto.v1.ReleaseRequest;
 import io.statelock.proto.v1.ValidateFenceRequest;
 import io.statelock.proto.v1.WatchRequest;
+import io.statelock.testing.QueuedAnswers;
 import io.statelock.testing.ChannelTest;
 import java.util.Iterator;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -255,23 +255,9 @@ class LockServiceGrpcTest extends ChannelTest {
     void keepAliveRenewsOnOneStreamAndEndsWithLeaseLost() throws Exception {
         String key = key();
         AcquireResponse lease = locks.acquire(acquire(key, "long-apply").build());
-        BlockingQueue<Object> received = new LinkedBlockingQueue<>();
-        StreamObserver<HeartbeatRequest> requests = LockServiceGrpc.newStub(channel).keepAlive(new StreamObserver<>() {
-            @Override
-            public void onNext(HeartbeatResponse value) {
-                received.add(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                received.add(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                received.add("completed");
-            }
-        });
+        QueuedAnswers<HeartbeatResponse> answers = new QueuedAnswers<>();
+        BlockingQueue<Object> received = answers.queue();
+        StreamObserver<HeartbeatRequest> requests = LockServiceGrpc.newStub(channel).keepAlive(answers);
         HeartbeatRequest beat = HeartbeatRequest.newBuilder().setKey(key).setLeaseId(lease.getLeaseId()).build();
         for (int i = 0; i < 3; i++) {
             requests.onNext(beat);

@@ -20,11 +20,10 @@ import io.statelock.testing.ChannelTest;
 import io.statelock.testing.GrpcChannels;
 import io.statelock.testing.JwtProfile;
 import io.statelock.testing.JwtResource;
+import io.statelock.testing.QueuedAnswers;
 import io.statelock.testing.TerraformHttp;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -83,28 +82,15 @@ class JwtStoreCallsMetricsTest extends ChannelTest {
         String token = JwtResource.deployToken(300);
         String key = key();
         AcquireResponse lease = acquire(as(token), key);
-        LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>();
+        QueuedAnswers<HeartbeatResponse> answers = new QueuedAnswers<>();
         StreamObserver<HeartbeatRequest> stream = LockServiceGrpc.newStub(channel)
-                .withCallCredentials(GrpcChannels.bearer(token)).keepAlive(new StreamObserver<>() {
-                    @Override
-                    public void onNext(HeartbeatResponse r) {
-                        answers.add(r);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        answers.add(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {}
-                });
+                .withCallCredentials(GrpcChannels.bearer(token)).keepAlive(answers);
         Metrics before = Metrics.scrape();
 
         // Three renewals on one stream, as the client library's keep-alive sends them at ttl/3.
         for (int i = 0; i < 3; i++) {
             stream.onNext(HeartbeatRequest.newBuilder().setKey(key).setLeaseId(lease.getLeaseId()).build());
-            Object answer = answers.poll(20, TimeUnit.SECONDS);
+            Object answer = answers.next(20);
             assertThat(answer).isInstanceOf(HeartbeatResponse.class);
             assertThat(((HeartbeatResponse) answer).getFencingToken()).isEqualTo(lease.getFencingToken());
         }
