@@ -63,6 +63,10 @@ final class PutStreams {
         return PutStateRequest.newBuilder().setHeader(h).build();
     }
 
+    static PutStateRequest commit(long size) {
+        return PutStateRequest.newBuilder().setCommit(io.statelock.proto.v1.PutStateCommit.newBuilder().setSize(size)).build();
+    }
+
     static PutStateRequest chunk(byte[] b) {
         return PutStateRequest.newBuilder().setChunk(ByteString.copyFrom(b)).build();
     }
@@ -113,6 +117,14 @@ final class PutStreams {
                 () -> put(f, real, olderSerial())));
         cases.add(grpc(cat, "Terraform state of another lineage (real lease)", FAILED_PRECONDITION,
                 () -> put(f, real, SweepFixture.state(9, "another-lineage"))));
+        cases.add(invalid(cat, "header, the whole state, end without the commit", "commit",
+                () -> send(f, List.of(header(real), chunk(next)), false)));
+        cases.add(invalid(cat, "header, the whole state, a commit one byte short", "commit",
+                () -> send(f, List.of(header(real), chunk(next), commit(next.length - 1)), false)));
+        cases.add(invalid(cat, "header, the whole state, the commit, another chunk", "commit",
+                () -> send(f, List.of(header(real), chunk(next), commit(next.length), chunk(next)), false)));
+        cases.add(grpc(cat, "header, the whole state, the commit, then a cancel before the end (real lease)", CANCELLED,
+                () -> send(f, List.of(header(real), chunk(next), commit(next.length)), true)));
         List<PutStateRequest> cut = List.of(header(real), chunk(mib), chunk(mib));
         cases.add(grpc(cat, "the client cancels after 2 MiB (real lease)", CANCELLED, () -> send(f, cut, true)));
         return cases;

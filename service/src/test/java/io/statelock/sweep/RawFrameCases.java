@@ -89,6 +89,20 @@ final class RawFrameCases implements AutoCloseable {
         add(cases, "PutState: header (real lease), a 4 MiB + 1 message, a chunk, end of stream", "RESOURCE_EXHAUSTED",
                 "/statelock.v1.StateService/PutState", Map.of(), concat(frame(0, header.length, header),
                         frame(0, 4 * 1024 * 1024 + 1, new byte[4 * 1024 * 1024 + 1]), frame(0, chunk.length, chunk)));
+        // A stream cut inside a message, or ending in stray bytes, never carries its commit: nothing is stored,
+        // whatever the transport makes of the broken framing.
+        byte[] whole = io.statelock.proto.v1.PutStateRequest.newBuilder()
+                .setChunk(com.google.protobuf.ByteString.copyFrom(SweepFixture.state(7, SweepFixture.LINEAGE))).build().toByteArray();
+        byte[] commit = io.statelock.proto.v1.PutStateRequest.newBuilder().setCommit(io.statelock.proto.v1.PutStateCommit
+                .newBuilder().setSize(SweepFixture.state(7, SweepFixture.LINEAGE).length)).build().toByteArray();
+        String put = "/statelock.v1.StateService/PutState";
+        add(cases, "PutState: header (real lease), END_STREAM 30 bytes into a chunk's frame", "INVALID_ARGUMENT", put, Map.of(),
+                concat(frame(0, header.length, header), java.util.Arrays.copyOf(frame(0, whole.length, whole), 30)));
+        add(cases, "PutState: header (real lease), a whole chunk, 3 stray bytes, END_STREAM", "INVALID_ARGUMENT", put, Map.of(),
+                concat(frame(0, header.length, header), frame(0, whole.length, whole), new byte[] {0, 0, 1}));
+        add(cases, "PutState: header (real lease), a chunk, the commit cut in its frame", "INVALID_ARGUMENT", put, Map.of(),
+                concat(frame(0, header.length, header), frame(0, whole.length, whole),
+                        java.util.Arrays.copyOf(frame(0, commit.length, commit), 6)));
         return cases;
     }
 

@@ -40,7 +40,7 @@ public final class StateClient {
         return credentials == null ? stub : stub.withCallCredentials(credentials);
     }
 
-    /** Sends the header and the stream's bytes in chunks; returns the stored version or throws the call's error. */
+    /** Sends the header, the stream's bytes in chunks and the commit; returns the stored version or throws the call's error. */
     public StateVersion put(PutStateHeader header, InputStream data) throws Exception {
         CompletableFuture<StateVersion> result = new CompletableFuture<>();
         var stub = stub().withDeadlineAfter(5, TimeUnit.MINUTES);
@@ -51,11 +51,17 @@ public final class StateClient {
         });
         call.onNext(PutStateRequest.newBuilder().setHeader(header).build());
         byte[] buffer = new byte[CHUNK];
+        long sent = 0;
         for (int n = data.readNBytes(buffer, 0, CHUNK); n > 0 && !result.isDone(); n = data.readNBytes(buffer, 0, CHUNK)) {
             while (!call.isReady() && !result.isDone()) Thread.sleep(1); // client-side flow control
             call.onNext(PutStateRequest.newBuilder().setChunk(ByteString.copyFrom(buffer, 0, n)).build());
+            sent += n;
         }
-        if (!result.isDone()) call.onCompleted();
+        if (!result.isDone()) {
+            call.onNext(PutStateRequest.newBuilder().setCommit(io.statelock.proto.v1.PutStateCommit.newBuilder()
+                    .setSize(sent)).build());
+            call.onCompleted();
+        }
         try {
             return result.get(5, TimeUnit.MINUTES);
         } catch (ExecutionException e) {

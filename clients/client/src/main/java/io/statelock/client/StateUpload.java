@@ -3,6 +3,7 @@ package io.statelock.client;
 import com.google.protobuf.ByteString;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.statelock.proto.v1.PutStateCommit;
 import io.statelock.proto.v1.PutStateHeader;
 import io.statelock.proto.v1.PutStateRequest;
 import java.io.IOException;
@@ -13,7 +14,8 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * One {@code PutState} call fed from a stream: the header, then chunks of at most 1 MiB, each read
- * only when flow control takes it, so a state of any size costs one chunk of memory. One attempt,
+ * only when flow control takes it, so a state of any size costs one chunk of memory, then the commit
+ * (size and digest of what was sent), the only thing that makes the service store a version. One attempt,
  * never retried: a write whose answer was lost may have landed, and writing it again under the same
  * fence could be taken for a new write; such a failure is a {@link WriteOutcomeUnknownException}.
  */
@@ -50,6 +52,7 @@ final class StateUpload implements ClientResponseObserver<PutStateRequest, io.st
         .setLeaseId(lease.leaseId()).setFencingToken(lease.fencingToken()).setSha256(sha256)).build());
     MessageDigest digest = Sha256.digest();
     byte[] buffer = new byte[CHUNK];
+    long size = 0;
     try {
       // Stops early when the call ended (e.g. the service refused the writer at the header).
       while (awaitReady()) {
@@ -58,6 +61,7 @@ final class StateUpload implements ClientResponseObserver<PutStateRequest, io.st
           break;
         }
         digest.update(buffer, 0, n);
+        size += n;
         requests.onNext(PutStateRequest.newBuilder().setChunk(ByteString.copyFrom(buffer, 0, n)).build());
       }
     } catch (IOException | RuntimeException e) {
@@ -71,7 +75,14 @@ final class StateUpload implements ClientResponseObserver<PutStateRequest, io.st
       throw new StatelockException("CANCELLED", "interrupted while sending the state of " + key
           + "; nothing was stored", e);
     }
-    requests.onCompleted();
+    String sent = Sha256.hex(digest);
+    // The commit is the upload's end: without it the service stores nothing, so a cancel before this line
+    // (a CI job stopped mid-upload) leaves no cut state behind.
+    if (!answer.isDone()) {
+      requests.onNext(PutStateRequest.newBuilder().setCommit(PutStateCommit.newBuilder().setSize(size)
+          .setSha256(sent)).build());
+      requests.onCompleted();
+    }
     io.statelock.proto.v1.StateVersion stored;
     try {
       stored = answer.get();
@@ -81,7 +92,6 @@ final class StateUpload implements ClientResponseObserver<PutStateRequest, io.st
       Thread.currentThread().interrupt();
       throw new WriteOutcomeUnknownException("CANCELLED", "interrupted while writing the state of " + key, e);
     }
-    String sent = Sha256.hex(digest);
     // With a digest in the header the service checked it; without, compare (an empty answer checks nothing).
     if (sha256.isEmpty() && !stored.getSha256().isEmpty() && !stored.getSha256().equalsIgnoreCase(sent)) {
       throw new StatelockException("DATA_LOSS", "the service stored version " + stored.getVersion() + " of " + key

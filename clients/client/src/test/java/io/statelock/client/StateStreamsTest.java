@@ -71,6 +71,8 @@ class StateStreamsTest {
     assertTrue(service.maxAhead.get() <= 4L * CHUNK,
         "the client read at most a few chunks ahead of the service: " + service.maxAhead.get() / CHUNK);
     assertEquals("", service.headerSha256, "a stream read once cannot send its digest ahead");
+    assertEquals(24L * CHUNK, service.commit.getSize(), "the commit names every byte sent");
+    assertEquals(v.sha256(), service.commit.getSha256(), "and their digest, known once they are sent");
   }
 
   @Test
@@ -228,6 +230,7 @@ class StateStreamsTest {
     volatile String headerSha256;
     volatile String answerSha256;
     volatile String headerSha256Override;
+    volatile io.statelock.proto.v1.PutStateCommit commit;
     volatile boolean slowChunks;
     volatile AtomicLong sourceRead;
     final AtomicLong maxAhead = new AtomicLong();
@@ -248,6 +251,10 @@ class StateStreamsTest {
             headerSha256 = r.getHeader().getSha256();
             return;
           }
+          if (r.hasCommit()) {
+            commit = r.getCommit();
+            return;
+          }
           received.writeBytes(r.getChunk().toByteArray());
           if (sourceRead != null) {
             maxAhead.accumulateAndGet(sourceRead.get() - received.size(), Math::max);
@@ -265,6 +272,11 @@ class StateStreamsTest {
         @Override
         public void onCompleted() {
           putsCompleted.incrementAndGet();
+          if (commit == null || commit.getSize() != received.size()) {
+            // As the service: no commit naming what arrived, no version.
+            out.onError(Status.INVALID_ARGUMENT.withDescription("commit: missing or wrong size").asRuntimeException());
+            return;
+          }
           stored = received.toByteArray();
           out.onNext(version(stored, answerSha256 != null ? answerSha256 : Sha256.hex(stored)));
           out.onCompleted();

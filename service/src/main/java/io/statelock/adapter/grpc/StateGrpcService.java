@@ -71,7 +71,7 @@ public class StateGrpcService extends StateServiceGrpc.StateServiceImplBase {
     public StreamObserver<PutStateRequest> putState(StreamObserver<io.statelock.proto.v1.StateVersion> responses) {
         io.statelock.security.Caller caller = CallerInterceptor.current();
         String peer = CallerInterceptor.peer();
-        return new PutStateCall(states, responses, calls, (key, leaseId) -> {
+        PutStateCall call = new PutStateCall(states, responses, calls, (key, leaseId) -> {
             guard.require(caller, Operation.PUT_STATE, key);
             // Both factors, as for heartbeats: the lease's secret and a token of the lease's own subject.
             if (guard.enabled() && !leaseId.isEmpty()) {
@@ -79,12 +79,19 @@ public class StateGrpcService extends StateServiceGrpc.StateServiceImplBase {
                         locks.record(ProtoMapper.key(key)).orElse(null));
             }
         }, version -> audit.record(audit.entry(caller, peer, "put-state", version.key().value()).outcome("stored")
-                .fencingToken(states.fences().token(version.fenceCounter())).reason("version " + version.version()).build()));
+                .fencingToken(states.fences().token(version.fenceCounter())).reason("version " + version.version()).build()),
+                (key, why) -> audit.record(audit.entry(caller, peer, "put-state", key).outcome("refused").reason(why).build()));
+        // A reset or a lost connection that the transport does not report as a cancel still ends the upload.
+        StreamEnds.current().onEnd(call::streamEnded);
+        return call;
     }
 
     @Override
     public void getState(GetStateRequest request, StreamObserver<GetStateResponse> responses) {
         ServerCallStreamObserver<GetStateResponse> call = (ServerCallStreamObserver<GetStateResponse>) responses;
+        // A reset or a lost connection that the transport does not report as a cancel still stops the download.
+        java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
+        StreamEnds.current().onEnd(() -> gone.set(true));
         calls.streaming("get_state", call, () -> {
             guard.require(CallerInterceptor.current(), Operation.GET_STATE, request.getKey());
             try (StateRead read = states.read(new LockKey(request.getKey()), request.getVersion())) {
@@ -93,7 +100,7 @@ public class StateGrpcService extends StateServiceGrpc.StateServiceImplBase {
                 try (InputStream in = Files.newInputStream(read.bytes().file())) {
                     byte[] buffer = new byte[CHUNK];
                     for (int n = in.readNBytes(buffer, 0, CHUNK); n > 0; n = in.readNBytes(buffer, 0, CHUNK)) {
-                        awaitReady(call);
+                        awaitReady(call, gone);
                         call.onNext(GetStateResponse.newBuilder().setChunk(ByteString.copyFrom(buffer, 0, n)).build());
                     }
                 } catch (IOException e) {
@@ -132,10 +139,10 @@ public class StateGrpcService extends StateServiceGrpc.StateServiceImplBase {
     }
 
     /** Flow control on the way out: send only while the transport has room, so a slow reader costs no heap. */
-    private static void awaitReady(ServerCallStreamObserver<?> call) {
-        while (!call.isReady()) {
+    private static void awaitReady(ServerCallStreamObserver<?> call, java.util.concurrent.atomic.AtomicBoolean gone) {
+        while (!call.isReady() || gone.get()) {
             // A client that went away stops the download instead of leaving the worker waiting.
-            if (call.isCancelled()) throw Status.CANCELLED.withDescription("client went away").asRuntimeException();
+            if (call.isCancelled() || gone.get()) throw Status.CANCELLED.withDescription("client went away").asRuntimeException();
             try {
                 Thread.sleep(READY_POLL_MS);
             } catch (InterruptedException e) {

@@ -9,23 +9,28 @@ import io.grpc.ServerInterceptor;
 import io.quarkus.grpc.GlobalInterceptor;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.statelock.proto.v1.LockServiceGrpc;
+import io.statelock.proto.v1.StateServiceGrpc;
 import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * Tells a Watch call that its HTTP/2 stream is gone. The Vert.x bridge that serves gRPC on the shared port turns a
+ * Tells a Watch, PutState or GetState call that its HTTP/2 stream is gone. The Vert.x bridge that serves gRPC on the shared port turns a
  * client's RST_STREAM into the call's cancel, but not a connection that closes (a killed runner, a dropped
- * network): such a call is never cancelled, and its watch would keep its slot for good. A route filter hooks the
- * end of every Watch request (vertx-web runs end handlers when the response ends and when the connection closes)
+ * network): such a call is never cancelled, and its watch would keep its slot (an upload its spool file) for good. A route filter hooks the
+ * end of every such request (vertx-web runs end handlers when the response ends and when the connection closes)
  * and hands the hook, through the request's Vert.x context, to this interceptor, which puts it in the call's
- * gRPC context for {@link WatchCall}.
+ * gRPC context for {@link WatchCall}, {@link PutStateCall} and the download.
  */
 @ApplicationScoped
 @GlobalInterceptor
 public class StreamEnds implements ServerInterceptor {
-    private static final String WATCH_PATH = "/" + LockServiceGrpc.getWatchMethod().getFullMethodName();
+    /** The calls that hold something until their stream ends: a watch slot, an upload's spool, a download's file. */
+    private static final java.util.Set<String> PATHS = java.util.Set.of(
+            "/" + LockServiceGrpc.getWatchMethod().getFullMethodName(),
+            "/" + StateServiceGrpc.getPutStateMethod().getFullMethodName(),
+            "/" + StateServiceGrpc.getGetStateMethod().getFullMethodName());
     private static final String LOCAL = "statelock.stream-end";
     private static final Context.Key<End> END = Context.key("statelock-stream-end");
 
@@ -33,7 +38,7 @@ public class StreamEnds implements ServerInterceptor {
         filters.register(rc -> {
             io.vertx.core.Context vertx = Vertx.currentContext();
             // Only in the request's own (duplicated) context: a shared one would hand the hook to another call.
-            if (vertx != null && VertxContext.isDuplicatedContext(vertx) && WATCH_PATH.equals(rc.request().path())) {
+            if (vertx != null && VertxContext.isDuplicatedContext(vertx) && PATHS.contains(rc.request().path())) {
                 End end = new End();
                 rc.addEndHandler(result -> end.fire());
                 vertx.putLocal(LOCAL, end);

@@ -117,7 +117,7 @@ class SecuredLockServiceGrpcTest extends ChannelTest {
         assertThat(as(deploy).describe(DescribeRequest.newBuilder().setKey(key).build()).getHeld()).isTrue();
     }
 
-    /** One PutState call: the header and one chunk, as {@code token}; the call's answer or its error. */
+    /** One PutState call: the header, one chunk and the commit, as {@code token}; the call's answer or its error. */
     Object putState(String token, String key, AcquireResponse lease, byte[] data) throws Exception {
         java.util.concurrent.CompletableFuture<Object> result = new java.util.concurrent.CompletableFuture<>();
         var requests = io.statelock.proto.v1.StateServiceGrpc.newStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
@@ -130,6 +130,8 @@ class SecuredLockServiceGrpcTest extends ChannelTest {
                 .newBuilder().setKey(key).setLeaseId(lease.getLeaseId()).setFencingToken(lease.getFencingToken())).build());
         requests.onNext(io.statelock.proto.v1.PutStateRequest.newBuilder()
                 .setChunk(com.google.protobuf.ByteString.copyFrom(data)).build());
+        requests.onNext(io.statelock.proto.v1.PutStateRequest.newBuilder().setCommit(io.statelock.proto.v1.PutStateCommit
+                .newBuilder().setSize(data.length)).build());
         requests.onCompleted();
         return result.get(20, TimeUnit.SECONDS);
     }
