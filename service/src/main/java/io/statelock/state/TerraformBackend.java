@@ -104,8 +104,12 @@ public final class TerraformBackend {
         if (id == null || id.isEmpty()) {
             return forced(key, "force-unlock through the Terraform http backend (no lock ID)", 0);
         }
-        long token = TerraformLock.tokenOfPublicId(id);
-        if (token > 0) return forced(key, "force-unlock through the Terraform http backend of " + id, token);
+        if (TerraformLock.isPublicId(id)) {
+            long token = TerraformLock.tokenOfPublicId(id);
+            // A public id that names no token (fence-0, past 2^63-1) is no holder's: refused as a wrong one is.
+            if (token <= 0) throw lost(key, r, id);
+            return forced(key, "force-unlock through the Terraform http backend of " + id, token);
+        }
         // Only the lease Terraform's ID was given to: a wrong or old ID releases nothing.
         if (!r.hasLease() || !id.equals(r.requestId())) {
             return UnlockOutcome.notHeld("this lock ID no longer holds " + key

@@ -20,11 +20,21 @@ public record TerraformLock(String id, String operation, String info, String who
         return "fence-" + fencingToken;
     }
 
-    /** The fencing token of a public id, or -1 when {@code id} is not one. */
+    /**
+     * True when {@code id} has the form of a public id ({@code fence-} and digits), whether or not it names a token
+     * that can exist: every such id gets the same answer (forced while it names the holder, refused otherwise).
+     */
+    public static boolean isPublicId(String id) {
+        return id != null && id.length() > "fence-".length() && id.startsWith("fence-")
+                && id.chars().skip("fence-".length()).allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    /** The fencing token a public id names, or -1 when it names none (not one, 0, leading zeros, past 2^63−1). */
     public static long tokenOfPublicId(String id) {
-        if (id == null || !id.startsWith("fence-")) return -1;
+        if (!isPublicId(id)) return -1;
         try {
-            return Long.parseLong(id.substring("fence-".length()));
+            long token = Long.parseLong(id.substring("fence-".length()));
+            return token > 0 && id.equals(publicId(token)) ? token : -1;
         } catch (NumberFormatException e) {
             return -1;
         }

@@ -38,6 +38,17 @@ final class HttpCases {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** UTF-16 little-endian with its byte-order mark (FF FE), as Windows tools write it. */
+    static byte[] utf16le(String s) {
+        return concat(new byte[] {(byte) 0xff, (byte) 0xfe}, s.getBytes(StandardCharsets.UTF_16LE));
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     private String target(String key) {
         return "/terraform/" + key;
     }
@@ -71,6 +82,13 @@ final class HttpCases {
             // A malformed percent-escape is refused by the HTTP server before any route: 400 without a body.
             all.forEach(c -> cases.add(name.contains("percent escape") ? c.bare() : c));
         });
+        // The bare prefix names no key: not found, before any access check, whatever the method.
+        for (String bare : List.of("/terraform", "/terraform?ID=x", "/terraform?")) {
+            for (String m : List.of("GET", "POST", "LOCK", "UNLOCK", "DELETE", "PATCH")) {
+                add("http-key", m + " " + bare, 404, Request.of(m, bare, m.equals("GET") || m.equals("DELETE") ? null
+                        : utf8(lockInfo(f.tfId))));
+            }
+        }
     }
 
     private void methods() {
@@ -157,14 +175,28 @@ final class HttpCases {
         // A lock ID that holds nothing releases nothing: 200, as Terraform advises force-unlock after anything else.
         Map<String, String> wrong = new LinkedHashMap<>();
         wrong.put("a random ID", UUID.randomUUID().toString());
-        wrong.put("fence-0", "fence-0");
         wrong.put("fence--1", "fence--1");
         wrong.put("fence-abc", "fence-abc");
-        wrong.put("a public id beyond a long", "fence-99999999999999999999");
         wrong.put("the gRPC lease id of another key", f.heldLease.getLeaseId());
         wrong.put("a prefix of the real ID", f.tfId.substring(0, 8));
         wrong.forEach((name, id) -> add(cat, "UNLOCK " + name + " (releases nothing)", 200,
                 Request.of("UNLOCK", target(f.tf), utf8(lockInfo(id)))));
+        // Every public id that is not the holder's gets the same answer, whether or not it names a possible token.
+        for (String id : List.of("fence-0", "fence-9223372036854775808", "fence-18446744073709551615",
+                "fence-99999999999999999999", "fence-0" + f.heldLease.getFencingToken())) {
+            add(cat, "UNLOCK the public id " + id + " (not the holder's)", 409, Request.of("UNLOCK", target(f.tf), utf8(lockInfo(id))));
+        }
+        // Only a body of no bytes is Terraform's force-unlock; whitespace is a body without an ID.
+        for (String blank : List.of(" ", "\n", "\r\n", "\t", "\u2003", "\u00a0")) {
+            String name = "UNLOCK body of whitespace " + BadInputSweepTest.printable(blank);
+            add(cat, name, 400, Request.of("UNLOCK", target(f.tf), utf8(blank)));
+            cases.add(http(cat, name + ", no Content-Type", 400, http, Request.of("UNLOCK", target(f.tf), utf8(blank))));
+            add(cat, name + ", chunked", 400, chunked(Request.of("UNLOCK", target(f.tf), utf8(blank))));
+        }
+        add(cat, "UNLOCK the holder's LockInfo in UTF-16 (FF FE)", 400,
+                Request.of("UNLOCK", target(f.tf), utf16le(lockInfo(f.tfId))));
+        add(cat, "UNLOCK the holder's LockInfo after a UTF-8 byte-order mark", 400,
+                Request.of("UNLOCK", target(f.tf), utf8("\uFEFF" + lockInfo(f.tfId))));
         add(cat, "UNLOCK another key with this key's ID (releases nothing)", 200,
                 Request.of("UNLOCK", target(f.held), utf8(lockInfo(f.tfId))));
         add(cat, "UNLOCK body of 70 KiB", 413, Request.of("UNLOCK", target(f.tf), utf8("{\"ID\":\"" + "a".repeat(70 * 1024) + "\"}")));
@@ -197,7 +229,26 @@ final class HttpCases {
         bad.put("a negative serial", "{\"version\":4,\"serial\":-3,\"lineage\":\"" + SweepFixture.LINEAGE + "\"}");
         bad.put("lineage as a number", "{\"version\":4,\"serial\":3,\"lineage\":7}");
         bad.put("version as an object", "{\"version\":{},\"serial\":3,\"lineage\":\"" + SweepFixture.LINEAGE + "\"}");
+        String lin = "\"lineage\":\"" + SweepFixture.LINEAGE + "\"";
+        bad.put("{}", "{}");
+        bad.put("without version", "{\"serial\":3," + lin + "}");
+        bad.put("without serial", "{\"version\":4," + lin + "}");
+        bad.put("without lineage", "{\"version\":4,\"serial\":3}");
+        bad.put("with an empty lineage", "{\"version\":4,\"serial\":3,\"lineage\":\"\"}");
+        bad.put("a serial of 2^63", "{\"version\":4,\"serial\":9223372036854775808," + lin + "}");
+        bad.put("a serial of 10^30", "{\"version\":4,\"serial\":1000000000000000000000000000000," + lin + "}");
+        bad.put("a serial of 3.0", "{\"version\":4,\"serial\":3.0," + lin + "}");
+        bad.put("a version of 4.5", "{\"version\":4.5,\"serial\":3," + lin + "}");
+        // Go reads the last of two names, a first-wins reader the first: a crafted body would slip past the serial check.
+        bad.put("serial twice (old, then new)", "{\"version\":4,\"serial\":1,\"serial\":9," + lin + "}");
+        bad.put("lineage twice", "{\"version\":4,\"serial\":9," + lin + ",\"lineage\":\"another\"}");
+        bad.put("after a UTF-8 byte-order mark", "\uFEFF" + new String(next, StandardCharsets.UTF_8));
         bad.forEach((name, body) -> add(cat, "POST real ID, state " + name, 400, Request.of("POST", real, utf8(body))));
+        add(cat, "POST real ID, state in UTF-16 (FF FE)", 400, Request.of("POST", real, utf16le(new String(next, StandardCharsets.UTF_8))));
+        add(cat, "POST real ID, state in UTF-16 without a byte-order mark", 400, Request.of("POST", real,
+                new String(next, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_16LE)));
+        add(cat, "POST real ID, state with a byte that is not UTF-8", 400, Request.of("POST", real,
+                concat(java.util.Arrays.copyOf(next, next.length - 1), new byte[] {(byte) 0xff, '}'})));
         byte[] huge = new byte[maxStateBytes + 1024];
         java.util.Arrays.fill(huge, (byte) ' ');
         huge[0] = '{';
@@ -235,5 +286,18 @@ final class HttpCases {
         bare.add(http(cat, "a request target of 10 KB", 414, http, Request.of("GET", target("k".repeat(10_000)), null)));
         bare.add(http(cat, "a header with NUL", 400, http, Request.of("GET", target(f.tf), null).header("X-Sweep", "a\u0000b")));
         bare.forEach(c -> cases.add(c.bare()));
+        // Broken chunked framing reaches the handler as the body's failure: answered 400, nothing stored.
+        Map<String, byte[]> chunkings = new LinkedHashMap<>();
+        chunkings.put("a chunk size that is not hex", utf8("zz\r\n{}\r\n0\r\n\r\n"));
+        chunkings.put("a negative chunk size", utf8("-5\r\n{}\r\n0\r\n\r\n"));
+        chunkings.put("a chunk size past 2^64", utf8("1ffffffffffffffffff\r\n{}\r\n0\r\n\r\n"));
+        chunkings.put("a chunk without its CRLF", utf8("2\r\n{}XY0\r\n\r\n"));
+        chunkings.forEach((name, body) -> {
+            for (String[] target : new String[][] {{"POST", real}, {"UNLOCK", target(f.tf)}, {"LOCK", target(f.free)}}) {
+                cases.add(http(cat, target[0] + " with " + name, 400, http, new Request(target[0], target[1], Map.of(),
+                        body, false).header("Content-Type", "application/json").header("Content-Length", null)
+                        .header("Transfer-Encoding", "chunked")));
+            }
+        });
     }
 }

@@ -129,7 +129,7 @@ public class HttpAccess {
             case "POST", "PUT" -> Operation.PUT_STATE;
             case "DELETE" -> Operation.DELETE_STATE;
             case "LOCK" -> presentedLease != null ? Operation.JOIN : Operation.LOCK;
-            case "UNLOCK" -> presentedLease == null && (empty(id) || TerraformLock.tokenOfPublicId(id) > 0)
+            case "UNLOCK" -> presentedLease == null && (empty(id) || TerraformLock.isPublicId(id))
                     ? Operation.FORCE_UNLOCK : Operation.UNLOCK;
             default -> Operation.GET_STATE; // other methods are refused with 405 before any check matters
         };

@@ -30,6 +30,13 @@ final class HttpErrors {
             LOG.debugf("the client closed the connection before its answer: %s", e.getMessage());
             return; // nobody to answer; nothing was stored
         }
+        if (brokenBody(e)) {
+            // Answered, then the connection closes (HTTP/1.1) or the stream is reset (h2): nothing more can be read.
+            LOG.debugf("request body with broken framing: %s", e.toString());
+            text(ctx, 400, "the request body's framing is broken (" + e.getMessage() + "); nothing stored");
+            flushNow(ctx);
+            return;
+        }
         if (e instanceof StatelockException domain) {
             Answer answer = answer(domain);
             answer.headers().forEach(ctx.response()::putHeader);
@@ -40,6 +47,30 @@ final class HttpErrors {
         } else {
             text(ctx, 500, Incidents.internal("the Terraform http backend", e));
         }
+    }
+
+    /**
+     * A body the transport could not read: an h2 DATA length that is not its content-length, chunked framing that is
+     * not HTTP/1.1's (a size that is not hex, past 2^64, a missing CRLF). The client's mistake, never a 500.
+     */
+    private static boolean brokenBody(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.netty.handler.codec.http2.Http2Exception || t instanceof io.netty.handler.codec.DecoderException
+                    || t instanceof io.netty.handler.codec.TooLongFrameException) {
+                return true;
+            }
+            if (t == t.getCause()) break;
+        }
+        // Vert.x hands an HTTP/1.1 decoder failure over as the decoder's own cause (e.g. a chunk size that is not hex).
+        return e instanceof NumberFormatException;
+    }
+
+    /**
+     * Vert.x closes an HTTP/1.1 connection right after a decoder failure's exception handler, while the answer is
+     * still waiting for the end of the read to be flushed: flush it now, or the client gets no answer at all.
+     */
+    private static void flushNow(RoutingContext ctx) {
+        if (ctx.request().connection() instanceof io.vertx.core.net.impl.ConnectionBase c) c.channelHandlerContext().flush();
     }
 
     /** An HTTP answer to a domain error: status, headers, and a body (text, or JSON for Terraform to read). */

@@ -25,12 +25,15 @@ final class LockInfoJson {
     private LockInfoJson() {
     }
 
-    /** The LockInfo of a LOCK or UNLOCK body; null for an empty body (Terraform's force-unlock). */
+    /**
+     * The LockInfo of a LOCK or UNLOCK body; null for an empty body (Terraform's force-unlock). Only a body of no
+     * bytes at all is empty: whitespace is a body without an ID, refused like any other.
+     */
     static TerraformLock parse(byte[] body) {
-        if (body == null || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) return null;
+        if (body == null || body.length == 0) return null;
         JsonNode n;
         try {
-            n = STRICT.readTree(body);
+            n = STRICT.readTree(utf8(body));
         } catch (JsonProcessingException e) {
             throw InvalidArgumentException.of("body", "is not Terraform LockInfo JSON: " + e.getOriginalMessage());
         } catch (java.io.IOException e) {
@@ -91,6 +94,21 @@ final class LockInfoJson {
             }
         }
         return Instant.ofEpochMilli(acquiredAtMs).toString();
+    }
+
+    /** The body as text, if it is UTF-8 without a byte-order mark (Jackson alone would also take UTF-16 and UTF-32). */
+    private static String utf8(byte[] body) {
+        String text;
+        try {
+            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(body)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw InvalidArgumentException.of("body", "is not UTF-8 (Terraform sends LockInfo in UTF-8)");
+        }
+        if (text.startsWith("\uFEFF")) throw InvalidArgumentException.of("body", "starts with a byte-order mark (Terraform sends none)");
+        return text;
     }
 
     private static String text(JsonNode n, String field) {

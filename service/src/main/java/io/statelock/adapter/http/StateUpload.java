@@ -30,13 +30,22 @@ final class StateUpload {
         this.spool = spool;
     }
 
-    /** Reads the (paused) request's body into {@code spool} and finishes it; the caller closes the spool. */
-    static Future<Spool> read(RoutingContext ctx, Spool spool) {
+    /**
+     * Reads the (paused) request's body into {@code spool} and finishes it; the caller closes the spool. {@code early}
+     * is a failure of the body that came while it was paused (or null): the read fails at once. So does a connection
+     * that closes, so that no request ends without its spool being closed.
+     */
+    static Future<Spool> read(RoutingContext ctx, Spool spool, Throwable early) {
         StateUpload upload = new StateUpload(ctx, spool);
         HttpServerRequest req = ctx.request();
+        if (early != null) {
+            upload.fail(early);
+            return upload.done.future();
+        }
         req.handler(upload::gather);
         req.endHandler(v -> upload.write(true));
         req.exceptionHandler(upload::fail);
+        ctx.response().closeHandler(v -> upload.fail(new io.vertx.core.http.HttpClosedException("the connection closed")));
         req.resume();
         return upload.done.future();
     }

@@ -55,6 +55,11 @@ public class TerraformHttpRoutes {
     private void handle(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         String method = req.method().name();
+        // The route also matches the bare prefix without its slash: there is no key to cut from it.
+        if (!req.path().startsWith(PREFIX)) {
+            HttpErrors.text(ctx, 404, "the Terraform http backend's address is " + PREFIX + "<key>");
+            return;
+        }
         if (!METHODS.contains(method)) {
             ctx.response().putHeader("Allow", "GET, POST, DELETE, LOCK, UNLOCK");
             HttpErrors.text(ctx, 405, "method " + method + " is not part of the Terraform http backend");
@@ -151,6 +156,13 @@ public class TerraformHttpRoutes {
     private void post(RoutingContext ctx, LockKey key, String method, String id) {
         HttpServerRequest req = ctx.request();
         req.pause(); // nothing may be lost while the caller is checked and the spool file opens
+        // A body that breaks its framing while paused (h2 length mismatch, bad chunking, a reset) is answered now,
+        // while the connection is still open, and fails the upload when it starts.
+        java.util.concurrent.atomic.AtomicReference<Throwable> early = new java.util.concurrent.atomic.AtomicReference<>();
+        req.exceptionHandler(e -> {
+            early.set(e);
+            HttpErrors.respond(ctx, e);
+        });
         String contentMd5 = req.getHeader("Content-MD5");
         // Vert.x has already refused a Content-Length that is not a number; none means chunked.
         String length = req.getHeader("Content-Length");
@@ -168,7 +180,7 @@ public class TerraformHttpRoutes {
                 .compose(spool -> {
                     // A client that waits for 100 Continue (curl, for large bodies) may send now.
                     if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) ctx.response().writeContinue();
-                    return StateUpload.read(ctx, spool);
+                    return StateUpload.read(ctx, spool, early.get());
                 })
                 .compose(spool -> ctx.vertx().executeBlocking(() -> {
                     HttpAccess.Checked who = caller.get();
