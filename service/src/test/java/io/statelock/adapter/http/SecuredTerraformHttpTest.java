@@ -152,6 +152,13 @@ class SecuredTerraformHttpTest extends ChannelTest {
         // Terraform's force-unlock: UNLOCK with an empty body. A locker may not break locks.
         assertThat(as(DEPLOY).send("UNLOCK", as(DEPLOY).address(), "".getBytes()).statusCode()).isEqualTo(403);
         assertThat(describe().getHeld()).isTrue();
+        // Whitespace is no empty body: a LockInfo without an ID, refused as such, whoever sends it.
+        assertThat(as(DEPLOY).send("UNLOCK", as(DEPLOY).address(), " \n".getBytes()).statusCode()).isEqualTo(400);
+        assertThat(as(ADMIN).send("UNLOCK", as(ADMIN).address(), "\u2003".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .statusCode()).isEqualTo(400);
+        // Every public id is the force-unlock path, one that names no token too: admin only.
+        assertThat(as(DEPLOY).unlock(lockInfo("fence-0", "mallory")).statusCode()).isEqualTo(403);
+        assertThat(describe().getHeld()).isTrue();
         // OpenTofu's: the public fence-N id, by an admin.
         assertThat(as(ADMIN).unlock(lockInfo("fence-" + fence, "alice")).statusCode()).isEqualTo(200);
         assertThat(describe().getHeld()).isFalse();

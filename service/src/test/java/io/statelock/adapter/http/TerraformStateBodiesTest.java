@@ -86,7 +86,7 @@ class TerraformStateBodiesTest {
                     req.putHeader("content-type", "application/json").putHeader("content-length", Long.toString(declared));
                     req.end(Buffer.buffer(whole));
                     return req.response().map(r -> r.statusCode());
-                        .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+                }).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
                 assertThat(status).as("declared " + declared + ", sent " + whole.length).isEqualTo(400);
             }
             client.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
