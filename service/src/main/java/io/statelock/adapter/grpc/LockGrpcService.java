@@ -87,6 +87,7 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
         // gRPC takes the cancel handler only before the method returns; the wait it cancels starts later.
         CompletableFuture<Void> cancelled = new CompletableFuture<>();
         call.setOnCancelHandler(() -> cancelled.complete(null));
+        StreamEnds.current().onEnd(() -> cancelled.complete(null)); // a reset the transport did not report as a cancel
         calls.offload("acquire", responses, start, () -> acquires.run(request, call, cancelled, start));
     }
 

@@ -8,43 +8,49 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.quarkus.grpc.GlobalInterceptor;
 import io.quarkus.vertx.http.runtime.filters.Filters;
-import io.statelock.proto.v1.LockServiceGrpc;
-import io.statelock.proto.v1.StateServiceGrpc;
 import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Tells a Watch, PutState or GetState call that its HTTP/2 stream is gone. The Vert.x bridge that serves gRPC on the shared port turns a
- * client's RST_STREAM into the call's cancel, but not a connection that closes (a killed runner, a dropped
- * network): such a call is never cancelled, and its watch would keep its slot (an upload its spool file) for good. A route filter hooks the
- * end of every such request (vertx-web runs end handlers when the response ends and when the connection closes)
- * and hands the hook, through the request's Vert.x context, to this interceptor, which puts it in the call's
- * gRPC context for {@link WatchCall}, {@link PutStateCall} and the download.
+ * Knows when a gRPC call's HTTP/2 stream is gone, and keeps the call from writing to it afterwards. The Vert.x
+ * bridge that serves gRPC on the shared port does not always turn a client's RST_STREAM into the call's cancel,
+ * nor a connection that closes (a killed runner, a dropped network) (quarkusio/quarkus#56268,
+ * eclipse-vertx/vert.x#5562, vertx-grpc PR #370). A call it did not cancel goes on and answers later; Vert.x then
+ * writes HEADERS to a stream Netty has already forgotten, Netty takes them for a server-opened stream with an odd
+ * id, and closes the whole connection with GOAWAY PROTOCOL_ERROR ("Request stream N is not correct for server
+ * connection"): every other call on it fails, a heartbeat among them. So:
+ * <ul>
+ * <li>a route filter hooks the end of every gRPC request (vertx-web runs end handlers when the response ends, when
+ * the stream is reset and when the connection closes) and hands the hook, through the request's Vert.x context,
+ * to this interceptor, which puts it in the call's gRPC context ({@link #current()}) for the calls that hold
+ * something until their stream ends (a watch slot, an upload's spool, a download's file, a waiter);</li>
+ * <li>every write of the call (headers, messages, close) runs on the request's event loop and only while the
+ * stream is still there: the event loop is where the reset is processed, so a write is either before it (and
+ * valid) or after it (and dropped), never on a forgotten stream.</li>
+ * </ul>
  */
 @ApplicationScoped
 @GlobalInterceptor
 public class StreamEnds implements ServerInterceptor {
-    /** The calls that hold something until their stream ends: a watch slot, an upload's spool, a download's file. */
-    private static final java.util.Set<String> PATHS = java.util.Set.of(
-            "/" + LockServiceGrpc.getWatchMethod().getFullMethodName(),
-            "/" + StateServiceGrpc.getPutStateMethod().getFullMethodName(),
-            "/" + StateServiceGrpc.getGetStateMethod().getFullMethodName());
     private static final String LOCAL = "statelock.stream-end";
     private static final Context.Key<End> END = Context.key("statelock-stream-end");
 
     void register(@Observes Filters filters) {
         filters.register(rc -> {
             io.vertx.core.Context vertx = Vertx.currentContext();
+            String type = rc.request().getHeader("content-type");
             // Only in the request's own (duplicated) context: a shared one would hand the hook to another call.
-            if (vertx != null && VertxContext.isDuplicatedContext(vertx) && PATHS.contains(rc.request().path())) {
-                End end = new End();
+            if (vertx != null && VertxContext.isDuplicatedContext(vertx) && type != null && type.startsWith("application/grpc")) {
+                End end = new End(vertx, rc.response());
                 rc.addEndHandler(result -> end.fire());
                 vertx.putLocal(LOCAL, end);
             }
             rc.next();
-        }, 10); // after the security filters: a refused request never reaches a watch
+        }, 10); // after the security filters: a refused request never reaches a call
     }
 
     @Override
@@ -52,38 +58,112 @@ public class StreamEnds implements ServerInterceptor {
         io.vertx.core.Context vertx = Vertx.currentContext();
         End end = vertx != null && VertxContext.isDuplicatedContext(vertx) ? vertx.getLocal(LOCAL) : null;
         if (end == null) return next.startCall(call, headers);
-        return Contexts.interceptCall(Context.current().withValue(END, end), call, headers, next);
+        return Contexts.interceptCall(Context.current().withValue(END, end), new StreamGuard<>(call, end), headers, next);
     }
 
     /** The end of the current call's HTTP/2 stream; one that never fires when the transport gives none. */
     static End current() {
         End end = END.get();
-        return end == null ? new End() : end;
+        return end == null ? new End(null, null) : end;
     }
 
-    /** Runs its action once when the stream ends, or at once if it already has. */
+    /** Runs its actions once when the stream ends, or at once if it already has. */
     static final class End {
-        // Guarded by this: the end comes on the event loop while the call registers on its worker thread.
-        private Runnable action;
+        /** The request's Vert.x context (its event loop processes the stream's frames); null when unknown. */
+        private final io.vertx.core.Context context;
+        /** The request's response: closed once its stream is reset or its connection gone, whether or not the end fired. */
+        private final io.vertx.core.http.HttpServerResponse response;
+        // Guarded by this: the end comes on the event loop while calls register on their worker threads.
+        private final List<Runnable> actions = new ArrayList<>();
         private boolean ended;
+
+        End(io.vertx.core.Context context, io.vertx.core.http.HttpServerResponse response) {
+            this.context = context;
+            this.response = response;
+        }
+
+        /** On the event loop: the stream can still be written to. */
+        private boolean open() {
+            return !ended() && (response == null || !response.closed());
+        }
 
         void onEnd(Runnable run) {
             boolean now;
             synchronized (this) {
                 now = ended;
-                if (!now) action = run;
+                if (!now) actions.add(run);
             }
             if (now) run.run();
         }
 
+        synchronized boolean ended() {
+            return ended;
+        }
+
         void fire() {
-            Runnable run;
+            List<Runnable> run;
             synchronized (this) {
+                if (ended) return;
                 ended = true;
-                run = action;
-                action = null;
+                run = new ArrayList<>(actions);
+                actions.clear();
             }
-            if (run != null) run.run();
+            run.forEach(Runnable::run);
+        }
+
+        /**
+         * Runs {@code write} on the stream's event loop while the stream is there, and waits for it (exceptions
+         * included, so the call's own checks still see them); a write after the end is dropped.
+         */
+        void write(Runnable write) {
+            if (context == null || ((io.vertx.core.impl.ContextInternal) context).nettyEventLoop().inEventLoop()) {
+                if (open()) write.run();
+                return;
+            }
+            java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+            context.runOnContext(v -> {
+                try {
+                    if (open()) write.run();
+                    done.complete(null);
+                } catch (Throwable t) {
+                    done.completeExceptionally(t);
+                }
+            });
+            try {
+                done.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                if (e.getCause() instanceof Error err) throw err;
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while answering a call", e);
+            }
+        }
+    }
+
+    /** A call whose writes go through {@link End#write}: never to a stream that is gone. */
+    private static final class StreamGuard<Q, R> extends io.grpc.ForwardingServerCall.SimpleForwardingServerCall<Q, R> {
+        private final End end;
+
+        StreamGuard(ServerCall<Q, R> call, End end) {
+            super(call);
+            this.end = end;
+        }
+
+        @Override
+        public void sendHeaders(Metadata headers) {
+            end.write(() -> super.sendHeaders(headers));
+        }
+
+        @Override
+        public void sendMessage(R message) {
+            end.write(() -> super.sendMessage(message));
+        }
+
+        @Override
+        public void close(io.grpc.Status status, Metadata trailers) {
+            end.write(() -> super.close(status, trailers));
         }
     }
 }

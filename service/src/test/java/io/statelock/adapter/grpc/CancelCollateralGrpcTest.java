@@ -1,0 +1,147 @@
+package io.statelock.adapter.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.test.junit.QuarkusTest;
+import io.statelock.proto.v1.AcquireRequest;
+import io.statelock.proto.v1.AcquireResponse;
+import io.statelock.proto.v1.DescribeRequest;
+import io.statelock.proto.v1.HeartbeatRequest;
+import io.statelock.proto.v1.LockServiceGrpc;
+import io.statelock.proto.v1.PutStateRequest;
+import io.statelock.proto.v1.ReleaseRequest;
+import io.statelock.proto.v1.StateServiceGrpc;
+import io.statelock.proto.v1.StateVersion;
+import io.statelock.testing.ChannelTest;
+import io.statelock.testing.StateClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A cancel hurts only the call it cancels: cancelled uploads and waiting acquires interleaved with heartbeats,
+ * acquires and reads on the same channel (one HTTP/2 connection) leave every other call answered. Without
+ * {@link StreamEnds}' guard, 140 of 1,980 such calls failed (GOAWAY PROTOCOL_ERROR "Request stream N is not correct
+ * for server connection"). Cancelled downloads are not covered yet: see the README's gRPC server section.
+ */
+@QuarkusTest
+class CancelCollateralGrpcTest extends ChannelTest {
+    private static final int ROUNDS = 150;
+    private static final java.util.concurrent.ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cancel-timer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @Test
+    void cancelsOnOneConnectionCostNoOtherCall() throws Exception {
+        String prefix = "collateral/" + UUID.randomUUID() + "/";
+        LockServiceGrpc.LockServiceBlockingStub locks = LockServiceGrpc.newBlockingStub(channel);
+        AcquireResponse holder = locks.withDeadlineAfter(30, TimeUnit.SECONDS).acquire(AcquireRequest.newBuilder()
+                .setKey(prefix + "held").setOwner("holder").setTtl(seconds(300)).build());
+        AcquireResponse writer = locks.withDeadlineAfter(30, TimeUnit.SECONDS).acquire(AcquireRequest.newBuilder()
+                .setKey(prefix + "state").setOwner("writer").setTtl(seconds(300)).build());
+        new StateClient(channel).put(StateServiceGrpcTest.header(prefix + "state", writer, ""), StateServiceGrpcTest.tf(1));
+
+        List<String> collateral = new CopyOnWriteArrayList<>();
+        AtomicInteger answered = new AtomicInteger();
+        AtomicInteger cancels = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            // Two threads cancel, two make ordinary calls that must all be answered.
+            work.add(pool.submit(() -> {
+                for (int i = 0; i < ROUNDS; i++) {
+                    cancelUpload(prefix + "state", writer, i);
+                    cancels.incrementAndGet();
+                }
+                return null;
+            }));
+            work.add(pool.submit(() -> {
+                for (int i = 0; i < ROUNDS; i++) {
+                    cancelWaitingAcquire(prefix + "held");
+                    cancels.incrementAndGet();
+                }
+                return null;
+            }));
+            for (int t = 0; t < 2; t++) {
+                int thread = t;
+                work.add(pool.submit(() -> {
+                    for (int i = 0; i < ROUNDS * 2; i++) {
+                        try {
+                            var stub = locks.withDeadlineAfter(20, TimeUnit.SECONDS);
+                            stub.heartbeat(HeartbeatRequest.newBuilder().setKey(prefix + "held")
+                                    .setLeaseId(holder.getLeaseId()).build());
+                            String key = prefix + "free-" + thread + "-" + i;
+                            AcquireResponse lease = stub.acquire(AcquireRequest.newBuilder().setKey(key).setOwner("o").build());
+                            stub.release(ReleaseRequest.newBuilder().setKey(key).setLeaseId(lease.getLeaseId()).build());
+                            stub.describe(DescribeRequest.newBuilder().setKey(prefix + "held").build());
+                            answered.addAndGet(4);
+                        } catch (RuntimeException e) {
+                            collateral.add(e.toString());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : work) f.get(10, TimeUnit.MINUTES);
+        } finally {
+            pool.shutdownNow();
+        }
+        System.out.printf("cancel collateral: %d cancels, %d other calls answered, %d failed%n", cancels.get(),
+                answered.get(), collateral.size());
+        assertThat(collateral).as("calls that failed beside the cancels").isEmpty();
+        assertThat(answered.get()).isEqualTo(ROUNDS * 2 * 2 * 4);
+        // The holder still holds: no heartbeat was lost.
+        assertThat(locks.describe(DescribeRequest.newBuilder().setKey(prefix + "held").build()).getFencingToken())
+                .isEqualTo(holder.getFencingToken());
+    }
+
+    private void cancelUpload(String key, AcquireResponse lease, int round) throws Exception {
+        CountDownLatch ended = new CountDownLatch(1);
+        var call = (ClientCallStreamObserver<PutStateRequest>) StateServiceGrpc.newStub(channel)
+                .withDeadlineAfter(20, TimeUnit.SECONDS).putState(new StreamObserver<StateVersion>() {
+                    public void onNext(StateVersion v) { }
+                    public void onError(Throwable t) { ended.countDown(); }
+                    public void onCompleted() { ended.countDown(); }
+                });
+        call.onNext(PutStateRequest.newBuilder().setHeader(StateServiceGrpcTest.header(key, lease, "")).build());
+        call.onNext(PutStateRequest.newBuilder().setChunk(ByteString.copyFrom(new byte[30 + round])).build());
+        if (round % 3 == 0) Thread.sleep(2); // sometimes after the service has the bytes, sometimes before
+        call.cancel("cancelled mid-upload", null);
+        ended.await(20, TimeUnit.SECONDS);
+    }
+
+    private void cancelWaitingAcquire(String key) throws Exception {
+        CountDownLatch ended = new CountDownLatch(1);
+        LockServiceGrpc.newStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS).acquire(AcquireRequest.newBuilder()
+                .setKey(key).setOwner("waiter").setWaitTimeout(seconds(10)).build(),
+                new ClientResponseObserver<AcquireRequest, AcquireResponse>() {
+                    public void beforeStart(ClientCallStreamObserver<AcquireRequest> c) {
+                        // Cancelled while it waits in the queue.
+                        TIMER.schedule(() -> c.cancel("gave up", null), 15,
+                                TimeUnit.MILLISECONDS);
+                    }
+                    public void onNext(AcquireResponse r) { }
+                    public void onError(Throwable t) { ended.countDown(); }
+                    public void onCompleted() { ended.countDown(); }
+                });
+        ended.await(20, TimeUnit.SECONDS);
+    }
+
+    private static com.google.protobuf.Duration seconds(long s) {
+        return com.google.protobuf.Duration.newBuilder().setSeconds(s).build();
+    }
+}
