@@ -20,6 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import io.statelock.state.ProcessDirectory;
 import java.time.Clock;
 import org.jboss.logging.Logger;
 
@@ -28,10 +29,30 @@ import org.jboss.logging.Logger;
 public class StateBeans {
     private static final Logger LOG = Logger.getLogger(StateBeans.class);
 
+    /**
+     * This process's spool directory under {@code statelock.state.spool-dir} (which several processes may share):
+     * what a killed process left there is reclaimed now, this one's own is deleted at a clean stop.
+     */
     @Produces
     @Singleton
-    StateSettings stateSettings(StatelockConfig config) {
-        return new StateSettings(config.state().keepVersions(), config.state().spoolDir(), StateSettings.ONE_HOUR_MS,
+    ProcessDirectory spoolDirectory(StatelockConfig config) {
+        ProcessDirectory spool = ProcessDirectory.claim(config.state().spoolDir(), "state-*.spool", StateSettings.ONE_HOUR_MS,
+                System.currentTimeMillis());
+        if (spool.reclaimed() > 0) {
+            LOG.infof("reclaimed %d spool directories and files left by stopped processes under %s", spool.reclaimed(),
+                    config.state().spoolDir());
+        }
+        return spool;
+    }
+
+    void closeSpool(@jakarta.enterprise.inject.Disposes ProcessDirectory spool) {
+        spool.close();
+    }
+
+    @Produces
+    @Singleton
+    StateSettings stateSettings(StatelockConfig config, ProcessDirectory spool) {
+        return new StateSettings(config.state().keepVersions(), spool.dir(), StateSettings.ONE_HOUR_MS,
                 new StateLimits(config.state().maxSize().asLongValue(), config.state().minFreeSpace().asLongValue()));
     }
 

@@ -73,7 +73,9 @@ class BadInputSweepTest extends ChannelTest {
         Map<String, int[]> perCategory = new TreeMap<>();
         StringBuilder report = new StringBuilder("| category | case | expected | answer |\n| --- | --- | --- | --- |\n");
         List<SweepCase> cases;
-        try (RawFrameCases frames = new RawFrameCases(GrpcChannels.testPort())) {
+        List<String> errors;
+        try (RawFrameCases frames = new RawFrameCases(GrpcChannels.testPort());
+             io.statelock.testing.CapturedLog log = io.statelock.testing.CapturedLog.of("")) {
             cases = cases(frames);
             for (SweepCase c : cases) {
                 String problem;
@@ -92,6 +94,8 @@ class BadInputSweepTest extends ChannelTest {
                 if (problem != null) failures.add(c.category() + " | " + printable(c.name()) + " | expected " + c.expected()
                         + " | " + printable(problem));
             }
+            // A client's mistake is no incident of the service's: nothing at ERROR.
+            errors = log.linesWith("").stream().filter(l -> l.startsWith("ERROR") || l.startsWith("SEVERE")).toList();
         }
         writeReport(report);
         StringBuilder summary = new StringBuilder("bad-input sweep: " + cases.size() + " cases\n");
@@ -101,6 +105,7 @@ class BadInputSweepTest extends ChannelTest {
         StoreSnapshot after = StoreSnapshot.take(table, pointers, blobs, f.prefix);
         assertThat(cases).hasSizeGreaterThanOrEqualTo(200);
         assertThat(failures).as("cases without their documented answer").isEmpty();
+        assertThat(errors).as("ERROR lines logged while malformed requests were answered").isEmpty();
         assertThat(after.changesSince(before)).as("store changes made by malformed requests").isEmpty();
         assertStillHealthy();
     }

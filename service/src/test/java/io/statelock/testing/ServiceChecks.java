@@ -55,7 +55,8 @@ public final class ServiceChecks {
     private static List<Path> files(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) return List.of();
         try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).toList();
+            // A process directory's lock file is the live process's own, not a left-over.
+            return s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().equals(".lock")).toList();
         }
     }
 }

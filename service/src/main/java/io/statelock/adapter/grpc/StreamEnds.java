@@ -45,6 +45,7 @@ public class StreamEnds implements ServerInterceptor {
             String type = rc.request().getHeader("content-type");
             // Only in the request's own (duplicated) context: a shared one would hand the hook to another call.
             if (vertx != null && VertxContext.isDuplicatedContext(vertx) && type != null && type.startsWith("application/grpc")) {
+                ClientMistakes.install(vertx);
                 End end = new End(vertx, rc.response());
                 rc.addEndHandler(result -> end.fire());
                 vertx.putLocal(LOCAL, end);

@@ -57,7 +57,10 @@ class TerraformStateJsonTest {
         assertThat(read("{\"serial\":-1,\"lineage\":\"L\"}")).isEqualTo(TerraformMeta.NONE);
         assertThat(read("{\"serial\":\"1\",\"lineage\":\"L\"}")).isEqualTo(TerraformMeta.NONE);
         assertThat(read("{\"serial\":1,\"lineage\":2}")).isEqualTo(TerraformMeta.NONE);
-        assertThat(read("{\"serial\":1000000000000000000,\"lineage\":\"L\"}")).isEqualTo(TerraformMeta.NONE);
+        assertThat(read("{\"serial\":9223372036854775808,\"lineage\":\"L\"}")).isEqualTo(TerraformMeta.NONE);
+        // Any serial a long holds is Terraform's: none is too large to be checked.
+        assertThat(read("{\"serial\":9223372036854775807,\"lineage\":\"L\"}"))
+                .isEqualTo(new TerraformMeta(Long.MAX_VALUE, "L"));
         assertThat(read("{\"nested\":{\"serial\":1,\"lineage\":\"L\"}}")).isEqualTo(TerraformMeta.NONE);
         assertThat(read("{\"serial\":1,")).isEqualTo(TerraformMeta.NONE);
         assertThat(json.read(dir.resolve("missing"))).isEqualTo(TerraformMeta.NONE);
@@ -78,17 +81,37 @@ class TerraformStateJsonTest {
             assertThatThrownBy(() -> TerraformStateJson.check(f)).as(body).isInstanceOf(InvalidArgumentException.class)
                     .hasMessageContaining("nothing stored");
         }
-        // Valid but without both: stored, not Terraform-checked.
-        assertThat(TerraformStateJson.check(file("{\"version\":4,\"serial\":2}"))).isEqualTo(TerraformMeta.NONE);
-        assertThat(TerraformStateJson.check(file("{\"serial\":1000000000000000000,\"lineage\":\"L\"}")))
-                .isEqualTo(TerraformMeta.NONE);
+        // Valid JSON without one of the three: refused, naming what is missing (stored, it would turn the serial and
+        // lineage checks of every later write off).
+        assertThatThrownBy(() -> TerraformStateJson.check(file("{\"version\":4,\"serial\":2}")))
+                .hasMessageContaining("lineage is missing");
+        assertThatThrownBy(() -> TerraformStateJson.check(file("{}"))).hasMessageContaining("version is missing");
+        assertThatThrownBy(() -> TerraformStateJson.check(file("{\"version\":4,\"lineage\":\"L\"}")))
+                .hasMessageContaining("serial is missing");
+        assertThatThrownBy(() -> TerraformStateJson.check(file("{\"version\":4,\"serial\":1,\"lineage\":\"\"}")))
+                .hasMessageContaining("lineage must be a non-empty string");
+        assertThat(TerraformStateJson.check(file("{\"version\":4,\"serial\":1000000000000000000,\"lineage\":\"L\"}")))
+                .isEqualTo(new TerraformMeta(1_000_000_000_000_000_000L, "L"));
     }
 
     @Test
-    void theStrictCheckAnswersWhatTheReaderReads() throws IOException {
-        // A repeated field: both take the pair as it stood when first complete.
-        String body = "{\"serial\":1,\"serial\":2,\"lineage\":\"L\",\"serial\":3,\"lineage\":\"M\"}";
+    void theStrictCheckRefusesARepeatedNameTheReaderWouldTakeFirst() throws IOException {
+        // Go reads the last of two names, the reader the pair as it stood when first complete: the check refuses both.
+        String body = "{\"version\":4,\"serial\":1,\"serial\":2,\"lineage\":\"L\",\"serial\":3,\"lineage\":\"M\"}";
         assertThat(read(body)).isEqualTo(new TerraformMeta(2, "L"));
-        assertThat(TerraformStateJson.check(file(body))).isEqualTo(new TerraformMeta(2, "L"));
+        assertThatThrownBy(() -> TerraformStateJson.check(file(body))).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("Duplicate field 'serial'");
+    }
+
+    @Test
+    void theStrictCheckTakesUtf8Only() throws IOException {
+        String state = "{\"version\":4,\"serial\":1,\"lineage\":\"L\"}";
+        Path bom = Files.write(dir.resolve("bom"), ("\uFEFF" + state).getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> TerraformStateJson.check(bom)).hasMessageContaining("byte-order mark");
+        Path utf16 = Files.write(dir.resolve("utf16"), state.getBytes(StandardCharsets.UTF_16));
+        assertThatThrownBy(() -> TerraformStateJson.check(utf16)).hasMessageContaining("not UTF-8");
+        Path latin1 = Files.write(dir.resolve("latin1"), "{\"version\":4,\"x\":\"caf\u00e9\",\"serial\":1,\"lineage\":\"L\"}"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> TerraformStateJson.check(latin1)).hasMessageContaining("not UTF-8");
     }
 }

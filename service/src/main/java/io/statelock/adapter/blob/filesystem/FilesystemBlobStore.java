@@ -1,6 +1,7 @@
 package io.statelock.adapter.blob.filesystem;
 
 import io.statelock.lock.StoreUnavailableException;
+import io.statelock.state.ProcessDirectory;
 import io.statelock.state.port.BlobStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,13 +28,19 @@ import java.util.stream.Stream;
 public final class FilesystemBlobStore implements BlobStore {
     private static final String TMP = "~tmp";
 
+    /** A part file lives only for one write (seconds): one left by the flat layout and older than this is garbage. */
+    private static final long LOOSE_PART_AGE_MS = 60L * 60 * 1000;
+
     private final Path root;
+    /** This process's part files, under {@code ~tmp}; a dead process's are reclaimed when the next one starts. */
+    private final ProcessDirectory parts;
 
     public FilesystemBlobStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
         try {
             Files.createDirectories(this.root.resolve(TMP));
-        } catch (IOException e) {
+            parts = ProcessDirectory.claim(this.root.resolve(TMP), "*.part", LOOSE_PART_AGE_MS, System.currentTimeMillis());
+        } catch (IOException | UncheckedIOException e) {
             throw new IllegalStateException("cannot create the state directory " + this.root + ": " + e.getMessage(), e);
         }
     }
@@ -41,7 +48,7 @@ public final class FilesystemBlobStore implements BlobStore {
     @Override
     public void create(String name, Path file) {
         Path target = resolve(name);
-        Path tmp = root.resolve(TMP).resolve(UUID.randomUUID() + ".part");
+        Path tmp = parts.dir().resolve(UUID.randomUUID() + ".part");
         try {
             Files.createDirectories(target.getParent());
             Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);

@@ -1,0 +1,152 @@
+package io.statelock.state;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * This process's own directory for temporary files under a directory that several processes may share (the spool
+ * directory, the filesystem store's part files): {@code <shared>/p-<random>/}, with a {@code .lock} file this process
+ * holds a lock on for as long as it runs. A process that died (kill -9, a crash, a lost machine) leaves its
+ * directory behind with nobody holding the lock; the next process to claim one under the same shared directory
+ * takes that lock, which proves the owner gone, and deletes the directory. A directory whose lock is held, by
+ * another process or by this one, is left alone. Loose files of the older flat layout are reclaimed once they are
+ * older than {@code looseAge} (nothing holds a lock on them, so only their age can tell).
+ */
+public final class ProcessDirectory implements AutoCloseable {
+    static final String PREFIX = "p-";
+    static final String LOCK = ".lock";
+
+    private final Path dir;
+    private final FileChannel channel;
+    private final FileLock lock;
+    private final int reclaimed;
+
+    private ProcessDirectory(Path dir, FileChannel channel, FileLock lock, int reclaimed) {
+        this.dir = dir;
+        this.channel = channel;
+        this.lock = lock;
+        this.reclaimed = reclaimed;
+    }
+
+    /**
+     * Claims a new directory under {@code shared}, first reclaiming what dead processes left there, and the loose
+     * files matching {@code looseGlob} older than {@code looseAgeMs}.
+     */
+    public static ProcessDirectory claim(Path shared, String looseGlob, long looseAgeMs, long nowMs) {
+        try {
+            Files.createDirectories(shared);
+            int reclaimed = reclaimDead(shared) + reclaimLoose(shared, looseGlob, looseAgeMs, nowMs);
+            Path dir = shared.resolve(PREFIX + UUID.randomUUID());
+            Files.createDirectories(dir);
+            FileChannel channel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                channel.close();
+                throw new IllegalStateException("cannot lock the new directory " + dir);
+            }
+            return new ProcessDirectory(dir, channel, lock, reclaimed);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the temporary directory under " + shared, e);
+        }
+    }
+
+    /** Where this process writes its temporary files. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** How many dead processes' directories and loose files were deleted when this one was claimed. */
+    public int reclaimed() {
+        return reclaimed;
+    }
+
+    /** Lets the directory go: its files are deleted, so a clean stop leaves nothing behind either. */
+    @Override
+    public void close() {
+        try {
+            lock.release();
+            channel.close();
+        } catch (IOException ignored) {
+            // the lock goes with the process anyway
+        }
+        deleteTree(dir);
+    }
+
+    private static int reclaimDead(Path shared) throws IOException {
+        int n = 0;
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(shared, PREFIX + "*")) {
+            for (Path d : dirs) {
+                if (Files.isDirectory(d) && ownerGone(d)) {
+                    deleteTree(d);
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** True when nobody holds the directory's lock (taken and released here), or it never got one. */
+    private static boolean ownerGone(Path d) {
+        Path lockFile = d.resolve(LOCK);
+        if (!Files.exists(lockFile)) {
+            // Created but not yet locked by a process starting right now, or left by one that died in between:
+            // only an old one is taken as dead (a start takes milliseconds from mkdir to lock; a minute is ample).
+            return ageMs(d) > 60_000;
+        }
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock l = ch.tryLock();
+            if (l == null) return false; // another process holds it: alive
+            l.release();
+            return true;
+        } catch (OverlappingFileLockException e) {
+            return false; // this process holds it (another service instance in the same JVM)
+        } catch (IOException e) {
+            return false; // cannot tell: keep it
+        }
+    }
+
+    private static int reclaimLoose(Path shared, String glob, long looseAgeMs, long nowMs) throws IOException {
+        int n = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(shared, glob)) {
+            for (Path f : files) {
+                if (Files.isRegularFile(f) && nowMs - Files.getLastModifiedTime(f).toMillis() > looseAgeMs) {
+                    Files.deleteIfExists(f);
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static long ageMs(Path p) {
+        try {
+            return System.currentTimeMillis() - Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static void deleteTree(Path d) {
+        try (Stream<Path> all = Files.walk(d)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // what cannot be deleted now is tried again at the next start
+                }
+            });
+        } catch (IOException ignored) {
+            // gone already, or unreadable: nothing more to do here
+        }
+    }
+}
