@@ -155,6 +155,64 @@ class StateClientIT extends PackagedServiceFixture {
     }
   }
 
+  /**
+   * A CI job killed while it uploads (the runner's process gone, kill -9): its lease still holds the key, yet the
+   * half-sent state never becomes a version. Today's version stays current and readable.
+   */
+  @Test
+  void aJobKilledMidUploadLeavesTheCurrentStateAsItWas() throws Exception {
+    String key = key("killed");
+    Process job = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), KilledUploader.class.getName(), service.addr(), key)
+        .redirectErrorStream(true).start();
+    try {
+      java.io.BufferedReader out = new java.io.BufferedReader(
+          new java.io.InputStreamReader(job.getInputStream(), StandardCharsets.UTF_8));
+      for (String line = out.readLine(); !"sending".equals(line); line = out.readLine()) {
+        assertNotNull(line, "the job ended before it started its upload");
+      }
+      job.destroyForcibly();
+      assertTrue(job.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+    } finally {
+      job.destroyForcibly();
+    }
+    // The service learns of the lost connection at once; give it a moment on a loaded machine.
+    Thread.sleep(1_000);
+    StateSnapshot read = client.state().getBytes(key);
+    assertEquals("v1", new String(read.bytes(), StandardCharsets.UTF_8), "the version before the killed upload");
+    assertEquals("1", read.version().version());
+  }
+
+  /** The killed job: writes v1, then a 64 MiB state it never finishes sending. */
+  public static final class KilledUploader {
+    public static void main(String[] args) throws Exception {
+      try (StatelockClient c = StatelockClient.builder().target(args[0]).plaintext()
+          .callTimeout(Duration.ofSeconds(120)).build()) {
+        LeaseGrant grant = c.locks().acquireDetached(args[1], opts());
+        c.state().put(grant, "v1".getBytes(StandardCharsets.UTF_8));
+        c.state().put(grant, new Generated(64L << 20, 5) {
+          private long sent;
+
+          @Override
+          public int read(byte[] b, int off, int len) {
+            if (sent > (3 << 20)) {
+              System.out.println("sending");
+              System.out.flush();
+              try {
+                Thread.sleep(600_000); // killed here, with 3 MiB of 64 sent
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            int n = super.read(b, off, len);
+            sent += Math.max(n, 0);
+            return n;
+          }
+        });
+      }
+    }
+  }
+
   private static String sha256(InputStream in) throws Exception {
     MessageDigest digest = MessageDigest.getInstance("SHA-256");
     try (InputStream digested = new DigestInputStream(in, digest)) {
@@ -180,7 +238,7 @@ class StateClientIT extends PackagedServiceFixture {
   }
 
   /** {@code size} pseudo-random bytes from {@code seed}, made as they are read (xorshift64). */
-  static final class Generated extends InputStream {
+  static class Generated extends InputStream {
     private long left;
     private long x;
 
