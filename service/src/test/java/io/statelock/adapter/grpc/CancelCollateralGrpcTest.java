@@ -47,85 +47,70 @@ class CancelCollateralGrpcTest extends ChannelTest {
     });
 
     @Test
-    void cancelsOnOneConnectionCostNoOtherCall() throws Exception {
-        String prefix = "collateral/" + UUID.randomUUID() + "/";
-        LockServiceGrpc.LockServiceBlockingStub locks = LockServiceGrpc.newBlockingStub(channel);
-        AcquireResponse holder = locks.withDeadlineAfter(30, TimeUnit.SECONDS).acquire(AcquireRequest.newBuilder()
-                .setKey(prefix + "held").setOwner("holder").setTtl(seconds(300)).build());
-        AcquireResponse writer = locks.withDeadlineAfter(30, TimeUnit.SECONDS).acquire(AcquireRequest.newBuilder()
-                .setKey(prefix + "state").setOwner("writer").setTtl(seconds(300)).build());
-        new StateClient(channel).put(StateServiceGrpcTest.header(prefix + "state", writer, ""), StateServiceGrpcTest.tf(1));
-
-        List<String> collateral = new CopyOnWriteArrayList<>();
-        AtomicInteger answered = new AtomicInteger();
-        AtomicInteger cancels = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<?>> work = new ArrayList<>();
-            // Two threads cancel, two make ordinary calls that must all be answered.
-            work.add(pool.submit(() -> {
-                for (int i = 0; i < ROUNDS; i++) {
-                    cancelUpload(prefix + "state", writer, i);
-                    cancels.incrementAndGet();
-                }
-                return null;
-            }));
-            work.add(pool.submit(() -> {
-                for (int i = 0; i < ROUNDS; i++) {
-                    cancelWaitingAcquire(prefix + "held");
-                    cancels.incrementAndGet();
-                }
-                return null;
-            }));
-            for (int t = 0; t < 2; t++) {
-                int thread = t;
-                work.add(pool.submit(() -> ordinaryCalls(locks, prefix, holder, thread, answered, collateral)));
-            }
-            for (Future<?> f : work) f.get(10, TimeUnit.MINUTES);
-        } finally {
-            pool.shutdownNow();
-        }
-        System.out.printf("cancel collateral: %d cancels, %d other calls answered, %d failed%n", cancels.get(),
-                answered.get(), collateral.size());
-        assertThat(collateral).as("calls that failed beside the cancels").isEmpty();
-        assertThat(answered.get()).isEqualTo(ROUNDS * 2 * 2 * 4);
-        // The holder still holds: no heartbeat was lost.
-        assertThat(locks.describe(DescribeRequest.newBuilder().setKey(prefix + "held").build()).getFencingToken())
-                .isEqualTo(holder.getFencingToken());
+    void cancelledUploadsAndWaitingAcquiresCostNoOtherCall() throws Exception {
+        Load load = new Load(StateServiceGrpcTest.tf(1));
+        load.run("uploads and waiting acquires", i -> cancelUpload(load.stateKey, load.writer, i),
+                i -> cancelWaitingAcquire(load.heldKey));
     }
 
     @Test
     void cancelledDownloadsCostNoOtherCall() throws Exception {
-        String prefix = "collateral/" + UUID.randomUUID() + "/";
-        LockServiceGrpc.LockServiceBlockingStub locks = LockServiceGrpc.newBlockingStub(channel);
-        AcquireResponse holder = locks.withDeadlineAfter(30, TimeUnit.SECONDS).acquire(AcquireRequest.newBuilder()
-                .setKey(prefix + "held").setOwner("holder").setTtl(seconds(300)).build());
-        AcquireResponse writer = locks.withDeadlineAfter(30, TimeUnit.SECONDS).acquire(AcquireRequest.newBuilder()
-                .setKey(prefix + "state").setOwner("writer").setTtl(seconds(300)).build());
         byte[] big = new byte[3 * StateClient.CHUNK];
         new java.util.Random(1).nextBytes(big);
-        new StateClient(channel).put(StateServiceGrpcTest.header(prefix + "state", writer, ""), big);
-        List<String> collateral = new CopyOnWriteArrayList<>();
-        AtomicInteger answered = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(3);
-        try {
-            List<Future<?>> work = new ArrayList<>();
-            work.add(pool.submit(() -> {
-                for (int i = 0; i < ROUNDS; i++) cancelDownload(prefix + "state");
-                return null;
-            }));
-            for (int t = 0; t < 2; t++) {
-                int thread = t;
-                work.add(pool.submit(() -> ordinaryCalls(locks, prefix, holder, thread, answered, collateral)));
-            }
-            for (Future<?> f : work) f.get(10, TimeUnit.MINUTES);
-        } finally {
-            pool.shutdownNow();
+        Load load = new Load(big);
+        load.run("downloads", i -> cancelDownload(load.stateKey));
+    }
+
+    interface Canceller {
+        void cancelOnce(int round) throws Exception;
+    }
+
+    /** A held key with a heartbeating holder, a key with a state, and the ordinary calls beside the cancels. */
+    private final class Load {
+        final String prefix = "collateral/" + UUID.randomUUID() + "/";
+        final String heldKey = prefix + "held";
+        final String stateKey = prefix + "state";
+        final LockServiceGrpc.LockServiceBlockingStub locks = LockServiceGrpc.newBlockingStub(channel);
+        final AcquireResponse holder;
+        final AcquireResponse writer;
+
+        Load(byte[] state) throws Exception {
+            holder = locks.withDeadlineAfter(30, TimeUnit.SECONDS).acquire(AcquireRequest.newBuilder()
+                    .setKey(heldKey).setOwner("holder").setTtl(seconds(300)).build());
+            writer = locks.withDeadlineAfter(30, TimeUnit.SECONDS).acquire(AcquireRequest.newBuilder()
+                    .setKey(stateKey).setOwner("writer").setTtl(seconds(300)).build());
+            new StateClient(channel).put(StateServiceGrpcTest.header(stateKey, writer, ""), state);
         }
-        System.out.printf("download cancel collateral: %d cancels, %d other calls answered, %d failed%n", ROUNDS,
-                answered.get(), collateral.size());
-        assertThat(collateral).as("calls that failed beside the cancelled downloads").isEmpty();
-        assertThat(answered.get()).isEqualTo(ROUNDS * 2 * 2 * 4);
+
+        /** Each canceller on a thread of its own, ROUNDS times; two threads of ordinary calls that must all be answered. */
+        void run(String what, Canceller... cancellers) throws Exception {
+            List<String> collateral = new CopyOnWriteArrayList<>();
+            AtomicInteger answered = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(cancellers.length + 2);
+            try {
+                List<Future<?>> work = new ArrayList<>();
+                for (Canceller c : cancellers) {
+                    work.add(pool.submit(() -> {
+                        for (int i = 0; i < ROUNDS; i++) c.cancelOnce(i);
+                        return null;
+                    }));
+                }
+                for (int t = 0; t < 2; t++) {
+                    int thread = t;
+                    work.add(pool.submit(() -> ordinaryCalls(locks, prefix, holder, thread, answered, collateral)));
+                }
+                for (Future<?> f : work) f.get(10, TimeUnit.MINUTES);
+            } finally {
+                pool.shutdownNow();
+            }
+            System.out.printf("cancel collateral (%s): %d cancels, %d other calls answered, %d failed%n", what,
+                    ROUNDS * cancellers.length, answered.get(), collateral.size());
+            assertThat(collateral).as("calls that failed beside the cancelled " + what).isEmpty();
+            assertThat(answered.get()).isEqualTo(ROUNDS * 2 * 2 * 4);
+            // The holder still holds: no heartbeat was lost.
+            assertThat(locks.describe(DescribeRequest.newBuilder().setKey(heldKey).build()).getFencingToken())
+                    .isEqualTo(holder.getFencingToken());
+        }
     }
 
     /** Heartbeats of a held lease, acquires and releases of fresh keys, reads: each must be answered. */
