@@ -19,12 +19,24 @@ import java.util.stream.Stream;
  * holds a lock on for as long as it runs. A process that died (kill -9, a crash, a lost machine) leaves its
  * directory behind with nobody holding the lock; the next process to claim one under the same shared directory
  * takes that lock, which proves the owner gone, and deletes the directory. A directory whose lock is held, by
- * another process or by this one, is left alone. Loose files of the older flat layout are reclaimed once they are
- * older than {@code looseAge} (nothing holds a lock on them, so only their age can tell).
+ * another process or by this one, is left alone, and so is one younger than {@link #START_GRACE_MS}. Loose files of
+ * the older flat layout are reclaimed once they are older than {@code looseAge} (nothing holds a lock on them, so
+ * only their age can tell). The shared directory must be on a filesystem with POSIX locks (a local disk, a volume
+ * of a container); on NFS mounted {@code nolock} every host would take the others' directories for dead.
  */
 public final class ProcessDirectory implements AutoCloseable {
     static final String PREFIX = "p-";
     static final String LOCK = ".lock";
+    /**
+     * A directory (or lock file) younger than this may belong to a process starting right now, between creating it and
+     * locking it: it is left alone. A start takes milliseconds from mkdir to lock; a minute is ample.
+     */
+    static final long START_GRACE_MS = 60_000;
+    /**
+     * The lock files this JVM holds. Never opened again here: closing any descriptor of a file drops every POSIX lock
+     * the process holds on it, so even a look would free another instance's directory for other processes.
+     */
+    private static final java.util.Set<Path> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final Path dir;
     private final FileChannel channel;
@@ -54,6 +66,7 @@ public final class ProcessDirectory implements AutoCloseable {
                 channel.close();
                 throw new IllegalStateException("cannot lock the new directory " + dir);
             }
+            HELD.add(dir.resolve(LOCK).toAbsolutePath().normalize());
             return new ProcessDirectory(dir, channel, lock, reclaimed);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the temporary directory under " + shared, e);
@@ -79,6 +92,7 @@ public final class ProcessDirectory implements AutoCloseable {
         } catch (IOException ignored) {
             // the lock goes with the process anyway
         }
+        HELD.remove(dir.resolve(LOCK).toAbsolutePath().normalize());
         deleteTree(dir);
     }
 
@@ -98,11 +112,10 @@ public final class ProcessDirectory implements AutoCloseable {
     /** True when nobody holds the directory's lock (taken and released here), or it never got one. */
     private static boolean ownerGone(Path d) {
         Path lockFile = d.resolve(LOCK);
-        if (!Files.exists(lockFile)) {
-            // Created but not yet locked by a process starting right now, or left by one that died in between:
-            // only an old one is taken as dead (a start takes milliseconds from mkdir to lock; a minute is ample).
-            return ageMs(d) > 60_000;
-        }
+        if (HELD.contains(lockFile.toAbsolutePath().normalize())) return false; // this JVM's own
+        if (!Files.exists(lockFile)) return ageMs(d) > START_GRACE_MS; // never locked: dead only once old
+        // Young: perhaps created a moment ago and not locked yet; taking its lock now would break that start.
+        if (ageMs(lockFile) <= START_GRACE_MS) return false;
         try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
             FileLock l = ch.tryLock();
             if (l == null) return false; // another process holds it: alive

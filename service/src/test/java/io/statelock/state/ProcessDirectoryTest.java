@@ -41,6 +41,9 @@ class ProcessDirectoryTest {
             String childDir = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)).readLine();
             assertThat(childDir).as("the child's directory").isNotNull();
             Path theirs = Path.of(childDir);
+            // Past the start grace: only its lock tells whether it is alive.
+            Files.setLastModifiedTime(theirs.resolve(ProcessDirectory.LOCK),
+                    FileTime.fromMillis(System.currentTimeMillis() - 2 * ProcessDirectory.START_GRACE_MS));
 
             try (ProcessDirectory mine = ProcessDirectory.claim(shared, "state-*.spool", HOUR, System.currentTimeMillis())) {
                 assertThat(mine.reclaimed()).isZero();
@@ -60,9 +63,23 @@ class ProcessDirectoryTest {
     }
 
     @Test
+    void anUnlockedDirectoryYoungerThanTheStartGraceIsLeftAlone() throws Exception {
+        // A process between creating its directory and locking it looks just like this.
+        Path starting = Files.createDirectories(shared.resolve(ProcessDirectory.PREFIX + "starting"));
+        Files.write(starting.resolve(ProcessDirectory.LOCK), new byte[0]);
+        try (ProcessDirectory d = ProcessDirectory.claim(shared, "state-*.spool", HOUR, System.currentTimeMillis())) {
+            assertThat(d.reclaimed()).isZero();
+            assertThat(starting).exists();
+        }
+    }
+
+    @Test
     void twoInstancesInOneProcessLeaveEachOthersFilesAlone() throws Exception {
         try (ProcessDirectory a = ProcessDirectory.claim(shared, "state-*.spool", HOUR, System.currentTimeMillis())) {
             Files.write(a.dir().resolve("state-a.spool"), new byte[10]);
+            // Past the start grace, so only the JVM's own record of its locks keeps b's claim away from a's directory.
+            Files.setLastModifiedTime(a.dir().resolve(ProcessDirectory.LOCK),
+                    FileTime.fromMillis(System.currentTimeMillis() - 2 * ProcessDirectory.START_GRACE_MS));
             try (ProcessDirectory b = ProcessDirectory.claim(shared, "state-*.spool", HOUR, System.currentTimeMillis())) {
                 assertThat(b.reclaimed()).isZero();
                 assertThat(a.dir().resolve("state-a.spool")).exists();

@@ -141,18 +141,28 @@ final class PutStateCall implements StreamObserver<PutStateRequest> {
         step.lock();
         try {
             if (done) return;
-            if (command == null) throw InvalidArgumentException.of("header", "the stream had no header");
-            if (!committed) throw uncommitted("the stream ended without a commit message (PutStateCommit)");
-            var version = states.put(command, spool);
+            io.statelock.state.StateVersion version;
+            try {
+                if (command == null) throw InvalidArgumentException.of("header", "the stream had no header");
+                if (!committed) throw uncommitted("the stream ended without a commit message (PutStateCommit)");
+                version = states.put(command, spool);
+            } catch (RuntimeException e) {
+                fail(e);
+                return;
+            } finally {
+                closeSpool();
+            }
             done = true;
             stored.accept(version);
-            responses.onNext(StateProtoMapper.version(version, states.fences()));
-            responses.onCompleted();
-            calls.succeeded("put_state", start);
-        } catch (RuntimeException e) {
-            fail(e);
+            try {
+                responses.onNext(StateProtoMapper.version(version, states.fences()));
+                responses.onCompleted();
+                calls.succeeded("put_state", start);
+            } catch (RuntimeException e) {
+                // Stored: only the answer is lost (the client went away after its commit), never a refusal.
+                calls.failed("put_state", e, start);
+            }
         } finally {
-            closeSpool();
             afterStep();
         }
     }
@@ -177,12 +187,18 @@ final class PutStateCall implements StreamObserver<PutStateRequest> {
         if (command != null) refused.accept(command.key().value(), why + "; nothing stored");
     }
 
-    /** A stream end that came while a callback held the lock is handled now. */
+    /**
+     * Lets the lock go, then handles a stream end that came while a callback held it: the end's own attempt failed
+     * its tryLock, so it is retried here after the unlock (checked after, so an end that comes in between is seen).
+     */
     private void afterStep() {
-        try {
-            if (streamGone && !done) abandon("the connection or stream closed before the commit");
-        } finally {
-            step.unlock();
+        step.unlock();
+        if (streamGone && step.tryLock()) {
+            try {
+                abandon("the connection or stream closed before the commit");
+            } finally {
+                step.unlock();
+            }
         }
     }
 

@@ -37,6 +37,8 @@ import java.util.List;
 @GlobalInterceptor
 public class StreamEnds implements ServerInterceptor {
     private static final String LOCAL = "statelock.stream-end";
+    /** How long a worker waits for the event loop to take one write (see {@link End#write}). */
+    static final long WRITE_WAIT_SECONDS = 10;
     private static final Context.Key<End> END = Context.key("statelock-stream-end");
 
     void register(@Observes Filters filters) {
@@ -114,31 +116,41 @@ public class StreamEnds implements ServerInterceptor {
 
         /**
          * Runs {@code write} on the stream's event loop while the stream is there, and waits for it (exceptions
-         * included, so the call's own checks still see them); a write after the end is dropped.
+         * included, so the call's own checks still see them). False when the write was dropped: the stream is gone.
          */
-        void write(Runnable write) {
+        boolean write(Runnable write) {
             if (context == null || ((io.vertx.core.impl.ContextInternal) context).nettyEventLoop().inEventLoop()) {
-                if (open()) write.run();
-                return;
+                if (!open()) return false;
+                write.run();
+                return true;
             }
-            java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.atomic.AtomicBoolean gaveUp = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.CompletableFuture<Boolean> done = new java.util.concurrent.CompletableFuture<>();
             context.runOnContext(v -> {
                 try {
-                    if (open()) write.run();
-                    done.complete(null);
+                    // A caller that gave up waiting has treated the write as failed: it must not happen later.
+                    boolean writing = !gaveUp.get() && open();
+                    if (writing) write.run();
+                    done.complete(writing);
                 } catch (Throwable t) {
                     done.completeExceptionally(t);
                 }
             });
             try {
-                done.get();
+                // Timing: the event loop takes a write in microseconds; one that has not run in 10 s is stopped
+                // (a loop shut down drops the task without a word) or stalled, and the call is given up.
+                return done.get(WRITE_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException e) {
                 if (e.getCause() instanceof RuntimeException r) throw r;
                 if (e.getCause() instanceof Error err) throw err;
                 throw new IllegalStateException(e.getCause());
+            } catch (java.util.concurrent.TimeoutException e) {
+                gaveUp.set(true);
+                throw io.grpc.Status.UNAVAILABLE.withDescription("the event loop did not take the answer").asRuntimeException();
             } catch (InterruptedException e) {
+                gaveUp.set(true);
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while answering a call", e);
+                throw io.grpc.Status.CANCELLED.withDescription("interrupted while answering a call").asRuntimeException();
             }
         }
     }
@@ -157,9 +169,12 @@ public class StreamEnds implements ServerInterceptor {
             end.write(() -> super.sendHeaders(headers));
         }
 
+        /** A message to a stream that is gone is an error to the caller, which then gives back what it sent (a grant). */
         @Override
         public void sendMessage(R message) {
-            end.write(() -> super.sendMessage(message));
+            if (!end.write(() -> super.sendMessage(message))) {
+                throw io.grpc.Status.CANCELLED.withDescription("the client's stream is gone").asRuntimeException();
+            }
         }
 
         @Override

@@ -26,8 +26,8 @@ final class HttpErrors {
 
     static void respond(RoutingContext ctx, Throwable error) {
         Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (e instanceof io.vertx.core.http.HttpClosedException) {
-            LOG.debugf("the client closed the connection before its answer: %s", e.getMessage());
+        if (e instanceof io.vertx.core.http.HttpClosedException || e instanceof io.vertx.core.http.StreamResetException) {
+            LOG.debugf("the client closed the connection or reset the stream before its answer: %s", e.getMessage());
             return; // nobody to answer; nothing was stored
         }
         if (brokenBody(e)) {

@@ -45,7 +45,14 @@ final class StateUpload {
         req.handler(upload::gather);
         req.endHandler(v -> upload.write(true));
         req.exceptionHandler(upload::fail);
-        ctx.response().closeHandler(v -> upload.fail(new io.vertx.core.http.HttpClosedException("the connection closed")));
+        // Through the routing context: the response's own close handler is vertx-web's, for every end handler. Run
+        // after the current event: a body's own failure (broken chunking) comes as the request's exception in the
+        // same event and is answered first; this only makes sure a connection that just closes fails the upload.
+        ctx.addEndHandler(ended -> {
+            if (ended.failed()) {
+                ctx.vertx().runOnContext(v -> upload.fail(new io.vertx.core.http.HttpClosedException("the connection closed")));
+            }
+        });
         req.resume();
         return upload.done.future();
     }

@@ -89,7 +89,7 @@ public class TerraformHttpRoutes {
                     })
                     .onSuccess(v -> HttpErrors.text(ctx, 200, "deleted: tombstone version " + v.version()));
             case "LOCK" -> lockBody(ctx).compose(lock -> blocking(ctx, () -> {
-                        HttpAccess.Checked c = access.check(req, method, key, require(lock).id());
+                        HttpAccess.Checked c = access.check(req, method, key, requireOwnId(require(lock)).id());
                         var outcome = backend.lock(key, lock, c.presentedLease(), access.ownerFor(c.caller(), lock.who()),
                                 access.holder(c, key));
                         if (outcome instanceof TerraformBackend.LockOutcome.Locked locked) auditLock(key, c, locked);
@@ -220,6 +220,15 @@ public class TerraformHttpRoutes {
 
     private static Future<TerraformLock> lockBody(RoutingContext ctx) {
         return LockBody.read(ctx); // JSON only (415), bounded even when chunked (413), strictly parsed (400)
+    }
+
+    /** A lock ID of the public form would make its holder's own UNLOCK a force-unlock: Terraform's are UUIDs. */
+    private static TerraformLock requireOwnId(TerraformLock lock) {
+        if (TerraformLock.isPublicId(lock.id())) {
+            throw InvalidArgumentException.of("ID", "fence-<digits> is the form of statelock's public lock IDs and cannot"
+                    + " name a new lock (Terraform's own IDs are UUIDs)");
+        }
+        return lock;
     }
 
     private static TerraformLock require(TerraformLock lock) {

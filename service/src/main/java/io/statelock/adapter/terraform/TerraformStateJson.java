@@ -59,7 +59,8 @@ public final class TerraformStateJson implements TerraformMetaReader {
     /**
      * What the http backend stores must be Terraform state: one JSON object in UTF-8 (no byte-order mark, at most
      * 1000 levels deep, no member name twice, nothing after it) with a whole-number {@code version}, a {@code serial}
-     * in 0…2^63−1 and a non-empty string {@code lineage}; Terraform could not read anything else back, and a body
+     * in 0…2^63−1 and a non-empty string {@code lineage} (OpenTofu's encrypted state, with {@code encryption_version},
+     * has no {@code version}); Terraform could not read anything else back, and a body
      * without them would switch off the serial and lineage checks of every later write. Refused as an invalid
      * {@code body} naming the problem, else its serial and lineage.
      */
@@ -71,6 +72,7 @@ public final class TerraformStateJson implements TerraformMetaReader {
         try (Reader in = new InputStreamReader(Files.newInputStream(file), utf8); JsonParser p = STRICT.createParser(in)) {
             if (p.nextToken() != JsonToken.START_OBJECT) throw invalid("must be a JSON object (Terraform state)");
             boolean version = false;
+            boolean encrypted = false;
             long serial = -1;
             String lineage = null;
             for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
@@ -90,13 +92,18 @@ public final class TerraformStateJson implements TerraformMetaReader {
                         require(value == JsonToken.VALUE_STRING && !p.getText().isEmpty(), "lineage must be a non-empty string");
                         lineage = p.getText();
                     }
+                    // OpenTofu's encrypted state: serial and lineage in the clear, no version beside them.
+                    case "encryption_version" -> {
+                        encrypted = true;
+                        p.skipChildren();
+                    }
                     default -> p.skipChildren();
                 }
             }
             if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
                 throw invalid("must be one JSON object with nothing after it");
             }
-            require(version, "version is missing");
+            require(version || encrypted, "version is missing");
             require(serial >= 0, "serial is missing");
             require(lineage != null, "lineage is missing");
             return new TerraformMeta(serial, lineage);

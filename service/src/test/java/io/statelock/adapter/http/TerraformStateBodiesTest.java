@@ -66,6 +66,22 @@ class TerraformStateBodiesTest {
     }
 
     @Test
+    void openTofusEncryptedStateHasNoVersionAndIsStoredAndChecked() throws Exception {
+        byte[] encrypted = ("{\"serial\":3,\"lineage\":\"L\",\"meta\":{\"key_provider.pbkdf2.k\":\"e30=\"},"
+                + "\"encrypted_data\":\"AAEC\",\"encryption_version\":\"v0\"}").getBytes(StandardCharsets.UTF_8);
+        assertThat(tf.post(id, encrypted).statusCode()).isEqualTo(200);
+        assertThat(tf.post(id, state("2", "L")).statusCode()).as("an older serial").isEqualTo(409);
+    }
+
+    @Test
+    void aLockIdOfThePublicFormIsRefused() throws Exception {
+        TerraformHttp other = new TerraformHttp(GrpcChannels.testPort(), key + "-other");
+        var refused = other.lock(lockInfo("fence-0", "mallory"));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(body(refused)).contains("fence-<digits>");
+    }
+
+    @Test
     void duplicateNamesAreRefusedWhicheverComesFirst() throws Exception {
         assertThat(tf.post(id, state("5", "L")).statusCode()).isEqualTo(200);
         // Go would read serial 9, a first-wins reader 5: neither may decide.
