@@ -7,8 +7,8 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.quarkus.grpc.GlobalInterceptor;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.spi.Prioritized;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -16,19 +16,23 @@ import java.nio.charset.StandardCharsets;
  * outside 0x20–0x7E percent-encoded. The Vert.x server form-encodes the whole message instead ({@code :} becomes
  * {@code %3A}, {@code /} {@code %2F}), which a client that decodes by the spec shows as is (grpc-js:
  * {@code invalid argument%3A key%3A …}). So the message goes out as the {@code grpc-message} trailer, spec-encoded,
- * and the status the transport sees carries none. The outermost interceptor (Quarkus puts the lowest priority
- * outermost, nearest the transport): every inner one
- * (the denial audit) still sees the message.
+ * and the status the transport sees carries none. The outermost interceptor (Quarkus orders global interceptors by
+ * {@link Prioritized}, the highest outermost, nearest the transport): every inner one (the denial audit) still sees
+ * the message.
  */
 @ApplicationScoped
 @GlobalInterceptor
-@Priority(Integer.MIN_VALUE)
-public class StatusMessages implements ServerInterceptor {
+public class StatusMessages implements ServerInterceptor, Prioritized {
     static final Metadata.Key<String> MESSAGE = Metadata.Key.of("grpc-message", Metadata.ASCII_STRING_MARSHALLER);
 
     /** grpc-java's own server encodes by the spec and drops a grpc-message the application puts in the trailers. */
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.grpc.server.use-separate-server", defaultValue = "true")
     boolean separateServer;
+
+    @Override
+    public int getPriority() {
+        return Integer.MAX_VALUE;
+    }
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
