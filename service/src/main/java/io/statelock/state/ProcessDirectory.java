@@ -57,7 +57,7 @@ public final class ProcessDirectory implements AutoCloseable {
     public static ProcessDirectory claim(Path shared, String looseGlob, long looseAgeMs, long nowMs) {
         try {
             Files.createDirectories(shared);
-            int reclaimed = reclaimDead(shared) + reclaimLoose(shared, looseGlob, looseAgeMs, nowMs);
+            int reclaimed = reclaimDead(shared, nowMs) + reclaimLoose(shared, looseGlob, looseAgeMs, nowMs);
             Path dir = shared.resolve(PREFIX + UUID.randomUUID());
             Files.createDirectories(dir);
             FileChannel channel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -96,11 +96,11 @@ public final class ProcessDirectory implements AutoCloseable {
         deleteTree(dir);
     }
 
-    private static int reclaimDead(Path shared) throws IOException {
+    private static int reclaimDead(Path shared, long nowMs) throws IOException {
         int n = 0;
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(shared, PREFIX + "*")) {
             for (Path d : dirs) {
-                if (Files.isDirectory(d) && ownerGone(d)) {
+                if (Files.isDirectory(d) && ownerGone(d, nowMs)) {
                     deleteTree(d);
                     n++;
                 }
@@ -110,12 +110,12 @@ public final class ProcessDirectory implements AutoCloseable {
     }
 
     /** True when nobody holds the directory's lock (taken and released here), or it never got one. */
-    private static boolean ownerGone(Path d) {
+    private static boolean ownerGone(Path d, long nowMs) {
         Path lockFile = d.resolve(LOCK);
         if (HELD.contains(lockFile.toAbsolutePath().normalize())) return false; // this JVM's own
-        if (!Files.exists(lockFile)) return ageMs(d) > START_GRACE_MS; // never locked: dead only once old
+        if (!Files.exists(lockFile)) return ageMs(d, nowMs) > START_GRACE_MS; // never locked: dead only once old
         // Young: perhaps created a moment ago and not locked yet; taking its lock now would break that start.
-        if (ageMs(lockFile) <= START_GRACE_MS) return false;
+        if (ageMs(lockFile, nowMs) <= START_GRACE_MS) return false;
         try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
             FileLock l = ch.tryLock();
             if (l == null) return false; // another process holds it: alive
@@ -141,9 +141,9 @@ public final class ProcessDirectory implements AutoCloseable {
         return n;
     }
 
-    private static long ageMs(Path p) {
+    private static long ageMs(Path p, long nowMs) {
         try {
-            return System.currentTimeMillis() - Files.getLastModifiedTime(p).toMillis();
+            return nowMs - Files.getLastModifiedTime(p).toMillis();
         } catch (IOException e) {
             return 0;
         }
