@@ -71,9 +71,13 @@ final class RawFrameCases implements AutoCloseable {
         add(cases, "compressed flag without grpc-encoding", "INVALID_ARGUMENT", describe, Map.of(), frame(1, valid.length, valid));
         add(cases, "compressed with an unsupported grpc-encoding", "UNIMPLEMENTED", describe,
                 Map.of("grpc-encoding", "sweep-zip"), frame(1, valid.length, valid));
-        // Only flag 1 means compressed to the transport; other bits are ignored and the message is read as is.
-        add(cases, "flag byte 7 (reserved bits: read uncompressed, answered normally)", "OK", describe, Map.of(),
-                frame(7, valid.length, valid));
+        // Bits 1-7 of the flag byte are reserved: a message that sets them is not one the spec defines.
+        add(cases, "flag byte 7 (reserved bits set)", "INVALID_ARGUMENT", describe, Map.of(), frame(7, valid.length, valid));
+        add(cases, "flag byte 0x80 (reserved bit set)", "INVALID_ARGUMENT", describe, Map.of(), frame(0x80, valid.length, valid));
+        add(cases, "a whole message, then 3 stray bytes", "INVALID_ARGUMENT", describe, Map.of(),
+                concat(frame(0, valid.length, valid), new byte[] {0, 0, 1}));
+        add(cases, "a whole message, then a prefix announcing 10 bytes that never come", "INVALID_ARGUMENT", describe, Map.of(),
+                concat(frame(0, valid.length, valid), frame(0, 10, new byte[0])));
         byte[] one = frame(0, valid.length, valid);
         byte[] two = new byte[one.length * 2];
         System.arraycopy(one, 0, two, 0, one.length);
@@ -100,6 +104,8 @@ final class RawFrameCases implements AutoCloseable {
                 concat(frame(0, header.length, header), java.util.Arrays.copyOf(frame(0, whole.length, whole), 30)));
         add(cases, "PutState: header (real lease), a whole chunk, 3 stray bytes, END_STREAM", "INVALID_ARGUMENT", put, Map.of(),
                 concat(frame(0, header.length, header), frame(0, whole.length, whole), new byte[] {0, 0, 1}));
+        add(cases, "PutState: header (real lease), a whole chunk flagged 0x02, the commit", "INVALID_ARGUMENT", put, Map.of(),
+                concat(frame(0, header.length, header), frame(2, whole.length, whole), frame(0, commit.length, commit)));
         add(cases, "PutState: header (real lease), a chunk, the commit cut in its frame", "INVALID_ARGUMENT", put, Map.of(),
                 concat(frame(0, header.length, header), frame(0, whole.length, whole),
                         java.util.Arrays.copyOf(frame(0, commit.length, commit), 6)));

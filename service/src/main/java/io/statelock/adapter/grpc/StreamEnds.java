@@ -50,6 +50,7 @@ public class StreamEnds implements ServerInterceptor {
                 ClientMistakes.install(vertx);
                 End end = new End(vertx, rc.response());
                 rc.addEndHandler(result -> end.fire());
+                GrpcFraming.watch(rc.request(), end);
                 vertx.putLocal(LOCAL, end);
             }
             rc.next();
@@ -61,7 +62,8 @@ public class StreamEnds implements ServerInterceptor {
         io.vertx.core.Context vertx = Vertx.currentContext();
         End end = vertx != null && VertxContext.isDuplicatedContext(vertx) ? vertx.getLocal(LOCAL) : null;
         if (end == null) return next.startCall(call, headers);
-        return Contexts.interceptCall(Context.current().withValue(END, end), new StreamGuard<>(call, end), headers, next);
+        StreamGuard<Q, R> guard = new StreamGuard<>(call, end);
+        return new FramingCheck<>(Contexts.interceptCall(Context.current().withValue(END, end), guard, headers, next), guard, end);
     }
 
     /** The end of the current call's HTTP/2 stream; one that never fires when the transport gives none. */
@@ -79,6 +81,8 @@ public class StreamEnds implements ServerInterceptor {
         // Guarded by this: the end comes on the event loop while calls register on their worker threads.
         private final List<Runnable> actions = new ArrayList<>();
         private boolean ended;
+        /** Why the request's gRPC framing is broken ({@link GrpcFraming}); set on the event loop before the bytes go on. */
+        private volatile String malformed;
 
         End(io.vertx.core.Context context, io.vertx.core.http.HttpServerResponse response) {
             this.context = context;
@@ -97,6 +101,10 @@ public class StreamEnds implements ServerInterceptor {
                 if (!now) actions.add(run);
             }
             if (now) run.run();
+        }
+
+        void malformed(String reason) {
+            if (malformed == null) malformed = reason;
         }
 
         synchronized boolean ended() {
@@ -155,31 +163,95 @@ public class StreamEnds implements ServerInterceptor {
         }
     }
 
+    /**
+     * Answers a call whose request framing is broken INVALID_ARGUMENT before its method sees the broken message or
+     * the end of the stream; to the method the call is then cancelled, so it gives back what it holds.
+     */
+    private static final class FramingCheck<Q> extends io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
+        private final StreamGuard<Q, ?> guard;
+        private final End end;
+        private boolean refused; // the listener's callbacks come one at a time
+
+        FramingCheck(ServerCall.Listener<Q> listener, StreamGuard<Q, ?> guard, End end) {
+            super(listener);
+            this.guard = guard;
+            this.end = end;
+        }
+
+        /** True when the call was refused (now or before): the event goes no further. */
+        private boolean refused() {
+            if (refused) return true;
+            String reason = end.malformed;
+            if (reason == null) return false;
+            refused = true;
+            guard.refuse(io.grpc.Status.INVALID_ARGUMENT.withDescription("invalid argument: " + reason));
+            super.onCancel();
+            return true;
+        }
+
+        @Override
+        public void onMessage(Q message) {
+            if (!refused()) super.onMessage(message);
+        }
+
+        @Override
+        public void onHalfClose() {
+            if (!refused()) super.onHalfClose();
+        }
+
+        @Override
+        public void onReady() {
+            if (!refused) super.onReady();
+        }
+
+        @Override
+        public void onCancel() {
+            if (!refused) super.onCancel();
+        }
+
+        @Override
+        public void onComplete() {
+            if (!refused) super.onComplete();
+        }
+    }
+
     /** A call whose writes go through {@link End#write}: never to a stream that is gone. */
     private static final class StreamGuard<Q, R> extends io.grpc.ForwardingServerCall.SimpleForwardingServerCall<Q, R> {
         private final End end;
+
+        /** Set once the call was refused for broken framing: what its method writes afterwards goes nowhere. */
+        private volatile boolean refused;
 
         StreamGuard(ServerCall<Q, R> call, End end) {
             super(call);
             this.end = end;
         }
 
+        void refuse(io.grpc.Status status) {
+            refused = true;
+            try {
+                end.write(() -> super.close(status, new Metadata()));
+            } catch (IllegalStateException alreadyAnswered) {
+                // The transport answered the broken request itself (a message over the size limit): nothing to add.
+            }
+        }
+
         @Override
         public void sendHeaders(Metadata headers) {
-            end.write(() -> super.sendHeaders(headers));
+            if (!refused) end.write(() -> super.sendHeaders(headers));
         }
 
         /** A message to a stream that is gone is an error to the caller, which then gives back what it sent (a grant). */
         @Override
         public void sendMessage(R message) {
-            if (!end.write(() -> super.sendMessage(message))) {
+            if (refused || !end.write(() -> super.sendMessage(message))) {
                 throw io.grpc.Status.CANCELLED.withDescription("the client's stream is gone").asRuntimeException();
             }
         }
 
         @Override
         public void close(io.grpc.Status status, Metadata trailers) {
-            end.write(() -> super.close(status, trailers));
+            if (!refused) end.write(() -> super.close(status, trailers));
         }
     }
 }
