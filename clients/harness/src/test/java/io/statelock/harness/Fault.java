@@ -27,6 +27,11 @@ enum Fault {
    */
   LOST_RESPONSE,
   /**
+   * For a few seconds after a longer calm, workers cancel their own calls at random points: uploads before the
+   * commit, downloads part-way, waiting acquires ({@link Cancels}).
+   */
+  CLIENT_CANCEL,
+  /**
    * Not injected: a store server exited by itself, and the harness restarted it on the same port and
    * data (as {@link #STORE_RESTART} does). Recorded, not a violation; none is expected.
    */

@@ -18,15 +18,18 @@ final class FaultSchedule {
   private final Random random;
   private final Cluster cluster;
   private final Pauses pauses;
+  private final Cancels cancels;
   private final History history;
   private final int workers;
   private final boolean pausesOnly;
   private final List<FaultEvent> events = new CopyOnWriteArrayList<>();
 
-  FaultSchedule(long seed, Cluster cluster, Pauses pauses, History history, int workers, boolean pausesOnly) {
+  FaultSchedule(long seed, Cluster cluster, Pauses pauses, Cancels cancels, History history, int workers,
+      boolean pausesOnly) {
     this.random = new Random(seed);
     this.cluster = cluster;
     this.pauses = pauses;
+    this.cancels = cancels;
     this.history = history;
     this.workers = workers;
     this.pausesOnly = pausesOnly;
@@ -132,9 +135,42 @@ final class FaultSchedule {
         link.heal();
         target = link.name() + ", answers to " + asked + " writes: lost " + link.lostSince(before);
       }
+      case CLIENT_CANCEL -> target = cancelWindow();
       default -> throw new IllegalStateException("unknown fault " + fault);
     }
     events.add(new FaultEvent(fault, target, start, history.nowMs()));
+  }
+
+  /**
+   * Opens a client-cancel window for 3-5 s and closes it. Timing: 3 s of extra calm first, so the last fault's
+   * reconnects and retries are over (any call failing in the window is then the cancels' doing), and 2 s after
+   * it for the cancels' effects (a connection reset, a reconnect) to show before the window is judged.
+   */
+  private String cancelWindow() throws InterruptedException {
+    sleep(3000);
+    // Every client's connection up before counting, so a reconnect in the window is one a cancel caused.
+    cluster.clients().forEach(c -> {
+      try {
+        c.locks().validateFence("harness/key-0", 1);
+      } catch (RuntimeException ignored) {
+        // an answer of any kind means the connection is up
+      }
+    });
+    int connections = clientConnections();
+    int made = cancels.madeSoFar();
+    long start = history.nowMs();
+    cancels.open(true);
+    sleep(3000 + random.nextInt(2000));
+    cancels.open(false);
+    sleep(2000);
+    Cancels.Window w = new Cancels.Window(start, history.nowMs(), cancels.madeSoFar() - made,
+        clientConnections() - connections);
+    cancels.closed(w);
+    return w.cancels() + " calls cancelled, " + w.newConnections() + " client reconnects";
+  }
+
+  private int clientConnections() {
+    return cluster.replicas().stream().mapToInt(r -> r.clientLink.accepted()).sum();
   }
 
   /** Within half the max clock skew either way, so any two replicas stay within the skew. */

@@ -61,6 +61,7 @@ final class Harness {
       monitor.start();
       long begin = history.nowMs();
       Pauses pauses = new Pauses();
+      Cancels cancels = new Cancels();
       AtomicBoolean stop = new AtomicBoolean();
       List<Thread> threads = new ArrayList<>();
       // Workers of a group share one options object (and owner), as an application's threads share a constant.
@@ -69,13 +70,13 @@ final class Harness {
         groups.add(Worker.groupOptions(g));
       }
       for (int i = 0; i < options.workers(); i++) {
-        Worker w = new Worker(i, cluster.clients(), keys, groups.get(i % groups.size()), history, pauses, stop,
+        Worker w = new Worker(i, cluster.clients(), keys, groups.get(i % groups.size()), history, pauses, cancels, stop,
             seeded.nextLong(), options.broken());
         Thread t = new Thread(w, "worker-" + i);
         t.start();
         threads.add(t);
       }
-      FaultSchedule faults = new FaultSchedule(seeded.nextLong(), cluster, pauses, history, options.workers(),
+      FaultSchedule faults = new FaultSchedule(seeded.nextLong(), cluster, pauses, cancels, history, options.workers(),
           options.broken());
       long end = begin + options.duration().toMillis();
       try {
@@ -93,7 +94,7 @@ final class Harness {
       System.out.printf("store monitor: a key's fence counter read lower than before %d times (store-monitor.txt)%n",
           monitor.wentBack());
       List<Violation> violations = new ArrayList<>(HistoryChecker.check(history.ops(), finals,
-          options.livenessBoundMs()));
+          options.livenessBoundMs(), cancels.windows()));
       keys.stream().filter(k -> !finals.containsKey(k)).forEach(k -> violations.add(
           new Violation(3, k, "the final state could not be read", List.of())));
       // The store crashes the harness recovered from are listed with the faults, in start order.

@@ -36,7 +36,7 @@ class HarnessScriptIT {
     String printed = Files.readString(out, StandardCharsets.UTF_8);
     assertTrue(ended, () -> "the harness did not end within 8 minutes:\n" + printed);
     assertEquals(0, p.exitValue(), () -> "exit status; output:\n" + printed);
-    assertTrue(printed.contains("violations: 0 (checks 1-5 hold)"), () -> printed);
+    assertTrue(printed.contains("violations: 0 (checks 1-6 hold)"), () -> printed);
     assertTrue(printed.contains("rerun: clients/bin/harness --seed 42"), () -> printed);
     // The relative work dir is taken from where the script was started, and holds the history.
     assertTrue(Files.isRegularFile(root.resolve(workDir).resolve("history.txt")), "history.txt in " + workDir);

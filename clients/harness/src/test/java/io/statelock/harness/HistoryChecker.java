@@ -23,7 +23,10 @@ import java.util.stream.Collectors;
  *   <li>liveness: every key was acquired after the last fault within the bound;
  *   <li>mutual exclusion (beyond the issue's four): no lease was renewed, nor said it was valid by the
  *       client's own clock, after a newer lease of the key had been granted, i.e. never two live leases
- *       at once.
+ *       at once;
+ *   <li>a cancel hurts only its own call: no upload cancelled before its commit was stored (its record is in no
+ *       final state, and the client never called it stored), and no call made wholly inside a client-cancel window
+ *       failed with an unknown outcome or an error, and no client had to reconnect in it.
  * </ol>
  * Operations with outcome UNKNOWN count as "may have happened": they never prove a violation and
  * never excuse one, except that an unknown write's record may appear in the final state.
@@ -42,6 +45,12 @@ final class HistoryChecker {
    * @param finalStates each checked key's final state as read after the run ({@code null}: none stored)
    */
   static List<Violation> check(List<Op> ops, Map<String, String> finalStates, long livenessBoundMs) {
+    return check(ops, finalStates, livenessBoundMs, List.of());
+  }
+
+  /** @param cancelWindows the client-cancel windows of the run, judged by check 6 */
+  static List<Violation> check(List<Op> ops, Map<String, String> finalStates, long livenessBoundMs,
+      List<Cancels.Window> cancelWindows) {
     HistoryChecker c = new HistoryChecker(ops, livenessBoundMs);
     Map<String, List<Op>> byKey = ops.stream().collect(Collectors.groupingBy(Op::key));
     for (Map.Entry<String, List<Op>> e : byKey.entrySet()) {
@@ -53,6 +62,7 @@ final class HistoryChecker {
       c.nothingLost(e.getKey(), byKey.getOrDefault(e.getKey(), List.of()), e.getValue());
     }
     c.liveness();
+    c.cancelsHurtOnlyThemselves(cancelWindows);
     return c.violations;
   }
 
@@ -131,12 +141,16 @@ final class HistoryChecker {
   private void nothingLost(String key, List<Op> keyOps, String finalState) {
     Map<String, Op> acked = index(of(keyOps, Op.Type.WRITE, Op.Outcome.OK));
     Map<String, Op> unknown = index(of(keyOps, Op.Type.WRITE, Op.Outcome.UNKNOWN));
+    Map<String, Op> cancelled = index(of(keyOps, Op.Type.UPLOAD_CANCEL, Op.Outcome.CANCELLED));
     List<StateRecords.Line> lines = finalState == null ? List.of() : StateRecords.parse(finalState);
     Set<String> seen = new HashSet<>();
     StateRecords.Line previous = null;
     for (StateRecords.Line line : lines) {
       Op writer = acked.containsKey(line.record()) ? acked.get(line.record()) : unknown.get(line.record());
-      if (writer == null) {
+      if (writer == null && cancelled.containsKey(line.record())) {
+        violations.add(new Violation(6, key, "final state holds record " + line.record()
+            + " of an upload cancelled before its commit", List.of(cancelled.get(line.record()))));
+      } else if (writer == null) {
         violations.add(new Violation(3, key, "final state holds record " + line.record()
             + " that no acknowledged or indeterminate write made", keyOps.stream()
             .filter(o -> o.record().equals(line.record())).toList()));
@@ -171,6 +185,29 @@ final class HistoryChecker {
       if (!l.ok() || took > livenessBoundMs) {
         violations.add(new Violation(4, l.key(), "after the last fault the key was " + (l.ok() ? "acquired only after "
             + took + " ms" : "not acquired (" + l.outcome() + ")") + "; bound " + livenessBoundMs + " ms", List.of(l)));
+      }
+    }
+  }
+
+  private void cancelsHurtOnlyThemselves(List<Cancels.Window> windows) {
+    for (Op op : ops) {
+      if (op.type() == Op.Type.UPLOAD_CANCEL && op.ok()) {
+        violations.add(new Violation(6, op.key(), "upload " + op.record() + " was stored although its input failed"
+            + " before the commit", List.of(op)));
+      }
+    }
+    for (Cancels.Window w : windows) {
+      for (Op op : ops) {
+        boolean failed = op.outcome() == Op.Outcome.UNKNOWN || op.outcome() == Op.Outcome.ERROR;
+        // Wholly inside the window: a call still running when it closes may meet the next fault.
+        if (failed && op.startMs() >= w.startMs() && op.endMs() <= w.endMs()) {
+          violations.add(new Violation(6, op.key(), op.type() + " failed in the client-cancel window "
+              + w.startMs() + ".." + w.endMs() + " ms, with no fault but the cancels", List.of(op)));
+        }
+      }
+      if (w.newConnections() > 0) {
+        violations.add(new Violation(6, "", w.newConnections() + " client connections opened in the client-cancel "
+            + "window " + w.startMs() + ".." + w.endMs() + " ms: a cancel closed a connection", List.of()));
       }
     }
   }

@@ -177,4 +177,38 @@ class HistoryCheckerTest {
     assertOnly(4, v);
     assertEquals(2, v.size());
   }
+
+  @Test
+  void aCancelledUploadInTheStateIsCaught() {
+    op(Op.Type.ACQUIRE, Op.Outcome.OK, "a", 1, "", 0);
+    op(Op.Type.UPLOAD_CANCEL, Op.Outcome.CANCELLED, "a", 1, "c1", 0);
+    op(Op.Type.WRITE, Op.Outcome.OK, "a", 1, "r1", 1);
+    assertEquals(List.of(), check(state("r1", 1)));
+    List<Violation> stored = check(state("c1", 1, "r1", 1));
+    assertOnly(6, stored.stream().filter(v -> v.check() != 3).toList());
+    assertTrue(stored.stream().anyMatch(v -> v.check() == 6 && v.message().contains("c1")), stored::toString);
+  }
+
+  @Test
+  void anUploadTheClientCalledStoredAfterItsInputFailedIsCaught() {
+    op(Op.Type.ACQUIRE, Op.Outcome.OK, "a", 1, "", 0);
+    op(Op.Type.UPLOAD_CANCEL, Op.Outcome.OK, "a", 1, "c1", 1);
+    assertOnly(6, check(null));
+  }
+
+  @Test
+  void aCallFailingInACancelWindowOrAReconnectIsCaught() {
+    op(Op.Type.ACQUIRE_CANCEL, Op.Outcome.CANCELLED, "", 0, "", 0);
+    op(Op.Type.ACQUIRE, Op.Outcome.OK, "a", 1, "", 0);
+    op(Op.Type.HEARTBEAT, Op.Outcome.UNKNOWN, "a", 1, "", 0); // 20..25 ms, in the window
+    op(Op.Type.HEARTBEAT, Op.Outcome.UNKNOWN, "a", 1, "", 0); // 30..35 ms: began in it, ended after it
+    Map<String, String> finals = new java.util.HashMap<>();
+    finals.put(K, null);
+    assertEquals(List.of(), HistoryChecker.check(ops, finals, BOUND, List.of()));
+    List<Violation> failed = HistoryChecker.check(ops, finals, BOUND, List.of(new Cancels.Window(0, 32, 1, 0)));
+    assertOnly(6, failed);
+    assertEquals(List.of(ops.get(2)), failed.get(0).evidence(), failed::toString);
+    assertEquals(1, failed.size(), failed::toString);
+    assertOnly(6, HistoryChecker.check(List.of(), finals, BOUND, List.of(new Cancels.Window(0, 25, 1, 2))));
+  }
 }

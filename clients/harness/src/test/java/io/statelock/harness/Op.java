@@ -12,16 +12,20 @@ record Op(long id, String worker, Type type, String key, long startMs, long endM
 
   /**
    * What was attempted. {@code LEASE_VALID} is the client library's own judgement ({@code Lease.isValid()},
-   * by the client's monotonic clock), asked right before a write: OK when it said valid.
+   * by the client's monotonic clock), asked right before a write: OK when it said valid. The {@code *_CANCEL}
+   * types are calls the worker cancelled itself in a client-cancel window ({@link Cancels}): an upload before
+   * its commit (its record must never be stored), a download part-way, a waiting acquire.
    */
-  enum Type { ACQUIRE, READ, HEARTBEAT, LEASE_VALID, WRITE, RELEASE, LIVENESS, FINAL_READ }
+  enum Type { ACQUIRE, READ, HEARTBEAT, LEASE_VALID, WRITE, RELEASE, LIVENESS, FINAL_READ, UPLOAD_CANCEL,
+    DOWNLOAD_CANCEL, ACQUIRE_CANCEL }
 
   /**
    * What came of it. {@code OK}: the service answered yes. {@code REFUSED}: a definite no (held, lease
    * lost, stale fence). {@code UNKNOWN}: the answer was lost (timeout, dropped connection), so it may
    * or may not have taken effect. {@code ERROR}: anything else (not counted as taking effect).
+   * {@code CANCELLED}: the worker cancelled the call itself; the client said nothing was stored.
    */
-  enum Outcome { OK, REFUSED, UNKNOWN, ERROR }
+  enum Outcome { OK, REFUSED, UNKNOWN, ERROR, CANCELLED }
 
   boolean ok() {
     return outcome == Outcome.OK;

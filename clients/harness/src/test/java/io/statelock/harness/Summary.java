@@ -24,10 +24,10 @@ final class Summary {
         o.broken() ? ", BROKEN (replica 0 skips the fence check)" : "", r.elapsedMs() / 1000.0);
     out.printf("rerun: clients/bin/harness --seed %d --duration %ds --workers %d --keys %d --replicas %d%s%n",
         o.seed(), o.duration().toSeconds(), o.workers(), o.keys(), o.replicas(), o.broken() ? " --broken" : "");
-    out.printf("%n%-12s %8s %8s %8s %8s%n", "operation", "OK", "REFUSED", "UNKNOWN", "ERROR");
+    out.printf("%n%-16s %8s %8s %8s %8s %9s%n", "operation", "OK", "REFUSED", "UNKNOWN", "ERROR", "CANCELLED");
     for (Op.Type t : Op.Type.values()) {
-      out.printf("%-12s %8d %8d %8d %8d%n", t, r.count(t, Op.Outcome.OK), r.count(t, Op.Outcome.REFUSED),
-          r.count(t, Op.Outcome.UNKNOWN), r.count(t, Op.Outcome.ERROR));
+      out.printf("%-16s %8d %8d %8d %8d %9d%n", t, r.count(t, Op.Outcome.OK), r.count(t, Op.Outcome.REFUSED),
+          r.count(t, Op.Outcome.UNKNOWN), r.count(t, Op.Outcome.ERROR), r.count(t, Op.Outcome.CANCELLED));
     }
     out.printf("%n%-20s %6s%n", "fault", "count");
     for (Fault f : Fault.values()) {
@@ -42,7 +42,7 @@ final class Summary {
       out.printf("%-20s %10d %10d %12d%n", key, writes.getOrDefault(key, List.of()).size(), lines.size(),
           lines.isEmpty() ? 0 : lines.get(lines.size() - 1).fence());
     });
-    out.printf("%nviolations: %d%s%n", r.violations().size(), r.passed() ? " (checks 1-5 hold)" : "");
+    out.printf("%nviolations: %d%s%n", r.violations().size(), r.passed() ? " (checks 1-6 hold)" : "");
     Map<Integer, Long> byCheck = new TreeMap<>(r.violations().stream()
         .collect(Collectors.groupingBy(Violation::check, Collectors.counting())));
     byCheck.forEach((check, n) -> out.printf("  check %d: %d%n", check, n));

@@ -44,6 +44,8 @@ final class TcpProxy implements AutoCloseable {
   private volatile long latencyMs;
   private volatile boolean stalled;
   private volatile boolean closed;
+  /** Connections accepted so far: a client that had to reconnect shows here. */
+  private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
   private final LostAnswers lost = new LostAnswers();
 
   TcpProxy(String name, int upstreamPort, boolean http1) throws IOException {
@@ -63,6 +65,10 @@ final class TcpProxy implements AutoCloseable {
 
   String name() {
     return name;
+  }
+
+  int accepted() {
+    return accepted.get();
   }
 
   int port() {
@@ -119,6 +125,7 @@ final class TcpProxy implements AutoCloseable {
     while (!closed) {
       try {
         Socket caller = server.accept();
+        accepted.incrementAndGet();
         Socket upstream = new Socket();
         try {
           // Loopback connects in microseconds; 2 s only bounds a wedged upstream.

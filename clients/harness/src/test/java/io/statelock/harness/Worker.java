@@ -10,12 +10,14 @@ import io.statelock.client.LockHeldException;
 import io.statelock.client.PermissionException;
 import io.statelock.client.StateConflictException;
 import io.statelock.client.StateNotFoundException;
+import io.statelock.client.StateStream;
 import io.statelock.client.StateVersion;
 import io.statelock.client.StatelockClient;
 import io.statelock.client.StatelockException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -26,7 +28,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * client's own clock → append its own record → write with the lease and fence → release, each call
  * recorded in the history. A paused cycle (the fault schedule's client pause) instead models a process
  * frozen past its ttl, whose renewals stop with it: a detached lease, not renewed, written with after
- * the pause anyway. After a connection failure the worker moves to the next replica.
+ * the pause anyway. While a client-cancel window is open ({@link Cancels}), a cycle instead cancels one of its
+ * own calls: an upload before its commit (then writes as usual), a download part-way, or a waiting acquire.
+ * After a connection failure the worker moves to the next replica.
  */
 final class Worker implements Runnable {
   private final int index;
@@ -36,6 +40,7 @@ final class Worker implements Runnable {
   private final AcquireOptions options;
   private final History history;
   private final Pauses pauses;
+  private final Cancels cancels;
   private final AtomicBoolean stop;
   private final Random random;
   /** Broken mode: a paused worker writes through replica 0, the one that skips the fence check. */
@@ -45,7 +50,7 @@ final class Worker implements Runnable {
 
   /** @param options its group's options, shared with the group's other workers */
   Worker(int index, List<StatelockClient> replicas, List<String> keys, AcquireOptions options, History history,
-      Pauses pauses, AtomicBoolean stop, long seed, boolean pausedWritesToReplica0) {
+      Pauses pauses, Cancels cancels, AtomicBoolean stop, long seed, boolean pausedWritesToReplica0) {
     this.index = index;
     this.name = "w" + index;
     this.replicas = replicas;
@@ -53,6 +58,7 @@ final class Worker implements Runnable {
     this.options = options;
     this.history = history;
     this.pauses = pauses;
+    this.cancels = cancels;
     this.stop = stop;
     this.random = new Random(seed);
     this.pausedWritesToReplica0 = pausedWritesToReplica0;
@@ -70,8 +76,10 @@ final class Worker implements Runnable {
     while (!stop.get()) {
       String key = keys.get(random.nextInt(keys.size()));
       Pauses.Pause pause = pauses.take(index);
-      if (pause == null) {
-        cycle(key);
+      if (pause == null && cancels.open()) {
+        cancelCycle(key);
+      } else if (pause == null) {
+        cycle(key, false);
       } else {
         try {
           pausedCycle(key, pause.ms());
@@ -82,7 +90,8 @@ final class Worker implements Runnable {
     }
   }
 
-  private void cycle(String key) {
+  /** @param cancelAnUploadFirst cancel an upload of the next state before the write that counts */
+  private void cycle(String key, boolean cancelAnUploadFirst) {
     StatelockClient client = replicas.get(replica);
     try (Lease lease = acquire(client, key)) {
       if (lease == null) {
@@ -90,9 +99,127 @@ final class Worker implements Runnable {
       }
       String content = read(client, key, lease.leaseId(), lease.fencingToken());
       if (content != null && heartbeat(client, key, lease.leaseId(), lease.fencingToken()) && valid(key, lease)) {
+        if (cancelAnUploadFirst) {
+          cancelledUpload(client, key, lease, content);
+        }
         write(client, key, lease.leaseId(), lease.fencingToken(), content, 0);
       }
       end(key, lease); // recorded; the try's own close is then a no-op (a lease closes once)
+    }
+  }
+
+  /** One cycle with a call of its own cancelled at a random point. */
+  private void cancelCycle(String key) {
+    switch (random.nextInt(3)) {
+      case 0 -> cancelledAcquire(replicas.get(replica), key);
+      case 1 -> cancelledDownload(replicas.get(replica), key);
+      default -> cycle(key, true);
+    }
+  }
+
+  /**
+   * An upload that stops before its commit, as a job killed mid-upload does: its input fails after a random
+   * number of whole chunks (none, one, two, or all of them). The client must say nothing was stored, and its record
+   * must never appear in any state (check 6). Padded with blank lines (which the record format skips) to up to
+   * 2.5 MiB, so some cancels come after the service has spooled a chunk or two.
+   */
+  private void cancelledUpload(StatelockClient client, String key, Lease lease, String content) {
+    String record = name + "-c" + (++records);
+    String text = StateRecords.append(content, record, lease.fencingToken());
+    byte[] body = (text + "\n".repeat(random.nextInt(3) == 0 ? 0 : random.nextInt(2_500_000)))
+        .getBytes(StandardCharsets.UTF_8);
+    int chunk = 1 << 20; // the client's chunk: its input is read a chunk at a time
+    int stopAt = Math.min(body.length, chunk * random.nextInt(body.length / chunk + 2));
+    long t0 = history.nowMs();
+    try {
+      StateVersion v = client.state().put(LeaseRef.of(key, lease.leaseId(), lease.fencingToken()),
+          new FailingInput(body, stopAt));
+      history.add(name, Op.Type.UPLOAD_CANCEL, key, t0, Op.Outcome.OK, lease.leaseId(), lease.fencingToken(), record,
+          Long.parseLong(v.version()), "stored although its input failed");
+    } catch (StatelockException e) {
+      boolean cancelled = "CLIENT".equals(e.code());
+      if (cancelled) {
+        cancels.made();
+      }
+      history.add(name, Op.Type.UPLOAD_CANCEL, key, t0, cancelled ? Op.Outcome.CANCELLED : Op.Outcome.UNKNOWN,
+          lease.leaseId(), lease.fencingToken(), record, 0, "after " + stopAt + " of " + body.length + " bytes"
+              + (cancelled ? "" : ": " + e.code() + ": " + brief(e)));
+    }
+  }
+
+  /** A download closed part-way (closing a state stream before its end cancels the call). */
+  private void cancelledDownload(StatelockClient client, String key) {
+    long t0 = history.nowMs();
+    try (StateStream in = client.state().get(key)) {
+      long size = in.version().size();
+      int read = in.readNBytes(random.nextInt((int) Math.min(size, 1 << 20) + 1)).length;
+      cancels.made();
+      history.add(name, Op.Type.DOWNLOAD_CANCEL, key, t0, Op.Outcome.CANCELLED, "", 0, "", 0,
+          "after " + read + " of " + size + " bytes");
+    } catch (StateNotFoundException e) {
+      history.add(name, Op.Type.DOWNLOAD_CANCEL, key, t0, Op.Outcome.OK, "", 0, "", 0, "no state");
+    } catch (StatelockException e) {
+      failed(Op.Type.DOWNLOAD_CANCEL, key, t0, e, "", 0);
+    } catch (java.io.IOException e) {
+      failed(Op.Type.DOWNLOAD_CANCEL, key, t0, new StatelockException("CLIENT", e.getMessage(), e), "", 0);
+    }
+  }
+
+  /**
+   * An acquire (waiting, when the key is held) cancelled after 0-300 ms. One answered before its cancel is an
+   * ordinary acquire: recorded as such and released.
+   */
+  private void cancelledAcquire(StatelockClient client, String key) {
+    long t0 = history.nowMs();
+    CompletableFuture<Lease> waiting = client.locks().acquireAsync(key, options);
+    sleep(random.nextInt(300));
+    if (waiting.cancel(true)) {
+      cancels.made();
+      history.add(name, Op.Type.ACQUIRE_CANCEL, key, t0, Op.Outcome.CANCELLED, "", 0, "", 0, "replica " + replica);
+      return;
+    }
+    try {
+      Lease lease = waiting.join();
+      history.add(name, Op.Type.ACQUIRE, key, t0, Op.Outcome.OK, lease.leaseId(), lease.fencingToken(), "", 0,
+          "replica " + replica + ", granted before its cancel");
+      end(key, lease);
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof LockHeldException) {
+        history.add(name, Op.Type.ACQUIRE, key, t0, Op.Outcome.REFUSED, "", 0, "", 0, "held");
+      } else if (e.getCause() instanceof StatelockException s) {
+        failed(Op.Type.ACQUIRE, key, t0, s, "", 0);
+      } else {
+        throw e;
+      }
+    }
+  }
+
+  /** Its bytes up to {@code stopAt}, then an IOException: a job's input that fails mid-upload. */
+  private static final class FailingInput extends java.io.InputStream {
+    private final byte[] body;
+    private final int stopAt;
+    private int at;
+
+    FailingInput(byte[] body, int stopAt) {
+      this.body = body;
+      this.stopAt = stopAt;
+    }
+
+    @Override
+    public int read() throws java.io.IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws java.io.IOException {
+      if (at >= stopAt) {
+        throw new java.io.IOException("the job was cancelled");
+      }
+      int n = Math.min(len, stopAt - at);
+      System.arraycopy(body, at, b, off, n);
+      at += n;
+      return n;
     }
   }
 
