@@ -142,8 +142,10 @@ for (const [name] of buckets) {
 // --- the service's IAM policy --------------------------------------------------------------------
 const svc = one(mod.data.aws_iam_policy_document?.service);
 check(svc !== undefined, "data.aws_iam_policy_document.service is missing");
+// A resource list built by a for expression comes out as one "${[for ...]}" string: kept as a list of it.
 const statements = [...(svc?.statement ?? []),
-  ...((svc?.dynamic?.statement ?? []).flatMap((d) => d.content ?? []))];
+  ...((svc?.dynamic?.statement ?? []).flatMap((d) => d.content ?? []))]
+  .map((s) => (typeof s.resources === "string" ? { ...s, resources: [s.resources] } : s));
 const allAllowed = [];
 for (const s of statements) {
   const actions = resolve(s.actions);
@@ -191,8 +193,15 @@ if (auditStmt.length === 1) {
     check(!got.includes(a) || expectedAuditActions.includes(a), `the audit trail is append-only: no ${a}`);
   }
 }
-check(statements.filter((s) => !(onLocks(s) && leadingKeys(s))).every((s) => !(resolve(s.actions) ?? []).includes("dynamodb:DeleteItem")),
-  "the service policy must never allow dynamodb:DeleteItem but on state-version items (fencing counters)");
+// Terraform's own lock table (statelock.terraform-s3.dynamodb-table): a plain run's stale lock is broken there.
+const onTerraformLocks = (s) => JSON.stringify(s.resources ?? []) === JSON.stringify(["${statement.value}"])
+  && s.sid === "TerraformLockTable";
+check(statements.filter((s) => !(onLocks(s) && leadingKeys(s)) && !onTerraformLocks(s))
+    .every((s) => !(resolve(s.actions) ?? []).includes("dynamodb:DeleteItem")),
+  "the service policy must never allow dynamodb:DeleteItem but on state-version items (fencing counters) and on Terraform's own lock table");
+const lockFiles = statements.filter((s) => s.sid === "TerraformLockFiles");
+check(lockFiles.length === 1 && lockFiles.every((s) => (s.resources ?? []).every((r) => String(r).includes("/*.tflock"))),
+  "Terraform lock files: the statement may only reach <bucket>/*.tflock objects");
 for (const forbidden of ["dynamodb:DeleteTable", "dynamodb:UpdateTimeToLive", "s3:DeleteObjectVersion", "s3:PutBucketPolicy"]) {
   check(!allAllowed.includes(forbidden), `the service policy must not allow ${forbidden}`);
 }

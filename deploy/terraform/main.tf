@@ -54,6 +54,18 @@ locals {
     "kms:Decrypt",
     "kms:GenerateDataKey",
   ]
+
+  # Terraform's own S3-backend locks (statelock.terraform-s3.*): read, listed, and broken by an admin's force-unlock.
+  terraform_lock_table_actions = [
+    "dynamodb:DeleteItem",
+    "dynamodb:GetItem",
+    "dynamodb:Scan",
+  ]
+
+  terraform_lock_file_actions = [
+    "s3:DeleteObject",
+    "s3:GetObject",
+  ]
 }
 
 # --- Lock table: one item per key, never deleted, no TTL ---------------------------------------
@@ -296,6 +308,37 @@ data "aws_iam_policy_document" "service" {
   }
 
   dynamic "statement" {
+    for_each = var.terraform_lock_table_arn == null ? [] : [var.terraform_lock_table_arn]
+    content {
+      sid       = "TerraformLockTable"
+      effect    = "Allow"
+      actions   = local.terraform_lock_table_actions
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(var.terraform_state_buckets) == 0 ? [] : [var.terraform_state_buckets]
+    content {
+      sid       = "TerraformLockFiles"
+      effect    = "Allow"
+      actions   = local.terraform_lock_file_actions
+      # Only the lock files, never a state object of those buckets.
+      resources = [for b in statement.value : "arn:aws:s3:::${b}/*.tflock"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(var.terraform_state_buckets) == 0 ? [] : [var.terraform_state_buckets]
+    content {
+      sid       = "TerraformStateBucketList"
+      effect    = "Allow"
+      actions   = local.state_bucket_actions
+      resources = [for b in statement.value : "arn:aws:s3:::${b}"]
+    }
+  }
+
+  dynamic "statement" {
     for_each = local.use_kms ? [var.kms_key_arn] : []
     content {
       sid       = "StateKey"
@@ -308,7 +351,7 @@ data "aws_iam_policy_document" "service" {
 
 resource "aws_iam_policy" "service" {
   name        = "${var.name}-service"
-  description = "statelock service: its lock table, audit table and state bucket, nothing else."
+  description = "statelock service: its lock table, audit table and state bucket, and Terraform's own locks when configured; nothing else."
   policy      = data.aws_iam_policy_document.service.json
   tags        = var.tags
 }

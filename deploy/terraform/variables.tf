@@ -61,3 +61,15 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "terraform_lock_table_arn" {
+  description = "ARN of Terraform's own S3-backend lock table (the backend's dynamodb_table), when the service reads and breaks plain runs' locks (statelock.terraform-s3.dynamodb-table)."
+  type        = string
+  default     = null
+}
+
+variable "terraform_state_buckets" {
+  description = "Names of the buckets of Terraform's S3 backend whose plain runs' lock files (<state key>.tflock) the service reads and breaks (statelock.terraform-s3.buckets with use-lockfile)."
+  type        = list(string)
+  default     = []
+}

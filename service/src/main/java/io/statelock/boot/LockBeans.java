@@ -6,6 +6,8 @@ import io.statelock.lock.ExecutorScheduler;
 import io.statelock.lock.LockCoordinator;
 import io.statelock.lock.LockEvents;
 import io.statelock.lock.LockSettings;
+import io.statelock.lock.PlainRunView;
+import io.statelock.lock.port.TerraformLocks;
 import io.statelock.lock.WatchHub;
 import io.statelock.lock.WatchLimits;
 import io.statelock.lock.port.LockTable;
@@ -53,17 +55,18 @@ public class LockBeans {
 
     @Produces
     @Singleton
-    LockCoordinator coordinator(LockTable table, LockSettings settings, Clock clock, ExecutorScheduler scheduler,
-                                LockEvents events) {
+    LockCoordinator coordinator(LockTable table, TerraformLocks terraform, LockSettings settings, Clock clock,
+                                ExecutorScheduler scheduler, LockEvents events) {
         // Forced releases are audited at the API edge, which knows the caller (AuditTrail.recordNow, before the answer).
-        return new LockCoordinator(table, settings, clock, scheduler, events, (key, previous, reason, released) -> { });
+        return new LockCoordinator(new PlainRunView(table, terraform), terraform, settings, clock, scheduler, events,
+                (key, previous, reason, released) -> { });
     }
 
     @Produces
     @Singleton
-    WatchHub watchHub(LockTable table, LockEvents events, ExecutorScheduler scheduler, Clock clock,
+    WatchHub watchHub(LockTable table, TerraformLocks terraform, LockEvents events, ExecutorScheduler scheduler, Clock clock,
                       LockSettings settings, StatelockConfig config) {
-        return new WatchHub(table, events, scheduler, clock, settings, new WatchLimits(config.watch().maxStreams(),
+        return new WatchHub(new PlainRunView(table, terraform), events, scheduler, clock, settings, new WatchLimits(config.watch().maxStreams(),
                 config.watch().maxStreamsPerCaller(), config.watch().maxBufferedEvents()));
     }
 

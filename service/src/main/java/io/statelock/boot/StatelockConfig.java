@@ -36,6 +36,22 @@ public interface StatelockConfig {
 
     Audit audit();
 
+    /** Terraform's own S3-backend locks beside statelock's ({@code statelock.terraform-s3.*}). */
+    @WithName("terraform-s3")
+    TerraformS3 terraformS3();
+
+    interface TerraformS3 {
+        /** Buckets whose states plain Terraform runs lock: keys {@code <bucket>/<state key>} are those states. */
+        Optional<java.util.List<String>> buckets();
+
+        /** Terraform's DynamoDB lock table (the backend's {@code dynamodb_table}); none when unset. */
+        Optional<String> dynamodbTable();
+
+        /** Whether Terraform's lock files ({@code <state key>.tflock}, the backend's {@code use_lockfile}) are read. */
+        @WithDefault("false")
+        boolean useLockfile();
+    }
+
     /** Test-only settings; see {@link TestingSettings}. */
     Testing testing();
 

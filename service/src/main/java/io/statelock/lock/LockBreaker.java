@@ -2,12 +2,14 @@ package io.statelock.lock;
 
 import io.statelock.lock.port.ForceReleaseResult;
 import io.statelock.lock.port.LockTable;
+import io.statelock.lock.port.TerraformLocks;
 import java.time.Clock;
 import java.util.function.Function;
 
 /** An operator's forced release of a lock: the reason and fence checks, the store's break, its audit and event. */
 final class LockBreaker {
     private final LockTable table;
+    private final TerraformLocks terraform;
     private final FencingTokens fences;
     private final Clock clock;
     private final AuditLog audit;
@@ -15,9 +17,10 @@ final class LockBreaker {
     private final WaitQueues waits;
     private final Function<LockKey, LockStatus> describe;
 
-    LockBreaker(LockTable table, FencingTokens fences, Clock clock, AuditLog audit, LockEvents events, WaitQueues waits,
+    LockBreaker(LockTable table, TerraformLocks terraform, FencingTokens fences, Clock clock, AuditLog audit, LockEvents events, WaitQueues waits,
                 Function<LockKey, LockStatus> describe) {
         this.table = table;
+        this.terraform = terraform;
         this.fences = fences;
         this.clock = clock;
         this.audit = audit;
@@ -28,12 +31,7 @@ final class LockBreaker {
 
     /** Breaks a lock for an operator; with a non-zero expected token only while it is still the holder's. */
     LockCoordinator.ForceReleaseOutcome forceRelease(LockKey key, String reason, long expectedToken) {
-        if (reason == null || reason.isBlank()) {
-            throw InvalidArgumentException.of("reason", "must say why the lock is broken");
-        }
-        if (reason.length() > LockCoordinator.MAX_REASON) {
-            throw InvalidArgumentException.of("reason", "must be at most " + LockCoordinator.MAX_REASON + " characters, got " + reason.length());
-        }
+        checkReason(reason);
         long now = clock.millis();
         long expectedCounter = 0;
         if (expectedToken != 0) {
@@ -64,5 +62,43 @@ final class LockBreaker {
         // The key changed hands at every try of the store's break: still held, by a holder nobody chose to break.
         if (result instanceof ForceReleaseResult.FenceMismatch && current.hasLease()) throw new LockHeldException(status);
         return new LockCoordinator.ForceReleaseOutcome(false, status);
+    }
+
+    /** Breaks the plain Terraform run's lock with this ID; not released when the key has another lock or none. */
+    LockCoordinator.ForceReleaseOutcome breakPlainRunLock(LockKey key, String reason, String terraformLockId) {
+        checkReason(reason);
+        if (terraformLockId == null || terraformLockId.isBlank()) {
+            throw InvalidArgumentException.of("terraform_lock_id", "must name the Terraform lock ID to break");
+        }
+        if (!terraform.covers(key.value())) {
+            throw InvalidArgumentException.of("key", key.value() + " is not under a bucket of statelock.terraform-s3.buckets:"
+                    + " it has no Terraform S3 lock");
+        }
+        long now = clock.millis();
+        java.util.Optional<PlainRunLock> seen = terraform.read(key);
+        long counter = table.get(key).map(LockRecord::fenceCounter).orElse(0L);
+        if (seen.isEmpty() || !seen.get().id().equals(terraformLockId)) {
+            LockStatus current = describe.apply(key);
+            audit.forceRelease(key, current, reason, false);
+            return new LockCoordinator.ForceReleaseOutcome(false, current);
+        }
+        java.util.Set<PlainRunLock.Mechanism> removed = terraform.remove(key, terraformLockId);
+        LockStatus previous = LockStatus.holderOf(seen.get().asRecord(counter), fences);
+        audit.forceRelease(key, previous, reason, !removed.isEmpty());
+        if (removed.isEmpty()) {
+            return new LockCoordinator.ForceReleaseOutcome(false, describe.apply(key));
+        }
+        events.publish(new LockEvent(LockEvent.Type.FORCE_RELEASED, describe.apply(key), now));
+        waits.keyReleased(key);
+        return new LockCoordinator.ForceReleaseOutcome(true, previous);
+    }
+
+    private static void checkReason(String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw InvalidArgumentException.of("reason", "must say why the lock is broken");
+        }
+        if (reason.length() > LockCoordinator.MAX_REASON) {
+            throw InvalidArgumentException.of("reason", "must be at most " + LockCoordinator.MAX_REASON + " characters, got " + reason.length());
+        }
     }
 }

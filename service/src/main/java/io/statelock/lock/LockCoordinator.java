@@ -2,6 +2,7 @@ package io.statelock.lock;
 
 import io.statelock.lock.port.HeartbeatResult;
 import io.statelock.lock.port.LockTable;
+import io.statelock.lock.port.TerraformLocks;
 import io.statelock.lock.port.RecordPage;
 import io.statelock.lock.port.ReleaseResult;
 import java.time.Clock;
@@ -42,6 +43,16 @@ public final class LockCoordinator {
 
     public LockCoordinator(LockTable table, LockSettings settings, Clock clock, Scheduler scheduler,
                            LockEvents events, AuditLog audit) {
+        this(table, TerraformLocks.NONE, settings, clock, scheduler, events, audit);
+    }
+
+    /**
+     * @param table     the lock table as the use cases see it ({@link PlainRunView} when some keys are Terraform S3
+     *                  states)
+     * @param terraform plain Terraform runs' locks, for breaking them ({@link #breakPlainRunLock})
+     */
+    public LockCoordinator(LockTable table, TerraformLocks terraform, LockSettings settings, Clock clock,
+                           Scheduler scheduler, LockEvents events, AuditLog audit) {
         this.table = table;
         this.settings = settings;
         this.fences = settings.fences();
@@ -49,7 +60,7 @@ public final class LockCoordinator {
         this.events = events;
         this.attempts = new AcquireAttempt(table, settings, clock, events);
         this.waits = new WaitQueues(attempts, scheduler, clock, settings, this::releaseUndeliverable);
-        this.breaker = new LockBreaker(table, fences, clock, audit, events, waits, this::describe);
+        this.breaker = new LockBreaker(table, terraform, fences, clock, audit, events, waits, this::describe);
     }
 
     public LockSettings settings() {
@@ -158,6 +169,14 @@ public final class LockCoordinator {
     /** Breaks a lock for an operator; with a non-zero expected token only while it is still the holder's. */
     public ForceReleaseOutcome forceRelease(LockKey key, String reason, long expectedToken) {
         return breaker.forceRelease(key, reason, expectedToken);
+    }
+
+    /**
+     * Breaks a plain Terraform run's lock on {@code key} for an operator: only the lock whose Terraform lock ID is
+     * {@code terraformLockId} (the one the operator saw), from each mechanism that holds it.
+     */
+    public ForceReleaseOutcome breakPlainRunLock(LockKey key, String reason, String terraformLockId) {
+        return breaker.breakPlainRunLock(key, reason, terraformLockId);
     }
 
     public LockStatus describe(LockKey key) {

@@ -10,6 +10,9 @@ import java.util.Objects;
 public record LockRecord(LockKey key, long fenceCounter, String leaseId, String owner, LockInfo info,
                          long acquiredAtMs, long expiresAtMs, long ttlMs, String requestId) {
 
+    /** The expiry of a lock that has none (a plain Terraform run's): never reached, never taken over. */
+    public static final long NO_EXPIRY = Long.MAX_VALUE;
+
     public LockRecord {
         Objects.requireNonNull(key, "key");
         info = info == null ? LockInfo.EMPTY : info;
@@ -43,6 +46,7 @@ public record LockRecord(LockKey key, long fenceCounter, String leaseId, String 
 
     /** When a waiter on this replica may first succeed in taking over. */
     public long takeableFromMs(long maxSkewMs) {
-        return hasLease() ? expiresAtMs + maxSkewMs + 1 : 0;
+        if (!hasLease()) return 0;
+        return expiresAtMs >= NO_EXPIRY - maxSkewMs - 1 ? NO_EXPIRY : expiresAtMs + maxSkewMs + 1;
     }
 }

@@ -61,7 +61,9 @@ final class WatchState {
         long next = Long.MAX_VALUE;
         for (Track track : known.values()) {
             if (track.last.held() && !track.last.leaseIdHint().equals(track.expiredHint)) {
-                next = Math.min(next, track.last.expiresAtMs() + skewMs + 1);
+                long expires = track.last.expiresAtMs();
+                // A lock with no expiry (a plain Terraform run's) never becomes takeable: no timer for it.
+                if (expires < LockRecord.NO_EXPIRY - skewMs - 1) next = Math.min(next, expires + skewMs + 1);
             }
         }
         return next;
@@ -124,14 +126,21 @@ final class WatchState {
 
     private boolean expiryDue(Track track, long nowMs) {
         LockStatus last = track.last;
-        return last.held() && !last.leaseIdHint().equals(track.expiredHint) && nowMs > last.expiresAtMs() + skewMs;
+        return last.held() && !last.leaseIdHint().equals(track.expiredHint) && nowMs - skewMs > last.expiresAtMs();
     }
 
     /** Is {@code a} a later state of the key than {@code b}? */
     static boolean newer(LockStatus a, LockStatus b) {
         if (a.fencingToken() != b.fencingToken()) return a.fencingToken() > b.fencingToken();
+        // A plain Terraform run's lock comes and goes without touching the key's counter, and only a poll sees it:
+        // at the same token, what the poll reads of it now is the news.
+        if (plainRun(a) || plainRun(b)) return !a.leaseIdHint().equals(b.leaseIdHint()) || a.held() != b.held();
         if (a.held() != b.held()) return !a.held();
         return a.held() && a.expiresAtMs() > b.expiresAtMs();
+    }
+
+    private static boolean plainRun(LockStatus s) {
+        return s.held() && s.info().labels().containsKey(PlainRunLock.ID_LABEL);
     }
 
     /** Describe's view: a lease past its expiresAt is shown as not held. */

@@ -85,6 +85,7 @@ class DependencyRuleTest {
     @Test
     void awsTypesStayInTheirAdaptersAndTheWiring() {
         noClasses().that().resideOutsideOfPackages("io.statelock.adapter.dynamodb..", "io.statelock.adapter.blob.s3..",
+                        "io.statelock.adapter.terraforms3..",
                         "io.statelock.boot..")
                 .should().dependOnClassesThat().resideInAPackage("software.amazon..")
                 .check(CLASSES);

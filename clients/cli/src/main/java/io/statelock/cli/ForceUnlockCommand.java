@@ -14,7 +14,10 @@ import picocli.CommandLine.Parameters;
         "Break a lock (operators; audited).",
         "The holder's lease is lost: a `statelock run` holding",
         "it stops its command and exits 76. With --fence, only while N is still the holder's",
-        "token (else nothing is broken and it exits 70)."
+        "token (else nothing is broken and it exits 70).",
+        "A Terraform S3 state (KEY is <bucket>/<state key>) held by a plain Terraform run:",
+        "its lock is broken in the DynamoDB lock table and the lock file, only while its",
+        "Terraform lock ID is the one shown now (or --lock-id ID)."
     })
 final class ForceUnlockCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "KEY", description = "Lock key.")
@@ -26,6 +29,11 @@ final class ForceUnlockCommand implements Callable<Integer> {
   @Option(names = "--fence", paramLabel = "N", defaultValue = "0",
       description = "Break it only if N is still the holder's fencing token.")
   long fence;
+
+  @Option(names = "--lock-id", paramLabel = "ID",
+      description = "Break a plain Terraform run's lock only if its Terraform lock ID is ID"
+          + " (default: the ID the service shows now).")
+  String lockId;
 
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
@@ -40,8 +48,11 @@ final class ForceUnlockCommand implements Callable<Integer> {
     }
     try (StatelockClient client = connection.connect()) {
       ForceReleaseResult r;
+      String terraformLockId = lockId != null ? lockId
+          : fence == 0 ? client.admin().describe(key).terraformLockId() : "";
       try {
-        r = client.admin().forceRelease(key, reason, fence);
+        r = terraformLockId.isEmpty() ? client.admin().forceRelease(key, reason, fence)
+            : client.admin().forceUnlockTerraform(key, reason, terraformLockId);
       } catch (io.statelock.client.LeaseLostException e) {
         String now = e.current() != null ? " (now " + Output.holder(e.current(), Instant.now()) + ")" : "";
         System.err.println("statelock: not broken: fencing token " + fence + " is no longer the holder's of "
@@ -53,6 +64,10 @@ final class ForceUnlockCommand implements Callable<Integer> {
       } else if (r.released()) {
         String prev = r.previous() != null ? Output.holder(r.previous(), Instant.now()) : "a lease";
         System.out.println(key + ": lock broken (was " + prev + ")");
+      } else if (!terraformLockId.isEmpty()) {
+        String now = r.previous() != null ? Output.holder(r.previous(), Instant.now()) : "free";
+        System.out.println(key + ": Terraform lock ID " + terraformLockId + " no longer holds it, nothing broken (now "
+            + now + ")");
       } else {
         System.out.println(key + ": was not held, nothing to break");
       }

@@ -88,6 +88,9 @@ final class Output {
     if (!s.held()) {
       return "free (last fencing token " + s.fencingToken() + ")";
     }
+    if (!s.terraformLockId().isEmpty()) {
+      return plainRun(s, now);
+    }
     StringBuilder sb = new StringBuilder("held by ").append(s.owner().isEmpty() ? "?" : s.owner());
     if (!s.operation().isEmpty()) {
       sb.append(" (").append(s.operation()).append(')');
@@ -100,6 +103,23 @@ final class Output {
       sb.append(left.isNegative() ? ", expired " + Durations.format(left.negated()) + " ago"
           : ", expires in " + Durations.format(left));
     }
+    return sb.toString();
+  }
+
+  /** A plain Terraform run's lock: who, what, for how long, its lock ID and where it is; it has no expiry. */
+  private static String plainRun(LockState s, Instant now) {
+    StringBuilder sb = new StringBuilder("held by a plain Terraform run: ").append(s.who().isEmpty() ? "?" : s.who());
+    if (!s.operation().isEmpty()) {
+      sb.append(" (").append(s.operation()).append(')');
+    }
+    if (s.acquiredAt() != null) {
+      sb.append(" since ").append(s.acquiredAt()).append(" (")
+          .append(Durations.format(nonNegative(Duration.between(s.acquiredAt(), now)))).append(')');
+    }
+    sb.append(", Terraform lock ID ").append(s.terraformLockId()).append(" in the ")
+        .append(s.terraformLockMechanism().replace("dynamodb-table", "DynamoDB lock table").replace(",", " and the ")
+            .replace("lockfile", "lock file"))
+        .append("; no expiry");
     return sb.toString();
   }
 

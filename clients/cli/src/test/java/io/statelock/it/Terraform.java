@@ -50,14 +50,19 @@ final class Terraform {
    * (addresses only, so credentials come from TF_HTTP_* or -backend-config) and {@code resources}.
    */
   static Terraform project(Path dir, String httpBase, String key, String resources) throws IOException {
-    Files.createDirectories(dir);
     String address = httpBase + "/terraform/" + key;
-    Files.writeString(dir.resolve("backend.tf"), "terraform {\n  backend \"http\" {\n"
+    return withBackend(dir, "backend \"http\" {\n"
         + "    address        = \"" + address + "\"\n"
         + "    lock_address   = \"" + address + "\"\n"
         + "    unlock_address = \"" + address + "\"\n"
         + "    lock_method    = \"LOCK\"\n"
-        + "    unlock_method  = \"UNLOCK\"\n  }\n}\n");
+        + "    unlock_method  = \"UNLOCK\"\n  }", resources);
+  }
+
+  /** A working directory with {@code backend} (a whole {@code backend "…" { … }} block) and {@code resources}. */
+  static Terraform withBackend(Path dir, String backend, String resources) throws IOException {
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("backend.tf"), "terraform {\n  " + backend + "\n}\n");
     Files.writeString(dir.resolve("main.tf"), resources);
     // Providers only from an empty mirror: anything but the built-in provider fails instead of downloading.
     Path mirror = Files.createDirectories(dir.resolve(".no-providers"));

@@ -45,4 +45,11 @@ public interface Admin {
    * still the holder's, else {@link LeaseLostException}.
    */
   ForceReleaseResult forceRelease(String key, String reason, long expectedFencingToken);
+
+  /**
+   * Breaks the lock a plain Terraform run holds on a Terraform S3 state (operators): the lock table item and the lock
+   * file, only while their Terraform lock ID is {@code terraformLockId} (as {@link LockState#terraformLockId()}
+   * showed it). Not released when the key has another lock or none.
+   */
+  ForceReleaseResult forceUnlockTerraform(String key, String reason, String terraformLockId);
 }

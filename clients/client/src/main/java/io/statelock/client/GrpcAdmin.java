@@ -162,4 +162,13 @@ final class GrpcAdmin implements Admin {
     ForceReleaseResponse r = core.retries.call(() -> core.blocking(core.callTimeout).forceRelease(req), Long.MAX_VALUE);
     return new ForceReleaseResult(r.getReleased(), r.hasPrevious() ? Convert.lockState(r.getPrevious()) : null);
   }
+
+  @Override
+  public ForceReleaseResult forceUnlockTerraform(String key, String reason, String terraformLockId) {
+    ForceReleaseRequest req = ForceReleaseRequest.newBuilder().setKey(key).setReason(reason)
+        .setTerraformLockId(terraformLockId).build();
+    // A retry after a lost answer is harmless: the ID no longer holds the key, nothing more is removed.
+    ForceReleaseResponse r = core.retries.call(() -> core.blocking(core.callTimeout).forceRelease(req), Long.MAX_VALUE);
+    return new ForceReleaseResult(r.getReleased(), r.hasPrevious() ? Convert.lockState(r.getPrevious()) : null);
+  }
 }

@@ -24,6 +24,7 @@ final class ForceReleaseCall {
     ForceReleaseResponse run(ForceReleaseRequest request) {
         Caller caller = CallerInterceptor.current();
         guard.require(caller, Operation.FORCE_RELEASE, request.getKey());
+        if (!request.getTerraformLockId().isEmpty()) return breakPlainRun(caller, request);
         var entry = audit.entry(caller, CallerInterceptor.peer(), "force-release", request.getKey())
                 .reason(request.getReason());
         LockCoordinator.ForceReleaseOutcome outcome;
@@ -37,6 +38,18 @@ final class ForceReleaseCall {
             throw mismatch;
         }
         // Forced: stored before the answer (invariant 5), not batched.
+        audit.recordNow(entry.outcome(outcome.released() ? "released" : "not-held")
+                .previous(outcome.previous().owner(), outcome.previous().fencingToken()).build());
+        return ForceReleaseResponse.newBuilder().setReleased(outcome.released())
+                .setPrevious(ProtoMapper.status(outcome.previous())).build();
+    }
+
+    /** A plain Terraform run's lock, broken by its lock ID; stored in the audit trail before the answer either way. */
+    private ForceReleaseResponse breakPlainRun(Caller caller, ForceReleaseRequest request) {
+        var entry = audit.entry(caller, CallerInterceptor.peer(), "terraform-force-unlock", request.getKey())
+                .reason(request.getReason() + " (Terraform lock ID " + request.getTerraformLockId() + ")");
+        LockCoordinator.ForceReleaseOutcome outcome = locks.breakPlainRunLock(ProtoMapper.key(request.getKey()),
+                request.getReason(), request.getTerraformLockId());
         audit.recordNow(entry.outcome(outcome.released() ? "released" : "not-held")
                 .previous(outcome.previous().owner(), outcome.previous().fencingToken()).build());
         return ForceReleaseResponse.newBuilder().setReleased(outcome.released())

@@ -10,6 +10,7 @@ import io.statelock.lock.Lease;
 import io.statelock.lock.LockEvent;
 import io.statelock.lock.LockInfo;
 import io.statelock.lock.LockKey;
+import io.statelock.lock.LockRecord;
 import io.statelock.lock.LockStatus;
 import io.statelock.proto.v1.AcquireRequest;
 import io.statelock.proto.v1.AcquireResponse;
@@ -127,7 +128,10 @@ final class ProtoMapper {
                 .setInfo(info(status.info())).setFencingToken(status.fencingToken())
                 .setLeaseIdHint(status.leaseIdHint());
         if (status.acquiredAtMs() > 0) b.setAcquiredAt(Timestamps.fromMillis(status.acquiredAtMs()));
-        if (status.expiresAtMs() > 0) b.setExpiresAt(Timestamps.fromMillis(status.expiresAtMs()));
+        // A plain Terraform run's lock never expires: no expires_at.
+        if (status.expiresAtMs() > 0 && status.expiresAtMs() != LockRecord.NO_EXPIRY) {
+            b.setExpiresAt(Timestamps.fromMillis(status.expiresAtMs()));
+        }
         return b.build();
     }
 

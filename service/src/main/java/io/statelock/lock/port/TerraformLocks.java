@@ -1,0 +1,52 @@
+package io.statelock.lock.port;
+
+import io.statelock.lock.LockKey;
+import io.statelock.lock.PlainRunLock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The locks plain Terraform runs take on the S3 backend, for the states under the configured buckets (a state's
+ * statelock key is Terraform's own LockID, {@code <bucket>/<state key>}). Read from Terraform's lock table and lock
+ * files, never written by a read.
+ */
+public interface TerraformLocks {
+    /** No bucket configured: no key is a Terraform S3 state. */
+    TerraformLocks NONE = new TerraformLocks() {
+        @Override
+        public boolean covers(String keyOrPrefix) {
+            return false;
+        }
+
+        @Override
+        public Optional<PlainRunLock> read(LockKey key) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<PlainRunLock> list(String prefix) {
+            return List.of();
+        }
+
+        @Override
+        public Set<PlainRunLock.Mechanism> remove(LockKey key, String id) {
+            return Set.of();
+        }
+    };
+
+    /** Whether keys starting with {@code keyOrPrefix} may be Terraform S3 states (it names or reaches a bucket). */
+    boolean covers(String keyOrPrefix);
+
+    /** The plain run's lock on {@code key}, merged from both mechanisms; empty when there is none. */
+    Optional<PlainRunLock> read(LockKey key);
+
+    /** Every plain run's lock whose key starts with {@code prefix}, in key order. */
+    List<PlainRunLock> list(String prefix);
+
+    /**
+     * Removes the lock with Terraform lock ID {@code id} from each mechanism where it still is, each with a compare on
+     * that ID (a lock taken since by another run is never removed); the mechanisms it was removed from.
+     */
+    Set<PlainRunLock.Mechanism> remove(LockKey key, String id);
+}
