@@ -55,16 +55,19 @@ locals {
     "kms:GenerateDataKey",
   ]
 
-  # Terraform's own S3-backend locks (statelock.terraform-s3.*): read, listed, and broken by an admin's force-unlock.
+  # Terraform's own S3-backend locks (statelock.terraform-s3.*): read and listed; taken for a lease (conditional put)
+  # and given back; stale ones removed, and plain runs' broken by an admin's force-unlock (conditional delete).
   terraform_lock_table_actions = [
     "dynamodb:DeleteItem",
     "dynamodb:GetItem",
+    "dynamodb:PutItem",
     "dynamodb:Scan",
   ]
 
   terraform_lock_file_actions = [
     "s3:DeleteObject",
     "s3:GetObject",
+    "s3:PutObject",
   ]
 }
 

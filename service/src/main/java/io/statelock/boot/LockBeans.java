@@ -58,7 +58,7 @@ public class LockBeans {
     LockCoordinator coordinator(LockTable table, TerraformLocks terraform, LockSettings settings, Clock clock,
                                 ExecutorScheduler scheduler, LockEvents events) {
         // Forced releases are audited at the API edge, which knows the caller (AuditTrail.recordNow, before the answer).
-        return new LockCoordinator(new PlainRunView(table, terraform), terraform, settings, clock, scheduler, events,
+        return new LockCoordinator(new PlainRunView(table, terraform, settings.fences()), terraform, settings, clock, scheduler, events,
                 (key, previous, reason, released) -> { });
     }
 
@@ -66,7 +66,7 @@ public class LockBeans {
     @Singleton
     WatchHub watchHub(LockTable table, TerraformLocks terraform, LockEvents events, ExecutorScheduler scheduler, Clock clock,
                       LockSettings settings, StatelockConfig config) {
-        return new WatchHub(new PlainRunView(table, terraform), events, scheduler, clock, settings, new WatchLimits(config.watch().maxStreams(),
+        return new WatchHub(new PlainRunView(table, terraform, settings.fences()), events, scheduler, clock, settings, new WatchLimits(config.watch().maxStreams(),
                 config.watch().maxStreamsPerCaller(), config.watch().maxBufferedEvents()));
     }
 

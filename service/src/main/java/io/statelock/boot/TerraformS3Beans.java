@@ -1,6 +1,18 @@
 package io.statelock.boot;
 
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.statelock.adapter.terraforms3.S3BackendLocks;
+import io.statelock.audit.AuditTrail;
+import io.statelock.lock.ExecutorScheduler;
+import io.statelock.lock.LockSettings;
+import io.statelock.lock.StaleLockHealer;
+import io.statelock.lock.port.LockTable;
+import io.statelock.security.Caller;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
 import io.statelock.lock.port.TerraformLocks;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -46,5 +58,31 @@ public class TerraformS3Beans {
                 tf.dynamodbTable().orElse("(none)"), tf.useLockfile() ? "yes" : "no");
         return new S3BackendLocks(buckets, tf.dynamodbTable().isPresent() ? dynamoDb.get() : null,
                 tf.dynamodbTable().orElse(null), tf.useLockfile() ? s3.get() : null);
+    }
+
+    /** Who removes a stale Terraform lock in the audit trail: the service itself. */
+    static final Caller SERVICE = new Caller("statelock", Map.of(), Long.MAX_VALUE, false, false);
+
+    @Produces
+    @Singleton
+    StaleLockHealer staleLockHealer(LockTable table, TerraformLocks terraform, LockSettings settings, Clock clock,
+                                    ExecutorScheduler scheduler, AuditTrail audit) {
+        // The table itself, not the view that shows Terraform's locks: the healer reads statelock's own leases.
+        return new StaleLockHealer(table, terraform, settings, clock, scheduler, healed -> audit.recordNow(
+                audit.entry(SERVICE, "", "terraform-lock-healed", healed.key().value()).outcome("removed")
+                        .previous(healed.owner(), healed.fencingToken())
+                        .reason((healed.expiredAtMs() > 0 ? "the lease expired at "
+                                + Instant.ofEpochMilli(healed.expiredAtMs()) + " without being released (its holder stopped)"
+                                : "the lease was released but its Terraform lock was left (the removal failed)")
+                                + "; statelock's Terraform lock " + healed.terraformLockId() + " removed")
+                        .build()));
+    }
+
+    void onStart(@Observes StartupEvent event, StaleLockHealer healer) {
+        healer.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event, StaleLockHealer healer) {
+        healer.close();
     }
 }

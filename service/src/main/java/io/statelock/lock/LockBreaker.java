@@ -77,7 +77,8 @@ final class LockBreaker {
         long now = clock.millis();
         java.util.Optional<PlainRunLock> seen = terraform.read(key);
         long counter = table.get(key).map(LockRecord::fenceCounter).orElse(0L);
-        if (seen.isEmpty() || !seen.get().id().equals(terraformLockId)) {
+        // statelock's own Terraform lock belongs to a lease: that is broken as a lease, never by its lock ID.
+        if (seen.isEmpty() || !seen.get().id().equals(terraformLockId) || TerraformMirror.isMirror(seen.get())) {
             LockStatus current = describe.apply(key);
             audit.forceRelease(key, current, reason, false);
             return new LockCoordinator.ForceReleaseOutcome(false, current);

@@ -40,6 +40,7 @@ public final class LockCoordinator {
     private final AcquireAttempt attempts;
     private final WaitQueues waits;
     private final LockBreaker breaker;
+    private final TerraformLocks terraform;
 
     public LockCoordinator(LockTable table, LockSettings settings, Clock clock, Scheduler scheduler,
                            LockEvents events, AuditLog audit) {
@@ -61,6 +62,7 @@ public final class LockCoordinator {
         this.attempts = new AcquireAttempt(table, settings, clock, events);
         this.waits = new WaitQueues(attempts, scheduler, clock, settings, this::releaseUndeliverable);
         this.breaker = new LockBreaker(table, terraform, fences, clock, audit, events, waits, this::describe);
+        this.terraform = terraform;
     }
 
     public LockSettings settings() {
@@ -169,6 +171,15 @@ public final class LockCoordinator {
     /** Breaks a lock for an operator; with a non-zero expected token only while it is still the holder's. */
     public ForceReleaseOutcome forceRelease(LockKey key, String reason, long expectedToken) {
         return breaker.forceRelease(key, reason, expectedToken);
+    }
+
+    /**
+     * The ID of Terraform's own lock that statelock holds for {@code lease} (a Terraform S3 state's), else empty: a
+     * Terraform run under the lease must leave that lock alone ({@code -lock=false}).
+     */
+    public String terraformLockIdOf(Lease lease) {
+        if (!terraform.covers(lease.key().value())) return "";
+        return TerraformMirror.id(lease.key(), fences.counterOf(lease.fencingToken()));
     }
 
     /**

@@ -16,29 +16,65 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The lock table as the lock use cases see it when some keys are Terraform S3 states: a key a plain Terraform run
- * has locked reads as held by that run (describe, list, watch), and an acquire of it is refused with that holder, so
- * a waiting acquire polls the key once per interval until the run's lock goes away. Every other key, and every
- * write, goes to the table unchanged.
+ * The lock table as the lock use cases see it when some keys are Terraform S3 states. Both ways exclusive:
+ * <ul>
+ * <li>a key a plain Terraform run has locked reads as held by that run (describe, list, watch), and an acquire of it
+ * is refused with that holder, so a waiting acquire polls the key once per interval until the run's lock goes;</li>
+ * <li>a lease granted on such a key takes Terraform's own lock for itself ({@link TerraformMirror}), so a plain run
+ * started meanwhile fails as against any other run; the lock goes when the lease is released or broken (an expired
+ * one: {@link StaleLockHealer}). A plain run that takes Terraform's lock between the read and the claim wins: the
+ * grant is given back.</li>
+ * </ul>
+ * statelock's own Terraform locks are never shown as a plain run's. Every other key goes to the table unchanged.
  */
 public final class PlainRunView implements LockTable {
     private final LockTable table;
     private final TerraformLocks terraform;
+    private final FencingTokens fences;
 
-    public PlainRunView(LockTable table, TerraformLocks terraform) {
+    public PlainRunView(LockTable table, TerraformLocks terraform, FencingTokens fences) {
         this.table = table;
         this.terraform = terraform;
+        this.fences = fences;
     }
 
     @Override
     public AcquireResult acquire(NewLease lease, long takeoverBeforeMs) {
-        if (terraform.covers(lease.key().value())) {
-            Optional<PlainRunLock> plain = terraform.read(lease.key());
-            if (plain.isPresent()) {
-                return new AcquireResult.Held(plain.get().asRecord(counter(table.get(lease.key()))));
-            }
+        LockKey key = lease.key();
+        if (!terraform.covers(key.value())) return table.acquire(lease, takeoverBeforeMs);
+        Optional<PlainRunLock> seen = terraform.read(key);
+        if (seen.isPresent() && !TerraformMirror.isMirror(seen.get())) {
+            return new AcquireResult.Held(seen.get().asRecord(counter(table.get(key))));
         }
-        return table.acquire(lease, takeoverBeforeMs);
+        AcquireResult result = table.acquire(lease, takeoverBeforeMs);
+        if (!(result instanceof AcquireResult.Granted granted)) return result;
+        // statelock's lock of an earlier lease (ended: the table just granted over it) makes way for this one's.
+        seen.ifPresent(old -> terraform.remove(key, old.id()));
+        Optional<PlainRunLock> other;
+        try {
+            other = terraform.claim(TerraformMirror.of(granted.record(), fences, terraform.mechanisms()));
+        } catch (RuntimeException e) {
+            giveBack(lease);
+            throw e;
+        }
+        if (other.isEmpty()) return granted;
+        giveBack(lease);
+        return new AcquireResult.Held(other.get().asRecord(granted.record().fenceCounter()));
+    }
+
+    /** A grant whose Terraform lock could not be taken: released again (its counter stays spent). */
+    private void giveBack(NewLease lease) {
+        table.release(lease.key(), lease.leaseId(), LeaseOwner.ANYONE);
+    }
+
+    /** Removes statelock's Terraform lock of an ended lease; one left by a failure here is the healer's. */
+    private void dropMirror(LockRecord ended) {
+        if (!terraform.covers(ended.key().value())) return;
+        try {
+            terraform.remove(ended.key(), TerraformMirror.id(ended.key(), ended.fenceCounter()));
+        } catch (StoreUnavailableException e) {
+            // The lease has ended in the table all the same; StaleLockHealer removes the lock at its next round.
+        }
     }
 
     @Override
@@ -48,19 +84,24 @@ public final class PlainRunView implements LockTable {
 
     @Override
     public ReleaseResult release(LockKey key, String leaseId, LeaseOwner owner) {
-        return table.release(key, leaseId, owner);
+        ReleaseResult result = table.release(key, leaseId, owner);
+        if (result instanceof ReleaseResult.Released released) dropMirror(released.previous());
+        return result;
     }
 
     @Override
     public ForceReleaseResult forceRelease(LockKey key, long expectedCounter) {
-        return table.forceRelease(key, expectedCounter);
+        ForceReleaseResult result = table.forceRelease(key, expectedCounter);
+        if (result instanceof ForceReleaseResult.Broken broken) dropMirror(broken.previous());
+        return result;
     }
 
     @Override
     public Optional<LockRecord> get(LockKey key) {
         Optional<LockRecord> record = table.get(key);
         if (!terraform.covers(key.value())) return record;
-        return terraform.read(key).map(plain -> plain.asRecord(counter(record))).or(() -> record);
+        return terraform.read(key).filter(plain -> !TerraformMirror.isMirror(plain))
+                .map(plain -> plain.asRecord(counter(record))).or(() -> record);
     }
 
     /**
@@ -80,6 +121,7 @@ public final class PlainRunView implements LockTable {
         boolean lastPage = page.nextPageToken().isEmpty();
         String last = page.records().isEmpty() ? null : page.records().get(page.records().size() - 1).key().value();
         for (PlainRunLock plain : terraform.list(prefix)) {
+            if (TerraformMirror.isMirror(plain)) continue; // statelock's own: the table's record shows that lease
             String k = plain.key().value();
             LockRecord mine = merged.get(k);
             boolean here = mine != null

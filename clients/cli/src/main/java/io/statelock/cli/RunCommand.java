@@ -111,7 +111,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     // the lease's subject (this one; it may expire during the run, having been valid at the acquire).
     String backend = connection.httpBase() + "/terraform/" + lease.key();
     String token = connection.currentToken();
-    Map<String, String> env = Map.of(
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
         "STATELOCK_KEY", lease.key(),
         "STATELOCK_LEASE_ID", lease.leaseId(),
         "STATELOCK_FENCING_TOKEN", Long.toString(lease.fencingToken()),
@@ -121,7 +121,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         "TF_HTTP_LOCK_METHOD", "LOCK",
         "TF_HTTP_UNLOCK_METHOD", "UNLOCK",
         "TF_HTTP_USERNAME", "statelock-lease",
-        "TF_HTTP_PASSWORD", token == null ? lease.leaseId() : lease.leaseId() + ":" + token);
+        "TF_HTTP_PASSWORD", token == null ? lease.leaseId() : lease.leaseId() + ":" + token));
+    env.putAll(TerraformS3Child.environment(lease.terraformLockId(), System.getenv()));
+    if (!lease.terraformLockId().isEmpty()) {
+      System.err.println("statelock: holding Terraform's own lock of " + lease.key() + " for this run (lock ID "
+          + lease.terraformLockId() + "); terraform runs with -lock=false under it");
+    }
     ChildProcess c;
     try {
       c = ChildProcess.start(setsid, command, env, killGrace);

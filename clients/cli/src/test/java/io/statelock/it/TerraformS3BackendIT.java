@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statelock.testing.Dynalite;
 import io.statelock.testing.S3Proxy;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -114,6 +115,11 @@ class TerraformS3BackendIT {
 
   /** A project on the S3 backend of {@code stateKey}; its resource's local-exec sleeps {@code var.pause} seconds. */
   Terraform project(Mechanism m, String stateKey) throws Exception {
+    return project(m, stateKey, m.name().toLowerCase());
+  }
+
+  /** The same in directory {@code name}: two working directories of one state, as two CI runners have. */
+  Terraform project(Mechanism m, String stateKey, String name) throws Exception {
     String backend = "backend \"s3\" {\n"
         + "    bucket = \"" + bucket + "\"\n"
         + "    key    = \"" + stateKey + "\"\n"
@@ -129,9 +135,10 @@ class TerraformS3BackendIT {
         + "    access_key = \"" + S3Proxy.IDENTITY + "\"\n"
         + "    secret_key = \"" + S3Proxy.CREDENTIAL + "\"\n  }";
     String resources = "variable \"pause\" {\n  default = 0\n}\n"
-        + "resource \"terraform_data\" \"slow\" {\n  input = var.pause\n"
+        // A new pause replaces the resource, so its provisioner (which runs on create only) sleeps that long.
+        + "resource \"terraform_data\" \"slow\" {\n  triggers_replace = var.pause\n"
         + "  provisioner \"local-exec\" {\n    command = \"sleep ${var.pause}\"\n  }\n}\n";
-    return Terraform.withBackend(dir.resolve(m.name().toLowerCase()), backend, resources);
+    return Terraform.withBackend(dir.resolve(name), backend, resources);
   }
 
   Cli cli(Terraform tf) {
@@ -188,6 +195,57 @@ class TerraformS3BackendIT {
     Cli.Run audit = cli.run("audit", "--prefix", key, "--since", "1h", "--json");
     assertEquals(0, audit.code(), audit.toString());
     assertTrue(audit.stdout().contains("terraform-force-unlock") && audit.stdout().contains("runner killed mid-apply"),
+        audit.toString());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mechanism.class)
+  void aWrappedRunKeepsPlainRunsOutItsChildWorksAndItsLockHealsWhenTheRunnerIsKilled(Mechanism m) throws Exception {
+    String stateKey = "wrapped-" + m.name().toLowerCase() + "-" + UUID.randomUUID().toString().substring(0, 6)
+        + "/terraform.tfstate";
+    String key = bucket + "/" + stateKey;
+    Terraform runner = project(m, stateKey, "runner-" + m);
+    Terraform other = project(m, stateKey, "other-" + m);
+    for (Terraform tf : List.of(runner, other)) {
+      Terraform.Run init = tf.run("init", "-input=false", "-no-color");
+      assertEquals(0, init.code(), init.toString());
+    }
+
+    // A wrapped run finishing normally: its terraform works under statelock's lock, and leaves no lock behind.
+    Cli cli = cli(runner);
+    Cli.Run quick = cli.run(Duration.ofMinutes(2), "run", "--key", key, "--owner", "ci-quick", "--",
+        "terraform", "apply", "-auto-approve", "-no-color");
+    assertEquals(0, quick.code(), quick.toString());
+    assertTrue(quick.stderr().contains("terraform runs with -lock=false"), quick.toString());
+    Terraform.Run right = other.run("apply", "-auto-approve", "-no-color", "-lock-timeout=0s");
+    assertEquals(0, right.code(), right.toString());
+
+    // A wrapped run in progress: a plain run is refused by Terraform itself, naming the statelock holder.
+    Cli.Run slow = cli.start("run", "--key", key, "--ttl", "5s", "--owner", "ci-job-42", "--operation", "apply",
+        "--", "terraform", "apply", "-auto-approve", "-no-color", "-var", "pause=120");
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!Files.readString(slow.out).contains("Provisioning with 'local-exec'")) {
+      assertTrue(slow.process.isAlive() && System.nanoTime() < deadline, () -> "the wrapped terraform never got to "
+          + "its resource: " + slow);
+      Thread.sleep(200);
+    }
+    Terraform.Run refused = other.run("apply", "-auto-approve", "-no-color", "-lock-timeout=0s");
+    assertTrue(refused.code() != 0, refused.toString());
+    String out = refused.output();
+    assertTrue(out.contains("Error acquiring the state lock"), out);
+    assertTrue(out.contains("ci-job-42") && out.contains("statelock"), out);
+
+    // The runner dies: kill -9 of the wrapper and its child. The lease expires; statelock's Terraform lock goes
+    // within ttl (5 s) + max clock skew (1 s) + one poll interval (1 s), and a plain apply waiting for it gets in.
+    slow.process.descendants().forEach(ProcessHandle::destroyForcibly);
+    slow.process.destroyForcibly().waitFor();
+    long killed = System.nanoTime();
+    Terraform.Run healed = other.run("apply", "-auto-approve", "-no-color", "-lock-timeout=60s");
+    long tookMs = (System.nanoTime() - killed) / 1_000_000;
+    assertEquals(0, healed.code(), healed.toString());
+    System.out.printf("%s: plain apply got the lock %d ms after the wrapped run was killed (ttl 5 s)%n", m, tookMs);
+    Cli.Run audit = cli.run("audit", "--prefix", key, "--since", "1h", "--json");
+    assertTrue(audit.stdout().contains("terraform-lock-healed") && audit.stdout().contains("ci-job-42"),
         audit.toString());
   }
 

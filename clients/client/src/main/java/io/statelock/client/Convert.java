@@ -45,7 +45,7 @@ final class Convert {
     return new LeaseGrant(
         r.getKey(), r.getLeaseId(), r.getFencingToken(),
         r.hasExpiresAt() ? instant(r.getExpiresAt()) : null,
-        r.hasTtl() ? duration(r.getTtl()) : null);
+        r.hasTtl() ? duration(r.getTtl()) : null, r.getTerraformLockId());
   }
 
   static LeaseGrant grant(HeartbeatResponse r) {

@@ -116,7 +116,8 @@ final class GrpcLocks implements Locks {
       AcquireResponse r = core.blocking(wait.plus(core.callTimeout)).acquire(req);
       return Convert.grant(r);
     }, hardDeadline);
-    LeaseGrant named = g.key().isEmpty() ? new LeaseGrant(key, g.leaseId(), g.fencingToken(), g.expiresAt(), g.ttl()) : g;
+    LeaseGrant named = g.key().isEmpty() ? new LeaseGrant(key, g.leaseId(), g.fencingToken(), g.expiresAt(), g.ttl(),
+        g.terraformLockId()) : g;
     return new Granted(named, sent[0]);
   }
 

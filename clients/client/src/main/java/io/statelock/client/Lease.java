@@ -31,6 +31,14 @@ public interface Lease extends LeaseRef, AutoCloseable {
   long fencingToken();
 
   /**
+   * For a Terraform S3 state: the ID of Terraform's own lock the service holds for this lease, which keeps plain
+   * Terraform runs out; a Terraform run under this lease must not take it ({@code -lock=false}). Else empty.
+   */
+  default String terraformLockId() {
+    return "";
+  }
+
+  /**
    * When the service says the lease expires unless renewed (service clock, informational; the
    * lease's validity is judged by the client's monotonic clock, see {@link #isValid()}).
    */

@@ -31,6 +31,7 @@ final class LeaseImpl implements Lease {
   private final LostCallbacks lostCallbacks;
   /** Why the lease was lost; null while it is not. */
   private LeaseLostException lostCause;
+  private final String terraformLockId;
 
   LeaseImpl(GrpcLocks locks, LeaseGrant grant, Duration ttl, Duration margin, long originNanos) {
     this.locks = locks;
@@ -38,6 +39,7 @@ final class LeaseImpl implements Lease {
     this.key = grant.key();
     this.leaseId = grant.leaseId();
     this.fencingToken = grant.fencingToken();
+    this.terraformLockId = grant.terraformLockId();
     this.validity = new LeaseValidity(ttl, grant.expiresAt(), margin, originNanos);
     this.lostCallbacks = new LostCallbacks(core.callbacks);
     LeaseStatus status = new LeaseStatus() {
@@ -89,6 +91,11 @@ final class LeaseImpl implements Lease {
   @Override
   public String leaseId() {
     return leaseId;
+  }
+
+  @Override
+  public String terraformLockId() {
+    return terraformLockId;
   }
 
   @Override

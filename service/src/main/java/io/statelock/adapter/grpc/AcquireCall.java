@@ -83,7 +83,7 @@ final class AcquireCall {
             return;
         }
         try {
-            call.onNext(ProtoMapper.acquired(lease));
+            call.onNext(ProtoMapper.acquired(lease).toBuilder().setTerraformLockId(locks.terraformLockIdOf(lease)).build());
             call.onCompleted();
         } catch (RuntimeException e) {
             releaseQuietly(lease);

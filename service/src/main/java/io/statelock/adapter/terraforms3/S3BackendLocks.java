@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -143,6 +144,84 @@ public final class S3BackendLocks implements TerraformLocks {
             }
         }
         return removed;
+    }
+
+    @Override
+    public List<String> prefixes() {
+        return buckets.stream().map(b -> b + "/").toList();
+    }
+
+    @Override
+    public Set<Mechanism> mechanisms() {
+        Set<Mechanism> m = EnumSet.noneOf(Mechanism.class);
+        if (dynamoDb != null) m.add(Mechanism.DYNAMODB_TABLE);
+        if (s3 != null) m.add(Mechanism.LOCKFILE);
+        return m;
+    }
+
+    @Override
+    public Optional<PlainRunLock> claim(PlainRunLock lock) {
+        LockKey key = lock.key();
+        String bucket = bucketOf(key.value());
+        if (bucket == null) throw new IllegalArgumentException(key.value() + " is not under a configured bucket");
+        String object = key.value().substring(bucket.length() + 1) + LOCK_FILE_SUFFIX;
+        String json = json(lock);
+        String fileEtag = null;
+        if (s3 != null) {
+            try {
+                // If-None-Match: * creates the lock file only where none exists: Terraform's own lock, taken alike.
+                fileEtag = s3.putObject(r -> r.bucket(bucket).key(object).ifNoneMatch("*").contentType("application/json"),
+                        RequestBody.fromString(json)).eTag();
+            } catch (S3Exception e) {
+                if (e.statusCode() == 412 || e.statusCode() == 409) return Optional.of(holder(key));
+                throw unavailable("taking lock file s3://" + bucket + "/" + object, e);
+            } catch (SdkException e) {
+                throw unavailable("taking lock file s3://" + bucket + "/" + object, e);
+            }
+        }
+        if (dynamoDb != null) {
+            try {
+                // attribute_not_exists(LockID): written only where no lock item exists, as Terraform writes its own.
+                dynamoDb.putItem(r -> r.tableName(table).conditionExpression("attribute_not_exists(LockID)")
+                        .item(Map.of("LockID", AttributeValue.fromS(key.value()), "Info", AttributeValue.fromS(json))));
+            } catch (ConditionalCheckFailedException held) {
+                dropFile(bucket, object, fileEtag);
+                return Optional.of(holder(key));
+            } catch (SdkException e) {
+                dropFile(bucket, object, fileEtag);
+                throw unavailable("taking the lock of " + key.value() + " in table " + table, e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Gives back a lock file this claim created (If-Match: only that very object). */
+    private void dropFile(String bucket, String object, String etag) {
+        if (etag == null) return;
+        try {
+            s3.deleteObject(r -> r.bucket(bucket).key(object).ifMatch(etag));
+        } catch (SdkException e) {
+            // Left behind, it is statelock's own lock of a lease never granted: the stale-lock healer removes it.
+        }
+    }
+
+    /** Who holds the lock a claim found taken; a placeholder when it is gone again already. */
+    private PlainRunLock holder(LockKey key) {
+        return read(key).orElseGet(() -> new PlainRunLock(key, "", "", "another Terraform run", "", 0, "", key.value(),
+                mechanisms()));
+    }
+
+    /** The LockInfo JSON as Terraform writes it (its field order; Created in RFC 3339). */
+    private static String json(PlainRunLock lock) {
+        var n = JSON.createObjectNode();
+        n.put("ID", lock.id());
+        n.put("Operation", lock.operation());
+        n.put("Info", lock.info());
+        n.put("Who", lock.who());
+        n.put("Version", lock.version());
+        n.put("Created", java.time.Instant.ofEpochMilli(lock.createdMs()).toString());
+        n.put("Path", lock.path());
+        return n.toString();
     }
 
     /** A lock as one mechanism holds it: the parsed LockInfo, its raw JSON, and (lock files) the object's ETag. */

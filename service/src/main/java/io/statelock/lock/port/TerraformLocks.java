@@ -33,6 +33,21 @@ public interface TerraformLocks {
         public Set<PlainRunLock.Mechanism> remove(LockKey key, String id) {
             return Set.of();
         }
+
+        @Override
+        public Set<PlainRunLock.Mechanism> mechanisms() {
+            return Set.of();
+        }
+
+        @Override
+        public List<String> prefixes() {
+            return List.of();
+        }
+
+        @Override
+        public Optional<PlainRunLock> claim(PlainRunLock lock) {
+            return Optional.empty();
+        }
     };
 
     /** Whether keys starting with {@code keyOrPrefix} may be Terraform S3 states (it names or reaches a bucket). */
@@ -49,4 +64,17 @@ public interface TerraformLocks {
      * that ID (a lock taken since by another run is never removed); the mechanisms it was removed from.
      */
     Set<PlainRunLock.Mechanism> remove(LockKey key, String id);
+
+    /** The mechanisms configured: where Terraform's lock of a state is taken. */
+    Set<PlainRunLock.Mechanism> mechanisms();
+
+    /**
+     * Takes Terraform's lock of {@code lock.key()} as Terraform does (the lock file first, created only if absent, then
+     * the table item, written only if absent), holding {@code lock}'s LockInfo. Empty when taken; else the lock that
+     * holds it already, and nothing of this claim is left behind.
+     */
+    Optional<PlainRunLock> claim(PlainRunLock lock);
+
+    /** The key prefixes of the Terraform S3 states, {@code <bucket>/} for each configured bucket. */
+    List<String> prefixes();
 }

@@ -258,4 +258,58 @@ class TerraformS3LocksGrpcTest extends ChannelTest {
         io.statelock.proto.v1.LockEvent gone = events.next();
         assertThat(gone.getStatus().getHeld()).isFalse();
     }
+
+    String tableInfo(State s) {
+        var item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(Map.of("LockID", AttributeValue.fromS(s.lockId())))).item();
+        return item == null || !item.containsKey("Info") ? null : item.get("Info").s();
+    }
+
+    String fileInfo(State s) {
+        try {
+            return s3.getObjectAsBytes(r -> r.bucket(bucket).key(s.stateKey() + ".tflock")).asUtf8String();
+        } catch (NoSuchKeyException e) {
+            return null;
+        }
+    }
+
+    @Test
+    void aLeaseHoldsTerraformsOwnLockWhileItLastsAndGivesItBackOnRelease() {
+        State s = state();
+        var lease = locks.acquire(LockServiceGrpcTest.acquire(s.lockId(), "ci-job-42").build());
+        assertThat(lease.getTerraformLockId()).isNotEmpty();
+        String item = tableInfo(s);
+        String file = fileInfo(s);
+        assertThat(item).as("the lock table item, as Terraform writes it").isNotNull()
+                .contains("\"ID\":\"" + lease.getTerraformLockId() + "\"").contains("\"Who\":\"ci-job-42\"")
+                .contains("\"Version\":\"statelock\"").contains("\"Path\":\"" + s.lockId() + "\"");
+        assertThat(file).as("the lock file holds the same lock").isEqualTo(item);
+        LockStatus seen = locks.describe(DescribeRequest.newBuilder().setKey(s.lockId()).build());
+        assertThat(seen.getOwner()).as("statelock's own Terraform lock shows as its lease").isEqualTo("ci-job-42");
+        assertThat(seen.getInfo().getLabelsMap()).doesNotContainKey("terraform-lock-id");
+
+        locks.release(ReleaseRequest.newBuilder().setKey(s.lockId()).setLeaseId(lease.getLeaseId()).build());
+        assertThat(tableInfo(s)).isNull();
+        assertThat(fileInfo(s)).isNull();
+    }
+
+    @Test
+    void theTerraformLockOfALeaseThatExpiresUnreleasedIsRemovedAndAudited() throws Exception {
+        State s = state();
+        var lease = locks.acquire(LockServiceGrpcTest.acquire(s.lockId(), "killed-runner")
+                .setTtl(LockServiceGrpcTest.seconds(1)).build());
+        assertThat(tableInfo(s)).isNotNull();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (tableInfo(s) != null || fileInfo(s) != null) {
+            assertThat(System.nanoTime()).as("statelock's Terraform lock outlived its lease").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        List<AuditRecord> audit = locks.audit(AuditRequest.newBuilder().setPrefix(s.lockId()).build()).getRecordsList();
+        assertThat(audit).filteredOn(a -> a.getAction().equals("terraform-lock-healed"))
+                .singleElement().satisfies(a -> {
+                    assertThat(a.getPreviousOwner()).isEqualTo("killed-runner");
+                    assertThat(a.getPreviousFencingToken()).isEqualTo(lease.getFencingToken());
+                    assertThat(a.getReason()).contains(lease.getTerraformLockId()).contains("expired");
+                });
+    }
 }
