@@ -70,6 +70,9 @@ final class LockBreaker {
         if (terraformLockId == null || terraformLockId.isBlank()) {
             throw InvalidArgumentException.of("terraform_lock_id", "must name the Terraform lock ID to break");
         }
+        if (terraformLockId.length() > 256) {
+            throw InvalidArgumentException.of("terraform_lock_id", "must be at most 256 characters, got " + terraformLockId.length());
+        }
         if (!terraform.covers(key.value())) {
             throw InvalidArgumentException.of("key", key.value() + " is not under a bucket of statelock.terraform-s3.buckets:"
                     + " it has no Terraform S3 lock");

@@ -204,7 +204,9 @@ public final class LockCoordinator {
     public FenceCheck validateFence(LockKey key, long token) {
         LockRecord record = table.get(key).orElseGet(() -> LockRecord.absent(key));
         long currentToken = fences.token(record.fenceCounter());
-        boolean current = token != 0 && token == currentToken && record.liveAt(clock.millis());
+        // A plain Terraform run's lock carries the last lease's counter but is no lease: no token is current under it.
+        boolean current = token != 0 && token == currentToken && record.liveAt(clock.millis())
+                && !PlainRunLock.holds(record);
         return new FenceCheck(current, currentToken);
     }
 

@@ -16,6 +16,11 @@ public record PlainRunLock(LockKey key, String id, String operation, String who,
     /** The labels a plain run's holder is shown with: its Terraform lock ID and where the lock is. */
     public static final String ID_LABEL = "terraform-lock-id";
     public static final String MECHANISM_LABEL = "terraform-lock";
+    /**
+     * The lease id a plain run's lock record carries: no caller can present it (a random part per process), so no
+     * join, heartbeat, release or fence check ever matches it.
+     */
+    private static final String LEASE_MARKER = "terraform-lock:" + java.util.UUID.randomUUID() + ":";
 
     /** Terraform's two lock mechanisms of the S3 backend. */
     public enum Mechanism {
@@ -55,15 +60,18 @@ public record PlainRunLock(LockKey key, String id, String operation, String who,
      */
     LockRecord asRecord(long fenceCounter) {
         Map<String, String> labels = new TreeMap<>();
-        labels.put(ID_LABEL, id);
         labels.put(MECHANISM_LABEL, mechanismLabel());
-        // LockInfo keeps at most 4 KiB; Terraform's free-text Info is what gives way.
-        int room = LockInfo.MAX_BYTES - 512 - bytes(operation) - bytes(who) - bytes(version) - bytes(path)
-                - bytes(id);
-        String shown = bytes(info) <= Math.max(0, room) ? info : cut(info, Math.max(0, room));
-        LockInfo lockInfo = new LockInfo(operation, who, version, path, shown, labels);
-        return new LockRecord(key, fenceCounter, "terraform-lock:" + id, who, lockInfo, createdMs, LockRecord.NO_EXPIRY,
-                0, "");
+        // LockInfo keeps at most 4 KiB: whatever a lock file holds, each field is cut to its share of it.
+        labels.put(ID_LABEL, cut(id, 256));
+        LockInfo lockInfo = new LockInfo(cut(operation, 256), cut(who, 256), cut(version, 256), cut(path, 1024),
+                cut(info, 1024), labels);
+        return new LockRecord(key, fenceCounter, LEASE_MARKER + id, cut(who, 256), lockInfo, createdMs,
+                LockRecord.NO_EXPIRY, 0, "");
+    }
+
+    /** Whether {@code record} stands for a plain Terraform run's lock (not a lease). */
+    public static boolean holds(LockRecord record) {
+        return record.hasLease() && record.leaseId().startsWith(LEASE_MARKER);
     }
 
     private static int bytes(String s) {
@@ -71,6 +79,7 @@ public record PlainRunLock(LockKey key, String id, String operation, String who,
     }
 
     private static String cut(String s, int maxBytes) {
+        if (bytes(s) <= maxBytes) return s;
         StringBuilder b = new StringBuilder();
         int used = 0;
         for (int i = 0; i < s.length(); ) {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
         "token (else nothing is broken and it exits 70).",
         "A Terraform S3 state (KEY is <bucket>/<state key>) held by a plain Terraform run:",
         "its lock is broken in the DynamoDB lock table and the lock file, only while its",
-        "Terraform lock ID is the one shown now (or --lock-id ID)."
+        "Terraform lock ID is the one shown now (or --lock-id ID; another lock there: exit 70)."
     })
 final class ForceUnlockCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "KEY", description = "Lock key.")
@@ -64,10 +64,11 @@ final class ForceUnlockCommand implements Callable<Integer> {
       } else if (r.released()) {
         String prev = r.previous() != null ? Output.holder(r.previous(), Instant.now()) : "a lease";
         System.out.println(key + ": lock broken (was " + prev + ")");
-      } else if (!terraformLockId.isEmpty()) {
-        String now = r.previous() != null ? Output.holder(r.previous(), Instant.now()) : "free";
-        System.out.println(key + ": Terraform lock ID " + terraformLockId + " no longer holds it, nothing broken (now "
-            + now + ")");
+      } else if (!terraformLockId.isEmpty() && r.previous() != null && r.previous().held()) {
+        // Another lock holds the key now: nobody chose to break that one (as a --fence that no longer matches).
+        System.err.println("statelock: not broken: Terraform lock ID " + terraformLockId + " no longer holds " + key
+            + " (now " + Output.holder(r.previous(), Instant.now()) + ")");
+        return ExitCodes.OTHER;
       } else {
         System.out.println(key + ": was not held, nothing to break");
       }

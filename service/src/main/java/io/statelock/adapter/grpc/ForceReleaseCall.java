@@ -48,8 +48,15 @@ final class ForceReleaseCall {
     private ForceReleaseResponse breakPlainRun(Caller caller, ForceReleaseRequest request) {
         var entry = audit.entry(caller, CallerInterceptor.peer(), "terraform-force-unlock", request.getKey())
                 .reason(request.getReason() + " (Terraform lock ID " + request.getTerraformLockId() + ")");
-        LockCoordinator.ForceReleaseOutcome outcome = locks.breakPlainRunLock(ProtoMapper.key(request.getKey()),
-                request.getReason(), request.getTerraformLockId());
+        LockCoordinator.ForceReleaseOutcome outcome;
+        try {
+            outcome = locks.breakPlainRunLock(ProtoMapper.key(request.getKey()), request.getReason(),
+                    request.getTerraformLockId());
+        } catch (io.statelock.lock.StoreUnavailableException e) {
+            // One mechanism may have been cleared before the other failed: the attempt is on record either way.
+            audit.recordNow(entry.outcome("failed").build());
+            throw e;
+        }
         audit.recordNow(entry.outcome(outcome.released() ? "released" : "not-held")
                 .previous(outcome.previous().owner(), outcome.previous().fencingToken()).build());
         return ForceReleaseResponse.newBuilder().setReleased(outcome.released())

@@ -12,6 +12,7 @@ import io.statelock.lock.LockInfo;
 import io.statelock.lock.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.LockStatus;
+import io.statelock.lock.PlainRunLock;
 import io.statelock.proto.v1.AcquireRequest;
 import io.statelock.proto.v1.AcquireResponse;
 import io.statelock.proto.v1.HeartbeatResponse;
@@ -100,6 +101,13 @@ final class ProtoMapper {
     }
 
     static LockInfo info(io.statelock.proto.v1.LockInfo info) {
+        for (String reserved : List.of(PlainRunLock.ID_LABEL, PlainRunLock.MECHANISM_LABEL)) {
+            // The service's own labels of a plain Terraform run's lock: a lease that set them would pass for one.
+            if (info.containsLabels(reserved)) {
+                throw InvalidArgumentException.of("info.labels", "label " + reserved + " is reserved for the locks of"
+                        + " plain Terraform runs that the service shows");
+            }
+        }
         return new LockInfo(info.getOperation(), info.getWho(), info.getVersion(), info.getPath(), info.getInfo(),
                 info.getLabelsMap());
     }

@@ -51,7 +51,9 @@ public final class S3BackendLocks implements TerraformLocks {
 
     @Override
     public boolean covers(String keyOrPrefix) {
-        return buckets.stream().anyMatch(b -> keyOrPrefix.startsWith(b + "/") || (b + "/").startsWith(keyOrPrefix));
+        // Only keys and prefixes inside one bucket: a broader listing (every key) stays statelock's own, so a
+        // Terraform store that is slow or refuses never touches other keys, and pages stay in key order.
+        return buckets.stream().anyMatch(b -> keyOrPrefix.startsWith(b + "/"));
     }
 
     @Override
@@ -83,7 +85,7 @@ public final class S3BackendLocks implements TerraformLocks {
         }
         if (s3 != null) {
             for (String bucket : buckets) {
-                if (!covers(prefix) || !((bucket + "/").startsWith(prefix) || prefix.startsWith(bucket + "/"))) continue;
+                if (!prefix.startsWith(bucket + "/")) continue;
                 String within = prefix.length() > bucket.length() + 1 ? prefix.substring(bucket.length() + 1) : "";
                 try {
                     for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(within)).contents()) {
@@ -246,6 +248,9 @@ public final class S3BackendLocks implements TerraformLocks {
             return parse(json, in.response().eTag());
         } catch (NoSuchKeyException gone) {
             return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) return Optional.empty(); // an S3 API that names no error code
+            throw unavailable("reading lock file s3://" + bucket + "/" + object, e);
         } catch (SdkException | java.io.IOException e) {
             throw unavailable("reading lock file s3://" + bucket + "/" + object, e);
         }

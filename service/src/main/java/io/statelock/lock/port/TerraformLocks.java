@@ -50,7 +50,7 @@ public interface TerraformLocks {
         }
     };
 
-    /** Whether keys starting with {@code keyOrPrefix} may be Terraform S3 states (it names or reaches a bucket). */
+    /** Whether {@code keyOrPrefix} lies inside a configured bucket ({@code <bucket>/…}): its keys are Terraform S3 states. */
     boolean covers(String keyOrPrefix);
 
     /** The plain run's lock on {@code key}, merged from both mechanisms; empty when there is none. */

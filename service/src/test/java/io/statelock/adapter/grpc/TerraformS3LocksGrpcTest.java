@@ -312,4 +312,40 @@ class TerraformS3LocksGrpcTest extends ChannelTest {
                     assertThat(a.getReason()).contains(lease.getTerraformLockId()).contains("expired");
                 });
     }
+
+    @Test
+    void noLeaseCanPassForAPlainRunNorAPlainRunForALease() {
+        State s = state();
+        StatusRuntimeException faked = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
+                () -> locks.acquire(LockServiceGrpcTest.acquire(s.lockId(), "mallory")
+                        .setInfo(io.statelock.proto.v1.LockInfo.newBuilder().putLabels("terraform-lock-id", "x")).build()));
+        assertThat(faked.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+
+        var lease = locks.acquire(LockServiceGrpcTest.acquire(s.lockId(), "ci").build());
+        // statelock's own Terraform lock is the lease's: its ID breaks nothing.
+        ForceReleaseResponse byMirrorId = locks.forceRelease(ForceReleaseRequest.newBuilder().setKey(s.lockId())
+                .setReason("r").setTerraformLockId(lease.getTerraformLockId()).build());
+        assertThat(byMirrorId.getReleased()).isFalse();
+        assertThat(tableInfo(s)).isNotNull();
+        locks.release(ReleaseRequest.newBuilder().setKey(s.lockId()).setLeaseId(lease.getLeaseId()).build());
+
+        // The lease's token is not current under a plain run's lock, though the key's counter is still the lease's.
+        lockInTable(s, lockInfo(UUID.randomUUID().toString(), "alice@runner-7", s.lockId()));
+        var check = locks.validateFence(io.statelock.proto.v1.ValidateFenceRequest.newBuilder().setKey(s.lockId())
+                .setFencingToken(lease.getFencingToken()).build());
+        assertThat(check.getCurrent()).isFalse();
+    }
+
+    @Test
+    void aHugeLockFileIsShownCutAndAListingOfEveryKeyLeavesTheBucketsAlone() {
+        State s = state();
+        String big = "x".repeat(20_000);
+        lockFile(s, lockInfo(UUID.randomUUID().toString(), big, s.lockId()).replace("\"Info\":\"\"", "\"Info\":\"" + big + "\""));
+        LockStatus seen = locks.describe(DescribeRequest.newBuilder().setKey(s.lockId()).build());
+        assertThat(seen.getHeld()).isTrue();
+        assertThat(seen.getOwner().length()).isLessThan(300);
+        // Outside one bucket the listing is statelock's own: no plain-run lock, no Terraform store call.
+        assertThat(locks.list(ListRequest.newBuilder().setPrefix("").build()).getLocksList())
+                .extracting(LockStatus::getKey).doesNotContain(s.lockId());
+    }
 }
