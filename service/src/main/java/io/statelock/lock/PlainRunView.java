@@ -47,24 +47,54 @@ public final class PlainRunView implements LockTable {
             return new AcquireResult.Held(seen.get().asRecord(counter(table.get(key))));
         }
         AcquireResult result = table.acquire(lease, takeoverBeforeMs);
-        if (!(result instanceof AcquireResult.Granted granted)) return result;
-        // statelock's lock of an earlier lease (ended: the table just granted over it) makes way for this one's.
-        seen.ifPresent(old -> terraform.remove(key, old.id()));
-        Optional<PlainRunLock> other;
+        if (result instanceof AcquireResult.Held held) return retried(lease, held, seen);
+        AcquireResult.Granted granted = (AcquireResult.Granted) result;
         try {
-            other = terraform.claim(TerraformMirror.of(granted.record(), fences, terraform.mechanisms()));
+            // statelock's lock of an earlier lease (ended: the table just granted over it) makes way for this one's.
+            if (seen.isPresent()) terraform.remove(key, seen.get().id());
+            Optional<PlainRunLock> other = terraform.claim(TerraformMirror.of(granted.record(), fences,
+                    terraform.mechanisms()));
+            if (other.isEmpty()) return granted;
+            giveBack(key, lease.leaseId(), null);
+            return new AcquireResult.Held(other.get().asRecord(granted.record().fenceCounter()));
         } catch (RuntimeException e) {
-            giveBack(lease);
+            giveBack(key, lease.leaseId(), e);
             throw e;
         }
-        if (other.isEmpty()) return granted;
-        giveBack(lease);
-        return new AcquireResult.Held(other.get().asRecord(granted.record().fenceCounter()));
+    }
+
+    /**
+     * A retry of an acquire that was granted (same request id: the coordinator hands the caller that lease again)
+     * gets it only with its Terraform lock in place: the first try's claim may have failed or not have finished.
+     */
+    private AcquireResult retried(NewLease lease, AcquireResult.Held held, Optional<PlainRunLock> seen) {
+        LockRecord holder = held.holder();
+        // The coordinator's own test of a retry (AcquireAttempt.isRetryOf): same request id and owner.
+        boolean retry = !lease.requestId().isEmpty() && lease.requestId().equals(holder.requestId())
+                && lease.owner().equals(holder.owner()) && holder.hasLease();
+        if (!retry || (seen.isPresent() && TerraformMirror.counterOf(seen.get()) == holder.fenceCounter())) return held;
+        try {
+            if (seen.isPresent()) terraform.remove(lease.key(), seen.get().id()); // an earlier lease's, ended
+            Optional<PlainRunLock> other = terraform.claim(TerraformMirror.of(holder, fences, terraform.mechanisms()));
+            if (other.isEmpty()) return held;
+            // A plain run holds Terraform's lock: the lease cannot keep it out, so it is given back, not handed out.
+            giveBack(lease.key(), holder.leaseId(), null);
+            return new AcquireResult.Held(other.get().asRecord(holder.fenceCounter()));
+        } catch (RuntimeException e) {
+            giveBack(lease.key(), holder.leaseId(), e);
+            throw e;
+        }
     }
 
     /** A grant whose Terraform lock could not be taken: released again (its counter stays spent). */
-    private void giveBack(NewLease lease) {
-        table.release(lease.key(), lease.leaseId(), LeaseOwner.ANYONE);
+    private void giveBack(LockKey key, String leaseId, RuntimeException failure) {
+        try {
+            table.release(key, leaseId, LeaseOwner.ANYONE);
+        } catch (RuntimeException e) {
+            // The lease then runs out at its ttl; the caller hears of the first failure.
+            if (failure != null) failure.addSuppressed(e);
+            else throw e;
+        }
     }
 
     /** Removes statelock's Terraform lock of an ended lease; one left by a failure here is the healer's. */

@@ -74,8 +74,13 @@ public final class StaleLockHealer implements AutoCloseable {
                 for (LockRecord r : page.records()) {
                     boolean ended = !r.hasLease() || r.takeableAt(now, skew);
                     if (ended && r.fenceCounter() > 0 && !Long.valueOf(r.fenceCounter()).equals(checked.get(r.key()))) {
-                        heal(r);
-                        checked.put(r.key(), r.fenceCounter());
+                        try {
+                            heal(r);
+                            checked.put(r.key(), r.fenceCounter());
+                        } catch (StatelockException e) {
+                            // This key's Terraform lock cannot be read or removed now: the others go on, it comes
+                            // round again next time.
+                        }
                     }
                 }
                 token = page.nextPageToken();

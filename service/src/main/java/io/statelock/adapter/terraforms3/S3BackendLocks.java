@@ -175,8 +175,13 @@ public final class S3BackendLocks implements TerraformLocks {
                 fileEtag = s3.putObject(r -> r.bucket(bucket).key(object).ifNoneMatch("*").contentType("application/json"),
                         RequestBody.fromString(json)).eTag();
             } catch (S3Exception e) {
-                if (e.statusCode() == 412 || e.statusCode() == 409) return Optional.of(holder(key));
-                throw unavailable("taking lock file s3://" + bucket + "/" + object, e);
+                if (e.statusCode() != 412 && e.statusCode() != 409) {
+                    throw unavailable("taking lock file s3://" + bucket + "/" + object, e);
+                }
+                // Taken already: by this very claim when the SDK retried a PUT whose answer was lost, else by another.
+                Optional<Found> there = lockFile(bucket, key.value().substring(bucket.length() + 1));
+                if (there.isEmpty() || !there.get().id().equals(lock.id())) return Optional.of(holder(key));
+                fileEtag = there.get().etag();
             } catch (SdkException e) {
                 throw unavailable("taking lock file s3://" + bucket + "/" + object, e);
             }
@@ -187,6 +192,8 @@ public final class S3BackendLocks implements TerraformLocks {
                 dynamoDb.putItem(r -> r.tableName(table).conditionExpression("attribute_not_exists(LockID)")
                         .item(Map.of("LockID", AttributeValue.fromS(key.value()), "Info", AttributeValue.fromS(json))));
             } catch (ConditionalCheckFailedException held) {
+                Optional<Found> there = tableItem(key);
+                if (there.isPresent() && there.get().id().equals(lock.id())) return Optional.empty(); // ours already
                 dropFile(bucket, object, fileEtag);
                 return Optional.of(holder(key));
             } catch (SdkException e) {
