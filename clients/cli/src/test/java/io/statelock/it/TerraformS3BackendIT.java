@@ -141,6 +141,11 @@ class TerraformS3BackendIT {
     return Terraform.withBackend(dir.resolve(name), backend, resources);
   }
 
+  /** A state key of its own for one test and mechanism. */
+  static String stateKey(String name, Mechanism m) {
+    return name + "-" + m.name().toLowerCase() + "-" + UUID.randomUUID().toString().substring(0, 6) + "/terraform.tfstate";
+  }
+
   Cli cli(Terraform tf) {
     Cli c = new Cli(tf.dir, service.addr());
     c.env.putAll(tf.environment());
@@ -150,8 +155,7 @@ class TerraformS3BackendIT {
   @ParameterizedTest
   @EnumSource(Mechanism.class)
   void aStaleLockOfAKilledPlainRunIsShownAndBrokenByAnAdminThenTheNextApplyWorks(Mechanism m) throws Exception {
-    String stateKey = "team-" + m.name().toLowerCase() + "-" + UUID.randomUUID().toString().substring(0, 6)
-        + "/terraform.tfstate";
+    String stateKey = stateKey("team", m);
     String key = bucket + "/" + stateKey;
     Terraform tf = project(m, stateKey);
     Terraform.Run init = tf.run("init", "-input=false", "-no-color");
@@ -201,8 +205,7 @@ class TerraformS3BackendIT {
   @ParameterizedTest
   @EnumSource(Mechanism.class)
   void aWrappedRunKeepsPlainRunsOutItsChildWorksAndItsLockHealsWhenTheRunnerIsKilled(Mechanism m) throws Exception {
-    String stateKey = "wrapped-" + m.name().toLowerCase() + "-" + UUID.randomUUID().toString().substring(0, 6)
-        + "/terraform.tfstate";
+    String stateKey = stateKey("wrapped", m);
     String key = bucket + "/" + stateKey;
     Terraform runner = project(m, stateKey, "runner-" + m);
     Terraform other = project(m, stateKey, "other-" + m);

@@ -71,7 +71,8 @@ public final class S3BackendLocks implements TerraformLocks {
     public List<PlainRunLock> list(String prefix) {
         Map<String, Map<Mechanism, Found>> byKey = new TreeMap<>();
         if (dynamoDb != null) {
-            // A scan: Terraform's lock table holds only the locks in force and one digest item per state.
+            // A scan: Terraform's lock table holds only the locks in force and one digest item per state. The filter
+            // keeps the keys under the prefix that carry a LockInfo (the -md5 digest items have none).
             ScanRequest scan = ScanRequest.builder().tableName(table).consistentRead(true)
                     .filterExpression("begins_with(LockID, :p) AND attribute_exists(Info)")
                     .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(prefix))).build();
