@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Port: where audit records are kept (DynamoDB audit table, or the embedded database). Separate from
- * {@link LockTable} so audit writes never share a write with, or block, a lock transition (invariant 5).
+ * {@link LockTable} so audit writes never share a write with, or block, a lock transition (docs/design.md#invariant-5).
  * Failures are {@link io.statelock.lock.StoreUnavailableException}.
  */
 public interface AuditStore {

@@ -25,7 +25,7 @@ public class InsecureBindingCheck {
         if (isLoopback(host)) return;
         if (!config.auth().allowInsecure()) {
             throw new IllegalStateException("refusing to start: quarkus.http.host=" + host + " is not a loopback address"
-                    + " and statelock.auth.mode=none; set statelock.auth.mode=jwt (see README, Security), or"
+                    + " and statelock.auth.mode=none; set statelock.auth.mode=jwt (see docs/security.md), or"
                     + " statelock.auth.allow-insecure=true if something in front of statelock authenticates callers");
         }
         LOG.warnf("INSECURE: authentication is off (statelock.auth.mode=none) on %s, reachable from the network:"

@@ -31,7 +31,7 @@ public class StoreProducer {
     @Produces
     @Singleton
     LockTable lockTable(StatelockConfig config, Instance<DynamoDbClient> dynamoDb, MeterRegistry registry) {
-        // Every store call is counted by operation and outcome (invariant 5 is read off these counters).
+        // Every store call is counted by operation and outcome (docs/design.md#invariant-5 is read off these counters).
         return new MeteredLockTable(store(config, dynamoDb), registry);
     }
 

@@ -33,7 +33,7 @@ final class AcquireAttempt {
         long ttlMs = command.effectiveTtl(settings).toMillis();
         NewLease lease = new NewLease(command.key(), LeaseIds.newLeaseId(), command.owner(), command.info(),
                 now, ttlMs, command.requestId());
-        // A lease becomes takeable only after expiresAt + maxClockSkew on this replica's clock (invariant 1).
+        // A lease becomes takeable only after expiresAt + maxClockSkew on this replica's clock (docs/design.md#invariant-1).
         AcquireResult result = table.acquire(lease, now - settings.maxClockSkew().toMillis());
         if (result instanceof AcquireResult.Granted granted) {
             announce(granted);

@@ -34,7 +34,7 @@ public record LockRecord(LockKey key, long fenceCounter, String leaseId, String 
         return leaseId != null;
     }
 
-    /** The lease can still be renewed: not expired on this clock (invariant 1: expired means lost). */
+    /** The lease can still be renewed: not expired on this clock (docs/design.md#invariant-1: expired means lost). */
     public boolean liveAt(long nowMs) {
         return hasLease() && nowMs <= expiresAtMs;
     }

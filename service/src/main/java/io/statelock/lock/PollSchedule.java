@@ -5,7 +5,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
- * When a key's poller tries the store next (invariant 5): at once after a release on this replica, when
+ * When a key's poller tries the store next (docs/design.md#invariant-5): at once after a release on this replica, when
  * the holder's lease becomes takeable ({@code expiresAt + maxClockSkew}), otherwise after one poll interval
  * with jitter. At most one poll is scheduled per key.
  */

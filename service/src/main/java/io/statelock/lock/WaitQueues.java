@@ -9,7 +9,7 @@ import java.util.function.Consumer;
  * Server-side waiting, FIFO per key within this replica. However many callers wait on a key,
  * one poller per key tries the store on behalf of the head waiter only: at once after a release
  * on this replica, at {@code expiresAt + maxClockSkew}, and otherwise every poll interval with
- * jitter (invariant 5). A waiter holds no thread: it is a future completed by the poller.
+ * jitter (docs/design.md#invariant-5). A waiter holds no thread: it is a future completed by the poller.
  * <p>
  * The pieces: {@link KeyQueue} (one key's waiters and poller state), {@link WaitAdmission} (max waiters),
  * {@link PollSchedule} (when the next try runs), {@link StoreErrorPolicy} (store failures while waiting),

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 /**
  * Watch: a snapshot of a key or a prefix, then its changes — at once for changes made on this
  * replica (from {@link LockEvents}), and from one shared poll per watched key or prefix per
- * interval for changes made on other replicas, however many streams watch it (invariant 5).
+ * interval for changes made on other replicas, however many streams watch it (docs/design.md#invariant-5).
  * {@code EXPIRED} is emitted once per lease when {@code expiresAt + maxClockSkew} passes.
  *
  * <p>Each stream's sink is called by one thread at a time, snapshot first. Opening a watch reads

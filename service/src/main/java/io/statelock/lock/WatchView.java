@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * The shared view of one watch target on this replica: however many streams watch it, one
- * subscription to local events and one poll of the store per interval (invariant 5). The poll
+ * subscription to local events and one poll of the store per interval (docs/design.md#invariant-5). The poll
  * sees changes made on other replicas; local events are applied to the same {@link WatchState}
  * first, so a change is reported once whichever source sees it first.
  */

@@ -19,7 +19,7 @@ import java.util.function.Supplier;
 /**
  * The state use cases: fenced writes, verified reads, history, rollback, delete (tombstone).
  * Bytes go to a fresh immutable object first; the version exists only once the one conditional
- * write on the lock record names it (DESIGN.md invariant 3).
+ * write on the lock record names it (docs/design.md#invariant-3).
  */
 public final class StateCoordinator {
     /** Pointer races with the same lease (two writes of one holder at once) are retried this often. */
@@ -146,7 +146,7 @@ public final class StateCoordinator {
         InputStream in = blobs.open(v.blob()).orElseThrow(() -> new StateCorruptedException(
                 "the object " + v.blob() + " of version " + v.version() + " of " + key + " is missing"));
         Spool spool = Spool.copyOf(in, settings.spoolDir());
-        // Safety: bytes that do not hash to the recorded digest are never served (invariant 4).
+        // Safety: bytes that do not hash to the recorded digest are never served (docs/design.md#invariant-4).
         if (spool.size() != v.size() || !spool.sha256().equals(v.sha256())) {
             spool.close();
             throw new StateCorruptedException("stored bytes of " + key + " version " + v.version()

@@ -12,7 +12,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dependency rules of the README's Layout section, enforced so they cannot erode quietly. The onion:
+ * The dependency rules of docs/design.md#layout, enforced so they cannot erode quietly. The onion:
  * the domain ({@code lock}, {@code state}, {@code audit}, {@code security}, each with its ports) depends on
  * nothing outside {@code java.*}; adapters depend on the domain; only the composition root ({@code boot})
  * sees everything.

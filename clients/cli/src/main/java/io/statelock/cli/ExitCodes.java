@@ -1,6 +1,6 @@
 package io.statelock.cli;
 
-/** The CLI's exit codes: a fixed contract (documented in --help and the README). */
+/** The CLI's exit codes: a fixed contract (documented in --help and clients/README.md#exit-codes). */
 final class ExitCodes {
   static final int OK = 0;
   /** EX_USAGE: bad flags or arguments, or a request the service rejected as invalid. */

@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Checks a history against the invariants (DESIGN.md), per key:
+ * Checks a history against the invariants (docs/design.md#invariants), per key:
  * <ol>
  *   <li>every accepted state write carried the fence current when it started (no grant with a higher
  *       fence had completed before it began), and accepted writes' fences strictly increase, both in

@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * The lock table on DynamoDB: one item per key, every transition one conditional {@code UpdateItem}
- * (DESIGN.md "Lock record"); release and force release are {@link LeaseRelease}'s. A failed condition
+ * (docs/design.md#lock-record); release and force release are {@link LeaseRelease}'s. A failed condition
  * becomes a domain result in this package and nowhere else; every SDK failure becomes a
  * {@link StoreUnavailableException}. No AWS type leaves this package.
  */
@@ -102,10 +102,10 @@ public final class DynamoDbLockTable implements LockTable, StatePointers {
         remove.add("#" + RELEASED_BY);
         values.put(":one", n(1));
         values.put(":takeoverBefore", n(takeoverBeforeMs));
-        // ADD is atomic and creates the counter at 1 on a new item: the fence only ever goes up (invariant 2).
+        // ADD is atomic and creates the counter at 1 on a new item: the fence only ever goes up (docs/design.md#invariant-2).
         String update = set.toString() + remove + " ADD #fence :one";
         // Safety: take the key only if it is free or its lease expired before now - maxClockSkew,
-        // judged by the store in the same write, so two replicas can never both win (invariant 1).
+        // judged by the store in the same write, so two replicas can never both win (docs/design.md#invariant-1).
         String condition = "attribute_not_exists(#leaseId) OR #expiresAt < :takeoverBefore";
         UpdateItemRequest request = UpdateItemRequest.builder()
                 .tableName(table)
@@ -158,7 +158,7 @@ public final class DynamoDbLockTable implements LockTable, StatePointers {
             update = "SET #expiresAt = :expires, #ttlMs = :ttl";
         }
         // Safety: renew only this lease and only while unexpired at now: an expired lease is lost for good even if
-        // nobody took it yet, since a taker may already be acting (invariant 1). A retry after a lost answer passes
+        // nobody took it yet, since a taker may already be acting (docs/design.md#invariant-1). A retry after a lost answer passes
         // it again and writes the same values: the renewal is idempotent as it stands.
         String condition = "#leaseId = :lease AND #expiresAt >= :now" + LockConditions.ownedBy(owner, values);
         UpdateItemRequest request = UpdateItemRequest.builder()

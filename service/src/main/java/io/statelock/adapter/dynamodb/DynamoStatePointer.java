@@ -85,7 +85,7 @@ final class DynamoStatePointer {
                 "#oldest", StateItems.OLDEST, "#history", StateItems.HISTORY));
         String update = "SET #v = :version, #current = :current, #oldest = :oldest";
         if (migrating) update += " REMOVE " + String.join(", ", StateItems.LEGACY);
-        // Safety: the current lease with its own fence, unexpired at now (invariant 3), and the pointer still at
+        // Safety: the current lease with its own fence, unexpired at now (docs/design.md#invariant-3), and the pointer still at
         // the version this write was decided against; an item of the earlier layout is moved out first (below).
         String condition = "#leaseId = :lease AND #fence = :fence AND #expiresAt >= :now AND "
                 + (migrating ? "attribute_exists(#history) AND " : "attribute_not_exists(#history) AND ");

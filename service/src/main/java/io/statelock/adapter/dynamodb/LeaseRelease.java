@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * call's own id, so a call whose answer was lost finds its own mark afterwards and answers as its first attempt.
  */
 final class LeaseRelease {
-    // Frees the key: the fence stays so the next acquire gets a higher token (invariant 2). The call's id is marked
+    // Frees the key: the fence stays so the next acquire gets a higher token (docs/design.md#invariant-2). The call's id is marked
     // and the holder's owner, info and times kept (read back as free), so a call whose answer was lost recognises
     // its own write and what it removed; the next acquire overwrites them all.
     private static final String FREE_KEY = "SET #releasedBy = :call REMOVE #leaseId, #requestId";

@@ -9,7 +9,7 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The lock item layout (DESIGN.md "Lock record") and its mapping to {@link LockRecord}.
+ * The lock item layout (docs/design.md#lock-record) and its mapping to {@link LockRecord}.
  * Empty strings are never written (older DynamoDB-API servers reject them): an empty owner,
  * request id or info field is an absent attribute, and an absent attribute reads back as empty.
  * A free key (no {@code leaseId}) keeps its last holder's owner, info and times next to

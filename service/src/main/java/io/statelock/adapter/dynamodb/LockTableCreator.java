@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
  * on-demand billing, hash key {@code key}, and the {@code by-segment} index that serves prefix listing. The index
  * projects keys only: no lease field is on it, so a heartbeat or a release writes no index entry (each one would
  * cost a write unit), and a listing reads the page's items with one BatchGetItem.
- * No TTL is ever set on it: lock records are never deleted (invariant 2).
+ * No TTL is ever set on it: lock records are never deleted (docs/design.md#invariant-2).
  */
 final class LockTableCreator {
     static final String BY_SEGMENT = "by-segment";

@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
  * of the segment registry (no lock key starts with '/', and they have no {@code seg}, so no index entry), and
  * lets IAM scope the service's DeleteItem to them ({@code dynamodb:LeadingKeys} {@code /v/*}). An item is
  * written only for a version the pointer already names, just before the pointer moves away from it, so it
- * copies a committed version and never makes one (invariant 3).
+ * copies a committed version and never makes one (docs/design.md#invariant-3).
  */
 final class VersionItems {
     static final String PREFIX = SegmentRegistry.RESERVED + "v/";

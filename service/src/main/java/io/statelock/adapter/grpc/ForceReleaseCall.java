@@ -37,7 +37,7 @@ final class ForceReleaseCall {
                     mismatch.current().fencingToken()).build());
             throw mismatch;
         }
-        // Forced: stored before the answer (invariant 5), not batched.
+        // Forced: stored before the answer (docs/design.md#invariant-5), not batched.
         audit.recordNow(entry.outcome(outcome.released() ? "released" : "not-held")
                 .previous(outcome.previous().owner(), outcome.previous().fencingToken()).build());
         return ForceReleaseResponse.newBuilder().setReleased(outcome.released())

@@ -24,7 +24,7 @@ import java.util.concurrent.ExecutionException;
 import org.jboss.logging.Logger;
 
 /**
- * The one place that maps domain errors to gRPC status (DESIGN.md error model). Structured
+ * The one place that maps domain errors to gRPC status (docs/design.md#error-model). Structured
  * detail goes into {@code google.rpc.Status} details, never only into the message.
  */
 final class GrpcErrors {

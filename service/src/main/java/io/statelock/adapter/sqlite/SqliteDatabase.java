@@ -12,7 +12,7 @@ import java.sql.Statement;
 
 /**
  * The SQLite file, its single connection and the data-directory lock that keeps a second
- * process off the same files (two replicas on one embedded store would break invariant 1).
+ * process off the same files (two replicas on one embedded store would break docs/design.md#invariant-1).
  * Transactions from concurrent callers share commits ({@link GroupCommit}).
  */
 final class SqliteDatabase implements AutoCloseable {

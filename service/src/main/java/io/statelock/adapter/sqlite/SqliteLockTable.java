@@ -38,7 +38,7 @@ import java.util.Optional;
  */
 public final class SqliteLockTable implements LockTable, StatePointers, AutoCloseable {
     private static final String COLUMNS = "key, fence, lease_id, owner, info, acquired_at, expires_at, ttl_ms, request_id";
-    // Everything of the lease but the fence, which stays so the next acquire gets a higher token (invariant 2).
+    // Everything of the lease but the fence, which stays so the next acquire gets a higher token (docs/design.md#invariant-2).
     private static final String CLEAR_LEASE = "UPDATE locks SET lease_id = NULL, owner = NULL, info = NULL,"
             + " acquired_at = 0, expires_at = 0, ttl_ms = 0, request_id = NULL WHERE key = ?";
     // Under jwt the lease must be the caller's: its recorded owner, taken no later than an expired token's validity
@@ -68,7 +68,7 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
             if (previous.hasLease() && previous.expiresAtMs() >= takeoverBeforeMs) {
                 return new AcquireResult.Held(previous);
             }
-            long counter = previous.fenceCounter() + 1; // the fence only ever goes up (invariant 2)
+            long counter = previous.fenceCounter() + 1; // the fence only ever goes up (docs/design.md#invariant-2)
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO locks (key, seg, " + COLUMNS.substring(5)
                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET fence = excluded.fence,"
                     + " lease_id = excluded.lease_id, owner = excluded.owner, info = excluded.info,"
@@ -95,7 +95,7 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
     @Override
     public HeartbeatResult heartbeat(LockKey key, String leaseId, long nowMs, long ttlMs, LeaseOwner owner) {
         return db.inTransaction(c -> {
-            // Renew only this lease, its owner's, and only while unexpired: an expired lease is lost for good (invariant 1).
+            // Renew only this lease, its owner's, and only while unexpired: an expired lease is lost for good (docs/design.md#invariant-1).
             String sql = (ttlMs == 0
                     ? "UPDATE locks SET expires_at = ? + ttl_ms WHERE key = ? AND lease_id = ? AND expires_at >= ?"
                     : "UPDATE locks SET expires_at = ? + ?, ttl_ms = ? WHERE key = ? AND lease_id = ? AND expires_at >= ?")

@@ -56,7 +56,7 @@ final class SqliteStateVersions {
 
     /** The same checks as the DynamoDB condition, then insert the new version and drop what left the history. */
     static PointerResult move(Connection c, LockRecord current, PointerMove move) throws SQLException {
-        // Safety: only the current lease with its own fence, unexpired at now, moves the pointer (invariant 3).
+        // Safety: only the current lease with its own fence, unexpired at now, moves the pointer (docs/design.md#invariant-3).
         if (!move.leaseId().equals(current.leaseId()) || current.fenceCounter() != move.fenceCounter()
                 || current.expiresAtMs() < move.nowMs()) {
             return new PointerResult.LeaseLost(current);

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * Port to the store of lock records (one item per key). Every state transition is exactly one
- * conditional write (DESIGN.md invariant 5); a failed condition comes back as a domain result,
+ * conditional write (docs/design.md#invariant-5); a failed condition comes back as a domain result,
  * never as a store exception. Store outages surface as
  * {@link io.statelock.lock.StoreUnavailableException}.
  *

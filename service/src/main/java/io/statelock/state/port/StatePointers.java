@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Port to the state pointer on the lock record (DESIGN.md "Lock record": the current version, and the kept
+ * Port to the state pointer on the lock record (docs/design.md#lock-record: the current version, and the kept
  * older versions, immutable, beside it). Implemented by every {@link LockTable}: the pointer lives on the same
  * item as the lease, so the fence check and the pointer move are one conditional write.
  */
@@ -25,7 +25,7 @@ public interface StatePointers {
 
     /**
      * Moves the state pointer in one conditional write, fenced on the lease, its fence counter, its expiry and
-     * the previous version (DESIGN.md invariant 3); a version exists only once that write names it.
+     * the previous version (docs/design.md#invariant-3); a version exists only once that write names it.
      */
     PointerResult movePointer(PointerMove move);
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Many clients, one key, through the real server: a critical-section witness proves there are
- * never two holders, and fences strictly increase in grant order (DESIGN.md invariants 1 and 2).
+ * never two holders, and fences strictly increase in grant order (docs/design.md#invariant-1 and docs/design.md#invariant-2).
  */
 @QuarkusTest
 class ConcurrentClientsGrpcTest {

@@ -9,7 +9,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import io.statelock.testing.DynamoDbProfile;
 
-/** Invariant 5 on the DynamoDB store (dynalite on loopback), from the same metrics. */
+/** docs/design.md#invariant-5 on the DynamoDB store (dynalite on loopback), from the same metrics. */
 @QuarkusTest
 @TestProfile(DynamoDbProfile.class)
 class DynamoDbStoreCallsMetricsTest extends StoreCallsMetricsTest {

@@ -29,7 +29,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Invariant 5 with authentication on, read off /q/metrics: the lease owner's check is part of the
+ * docs/design.md#invariant-5 with authentication on, read off /q/metrics: the lease owner's check is part of the
  * heartbeat's and the release's one conditional write, so each is exactly one store call and no read,
  * as with authentication off; another identity or a token that expired before the lease is refused from
  * the read that follows a failed condition, in that same store call.

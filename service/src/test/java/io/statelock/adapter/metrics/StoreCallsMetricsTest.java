@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Invariant 5 read off the service's own /q/metrics: an uncontended acquire, heartbeat and release
+ * docs/design.md#invariant-5 read off the service's own /q/metrics: an uncontended acquire, heartbeat and release
  * are exactly one store write each, and no read.
  */
 @QuarkusTest

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The behaviour every {@link LockTable} must have (DESIGN.md "Stores": every store passes one shared
+ * The behaviour every {@link LockTable} must have (docs/design.md#stores: every store passes one shared
  * contract suite). Each test uses keys of its own, so several suites may share one table.
  */
 public abstract class LockTableContract {

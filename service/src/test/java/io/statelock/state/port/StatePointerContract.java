@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The fenced state pointer every {@link LockTable} must keep ({@link StatePointers}, DESIGN.md invariant 3). */
+/** The fenced state pointer every {@link LockTable} must keep ({@link StatePointers}, docs/design.md#invariant-3). */
 public abstract class StatePointerContract {
     protected static final long T0 = 1_800_000_000_000L;
 

@@ -53,7 +53,7 @@ public final class FilesystemBlobStore implements BlobStore {
             Files.createDirectories(target.getParent());
             Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true); // durable before the pointer can name it (invariant 4)
+                ch.force(true); // durable before the pointer can name it (docs/design.md#invariant-4)
             }
             Files.createLink(target, tmp);
             fsyncDirectory(target.getParent());
