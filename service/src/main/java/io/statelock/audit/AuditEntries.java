@@ -10,9 +10,9 @@ import java.util.Map;
 
 /**
  * Builds audit entries from the caller: its subject and the claims that say which pipeline it is
- * (never the token). Use {@code trail.entry(caller, peer, action, key)...build()}.
+ * (never the token). {@link AuditTrail}'s event methods use it.
  */
-public final class AuditEntries {
+final class AuditEntries {
     /** Claims worth keeping: who the CI identity is (GitHub Actions, GitLab CI), and generic groups. */
     static final List<String> RELEVANT_CLAIMS = List.of("iss", "repository", "repository_owner", "ref", "environment",
             "workflow", "job_workflow_ref", "actor", "run_id", "project_path", "namespace_path", "pipeline_source",
@@ -49,7 +49,7 @@ public final class AuditEntries {
     }
 
     /** A record being built; {@link #build()} gives the entry. */
-    public static final class Draft {
+    static final class Draft {
         private final long atMs;
         private final String action;
         private final String key;
@@ -71,30 +71,30 @@ public final class AuditEntries {
             this.peer = peer;
         }
 
-        public Draft outcome(String outcome) {
-            this.outcome = outcome;
+        Draft outcome(AuditOutcome outcome) {
+            this.outcome = outcome.label();
             return this;
         }
 
         /** The holder and fencing token before the operation. */
-        public Draft previous(String owner, long fencingToken) {
+        Draft previous(String owner, long fencingToken) {
             this.previousOwner = owner;
             this.previousFencingToken = fencingToken;
             return this;
         }
 
         /** The fencing token after the operation (the new lease's, or the one a state write carried). */
-        public Draft fencingToken(long token) {
+        Draft fencingToken(long token) {
             this.fencingToken = token;
             return this;
         }
 
-        public Draft reason(String reason) {
+        Draft reason(String reason) {
             this.reason = reason;
             return this;
         }
 
-        public AuditEntry build() {
+        AuditEntry build() {
             return new AuditEntry(atMs, newId(), action, key, subject, claims, outcome, previousOwner,
                     previousFencingToken, fencingToken, reason, peer);
         }

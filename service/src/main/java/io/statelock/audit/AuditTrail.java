@@ -2,129 +2,131 @@ package io.statelock.audit;
 
 import io.statelock.lock.InvalidArgumentException;
 import io.statelock.lock.KeyPrefix;
+import io.statelock.lock.Lease;
+import io.statelock.lock.LockStatus;
+import io.statelock.lock.StaleLockHealer;
 import io.statelock.security.Caller;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.time.Instant;
+import java.util.Map;
 
 /**
- * The audit trail: every record is a structured log line at once, and a row in the {@link AuditStore}.
- * {@link #record} is for routine operations: it queues the record (bounded, never blocks; a full queue
- * drops it with a warning and a count) and a flusher thread writes batches. {@link #recordNow} is for
- * forced and destructive operations: written before it returns, so before the call is answered.
- * APIs build entries with {@link AuditEntries}.
+ * The audit trail: one method per audited event, so the gRPC and HTTP edges record the same event the same
+ * way and neither types an action or an outcome. Every record is a log line at once and a row in the
+ * {@link AuditStore}: routine events are stored in batches, forced and destructive ones (force release,
+ * Terraform force-unlock and heal, rollback, delete) before the method returns, so before the call is answered.
+ * {@code caller} is null when unknown (a refused token); {@code peer} is the remote address, "" when unknown.
  */
 public final class AuditTrail implements AutoCloseable {
     public static final int DEFAULT_PAGE_SIZE = 100;
     public static final int MAX_PAGE_SIZE = 1000;
-    // java.lang.System.Logger: the domain imports nothing outside java.*; Quarkus routes it to its log. The
-    // line goes in as a parameter of "{0}", never as a pattern: keys may hold quotes and braces.
-    private static final System.Logger LOG = System.getLogger(AuditTrail.class.getName());
-    // How long the flusher waits for a record before checking whether it should stop.
-    private static final long POLL_MS = 200;
-    // A batch that is not full waits this long for more records before it is written: under load one
-    // store write (an fsync, or a BatchWriteItem) then carries tens of records instead of one or two.
-    // Safe: routine records are already in the log, and forced ones (recordNow) never wait for it.
-    private static final long LINGER_MS = 20;
+    /** Who removes a stale Terraform lock: the service itself. */
+    private static final Caller SERVICE = new Caller("statelock", Map.of(), Long.MAX_VALUE, false, false);
 
     private final AuditStore store;
-    private final int batchSize;
-    private final BlockingQueue<AuditEntry> queue;
-    private final BatchWriter writer;
-    private final Thread flusher;
-    private final AtomicLong dropped = new AtomicLong();
-    // accepted counts records queued; done counts those the flusher has finished (written or given up).
-    private final AtomicLong accepted = new AtomicLong();
-    private final Object progress = new Object(); // notified whenever done advances
-    private long done; // guarded by progress
-    private volatile boolean closing; // no new routine records
-    private volatile boolean stopped; // the flusher ends
-
     private final Clock clock;
+    private final AuditWriter writer;
 
     public AuditTrail(AuditStore store, Clock clock, int queueCapacity, int batchSize, Duration maxRetry) {
-        if (queueCapacity < 1 || batchSize < 1) throw new IllegalArgumentException("queue capacity and batch size must be >= 1");
         this.store = store;
         this.clock = clock;
-        this.batchSize = batchSize;
-        this.queue = new ArrayBlockingQueue<>(queueCapacity);
-        this.writer = new BatchWriter(store, maxRetry);
-        this.flusher = new Thread(this::flushLoop, "statelock-audit-flusher");
-        flusher.setDaemon(true);
-        flusher.start();
+        this.writer = new AuditWriter(store, queueCapacity, batchSize, maxRetry);
+    }
+
+    /** A lease granted: an acquire, or a takeover when it replaced an expired lease. */
+    public void granted(Caller caller, String peer, Lease lease) {
+        record(entry(caller, peer, lease.tookOver() ? AuditAction.TAKEOVER : AuditAction.ACQUIRE, lease.key().value())
+                .outcome(AuditOutcome.GRANTED).previous(lease.previousOwner(), lease.previousFencingToken())
+                .fencingToken(lease.fencingToken()).build());
     }
 
     /**
-     * Starts a record of {@code action} on {@code key} by {@code caller} (null when unknown, e.g. a
-     * failed authentication) from {@code peer} ("" when unknown), stamped now. Actions are
-     * operation labels: acquire, takeover, release, force-release, put-state, rollback, delete-state.
+     * A release by the lease's holder: released, or not held ({@code previous} null: the lease was not there), or
+     * expired (the lease had ended by expiry; {@code previous} names its holder).
      */
-    public AuditEntries.Draft entry(Caller caller, String peer, String action, String key) {
-        return new AuditEntries.Draft(clock, caller, peer == null ? "" : peer, action, key == null ? "" : key);
+    public void released(Caller caller, String peer, String key, boolean released, LockStatus previous, String reason) {
+        AuditOutcome outcome = released ? AuditOutcome.RELEASED : previous == null ? AuditOutcome.NOT_HELD : AuditOutcome.EXPIRED;
+        record(withPrevious(entry(caller, peer, AuditAction.RELEASE, key).outcome(outcome).reason(reason), previous).build());
     }
 
-    /** Routine record: logged now, stored soon in a batch. Never blocks; drops (counted) when the queue is full. */
-    public void record(AuditEntry entry) {
-        AuditLine.log(entry);
-        // Counted once queued: a flush() racing this call may or may not wait for it, never for a dropped one.
-        if (!closing && queue.offer(entry)) {
-            accepted.incrementAndGet();
-        } else {
-            long n = dropped.incrementAndGet();
-            // Warn on the 1st, 2nd, 4th, ... drop: a flood of refused calls must not become a flood of warnings.
-            if (Long.bitCount(n) == 1) {
-                LOG.log(System.Logger.Level.WARNING, "{0}", String.format("audit queue full or closed: record dropped from the store (logged only); %d dropped so far", n));
-            }
-        }
+    /** An admin's force release; {@code previous} is the holder it found (null when it found none to name). */
+    public void forceReleased(Caller caller, String peer, String key, String reason, boolean released, LockStatus previous) {
+        recordNow(withPrevious(entry(caller, peer, AuditAction.FORCE_RELEASE, key)
+                .outcome(released ? AuditOutcome.RELEASED : AuditOutcome.NOT_HELD).reason(reason), previous).build());
     }
 
-    /**
-     * Forced or destructive operation: logged and stored before this returns. If the store fails, the
-     * record goes to the queue for retry and the failure is logged; the operation it describes has
-     * already happened, so failing the call would only make the caller retry it.
-     */
-    public void recordNow(AuditEntry entry) {
-        AuditLine.log(entry);
-        try {
-            store.append(List.of(entry));
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "{0}", String.format("audit store write failed for a %s on %s (%s); queued for retry", entry.action(), entry.key(),
-                    e.getMessage()));
-            if (queue.offer(entry)) {
-                accepted.incrementAndGet();
-            } else {
-                dropped.incrementAndGet();
-            }
-        }
+    /** A force release that named a fencing token other than the holder's: nothing was broken. */
+    public void forceReleaseFenceMismatch(Caller caller, String peer, String key, String reason, LockStatus holder) {
+        recordNow(withPrevious(entry(caller, peer, AuditAction.FORCE_RELEASE, key)
+                .outcome(AuditOutcome.FENCE_MISMATCH).reason(reason), holder).build());
     }
 
-    /** Waits until every record queued before this call is written (or given up); false on timeout. */
+    /** A plain Terraform run's lock broken by its lock ID. */
+    public void terraformForceUnlocked(Caller caller, String peer, String key, String reason, String terraformLockId,
+                                       boolean released, LockStatus previous) {
+        recordNow(withPrevious(entry(caller, peer, AuditAction.TERRAFORM_FORCE_UNLOCK, key)
+                .outcome(released ? AuditOutcome.RELEASED : AuditOutcome.NOT_HELD)
+                .reason(terraformReason(reason, terraformLockId)), previous).build());
+    }
+
+    /** A break of a Terraform lock that failed part-way: one mechanism may have been cleared, so it is on record. */
+    public void terraformForceUnlockFailed(Caller caller, String peer, String key, String reason, String terraformLockId) {
+        recordNow(entry(caller, peer, AuditAction.TERRAFORM_FORCE_UNLOCK, key).outcome(AuditOutcome.FAILED)
+                .reason(terraformReason(reason, terraformLockId)).build());
+    }
+
+    /** statelock removed the Terraform lock of one of its own leases that ended unreleased. */
+    public void terraformLockHealed(StaleLockHealer.Healed healed) {
+        String why = healed.expiredAtMs() > 0
+                ? "the lease expired at " + Instant.ofEpochMilli(healed.expiredAtMs()) + " without being released (its holder stopped)"
+                : "the lease was released but its Terraform lock was left (the removal failed)";
+        recordNow(entry(SERVICE, "", AuditAction.TERRAFORM_LOCK_HEALED, healed.key().value()).outcome(AuditOutcome.REMOVED)
+                .previous(healed.owner(), healed.fencingToken())
+                .reason(why + "; statelock's Terraform lock " + healed.terraformLockId() + " removed").build());
+    }
+
+    /** A state version stored under the lease whose token it carried. */
+    public void stateStored(Caller caller, String peer, String key, long fencingToken, String version) {
+        record(entry(caller, peer, AuditAction.PUT_STATE, key).outcome(AuditOutcome.STORED).fencingToken(fencingToken)
+                .reason("version " + version).build());
+    }
+
+    /** An upload that ended before it was complete: nothing was stored. */
+    public void stateRefused(Caller caller, String peer, String key, String why) {
+        record(entry(caller, peer, AuditAction.PUT_STATE, key).outcome(AuditOutcome.REFUSED).reason(why).build());
+    }
+
+    /** An old version made current again, as a new version. */
+    public void rolledBack(Caller caller, String peer, String key, long fencingToken, String toVersion, String asVersion) {
+        recordNow(entry(caller, peer, AuditAction.ROLLBACK, key).outcome(AuditOutcome.ROLLED_BACK).fencingToken(fencingToken)
+                .reason("to version " + toVersion + " as version " + asVersion).build());
+    }
+
+    /** A state deleted: its tombstone version. */
+    public void stateDeleted(Caller caller, String peer, String key, long fencingToken, String tombstoneVersion) {
+        recordNow(entry(caller, peer, AuditAction.DELETE_STATE, key).outcome(AuditOutcome.DELETED).fencingToken(fencingToken)
+                .reason("version " + tombstoneVersion).build());
+    }
+
+    /** A call refused for want of a valid token; {@code operation} names what was refused (e.g. {@code acquire}). */
+    public void unauthenticated(Caller caller, String peer, String operation, String key, String reason) {
+        denied(caller, peer, operation, key, AuditOutcome.UNAUTHENTICATED, reason);
+    }
+
+    /** A call whose caller's roles do not allow {@code operation} on {@code key}. */
+    public void permissionDenied(Caller caller, String peer, String operation, String key, String reason) {
+        denied(caller, peer, operation, key, AuditOutcome.PERMISSION_DENIED, reason);
+    }
+
+    /** Waits until every routine record made before this call is stored (or given up); false on timeout. */
     public boolean flush(Duration timeout) {
-        long target = accepted.get();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (progress) {
-            while (done < target) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) return false;
-                try {
-                    progress.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            return true;
-        }
+        return writer.flush(timeout);
     }
 
-    /** Records dropped from the store since start (queue full, or given up after retries). */
+    /** Records dropped from the store since start (queue full, or given up after retries); all were logged. */
     public long dropped() {
-        return dropped.get() + writer.givenUp();
+        return writer.dropped();
     }
 
     /** Audit records by key prefix and time range, paged; validates the arguments. */
@@ -136,50 +138,38 @@ public final class AuditTrail implements AutoCloseable {
         return store.query(new AuditQuery(p.value(), sinceMs, untilMs, size, pageToken));
     }
 
-    /** Stops taking records and writes what is queued, waiting at most {@code timeout}. */
+    /** Stops taking records and stores what is queued, waiting at most {@code timeout}. */
     public void close(Duration timeout) {
-        closing = true;
-        if (!flush(timeout)) {
-            LOG.log(System.Logger.Level.WARNING, "{0}", String.format("audit flush at shutdown timed out with %d records unwritten (they are in the log)", queue.size()));
-        }
-        stopped = true;
-        flusher.interrupt();
+        writer.close(timeout);
     }
 
     @Override
     public void close() {
-        close(Duration.ofSeconds(5));
+        writer.close();
     }
 
-    private void flushLoop() {
-        List<AuditEntry> batch = new ArrayList<>(batchSize);
-        while (!stopped) {
-            try {
-                AuditEntry first = queue.poll(POLL_MS, TimeUnit.MILLISECONDS);
-                if (first == null) continue;
-                batch.add(first);
-                queue.drainTo(batch, batchSize - 1);
-                if (batch.size() < batchSize && !closing) {
-                    Thread.sleep(LINGER_MS);
-                    queue.drainTo(batch, batchSize - batch.size());
-                }
-                writer.write(batch);
-            } catch (InterruptedException e) {
-                // Only close() interrupts, after its flush (or its timeout): stop.
-                return;
-            } finally {
-                finished(batch.size());
-                batch.clear();
-            }
-        }
+    AuditEntries.Draft entry(Caller caller, String peer, AuditAction action, String key) {
+        return new AuditEntries.Draft(clock, caller, peer == null ? "" : peer, action.label(), key == null ? "" : key);
     }
 
-    private void finished(int n) {
-        // Zero when the poll timed out: nothing to announce.
-        if (n == 0) return;
-        synchronized (progress) {
-            done += n;
-            progress.notifyAll();
-        }
+    void record(AuditEntry entry) {
+        writer.record(entry);
+    }
+
+    void recordNow(AuditEntry entry) {
+        writer.recordNow(entry);
+    }
+
+    private void denied(Caller caller, String peer, String operation, String key, AuditOutcome denial, String reason) {
+        record(new AuditEntries.Draft(clock, caller, peer == null ? "" : peer, operation, key == null ? "" : key)
+                .outcome(denial).reason(reason == null ? "" : reason).build());
+    }
+
+    private static AuditEntries.Draft withPrevious(AuditEntries.Draft draft, LockStatus previous) {
+        return previous == null ? draft : draft.previous(previous.owner(), previous.fencingToken());
+    }
+
+    private static String terraformReason(String reason, String terraformLockId) {
+        return reason + " (Terraform lock ID " + terraformLockId + ")";
     }
 }

@@ -57,9 +57,8 @@ public class LockBeans {
     @Singleton
     LockCoordinator coordinator(LockTable table, TerraformLocks terraform, LockSettings settings, Clock clock,
                                 ExecutorScheduler scheduler, LockEvents events) {
-        // Forced releases are audited at the API edge, which knows the caller (AuditTrail.recordNow, before the answer).
-        return new LockCoordinator(new PlainRunView(table, terraform, settings.fences()), terraform, settings, clock, scheduler, events,
-                (key, previous, reason, released) -> { });
+        // Forced releases are audited at the API edge, which knows the caller (AuditTrail, before the answer).
+        return new LockCoordinator(new PlainRunView(table, terraform, settings.fences()), terraform, settings, clock, scheduler, events);
     }
 
     @Produces

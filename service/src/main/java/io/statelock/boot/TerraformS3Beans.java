@@ -8,11 +8,8 @@ import io.statelock.lock.ExecutorScheduler;
 import io.statelock.lock.LockSettings;
 import io.statelock.lock.StaleLockHealer;
 import io.statelock.lock.port.LockTable;
-import io.statelock.security.Caller;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.Map;
 import io.statelock.lock.port.TerraformLocks;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -60,22 +57,12 @@ public class TerraformS3Beans {
                 tf.dynamodbTable().orElse(null), tf.useLockfile() ? s3.get() : null);
     }
 
-    /** Who removes a stale Terraform lock in the audit trail: the service itself. */
-    static final Caller SERVICE = new Caller("statelock", Map.of(), Long.MAX_VALUE, false, false);
-
     @Produces
     @Singleton
     StaleLockHealer staleLockHealer(LockTable table, TerraformLocks terraform, LockSettings settings, Clock clock,
                                     ExecutorScheduler scheduler, AuditTrail audit) {
         // The table itself, not the view that shows Terraform's locks: the healer reads statelock's own leases.
-        return new StaleLockHealer(table, terraform, settings, clock, scheduler, healed -> audit.recordNow(
-                audit.entry(SERVICE, "", "terraform-lock-healed", healed.key().value()).outcome("removed")
-                        .previous(healed.owner(), healed.fencingToken())
-                        .reason((healed.expiredAtMs() > 0 ? "the lease expired at "
-                                + Instant.ofEpochMilli(healed.expiredAtMs()) + " without being released (its holder stopped)"
-                                : "the lease was released but its Terraform lock was left (the removal failed)")
-                                + "; statelock's Terraform lock " + healed.terraformLockId() + " removed")
-                        .build()));
+        return new StaleLockHealer(table, terraform, settings, clock, scheduler, audit::terraformLockHealed);
     }
 
     void onStart(@Observes StartupEvent event, StaleLockHealer healer) {

@@ -6,24 +6,22 @@ import io.statelock.lock.port.TerraformLocks;
 import java.time.Clock;
 import java.util.function.Function;
 
-/** An operator's forced release of a lock: the reason and fence checks, the store's break, its audit and event. */
+/** An operator's forced release of a lock: the reason and fence checks, the store's break and its event (the API edge audits it). */
 final class LockBreaker {
     private final LockTable table;
     private final TerraformLocks terraform;
     private final FencingTokens fences;
     private final Clock clock;
-    private final AuditLog audit;
     private final LockEvents events;
     private final WaitQueues waits;
     private final Function<LockKey, LockStatus> describe;
 
-    LockBreaker(LockTable table, TerraformLocks terraform, FencingTokens fences, Clock clock, AuditLog audit, LockEvents events, WaitQueues waits,
+    LockBreaker(LockTable table, TerraformLocks terraform, FencingTokens fences, Clock clock, LockEvents events, WaitQueues waits,
                 Function<LockKey, LockStatus> describe) {
         this.table = table;
         this.terraform = terraform;
         this.fences = fences;
         this.clock = clock;
-        this.audit = audit;
         this.events = events;
         this.waits = waits;
         this.describe = describe;
@@ -45,7 +43,6 @@ final class LockBreaker {
         ForceReleaseResult result = table.forceRelease(key, expectedCounter);
         if (result instanceof ForceReleaseResult.Broken broken) {
             LockStatus previous = LockStatus.holderOf(broken.previous(), fences);
-            audit.forceRelease(key, previous, reason, true);
             events.publish(new LockEvent(LockEvent.Type.FORCE_RELEASED,
                     LockStatus.of(broken.previous().freed(), fences, now), now));
             waits.keyReleased(key);
@@ -54,7 +51,6 @@ final class LockBreaker {
         LockRecord current = result instanceof ForceReleaseResult.NotHeld notHeld ? notHeld.current()
                 : ((ForceReleaseResult.FenceMismatch) result).current();
         LockStatus status = LockStatus.of(current, fences, now);
-        audit.forceRelease(key, status, reason, false);
         if (expectedToken != 0) {
             throw new LeaseLostException("fencing token " + expectedToken + " is not the holder's; current token is "
                     + fences.token(current.fenceCounter()) + (current.hasLease() ? "" : " and the key is free"), status);
@@ -83,12 +79,10 @@ final class LockBreaker {
         // statelock's own Terraform lock belongs to a lease: that is broken as a lease, never by its lock ID.
         if (seen.isEmpty() || !seen.get().id().equals(terraformLockId) || TerraformMirror.isMirror(seen.get())) {
             LockStatus current = describe.apply(key);
-            audit.forceRelease(key, current, reason, false);
             return new LockCoordinator.ForceReleaseOutcome(false, current);
         }
         java.util.Set<PlainRunLock.Mechanism> removed = terraform.remove(key, terraformLockId);
         LockStatus previous = LockStatus.holderOf(seen.get().asRecord(counter), fences);
-        audit.forceRelease(key, previous, reason, !removed.isEmpty());
         if (removed.isEmpty()) {
             return new LockCoordinator.ForceReleaseOutcome(false, describe.apply(key));
         }

@@ -43,8 +43,8 @@ public final class LockCoordinator {
     private final TerraformLocks terraform;
 
     public LockCoordinator(LockTable table, LockSettings settings, Clock clock, Scheduler scheduler,
-                           LockEvents events, AuditLog audit) {
-        this(table, TerraformLocks.NONE, settings, clock, scheduler, events, audit);
+                           LockEvents events) {
+        this(table, TerraformLocks.NONE, settings, clock, scheduler, events);
     }
 
     /**
@@ -53,7 +53,7 @@ public final class LockCoordinator {
      * @param terraform plain Terraform runs' locks, for breaking them ({@link #breakPlainRunLock})
      */
     public LockCoordinator(LockTable table, TerraformLocks terraform, LockSettings settings, Clock clock,
-                           Scheduler scheduler, LockEvents events, AuditLog audit) {
+                           Scheduler scheduler, LockEvents events) {
         this.table = table;
         this.settings = settings;
         this.fences = settings.fences();
@@ -61,7 +61,7 @@ public final class LockCoordinator {
         this.events = events;
         this.attempts = new AcquireAttempt(table, settings, clock, events);
         this.waits = new WaitQueues(attempts, scheduler, clock, settings, this::releaseUndeliverable);
-        this.breaker = new LockBreaker(table, terraform, fences, clock, audit, events, waits, this::describe);
+        this.breaker = new LockBreaker(table, terraform, fences, clock, events, waits, this::describe);
         this.terraform = terraform;
     }
 

@@ -96,8 +96,7 @@ class StateWriteLostAnswerTest {
     @BeforeEach
     void backend() {
         LockSettings settings = LockSettings.defaults();
-        LockCoordinator locks = new LockCoordinator(table, settings, clock, new ManualScheduler(clock), new LockEvents(),
-                (k, previous, reason, released) -> { });
+        LockCoordinator locks = new LockCoordinator(table, settings, clock, new ManualScheduler(clock), new LockEvents());
         StateCoordinator states = new StateCoordinator(table, blobs, new TerraformStateJson(), new FencingTokens(0), clock,
                 new StateSettings(5, dir.resolve("spool"), StateSettings.ONE_HOUR_MS));
         backend = new TerraformBackend(locks, states, clock, Duration.ofMinutes(5));

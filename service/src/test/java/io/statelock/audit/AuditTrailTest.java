@@ -59,7 +59,7 @@ class AuditTrailTest {
     }
 
     AuditEntry entry(String key) {
-        return trail.entry(CI, "127.0.0.1:1234", "acquire", key).outcome("granted").fencingToken(7).build();
+        return trail.entry(CI, "127.0.0.1:1234", AuditAction.ACQUIRE, key).outcome(AuditOutcome.GRANTED).fencingToken(7).build();
     }
 
     @Test

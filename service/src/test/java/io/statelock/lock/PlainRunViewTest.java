@@ -100,7 +100,7 @@ class PlainRunViewTest {
         store = new SqliteLockTable(dir);
         LockSettings settings = LockSettings.defaults();
         locks = new LockCoordinator(new PlainRunView(store, terraform, settings.fences()), terraform, settings,
-                Clock.systemUTC(), scheduler, new LockEvents(), (key, previous, reason, released) -> { });
+                Clock.systemUTC(), scheduler, new LockEvents());
     }
 
     @AfterEach

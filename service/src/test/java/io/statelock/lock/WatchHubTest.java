@@ -63,7 +63,7 @@ class WatchHubTest {
     }
 
     WatchHub hub(LockSettings settings, WatchLimits limits) {
-        locks = new LockCoordinator(table, settings, clock, scheduler, events, (key, previous, reason, released) -> { });
+        locks = new LockCoordinator(table, settings, clock, scheduler, events);
         return new WatchHub(table, events, scheduler, clock, settings, limits);
     }
 

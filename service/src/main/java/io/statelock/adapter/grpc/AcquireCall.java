@@ -60,9 +60,7 @@ final class AcquireCall {
 
     /** Routine record, batched: an acquire, or a takeover when an expired lease was replaced. */
     private void auditGrant(Caller caller, String peer, Lease lease) {
-        audit.record(audit.entry(caller, peer, lease.tookOver() ? "takeover" : "acquire", lease.key().value())
-                .outcome("granted").previous(lease.previousOwner(), lease.previousFencingToken())
-                .fencingToken(lease.fencingToken()).build());
+        audit.granted(caller, peer, lease);
     }
 
     /** Under jwt the lease owner is the token's subject; the requested owner stays as the display 'who'. */

@@ -31,8 +31,12 @@ final class DenialAudit {
     }
 
     static void record(AuditTrail audit, Caller caller, String peer, MethodDescriptor<?, ?> method, String key, Status status) {
-        audit.record(audit.entry(caller, peer, action(method), key).outcome(status.getCode().name())
-                .reason(status.getDescription() == null ? "" : status.getDescription()).build());
+        String reason = status.getDescription() == null ? "" : status.getDescription();
+        if (status.getCode() == Status.Code.PERMISSION_DENIED) {
+            audit.permissionDenied(caller, peer, action(method), key, reason);
+        } else {
+            audit.unauthenticated(caller, peer, action(method), key, reason);
+        }
     }
 
     /** {@code statelock.v1.LockService/ForceRelease} -> {@code force-release}, like the operation labels. */

@@ -25,40 +25,36 @@ final class ForceReleaseCall {
         Caller caller = CallerInterceptor.current();
         guard.require(caller, Operation.FORCE_RELEASE, request.getKey());
         if (!request.getTerraformLockId().isEmpty()) return breakPlainRun(caller, request);
-        var entry = audit.entry(caller, CallerInterceptor.peer(), "force-release", request.getKey())
-                .reason(request.getReason());
+        String peer = CallerInterceptor.peer();
         LockCoordinator.ForceReleaseOutcome outcome;
         try {
             outcome = locks.forceRelease(ProtoMapper.key(request.getKey()), request.getReason(),
                     request.getExpectedFencingToken());
         } catch (LeaseLostException mismatch) {
             // The expected token was not the holder's: nothing was broken, but the attempt is audited too.
-            audit.recordNow(entry.outcome("fence-mismatch").previous(mismatch.current().owner(),
-                    mismatch.current().fencingToken()).build());
+            audit.forceReleaseFenceMismatch(caller, peer, request.getKey(), request.getReason(), mismatch.current());
             throw mismatch;
         }
         // Forced: stored before the answer (docs/design.md#invariant-5), not batched.
-        audit.recordNow(entry.outcome(outcome.released() ? "released" : "not-held")
-                .previous(outcome.previous().owner(), outcome.previous().fencingToken()).build());
+        audit.forceReleased(caller, peer, request.getKey(), request.getReason(), outcome.released(), outcome.previous());
         return ForceReleaseResponse.newBuilder().setReleased(outcome.released())
                 .setPrevious(ProtoMapper.status(outcome.previous())).build();
     }
 
     /** A plain Terraform run's lock, broken by its lock ID; stored in the audit trail before the answer either way. */
     private ForceReleaseResponse breakPlainRun(Caller caller, ForceReleaseRequest request) {
-        var entry = audit.entry(caller, CallerInterceptor.peer(), "terraform-force-unlock", request.getKey())
-                .reason(request.getReason() + " (Terraform lock ID " + request.getTerraformLockId() + ")");
+        String peer = CallerInterceptor.peer();
         LockCoordinator.ForceReleaseOutcome outcome;
         try {
             outcome = locks.breakPlainRunLock(ProtoMapper.key(request.getKey()), request.getReason(),
                     request.getTerraformLockId());
         } catch (io.statelock.lock.StoreUnavailableException e) {
             // One mechanism may have been cleared before the other failed: the attempt is on record either way.
-            audit.recordNow(entry.outcome("failed").build());
+            audit.terraformForceUnlockFailed(caller, peer, request.getKey(), request.getReason(), request.getTerraformLockId());
             throw e;
         }
-        audit.recordNow(entry.outcome(outcome.released() ? "released" : "not-held")
-                .previous(outcome.previous().owner(), outcome.previous().fencingToken()).build());
+        audit.terraformForceUnlocked(caller, peer, request.getKey(), request.getReason(), request.getTerraformLockId(),
+                outcome.released(), outcome.previous());
         return ForceReleaseResponse.newBuilder().setReleased(outcome.released())
                 .setPrevious(ProtoMapper.status(outcome.previous())).build();
     }

@@ -133,11 +133,9 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
         try {
             LeaseOwner owner = underLease(Operation.RELEASE, request.getKey());
             locks.releaseThen(ProtoMapper.key(request.getKey()), request.getLeaseId(), owner, outcome -> {
-                var entry = audit.entry(CallerInterceptor.current(), CallerInterceptor.peer(), "release", request.getKey())
-                        // previous is null when the lease was not there (already released, broken or taken)
-                        .outcome(outcome.released() ? "released" : outcome.previous() == null ? "not-held" : "expired");
-                if (outcome.previous() != null) entry.previous(outcome.previous().owner(), outcome.previous().fencingToken());
-                audit.record(entry.build());
+                // previous is null when the lease was not there (already released, broken or taken)
+                audit.released(CallerInterceptor.current(), CallerInterceptor.peer(), request.getKey(), outcome.released(),
+                        outcome.previous(), "");
                 answered[0] = true;
                 responses.onNext(ReleaseResponse.newBuilder().setReleased(outcome.released()).build());
                 responses.onCompleted();

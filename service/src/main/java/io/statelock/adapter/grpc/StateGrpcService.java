@@ -83,9 +83,9 @@ public class StateGrpcService extends StateServiceGrpc.StateServiceImplBase {
                 guard.requireLeaseOwner(caller, Operation.PUT_STATE, leaseId,
                         locks.record(ProtoMapper.key(key)).orElse(null));
             }
-        }, version -> audit.record(audit.entry(caller, peer, "put-state", version.key().value()).outcome("stored")
-                .fencingToken(states.fences().token(version.fenceCounter())).reason("version " + version.version()).build()),
-                (key, why) -> audit.record(audit.entry(caller, peer, "put-state", key).outcome("refused").reason(why).build()));
+        }, version -> audit.stateStored(caller, peer, version.key().value(), states.fences().token(version.fenceCounter()),
+                version.version()),
+                (key, why) -> audit.stateRefused(caller, peer, key, why));
         // A reset or a lost connection that the transport does not report as a cancel still ends the upload.
         StreamEnds.current().onEnd(call::streamEnded);
         return call;
@@ -136,9 +136,8 @@ public class StateGrpcService extends StateServiceGrpc.StateServiceImplBase {
             StateVersion v = states.rollback(new LockKey(request.getKey()), request.getLeaseId(),
                     request.getFencingToken(), request.getToVersion());
             // Destructive: stored before the answer.
-            audit.recordNow(audit.entry(caller, CallerInterceptor.peer(), "rollback", request.getKey()).outcome("rolled-back")
-                    .fencingToken(states.fences().token(v.fenceCounter()))
-                    .reason("to version " + request.getToVersion() + " as version " + v.version()).build());
+            audit.rolledBack(caller, CallerInterceptor.peer(), request.getKey(), states.fences().token(v.fenceCounter()),
+                    request.getToVersion(), v.version());
             return StateProtoMapper.version(v, states.fences());
         });
     }

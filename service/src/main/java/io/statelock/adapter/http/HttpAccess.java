@@ -108,9 +108,11 @@ public class HttpAccess {
     }
 
     private RuntimeException denied(Caller caller, String peer, Operation operation, LockKey key, RuntimeException e) {
-        audit.record(audit.entry(caller, peer, operation.label(), key.value())
-                .outcome(e instanceof UnauthenticatedException ? "UNAUTHENTICATED" : "PERMISSION_DENIED")
-                .reason(e.getMessage()).build());
+        if (e instanceof UnauthenticatedException) {
+            audit.unauthenticated(caller, peer, operation.label(), key.value(), e.getMessage());
+        } else {
+            audit.permissionDenied(caller, peer, operation.label(), key.value(), e.getMessage());
+        }
         return e;
     }
 

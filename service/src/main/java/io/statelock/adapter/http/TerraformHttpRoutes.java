@@ -83,8 +83,7 @@ public class TerraformHttpRoutes {
                         StateVersion v = backend.delete(key, id, who.presentedLease(), access.ownerFor(who.caller(), UNLOCKED_WRITER),
                                 access.holder(who, key));
                         // Destructive: stored before the answer.
-                        audits.recordNow(audits.entry(who.caller(), who.peer(), "delete-state", key.value())
-                                .outcome("deleted").fencingToken(backend.fences().token(v.fenceCounter())).reason("version " + v.version()).build());
+                        audits.stateDeleted(who.caller(), who.peer(), key.value(), backend.fences().token(v.fenceCounter()), v.version());
                         return v;
                     })
                     .onSuccess(v -> HttpErrors.text(ctx, 200, "deleted: tombstone version " + v.version()));
@@ -120,22 +119,17 @@ public class TerraformHttpRoutes {
     private void auditLock(LockKey key, HttpAccess.Checked who, TerraformBackend.LockOutcome.Locked locked) {
         if (locked.joined()) return; // no new lease: the wrapper's acquire was audited
         Lease lease = locked.lease();
-        audits.record(audits.entry(who.caller(), who.peer(), lease.tookOver() ? "takeover" : "acquire", key.value())
-                .outcome("granted").previous(lease.previousOwner(), lease.previousFencingToken())
-                .fencingToken(lease.fencingToken()).build());
+        audits.granted(who.caller(), who.peer(), lease);
     }
 
     private void auditUnlock(LockKey key, HttpAccess.Checked who, TerraformBackend.UnlockOutcome outcome) {
-        var entry = audits.entry(who.caller(), who.peer(), outcome.forced() ? "force-release" : "release", key.value())
-                .outcome(outcome.released() ? "released" : "not-held").reason(outcome.reason());
-        // previous is null when the caller's lease was no longer there: no holder of it to name
-        if (outcome.previous() != null) entry.previous(outcome.previous().owner(), outcome.previous().fencingToken());
+        // previous is null when the caller's lease was no longer there: no holder of it to name.
         // Forced: stored before the answer, like ForceRelease over gRPC; a plain release is routine, and so
         // is one that found its lease gone (recorded, as the gRPC Release is); a joined run's unlock is no release.
         if (outcome.forced()) {
-            audits.recordNow(entry.build());
+            audits.forceReleased(who.caller(), who.peer(), key.value(), outcome.reason(), outcome.released(), outcome.previous());
         } else if (outcome.released() || outcome.previous() == null) {
-            audits.record(entry.build());
+            audits.released(who.caller(), who.peer(), key.value(), outcome.released(), outcome.previous(), outcome.reason());
         }
     }
 
@@ -192,8 +186,7 @@ public class TerraformHttpRoutes {
                 }, false))
                 .onSuccess(v -> {
                     HttpAccess.Checked who = caller.get();
-                    audits.record(audits.entry(who.caller(), who.peer(), "put-state", key.value()).outcome("stored")
-                            .fencingToken(backend.fences().token(v.fenceCounter())).reason("version " + v.version()).build());
+                    audits.stateStored(who.caller(), who.peer(), key.value(), backend.fences().token(v.fenceCounter()), v.version());
                     HttpErrors.text(ctx, 200, "stored version " + v.version());
                 })
                 .onComplete(done -> closeLater(ctx, upload.get()))
