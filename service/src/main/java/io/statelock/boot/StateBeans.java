@@ -4,7 +4,6 @@ import io.quarkus.runtime.StartupEvent;
 import io.statelock.lock.ExecutorScheduler;
 import io.statelock.lock.LockSettings;
 import io.statelock.adapter.harness.FenceIgnoringStatePointers;
-import io.statelock.adapter.metrics.MeteredLockTable;
 import io.statelock.adapter.terraform.TerraformStateJson;
 import io.statelock.lock.Scheduler;
 import io.statelock.lock.LockCoordinator;
@@ -14,7 +13,6 @@ import io.statelock.state.StateLimits;
 import io.statelock.state.StateRetention;
 import io.statelock.state.StateSettings;
 import io.statelock.state.port.BlobStore;
-import io.statelock.lock.port.LockTable;
 import io.statelock.state.port.StatePointers;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -62,13 +60,8 @@ public class StateBeans {
      */
     @Produces
     @Singleton
-    StatePointers statePointers(LockTable table, StatelockConfig config) {
-        // The store itself, not its metering wrapper: the wrapper counts lock transitions only.
-        LockTable store = table instanceof MeteredLockTable metered ? metered.delegate() : table;
-        if (!(store instanceof StatePointers pointers)) {
-            throw new IllegalStateException("lock store " + table.getClass().getSimpleName() + " keeps no state pointers");
-        }
-        return TestingSettings.skipFenceCheck(config) ? new FenceIgnoringStatePointers(pointers) : pointers;
+    StatePointers statePointers(Store store, StatelockConfig config) {
+        return TestingSettings.skipFenceCheck(config) ? new FenceIgnoringStatePointers(store.pointers()) : store.pointers();
     }
 
     @Produces

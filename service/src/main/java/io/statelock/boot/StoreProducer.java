@@ -30,23 +30,46 @@ public class StoreProducer {
 
     @Produces
     @Singleton
-    LockTable lockTable(StatelockConfig config, Instance<DynamoDbClient> dynamoDb, MeterRegistry registry) {
-        // Every store call is counted by operation and outcome (docs/design.md#invariant-5 is read off these counters).
-        return new MeteredLockTable(store(config, dynamoDb), registry);
-    }
-
-    private LockTable store(StatelockConfig config, Instance<DynamoDbClient> dynamoDb) {
+    Store store(StatelockConfig config, Instance<DynamoDbClient> dynamoDb) {
         if (config.store() == StatelockConfig.StoreKind.dynamodb) {
             DynamoDbLockTable table = new DynamoDbLockTable(dynamoDb.get(), config.dynamodb().table());
+            DynamoDbAuditStore audit = new DynamoDbAuditStore(dynamoDb.get(), config.dynamodb().auditTable());
             if (config.dynamodb().createTable()) {
                 table.createTableIfMissing();
+                audit.createTableIfMissing();
             }
             LOG.infof("lock store: DynamoDB table %s", config.dynamodb().table());
+            LOG.infof("audit store: DynamoDB table %s", config.dynamodb().auditTable());
             completeSegmentRegistryInBackground(table);
-            return table;
+            // The DynamoDB client is Quarkus's: nothing of the store's own to close.
+            return new Store(table, table, audit, () -> { });
         }
         LOG.infof("lock store: embedded, data directory %s", config.embedded().dataDir().toAbsolutePath());
-        return new SqliteLockTable(config.embedded().dataDir());
+        SqliteLockTable table = new SqliteLockTable(config.embedded().dataDir());
+        // The audit store lives with the lock store: audit.db in the same data directory.
+        SqliteAuditStore audit = new SqliteAuditStore(config.embedded().dataDir());
+        return new Store(table, table, audit, () -> {
+            try (table; audit) {
+                // closed in reverse order: the audit store first, then the lock table
+            }
+        });
+    }
+
+    void close(@Disposes Store store) throws Exception {
+        store.resources().close();
+    }
+
+    @Produces
+    @Singleton
+    LockTable lockTable(Store store, MeterRegistry registry) {
+        // Every store call is counted by operation and outcome (docs/design.md#invariant-5 is read off these counters).
+        return new MeteredLockTable(store.locks(), registry);
+    }
+
+    @Produces
+    @Singleton
+    AuditStore auditStore(Store store) {
+        return store.audit();
     }
 
     /**
@@ -73,27 +96,6 @@ public class StoreProducer {
         backfill.start();
     }
 
-    /** The audit store lives with the lock store: the DynamoDB audit table, or {@code audit.db} in the data directory. */
-    @Produces
-    @Singleton
-    AuditStore auditStore(StatelockConfig config, Instance<DynamoDbClient> dynamoDb) {
-        if (config.store() == StatelockConfig.StoreKind.dynamodb) {
-            DynamoDbAuditStore store = new DynamoDbAuditStore(dynamoDb.get(), config.dynamodb().auditTable());
-            if (config.dynamodb().createTable()) {
-                store.createTableIfMissing();
-            }
-            LOG.infof("audit store: DynamoDB table %s", config.dynamodb().auditTable());
-            return store;
-        }
-        return new SqliteAuditStore(config.embedded().dataDir());
-    }
-
-    void closeAudit(@Disposes AuditStore store) throws Exception {
-        if (store instanceof AutoCloseable closeable) {
-            closeable.close();
-        }
-    }
-
     @Produces
     @Singleton
     BlobStore blobStore(StatelockConfig config, Instance<S3Client> s3) {
@@ -103,11 +105,5 @@ public class StoreProducer {
         }
         LOG.infof("state objects: directory %s", config.filesystem().dir().toAbsolutePath());
         return new FilesystemBlobStore(config.filesystem().dir());
-    }
-
-    void close(@Disposes LockTable table) throws Exception {
-        if (table instanceof AutoCloseable closeable) {
-            closeable.close();
-        }
     }
 }

@@ -1,14 +1,12 @@
 package io.statelock.testing;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.statelock.boot.StatelockConfig;
-import io.statelock.adapter.metrics.MeteredLockTable;
-import io.statelock.lock.port.LockTable;
-import io.statelock.state.port.StatePointers;
+import io.statelock.adapter.sqlite.SqliteAuditStore;
 import io.statelock.adapter.sqlite.SqliteLockTable;
-import jakarta.annotation.PreDestroy;
+import io.statelock.boot.StatelockConfig;
+import io.statelock.boot.Store;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
@@ -19,27 +17,19 @@ import jakarta.inject.Singleton;
 @Alternative
 @ApplicationScoped
 public class GatedStoreProducer {
-    private SqliteLockTable store;
-
-    private synchronized SqliteLockTable store(StatelockConfig config) {
-        if (store == null) store = new SqliteLockTable(config.embedded().dataDir());
-        return store;
-    }
-
     @Produces
     @Singleton
-    LockTable lockTable(StatelockConfig config, MeterRegistry registry) {
-        return new MeteredLockTable(new GatedReads(store(config)), registry);
+    Store gatedStore(StatelockConfig config) {
+        SqliteLockTable table = new SqliteLockTable(config.embedded().dataDir());
+        SqliteAuditStore audit = new SqliteAuditStore(config.embedded().dataDir());
+        return new Store(new GatedReads(table), table, audit, () -> {
+            try (table; audit) {
+                // the audit store first, then the lock table, as the service's own store closes
+            }
+        });
     }
 
-    @Produces
-    @Singleton
-    StatePointers statePointers(StatelockConfig config) {
-        return store(config);
-    }
-
-    @PreDestroy
-    synchronized void close() {
-        if (store != null) store.close();
+    void close(@Disposes Store store) throws Exception {
+        store.resources().close();
     }
 }

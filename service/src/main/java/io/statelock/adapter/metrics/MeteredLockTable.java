@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * inside the same port call (outcomes {@code held}, {@code lost}, {@code not_held}), and a force release
  * reads the holder before its write.
  */
-public final class MeteredLockTable implements LockTable, AutoCloseable {
+public final class MeteredLockTable implements LockTable {
     static final String CALLS = "statelock.store.calls";
     static final String DURATION = "statelock.store.call.duration";
 
@@ -41,10 +41,6 @@ public final class MeteredLockTable implements LockTable, AutoCloseable {
     public MeteredLockTable(LockTable delegate, MeterRegistry registry) {
         this.delegate = delegate;
         this.registry = registry;
-    }
-
-    public LockTable delegate() {
-        return delegate;
     }
 
     @Override
@@ -90,10 +86,6 @@ public final class MeteredLockTable implements LockTable, AutoCloseable {
         }, r -> "ok");
     }
 
-    @Override
-    public void close() throws Exception {
-        if (delegate instanceof AutoCloseable closeable) closeable.close();
-    }
 
     private <T> T metered(String operation, Supplier<T> call, Function<T, String> outcome) {
         long start = System.nanoTime();

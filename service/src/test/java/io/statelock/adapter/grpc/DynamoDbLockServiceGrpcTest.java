@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.statelock.boot.StatelockConfig;
-import io.statelock.adapter.metrics.MeteredLockTable;
-import io.statelock.lock.port.LockTable;
+import io.statelock.boot.Store;
 import io.statelock.testing.DynamoDbProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -19,13 +18,12 @@ class DynamoDbLockServiceGrpcTest extends LockServiceGrpcTest {
     StatelockConfig config;
 
     @Inject
-    LockTable table;
+    Store store;
 
     @Test
     void reallyRunsOnDynamoDb() {
         assertThat(config.store()).isEqualTo(StatelockConfig.StoreKind.dynamodb);
         // the store behind the metrics decorator
-        LockTable store = table instanceof MeteredLockTable metered ? metered.delegate() : table;
-        assertThat(store.getClass().getSimpleName()).isEqualTo("DynamoDbLockTable");
+        assertThat(store.locks().getClass().getSimpleName()).isEqualTo("DynamoDbLockTable");
     }
 }
