@@ -1,6 +1,6 @@
 package io.statelock.adapter;
 
-import io.statelock.lock.InvalidArgumentException;
+import io.statelock.common.InvalidArgumentException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;

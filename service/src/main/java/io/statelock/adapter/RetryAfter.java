@@ -1,6 +1,6 @@
 package io.statelock.adapter;
 
-import io.statelock.lock.StatelockException.Kind;
+import io.statelock.common.StatelockException.Kind;
 import java.time.Duration;
 import java.util.Optional;
 

@@ -1,7 +1,7 @@
 package io.statelock.audit;
 
-import io.statelock.lock.InvalidArgumentException;
-import io.statelock.lock.KeyPrefix;
+import io.statelock.common.InvalidArgumentException;
+import io.statelock.common.KeyPrefix;
 import io.statelock.lock.Lease;
 import io.statelock.lock.LockStatus;
 import io.statelock.lock.StaleLockHealer;

@@ -1,5 +1,7 @@
 package io.statelock.lock;
 
+import io.statelock.common.InvalidArgumentException;
+import io.statelock.common.LockKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

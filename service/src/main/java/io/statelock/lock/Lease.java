@@ -1,5 +1,7 @@
 package io.statelock.lock;
 
+import io.statelock.common.LockKey;
+
 /**
  * A granted or renewed lease, as told to its holder (the only place the lease id appears).
  * {@code previousOwner} and {@code previousFencingToken} say what the grant replaced, for the audit

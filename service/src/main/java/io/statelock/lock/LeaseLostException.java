@@ -1,5 +1,7 @@
 package io.statelock.lock;
 
+import io.statelock.common.StatelockException;
+
 /** The lease is lost, unknown, or the fencing token is not the current one. Do not retry blindly. */
 public final class LeaseLostException extends StatelockException {
     private final LockStatus current;

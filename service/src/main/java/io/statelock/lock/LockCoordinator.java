@@ -1,5 +1,8 @@
 package io.statelock.lock;
 
+import io.statelock.common.InvalidArgumentException;
+import io.statelock.common.KeyPrefix;
+import io.statelock.common.LockKey;
 import io.statelock.lock.port.HeartbeatResult;
 import io.statelock.lock.port.LockTable;
 import io.statelock.lock.port.TerraformLocks;

@@ -1,5 +1,7 @@
 package io.statelock.lock;
 
+import io.statelock.common.StatelockException;
+
 /** The key is held by another lease (after waiting, if the caller asked to wait). */
 public final class LockHeldException extends StatelockException {
     private final LockStatus holder;

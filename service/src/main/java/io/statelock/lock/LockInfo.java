@@ -1,5 +1,6 @@
 package io.statelock.lock;
 
+import io.statelock.common.InvalidArgumentException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

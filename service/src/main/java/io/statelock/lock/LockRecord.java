@@ -1,5 +1,6 @@
 package io.statelock.lock;
 
+import io.statelock.common.LockKey;
 import java.util.Objects;
 
 /**

@@ -1,5 +1,7 @@
 package io.statelock.lock;
 
+import io.statelock.common.LockKey;
+
 /**
  * What anyone may see of a key: holder, why, token and times. Never the lease id itself; only a
  * short hash of it ({@code leaseIdHint}) for humans to tell leases apart.

@@ -1,5 +1,8 @@
 package io.statelock.lock;
 
+import io.statelock.common.InvalidArgumentException;
+import io.statelock.common.LockKey;
+import io.statelock.common.StoreUnavailableException;
 import io.statelock.lock.port.AcquireResult;
 import io.statelock.lock.port.ForceReleaseResult;
 import io.statelock.lock.port.HeartbeatResult;

@@ -1,5 +1,7 @@
 package io.statelock.lock;
 
+import io.statelock.common.LockKey;
+import io.statelock.common.StatelockException;
 import io.statelock.lock.port.LockTable;
 import io.statelock.lock.port.RecordPage;
 import io.statelock.lock.port.TerraformLocks;

@@ -1,5 +1,6 @@
 package io.statelock.lock;
 
+import io.statelock.common.LockKey;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,5 +1,6 @@
 package io.statelock.lock;
 
+import io.statelock.common.ShuttingDownException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

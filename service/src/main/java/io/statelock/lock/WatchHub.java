@@ -1,5 +1,6 @@
 package io.statelock.lock;
 
+import io.statelock.common.ShuttingDownException;
 import io.statelock.lock.port.LockTable;
 import java.time.Clock;
 import java.util.List;

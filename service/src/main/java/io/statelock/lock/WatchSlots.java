@@ -1,5 +1,6 @@
 package io.statelock.lock;
 
+import io.statelock.common.TooManyWaitersException;
 import java.util.HashMap;
 import java.util.Map;
 

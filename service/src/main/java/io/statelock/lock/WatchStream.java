@@ -1,5 +1,6 @@
 package io.statelock.lock;
 
+import io.statelock.common.TooManyWaitersException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -1,6 +1,6 @@
 package io.statelock.security;
 
-import io.statelock.lock.StatelockException;
+import io.statelock.common.StatelockException;
 
 /** No token, or a token that fails verification (signature, issuer, audience, time). */
 public final class UnauthenticatedException extends StatelockException {

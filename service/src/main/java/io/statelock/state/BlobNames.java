@@ -1,6 +1,6 @@
 package io.statelock.state;
 
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 

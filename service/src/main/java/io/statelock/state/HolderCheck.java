@@ -2,7 +2,7 @@ package io.statelock.state;
 
 import io.statelock.lock.FencingTokens;
 import io.statelock.lock.LeaseLostException;
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.LockStatus;
 import io.statelock.state.port.StatePointers;

@@ -1,6 +1,6 @@
 package io.statelock.state;
 
-import io.statelock.lock.StatelockException;
+import io.statelock.common.StatelockException;
 
 /**
  * This replica's disk has too little free space to take a state write: writing it would leave less than

@@ -1,7 +1,7 @@
 package io.statelock.state;
 
-import io.statelock.lock.InvalidArgumentException;
-import io.statelock.lock.LockKey;
+import io.statelock.common.InvalidArgumentException;
+import io.statelock.common.LockKey;
 import java.util.Objects;
 import java.util.regex.Pattern;
 

@@ -1,7 +1,7 @@
 package io.statelock.state;
 
-import io.statelock.lock.StatelockException;
-import io.statelock.lock.LockKey;
+import io.statelock.common.StatelockException;
+import io.statelock.common.LockKey;
 import java.util.Optional;
 
 /**

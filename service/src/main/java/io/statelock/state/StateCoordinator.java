@@ -1,8 +1,8 @@
 package io.statelock.state;
 
 import io.statelock.lock.FencingTokens;
-import io.statelock.lock.InvalidArgumentException;
-import io.statelock.lock.LockKey;
+import io.statelock.common.InvalidArgumentException;
+import io.statelock.common.LockKey;
 import io.statelock.state.port.BlobStore;
 import io.statelock.state.port.StatePointers;
 import io.statelock.state.port.PointerMove;

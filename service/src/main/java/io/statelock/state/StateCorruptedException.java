@@ -1,6 +1,6 @@
 package io.statelock.state;
 
-import io.statelock.lock.StatelockException;
+import io.statelock.common.StatelockException;
 
 /** Stored bytes fail their recorded digest (or are missing): never served. */
 public final class StateCorruptedException extends StatelockException {

@@ -1,6 +1,6 @@
 package io.statelock.state;
 
-import io.statelock.lock.StatelockException;
+import io.statelock.common.StatelockException;
 
 /** No state for the key, or no such version. */
 public final class StateNotFoundException extends StatelockException {

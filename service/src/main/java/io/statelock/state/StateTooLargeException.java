@@ -1,6 +1,6 @@
 package io.statelock.state;
 
-import io.statelock.lock.StatelockException;
+import io.statelock.common.StatelockException;
 
 /**
  * A state write is larger than {@code statelock.state.max-size}: refused as soon as it crosses the limit

@@ -1,6 +1,6 @@
 package io.statelock.state;
 
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import java.util.Objects;
 
 /**

@@ -7,7 +7,7 @@ import io.statelock.lock.LeaseLostException;
 import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockCoordinator;
 import io.statelock.lock.LockInfo;
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.LockStatus;
 import java.time.Clock;

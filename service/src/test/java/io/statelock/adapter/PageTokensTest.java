@@ -3,7 +3,7 @@ package io.statelock.adapter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.statelock.lock.InvalidArgumentException;
+import io.statelock.common.InvalidArgumentException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;

@@ -10,7 +10,7 @@ import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockInfo;
 import io.statelock.lock.LockCoordinator;
 import io.statelock.lock.LockEvents;
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.lock.LockSettings;
 import io.statelock.state.Spool;
 import io.statelock.state.StateCoordinator;

@@ -24,14 +24,15 @@ class DependencyRuleTest {
             .withImportOption(location -> !location.contains("/io/statelock/testing/"))
             .importPackages("io.statelock");
 
-    static final String[] DOMAIN = {"io.statelock.lock..", "io.statelock.state..", "io.statelock.audit..",
-            "io.statelock.security.."};
+    static final String[] DOMAIN = {"io.statelock.common..", "io.statelock.lock..", "io.statelock.state..",
+            "io.statelock.audit..", "io.statelock.security.."};
 
     @Test
     void theRulesSeeTheCode() {
         // An empty import would make every rule below pass vacuously.
         assertThat(CLASSES.containPackage("io.statelock.lock")).isTrue();
         assertThat(CLASSES.containPackage("io.statelock.lock.port")).isTrue();
+        assertThat(CLASSES.containPackage("io.statelock.common")).isTrue();
         assertThat(CLASSES.containPackage("io.statelock.adapter.dynamodb")).isTrue();
         assertThat(CLASSES.containPackage("io.statelock.boot")).isTrue();
         assertThat(CLASSES.contain(io.statelock.lock.LockCoordinator.class)).isTrue();
@@ -65,6 +66,15 @@ class DependencyRuleTest {
     }
 
     @Test
+    void theSharedKernelStandsAlone() {
+        // The errors and key types every domain part shares: they depend on nothing of the domain, so lock, state,
+        // audit and security can all use them without reaching into each other.
+        classes().that().resideInAPackage("io.statelock.common..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("io.statelock.common..", "java..")
+                .check(CLASSES);
+    }
+
+    @Test
     void topLevelPackagesAreFreeOfCycles() {
         slices().matching("io.statelock.(*)..").should().beFreeOfCycles().check(CLASSES);
     }
@@ -78,7 +88,7 @@ class DependencyRuleTest {
     void domainErrorsShareOneBase() {
         // The edges answer each StatelockException.Kind in one switch; an exception of another type would escape it.
         classes().that().resideInAnyPackage(DOMAIN).and().areAssignableTo(RuntimeException.class)
-                .should().beAssignableTo(io.statelock.lock.StatelockException.class)
+                .should().beAssignableTo(io.statelock.common.StatelockException.class)
                 .check(CLASSES);
     }
 

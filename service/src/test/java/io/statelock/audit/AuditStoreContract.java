@@ -3,7 +3,7 @@ package io.statelock.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.statelock.lock.InvalidArgumentException;
+import io.statelock.common.InvalidArgumentException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

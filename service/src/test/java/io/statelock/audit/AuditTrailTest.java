@@ -2,7 +2,7 @@ package io.statelock.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.statelock.lock.StoreUnavailableException;
+import io.statelock.common.StoreUnavailableException;
 import io.statelock.security.Caller;
 import java.time.Clock;
 import java.time.Duration;

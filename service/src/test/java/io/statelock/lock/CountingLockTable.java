@@ -1,5 +1,7 @@
 package io.statelock.lock;
 
+import io.statelock.common.LockKey;
+import io.statelock.common.StoreUnavailableException;
 import io.statelock.lock.port.AcquireResult;
 import io.statelock.lock.port.ForceReleaseResult;
 import io.statelock.lock.port.HeartbeatResult;

@@ -1,5 +1,10 @@
 package io.statelock.lock;
 
+import io.statelock.common.InvalidArgumentException;
+import io.statelock.common.LockKey;
+import io.statelock.common.ShuttingDownException;
+import io.statelock.common.StoreUnavailableException;
+import io.statelock.common.TooManyWaitersException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package io.statelock.lock;
 
+import io.statelock.common.LockKey;
+import io.statelock.common.StoreUnavailableException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,16 +1,16 @@
 package io.statelock.state;
 
-import io.statelock.lock.InvalidArgumentException;
+import io.statelock.common.InvalidArgumentException;
 import io.statelock.lock.LeaseLostException;
 import io.statelock.lock.LockHeldException;
 import io.statelock.lock.LockInfo;
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.lock.LockStatus;
-import io.statelock.lock.ShuttingDownException;
-import io.statelock.lock.StatelockException;
-import io.statelock.lock.StatelockException.Kind;
-import io.statelock.lock.StoreUnavailableException;
-import io.statelock.lock.TooManyWaitersException;
+import io.statelock.common.ShuttingDownException;
+import io.statelock.common.StatelockException;
+import io.statelock.common.StatelockException.Kind;
+import io.statelock.common.StoreUnavailableException;
+import io.statelock.common.TooManyWaitersException;
 import io.statelock.security.PermissionDeniedException;
 import io.statelock.security.UnauthenticatedException;
 import java.util.Optional;

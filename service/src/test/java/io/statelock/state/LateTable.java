@@ -1,6 +1,6 @@
 package io.statelock.state;
 
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.state.port.PointerMove;
 import io.statelock.state.port.PointerResult;
 import io.statelock.state.port.StateHead;

@@ -1,7 +1,7 @@
 package io.statelock.testing;
 
 import io.statelock.lock.LeaseOwner;
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.port.AcquireResult;
 import io.statelock.lock.port.ForceReleaseResult;

@@ -1,6 +1,6 @@
 package io.statelock.adapter.dynamodb;
 
-import io.statelock.lock.StoreUnavailableException;
+import io.statelock.common.StoreUnavailableException;
 import java.time.Duration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;

@@ -1,7 +1,7 @@
 package io.statelock.adapter.dynamodb;
 
 import io.statelock.adapter.PageTokens;
-import io.statelock.lock.StoreUnavailableException;
+import io.statelock.common.StoreUnavailableException;
 import io.statelock.audit.AuditEntry;
 import io.statelock.audit.AuditPage;
 import io.statelock.audit.AuditQuery;

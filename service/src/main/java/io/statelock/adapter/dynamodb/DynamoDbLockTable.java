@@ -7,12 +7,12 @@ import static io.statelock.adapter.dynamodb.LockItems.REQUEST_ID;
 import static io.statelock.adapter.dynamodb.LockItems.n;
 import static io.statelock.adapter.dynamodb.LockItems.s;
 
-import io.statelock.lock.InvalidArgumentException;
+import io.statelock.common.InvalidArgumentException;
 import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockInfo;
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.lock.LockRecord;
-import io.statelock.lock.StoreUnavailableException;
+import io.statelock.common.StoreUnavailableException;
 import io.statelock.lock.port.AcquireResult;
 import io.statelock.lock.port.ForceReleaseResult;
 import io.statelock.lock.port.HeartbeatResult;

@@ -4,7 +4,7 @@ import static io.statelock.adapter.dynamodb.LockItems.s;
 
 import io.statelock.lock.LeaseIds;
 import io.statelock.lock.LeaseOwner;
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.port.ForceReleaseResult;
 import io.statelock.lock.port.ReleaseResult;

@@ -1,7 +1,7 @@
 package io.statelock.adapter.dynamodb;
 
 import io.statelock.lock.LockInfo;
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.lock.LockRecord;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -5,9 +5,9 @@ import static io.statelock.adapter.dynamodb.LockItems.SEG;
 import static io.statelock.adapter.dynamodb.LockItems.s;
 
 import io.statelock.adapter.PageTokens;
-import io.statelock.lock.InvalidArgumentException;
-import io.statelock.lock.KeyPrefix;
-import io.statelock.lock.LockKey;
+import io.statelock.common.InvalidArgumentException;
+import io.statelock.common.KeyPrefix;
+import io.statelock.common.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.port.RecordPage;
 import java.util.ArrayList;

@@ -4,9 +4,9 @@ import static io.statelock.adapter.dynamodb.LockItems.KEY;
 import static io.statelock.adapter.dynamodb.LockItems.SEG;
 import static io.statelock.adapter.dynamodb.LockItems.s;
 
-import io.statelock.lock.KeyPrefix;
-import io.statelock.lock.LockKey;
-import io.statelock.lock.StoreUnavailableException;
+import io.statelock.common.KeyPrefix;
+import io.statelock.common.LockKey;
+import io.statelock.common.StoreUnavailableException;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Set;

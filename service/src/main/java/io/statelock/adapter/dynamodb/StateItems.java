@@ -4,7 +4,7 @@ import static io.statelock.adapter.dynamodb.LockItems.n;
 import static io.statelock.adapter.dynamodb.LockItems.number;
 import static io.statelock.adapter.dynamodb.LockItems.s;
 
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.state.StateVersion;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -3,7 +3,7 @@ package io.statelock.adapter.dynamodb;
 import static io.statelock.adapter.dynamodb.LockItems.KEY;
 import static io.statelock.adapter.dynamodb.LockItems.s;
 
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.state.StateVersion;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -90,7 +90,7 @@ final class VersionItems {
             // Unprocessed keys mean throttling: back off (10 ms doubling, at most ~1 s) instead of hammering.
             if (round > 0) pause(Math.min(1_000, 10L << Math.min(round, 7)));
             if (round > 10) {
-                throw new io.statelock.lock.StoreUnavailableException("DynamoDB BatchGetItem on lock table " + table
+                throw new io.statelock.common.StoreUnavailableException("DynamoDB BatchGetItem on lock table " + table
                         + " failed: keys still unprocessed after " + round + " rounds (throttled)", null);
             }
             Map<String, KeysAndAttributes> request = pending;
@@ -107,7 +107,7 @@ final class VersionItems {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new io.statelock.lock.StoreUnavailableException("interrupted while reading versions", e);
+            throw new io.statelock.common.StoreUnavailableException("interrupted while reading versions", e);
         }
     }
 

@@ -6,7 +6,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.statelock.adapter.metrics.RpcMetrics;
-import io.statelock.lock.ShuttingDownException;
+import io.statelock.common.ShuttingDownException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 

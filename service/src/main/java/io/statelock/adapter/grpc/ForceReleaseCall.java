@@ -48,7 +48,7 @@ final class ForceReleaseCall {
         try {
             outcome = locks.breakPlainRunLock(ProtoMapper.key(request.getKey()), request.getReason(),
                     request.getTerraformLockId());
-        } catch (io.statelock.lock.StoreUnavailableException e) {
+        } catch (io.statelock.common.StoreUnavailableException e) {
             // One mechanism may have been cleared before the other failed: the attempt is on record either way.
             audit.terraformForceUnlockFailed(caller, peer, request.getKey(), request.getReason(), request.getTerraformLockId());
             throw e;

@@ -1,8 +1,8 @@
 package io.statelock.adapter.grpc;
 
 import io.grpc.stub.StreamObserver;
-import io.statelock.lock.InvalidArgumentException;
-import io.statelock.lock.LockKey;
+import io.statelock.common.InvalidArgumentException;
+import io.statelock.common.LockKey;
 import io.statelock.proto.v1.PutStateCommit;
 import io.statelock.proto.v1.PutStateHeader;
 import io.statelock.proto.v1.PutStateRequest;

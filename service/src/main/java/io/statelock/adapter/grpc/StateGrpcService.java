@@ -7,7 +7,7 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.statelock.adapter.metrics.RpcMetrics;
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.proto.v1.GetStateRequest;
 import io.statelock.proto.v1.GetStateResponse;
 import io.statelock.proto.v1.ListVersionsRequest;

@@ -2,7 +2,7 @@ package io.statelock.adapter.http;
 
 import io.statelock.audit.AuditTrail;
 import io.statelock.lock.LeaseOwner;
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.security.AccessGuard;
 import io.statelock.security.Caller;
 import io.statelock.security.Operation;

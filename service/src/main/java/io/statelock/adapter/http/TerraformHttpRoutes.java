@@ -1,10 +1,10 @@
 package io.statelock.adapter.http;
 
-import io.statelock.lock.InvalidArgumentException;
+import io.statelock.common.InvalidArgumentException;
 import io.statelock.adapter.terraform.TerraformStateJson;
 import io.statelock.audit.AuditTrail;
 import io.statelock.lock.Lease;
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.state.Spool;
 import io.statelock.state.StateRead;
 import io.statelock.state.StateVersion;

@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.statelock.lock.LockCoordinator;
 import io.statelock.lock.LockEvent;
 import io.statelock.lock.LockEvents;
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -4,7 +4,7 @@ import io.statelock.adapter.PageTokens;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.statelock.lock.StoreUnavailableException;
+import io.statelock.common.StoreUnavailableException;
 import io.statelock.audit.AuditEntry;
 import io.statelock.audit.AuditPage;
 import io.statelock.audit.AuditQuery;

@@ -1,11 +1,11 @@
 package io.statelock.adapter.sqlite;
 
 import io.statelock.adapter.PageTokens;
-import io.statelock.lock.KeyPrefix;
+import io.statelock.common.KeyPrefix;
 import io.statelock.lock.LeaseOwner;
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.lock.LockRecord;
-import io.statelock.lock.StoreUnavailableException;
+import io.statelock.common.StoreUnavailableException;
 import io.statelock.lock.port.AcquireResult;
 import io.statelock.lock.port.ForceReleaseResult;
 import io.statelock.lock.port.HeartbeatResult;

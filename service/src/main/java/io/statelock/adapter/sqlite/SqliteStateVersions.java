@@ -1,6 +1,6 @@
 package io.statelock.adapter.sqlite;
 
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.state.StateVersion;
 import io.statelock.state.port.PointerMove;

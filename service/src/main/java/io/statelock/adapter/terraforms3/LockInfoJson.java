@@ -3,7 +3,7 @@ package io.statelock.adapter.terraforms3;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.statelock.lock.PlainRunLock;
-import io.statelock.lock.StoreUnavailableException;
+import io.statelock.common.StoreUnavailableException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Optional;

@@ -1,10 +1,10 @@
 package io.statelock.adapter.terraforms3;
 
 import io.statelock.adapter.terraforms3.LockInfoJson.Stored;
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.lock.PlainRunLock;
 import io.statelock.lock.PlainRunLock.Mechanism;
-import io.statelock.lock.StatelockException;
+import io.statelock.common.StatelockException;
 import io.statelock.lock.port.TerraformLocks;
 import java.util.ArrayList;
 import java.util.EnumSet;

@@ -1,7 +1,7 @@
 package io.statelock.lock.port;
 
 import io.statelock.lock.LeaseOwner;
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.lock.LockRecord;
 import java.util.Optional;
 
@@ -9,7 +9,7 @@ import java.util.Optional;
  * Port to the store of lock records (one item per key). Every state transition is exactly one
  * conditional write (docs/design.md#invariant-5); a failed condition comes back as a domain result,
  * never as a store exception. Store outages surface as
- * {@link io.statelock.lock.StoreUnavailableException}.
+ * {@link io.statelock.common.StoreUnavailableException}.
  *
  * <p>A write whose answer was lost and that the store client retried by itself must come back as the
  * first attempt's answer, never as a failed condition against its own write: each write recognises
@@ -50,6 +50,6 @@ public interface LockTable {
      */
     RecordPage list(String prefix, int limit, String pageToken);
 
-    /** Throws {@link io.statelock.lock.StoreUnavailableException} with the reason when the store is not usable. */
+    /** Throws {@link io.statelock.common.StoreUnavailableException} with the reason when the store is not usable. */
     void checkReady();
 }

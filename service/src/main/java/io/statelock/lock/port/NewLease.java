@@ -1,7 +1,7 @@
 package io.statelock.lock.port;
 
 import io.statelock.lock.LockInfo;
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 
 /** A lease to write on acquire: times are epoch milliseconds on the service clock. */
 public record NewLease(LockKey key, String leaseId, String owner, LockInfo info, long nowMs, long ttlMs,

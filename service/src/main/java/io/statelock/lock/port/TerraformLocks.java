@@ -1,6 +1,6 @@
 package io.statelock.lock.port;
 
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.lock.PlainRunLock;
 import java.util.List;
 import java.util.Optional;

@@ -8,7 +8,7 @@ import java.util.OptionalLong;
 
 /**
  * Port to the store of state bytes: immutable objects, written once under a fresh name and
- * never overwritten. Outages surface as {@link io.statelock.lock.StoreUnavailableException}.
+ * never overwritten. Outages surface as {@link io.statelock.common.StoreUnavailableException}.
  */
 public interface BlobStore {
 
@@ -19,7 +19,7 @@ public interface BlobStore {
      * Stores the file's bytes under {@code name}, durable before it returns. Names are fresh per write, so
      * when the name already holds exactly these bytes they are this write's own (a retry whose first attempt
      * landed, its answer lost) and it succeeds; when it holds anything else the existing object is left alone
-     * and it fails with {@link io.statelock.lock.StoreUnavailableException} (retry: a new write takes a new name).
+     * and it fails with {@link io.statelock.common.StoreUnavailableException} (retry: a new write takes a new name).
      */
     void create(String name, Path file);
 
@@ -32,7 +32,7 @@ public interface BlobStore {
     /** Every object whose name starts with {@code prefix}, in no particular order. */
     List<Entry> list(String prefix);
 
-    /** Throws {@link io.statelock.lock.StoreUnavailableException} with the reason when the store is not usable. */
+    /** Throws {@link io.statelock.common.StoreUnavailableException} with the reason when the store is not usable. */
     void checkReady();
 
     /**

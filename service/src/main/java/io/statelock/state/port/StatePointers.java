@@ -2,7 +2,7 @@ package io.statelock.state.port;
 
 import io.statelock.lock.port.LockTable;
 
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.state.StateVersion;
 import java.util.List;
 import java.util.Optional;

@@ -3,8 +3,8 @@ package io.statelock.adapter.dynamodb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.statelock.lock.LockKey;
-import io.statelock.lock.StoreUnavailableException;
+import io.statelock.common.LockKey;
+import io.statelock.common.StoreUnavailableException;
 import io.statelock.lock.port.LockTable;
 import io.statelock.lock.port.LockTableContract;
 import io.statelock.lock.port.NewLease;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.statelock.adapter.harness.FenceIgnoringStatePointers;
 import io.statelock.lock.LockInfo;
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.state.StateVersion;
 import io.statelock.lock.port.LockTable;
 import io.statelock.lock.port.NewLease;

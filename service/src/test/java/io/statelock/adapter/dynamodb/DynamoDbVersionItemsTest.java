@@ -3,7 +3,7 @@ package io.statelock.adapter.dynamodb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.statelock.lock.LockInfo;
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.port.AcquireResult;
 import io.statelock.lock.port.NewLease;

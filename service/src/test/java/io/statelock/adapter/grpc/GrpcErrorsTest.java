@@ -10,7 +10,7 @@ import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.statelock.lock.LockHeldException;
-import io.statelock.lock.StatelockException.Kind;
+import io.statelock.common.StatelockException.Kind;
 import io.statelock.proto.v1.LeaseLost;
 import io.statelock.proto.v1.LockHeld;
 import io.statelock.proto.v1.StateConflict;

@@ -9,7 +9,7 @@ import io.statelock.adapter.terraform.TerraformStateJson;
 import io.statelock.lock.FencingTokens;
 import io.statelock.lock.LeaseLostException;
 import io.statelock.lock.LockInfo;
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.port.AcquireResult;

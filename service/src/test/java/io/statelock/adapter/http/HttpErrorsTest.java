@@ -2,10 +2,10 @@ package io.statelock.adapter.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.statelock.lock.ShuttingDownException;
-import io.statelock.lock.StatelockException.Kind;
-import io.statelock.lock.StoreUnavailableException;
-import io.statelock.lock.TooManyWaitersException;
+import io.statelock.common.ShuttingDownException;
+import io.statelock.common.StatelockException.Kind;
+import io.statelock.common.StoreUnavailableException;
+import io.statelock.common.TooManyWaitersException;
 import io.statelock.state.ErrorSamples;
 import io.statelock.state.StateTooLargeException;
 import io.vertx.core.Vertx;

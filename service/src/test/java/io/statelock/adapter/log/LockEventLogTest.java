@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.statelock.lock.LeaseIds;
 import io.statelock.lock.LockEvent;
 import io.statelock.lock.LockInfo;
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.lock.LockStatus;
 import java.util.ArrayList;
 import java.util.List;

@@ -143,7 +143,7 @@ class GroupCommitTest {
             try (Statement s = c.createStatement()) {
                 return s.executeUpdate("INSERT INTO no_such_table VALUES (1)");
             }
-        })).isInstanceOf(io.statelock.lock.StoreUnavailableException.class);
+        })).isInstanceOf(io.statelock.common.StoreUnavailableException.class);
         // The connection is still usable afterwards.
         assertThat(commits.<Integer>run(c -> 1).intValue()).isEqualTo(1);
     }

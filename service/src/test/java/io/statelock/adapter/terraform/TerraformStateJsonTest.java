@@ -3,7 +3,7 @@ package io.statelock.adapter.terraform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.statelock.lock.InvalidArgumentException;
+import io.statelock.common.InvalidArgumentException;
 import io.statelock.state.TerraformMeta;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,10 +3,10 @@ package io.statelock.lock.port;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.statelock.lock.InvalidArgumentException;
+import io.statelock.common.InvalidArgumentException;
 import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockInfo;
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.lock.LockRecord;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -7,7 +7,7 @@ import io.statelock.lock.port.NewLease;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.statelock.lock.LockInfo;
-import io.statelock.lock.LockKey;
+import io.statelock.common.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.state.StateVersion;
 import java.util.ArrayList;

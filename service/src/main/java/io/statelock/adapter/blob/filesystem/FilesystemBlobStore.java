@@ -1,6 +1,6 @@
 package io.statelock.adapter.blob.filesystem;
 
-import io.statelock.lock.StoreUnavailableException;
+import io.statelock.common.StoreUnavailableException;
 import io.statelock.state.ProcessDirectory;
 import io.statelock.state.port.BlobStore;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.statelock.adapter.blob.s3;
 
-import io.statelock.lock.StoreUnavailableException;
+import io.statelock.common.StoreUnavailableException;
 import io.statelock.state.port.BlobStore;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,7 +3,7 @@ package io.statelock.adapter.blob.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.statelock.lock.StoreUnavailableException;
+import io.statelock.common.StoreUnavailableException;
 import io.statelock.state.port.BlobStore;
 import io.statelock.state.port.BlobStoreContract;
 import io.statelock.testing.S3Proxy;

@@ -1,4 +1,4 @@
-package io.statelock.lock;
+package io.statelock.common;
 
 import java.util.regex.Pattern;
 

@@ -1,4 +1,4 @@
-package io.statelock.lock;
+package io.statelock.common;
 
 /** The replica is shutting down; retry against another replica. */
 public final class ShuttingDownException extends StatelockException {

@@ -1,4 +1,4 @@
-package io.statelock.lock;
+package io.statelock.common;
 
 /** The lock store cannot be reached or is throttling; the call may be retried as is. */
 public final class StoreUnavailableException extends StatelockException {

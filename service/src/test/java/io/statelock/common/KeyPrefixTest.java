@@ -1,5 +1,8 @@
-package io.statelock.lock;
+package io.statelock.common;
 
+import io.statelock.common.InvalidArgumentException;
+import io.statelock.common.KeyPrefix;
+import io.statelock.common.LockKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.statelock.lock;
+package io.statelock.common;
 
 /**
  * A limit of this replica is reached: waiting callers, watch streams (for the replica or for one caller), or

@@ -1,4 +1,4 @@
-package io.statelock.lock;
+package io.statelock.common;
 
 /**
  * Base of every domain error. Its {@link Kind} says what went wrong in terms a caller can act on; each edge
