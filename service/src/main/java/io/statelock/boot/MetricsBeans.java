@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.statelock.lock.LockCoordinator;
 import io.statelock.lock.LockEvents;
-import io.statelock.lock.WatchHub;
+import io.statelock.lock.watch.WatchHub;
 import io.quarkus.arc.Unremovable;
 import io.statelock.adapter.dynamodb.ConsumedCapacity;
 import io.statelock.adapter.metrics.CapacityMetrics;

@@ -1,8 +1,5 @@
 package io.statelock.common;
 
-import io.statelock.common.InvalidArgumentException;
-import io.statelock.common.KeyPrefix;
-import io.statelock.common.LockKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

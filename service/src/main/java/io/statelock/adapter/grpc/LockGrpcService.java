@@ -9,7 +9,7 @@ import io.statelock.lock.Lease;
 import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockCoordinator;
 import io.statelock.lock.LockStatus;
-import io.statelock.lock.WatchHub;
+import io.statelock.lock.watch.WatchHub;
 import io.statelock.adapter.metrics.RpcMetrics;
 import io.statelock.proto.v1.AcquireRequest;
 import io.statelock.proto.v1.AcquireResponse;

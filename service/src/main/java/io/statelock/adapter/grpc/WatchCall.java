@@ -1,10 +1,10 @@
 package io.statelock.adapter.grpc;
 
 import io.grpc.stub.ServerCallStreamObserver;
-import io.statelock.lock.Watch;
-import io.statelock.lock.WatchHub;
-import io.statelock.lock.WatchSink;
-import io.statelock.lock.Watcher;
+import io.statelock.lock.watch.Watch;
+import io.statelock.lock.watch.WatchHub;
+import io.statelock.lock.watch.WatchSink;
+import io.statelock.lock.watch.Watcher;
 import io.statelock.proto.v1.LockEvent;
 import io.statelock.proto.v1.WatchRequest;
 import io.statelock.security.AccessGuard;

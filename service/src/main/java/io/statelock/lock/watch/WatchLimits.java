@@ -1,4 +1,4 @@
-package io.statelock.lock;
+package io.statelock.lock.watch;
 
 /**
  * What one replica's watches may take: streams in all, streams of one caller identity, and change events one

@@ -1,4 +1,4 @@
-package io.statelock.lock;
+package io.statelock.lock.watch;
 
 import io.statelock.common.TooManyWaitersException;
 import java.util.HashMap;

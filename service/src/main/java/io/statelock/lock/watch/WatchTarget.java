@@ -1,5 +1,6 @@
-package io.statelock.lock;
+package io.statelock.lock.watch;
 
+import io.statelock.lock.LockRecord;
 import io.statelock.common.InvalidArgumentException;
 import io.statelock.common.KeyPrefix;
 import io.statelock.common.LockKey;

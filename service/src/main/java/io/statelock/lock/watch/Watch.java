@@ -1,4 +1,4 @@
-package io.statelock.lock;
+package io.statelock.lock.watch;
 
 /** An open watch, as its owner holds it. */
 public interface Watch extends AutoCloseable {

@@ -1,5 +1,7 @@
-package io.statelock.lock;
+package io.statelock.testing;
 
+import io.statelock.lock.LeaseOwner;
+import io.statelock.lock.LockRecord;
 import io.statelock.common.LockKey;
 import io.statelock.common.StoreUnavailableException;
 import io.statelock.lock.port.AcquireResult;
@@ -13,18 +15,18 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Wraps a real store: counts calls, injects read outages, and lets a test act right after a call. */
-class CountingLockTable implements LockTable {
-    final LockTable delegate;
-    final AtomicInteger acquires = new AtomicInteger();
-    final AtomicInteger gets = new AtomicInteger();
-    final AtomicInteger lists = new AtomicInteger();
-    volatile Runnable afterAcquire = () -> {};
-    volatile Runnable afterGet = () -> {};
-    volatile boolean failReads;
-    volatile boolean failReleases;
-    volatile boolean failAcquires;
+public class CountingLockTable implements LockTable {
+    public final LockTable delegate;
+    public final AtomicInteger acquires = new AtomicInteger();
+    public final AtomicInteger gets = new AtomicInteger();
+    public final AtomicInteger lists = new AtomicInteger();
+    public volatile Runnable afterAcquire = () -> {};
+    public volatile Runnable afterGet = () -> {};
+    public volatile boolean failReads;
+    public volatile boolean failReleases;
+    public volatile boolean failAcquires;
 
-    CountingLockTable(LockTable delegate) {
+    public CountingLockTable(LockTable delegate) {
         this.delegate = delegate;
     }
 

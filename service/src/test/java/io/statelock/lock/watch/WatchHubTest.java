@@ -1,5 +1,16 @@
-package io.statelock.lock;
+package io.statelock.lock.watch;
 
+import io.statelock.testing.CountingLockTable;
+import io.statelock.lock.AcquireCommand;
+import io.statelock.lock.Lease;
+import io.statelock.lock.LeaseIds;
+import io.statelock.lock.LeaseOwner;
+import io.statelock.lock.LockCoordinator;
+import io.statelock.lock.LockEvent;
+import io.statelock.lock.LockEvents;
+import io.statelock.lock.LockInfo;
+import io.statelock.lock.LockSettings;
+import io.statelock.lock.LockStatus;
 import io.statelock.common.ShuttingDownException;
 import io.statelock.common.StoreUnavailableException;
 import io.statelock.common.InvalidArgumentException;

@@ -1,4 +1,4 @@
-package io.statelock.lock;
+package io.statelock.lock.watch;
 
 import java.util.Objects;
 import java.util.function.Supplier;

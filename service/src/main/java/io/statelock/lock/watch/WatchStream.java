@@ -1,5 +1,7 @@
-package io.statelock.lock;
+package io.statelock.lock.watch;
 
+import io.statelock.lock.LockEvent;
+import io.statelock.lock.Scheduler;
 import io.statelock.common.TooManyWaitersException;
 import java.util.ArrayDeque;
 import java.util.List;

@@ -1,5 +1,6 @@
-package io.statelock.lock;
+package io.statelock.lock.watch;
 
+import io.statelock.lock.LockEvent;
 import java.util.function.Consumer;
 
 /**

@@ -1,5 +1,10 @@
-package io.statelock.lock;
+package io.statelock.lock.watch;
 
+import io.statelock.lock.LockEvent;
+import io.statelock.lock.LockEvents;
+import io.statelock.lock.LockRecord;
+import io.statelock.lock.LockSettings;
+import io.statelock.lock.Scheduler;
 import io.statelock.common.ShuttingDownException;
 import io.statelock.lock.port.LockTable;
 import java.time.Clock;
