@@ -27,23 +27,6 @@ final class PollSchedule {
         scheduler.execute(() -> poll.accept(queue));
     }
 
-    /** Caller holds the queue's monitor: from here it alone tries the store for this key's waiters. */
-    static void claim(KeyQueue queue) {
-        queue.polling = true;
-        if (queue.nextPoll != null) queue.nextPoll.cancel();
-        queue.nextPoll = null;
-    }
-
-    /** A release makes the scheduled poll pointless: the key is tried now instead. */
-    static void cancelNext(KeyQueue queue) {
-        synchronized (queue) {
-            if (queue.nextPoll != null) {
-                queue.nextPoll.cancel();
-                queue.nextPoll = null;
-            }
-        }
-    }
-
     /** When the holder's lease becomes takeable on this replica's clock; 0 when unknown. */
     long takeableAt(LockRecord holder) {
         if (holder == null) return 0;
@@ -64,9 +47,7 @@ final class PollSchedule {
         if (takeableAtMs > 0) {
             delay = Math.min(delay, Math.max(0, takeableAtMs - clock.millis()));
         }
-        synchronized (queue) {
-            if (queue.nextPoll != null) queue.nextPoll.cancel();
-            queue.nextPoll = scheduler.schedule(() -> poll.accept(queue), delay);
-        }
+        long wait = delay;
+        queue.replaceNextPoll(() -> scheduler.schedule(() -> poll.accept(queue), wait));
     }
 }

@@ -36,13 +36,8 @@ final class WaitDeadlines {
 
     /** Ends the wait with LockHeld, unless the waiter was granted or left already. */
     void timeOut(KeyQueue queue, Waiter waiter) {
-        LockRecord holder;
-        synchronized (queue) {
-            if (!queue.waiters.remove(waiter)) return; // granted or gone already
-            holder = queue.lastHolder;
-        }
-        LockStatus status = holder == null ? LockStatus.of(LockRecord.absent(queue.key), fences, clock.millis())
-                : LockStatus.holderOf(holder, fences);
-        waiter.result.completeExceptionally(new LockHeldException(status));
+        LockRecord holder = queue.timeOut(waiter);
+        if (holder == null) return; // granted or gone already
+        waiter.result.completeExceptionally(new LockHeldException(LockStatus.holderOf(holder, fences)));
     }
 }

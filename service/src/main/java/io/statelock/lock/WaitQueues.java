@@ -55,14 +55,11 @@ final class WaitQueues {
         KeyQueue queue;
         boolean polls;
         while (true) {
-            queue = queues.computeIfAbsent(command.key(), KeyQueue::new);
-            synchronized (queue) {
-                if (queue.retired) continue; // it left the map: join (or make) the key's current queue
-                polls = queue.waiters.isEmpty() && !queue.polling;
-                queue.waiters.addLast(waiter);
-                if (polls) PollSchedule.claim(queue);
-                break;
-            }
+            queue = queues.computeIfAbsent(command.key(), key -> new KeyQueue(key, retired -> queues.remove(key, retired)));
+            KeyQueue.Joined joined = queue.join(waiter);
+            if (joined == KeyQueue.Joined.RETIRED) continue; // it left the map: join (or make) the key's current queue
+            polls = joined == KeyQueue.Joined.QUEUED_AND_POLLS;
+            break;
         }
         KeyQueue owner = queue;
         waiter.result.whenComplete((lease, error) -> leave(owner, waiter));
@@ -82,7 +79,7 @@ final class WaitQueues {
     void keyReleased(LockKey key) {
         KeyQueue queue = queues.get(key);
         if (queue == null) return;
-        PollSchedule.cancelNext(queue);
+        queue.cancelNextPoll();
         polls.now(queue);
     }
 
@@ -90,7 +87,7 @@ final class WaitQueues {
     void handOff(LockKey key) {
         KeyQueue queue = queues.get(key);
         if (queue == null) return;
-        PollSchedule.cancelNext(queue);
+        queue.cancelNextPoll();
         poll(queue);
     }
 
@@ -103,20 +100,11 @@ final class WaitQueues {
         if (!waiter.left.compareAndSet(false, true)) return; // counted out once, whoever completes it
         admission.left();
         if (waiter.timeout != null) waiter.timeout.cancel();
-        synchronized (queue) {
-            queue.waiters.remove(waiter);
-        }
+        queue.remove(waiter);
     }
 
     private void poll(KeyQueue queue) {
-        synchronized (queue) {
-            if (queue.polling) {
-                queue.pokedWhilePolling = true;
-                return;
-            }
-            PollSchedule.claim(queue);
-        }
-        tryHeads(queue, null);
+        if (queue.tryClaimPoll()) tryHeads(queue, null);
     }
 
     /**
@@ -129,14 +117,8 @@ final class WaitQueues {
         boolean reschedule = false;
         try {
             while (true) {
-                Waiter head;
-                synchronized (queue) {
-                    head = queue.waiters.peekFirst();
-                    if (head == null) {
-                        retireIfIdle(queue);
-                        return;
-                    }
-                }
+                Waiter head = queue.headOrRetire();
+                if (head == null) return;
                 if (head != caller && deadlines.over(head)) {
                     // Its wait is over even if its timeout task has not run yet (a busy machine): never grant
                     // a lease to a caller that has given up, it would sit unused until it expired. A caller's own
@@ -163,9 +145,7 @@ final class WaitQueues {
                     continue;
                 }
                 if (attempt instanceof AcquireAttempt.Outcome.Won won) {
-                    synchronized (queue) {
-                        queue.waiters.remove(head);
-                    }
+                    queue.remove(head);
                     if (!head.result.complete(won.lease())) {
                         // The call went away as it was granted: release the lease so the next waiter gets the key.
                         if (errors.releaseUndeliverable(won.lease())) continue;
@@ -179,39 +159,18 @@ final class WaitQueues {
                     return;
                 }
                 LockRecord holder = ((AcquireAttempt.Outcome.Blocked) attempt).holder();
-                synchronized (queue) {
-                    queue.lastHolder = holder;
-                }
+                queue.blockedBy(holder);
                 next = polls.takeableAt(holder);
                 reschedule = true;
                 return;
             }
         } finally {
-            boolean again;
-            boolean empty;
-            synchronized (queue) {
-                queue.polling = false;
-                again = queue.pokedWhilePolling;
-                queue.pokedWhilePolling = false;
-                empty = queue.waiters.isEmpty();
-                if (empty) retireIfIdle(queue);
+            KeyQueue.AfterPoll after = queue.endPoll();
+            if (after == KeyQueue.AfterPoll.AGAIN) {
+                polls.now(queue);
+            } else if (after == KeyQueue.AfterPoll.LATER && reschedule) {
+                polls.next(queue, next);
             }
-            if (!empty) {
-                if (again) {
-                    polls.now(queue);
-                } else if (reschedule) {
-                    polls.next(queue, next);
-                }
-            }
-        }
-    }
-
-    /** Caller holds the queue's monitor. */
-    private void retireIfIdle(KeyQueue queue) {
-        if (queue.waiters.isEmpty() && !queue.retired) {
-            queue.retired = true;
-            if (queue.nextPoll != null) queue.nextPoll.cancel();
-            queues.remove(queue.key, queue);
         }
     }
 }

@@ -18,13 +18,7 @@ final class WaitShutdown {
     void failAll(Collection<KeyQueue> queues) {
         closed = true;
         List<Waiter> all = new ArrayList<>();
-        for (KeyQueue queue : queues) {
-            synchronized (queue) {
-                all.addAll(queue.waiters);
-                queue.waiters.clear();
-                if (queue.nextPoll != null) queue.nextPoll.cancel();
-            }
-        }
+        for (KeyQueue queue : queues) all.addAll(queue.drainForShutdown());
         all.forEach(w -> w.result.completeExceptionally(new ShuttingDownException()));
     }
 }
