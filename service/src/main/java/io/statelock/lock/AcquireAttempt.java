@@ -6,14 +6,7 @@ import io.statelock.lock.port.NewLease;
 import java.time.Clock;
 
 /** One acquire attempt: one conditional write, plus the idempotent-retry rule on a failed condition. */
-final class AcquireAttempt {
-    /** Result of one attempt. */
-    sealed interface Outcome {
-        record Won(Lease lease) implements Outcome {}
-
-        record Blocked(LockRecord holder) implements Outcome {}
-    }
-
+final class AcquireAttempt implements AcquireTries {
     private final LockTable table;
     private final LockSettings settings;
     private final FencingTokens fences;
@@ -28,7 +21,8 @@ final class AcquireAttempt {
         this.events = events;
     }
 
-    Outcome tryOnce(AcquireCommand command) {
+    @Override
+    public Outcome tryOnce(AcquireCommand command) {
         long now = clock.millis();
         long ttlMs = command.effectiveTtl(settings).toMillis();
         NewLease lease = new NewLease(command.key(), LeaseIds.newLeaseId(), command.owner(), command.info(),

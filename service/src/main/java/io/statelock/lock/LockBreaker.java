@@ -1,5 +1,6 @@
 package io.statelock.lock;
 
+import io.statelock.lock.wait.WaitQueues;
 import io.statelock.common.InvalidArgumentException;
 import io.statelock.common.LockKey;
 import io.statelock.lock.port.ForceReleaseResult;

@@ -1,5 +1,6 @@
 package io.statelock.lock;
 
+import io.statelock.lock.wait.WaitQueues;
 import io.statelock.common.InvalidArgumentException;
 import io.statelock.common.KeyPrefix;
 import io.statelock.common.LockKey;
@@ -83,11 +84,11 @@ public final class LockCoordinator {
         long waitMs = maxWait.toMillis();
         // Fairness: a caller that will wait joins this replica's queue before its first try (see WaitQueues).
         if (waitMs > 0) return waits.acquire(command, waitMs);
-        AcquireAttempt.Outcome attempt = attempts.tryOnce(command);
-        if (attempt instanceof AcquireAttempt.Outcome.Won won) {
+        AcquireTries.Outcome attempt = attempts.tryOnce(command);
+        if (attempt instanceof AcquireTries.Outcome.Won won) {
             return CompletableFuture.completedFuture(won.lease());
         }
-        throw new LockHeldException(LockStatus.holderOf(((AcquireAttempt.Outcome.Blocked) attempt).holder(), fences));
+        throw new LockHeldException(LockStatus.holderOf(((AcquireTries.Outcome.Blocked) attempt).holder(), fences));
     }
 
     /** Extends a live lease by its ttl (or a new one). An expired lease is lost even if nobody took it. */

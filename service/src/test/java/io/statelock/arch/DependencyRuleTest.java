@@ -33,6 +33,8 @@ class DependencyRuleTest {
         assertThat(CLASSES.containPackage("io.statelock.lock")).isTrue();
         assertThat(CLASSES.containPackage("io.statelock.lock.port")).isTrue();
         assertThat(CLASSES.containPackage("io.statelock.common")).isTrue();
+        assertThat(CLASSES.containPackage("io.statelock.lock.wait")).isTrue();
+        assertThat(CLASSES.containPackage("io.statelock.lock.watch")).isTrue();
         assertThat(CLASSES.containPackage("io.statelock.adapter.dynamodb")).isTrue();
         assertThat(CLASSES.containPackage("io.statelock.boot")).isTrue();
         assertThat(CLASSES.contain(io.statelock.lock.LockCoordinator.class)).isTrue();
@@ -72,6 +74,27 @@ class DependencyRuleTest {
         classes().that().resideInAPackage("io.statelock.common..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("io.statelock.common..", "java..")
                 .check(CLASSES);
+    }
+
+    @Test
+    void waitingServesOnlyTheLockUseCases() {
+        // The wait queues are how LockCoordinator waits: nothing else may reach into them.
+        classes().that().resideInAPackage("io.statelock.lock.wait..")
+                .should().onlyBeAccessed().byClassesThat().resideInAnyPackage("io.statelock.lock", "io.statelock.lock.wait..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void watchingIsOnTopOfTheLockDomain() {
+        // Watching reads the lock table and follows lock events; the lock use cases never depend on who watches.
+        noClasses().that().resideInAnyPackage("io.statelock.lock", "io.statelock.lock.port..", "io.statelock.lock.wait..")
+                .should().dependOnClassesThat().resideInAPackage("io.statelock.lock.watch..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void lockSubPackagesAreFreeOfCycles() {
+        slices().matching("io.statelock.lock.(*)..").should().beFreeOfCycles().check(CLASSES);
     }
 
     @Test

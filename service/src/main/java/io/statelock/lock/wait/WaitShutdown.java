@@ -1,4 +1,4 @@
-package io.statelock.lock;
+package io.statelock.lock.wait;
 
 import io.statelock.common.ShuttingDownException;
 import java.util.ArrayList;

@@ -1,5 +1,11 @@
-package io.statelock.lock;
+package io.statelock.lock.wait;
 
+import io.statelock.lock.AcquireCommand;
+import io.statelock.lock.FencingTokens;
+import io.statelock.lock.LockHeldException;
+import io.statelock.lock.LockRecord;
+import io.statelock.lock.LockStatus;
+import io.statelock.lock.Scheduler;
 import java.time.Clock;
 
 /**

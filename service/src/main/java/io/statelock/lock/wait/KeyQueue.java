@@ -1,5 +1,7 @@
-package io.statelock.lock;
+package io.statelock.lock.wait;
 
+import io.statelock.lock.LockRecord;
+import io.statelock.lock.Scheduler;
 import io.statelock.common.LockKey;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,5 +1,11 @@
-package io.statelock.lock;
+package io.statelock.lock.wait;
 
+import io.statelock.lock.AcquireTries;
+import io.statelock.lock.AcquireCommand;
+import io.statelock.lock.Lease;
+import io.statelock.lock.LockRecord;
+import io.statelock.lock.LockSettings;
+import io.statelock.lock.Scheduler;
 import io.statelock.common.LockKey;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
@@ -16,8 +22,8 @@ import java.util.function.Consumer;
  * {@link PollSchedule} (when the next try runs), {@link StoreErrorPolicy} (store failures while waiting),
  * {@link WaitDeadlines} (timeouts) and {@link WaitShutdown}.
  */
-final class WaitQueues {
-    private final AcquireAttempt attempts;
+public final class WaitQueues {
+    private final AcquireTries attempts;
     private final WaitAdmission admission;
     private final PollSchedule polls;
     private final StoreErrorPolicy errors;
@@ -25,7 +31,7 @@ final class WaitQueues {
     private final WaitShutdown shutdown = new WaitShutdown();
     private final ConcurrentHashMap<LockKey, KeyQueue> queues = new ConcurrentHashMap<>();
 
-    WaitQueues(AcquireAttempt attempts, Scheduler scheduler, Clock clock, LockSettings settings,
+    public WaitQueues(AcquireTries attempts, Scheduler scheduler, Clock clock, LockSettings settings,
                Consumer<Lease> undeliverable) {
         this.attempts = attempts;
         this.admission = new WaitAdmission(attempts, settings);
@@ -35,7 +41,7 @@ final class WaitQueues {
     }
 
     /** Callers waiting for a key on this replica (not counting those still in their first try). */
-    int waiting() {
+    public int waiting() {
         return admission.waiting();
     }
 
@@ -46,7 +52,7 @@ final class WaitQueues {
      * the holder's expiry or the next poll. With nobody ahead, the first try runs on the caller's thread
      * and its store failures are thrown, as for an acquire that does not wait.
      */
-    CompletableFuture<Lease> acquire(AcquireCommand command, long waitMs) {
+    public CompletableFuture<Lease> acquire(AcquireCommand command, long waitMs) {
         shutdown.requireOpen();
         if (!admission.admit()) {
             return admission.tryOnceOrRefuse(command); // a full replica still grants a free key; it only refuses to queue
@@ -76,7 +82,7 @@ final class WaitQueues {
     }
 
     /** A lease on {@code key} was released on this replica: hand the key to the head waiter now. */
-    void keyReleased(LockKey key) {
+    public void keyReleased(LockKey key) {
         KeyQueue queue = queues.get(key);
         if (queue == null) return;
         queue.cancelNextPoll();
@@ -84,7 +90,7 @@ final class WaitQueues {
     }
 
     /** Like {@link #keyReleased}, but tries for the head waiter on the calling thread, now. */
-    void handOff(LockKey key) {
+    public void handOff(LockKey key) {
         KeyQueue queue = queues.get(key);
         if (queue == null) return;
         queue.cancelNextPoll();
@@ -92,7 +98,7 @@ final class WaitQueues {
     }
 
     /** Fails every waiter with UNAVAILABLE-to-be; no new waiter is accepted. */
-    void shutdown() {
+    public void shutdown() {
         shutdown.failAll(queues.values());
     }
 
@@ -126,7 +132,7 @@ final class WaitQueues {
                     deadlines.timeOut(queue, head);
                     continue;
                 }
-                AcquireAttempt.Outcome attempt;
+                AcquireTries.Outcome attempt;
                 try {
                     attempt = attempts.tryOnce(head.command);
                 } catch (Throwable e) {
@@ -144,7 +150,7 @@ final class WaitQueues {
                     head.result.completeExceptionally(e); // FAIL_HEAD: the error is this waiter's answer
                     continue;
                 }
-                if (attempt instanceof AcquireAttempt.Outcome.Won won) {
+                if (attempt instanceof AcquireTries.Outcome.Won won) {
                     queue.remove(head);
                     if (!head.result.complete(won.lease())) {
                         // The call went away as it was granted: release the lease so the next waiter gets the key.
@@ -158,7 +164,7 @@ final class WaitQueues {
                     reschedule = true;
                     return;
                 }
-                LockRecord holder = ((AcquireAttempt.Outcome.Blocked) attempt).holder();
+                LockRecord holder = ((AcquireTries.Outcome.Blocked) attempt).holder();
                 queue.blockedBy(holder);
                 next = polls.takeableAt(holder);
                 reschedule = true;

@@ -1,5 +1,8 @@
-package io.statelock.lock;
+package io.statelock.lock.wait;
 
+import io.statelock.lock.AcquireCommand;
+import io.statelock.lock.Lease;
+import io.statelock.lock.Scheduler;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 

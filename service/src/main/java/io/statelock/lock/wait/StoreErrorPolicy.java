@@ -1,5 +1,6 @@
-package io.statelock.lock;
+package io.statelock.lock.wait;
 
+import io.statelock.lock.Lease;
 import io.statelock.common.StoreUnavailableException;
 import java.util.function.Consumer;
 

@@ -1,5 +1,9 @@
-package io.statelock.lock;
+package io.statelock.lock.wait;
 
+import io.statelock.lock.Lease;
+import io.statelock.lock.LockRecord;
+import io.statelock.lock.LockSettings;
+import io.statelock.lock.Scheduler;
 import java.time.Clock;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;

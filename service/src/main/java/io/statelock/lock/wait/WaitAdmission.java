@@ -1,5 +1,9 @@
-package io.statelock.lock;
+package io.statelock.lock.wait;
 
+import io.statelock.lock.AcquireTries;
+import io.statelock.lock.AcquireCommand;
+import io.statelock.lock.Lease;
+import io.statelock.lock.LockSettings;
 import io.statelock.common.TooManyWaitersException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -9,13 +13,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * grants a free key; it only refuses to queue.
  */
 final class WaitAdmission {
-    private final AcquireAttempt attempts;
+    private final AcquireTries attempts;
     private final LockSettings settings;
     private final AtomicInteger waiting = new AtomicInteger();
     // Callers in their first try: counted in waiting (for the limit) but not yet waiting in the gauge's sense.
     private final AtomicInteger firstTries = new AtomicInteger();
 
-    WaitAdmission(AcquireAttempt attempts, LockSettings settings) {
+    WaitAdmission(AcquireTries attempts, LockSettings settings) {
         this.attempts = attempts;
         this.settings = settings;
     }
@@ -49,7 +53,7 @@ final class WaitAdmission {
 
     /** For a caller that was not admitted: one try, and TooManyWaiters when the key is held. */
     CompletableFuture<Lease> tryOnceOrRefuse(AcquireCommand command) {
-        if (attempts.tryOnce(command) instanceof AcquireAttempt.Outcome.Won won) return CompletableFuture.completedFuture(won.lease());
+        if (attempts.tryOnce(command) instanceof AcquireTries.Outcome.Won won) return CompletableFuture.completedFuture(won.lease());
         throw new TooManyWaitersException("this replica already has " + settings.maxWaiters()
                 + " waiting acquires (statelock.wait.max-waiters); retry later with backoff");
     }
