@@ -21,7 +21,8 @@ import io.statelock.state.TerraformBackend;
 import io.statelock.adapter.dynamodb.DynamoDbLockTable;
 import io.statelock.adapter.blob.s3.S3BlobStore;
 import io.statelock.testing.Dynalite;
-import io.statelock.testing.LostResponseProxy;
+import io.statelock.testing.FaultProxy;
+import io.statelock.testing.StoreRequest;
 import io.statelock.testing.ManualClock;
 import io.statelock.testing.ManualScheduler;
 import io.statelock.testing.S3Proxy;
@@ -52,13 +53,13 @@ import software.amazon.awssdk.services.s3.S3Client;
  * fail the PUT or make two versions of one write.
  */
 class StateWriteLostAnswerTest {
-    static final Predicate<LostResponseProxy.Request> UPDATE_ITEM = r -> r.isDynamo("UpdateItem");
-    static final Predicate<LostResponseProxy.Request> PUT_OBJECT = LostResponseProxy.Request::isS3Put;
+    static final Predicate<StoreRequest> UPDATE_ITEM = r -> r.isDynamo("UpdateItem");
+    static final Predicate<StoreRequest> PUT_OBJECT = StoreRequest::isS3Put;
     // Only first attempts lose their answers: each write is applied, its answer lost, and its retry answered.
-    static final Predicate<LostResponseProxy.Request> FIRST = LostResponseProxy.Request::isFirstAttempt;
+    static final Predicate<StoreRequest> FIRST = StoreRequest::isFirstAttempt;
 
-    static LostResponseProxy dynamo;
-    static LostResponseProxy s3;
+    static FaultProxy dynamo;
+    static FaultProxy s3;
     static DynamoDbClient dynamoClient;
     static S3Client s3Client;
     static DynamoDbLockTable table;
@@ -72,8 +73,8 @@ class StateWriteLostAnswerTest {
 
     @BeforeAll
     static void start() {
-        dynamo = LostResponseProxy.inFrontOf(Dynalite.shared());
-        s3 = LostResponseProxy.inFrontOf(S3Proxy.shared());
+        dynamo = FaultProxy.inFrontOf(Dynalite.shared());
+        s3 = FaultProxy.inFrontOf(S3Proxy.shared());
         // Both SDK clients with their default retry policies.
         dynamoClient = DynamoDbClient.builder().endpointOverride(dynamo.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))

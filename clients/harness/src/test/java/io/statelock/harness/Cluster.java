@@ -1,5 +1,6 @@
 package io.statelock.harness;
 
+import io.statelock.testing.FaultProxy;
 import io.statelock.client.StatelockClient;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -69,15 +70,15 @@ final class Cluster implements AutoCloseable {
   }
 
   /** Every link a network fault may hit: clients to replicas and replicas to both stores. */
-  List<TcpProxy> links() {
-    List<TcpProxy> all = new ArrayList<>();
+  List<FaultProxy> links() {
+    List<FaultProxy> all = new ArrayList<>();
     replicas.forEach(r -> all.addAll(r.links()));
     return all;
   }
 
   /** Store answers dropped by lost-response faults, on every link. */
   int answersLost() {
-    return links().stream().mapToInt(TcpProxy::responsesLost).sum();
+    return links().stream().mapToInt(p -> p.lost().size()).sum();
   }
 
   @Override

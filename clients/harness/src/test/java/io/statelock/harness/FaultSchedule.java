@@ -1,5 +1,6 @@
 package io.statelock.harness;
 
+import io.statelock.testing.FaultProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -101,7 +102,7 @@ final class FaultSchedule {
         cluster.stores().restartS3(Duration.ofMillis(200 + random.nextInt(1000)));
       }
       case LATENCY -> {
-        TcpProxy link = randomLink();
+        FaultProxy link = randomLink();
         long ms = 20 + random.nextInt(230);
         target = link.name() + " +" + ms + " ms";
         link.latency(ms);
@@ -109,7 +110,7 @@ final class FaultSchedule {
         link.heal();
       }
       case STALL -> {
-        TcpProxy link = randomLink();
+        FaultProxy link = randomLink();
         long ms = 1000 + random.nextInt(3000);
         target = link.name() + " " + ms + " ms";
         link.stall(true);
@@ -117,14 +118,14 @@ final class FaultSchedule {
         link.heal();
       }
       case DROP -> {
-        TcpProxy link = randomLink();
+        FaultProxy link = randomLink();
         target = link.name();
         link.drop();
       }
       case LOST_RESPONSE -> {
-        TcpProxy link = randomStoreLink();
+        FaultProxy link = randomStoreLink();
         int asked = 1 + random.nextInt(3);
-        int before = link.responsesLost();
+        int before = link.lost().size();
         link.loseResponses(asked);
         // Every worker cycle writes to both stores (lock, state pointer, object); 5 s is plenty, and
         // bounds the fault on a link that went quiet (its replica restarting, say).
@@ -180,13 +181,13 @@ final class FaultSchedule {
   }
 
   /** A replica's link to DynamoDB or to S3, where the AWS SDK retries what it could not hear. */
-  private TcpProxy randomStoreLink() {
+  private FaultProxy randomStoreLink() {
     Replica r = cluster.replica(random.nextInt(cluster.replicaCount()));
     return random.nextBoolean() ? r.dynamoLink : r.s3Link;
   }
 
-  private TcpProxy randomLink() {
-    List<TcpProxy> links = cluster.links();
+  private FaultProxy randomLink() {
+    List<FaultProxy> links = cluster.links();
     return links.get(random.nextInt(links.size()));
   }
 

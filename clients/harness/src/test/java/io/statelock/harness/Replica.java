@@ -1,5 +1,6 @@
 package io.statelock.harness;
 
+import io.statelock.testing.FaultProxy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,9 +19,9 @@ final class Replica implements AutoCloseable {
 
   final int index;
   final boolean broken;
-  final TcpProxy clientLink;
-  final TcpProxy dynamoLink;
-  final TcpProxy s3Link;
+  final FaultProxy clientLink;
+  final FaultProxy dynamoLink;
+  final FaultProxy s3Link;
   private final Layout layout;
   private final Path dir;
   private final ServerProcess process;
@@ -34,9 +35,9 @@ final class Replica implements AutoCloseable {
     this.broken = broken;
     this.clockOffset = clockOffset;
     this.process = new ServerProcess("replica-" + index, ServerProcess.freePort(), dir.resolve("replica-" + index + ".log"));
-    this.clientLink = new TcpProxy("client-replica" + index, process.port(), false);
-    this.dynamoLink = new TcpProxy("replica" + index + "-dynamodb", stores.dynamoPort(), true);
-    this.s3Link = new TcpProxy("replica" + index + "-s3", stores.s3Port(), true);
+    this.clientLink = FaultProxy.raw("client-replica" + index, process.port());
+    this.dynamoLink = FaultProxy.http1("replica" + index + "-dynamodb", stores.dynamoPort());
+    this.s3Link = FaultProxy.http1("replica" + index + "-s3", stores.s3Port());
   }
 
   /** {@code host:port} clients use: through this replica's client proxy. */
@@ -84,13 +85,13 @@ final class Replica implements AutoCloseable {
     start();
   }
 
-  List<TcpProxy> links() {
+  List<FaultProxy> links() {
     return List.of(clientLink, dynamoLink, s3Link);
   }
 
   @Override
   public void close() throws InterruptedException {
     process.close();
-    links().forEach(TcpProxy::close);
+    links().forEach(FaultProxy::close);
   }
 }

@@ -17,7 +17,8 @@ import io.statelock.state.port.PointerMove;
 import io.statelock.state.port.PointerResult;
 import io.statelock.lock.port.ReleaseResult;
 import io.statelock.testing.Dynalite;
-import io.statelock.testing.LostResponseProxy;
+import io.statelock.testing.FaultProxy;
+import io.statelock.testing.StoreRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Every lock and state write whose first attempt dynalite applied but whose answer was lost on the way
- * back (a {@link LostResponseProxy} between the SDK and dynalite), so the SDK's own default retry policy
+ * back (a {@link FaultProxy} between the SDK and dynalite), so the SDK's own default retry policy
  * sends it again and its condition fails against the first attempt's write. Each write must answer as
  * its first attempt would have: one grant per acquire with the fence one above the last, one version
  * per pointer move, a release that says it released.
@@ -44,9 +45,9 @@ class DynamoDbLostAnswerTest {
     static final long T0 = 1_800_000_000_000L;
     static final String TABLE = "lost-" + UUID.randomUUID().toString().substring(0, 8);
     static final String AUDIT_TABLE = TABLE + "-audit";
-    static final Predicate<LostResponseProxy.Request> UPDATE_ITEM = r -> r.isDynamo("UpdateItem");
+    static final Predicate<StoreRequest> UPDATE_ITEM = r -> r.isDynamo("UpdateItem");
 
-    static LostResponseProxy proxy;
+    static FaultProxy proxy;
     static DynamoDbClient client;
     static DynamoDbLockTable table;
 
@@ -54,7 +55,7 @@ class DynamoDbLostAnswerTest {
 
     @BeforeAll
     static void start() {
-        proxy = LostResponseProxy.inFrontOf(Dynalite.shared());
+        proxy = FaultProxy.inFrontOf(Dynalite.shared());
         // The SDK's default retry policy, as the service runs it: no override of retries or timeouts.
         client = DynamoDbClient.builder()
                 .endpointOverride(proxy.endpoint())
@@ -84,7 +85,7 @@ class DynamoDbLostAnswerTest {
 
     @AfterEach
     void nothingLeftToLose() {
-        proxy.loseResponses(0, r -> false);
+        proxy.heal();
     }
 
     LockKey key(String name) {
@@ -100,7 +101,7 @@ class DynamoDbLostAnswerTest {
     <T> T withLostAnswers(int writes, java.util.function.Supplier<T> write) {
         long before = proxy.count(UPDATE_ITEM);
         int lostBefore = proxy.lost().size();
-        proxy.loseResponses(writes, UPDATE_ITEM.and(LostResponseProxy.Request::isFirstAttempt));
+        proxy.loseResponses(writes, UPDATE_ITEM.and(StoreRequest::isFirstAttempt));
         T result = write.get();
         assertThat(proxy.lost()).as("answers lost").hasSize(lostBefore + writes);
         assertThat(proxy.count(UPDATE_ITEM) - before).as("each first attempt and the SDK's retry").isEqualTo(2L * writes);
@@ -261,7 +262,7 @@ class DynamoDbLostAnswerTest {
             entries.add(new AuditEntry(T0 + i, "id-" + i, "acquire", unique + "/audit/k" + i, "ci", Map.of(), "granted",
                     "", 0, i + 1, "", ""));
         }
-        Predicate<LostResponseProxy.Request> batch = r -> r.isDynamo("BatchWriteItem");
+        Predicate<StoreRequest> batch = r -> r.isDynamo("BatchWriteItem");
         proxy.loseResponses(2, batch); // the first attempt's answer and the first retry's
 
         audit.append(entries);

@@ -22,7 +22,7 @@ import io.statelock.testing.GatedReads;
 import io.statelock.testing.ChannelTest;
 import io.statelock.testing.GrpcChannels;
 import io.statelock.testing.JwtResource;
-import io.statelock.testing.TcpProxy;
+import io.statelock.testing.FaultProxy;
 import io.statelock.testing.WatchLimitsProfile;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -129,7 +129,7 @@ class WatchStreamsGrpcTest extends ChannelTest {
 
     @Test
     void aStreamWhoseConnectionIsCutFreesItsSlot() throws Exception {
-        try (TcpProxy proxy = new TcpProxy(GrpcChannels.testPort())) {
+        try (FaultProxy proxy = FaultProxy.raw("grpc", GrpcChannels.testPort())) {
             ManagedChannel viaProxy = NettyChannelBuilder.forAddress("127.0.0.1", proxy.port()).usePlaintext().build();
             try {
                 String token = admin("cut-" + UUID.randomUUID());

@@ -2,7 +2,8 @@ package io.statelock.adapter.blob.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.statelock.testing.LostResponseProxy;
+import io.statelock.testing.FaultProxy;
+import io.statelock.testing.StoreRequest;
 import io.statelock.testing.S3Proxy;
 import io.statelock.testing.S3ProxyClients;
 import java.io.IOException;
@@ -20,13 +21,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * A state object PUT with {@code If-None-Match: *} whose first attempt s3proxy stored but whose answer was
- * lost ({@link LostResponseProxy}), so the SDK's default retry policy sends it again and gets 412: the
+ * lost ({@link FaultProxy}), so the SDK's default retry policy sends it again and gets 412: the
  * object there is this write's own, so the create succeeds (another object there is refused as a
  * retryable store error: {@code BlobStoreContract}).
  */
 class S3BlobStoreLostAnswerTest {
     static final String BUCKET = "lost-" + UUID.randomUUID().toString().substring(0, 8);
-    static LostResponseProxy proxy;
+    static FaultProxy proxy;
     static S3Client client;
     static S3BlobStore store;
 
@@ -37,7 +38,7 @@ class S3BlobStoreLostAnswerTest {
 
     @BeforeAll
     static void start() {
-        proxy = LostResponseProxy.inFrontOf(S3Proxy.shared());
+        proxy = FaultProxy.inFrontOf(S3Proxy.shared());
         client = S3ProxyClients.of(proxy.endpoint()); // the SDK's default retry policy
         store = new S3BlobStore(client, BUCKET, "states/");
         store.createBucketIfMissing();
@@ -66,13 +67,13 @@ class S3BlobStoreLostAnswerTest {
         String name = unique + "/k/~v/1-a";
         // Larger than one read, so the client's body and the server's 100-continue really cross the proxy.
         Path file = file(300_000, 1);
-        long puts = proxy.count(LostResponseProxy.Request::isS3Put);
-        proxy.loseResponses(1, LostResponseProxy.Request::isS3Put);
+        long puts = proxy.count(StoreRequest::isS3Put);
+        proxy.loseResponses(1, StoreRequest::isS3Put);
 
         store.create(name, file);
 
-        assertThat(proxy.lost()).filteredOn(LostResponseProxy.Request::isS3Put).hasSize(1);
-        assertThat(proxy.count(LostResponseProxy.Request::isS3Put) - puts).as("the first attempt and the SDK's retry")
+        assertThat(proxy.lost()).filteredOn(StoreRequest::isS3Put).hasSize(1);
+        assertThat(proxy.count(StoreRequest::isS3Put) - puts).as("the first attempt and the SDK's retry")
                 .isEqualTo(2);
         assertThat(stored(name)).isEqualTo(Files.readAllBytes(file));
         assertThat(client.listObjectsV2(b -> b.bucket(BUCKET).prefix("states/" + unique + "/k/")).contents())
