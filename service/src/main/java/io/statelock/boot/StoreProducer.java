@@ -46,8 +46,14 @@ public class StoreProducer {
         }
         LOG.infof("lock store: embedded, data directory %s", config.embedded().dataDir().toAbsolutePath());
         SqliteLockTable table = new SqliteLockTable(config.embedded().dataDir());
-        // The audit store lives with the lock store: audit.db in the same data directory.
-        SqliteAuditStore audit = new SqliteAuditStore(config.embedded().dataDir());
+        SqliteAuditStore audit;
+        try {
+            // The audit store lives with the lock store: audit.db in the same data directory.
+            audit = new SqliteAuditStore(config.embedded().dataDir());
+        } catch (RuntimeException e) {
+            table.close(); // no Store to dispose of yet: the open database must not outlive the failed start
+            throw e;
+        }
         return new Store(table, table, audit, () -> {
             try (table; audit) {
                 // closed in reverse order: the audit store first, then the lock table

@@ -11,9 +11,9 @@ public abstract class StatelockException extends RuntimeException {
      * that subclass's data.
      */
     public enum Kind {
-        /** The key is held by another lease: {@link LockHeldException}. */
+        /** The key is held by another lease: {@code lock.LockHeldException}. */
         HELD,
-        /** The caller's lease is gone or its fencing token is not the current one: {@link LeaseLostException}. */
+        /** The caller's lease is gone or its fencing token is not the current one: {@code lock.LeaseLostException}. */
         LEASE_LOST,
         /** A state write would move the state backwards or sideways: {@code state.StateConflictException}. */
         CONFLICT,

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Wraps a real store: counts calls, injects read outages, and lets a test act right after a call. */
 public class CountingLockTable implements LockTable {
-    public final LockTable delegate;
+    private final LockTable delegate;
     public final AtomicInteger acquires = new AtomicInteger();
     public final AtomicInteger gets = new AtomicInteger();
     public final AtomicInteger lists = new AtomicInteger();

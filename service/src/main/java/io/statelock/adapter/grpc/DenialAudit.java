@@ -32,9 +32,10 @@ final class DenialAudit {
 
     static void record(AuditTrail audit, Caller caller, String peer, MethodDescriptor<?, ?> method, String key, Status status) {
         String reason = status.getDescription() == null ? "" : status.getDescription();
+        // Only refusals are audited here; an answer of another kind is not a denial and its call is audited elsewhere.
         if (status.getCode() == Status.Code.PERMISSION_DENIED) {
             audit.permissionDenied(caller, peer, action(method), key, reason);
-        } else {
+        } else if (status.getCode() == Status.Code.UNAUTHENTICATED) {
             audit.unauthenticated(caller, peer, action(method), key, reason);
         }
     }

@@ -21,7 +21,8 @@ final class StoreErrorPolicy {
         FAIL_HEAD
     }
 
-    private static final System.Logger LOG = System.getLogger(WaitQueues.class.getName());
+    // The category operators know from before waiting had a package of its own.
+    private static final System.Logger LOG = System.getLogger("io.statelock.lock.WaitQueues");
     private final Consumer<Lease> undeliverable;
 
     /** {@code undeliverable} releases the lease of a waiter that left as it was granted. */

@@ -77,6 +77,25 @@ class AuditGrpcTest extends ChannelTest {
     }
 
     @Test
+    void aForceReleaseNamingAnotherFenceBreaksNothingAndIsAuditedAsAFenceMismatch() {
+        String key = teamPrefix() + "terraform.tfstate";
+        AcquireResponse lease = as(DEPLOY).acquire(acquire(key, 60));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> as(ADMIN).forceRelease(ForceReleaseRequest.newBuilder()
+                        .setKey(key).setReason("wrong runner").setExpectedFencingToken(lease.getFencingToken() + 1).build()))
+                .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+        List<AuditRecord> records = audit(key).stream().filter(r -> r.getAction().equals("force-release")).toList();
+
+        assertThat(records).singleElement().satisfies(r -> {
+            assertThat(r.getOutcome()).isEqualTo("fence-mismatch");
+            assertThat(r.getReason()).isEqualTo("wrong runner");
+            assertThat(r.getSubject()).isEqualTo("alice@platform");
+            assertThat(r.getPreviousOwner()).isEqualTo(DEPLOY_SUBJECT);
+            assertThat(r.getPreviousFencingToken()).isEqualTo(lease.getFencingToken());
+        });
+    }
+
+    @Test
     void forceReleaseIsAuditedWithItsReasonBeforeTheAnswer() {
         String key = teamPrefix() + "terraform.tfstate";
         AcquireResponse lease = as(DEPLOY).acquire(acquire(key, 60));
