@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.statelock.testing.Secrets;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -263,7 +264,7 @@ class CliIT {
     assertEquals("apply", status.getAsJsonObject("info").get("operation").getAsString());
     assertEquals("prod", status.getAsJsonObject("info").getAsJsonObject("labels").get("env").getAsString());
     assertEquals(fence, status.get("fencing_token").getAsLong());
-    assertFalse(status.toString().contains(leaseId), "the lease id is a secret: never in status");
+    Secrets.assertNoPartOf("status", status.toString(), leaseId); // the lease id is a secret: never in status
 
     JsonArray list = JsonParser.parseString(
         cli().run("list", "--prefix", key, "--held", "--json").stdout()).getAsJsonArray();

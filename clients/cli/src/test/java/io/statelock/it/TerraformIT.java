@@ -1,5 +1,6 @@
 package io.statelock.it;
 
+import io.statelock.testing.Secrets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -303,9 +303,9 @@ class SecuredTerraformHttpTest extends ChannelTest {
         assertThat(records).as("the refusals are audited").anyMatch(rec -> rec.contains("bad signature"));
         assertThat(logs).as("and logged").anyMatch(line -> line.contains("bad signature"));
         String everything = String.join("\n", answers) + String.join("\n", logs) + String.join("\n", records);
-        for (String secret : tokens.keySet()) io.statelock.testing.Secrets.assertNoPartOf(everything, secret);
-        io.statelock.testing.Secrets.assertNoPartOf(everything, recentlyExpired);
-        io.statelock.testing.Secrets.assertNoPartOf(everything, lease.getLeaseId());
-        io.statelock.testing.Secrets.assertNoPartOf(everything, terraformId);
+        for (String secret : tokens.keySet()) io.statelock.testing.Secrets.assertNoPartOf("the answers, logs and audit records", everything, secret);
+        io.statelock.testing.Secrets.assertNoPartOf("the answers, logs and audit records", everything, recentlyExpired);
+        io.statelock.testing.Secrets.assertNoPartOf("the answers, logs and audit records", everything, lease.getLeaseId());
+        io.statelock.testing.Secrets.assertNoPartOf("the answers, logs and audit records", everything, terraformId);
     }
 }

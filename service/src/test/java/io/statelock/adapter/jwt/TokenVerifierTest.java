@@ -91,7 +91,7 @@ class TokenVerifierTest {
     private String rejection(TokenVerifier v, String token) {
         Throwable e = catchThrowable(() -> v.verify(token));
         assertThat(e).isInstanceOf(UnauthenticatedException.class);
-        Secrets.assertNoPartOf(e.getMessage(), token);
+        Secrets.assertNoPartOf("the refusal", e.getMessage(), token);
         return e.getMessage();
     }
 
