@@ -18,8 +18,7 @@ public final class Incidents {
     /** Said to a caller whose call failed for a reason the service did not expect. */
     public static final String INTERNAL = "internal error";
 
-    private Incidents() {
-    }
+    private Incidents() {}
 
     /**
      * Logs a store failure (WARN: its message and the chain of causes, no stack; an outage fails many calls
@@ -44,7 +43,10 @@ public final class Incidents {
         Throwable c = e.getCause();
         // At most 10 causes: a chain that loops back on itself still ends.
         for (int depth = 0; c != null && depth < 10; depth++, c = c.getCause()) {
-            sb.append("; caused by ").append(c.getClass().getName()).append(": ").append(c.getMessage());
+            sb.append("; caused by ")
+                    .append(c.getClass().getName())
+                    .append(": ")
+                    .append(c.getMessage());
         }
         return sb.toString();
     }

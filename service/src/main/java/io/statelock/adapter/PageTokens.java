@@ -34,8 +34,10 @@ public final class PageTokens {
 
     public String encode(String... position) {
         if (position.length != fields) throw new IllegalArgumentException("a position has " + fields + " fields");
-        return marker + Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(String.join(separator, position).getBytes(StandardCharsets.UTF_8));
+        return marker
+                + Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(String.join(separator, position).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The fields of the position {@code token} names (the first never empty), or none for no token: the first page. */
@@ -45,7 +47,8 @@ public final class PageTokens {
         if (!token.startsWith(marker)) throw invalid();
         String decoded;
         try {
-            decoded = new String(Base64.getUrlDecoder().decode(token.substring(marker.length())), StandardCharsets.UTF_8);
+            decoded =
+                    new String(Base64.getUrlDecoder().decode(token.substring(marker.length())), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw invalid();
         }

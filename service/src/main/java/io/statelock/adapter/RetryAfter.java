@@ -16,18 +16,25 @@ public final class RetryAfter {
     /** Disk space comes back when uploads in flight finish, retention runs (every 10 min) or an operator acts. */
     static final Duration DISK = Duration.ofSeconds(60);
 
-    private RetryAfter() {
-    }
+    private RetryAfter() {}
 
     /** The hint for a refusal of this kind; no default, so a new kind does not compile until it is decided here. */
     public static Optional<Duration> of(Kind kind) {
-        return Optional.ofNullable(switch (kind) {
-            case UNAVAILABLE, SHUTTING_DOWN -> STORE;
-            case FULL -> FULL;
-            case INSUFFICIENT_STORAGE -> DISK;
-            // A retry of the same call cannot succeed until something else changes (or the caller fixes it).
-            case HELD, LEASE_LOST, CONFLICT, INVALID, NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED, TOO_LARGE,
-                 DATA_LOSS -> null;
-        });
+        return Optional.ofNullable(
+                switch (kind) {
+                    case UNAVAILABLE, SHUTTING_DOWN -> STORE;
+                    case FULL -> FULL;
+                    case INSUFFICIENT_STORAGE -> DISK;
+                    // A retry of the same call cannot succeed until something else changes (or the caller fixes it).
+                    case HELD,
+                            LEASE_LOST,
+                            CONFLICT,
+                            INVALID,
+                            NOT_FOUND,
+                            UNAUTHENTICATED,
+                            PERMISSION_DENIED,
+                            TOO_LARGE,
+                            DATA_LOSS -> null;
+                });
     }
 }

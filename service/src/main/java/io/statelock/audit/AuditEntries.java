@@ -14,16 +14,29 @@ import java.util.Map;
  */
 final class AuditEntries {
     /** Claims worth keeping: who the CI identity is (GitHub Actions, GitLab CI), and generic groups. */
-    static final List<String> RELEVANT_CLAIMS = List.of("iss", "repository", "repository_owner", "ref", "environment",
-            "workflow", "job_workflow_ref", "actor", "run_id", "project_path", "namespace_path", "pipeline_source",
-            "ref_type", "user_login", "groups", "email");
+    static final List<String> RELEVANT_CLAIMS = List.of(
+            "iss",
+            "repository",
+            "repository_owner",
+            "ref",
+            "environment",
+            "workflow",
+            "job_workflow_ref",
+            "actor",
+            "run_id",
+            "project_path",
+            "namespace_path",
+            "pipeline_source",
+            "ref_type",
+            "user_login",
+            "groups",
+            "email");
     // A claim value is truncated past this, so a huge claim cannot bloat every record.
     private static final int MAX_CLAIM_LENGTH = 256;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
 
-    private AuditEntries() {
-    }
+    private AuditEntries() {}
 
     static Map<String, String> claimsOf(Caller caller) {
         Map<String, String> out = new LinkedHashMap<>();
@@ -45,7 +58,8 @@ final class AuditEntries {
     static String newId() {
         byte[] b = new byte[9];
         RANDOM.nextBytes(b);
-        return String.format("%016x", SEQUENCE.incrementAndGet()) + "-" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        return String.format("%016x", SEQUENCE.incrementAndGet()) + "-"
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     /** A record being built; {@link #build()} gives the entry. */
@@ -95,8 +109,19 @@ final class AuditEntries {
         }
 
         AuditEntry build() {
-            return new AuditEntry(atMs, newId(), action, key, subject, claims, outcome, previousOwner,
-                    previousFencingToken, fencingToken, reason, peer);
+            return new AuditEntry(
+                    atMs,
+                    newId(),
+                    action,
+                    key,
+                    subject,
+                    claims,
+                    outcome,
+                    previousOwner,
+                    previousFencingToken,
+                    fencingToken,
+                    reason,
+                    peer);
         }
     }
 }

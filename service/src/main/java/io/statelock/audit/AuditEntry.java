@@ -13,9 +13,19 @@ import java.util.TreeMap;
  * @param id random id; with {@code atMs} it orders and identifies the record
  * @param key the lock key, or "" when a denied call named none
  */
-public record AuditEntry(long atMs, String id, String action, String key, String subject, Map<String, String> claims,
-                         String outcome, String previousOwner, long previousFencingToken, long fencingToken,
-                         String reason, String peer) {
+public record AuditEntry(
+        long atMs,
+        String id,
+        String action,
+        String key,
+        String subject,
+        Map<String, String> claims,
+        String outcome,
+        String previousOwner,
+        long previousFencingToken,
+        long fencingToken,
+        String reason,
+        String peer) {
     public AuditEntry {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(action, "action");

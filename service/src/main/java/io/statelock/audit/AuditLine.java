@@ -8,20 +8,36 @@ final class AuditLine {
     // line goes in as a parameter of "{0}", never as a pattern: keys may hold quotes and braces.
     private static final System.Logger AUDIT = System.getLogger("statelock.audit");
 
-    private AuditLine() {
-    }
+    private AuditLine() {}
 
     static void log(AuditEntry e) {
-        AUDIT.log(System.Logger.Level.INFO, "{0}", String.format("audit at=%s id=%s action=%s key=%s subject=%s outcome=%s previous_owner=%s previous_fence=%d fence=%d"
-                        + " reason=%s peer=%s claims=%s",
-                Instant.ofEpochMilli(e.atMs()), e.id(), e.action(), quote(e.key()), quote(e.subject()), e.outcome(),
-                quote(e.previousOwner()), e.previousFencingToken(), e.fencingToken(), quote(e.reason()), quote(e.peer()),
-                claims(e)));
+        AUDIT.log(
+                System.Logger.Level.INFO,
+                "{0}",
+                String.format(
+                        "audit at=%s id=%s action=%s key=%s subject=%s outcome=%s previous_owner=%s previous_fence=%d fence=%d"
+                                + " reason=%s peer=%s claims=%s",
+                        Instant.ofEpochMilli(e.atMs()),
+                        e.id(),
+                        e.action(),
+                        quote(e.key()),
+                        quote(e.subject()),
+                        e.outcome(),
+                        quote(e.previousOwner()),
+                        e.previousFencingToken(),
+                        e.fencingToken(),
+                        quote(e.reason()),
+                        quote(e.peer()),
+                        claims(e)));
     }
 
     private static String claims(AuditEntry e) {
         StringBuilder b = new StringBuilder("{");
-        e.claims().forEach((k, v) -> b.append(b.length() > 1 ? "," : "").append(k).append('=').append(quote(v)));
+        e.claims()
+                .forEach((k, v) -> b.append(b.length() > 1 ? "," : "")
+                        .append(k)
+                        .append('=')
+                        .append(quote(v)));
         return b.append('}').toString();
     }
 

@@ -1,7 +1,6 @@
 package io.statelock.audit;
 
 import io.statelock.lock.port.LockTable;
-
 import java.util.List;
 
 /**

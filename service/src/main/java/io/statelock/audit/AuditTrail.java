@@ -36,9 +36,15 @@ public final class AuditTrail implements AutoCloseable {
 
     /** A lease granted: an acquire, or a takeover when it replaced an expired lease. */
     public void granted(Caller caller, String peer, Lease lease) {
-        record(entry(caller, peer, lease.tookOver() ? AuditAction.TAKEOVER : AuditAction.ACQUIRE, lease.key().value())
-                .outcome(AuditOutcome.GRANTED).previous(lease.previousOwner(), lease.previousFencingToken())
-                .fencingToken(lease.fencingToken()).build());
+        record(entry(
+                        caller,
+                        peer,
+                        lease.tookOver() ? AuditAction.TAKEOVER : AuditAction.ACQUIRE,
+                        lease.key().value())
+                .outcome(AuditOutcome.GRANTED)
+                .previous(lease.previousOwner(), lease.previousFencingToken())
+                .fencingToken(lease.fencingToken())
+                .build());
     }
 
     /**
@@ -46,67 +52,114 @@ public final class AuditTrail implements AutoCloseable {
      * expired (the lease had ended by expiry; {@code previous} names its holder).
      */
     public void released(Caller caller, String peer, String key, boolean released, LockStatus previous, String reason) {
-        AuditOutcome outcome = released ? AuditOutcome.RELEASED : previous == null ? AuditOutcome.NOT_HELD : AuditOutcome.EXPIRED;
-        record(withPrevious(entry(caller, peer, AuditAction.RELEASE, key).outcome(outcome).reason(reason), previous).build());
+        AuditOutcome outcome =
+                released ? AuditOutcome.RELEASED : previous == null ? AuditOutcome.NOT_HELD : AuditOutcome.EXPIRED;
+        record(withPrevious(
+                        entry(caller, peer, AuditAction.RELEASE, key)
+                                .outcome(outcome)
+                                .reason(reason),
+                        previous)
+                .build());
     }
 
     /** An admin's force release; {@code previous} is the holder it found (null when it found none to name). */
-    public void forceReleased(Caller caller, String peer, String key, String reason, boolean released, LockStatus previous) {
-        recordNow(withPrevious(entry(caller, peer, AuditAction.FORCE_RELEASE, key)
-                .outcome(released ? AuditOutcome.RELEASED : AuditOutcome.NOT_HELD).reason(reason), previous).build());
+    public void forceReleased(
+            Caller caller, String peer, String key, String reason, boolean released, LockStatus previous) {
+        recordNow(withPrevious(
+                        entry(caller, peer, AuditAction.FORCE_RELEASE, key)
+                                .outcome(released ? AuditOutcome.RELEASED : AuditOutcome.NOT_HELD)
+                                .reason(reason),
+                        previous)
+                .build());
     }
 
     /** A force release that named a fencing token other than the holder's: nothing was broken. */
     public void forceReleaseFenceMismatch(Caller caller, String peer, String key, String reason, LockStatus holder) {
-        recordNow(withPrevious(entry(caller, peer, AuditAction.FORCE_RELEASE, key)
-                .outcome(AuditOutcome.FENCE_MISMATCH).reason(reason), holder).build());
+        recordNow(withPrevious(
+                        entry(caller, peer, AuditAction.FORCE_RELEASE, key)
+                                .outcome(AuditOutcome.FENCE_MISMATCH)
+                                .reason(reason),
+                        holder)
+                .build());
     }
 
     /** A plain Terraform run's lock broken by its lock ID. */
-    public void terraformForceUnlocked(Caller caller, String peer, String key, String reason, String terraformLockId,
-                                       boolean released, LockStatus previous) {
-        recordNow(withPrevious(entry(caller, peer, AuditAction.TERRAFORM_FORCE_UNLOCK, key)
-                .outcome(released ? AuditOutcome.RELEASED : AuditOutcome.NOT_HELD)
-                .reason(terraformReason(reason, terraformLockId)), previous).build());
+    public void terraformForceUnlocked(
+            Caller caller,
+            String peer,
+            String key,
+            String reason,
+            String terraformLockId,
+            boolean released,
+            LockStatus previous) {
+        recordNow(withPrevious(
+                        entry(caller, peer, AuditAction.TERRAFORM_FORCE_UNLOCK, key)
+                                .outcome(released ? AuditOutcome.RELEASED : AuditOutcome.NOT_HELD)
+                                .reason(terraformReason(reason, terraformLockId)),
+                        previous)
+                .build());
     }
 
     /** A break of a Terraform lock that failed part-way: one mechanism may have been cleared, so it is on record. */
-    public void terraformForceUnlockFailed(Caller caller, String peer, String key, String reason, String terraformLockId) {
-        recordNow(entry(caller, peer, AuditAction.TERRAFORM_FORCE_UNLOCK, key).outcome(AuditOutcome.FAILED)
-                .reason(terraformReason(reason, terraformLockId)).build());
+    public void terraformForceUnlockFailed(
+            Caller caller, String peer, String key, String reason, String terraformLockId) {
+        recordNow(entry(caller, peer, AuditAction.TERRAFORM_FORCE_UNLOCK, key)
+                .outcome(AuditOutcome.FAILED)
+                .reason(terraformReason(reason, terraformLockId))
+                .build());
     }
 
     /** statelock removed the Terraform lock of one of its own leases that ended unreleased. */
     public void terraformLockHealed(StaleLockHealer.Healed healed) {
         String why = healed.expiredAtMs() > 0
-                ? "the lease expired at " + Instant.ofEpochMilli(healed.expiredAtMs()) + " without being released (its holder stopped)"
+                ? "the lease expired at " + Instant.ofEpochMilli(healed.expiredAtMs())
+                        + " without being released (its holder stopped)"
                 : "the lease was released but its Terraform lock was left (the removal failed)";
-        recordNow(entry(SERVICE, "", AuditAction.TERRAFORM_LOCK_HEALED, healed.key().value()).outcome(AuditOutcome.REMOVED)
+        recordNow(entry(
+                        SERVICE,
+                        "",
+                        AuditAction.TERRAFORM_LOCK_HEALED,
+                        healed.key().value())
+                .outcome(AuditOutcome.REMOVED)
                 .previous(healed.owner(), healed.fencingToken())
-                .reason(why + "; statelock's Terraform lock " + healed.terraformLockId() + " removed").build());
+                .reason(why + "; statelock's Terraform lock " + healed.terraformLockId() + " removed")
+                .build());
     }
 
     /** A state version stored under the lease whose token it carried. */
     public void stateStored(Caller caller, String peer, String key, long fencingToken, String version) {
-        record(entry(caller, peer, AuditAction.PUT_STATE, key).outcome(AuditOutcome.STORED).fencingToken(fencingToken)
-                .reason("version " + version).build());
+        record(entry(caller, peer, AuditAction.PUT_STATE, key)
+                .outcome(AuditOutcome.STORED)
+                .fencingToken(fencingToken)
+                .reason("version " + version)
+                .build());
     }
 
     /** An upload that ended before it was complete: nothing was stored. */
     public void stateRefused(Caller caller, String peer, String key, String why) {
-        record(entry(caller, peer, AuditAction.PUT_STATE, key).outcome(AuditOutcome.REFUSED).reason(why).build());
+        record(entry(caller, peer, AuditAction.PUT_STATE, key)
+                .outcome(AuditOutcome.REFUSED)
+                .reason(why)
+                .build());
     }
 
     /** An old version made current again, as a new version. */
-    public void rolledBack(Caller caller, String peer, String key, long fencingToken, String toVersion, String asVersion) {
-        recordNow(entry(caller, peer, AuditAction.ROLLBACK, key).outcome(AuditOutcome.ROLLED_BACK).fencingToken(fencingToken)
-                .reason("to version " + toVersion + " as version " + asVersion).build());
+    public void rolledBack(
+            Caller caller, String peer, String key, long fencingToken, String toVersion, String asVersion) {
+        recordNow(entry(caller, peer, AuditAction.ROLLBACK, key)
+                .outcome(AuditOutcome.ROLLED_BACK)
+                .fencingToken(fencingToken)
+                .reason("to version " + toVersion + " as version " + asVersion)
+                .build());
     }
 
     /** A state deleted: its tombstone version. */
     public void stateDeleted(Caller caller, String peer, String key, long fencingToken, String tombstoneVersion) {
-        recordNow(entry(caller, peer, AuditAction.DELETE_STATE, key).outcome(AuditOutcome.DELETED).fencingToken(fencingToken)
-                .reason("version " + tombstoneVersion).build());
+        recordNow(entry(caller, peer, AuditAction.DELETE_STATE, key)
+                .outcome(AuditOutcome.DELETED)
+                .fencingToken(fencingToken)
+                .reason("version " + tombstoneVersion)
+                .build());
     }
 
     /** A call refused for want of a valid token; {@code operation} names what was refused (e.g. {@code acquire}). */
@@ -162,7 +215,9 @@ public final class AuditTrail implements AutoCloseable {
 
     private void denied(Caller caller, String peer, String operation, String key, AuditOutcome denial, String reason) {
         record(new AuditEntries.Draft(clock, caller, peer == null ? "" : peer, operation, key == null ? "" : key)
-                .outcome(denial).reason(reason == null ? "" : reason).build());
+                .outcome(denial)
+                .reason(reason == null ? "" : reason)
+                .build());
     }
 
     private static AuditEntries.Draft withPrevious(AuditEntries.Draft draft, LockStatus previous) {

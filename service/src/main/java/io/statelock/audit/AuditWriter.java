@@ -40,7 +40,8 @@ final class AuditWriter implements AutoCloseable {
     private volatile boolean stopped; // the flusher ends
 
     AuditWriter(AuditStore store, int queueCapacity, int batchSize, Duration maxRetry) {
-        if (queueCapacity < 1 || batchSize < 1) throw new IllegalArgumentException("queue capacity and batch size must be >= 1");
+        if (queueCapacity < 1 || batchSize < 1)
+            throw new IllegalArgumentException("queue capacity and batch size must be >= 1");
         this.store = store;
         this.batchSize = batchSize;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
@@ -60,7 +61,12 @@ final class AuditWriter implements AutoCloseable {
             long n = dropped.incrementAndGet();
             // Warn on the 1st, 2nd, 4th, ... drop: a flood of refused calls must not become a flood of warnings.
             if (Long.bitCount(n) == 1) {
-                LOG.log(System.Logger.Level.WARNING, "{0}", String.format("audit queue full or closed: record dropped from the store (logged only); %d dropped so far", n));
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "{0}",
+                        String.format(
+                                "audit queue full or closed: record dropped from the store (logged only); %d dropped so far",
+                                n));
             }
         }
     }
@@ -75,8 +81,12 @@ final class AuditWriter implements AutoCloseable {
         try {
             store.append(List.of(entry));
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "{0}", String.format("audit store write failed for a %s on %s (%s); queued for retry", entry.action(), entry.key(),
-                    e.getMessage()));
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    "{0}",
+                    String.format(
+                            "audit store write failed for a %s on %s (%s); queued for retry",
+                            entry.action(), entry.key(), e.getMessage()));
             if (queue.offer(entry)) {
                 accepted.incrementAndGet();
             } else {
@@ -113,7 +123,12 @@ final class AuditWriter implements AutoCloseable {
     void close(Duration timeout) {
         closing = true;
         if (!flush(timeout)) {
-            LOG.log(System.Logger.Level.WARNING, "{0}", String.format("audit flush at shutdown timed out with %d records unwritten (they are in the log)", queue.size()));
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "{0}",
+                    String.format(
+                            "audit flush at shutdown timed out with %d records unwritten (they are in the log)",
+                            queue.size()));
         }
         stopped = true;
         flusher.interrupt();

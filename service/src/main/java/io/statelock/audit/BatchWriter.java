@@ -33,11 +33,18 @@ final class BatchWriter {
                 // store that stays down must not stall the queue forever (newer records would be dropped).
                 if (System.currentTimeMillis() + backoff > deadline) {
                     long n = givenUp.addAndGet(batch.size());
-                    LOG.log(System.Logger.Level.ERROR, "{0}", String.format("audit store unavailable: %d records not stored (logged only), %d so far: %s",
-                            batch.size(), n, e.getMessage()));
+                    LOG.log(
+                            System.Logger.Level.ERROR,
+                            "{0}",
+                            String.format(
+                                    "audit store unavailable: %d records not stored (logged only), %d so far: %s",
+                                    batch.size(), n, e.getMessage()));
                     return;
                 }
-                LOG.log(System.Logger.Level.WARNING, "{0}", String.format("audit store write failed, retrying in %d ms: %s", backoff, e.getMessage()));
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "{0}",
+                        String.format("audit store write failed, retrying in %d ms: %s", backoff, e.getMessage()));
                 Thread.sleep(backoff);
                 backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
             }

@@ -2,8 +2,8 @@ package io.statelock.boot;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.statelock.audit.AuditTrail;
 import io.statelock.audit.AuditStore;
+import io.statelock.audit.AuditTrail;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
@@ -20,7 +20,11 @@ public class AuditBeans {
     @Produces
     @Singleton
     AuditTrail auditTrail(AuditStore store, Clock clock, StatelockConfig config) {
-        return new AuditTrail(store, clock, config.audit().queueCapacity(), config.audit().batchSize(),
+        return new AuditTrail(
+                store,
+                clock,
+                config.audit().queueCapacity(),
+                config.audit().batchSize(),
                 config.audit().maxRetry());
     }
 

@@ -19,15 +19,19 @@ public class ClientCertificateFilter {
     void register(@Observes Filters filters, StatelockConfig config) {
         if (config.tls().clientCa().isEmpty()) return;
         LOG.info("mTLS: client certificates signed by statelock.tls.client-ca are required");
-        filters.register(rc -> {
-            SSLSession session = rc.request().isSSL() ? rc.request().sslSession() : null;
-            if (session == null || !hasPeerCertificate(session)) {
-                rc.response().setStatusCode(401).putHeader("content-type", "text/plain")
-                        .end("client certificate required (mTLS)\n");
-                return;
-            }
-            rc.next();
-        }, 1000); // before any route: nothing is served to a client without a certificate
+        filters.register(
+                rc -> {
+                    SSLSession session = rc.request().isSSL() ? rc.request().sslSession() : null;
+                    if (session == null || !hasPeerCertificate(session)) {
+                        rc.response()
+                                .setStatusCode(401)
+                                .putHeader("content-type", "text/plain")
+                                .end("client certificate required (mTLS)\n");
+                        return;
+                    }
+                    rc.next();
+                },
+                1000); // before any route: nothing is served to a client without a certificate
     }
 
     private static boolean hasPeerCertificate(SSLSession session) {

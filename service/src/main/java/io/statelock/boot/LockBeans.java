@@ -7,10 +7,10 @@ import io.statelock.lock.LockCoordinator;
 import io.statelock.lock.LockEvents;
 import io.statelock.lock.LockSettings;
 import io.statelock.lock.PlainRunView;
+import io.statelock.lock.port.LockTable;
 import io.statelock.lock.port.TerraformLocks;
 import io.statelock.lock.watch.WatchHub;
 import io.statelock.lock.watch.WatchLimits;
-import io.statelock.lock.port.LockTable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
@@ -25,8 +25,13 @@ public class LockBeans {
     @Produces
     @Singleton
     LockSettings settings(StatelockConfig config) {
-        return new LockSettings(config.lease().defaultTtl(), config.lease().minTtl(), config.lease().maxTtl(),
-                config.lease().maxClockSkew(), config.waiting().pollInterval(), config.waiting().maxWaiters(),
+        return new LockSettings(
+                config.lease().defaultTtl(),
+                config.lease().minTtl(),
+                config.lease().maxTtl(),
+                config.lease().maxClockSkew(),
+                config.waiting().pollInterval(),
+                config.waiting().maxWaiters(),
                 config.fence().epoch());
     }
 
@@ -55,18 +60,38 @@ public class LockBeans {
 
     @Produces
     @Singleton
-    LockCoordinator coordinator(LockTable table, TerraformLocks terraform, LockSettings settings, Clock clock,
-                                ExecutorScheduler scheduler, LockEvents events) {
+    LockCoordinator coordinator(
+            LockTable table,
+            TerraformLocks terraform,
+            LockSettings settings,
+            Clock clock,
+            ExecutorScheduler scheduler,
+            LockEvents events) {
         // Forced releases are audited at the API edge, which knows the caller (AuditTrail, before the answer).
-        return new LockCoordinator(new PlainRunView(table, terraform, settings.fences()), terraform, settings, clock, scheduler, events);
+        return new LockCoordinator(
+                new PlainRunView(table, terraform, settings.fences()), terraform, settings, clock, scheduler, events);
     }
 
     @Produces
     @Singleton
-    WatchHub watchHub(LockTable table, TerraformLocks terraform, LockEvents events, ExecutorScheduler scheduler, Clock clock,
-                      LockSettings settings, StatelockConfig config) {
-        return new WatchHub(new PlainRunView(table, terraform, settings.fences()), events, scheduler, clock, settings, new WatchLimits(config.watch().maxStreams(),
-                config.watch().maxStreamsPerCaller(), config.watch().maxBufferedEvents()));
+    WatchHub watchHub(
+            LockTable table,
+            TerraformLocks terraform,
+            LockEvents events,
+            ExecutorScheduler scheduler,
+            Clock clock,
+            LockSettings settings,
+            StatelockConfig config) {
+        return new WatchHub(
+                new PlainRunView(table, terraform, settings.fences()),
+                events,
+                scheduler,
+                clock,
+                settings,
+                new WatchLimits(
+                        config.watch().maxStreams(),
+                        config.watch().maxStreamsPerCaller(),
+                        config.watch().maxBufferedEvents()));
     }
 
     /** Opens the store at start-up, so a bad data directory or table fails the start, not the first call. */

@@ -2,15 +2,15 @@ package io.statelock.boot;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.StartupEvent;
-import io.statelock.lock.LockCoordinator;
-import io.statelock.lock.LockEvents;
-import io.statelock.lock.watch.WatchHub;
 import io.quarkus.arc.Unremovable;
+import io.quarkus.runtime.StartupEvent;
 import io.statelock.adapter.dynamodb.ConsumedCapacity;
 import io.statelock.adapter.metrics.CapacityMetrics;
 import io.statelock.adapter.metrics.LockMetrics;
 import io.statelock.adapter.metrics.RpcMetrics;
+import io.statelock.lock.LockCoordinator;
+import io.statelock.lock.LockEvents;
+import io.statelock.lock.watch.WatchHub;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
@@ -53,7 +53,8 @@ public class MetricsBeans {
     void onStart(@Observes StartupEvent event, LockMetrics metrics, MeterRegistry registry, WatchHub watches) {
         // injecting the lock meters is enough: the singleton subscribes to lock events now
         Gauge.builder("statelock.watch.streams", watches, WatchHub::openStreams)
-                .description("Open Watch streams on this replica").register(registry);
+                .description("Open Watch streams on this replica")
+                .register(registry);
         Gauge.builder("statelock.watch.buffered.events", watches, WatchHub::bufferedEvents)
                 .description("Events Watch streams of this replica hold for readers that have not taken them yet")
                 .register(registry);

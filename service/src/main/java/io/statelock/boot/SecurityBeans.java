@@ -17,21 +17,31 @@ public class SecurityBeans {
 
     @Produces
     @ApplicationScoped
-    AccessGuard accessGuard(StatelockConfig config,
-                            @ConfigProperty(name = "mp.jwt.verify.publickey.location") Optional<String> keyLocation,
-                            @ConfigProperty(name = "mp.jwt.verify.issuer") Optional<String> issuer,
-                            @ConfigProperty(name = "mp.jwt.verify.audiences") Optional<String> audiences) {
-        if (config.auth().mode() != StatelockConfig.AuthMode.jwt) return AccessGuard.off(config.auth().leeway());
+    AccessGuard accessGuard(
+            StatelockConfig config,
+            @ConfigProperty(name = "mp.jwt.verify.publickey.location") Optional<String> keyLocation,
+            @ConfigProperty(name = "mp.jwt.verify.issuer") Optional<String> issuer,
+            @ConfigProperty(name = "mp.jwt.verify.audiences") Optional<String> audiences) {
+        if (config.auth().mode() != StatelockConfig.AuthMode.jwt)
+            return AccessGuard.off(config.auth().leeway());
         if (keyLocation.isEmpty()) {
-            throw new IllegalStateException("statelock.auth.mode=jwt needs mp.jwt.verify.publickey.location (PEM file or JWKS URL)");
+            throw new IllegalStateException(
+                    "statelock.auth.mode=jwt needs mp.jwt.verify.publickey.location (PEM file or JWKS URL)");
         }
         if (config.auth().policyFile().isEmpty()) {
             throw new IllegalStateException("statelock.auth.mode=jwt needs statelock.auth.policy-file");
         }
-        Set<String> auds = audiences.map(a -> Arrays.stream(a.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                .collect(Collectors.toSet())).orElse(Set.of());
-        TokenVerifier verifier = new TokenVerifier(keyLocation.get(), issuer.orElse(null), auds,
-                (int) config.auth().leeway().toSeconds());
-        return AccessGuard.jwt(verifier, PolicyFile.load(config.auth().policyFile().get()), config.auth().leeway());
+        Set<String> auds = audiences
+                .map(a -> Arrays.stream(a.split(","))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .collect(Collectors.toSet()))
+                .orElse(Set.of());
+        TokenVerifier verifier = new TokenVerifier(keyLocation.get(), issuer.orElse(null), auds, (int)
+                config.auth().leeway().toSeconds());
+        return AccessGuard.jwt(
+                verifier,
+                PolicyFile.load(config.auth().policyFile().get()),
+                config.auth().leeway());
     }
 }

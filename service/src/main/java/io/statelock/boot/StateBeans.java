@@ -1,24 +1,24 @@
 package io.statelock.boot;
 
 import io.quarkus.runtime.StartupEvent;
-import io.statelock.lock.ExecutorScheduler;
-import io.statelock.lock.LockSettings;
 import io.statelock.adapter.harness.FenceIgnoringStatePointers;
 import io.statelock.adapter.terraform.TerraformStateJson;
-import io.statelock.lock.Scheduler;
+import io.statelock.lock.ExecutorScheduler;
 import io.statelock.lock.LockCoordinator;
+import io.statelock.lock.LockSettings;
+import io.statelock.lock.Scheduler;
+import io.statelock.state.ProcessDirectory;
 import io.statelock.state.StateCoordinator;
-import io.statelock.state.TerraformBackend;
 import io.statelock.state.StateLimits;
 import io.statelock.state.StateRetention;
 import io.statelock.state.StateSettings;
+import io.statelock.state.TerraformBackend;
 import io.statelock.state.port.BlobStore;
 import io.statelock.state.port.StatePointers;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import io.statelock.state.ProcessDirectory;
 import java.time.Clock;
 import org.jboss.logging.Logger;
 
@@ -34,11 +34,12 @@ public class StateBeans {
     @Produces
     @Singleton
     ProcessDirectory spoolDirectory(StatelockConfig config) {
-        ProcessDirectory spool = ProcessDirectory.claim(config.state().spoolDir(), "state-*.spool", StateSettings.ONE_HOUR_MS,
-                System.currentTimeMillis());
+        ProcessDirectory spool = ProcessDirectory.claim(
+                config.state().spoolDir(), "state-*.spool", StateSettings.ONE_HOUR_MS, System.currentTimeMillis());
         if (spool.reclaimed() > 0) {
-            LOG.infof("reclaimed %d spool directories and files left by stopped processes under %s", spool.reclaimed(),
-                    config.state().spoolDir());
+            LOG.infof(
+                    "reclaimed %d spool directories and files left by stopped processes under %s",
+                    spool.reclaimed(), config.state().spoolDir());
         }
         return spool;
     }
@@ -50,8 +51,13 @@ public class StateBeans {
     @Produces
     @Singleton
     StateSettings stateSettings(StatelockConfig config, ProcessDirectory spool) {
-        return new StateSettings(config.state().keepVersions(), spool.dir(), StateSettings.ONE_HOUR_MS,
-                new StateLimits(config.state().maxSize().asLongValue(), config.state().minFreeSpace().asLongValue()));
+        return new StateSettings(
+                config.state().keepVersions(),
+                spool.dir(),
+                StateSettings.ONE_HOUR_MS,
+                new StateLimits(
+                        config.state().maxSize().asLongValue(),
+                        config.state().minFreeSpace().asLongValue()));
     }
 
     /**
@@ -61,19 +67,22 @@ public class StateBeans {
     @Produces
     @Singleton
     StatePointers statePointers(Store store, StatelockConfig config) {
-        return TestingSettings.skipFenceCheck(config) ? new FenceIgnoringStatePointers(store.pointers()) : store.pointers();
+        return TestingSettings.skipFenceCheck(config)
+                ? new FenceIgnoringStatePointers(store.pointers())
+                : store.pointers();
     }
 
     @Produces
     @Singleton
-    StateCoordinator states(StatePointers table, BlobStore blobs, LockSettings settings, Clock clock, StateSettings state) {
+    StateCoordinator states(
+            StatePointers table, BlobStore blobs, LockSettings settings, Clock clock, StateSettings state) {
         return new StateCoordinator(table, blobs, new TerraformStateJson(), settings.fences(), clock, state);
     }
 
     @Produces
     @Singleton
-    TerraformBackend terraformBackend(LockCoordinator locks, StateCoordinator states, Clock clock,
-                                      StatelockConfig config) {
+    TerraformBackend terraformBackend(
+            LockCoordinator locks, StateCoordinator states, Clock clock, StatelockConfig config) {
         return new TerraformBackend(locks, states, clock, config.http().leaseTtl());
     }
 
@@ -84,22 +93,27 @@ public class StateBeans {
     }
 
     /** Retention runs on the shared scheduler, first one interval after start, then every interval. */
-    void onStart(@Observes StartupEvent event, StateRetention retention, ExecutorScheduler scheduler,
-                 StatelockConfig config) {
+    void onStart(
+            @Observes StartupEvent event,
+            StateRetention retention,
+            ExecutorScheduler scheduler,
+            StatelockConfig config) {
         long intervalMs = config.state().gcInterval().toMillis();
         schedule(retention, scheduler, intervalMs);
     }
 
     private static void schedule(StateRetention retention, Scheduler scheduler, long intervalMs) {
-        scheduler.schedule(() -> {
-            try {
-                int deleted = retention.collect();
-                if (deleted > 0) LOG.infof("state retention: deleted %d unreferenced objects", deleted);
-            } catch (RuntimeException e) {
-                LOG.warnf("state retention failed, retrying next interval: %s", e.getMessage());
-            } finally {
-                schedule(retention, scheduler, intervalMs);
-            }
-        }, intervalMs);
+        scheduler.schedule(
+                () -> {
+                    try {
+                        int deleted = retention.collect();
+                        if (deleted > 0) LOG.infof("state retention: deleted %d unreferenced objects", deleted);
+                    } catch (RuntimeException e) {
+                        LOG.warnf("state retention failed, retrying next interval: %s", e.getMessage());
+                    } finally {
+                        schedule(retention, scheduler, intervalMs);
+                    }
+                },
+                intervalMs);
     }
 }

@@ -95,7 +95,10 @@ public interface StatelockConfig {
     }
 
     /** Authentication modes. */
-    enum AuthMode { none, jwt }
+    enum AuthMode {
+        none,
+        jwt
+    }
 
     interface Auth {
         /** {@code none} (default; only safe on loopback) or {@code jwt} (bearer tokens, roles from the policy file). */
@@ -126,10 +129,16 @@ public interface StatelockConfig {
     Http http();
 
     /** The store kinds. */
-    enum StoreKind { embedded, dynamodb }
+    enum StoreKind {
+        embedded,
+        dynamodb
+    }
 
     /** The blob store kinds. */
-    enum BlobKind { filesystem, s3 }
+    enum BlobKind {
+        filesystem,
+        s3
+    }
 
     interface Filesystem {
         /** Directory of the state objects when {@code statelock.blob=filesystem}; created if missing. */

@@ -9,5 +9,4 @@ import io.statelock.state.port.StatePointers;
  * its lock records, the audit store beside it — and how to close it. The beans of each port are taken from here,
  * so nothing has to unwrap a decorator to find the store behind it.
  */
-public record Store(LockTable locks, StatePointers pointers, AuditStore audit, AutoCloseable resources) {
-}
+public record Store(LockTable locks, StatePointers pointers, AuditStore audit, AutoCloseable resources) {}

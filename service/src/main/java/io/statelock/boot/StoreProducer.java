@@ -1,16 +1,16 @@
 package io.statelock.boot;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.statelock.adapter.metrics.MeteredLockTable;
-import io.statelock.audit.AuditStore;
-import io.statelock.state.port.BlobStore;
-import io.statelock.lock.port.LockTable;
-import io.statelock.adapter.dynamodb.DynamoDbAuditStore;
 import io.statelock.adapter.blob.filesystem.FilesystemBlobStore;
 import io.statelock.adapter.blob.s3.S3BlobStore;
+import io.statelock.adapter.dynamodb.DynamoDbAuditStore;
 import io.statelock.adapter.dynamodb.DynamoDbLockTable;
+import io.statelock.adapter.metrics.MeteredLockTable;
 import io.statelock.adapter.sqlite.SqliteAuditStore;
 import io.statelock.adapter.sqlite.SqliteLockTable;
+import io.statelock.audit.AuditStore;
+import io.statelock.lock.port.LockTable;
+import io.statelock.state.port.BlobStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
@@ -32,8 +32,10 @@ public class StoreProducer {
     @Singleton
     Store store(StatelockConfig config, Instance<DynamoDbClient> dynamoDb) {
         if (config.store() == StatelockConfig.StoreKind.dynamodb) {
-            DynamoDbLockTable table = new DynamoDbLockTable(dynamoDb.get(), config.dynamodb().table());
-            DynamoDbAuditStore audit = new DynamoDbAuditStore(dynamoDb.get(), config.dynamodb().auditTable());
+            DynamoDbLockTable table =
+                    new DynamoDbLockTable(dynamoDb.get(), config.dynamodb().table());
+            DynamoDbAuditStore audit =
+                    new DynamoDbAuditStore(dynamoDb.get(), config.dynamodb().auditTable());
             if (config.dynamodb().createTable()) {
                 table.createTableIfMissing();
                 audit.createTableIfMissing();
@@ -42,9 +44,11 @@ public class StoreProducer {
             LOG.infof("audit store: DynamoDB table %s", config.dynamodb().auditTable());
             completeSegmentRegistryInBackground(table);
             // The DynamoDB client is Quarkus's: nothing of the store's own to close.
-            return new Store(table, table, audit, () -> { });
+            return new Store(table, table, audit, () -> {});
         }
-        LOG.infof("lock store: embedded, data directory %s", config.embedded().dataDir().toAbsolutePath());
+        LOG.infof(
+                "lock store: embedded, data directory %s",
+                config.embedded().dataDir().toAbsolutePath());
         SqliteLockTable table = new SqliteLockTable(config.embedded().dataDir());
         SqliteAuditStore audit;
         try {
@@ -55,7 +59,8 @@ public class StoreProducer {
             throw e;
         }
         return new Store(table, table, audit, () -> {
-            try (table; audit) {
+            try (table;
+                    audit) {
                 // closed in reverse order: the audit store first, then the lock table
             }
         });
@@ -83,21 +88,25 @@ public class StoreProducer {
      * (prefixes without '/' are listed by a Scan until then): done off the start-up path, retried until it succeeds.
      */
     private static void completeSegmentRegistryInBackground(DynamoDbLockTable table) {
-        Thread backfill = new Thread(() -> {
-            while (true) {
-                try {
-                    table.completeSegmentRegistry();
-                    return;
-                } catch (RuntimeException e) {
-                    LOG.warnf("completing the segment registry failed, retrying in 60 s: %s", e.getMessage());
-                }
-                try {
-                    Thread.sleep(60_000); // not urgent (listing falls back to a Scan meanwhile): give the store a minute
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "statelock-segment-registry");
+        Thread backfill = new Thread(
+                () -> {
+                    while (true) {
+                        try {
+                            table.completeSegmentRegistry();
+                            return;
+                        } catch (RuntimeException e) {
+                            LOG.warnf("completing the segment registry failed, retrying in 60 s: %s", e.getMessage());
+                        }
+                        try {
+                            Thread.sleep(
+                                    60_000); // not urgent (listing falls back to a Scan meanwhile): give the store a
+                            // minute
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "statelock-segment-registry");
         backfill.setDaemon(true);
         backfill.start();
     }
@@ -106,7 +115,9 @@ public class StoreProducer {
     @Singleton
     BlobStore blobStore(StatelockConfig config, Instance<S3Client> s3) {
         if (config.blob() == StatelockConfig.BlobKind.s3) {
-            LOG.infof("state objects: S3 bucket %s, prefix %s", config.s3().bucket(), config.s3().prefix());
+            LOG.infof(
+                    "state objects: S3 bucket %s, prefix %s",
+                    config.s3().bucket(), config.s3().prefix());
             return new S3BlobStore(s3.get(), config.s3().bucket(), config.s3().prefix());
         }
         LOG.infof("state objects: directory %s", config.filesystem().dir().toAbsolutePath());

@@ -8,13 +8,13 @@ import io.statelock.lock.ExecutorScheduler;
 import io.statelock.lock.LockSettings;
 import io.statelock.lock.StaleLockHealer;
 import io.statelock.lock.port.LockTable;
-import jakarta.enterprise.event.Observes;
-import java.time.Clock;
 import io.statelock.lock.port.TerraformLocks;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.util.List;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -32,7 +32,9 @@ public class TerraformS3Beans {
     @Singleton
     TerraformLocks terraformLocks(StatelockConfig config, Instance<DynamoDbClient> dynamoDb, Instance<S3Client> s3) {
         StatelockConfig.TerraformS3 tf = config.terraformS3();
-        List<String> buckets = tf.buckets().orElse(List.of()).stream().map(String::trim).filter(b -> !b.isEmpty())
+        List<String> buckets = tf.buckets().orElse(List.of()).stream()
+                .map(String::trim)
+                .filter(b -> !b.isEmpty())
                 .toList();
         if (buckets.isEmpty()) {
             if (tf.dynamodbTable().isPresent() || tf.useLockfile()) {
@@ -51,16 +53,25 @@ public class TerraformS3Beans {
                     + "statelock.terraform-s3.dynamodb-table nor statelock.terraform-s3.use-lockfile=true: "
                     + "say where Terraform keeps its locks (as the backend's dynamodb_table and use_lockfile do)");
         }
-        LOG.infof("Terraform S3-backend locks: buckets %s, lock table %s, lock files %s", buckets,
-                tf.dynamodbTable().orElse("(none)"), tf.useLockfile() ? "yes" : "no");
-        return new S3BackendLocks(buckets, tf.dynamodbTable().isPresent() ? dynamoDb.get() : null,
-                tf.dynamodbTable().orElse(null), tf.useLockfile() ? s3.get() : null);
+        LOG.infof(
+                "Terraform S3-backend locks: buckets %s, lock table %s, lock files %s",
+                buckets, tf.dynamodbTable().orElse("(none)"), tf.useLockfile() ? "yes" : "no");
+        return new S3BackendLocks(
+                buckets,
+                tf.dynamodbTable().isPresent() ? dynamoDb.get() : null,
+                tf.dynamodbTable().orElse(null),
+                tf.useLockfile() ? s3.get() : null);
     }
 
     @Produces
     @Singleton
-    StaleLockHealer staleLockHealer(LockTable table, TerraformLocks terraform, LockSettings settings, Clock clock,
-                                    ExecutorScheduler scheduler, AuditTrail audit) {
+    StaleLockHealer staleLockHealer(
+            LockTable table,
+            TerraformLocks terraform,
+            LockSettings settings,
+            Clock clock,
+            ExecutorScheduler scheduler,
+            AuditTrail audit) {
         // The table itself, not the view that shows Terraform's locks: the healer reads statelock's own leases.
         return new StaleLockHealer(table, terraform, settings, clock, scheduler, audit::terraformLockHealed);
     }

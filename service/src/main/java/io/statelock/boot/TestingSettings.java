@@ -50,8 +50,11 @@ public class TestingSettings {
     }
 
     private static void require(StatelockConfig config) {
-        String refusal = refusal(ConfigUtils.getProfiles(), config.testing().clockOffset(),
-                config.testing().skipFenceCheck(), config.lease().maxClockSkew());
+        String refusal = refusal(
+                ConfigUtils.getProfiles(),
+                config.testing().clockOffset(),
+                config.testing().skipFenceCheck(),
+                config.lease().maxClockSkew());
         if (refusal != null) throw new IllegalStateException(refusal);
     }
 

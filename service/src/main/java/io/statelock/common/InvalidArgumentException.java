@@ -26,7 +26,9 @@ public final class InvalidArgumentException extends StatelockException {
         StringBuilder sb = new StringBuilder("invalid argument: ");
         for (int i = 0; i < violations.size(); i++) {
             if (i > 0) sb.append("; ");
-            sb.append(violations.get(i).field()).append(": ").append(violations.get(i).description());
+            sb.append(violations.get(i).field())
+                    .append(": ")
+                    .append(violations.get(i).description());
         }
         return sb.toString();
     }

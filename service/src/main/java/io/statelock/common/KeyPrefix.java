@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 public record KeyPrefix(String value) {
     /** Above every character a key may contain ('z' is the highest): the end of a key range. */
     private static final String AFTER_ALL = "~";
+
     private static final Pattern ALLOWED = Pattern.compile(LockKey.ALPHABET + "*");
 
     /** A null value is the empty prefix; anything else outside the rule is a bad {@code prefix} argument. */
@@ -17,8 +18,8 @@ public record KeyPrefix(String value) {
         value = value == null ? "" : value;
         // Same alphabet as lock keys, so a prefix is a key prefix and nothing else.
         if (value.length() > LockKey.MAX_LENGTH || !ALLOWED.matcher(value).matches() || value.startsWith("/")) {
-            throw InvalidArgumentException.of("prefix",
-                    "must be a key prefix: up to 512 of A-Z a-z 0-9 . _ / : = @ + -, not starting with '/'");
+            throw InvalidArgumentException.of(
+                    "prefix", "must be a key prefix: up to 512 of A-Z a-z 0-9 . _ / : = @ + -, not starting with '/'");
         }
     }
 

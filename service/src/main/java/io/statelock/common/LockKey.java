@@ -11,6 +11,7 @@ public record LockKey(String value) implements Comparable<LockKey> {
     public static final int MAX_LENGTH = 512;
     /** One character of a key (and of a {@link KeyPrefix}). */
     static final String ALPHABET = "[A-Za-z0-9._/:=@+\\-]";
+
     private static final Pattern ALLOWED = Pattern.compile(ALPHABET + "+");
 
     public LockKey {

@@ -25,10 +25,12 @@ final class AcquireAttempt implements AcquireTries {
     public Outcome tryOnce(AcquireCommand command) {
         long now = clock.millis();
         long ttlMs = command.effectiveTtl(settings).toMillis();
-        NewLease lease = new NewLease(command.key(), LeaseIds.newLeaseId(), command.owner(), command.info(),
-                now, ttlMs, command.requestId());
-        // A lease becomes takeable only after expiresAt + maxClockSkew on this replica's clock (docs/design.md#invariant-1).
-        AcquireResult result = table.acquire(lease, now - settings.maxClockSkew().toMillis());
+        NewLease lease = new NewLease(
+                command.key(), LeaseIds.newLeaseId(), command.owner(), command.info(), now, ttlMs, command.requestId());
+        // A lease becomes takeable only after expiresAt + maxClockSkew on this replica's clock
+        // (docs/design.md#invariant-1).
+        AcquireResult result =
+                table.acquire(lease, now - settings.maxClockSkew().toMillis());
         if (result instanceof AcquireResult.Granted granted) {
             announce(granted);
             return new Outcome.Won(Lease.granted(granted.record(), granted.previous(), fences));

@@ -10,8 +10,7 @@ import java.util.List;
  * A validated acquire request. {@code ttl} null or zero means the default.
  * The constructor checks shape; {@link #checkTtl} checks the configured bounds.
  */
-public record AcquireCommand(LockKey key, String owner, Duration ttl, LockInfo info,
-                             String requestId) {
+public record AcquireCommand(LockKey key, String owner, Duration ttl, LockInfo info, String requestId) {
     public static final int MAX_OWNER = 256;
     public static final int MAX_REQUEST_ID = 128;
 
@@ -23,10 +22,12 @@ public record AcquireCommand(LockKey key, String owner, Duration ttl, LockInfo i
         if (owner == null || owner.isEmpty()) {
             violations.add(new InvalidArgumentException.Violation("owner", "must not be empty"));
         } else if (owner.length() > MAX_OWNER) {
-            violations.add(new InvalidArgumentException.Violation("owner", "must be at most " + MAX_OWNER + " characters"));
+            violations.add(
+                    new InvalidArgumentException.Violation("owner", "must be at most " + MAX_OWNER + " characters"));
         }
         if (requestId.length() > MAX_REQUEST_ID) {
-            violations.add(new InvalidArgumentException.Violation("request_id", "must be at most " + MAX_REQUEST_ID + " characters"));
+            violations.add(new InvalidArgumentException.Violation(
+                    "request_id", "must be at most " + MAX_REQUEST_ID + " characters"));
         }
         if (!violations.isEmpty()) throw new InvalidArgumentException(violations);
     }
@@ -40,8 +41,8 @@ public record AcquireCommand(LockKey key, String owner, Duration ttl, LockInfo i
     /** Rejects a ttl outside {@code [minTtl, maxTtl]}, naming the field. */
     public static Duration checkTtl(String field, Duration ttl, LockSettings settings) {
         if (ttl.compareTo(settings.minTtl()) < 0 || ttl.compareTo(settings.maxTtl()) > 0) {
-            throw InvalidArgumentException.of(field, "must be between " + settings.minTtl() + " and "
-                    + settings.maxTtl() + ", got " + ttl);
+            throw InvalidArgumentException.of(
+                    field, "must be between " + settings.minTtl() + " and " + settings.maxTtl() + ", got " + ttl);
         }
         return ttl;
     }

@@ -8,8 +8,14 @@ import io.statelock.common.LockKey;
  * trail: the expired holder it took over from ("" when the key was free) and the token before.
  * They are "" and 0 for renewals and for an idempotent retry of an acquire.
  */
-public record Lease(LockKey key, String leaseId, long fencingToken, long expiresAtMs, long ttlMs,
-                    String previousOwner, long previousFencingToken) {
+public record Lease(
+        LockKey key,
+        String leaseId,
+        long fencingToken,
+        long expiresAtMs,
+        long ttlMs,
+        String previousOwner,
+        long previousFencingToken) {
 
     public Lease(LockKey key, String leaseId, long fencingToken, long expiresAtMs, long ttlMs) {
         this(key, leaseId, fencingToken, expiresAtMs, ttlMs, "", 0);
@@ -25,15 +31,26 @@ public record Lease(LockKey key, String leaseId, long fencingToken, long expires
     }
 
     static Lease of(LockRecord record, FencingTokens fences) {
-        return new Lease(record.key(), record.leaseId(), fences.token(record.fenceCounter()),
-                record.expiresAtMs(), record.ttlMs());
+        return new Lease(
+                record.key(),
+                record.leaseId(),
+                fences.token(record.fenceCounter()),
+                record.expiresAtMs(),
+                record.ttlMs());
     }
 
     /** A new grant of {@code record}, replacing {@code previous} (null or counter 0 for a key never acquired). */
     static Lease granted(LockRecord record, LockRecord previous, FencingTokens fences) {
         boolean hadLease = previous != null && previous.hasLease();
-        long previousToken = previous == null || previous.fenceCounter() == 0 ? 0 : fences.token(previous.fenceCounter());
-        return new Lease(record.key(), record.leaseId(), fences.token(record.fenceCounter()),
-                record.expiresAtMs(), record.ttlMs(), hadLease ? previous.owner() : "", previousToken);
+        long previousToken =
+                previous == null || previous.fenceCounter() == 0 ? 0 : fences.token(previous.fenceCounter());
+        return new Lease(
+                record.key(),
+                record.leaseId(),
+                fences.token(record.fenceCounter()),
+                record.expiresAtMs(),
+                record.ttlMs(),
+                hadLease ? previous.owner() : "",
+                previousToken);
     }
 }

@@ -11,8 +11,7 @@ import java.util.HexFormat;
 public final class LeaseIds {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private LeaseIds() {
-    }
+    private LeaseIds() {}
 
     public static String newLeaseId() {
         byte[] bytes = new byte[24];

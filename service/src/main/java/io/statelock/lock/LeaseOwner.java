@@ -15,7 +15,7 @@ package io.statelock.lock;
  */
 public record LeaseOwner(String owner, long acquiredNoLaterThanMs, Refusal refusal) {
     /** No owner check: authentication is off, or the service acts on a lease of its own. */
-    public static final LeaseOwner ANYONE = new LeaseOwner("", Long.MAX_VALUE, (leaseId, current) -> { });
+    public static final LeaseOwner ANYONE = new LeaseOwner("", Long.MAX_VALUE, (leaseId, current) -> {});
 
     /** The caller's error for a record that holds {@code leaseId} but not for this owner; returns quietly otherwise. */
     @FunctionalInterface

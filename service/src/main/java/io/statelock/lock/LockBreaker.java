@@ -1,11 +1,11 @@
 package io.statelock.lock;
 
-import io.statelock.lock.wait.WaitQueues;
 import io.statelock.common.InvalidArgumentException;
 import io.statelock.common.LockKey;
 import io.statelock.lock.port.ForceReleaseResult;
 import io.statelock.lock.port.LockTable;
 import io.statelock.lock.port.TerraformLocks;
+import io.statelock.lock.wait.WaitQueues;
 import java.time.Clock;
 import java.util.function.Function;
 
@@ -19,8 +19,14 @@ final class LockBreaker {
     private final WaitQueues waits;
     private final Function<LockKey, LockStatus> describe;
 
-    LockBreaker(LockTable table, TerraformLocks terraform, FencingTokens fences, Clock clock, LockEvents events, WaitQueues waits,
-                Function<LockKey, LockStatus> describe) {
+    LockBreaker(
+            LockTable table,
+            TerraformLocks terraform,
+            FencingTokens fences,
+            Clock clock,
+            LockEvents events,
+            WaitQueues waits,
+            Function<LockKey, LockStatus> describe) {
         this.table = table;
         this.terraform = terraform;
         this.fences = fences;
@@ -39,27 +45,35 @@ final class LockBreaker {
             expectedCounter = fences.counterOf(expectedToken);
             if (expectedCounter <= 0) {
                 LockStatus current = describe.apply(key);
-                throw new LeaseLostException("fencing token " + expectedToken + " is not the holder's; current token is "
-                        + current.fencingToken(), current);
+                throw new LeaseLostException(
+                        "fencing token " + expectedToken + " is not the holder's; current token is "
+                                + current.fencingToken(),
+                        current);
             }
         }
         ForceReleaseResult result = table.forceRelease(key, expectedCounter);
         if (result instanceof ForceReleaseResult.Broken broken) {
             LockStatus previous = LockStatus.holderOf(broken.previous(), fences);
-            events.publish(new LockEvent(LockEvent.Type.FORCE_RELEASED,
-                    LockStatus.of(broken.previous().freed(), fences, now), now));
+            events.publish(new LockEvent(
+                    LockEvent.Type.FORCE_RELEASED,
+                    LockStatus.of(broken.previous().freed(), fences, now),
+                    now));
             waits.keyReleased(key);
             return new LockCoordinator.ForceReleaseOutcome(true, previous);
         }
-        LockRecord current = result instanceof ForceReleaseResult.NotHeld notHeld ? notHeld.current()
+        LockRecord current = result instanceof ForceReleaseResult.NotHeld notHeld
+                ? notHeld.current()
                 : ((ForceReleaseResult.FenceMismatch) result).current();
         LockStatus status = LockStatus.of(current, fences, now);
         if (expectedToken != 0) {
-            throw new LeaseLostException("fencing token " + expectedToken + " is not the holder's; current token is "
-                    + fences.token(current.fenceCounter()) + (current.hasLease() ? "" : " and the key is free"), status);
+            throw new LeaseLostException(
+                    "fencing token " + expectedToken + " is not the holder's; current token is "
+                            + fences.token(current.fenceCounter()) + (current.hasLease() ? "" : " and the key is free"),
+                    status);
         }
         // The key changed hands at every try of the store's break: still held, by a holder nobody chose to break.
-        if (result instanceof ForceReleaseResult.FenceMismatch && current.hasLease()) throw new LockHeldException(status);
+        if (result instanceof ForceReleaseResult.FenceMismatch && current.hasLease())
+            throw new LockHeldException(status);
         return new LockCoordinator.ForceReleaseOutcome(false, status);
     }
 
@@ -70,11 +84,14 @@ final class LockBreaker {
             throw InvalidArgumentException.of("terraform_lock_id", "must name the Terraform lock ID to break");
         }
         if (terraformLockId.length() > 256) {
-            throw InvalidArgumentException.of("terraform_lock_id", "must be at most 256 characters, got " + terraformLockId.length());
+            throw InvalidArgumentException.of(
+                    "terraform_lock_id", "must be at most 256 characters, got " + terraformLockId.length());
         }
         if (!terraform.covers(key.value())) {
-            throw InvalidArgumentException.of("key", key.value() + " is not under a bucket of statelock.terraform-s3.buckets:"
-                    + " it has no Terraform S3 lock");
+            throw InvalidArgumentException.of(
+                    "key",
+                    key.value() + " is not under a bucket of statelock.terraform-s3.buckets:"
+                            + " it has no Terraform S3 lock");
         }
         long now = clock.millis();
         java.util.Optional<PlainRunLock> seen = terraform.read(key);
@@ -99,7 +116,8 @@ final class LockBreaker {
             throw InvalidArgumentException.of("reason", "must say why the lock is broken");
         }
         if (reason.length() > LockCoordinator.MAX_REASON) {
-            throw InvalidArgumentException.of("reason", "must be at most " + LockCoordinator.MAX_REASON + " characters, got " + reason.length());
+            throw InvalidArgumentException.of(
+                    "reason", "must be at most " + LockCoordinator.MAX_REASON + " characters, got " + reason.length());
         }
     }
 }

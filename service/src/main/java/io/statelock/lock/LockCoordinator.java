@@ -1,14 +1,14 @@
 package io.statelock.lock;
 
-import io.statelock.lock.wait.WaitQueues;
 import io.statelock.common.InvalidArgumentException;
 import io.statelock.common.KeyPrefix;
 import io.statelock.common.LockKey;
 import io.statelock.lock.port.HeartbeatResult;
 import io.statelock.lock.port.LockTable;
-import io.statelock.lock.port.TerraformLocks;
 import io.statelock.lock.port.RecordPage;
 import io.statelock.lock.port.ReleaseResult;
+import io.statelock.lock.port.TerraformLocks;
+import io.statelock.lock.wait.WaitQueues;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,8 +46,8 @@ public final class LockCoordinator {
     private final LockBreaker breaker;
     private final TerraformLocks terraform;
 
-    public LockCoordinator(LockTable table, LockSettings settings, Clock clock, Scheduler scheduler,
-                           LockEvents events) {
+    public LockCoordinator(
+            LockTable table, LockSettings settings, Clock clock, Scheduler scheduler, LockEvents events) {
         this(table, TerraformLocks.NONE, settings, clock, scheduler, events);
     }
 
@@ -56,8 +56,13 @@ public final class LockCoordinator {
      *                  states)
      * @param terraform plain Terraform runs' locks, for breaking them ({@link #breakPlainRunLock})
      */
-    public LockCoordinator(LockTable table, TerraformLocks terraform, LockSettings settings, Clock clock,
-                           Scheduler scheduler, LockEvents events) {
+    public LockCoordinator(
+            LockTable table,
+            TerraformLocks terraform,
+            LockSettings settings,
+            Clock clock,
+            Scheduler scheduler,
+            LockEvents events) {
         this.table = table;
         this.settings = settings;
         this.fences = settings.fences();
@@ -102,7 +107,9 @@ public final class LockCoordinator {
      */
     public Lease heartbeat(LockKey key, String leaseId, Duration ttl, LeaseOwner owner) {
         requireLeaseId(leaseId);
-        long ttlMs = ttl == null || ttl.isZero() ? 0 : AcquireCommand.checkTtl("ttl", ttl, settings).toMillis();
+        long ttlMs = ttl == null || ttl.isZero()
+                ? 0
+                : AcquireCommand.checkTtl("ttl", ttl, settings).toMillis();
         long now = clock.millis();
         HeartbeatResult result = table.heartbeat(key, leaseId, now, ttlMs, owner);
         if (result instanceof HeartbeatResult.Renewed renewed) {
@@ -209,8 +216,8 @@ public final class LockCoordinator {
         LockRecord record = table.get(key).orElseGet(() -> LockRecord.absent(key));
         long currentToken = fences.token(record.fenceCounter());
         // A plain Terraform run's lock carries the last lease's counter but is no lease: no token is current under it.
-        boolean current = token != 0 && token == currentToken && record.liveAt(clock.millis())
-                && !PlainRunLock.holds(record);
+        boolean current =
+                token != 0 && token == currentToken && record.liveAt(clock.millis()) && !PlainRunLock.holds(record);
         return new FenceCheck(current, currentToken);
     }
 
@@ -248,7 +255,8 @@ public final class LockCoordinator {
 
     private String lostMessage(LockRecord current, String leaseId, long now) {
         if (leaseId.equals(current.leaseId())) {
-            return "lease on " + current.key() + " expired " + (now - current.expiresAtMs()) + " ms ago; it is lost for good";
+            return "lease on " + current.key() + " expired " + (now - current.expiresAtMs())
+                    + " ms ago; it is lost for good";
         }
         if (current.hasLease()) {
             return "lease on " + current.key() + " is lost: the key is now held by " + current.owner()

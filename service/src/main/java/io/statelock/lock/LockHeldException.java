@@ -7,8 +7,12 @@ public final class LockHeldException extends StatelockException {
     private final LockStatus holder;
 
     public LockHeldException(LockStatus holder) {
-        super(Kind.HELD, "lock " + holder.key() + " is held by " + holder.owner()
-                + (holder.info().operation().isEmpty() ? "" : " (" + holder.info().operation() + ")"));
+        super(
+                Kind.HELD,
+                "lock " + holder.key() + " is held by " + holder.owner()
+                        + (holder.info().operation().isEmpty()
+                                ? ""
+                                : " (" + holder.info().operation() + ")"));
         this.holder = holder;
     }
 

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** Why a lock is held: operation, who, version, path, free text and labels. At most 4 KiB in all. */
-public record LockInfo(String operation, String who, String version, String path, String info,
-                       Map<String, String> labels) {
+public record LockInfo(
+        String operation, String who, String version, String path, String info, Map<String, String> labels) {
     public static final int MAX_BYTES = 4096;
     public static final int MAX_LABELS = 32;
     public static final LockInfo EMPTY = new LockInfo("", "", "", "", "", Map.of());
@@ -23,18 +23,24 @@ public record LockInfo(String operation, String who, String version, String path
         labels = labels == null ? Map.of() : Map.copyOf(new TreeMap<>(labels));
         List<InvalidArgumentException.Violation> violations = new ArrayList<>();
         if (labels.size() > MAX_LABELS) {
-            violations.add(new InvalidArgumentException.Violation("info.labels",
-                    "at most " + MAX_LABELS + " labels, got " + labels.size()));
+            violations.add(new InvalidArgumentException.Violation(
+                    "info.labels", "at most " + MAX_LABELS + " labels, got " + labels.size()));
         }
         if (labels.keySet().stream().anyMatch(String::isEmpty)) {
             violations.add(new InvalidArgumentException.Violation("info.labels", "label names must not be empty"));
         }
         // Every heartbeat rewrites the whole item and DynamoDB bills by item size: keep it small.
-        int bytes = utf8(operation) + utf8(who) + utf8(version) + utf8(path) + utf8(info)
-                + labels.entrySet().stream().mapToInt(e -> utf8(e.getKey()) + utf8(e.getValue())).sum();
+        int bytes = utf8(operation)
+                + utf8(who)
+                + utf8(version)
+                + utf8(path)
+                + utf8(info)
+                + labels.entrySet().stream()
+                        .mapToInt(e -> utf8(e.getKey()) + utf8(e.getValue()))
+                        .sum();
         if (bytes > MAX_BYTES) {
-            violations.add(new InvalidArgumentException.Violation("info",
-                    "must be at most " + MAX_BYTES + " bytes in total, got " + bytes));
+            violations.add(new InvalidArgumentException.Violation(
+                    "info", "must be at most " + MAX_BYTES + " bytes in total, got " + bytes));
         }
         if (!violations.isEmpty()) {
             throw new InvalidArgumentException(violations);

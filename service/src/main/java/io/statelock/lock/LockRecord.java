@@ -8,8 +8,16 @@ import java.util.Objects;
  * incremented); the fencing token a client sees adds the epoch ({@link FencingTokens}). A free key has a
  * null {@code leaseId} and keeps its counter.
  */
-public record LockRecord(LockKey key, long fenceCounter, String leaseId, String owner, LockInfo info,
-                         long acquiredAtMs, long expiresAtMs, long ttlMs, String requestId) {
+public record LockRecord(
+        LockKey key,
+        long fenceCounter,
+        String leaseId,
+        String owner,
+        LockInfo info,
+        long acquiredAtMs,
+        long expiresAtMs,
+        long ttlMs,
+        String requestId) {
 
     /** The expiry of a lock that has none (a plain Terraform run's): never reached, never taken over. */
     public static final long NO_EXPIRY = Long.MAX_VALUE;

@@ -12,10 +12,19 @@ import java.util.TreeMap;
  *
  * @param mechanisms where the lock was found: {@link Mechanism#DYNAMODB_TABLE}, {@link Mechanism#LOCKFILE} or both
  */
-public record PlainRunLock(LockKey key, String id, String operation, String who, String version, long createdMs,
-                           String info, String path, Set<Mechanism> mechanisms) {
+public record PlainRunLock(
+        LockKey key,
+        String id,
+        String operation,
+        String who,
+        String version,
+        long createdMs,
+        String info,
+        String path,
+        Set<Mechanism> mechanisms) {
     /** The labels a plain run's holder is shown with: its Terraform lock ID and where the lock is. */
     public static final String ID_LABEL = "terraform-lock-id";
+
     public static final String MECHANISM_LABEL = "terraform-lock";
     /**
      * The lease id a plain run's lock record carries: no caller can present it (a random part per process), so no
@@ -52,7 +61,8 @@ public record PlainRunLock(LockKey key, String id, String operation, String who,
 
     /** The mechanisms by label, in a fixed order: {@code dynamodb-table,lockfile}. */
     public String mechanismLabel() {
-        return String.join(",", mechanisms.stream().sorted().map(Mechanism::label).toList());
+        return String.join(
+                ",", mechanisms.stream().sorted().map(Mechanism::label).toList());
     }
 
     /**
@@ -64,10 +74,10 @@ public record PlainRunLock(LockKey key, String id, String operation, String who,
         labels.put(MECHANISM_LABEL, mechanismLabel());
         // LockInfo keeps at most 4 KiB: whatever a lock file holds, each field is cut to its share of it.
         labels.put(ID_LABEL, cut(id, 256));
-        LockInfo lockInfo = new LockInfo(cut(operation, 256), cut(who, 256), cut(version, 256), cut(path, 1024),
-                cut(info, 1024), labels);
-        return new LockRecord(key, fenceCounter, LEASE_MARKER + id, cut(who, 256), lockInfo, createdMs,
-                LockRecord.NO_EXPIRY, 0, "");
+        LockInfo lockInfo = new LockInfo(
+                cut(operation, 256), cut(who, 256), cut(version, 256), cut(path, 1024), cut(info, 1024), labels);
+        return new LockRecord(
+                key, fenceCounter, LEASE_MARKER + id, cut(who, 256), lockInfo, createdMs, LockRecord.NO_EXPIRY, 0, "");
     }
 
     /** Whether {@code record} stands for a plain Terraform run's lock (not a lease). */

@@ -55,8 +55,8 @@ public final class PlainRunView implements LockTable {
         try {
             // statelock's lock of an earlier lease (ended: the table just granted over it) makes way for this one's.
             if (seen.isPresent()) terraform.remove(key, seen.get().id());
-            Optional<PlainRunLock> other = terraform.claim(TerraformMirror.of(granted.record(), fences,
-                    terraform.mechanisms()));
+            Optional<PlainRunLock> other =
+                    terraform.claim(TerraformMirror.of(granted.record(), fences, terraform.mechanisms()));
             if (other.isEmpty()) return granted;
             giveBack(key, lease.leaseId(), null);
             return new AcquireResult.Held(other.get().asRecord(granted.record().fenceCounter()));
@@ -73,8 +73,10 @@ public final class PlainRunView implements LockTable {
     private AcquireResult retried(NewLease lease, AcquireResult.Held held, Optional<PlainRunLock> seen) {
         LockRecord holder = held.holder();
         // The coordinator's own test of a retry (AcquireAttempt.isRetryOf): same request id and owner.
-        boolean retry = !lease.requestId().isEmpty() && lease.requestId().equals(holder.requestId())
-                && lease.owner().equals(holder.owner()) && holder.hasLease();
+        boolean retry = !lease.requestId().isEmpty()
+                && lease.requestId().equals(holder.requestId())
+                && lease.owner().equals(holder.owner())
+                && holder.hasLease();
         if (!retry || (seen.isPresent() && TerraformMirror.counterOf(seen.get()) == holder.fenceCounter())) return held;
         try {
             if (seen.isPresent()) terraform.remove(lease.key(), seen.get().id()); // an earlier lease's, ended
@@ -133,8 +135,11 @@ public final class PlainRunView implements LockTable {
     public Optional<LockRecord> get(LockKey key) {
         Optional<LockRecord> record = table.get(key);
         if (!terraform.covers(key.value())) return record;
-        return terraform.read(key).filter(plain -> !TerraformMirror.isMirror(plain))
-                .map(plain -> plain.asRecord(counter(record))).or(() -> record);
+        return terraform
+                .read(key)
+                .filter(plain -> !TerraformMirror.isMirror(plain))
+                .map(plain -> plain.asRecord(counter(record)))
+                .or(() -> record);
     }
 
     /**
@@ -152,13 +157,15 @@ public final class PlainRunView implements LockTable {
         Map<String, LockRecord> merged = new LinkedHashMap<>();
         page.records().forEach(r -> merged.put(r.key().value(), r));
         boolean lastPage = page.nextPageToken().isEmpty();
-        String last = page.records().isEmpty() ? null : page.records().get(page.records().size() - 1).key().value();
+        String last = page.records().isEmpty()
+                ? null
+                : page.records().get(page.records().size() - 1).key().value();
         for (PlainRunLock plain : terraform.list(prefix)) {
             if (TerraformMirror.isMirror(plain)) continue; // statelock's own: the table's record shows that lease
             String k = plain.key().value();
             LockRecord mine = merged.get(k);
-            boolean here = mine != null
-                    || (k.compareTo(after) > 0 && (lastPage || (last != null && k.compareTo(last) < 0)));
+            boolean here =
+                    mine != null || (k.compareTo(after) > 0 && (lastPage || (last != null && k.compareTo(last) < 0)));
             if (here) merged.put(k, plain.asRecord(counter(Optional.ofNullable(mine))));
         }
         List<LockRecord> records = new ArrayList<>(merged.values());
@@ -174,19 +181,23 @@ public final class PlainRunView implements LockTable {
         if (pageToken == null || pageToken.isEmpty()) return new String[] {"", ""};
         int dot = pageToken.indexOf('.', TOKEN.length());
         if (!pageToken.startsWith(TOKEN) || dot < 0) {
-            throw InvalidArgumentException.of("page_token", "is not a token this service gave out: list again from the start");
+            throw InvalidArgumentException.of(
+                    "page_token", "is not a token this service gave out: list again from the start");
         }
         try {
-            String after = new String(java.util.Base64.getUrlDecoder().decode(pageToken.substring(TOKEN.length(), dot)),
+            String after = new String(
+                    java.util.Base64.getUrlDecoder().decode(pageToken.substring(TOKEN.length(), dot)),
                     java.nio.charset.StandardCharsets.UTF_8);
             return new String[] {after, pageToken.substring(dot + 1)};
         } catch (IllegalArgumentException e) {
-            throw InvalidArgumentException.of("page_token", "is not a token this service gave out: list again from the start");
+            throw InvalidArgumentException.of(
+                    "page_token", "is not a token this service gave out: list again from the start");
         }
     }
 
     private static String encode(String key) {
-        return java.util.Base64.getUrlEncoder().withoutPadding()
+        return java.util.Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 

@@ -31,12 +31,18 @@ public final class StaleLockHealer implements AutoCloseable {
     private final Consumer<Healed> healed;
     /** The fence counter whose ended lease has been looked at, per key: looked at once. */
     private final Map<LockKey, Long> checked = new ConcurrentHashMap<>();
+
     private volatile boolean closed;
     private volatile Scheduler.Cancellable next;
 
     /** @param table statelock's own lock table (not the view that shows Terraform's locks) */
-    public StaleLockHealer(LockTable table, TerraformLocks terraform, LockSettings settings, Clock clock,
-                           Scheduler scheduler, Consumer<Healed> healed) {
+    public StaleLockHealer(
+            LockTable table,
+            TerraformLocks terraform,
+            LockSettings settings,
+            Clock clock,
+            Scheduler scheduler,
+            Consumer<Healed> healed) {
         this.table = table;
         this.terraform = terraform;
         this.settings = settings;
@@ -52,7 +58,9 @@ public final class StaleLockHealer implements AutoCloseable {
 
     private void schedule() {
         // Timing: one round per poll interval bounds how long a stale lock outlives its lease to that interval.
-        if (!closed) next = scheduler.schedule(this::roundQuietly, settings.pollInterval().toMillis());
+        if (!closed)
+            next = scheduler.schedule(
+                    this::roundQuietly, settings.pollInterval().toMillis());
     }
 
     private void roundQuietly() {
@@ -75,7 +83,9 @@ public final class StaleLockHealer implements AutoCloseable {
                 RecordPage page = table.list(prefix, 500, token);
                 for (LockRecord r : page.records()) {
                     boolean ended = !r.hasLease() || r.takeableAt(now, skew);
-                    if (ended && r.fenceCounter() > 0 && !Long.valueOf(r.fenceCounter()).equals(checked.get(r.key()))) {
+                    if (ended
+                            && r.fenceCounter() > 0
+                            && !Long.valueOf(r.fenceCounter()).equals(checked.get(r.key()))) {
                         try {
                             heal(r);
                             checked.put(r.key(), r.fenceCounter());
@@ -97,7 +107,11 @@ public final class StaleLockHealer implements AutoCloseable {
         // Only statelock's own lock of this lease or an earlier one: a newer lease's is live, a plain run's is theirs.
         if (counter < 0 || counter > ended.fenceCounter()) return;
         if (!terraform.remove(ended.key(), lock.get().id()).isEmpty()) {
-            healed.accept(new Healed(ended.key(), lock.get().id(), ended.owner(), settings.fences().token(counter),
+            healed.accept(new Healed(
+                    ended.key(),
+                    lock.get().id(),
+                    ended.owner(),
+                    settings.fences().token(counter),
                     ended.expiresAtMs()));
         }
     }

@@ -16,26 +16,40 @@ import java.util.regex.Pattern;
 public final class TerraformMirror {
     /** Terraform shows Version; statelock's locks say whose they are there. */
     public static final String VERSION = "statelock";
+
     private static final Pattern COUNTER = Pattern.compile("\\(lease counter (\\d+)\\)");
 
-    private TerraformMirror() {
-    }
+    private TerraformMirror() {}
 
     /** The lock ID of the mirror of the lease with {@code fenceCounter} on {@code key}: a name-based UUID. */
     public static String id(LockKey key, long fenceCounter) {
-        return UUID.nameUUIDFromBytes(("statelock:" + key.value() + "#" + fenceCounter).getBytes(StandardCharsets.UTF_8))
+        return UUID.nameUUIDFromBytes(
+                        ("statelock:" + key.value() + "#" + fenceCounter).getBytes(StandardCharsets.UTF_8))
                 .toString();
     }
 
     /** The mirror of a granted lease: who holds it through statelock, for which operation, and where to look. */
     static PlainRunLock of(LockRecord granted, FencingTokens fences, Set<PlainRunLock.Mechanism> mechanisms) {
-        String who = granted.owner() + (granted.info().who().isEmpty() || granted.info().who().equals(granted.owner())
-                ? "" : " (" + granted.info().who() + ")");
-        String operation = granted.info().operation().isEmpty() ? "statelock" : granted.info().operation();
+        String who = granted.owner()
+                + (granted.info().who().isEmpty() || granted.info().who().equals(granted.owner())
+                        ? ""
+                        : " (" + granted.info().who() + ")");
+        String operation = granted.info().operation().isEmpty()
+                ? "statelock"
+                : granted.info().operation();
         String info = "held through statelock: fencing token " + fences.token(granted.fenceCounter())
-                + " (lease counter " + granted.fenceCounter() + "); see statelock status " + granted.key().value();
-        return new PlainRunLock(granted.key(), id(granted.key(), granted.fenceCounter()), operation, who, VERSION,
-                granted.acquiredAtMs(), info, granted.key().value(), mechanisms);
+                + " (lease counter " + granted.fenceCounter() + "); see statelock status "
+                + granted.key().value();
+        return new PlainRunLock(
+                granted.key(),
+                id(granted.key(), granted.fenceCounter()),
+                operation,
+                who,
+                VERSION,
+                granted.acquiredAtMs(),
+                info,
+                granted.key().value(),
+                mechanisms);
     }
 
     /** The fence counter of the lease {@code lock} mirrors, or -1 when it is a plain run's own lock. */

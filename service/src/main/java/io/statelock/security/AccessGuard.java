@@ -47,7 +47,8 @@ public class AccessGuard {
             throw new UnauthenticatedException("missing credentials: send 'authorization: Bearer <token>'");
         }
         String value = authorization.trim();
-        if (value.regionMatches(true, 0, "Bearer ", 0, 7)) return verifier.verify(value.substring(7).trim());
+        if (value.regionMatches(true, 0, "Bearer ", 0, 7))
+            return verifier.verify(value.substring(7).trim());
         throw new UnauthenticatedException("unsupported authorization scheme: use Bearer");
     }
 
@@ -88,8 +89,9 @@ public class AccessGuard {
 
     private static void requireUnexpired(Caller caller, Operation operation) {
         if (caller.tokenExpired() && !operation.underLease()) {
-            throw new UnauthenticatedException("token expired at " + java.time.Instant.ofEpochMilli(caller.tokenExpiresAtMs())
-                    + "; " + operation.label() + " needs a valid token");
+            throw new UnauthenticatedException(
+                    "token expired at " + java.time.Instant.ofEpochMilli(caller.tokenExpiresAtMs()) + "; "
+                            + operation.label() + " needs a valid token");
         }
     }
 
@@ -100,8 +102,8 @@ public class AccessGuard {
     public void requireLeaseOwner(Caller caller, Operation operation, String leaseId, LockRecord current) {
         if (caller.anonymous() || current == null || !leaseId.equals(current.leaseId())) return;
         if (!current.owner().equals(caller.subject())) {
-            throw new PermissionDeniedException(operation.label() + " on " + current.key()
-                    + " is not allowed for " + caller + ": the lease belongs to another identity");
+            throw new PermissionDeniedException(operation.label() + " on " + current.key() + " is not allowed for "
+                    + caller + ": the lease belongs to another identity");
         }
         if (caller.tokenExpired() && caller.tokenExpiresAtMs() + leewayMs < current.acquiredAtMs()) {
             throw new UnauthenticatedException("token expired before this lease was taken");
@@ -117,7 +119,9 @@ public class AccessGuard {
     public LeaseOwner leaseOwner(Caller caller, Operation operation) {
         if (caller.anonymous()) return LeaseOwner.ANYONE;
         long acquiredBy = caller.tokenExpired() ? caller.tokenExpiresAtMs() + leewayMs : Long.MAX_VALUE;
-        return new LeaseOwner(caller.subject(), acquiredBy,
+        return new LeaseOwner(
+                caller.subject(),
+                acquiredBy,
                 (leaseId, current) -> requireLeaseOwner(caller, operation, leaseId, current));
     }
 
@@ -125,7 +129,9 @@ public class AccessGuard {
     public boolean allows(Caller caller, Operation operation, String key) {
         if (caller.anonymous()) return true;
         if (caller.tokenExpired() && !operation.underLease()) return false;
-        return policy.roleOn(caller, key).map(role -> role.covers(operation.needs())).orElse(false);
+        return policy.roleOn(caller, key)
+                .map(role -> role.covers(operation.needs()))
+                .orElse(false);
     }
 
     /** Under jwt the lease owner is the token's subject; the requested owner is only a display label. */

@@ -30,7 +30,8 @@ public final class AccessPolicy {
 
     public static AccessPolicy of(File file) {
         if (file == null || file.rules() == null) throw new IllegalStateException("policy file has no 'rules'");
-        List<CompiledRule> compiled = file.rules().stream().map(AccessPolicy::compile).toList();
+        List<CompiledRule> compiled =
+                file.rules().stream().map(AccessPolicy::compile).toList();
         return new AccessPolicy(compiled);
     }
 
@@ -40,12 +41,16 @@ public final class AccessPolicy {
         try {
             role = Role.valueOf(rule.role().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("policy rule with unknown role '" + rule.role() + "' (reader, locker, admin)");
+            throw new IllegalStateException(
+                    "policy rule with unknown role '" + rule.role() + "' (reader, locker, admin)");
         }
-        if (rule.keys() == null || rule.keys().isEmpty()) throw new IllegalStateException("policy rule without keys: " + rule);
+        if (rule.keys() == null || rule.keys().isEmpty())
+            throw new IllegalStateException("policy rule without keys: " + rule);
         Map<String, KeyPattern> match = new LinkedHashMap<>();
         if (rule.match() != null) rule.match().forEach((claim, glob) -> match.put(claim, KeyPattern.claim(glob)));
-        return new CompiledRule(Collections.unmodifiableMap(match), role,
+        return new CompiledRule(
+                Collections.unmodifiableMap(match),
+                role,
                 rule.keys().stream().map(KeyPattern::key).toList());
     }
 
@@ -77,7 +82,8 @@ public final class AccessPolicy {
     private static boolean claimsMatch(CompiledRule rule, Caller caller) {
         for (Map.Entry<String, KeyPattern> m : rule.match().entrySet()) {
             // A list claim (e.g. groups) matches if any element does.
-            if (caller.claimValues(m.getKey()).stream().noneMatch(v -> m.getValue().matches(v, null))) {
+            if (caller.claimValues(m.getKey()).stream()
+                    .noneMatch(v -> m.getValue().matches(v, null))) {
                 return false;
             }
         }

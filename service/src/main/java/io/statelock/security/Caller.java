@@ -9,8 +9,8 @@ import java.util.Map;
  * is valid in every way but its expiry: accepted only for calls made under a live lease of the same
  * subject, so an apply outlives its short-lived CI token.
  */
-public record Caller(String subject, Map<String, Object> claims, long tokenExpiresAtMs, boolean tokenExpired,
-                     boolean anonymous) {
+public record Caller(
+        String subject, Map<String, Object> claims, long tokenExpiresAtMs, boolean tokenExpired, boolean anonymous) {
     /** Authentication is off ({@code statelock.auth.mode=none}): everything is allowed. */
     public static final Caller ANONYMOUS = new Caller("anonymous", Map.of(), Long.MAX_VALUE, false, true);
 
@@ -23,7 +23,8 @@ public record Caller(String subject, Map<String, Object> claims, long tokenExpir
         Object value = claims.get(name);
         if (value == null && "sub".equals(name)) value = subject;
         if (value == null) return List.of();
-        if (value instanceof Collection<?> list) return list.stream().map(String::valueOf).toList();
+        if (value instanceof Collection<?> list)
+            return list.stream().map(String::valueOf).toList();
         return List.of(String.valueOf(value));
     }
 

@@ -98,7 +98,8 @@ final class KeyPattern {
         while (!todo.isEmpty()) {
             List<BitSet> states = todo.remove(todo.size() - 1);
             boolean accepted = false;
-            for (int i = 0; i < globs.size() && !accepted; i++) accepted = globs.get(i).accepts(states.get(i));
+            for (int i = 0; i < globs.size() && !accepted; i++)
+                accepted = globs.get(i).accepts(states.get(i));
             if (!accepted) return false; // this continuation is a key none of the patterns matches
             for (char c : alphabet) {
                 List<BitSet> next = new ArrayList<>(globs.size());

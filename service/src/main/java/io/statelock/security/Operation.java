@@ -2,14 +2,25 @@ package io.statelock.security;
 
 /** Every operation a caller can ask for, with the role it needs. */
 public enum Operation {
-    DESCRIBE(Role.READER, false), LIST(Role.READER, false), WATCH(Role.READER, false),
-    VALIDATE_FENCE(Role.READER, false), GET_STATE(Role.READER, false), LIST_VERSIONS(Role.READER, false),
-    ACQUIRE(Role.LOCKER, false), HEARTBEAT(Role.LOCKER, true), RELEASE(Role.LOCKER, true),
-    PUT_STATE(Role.LOCKER, true), LOCK(Role.LOCKER, false), UNLOCK(Role.LOCKER, true),
+    DESCRIBE(Role.READER, false),
+    LIST(Role.READER, false),
+    WATCH(Role.READER, false),
+    VALIDATE_FENCE(Role.READER, false),
+    GET_STATE(Role.READER, false),
+    LIST_VERSIONS(Role.READER, false),
+    ACQUIRE(Role.LOCKER, false),
+    HEARTBEAT(Role.LOCKER, true),
+    RELEASE(Role.LOCKER, true),
+    PUT_STATE(Role.LOCKER, true),
+    LOCK(Role.LOCKER, false),
+    UNLOCK(Role.LOCKER, true),
     /** Terraform's LOCK inside {@code statelock run}: joins the wrapper's lease rather than taking one. */
     JOIN(Role.LOCKER, true),
-    FORCE_RELEASE(Role.ADMIN, false), ROLLBACK(Role.ADMIN, false), DELETE_STATE(Role.ADMIN, false),
-    FORCE_UNLOCK(Role.ADMIN, false), AUDIT(Role.ADMIN, false);
+    FORCE_RELEASE(Role.ADMIN, false),
+    ROLLBACK(Role.ADMIN, false),
+    DELETE_STATE(Role.ADMIN, false),
+    FORCE_UNLOCK(Role.ADMIN, false),
+    AUDIT(Role.ADMIN, false);
 
     private final Role needs;
     private final boolean underLease;

@@ -13,8 +13,7 @@ final class BlobNames {
     static final String MARK = "/~v/";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private BlobNames() {
-    }
+    private BlobNames() {}
 
     static String newName(LockKey key, long fencingToken) {
         byte[] random = new byte[8];

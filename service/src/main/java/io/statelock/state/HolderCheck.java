@@ -1,8 +1,8 @@
 package io.statelock.state;
 
+import io.statelock.common.LockKey;
 import io.statelock.lock.FencingTokens;
 import io.statelock.lock.LeaseLostException;
-import io.statelock.common.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.LockStatus;
 import io.statelock.state.port.StatePointers;
@@ -36,13 +36,14 @@ final class HolderCheck {
         if (leaseId.equals(current.leaseId()) && current.fenceCounter() == counter) {
             why = "the lease expired " + (now - current.expiresAtMs()) + " ms ago";
         } else if (current.hasLease()) {
-            why = "the key is held by " + current.owner() + " with fencing token " + fences.token(current.fenceCounter());
+            why = "the key is held by " + current.owner() + " with fencing token "
+                    + fences.token(current.fenceCounter());
         } else {
             why = "the key is not held (released, broken or expired); current fencing token "
                     + fences.token(current.fenceCounter());
         }
-        return new LeaseLostException("state write to " + current.key() + " refused: " + why,
-                LockStatus.of(current, fences, now));
+        return new LeaseLostException(
+                "state write to " + current.key() + " refused: " + why, LockStatus.of(current, fences, now));
     }
 
     long counterOf(LockKey key, long token) {
@@ -50,7 +51,8 @@ final class HolderCheck {
         // A token of another epoch can never be current: refuse without touching the store.
         if (counter <= 0) {
             LockRecord current = table.stateHead(key).lock();
-            throw new LeaseLostException("fencing token " + token + " is not current for " + key,
+            throw new LeaseLostException(
+                    "fencing token " + token + " is not current for " + key,
                     LockStatus.of(current, fences, clock.millis()));
         }
         return counter;

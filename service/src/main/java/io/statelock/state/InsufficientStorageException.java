@@ -13,14 +13,16 @@ public final class InsufficientStorageException extends StatelockException {
     }
 
     static InsufficientStorageException belowMargin(String disk, long usable, long margin) {
-        return new InsufficientStorageException("not enough free disk space on this replica for the state write: the "
-                + disk + " has " + StateLimits.describe(Math.max(0, usable)) + " free and a write must leave "
-                + StateLimits.describe(margin) + " free (statelock.state.min-free-space); nothing stored, retry later",
+        return new InsufficientStorageException(
+                "not enough free disk space on this replica for the state write: the "
+                        + disk + " has " + StateLimits.describe(Math.max(0, usable)) + " free and a write must leave "
+                        + StateLimits.describe(margin)
+                        + " free (statelock.state.min-free-space); nothing stored, retry later",
                 null);
     }
 
     static InsufficientStorageException full(String disk, Throwable cause) {
-        return new InsufficientStorageException("the " + disk + " of this replica is full; nothing stored, retry later",
-                cause);
+        return new InsufficientStorageException(
+                "the " + disk + " of this replica is full; nothing stored, retry later", cause);
     }
 }

@@ -60,7 +60,8 @@ public final class ProcessDirectory implements AutoCloseable {
             int reclaimed = reclaimDead(shared, nowMs) + reclaimLoose(shared, looseGlob, looseAgeMs, nowMs);
             Path dir = shared.resolve(PREFIX + UUID.randomUUID());
             Files.createDirectories(dir);
-            FileChannel channel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel channel =
+                    FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 channel.close();
@@ -132,7 +133,8 @@ public final class ProcessDirectory implements AutoCloseable {
         int n = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(shared, glob)) {
             for (Path f : files) {
-                if (Files.isRegularFile(f) && nowMs - Files.getLastModifiedTime(f).toMillis() > looseAgeMs) {
+                if (Files.isRegularFile(f)
+                        && nowMs - Files.getLastModifiedTime(f).toMillis() > looseAgeMs) {
                     Files.deleteIfExists(f);
                     n++;
                 }

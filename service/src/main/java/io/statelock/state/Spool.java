@@ -24,6 +24,7 @@ public final class Spool implements AutoCloseable {
     static final long ROOM_CHECK_BYTES = 4L * 1024 * 1024;
     /** The disk a spool writes to, as messages name it (never its path: clients see these messages). */
     static final String DISK = "spool directory's disk";
+
     private static final int COPY_BUFFER = 64 * 1024;
 
     private final Path file;
@@ -100,7 +101,8 @@ public final class Spool implements AutoCloseable {
             return spool;
         } catch (IOException | RuntimeException e) {
             spool.close();
-            throw e instanceof IOException io ? new UncheckedIOException("cannot read stored state", io)
+            throw e instanceof IOException io
+                    ? new UncheckedIOException("cannot read stored state", io)
                     : (RuntimeException) e;
         }
     }

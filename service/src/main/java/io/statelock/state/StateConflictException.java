@@ -1,7 +1,7 @@
 package io.statelock.state;
 
-import io.statelock.common.StatelockException;
 import io.statelock.common.LockKey;
+import io.statelock.common.StatelockException;
 import java.util.Optional;
 
 /**
@@ -12,7 +12,11 @@ import java.util.Optional;
  */
 public final class StateConflictException extends StatelockException {
     /** Why the write was refused. */
-    public enum Reason { SERIAL_BEHIND, LINEAGE_MISMATCH, CONCURRENT_WRITES }
+    public enum Reason {
+        SERIAL_BEHIND,
+        LINEAGE_MISMATCH,
+        CONCURRENT_WRITES
+    }
 
     private final Reason reason;
     private final LockKey key;
@@ -20,8 +24,13 @@ public final class StateConflictException extends StatelockException {
     private final long attemptedSerial;
     private final String attemptedLineage;
 
-    private StateConflictException(String message, Reason reason, LockKey key, StateVersion current,
-                                   long attemptedSerial, String attemptedLineage) {
+    private StateConflictException(
+            String message,
+            Reason reason,
+            LockKey key,
+            StateVersion current,
+            long attemptedSerial,
+            String attemptedLineage) {
         super(Kind.CONFLICT, message);
         this.reason = reason;
         this.key = key;
@@ -31,20 +40,36 @@ public final class StateConflictException extends StatelockException {
     }
 
     static StateConflictException serialBehind(StateVersion current, TerraformMeta attempted) {
-        return new StateConflictException("state of " + current.key() + " is at serial " + current.serial()
-                + "; refusing a write with the older serial " + attempted.serial(), Reason.SERIAL_BEHIND,
-                current.key(), current, attempted.serial(), attempted.lineage());
+        return new StateConflictException(
+                "state of " + current.key() + " is at serial " + current.serial()
+                        + "; refusing a write with the older serial " + attempted.serial(),
+                Reason.SERIAL_BEHIND,
+                current.key(),
+                current,
+                attempted.serial(),
+                attempted.lineage());
     }
 
     static StateConflictException lineageMismatch(StateVersion current, TerraformMeta attempted) {
-        return new StateConflictException("state of " + current.key() + " has lineage " + current.lineage()
-                + "; refusing a write with lineage " + attempted.lineage(), Reason.LINEAGE_MISMATCH,
-                current.key(), current, attempted.serial(), attempted.lineage());
+        return new StateConflictException(
+                "state of " + current.key() + " has lineage " + current.lineage() + "; refusing a write with lineage "
+                        + attempted.lineage(),
+                Reason.LINEAGE_MISMATCH,
+                current.key(),
+                current,
+                attempted.serial(),
+                attempted.lineage());
     }
 
-    static StateConflictException concurrentWrites(LockKey key, Optional<StateVersion> current, TerraformMeta attempted) {
-        return new StateConflictException("state of " + key + " kept changing under this write; retry",
-                Reason.CONCURRENT_WRITES, key, current.orElse(null), attempted.serial(), attempted.lineage());
+    static StateConflictException concurrentWrites(
+            LockKey key, Optional<StateVersion> current, TerraformMeta attempted) {
+        return new StateConflictException(
+                "state of " + key + " kept changing under this write; retry",
+                Reason.CONCURRENT_WRITES,
+                key,
+                current.orElse(null),
+                attempted.serial(),
+                attempted.lineage());
     }
 
     public Reason reason() {

@@ -1,13 +1,13 @@
 package io.statelock.state;
 
-import io.statelock.lock.FencingTokens;
 import io.statelock.common.InvalidArgumentException;
 import io.statelock.common.LockKey;
+import io.statelock.lock.FencingTokens;
 import io.statelock.state.port.BlobStore;
-import io.statelock.state.port.StatePointers;
 import io.statelock.state.port.PointerMove;
 import io.statelock.state.port.PointerResult;
 import io.statelock.state.port.StateHead;
+import io.statelock.state.port.StatePointers;
 import io.statelock.state.port.TerraformMetaReader;
 import java.io.InputStream;
 import java.time.Clock;
@@ -38,8 +38,13 @@ public final class StateCoordinator {
     private final StateSettings settings;
     private final HolderCheck holder;
 
-    public StateCoordinator(StatePointers table, BlobStore blobs, TerraformMetaReader terraform, FencingTokens fences, Clock clock,
-                            StateSettings settings) {
+    public StateCoordinator(
+            StatePointers table,
+            BlobStore blobs,
+            TerraformMetaReader terraform,
+            FencingTokens fences,
+            Clock clock,
+            StateSettings settings) {
         this.table = table;
         this.blobs = blobs;
         this.terraform = terraform;
@@ -63,7 +68,9 @@ public final class StateCoordinator {
 
     /** Advisory, before any bytes arrive: is this the key's current, unexpired holder with the current token? */
     public void checkWriter(PutCommand command) {
-        holder.require(table.stateHead(command.key()).lock(), command.leaseId(),
+        holder.require(
+                table.stateHead(command.key()).lock(),
+                command.leaseId(),
                 holder.counterOf(command.key(), command.fencingToken()));
     }
 
@@ -85,15 +92,19 @@ public final class StateCoordinator {
         spool.finish();
         // A client digest that does not match what arrived: nothing is stored.
         if (!command.sha256().isEmpty() && !command.sha256().equals(spool.sha256())) {
-            throw InvalidArgumentException.of("sha256", "is " + command.sha256() + " but the bytes received hash to "
-                    + spool.sha256() + " (" + spool.size() + " bytes); nothing stored");
+            throw InvalidArgumentException.of(
+                    "sha256",
+                    "is " + command.sha256() + " but the bytes received hash to " + spool.sha256() + " (" + spool.size()
+                            + " bytes); nothing stored");
         }
         long counter = holder.counterOf(command.key(), command.fencingToken());
         StateHead head = table.stateHead(command.key());
         holder.require(head.lock(), command.leaseId(), counter); // early, advisory: the real check is the pointer write
         Optional<StateVersion> current = head.current();
         // A retried write of the bytes that are already current is answered with that version, not a copy.
-        if (current.isPresent() && !current.get().tombstone() && current.get().sha256().equals(spool.sha256())) {
+        if (current.isPresent()
+                && !current.get().tombstone()
+                && current.get().sha256().equals(spool.sha256())) {
             return current.get();
         }
         // Read only now: a retried write of the current bytes, answered above, is not parsed at all.
@@ -103,8 +114,19 @@ public final class StateCoordinator {
         blobs.usableSpace().ifPresent(free -> settings.limits().requireRoom(BLOB_DISK, free, spool.size()));
         String blob = BlobNames.newName(command.key(), command.fencingToken());
         blobs.create(blob, spool.file());
-        StateVersion template = new StateVersion(command.key(), 0, blob, spool.size(), spool.sha256(), spool.md5(),
-                counter, 0, "", meta.serial(), meta.lineage(), false);
+        StateVersion template = new StateVersion(
+                command.key(),
+                0,
+                blob,
+                spool.size(),
+                spool.sha256(),
+                spool.md5(),
+                counter,
+                0,
+                "",
+                meta.serial(),
+                meta.lineage(),
+                false);
         return commit(command.key(), command.leaseId(), counter, head, template, true);
     }
 
@@ -136,15 +158,19 @@ public final class StateCoordinator {
     public StateRead read(LockKey key, String version) {
         StateVersion v;
         if (version == null || version.isEmpty()) {
-            v = table.stateHead(key).current().filter(c -> !c.tombstone())
+            v = table.stateHead(key)
+                    .current()
+                    .filter(c -> !c.tombstone())
                     .orElseThrow(() -> new StateNotFoundException("no state stored for " + key));
         } else {
             long seq = parseVersion("version", version);
-            v = table.version(key, seq).filter(c -> !c.tombstone())
+            v = table.version(key, seq)
+                    .filter(c -> !c.tombstone())
                     .orElseThrow(() -> new StateNotFoundException("no version " + version + " of " + key));
         }
-        InputStream in = blobs.open(v.blob()).orElseThrow(() -> new StateCorruptedException(
-                "the object " + v.blob() + " of version " + v.version() + " of " + key + " is missing"));
+        InputStream in = blobs.open(v.blob())
+                .orElseThrow(() -> new StateCorruptedException(
+                        "the object " + v.blob() + " of version " + v.version() + " of " + key + " is missing"));
         Spool spool = Spool.copyOf(in, settings.spoolDir());
         // Safety: bytes that do not hash to the recorded digest are never served (docs/design.md#invariant-4).
         if (spool.size() != v.size() || !spool.sha256().equals(v.sha256())) {
@@ -173,11 +199,12 @@ public final class StateCoordinator {
     }
 
     /** Moves the pointer to a new version made from {@code template}; re-decides after a race with the same lease. */
-    private StateVersion commit(LockKey key, String leaseId, long counter, StateHead head, StateVersion template,
-                                boolean checkTerraform) {
+    private StateVersion commit(
+            LockKey key, String leaseId, long counter, StateHead head, StateVersion template, boolean checkTerraform) {
         for (int attempt = 1; ; attempt++) {
             long now = clock.millis();
-            StateVersion next = template.rewritten(head.currentSeq() + 1, counter, now, head.lock().owner());
+            StateVersion next = template.rewritten(
+                    head.currentSeq() + 1, counter, now, head.lock().owner());
             // Bounded history: versions past keep-versions leave it, their objects become garbage.
             long oldest = Math.max(Math.max(1, head.oldestSeq()), next.seq() - settings.keepVersions() + 1);
             PointerResult result = table.movePointer(
@@ -189,8 +216,8 @@ public final class StateCoordinator {
             // Raced: another write of this same lease moved the pointer first; judge again against it.
             head = table.stateHead(key);
             if (attempt >= MAX_RACES) {
-                throw StateConflictException.concurrentWrites(key, head.current(),
-                        new TerraformMeta(template.serial(), template.lineage()));
+                throw StateConflictException.concurrentWrites(
+                        key, head.current(), new TerraformMeta(template.serial(), template.lineage()));
             }
             holder.require(head.lock(), leaseId, counter);
             if (checkTerraform) new TerraformMeta(template.serial(), template.lineage()).requireAfter(head.current());

@@ -34,7 +34,8 @@ public final class StateRetention {
         for (BlobStore.Entry e : blobs.list("")) {
             LockKey key = BlobNames.keyOf(e.name());
             // Objects this service did not name are not ours to delete.
-            if (key != null) byKey.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(e);
+            if (key != null)
+                byKey.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(e);
         }
         int deleted = 0;
         for (Map.Entry<LockKey, List<BlobStore.Entry>> group : byKey.entrySet()) {

@@ -10,8 +10,10 @@ public final class StateTooLargeException extends StatelockException {
     private final long maxSize;
 
     public StateTooLargeException(long maxSize) {
-        super(Kind.TOO_LARGE, "the state is larger than this service accepts: at most " + StateLimits.describe(maxSize)
-                + " (statelock.state.max-size); nothing stored");
+        super(
+                Kind.TOO_LARGE,
+                "the state is larger than this service accepts: at most " + StateLimits.describe(maxSize)
+                        + " (statelock.state.max-size); nothing stored");
         this.maxSize = maxSize;
     }
 

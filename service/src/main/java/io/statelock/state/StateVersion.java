@@ -9,9 +9,19 @@ import java.util.Objects;
  * holding the bytes. A tombstone (the state was deleted) has no blob. {@code serial} is -1 and
  * {@code lineage} empty for bytes that are not Terraform state.
  */
-public record StateVersion(LockKey key, long seq, String blob, long size, String sha256, String md5,
-                           long fenceCounter, long writtenAtMs, String writtenBy, long serial, String lineage,
-                           boolean tombstone) {
+public record StateVersion(
+        LockKey key,
+        long seq,
+        String blob,
+        long size,
+        String sha256,
+        String md5,
+        long fenceCounter,
+        long writtenAtMs,
+        String writtenBy,
+        long serial,
+        String lineage,
+        boolean tombstone) {
 
     public StateVersion {
         Objects.requireNonNull(key, "key");

@@ -1,5 +1,6 @@
 package io.statelock.state;
 
+import io.statelock.common.LockKey;
 import io.statelock.lock.AcquireCommand;
 import io.statelock.lock.FencingTokens;
 import io.statelock.lock.Lease;
@@ -7,7 +8,6 @@ import io.statelock.lock.LeaseLostException;
 import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockCoordinator;
 import io.statelock.lock.LockInfo;
-import io.statelock.common.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.LockStatus;
 import java.time.Clock;
@@ -42,8 +42,7 @@ public final class TerraformBackend {
     private final Clock clock;
     private final Duration leaseTtl;
 
-    public TerraformBackend(LockCoordinator locks, StateCoordinator states, Clock clock,
-                            Duration leaseTtl) {
+    public TerraformBackend(LockCoordinator locks, StateCoordinator states, Clock clock, Duration leaseTtl) {
         this.locks = locks;
         this.states = states;
         this.clock = clock;
@@ -71,15 +70,18 @@ public final class TerraformBackend {
             if (!presentedLease.equals(r.leaseId()) || !r.liveAt(clock.millis())) throw joinRefused(key, r);
             return new LockOutcome.Locked(fences().token(r.fenceCounter()), null);
         }
-        LockInfo info = new LockInfo(lock.operation(), lock.who(), lock.version(), lock.path(), lock.info(), lock.labels());
+        LockInfo info =
+                new LockInfo(lock.operation(), lock.who(), lock.version(), lock.path(), lock.info(), lock.labels());
         try {
             // Terraform's ID as request id: a LOCK retried by go-retryablehttp gets the same lease back.
-            Lease lease = locks.acquire(new AcquireCommand(key, owner, leaseTtl, info, lock.id()), Duration.ZERO).join();
+            Lease lease = locks.acquire(new AcquireCommand(key, owner, leaseTtl, info, lock.id()), Duration.ZERO)
+                    .join();
             return new LockOutcome.Locked(lease.fencingToken(), lease);
         } catch (io.statelock.lock.LockHeldException held) {
             // Held under this very lock ID (a credential) by another identity: refused, as any call under that lease.
             LockRecord r = record(key);
-            if (r.hasLease() && lock.id().equals(r.requestId())) caller.refusal().check(r.leaseId(), r);
+            if (r.hasLease() && lock.id().equals(r.requestId()))
+                caller.refusal().check(r.leaseId(), r);
             return new LockOutcome.Held(held.holder());
         }
     }
@@ -138,8 +140,14 @@ public final class TerraformBackend {
      * POST: a fenced write by the lease the lock ID (or presented lease) stands for; renews it. {@code meta} is the
      * body's serial and lineage, read by the caller's check of the body.
      */
-    public StateVersion write(LockKey key, String id, String presentedLease, String owner, LeaseOwner caller,
-                              Spool spool, TerraformMeta meta) {
+    public StateVersion write(
+            LockKey key,
+            String id,
+            String presentedLease,
+            String owner,
+            LeaseOwner caller,
+            Spool spool,
+            TerraformMeta meta) {
         if (presentedLease == null && (id == null || id.isEmpty())) {
             return unlockedWrite(key, owner, spool, meta);
         }
@@ -173,7 +181,8 @@ public final class TerraformBackend {
         LockRecord r = record(key);
         requireWriter(key, id, presentedLease, caller, r);
         // A joined run: the wrapper's heartbeats keep the lease; the write is fenced by it as it is.
-        if (presentedLease != null) return new Lease(key, r.leaseId(), fences().token(r.fenceCounter()), r.expiresAtMs(), r.ttlMs());
+        if (presentedLease != null)
+            return new Lease(key, r.leaseId(), fences().token(r.fenceCounter()), r.expiresAtMs(), r.ttlMs());
         return locks.heartbeat(key, r.leaseId(), leaseTtl, caller);
     }
 
@@ -187,7 +196,8 @@ public final class TerraformBackend {
         if (presentedLease == null && (id == null || id.isEmpty())) return;
         if (presentedLease != null) {
             caller.refusal().check(presentedLease, r);
-            if (!presentedLease.equals(r.leaseId()) || !r.liveAt(clock.millis())) throw lost(key, r, "the presented lease");
+            if (!presentedLease.equals(r.leaseId()) || !r.liveAt(clock.millis()))
+                throw lost(key, r, "the presented lease");
             return;
         }
         // The ID must be the one Terraform locked with, on the lease that is live now.
@@ -207,11 +217,13 @@ public final class TerraformBackend {
 
     private Lease transientLease(LockKey key, String owner) {
         try {
-            return locks.acquire(new AcquireCommand(key, owner, UNLOCKED_WRITE_TTL,
-                    LockInfo.EMPTY, ""), Duration.ZERO).join();
+            return locks.acquire(new AcquireCommand(key, owner, UNLOCKED_WRITE_TTL, LockInfo.EMPTY, ""), Duration.ZERO)
+                    .join();
         } catch (io.statelock.lock.LockHeldException held) {
-            throw new LeaseLostException("state of " + key + " is locked by " + held.holder().owner()
-                    + "; a write without its lock ID is refused", held.holder());
+            throw new LeaseLostException(
+                    "state of " + key + " is locked by " + held.holder().owner()
+                            + "; a write without its lock ID is refused",
+                    held.holder());
         }
     }
 
@@ -230,11 +242,15 @@ public final class TerraformBackend {
      */
     private LeaseLostException joinRefused(LockKey key, LockRecord current) {
         LockStatus status = LockStatus.of(current, fences(), clock.millis());
-        return new LeaseLostException("the lease of statelock run does not hold " + key + " (it is " + describe(status)
-                + "): statelock run --key must name the key of the backend address, or its lease has ended", status);
+        return new LeaseLostException(
+                "the lease of statelock run does not hold " + key + " (it is " + describe(status)
+                        + "): statelock run --key must name the key of the backend address, or its lease has ended",
+                status);
     }
 
     private static String describe(LockStatus status) {
-        return status.held() ? "held by " + status.owner() + " as " + TerraformLock.publicId(status.fencingToken()) : "not locked";
+        return status.held()
+                ? "held by " + status.owner() + " as " + TerraformLock.publicId(status.fencingToken())
+                : "not locked";
     }
 }

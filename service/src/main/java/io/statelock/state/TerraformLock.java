@@ -3,8 +3,8 @@ package io.statelock.state;
 import java.util.Map;
 
 /** Terraform's and OpenTofu's LockInfo, as their http backend sends it in LOCK and UNLOCK bodies. */
-public record TerraformLock(String id, String operation, String info, String who, String version, String created,
-                            String path) {
+public record TerraformLock(
+        String id, String operation, String info, String who, String version, String created, String path) {
     public TerraformLock {
         id = nz(id);
         operation = nz(operation);
@@ -25,7 +25,9 @@ public record TerraformLock(String id, String operation, String info, String who
      * that can exist: every such id gets the same answer (forced while it names the holder, refused otherwise).
      */
     public static boolean isPublicId(String id) {
-        return id != null && id.length() > "fence-".length() && id.startsWith("fence-")
+        return id != null
+                && id.length() > "fence-".length()
+                && id.startsWith("fence-")
                 && id.chars().skip("fence-".length()).allMatch(c -> c >= '0' && c <= '9');
     }
 
@@ -42,7 +44,9 @@ public record TerraformLock(String id, String operation, String info, String who
 
     /** Labels stored with the lease for what LockInfo has no field for. */
     Map<String, String> labels() {
-        return created.isEmpty() ? Map.of("via", "terraform-http") : Map.of("via", "terraform-http", "created", created);
+        return created.isEmpty()
+                ? Map.of("via", "terraform-http")
+                : Map.of("via", "terraform-http", "created", created);
     }
 
     private static String nz(String s) {

@@ -13,7 +13,10 @@ public record TerraformMeta(long serial, String lineage) {
     /** Terraform state must not go back in serial or change lineage (a slow retried write, or the wrong key). */
     void requireAfter(Optional<StateVersion> current) {
         // Only when both sides are Terraform state and the current one is not a tombstone.
-        if (current.isEmpty() || current.get().tombstone() || !current.get().isTerraform() || serial < 0
+        if (current.isEmpty()
+                || current.get().tombstone()
+                || !current.get().isTerraform()
+                || serial < 0
                 || lineage.isEmpty()) {
             return;
         }

@@ -43,11 +43,27 @@ class AuditVocabularyTest extends ChannelTest {
     AuditTrail trail;
 
     /** What a record says about the event, without where (key), when, its id, or the caller's port. */
-    record Said(String action, String outcome, String subject, Map<String, String> claims, String previousOwner,
-                long previousFencingToken, long fencingToken, String reason, String peerHost) {
+    record Said(
+            String action,
+            String outcome,
+            String subject,
+            Map<String, String> claims,
+            String previousOwner,
+            long previousFencingToken,
+            long fencingToken,
+            String reason,
+            String peerHost) {
         static Said of(AuditRecord r) {
-            return new Said(r.getAction(), r.getOutcome(), r.getSubject(), r.getClaimsMap(), r.getPreviousOwner(),
-                    r.getPreviousFencingToken(), r.getFencingToken(), r.getReason(), r.getPeer().replaceAll(":\\d+$", ""));
+            return new Said(
+                    r.getAction(),
+                    r.getOutcome(),
+                    r.getSubject(),
+                    r.getClaimsMap(),
+                    r.getPreviousOwner(),
+                    r.getPreviousFencingToken(),
+                    r.getFencingToken(),
+                    r.getReason(),
+                    r.getPeer().replaceAll(":\\d+$", ""));
         }
     }
 
@@ -58,12 +74,26 @@ class AuditVocabularyTest extends ChannelTest {
         String overHttp = prefix + "http.tfstate";
 
         var locks = GrpcChannels.locks(channel, DEPLOY);
-        AcquireResponse lease = locks.acquire(AcquireRequest.newBuilder().setKey(overGrpc).setOwner("runner@ci")
-                .setTtl(Duration.newBuilder().setSeconds(60)).build());
-        new StateClient(channel).as(DEPLOY).put(PutStateHeader.newBuilder().setKey(overGrpc).setLeaseId(lease.getLeaseId())
-                .setFencingToken(lease.getFencingToken()).build(), STATE);
-        assertThat(locks.release(ReleaseRequest.newBuilder().setKey(overGrpc).setLeaseId(lease.getLeaseId()).build())
-                .getReleased()).isTrue();
+        AcquireResponse lease = locks.acquire(AcquireRequest.newBuilder()
+                .setKey(overGrpc)
+                .setOwner("runner@ci")
+                .setTtl(Duration.newBuilder().setSeconds(60))
+                .build());
+        new StateClient(channel)
+                .as(DEPLOY)
+                .put(
+                        PutStateHeader.newBuilder()
+                                .setKey(overGrpc)
+                                .setLeaseId(lease.getLeaseId())
+                                .setFencingToken(lease.getFencingToken())
+                                .build(),
+                        STATE);
+        assertThat(locks.release(ReleaseRequest.newBuilder()
+                                .setKey(overGrpc)
+                                .setLeaseId(lease.getLeaseId())
+                                .build())
+                        .getReleased())
+                .isTrue();
 
         TerraformHttp tf = new TerraformHttp(GrpcChannels.testPort(), overHttp).withBasicAuth("token", DEPLOY);
         String id = UUID.randomUUID().toString();
@@ -72,17 +102,25 @@ class AuditVocabularyTest extends ChannelTest {
         assertThat(tf.unlock(lockInfo(id, "runner@ci")).statusCode()).isEqualTo(200);
 
         List<Said> grpc = said(overGrpc);
-        assertThat(grpc).extracting(Said::action, Said::outcome).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("acquire", "granted"),
-                org.assertj.core.groups.Tuple.tuple("put-state", "stored"),
-                org.assertj.core.groups.Tuple.tuple("release", "released"));
+        assertThat(grpc)
+                .extracting(Said::action, Said::outcome)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("acquire", "granted"),
+                        org.assertj.core.groups.Tuple.tuple("put-state", "stored"),
+                        org.assertj.core.groups.Tuple.tuple("release", "released"));
         assertThat(grpc).allSatisfy(s -> assertThat(s.subject()).isEqualTo(JwtResource.DEPLOY_SUBJECT));
         assertThat(said(overHttp)).isEqualTo(grpc);
     }
 
     List<Said> said(String key) {
-        assertThat(trail.flush(java.time.Duration.ofSeconds(10))).as("audit flushed").isTrue();
-        return GrpcChannels.locks(channel, ADMIN).audit(AuditRequest.newBuilder().setPrefix(key).build()).getRecordsList()
-                .stream().map(Said::of).toList();
+        assertThat(trail.flush(java.time.Duration.ofSeconds(10)))
+                .as("audit flushed")
+                .isTrue();
+        return GrpcChannels.locks(channel, ADMIN)
+                .audit(AuditRequest.newBuilder().setPrefix(key).build())
+                .getRecordsList()
+                .stream()
+                .map(Said::of)
+                .toList();
     }
 }

@@ -17,8 +17,8 @@ import io.statelock.proto.v1.LockServiceGrpc;
 import io.statelock.proto.v1.PutStateHeader;
 import io.statelock.proto.v1.StateServiceGrpc;
 import io.statelock.testing.CapturedLog;
-import io.statelock.testing.DynaliteResource;
 import io.statelock.testing.ChannelTest;
+import io.statelock.testing.DynaliteResource;
 import io.statelock.testing.GrpcChannels;
 import io.statelock.testing.LoopbackServer;
 import io.statelock.testing.StateClient;
@@ -42,9 +42,11 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(BlobStoreDownAnswersTest.S3Stopped.class)
 class BlobStoreDownAnswersTest extends ChannelTest {
-    static final String BUCKET = "statelock-stopped-" + UUID.randomUUID().toString().substring(0, 8);
+    static final String BUCKET =
+            "statelock-stopped-" + UUID.randomUUID().toString().substring(0, 8);
     /** A loopback port nothing listens on: what a stopped s3proxy leaves. */
     static final int CLOSED_PORT = LoopbackServer.freePort();
+
     static final byte[] STATE = "{\"version\":4,\"serial\":1,\"lineage\":\"L\"}".getBytes(StandardCharsets.UTF_8);
 
     public static class S3Stopped implements QuarkusTestProfile {
@@ -57,17 +59,27 @@ class BlobStoreDownAnswersTest extends ChannelTest {
     public static class StoppedS3 implements QuarkusTestResourceLifecycleManager {
         @Override
         public Map<String, String> start() {
-            return Map.of("statelock.blob", "s3", "statelock.s3.bucket", BUCKET,
-                    "quarkus.s3.endpoint-override", "http://127.0.0.1:" + CLOSED_PORT,
-                    "quarkus.s3.path-style-access", "true", "quarkus.s3.aws.region", "us-east-1",
-                    "quarkus.s3.aws.credentials.type", "static",
-                    "quarkus.s3.aws.credentials.static-provider.access-key-id", "test",
-                    "quarkus.s3.aws.credentials.static-provider.secret-access-key", "test");
+            return Map.of(
+                    "statelock.blob",
+                    "s3",
+                    "statelock.s3.bucket",
+                    BUCKET,
+                    "quarkus.s3.endpoint-override",
+                    "http://127.0.0.1:" + CLOSED_PORT,
+                    "quarkus.s3.path-style-access",
+                    "true",
+                    "quarkus.s3.aws.region",
+                    "us-east-1",
+                    "quarkus.s3.aws.credentials.type",
+                    "static",
+                    "quarkus.s3.aws.credentials.static-provider.access-key-id",
+                    "test",
+                    "quarkus.s3.aws.credentials.static-provider.secret-access-key",
+                    "test");
         }
 
         @Override
-        public void stop() {
-        }
+        public void stop() {}
     }
 
     LockServiceGrpc.LockServiceBlockingStub locks;
@@ -89,30 +101,45 @@ class BlobStoreDownAnswersTest extends ChannelTest {
     }
 
     static void assertRedacted(String told) {
-        assertThat(told).startsWith(Incidents.STORE_UNAVAILABLE).doesNotContain(BUCKET)
-                .doesNotContain(Integer.toString(CLOSED_PORT)).doesNotContain("127.0.0.1")
-                .doesNotContainIgnoringCase("Unable to execute HTTP request").doesNotContain("Exception")
+        assertThat(told)
+                .startsWith(Incidents.STORE_UNAVAILABLE)
+                .doesNotContain(BUCKET)
+                .doesNotContain(Integer.toString(CLOSED_PORT))
+                .doesNotContain("127.0.0.1")
+                .doesNotContainIgnoringCase("Unable to execute HTTP request")
+                .doesNotContain("Exception")
                 .doesNotContain("software.amazon");
     }
 
     void assertLoggedWithCause(String told) {
         Matcher m = StoreOutageAnswersTest.INCIDENT.matcher(told);
         assertThat(m.find()).as(told).isTrue();
-        assertThat(log.linesWith(m.group(1))).anySatisfy(l -> assertThat(l).contains(BUCKET).contains(Integer.toString(CLOSED_PORT)));
+        assertThat(log.linesWith(m.group(1)))
+                .anySatisfy(l -> assertThat(l).contains(BUCKET).contains(Integer.toString(CLOSED_PORT)));
     }
 
     @Test
     void aPutStateThatFailsInTheBlobStoreIsUnavailableWithoutItsNamesAndStoresNothing() throws Exception {
-        AcquireResponse lease = locks.acquire(AcquireRequest.newBuilder().setKey(key).setOwner("ci").build());
+        AcquireResponse lease = locks.acquire(
+                AcquireRequest.newBuilder().setKey(key).setOwner("ci").build());
 
-        assertThatThrownBy(() -> new StateClient(channel).put(PutStateHeader.newBuilder().setKey(key)
-                .setLeaseId(lease.getLeaseId()).setFencingToken(lease.getFencingToken()).build(), STATE))
+        assertThatThrownBy(() -> new StateClient(channel)
+                        .put(
+                                PutStateHeader.newBuilder()
+                                        .setKey(key)
+                                        .setLeaseId(lease.getLeaseId())
+                                        .setFencingToken(lease.getFencingToken())
+                                        .build(),
+                                STATE))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
                     assertRedacted(e.getStatus().getDescription());
                     assertLoggedWithCause(e.getStatus().getDescription());
                 });
-        assertThat(states.listVersions(ListVersionsRequest.newBuilder().setKey(key).build()).getVersionsList()).isEmpty();
+        assertThat(states.listVersions(
+                                ListVersionsRequest.newBuilder().setKey(key).build())
+                        .getVersionsList())
+                .isEmpty();
     }
 
     @Test
@@ -128,6 +155,9 @@ class BlobStoreDownAnswersTest extends ChannelTest {
         assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
         assertRedacted(told);
         assertLoggedWithCause(told);
-        assertThat(states.listVersions(ListVersionsRequest.newBuilder().setKey(key).build()).getVersionsList()).isEmpty();
+        assertThat(states.listVersions(
+                                ListVersionsRequest.newBuilder().setKey(key).build())
+                        .getVersionsList())
+                .isEmpty();
     }
 }

@@ -54,9 +54,17 @@ class FullReplicaTest extends ChannelTest {
             // Spool and state directory live under target/: on this disk, whatever is free is 1 GiB too little.
             long free = new File("target").getAbsoluteFile().getUsableSpace();
             String dir = "target/test-data/" + UUID.randomUUID();
-            return Map.of("statelock.state.min-free-space", Long.toString(free + GIB),
-                    "statelock.state.spool-dir", dir + "/spool", "statelock.filesystem.dir", dir + "/state",
-                    "statelock.wait.max-waiters", "0", "statelock.watch.max-streams", "0");
+            return Map.of(
+                    "statelock.state.min-free-space",
+                    Long.toString(free + GIB),
+                    "statelock.state.spool-dir",
+                    dir + "/spool",
+                    "statelock.filesystem.dir",
+                    dir + "/state",
+                    "statelock.wait.max-waiters",
+                    "0",
+                    "statelock.watch.max-streams",
+                    "0");
         }
     }
 
@@ -74,9 +82,14 @@ class FullReplicaTest extends ChannelTest {
     }
 
     void assertNothingStoredAndReady() throws Exception {
-        assertThatThrownBy(() -> states.getState(GetStateRequest.newBuilder().setKey(key).build()).next())
+        assertThatThrownBy(() -> states.getState(
+                                GetStateRequest.newBuilder().setKey(key).build())
+                        .next())
                 .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.NOT_FOUND));
-        assertThat(states.listVersions(ListVersionsRequest.newBuilder().setKey(key).build()).getVersionsList()).isEmpty();
+        assertThat(states.listVersions(
+                                ListVersionsRequest.newBuilder().setKey(key).build())
+                        .getVersionsList())
+                .isEmpty();
         assertThat(ServiceChecks.stateObjects(key)).isEmpty();
         ServiceChecks.assertSpoolEmpties();
         ServiceChecks.assertReady();
@@ -84,22 +97,35 @@ class FullReplicaTest extends ChannelTest {
 
     @Test
     void aPutStateIsResourceExhaustedWithRetryInfoAndStoresNothing() throws Exception {
-        AcquireResponse lease = locks.acquire(AcquireRequest.newBuilder().setKey(key).setOwner("ci").build());
+        AcquireResponse lease = locks.acquire(
+                AcquireRequest.newBuilder().setKey(key).setOwner("ci").build());
         OfferedBytes offered = new OfferedBytes(OFFERED);
 
-        assertThatThrownBy(() -> new StateClient(channel).put(PutStateHeader.newBuilder().setKey(key)
-                .setLeaseId(lease.getLeaseId()).setFencingToken(lease.getFencingToken()).build(), offered))
+        assertThatThrownBy(() -> new StateClient(channel)
+                        .put(
+                                PutStateHeader.newBuilder()
+                                        .setKey(key)
+                                        .setLeaseId(lease.getLeaseId())
+                                        .setFencingToken(lease.getFencingToken())
+                                        .build(),
+                                offered))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-                    assertThat(e.getStatus().getDescription()).contains("statelock.state.min-free-space")
-                            .contains("nothing stored").doesNotContain("target/");
+                    assertThat(e.getStatus().getDescription())
+                            .contains("statelock.state.min-free-space")
+                            .contains("nothing stored")
+                            .doesNotContain("target/");
                     assertThat(retryDelaySeconds(e)).isEqualTo(60);
                 });
         assertThat(offered.taken()).isLessThan(READ_BOUND);
         assertNothingStoredAndReady();
         // Locks are untouched by a full disk.
-        assertThat(locks.acquire(AcquireRequest.newBuilder().setKey(key + ".other").setOwner("ci").build())
-                .getFencingToken()).isPositive();
+        assertThat(locks.acquire(AcquireRequest.newBuilder()
+                                .setKey(key + ".other")
+                                .setOwner("ci")
+                                .build())
+                        .getFencingToken())
+                .isPositive();
     }
 
     @Test
@@ -108,15 +134,19 @@ class FullReplicaTest extends ChannelTest {
         assertThat(tf.lock(lockInfo(id, "ci")).statusCode()).isEqualTo(200);
 
         OfferedBytes chunked = new OfferedBytes(OFFERED);
-        HttpResponse<String> r = StateSizeLimitTest.post(tf, id, HttpRequest.BodyPublishers.ofInputStream(() -> chunked));
+        HttpResponse<String> r =
+                StateSizeLimitTest.post(tf, id, HttpRequest.BodyPublishers.ofInputStream(() -> chunked));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(507);
         assertThat(r.headers().firstValue("Retry-After")).hasValue("60");
         assertThat(r.body()).contains("statelock.state.min-free-space").doesNotContain("target/");
         assertThat(chunked.taken()).isLessThan(READ_BOUND);
 
         OfferedBytes declared = new OfferedBytes(OFFERED);
-        r = StateSizeLimitTest.post(tf, id, HttpRequest.BodyPublishers.fromPublisher(
-                HttpRequest.BodyPublishers.ofInputStream(() -> declared), OFFERED));
+        r = StateSizeLimitTest.post(
+                tf,
+                id,
+                HttpRequest.BodyPublishers.fromPublisher(
+                        HttpRequest.BodyPublishers.ofInputStream(() -> declared), OFFERED));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(507);
         assertThat(r.headers().firstValue("Retry-After")).hasValue("60");
         assertThat(declared.taken()).isLessThan(READ_BOUND);
@@ -128,10 +158,15 @@ class FullReplicaTest extends ChannelTest {
 
     @Test
     void aWaiterAndAWatchAreResourceExhaustedWithRetryInfo() {
-        locks.acquire(AcquireRequest.newBuilder().setKey(key).setOwner("holder").build()); // a free key is still granted
-        StatusRuntimeException waiter = refused(() -> locks.acquire(AcquireRequest.newBuilder().setKey(key).setOwner("ci")
-                .setWaitTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(10)).build()));
-        StatusRuntimeException watch = refused(() -> locks.watch(WatchRequest.newBuilder().setKey(key).build()).next());
+        locks.acquire(
+                AcquireRequest.newBuilder().setKey(key).setOwner("holder").build()); // a free key is still granted
+        StatusRuntimeException waiter = refused(() -> locks.acquire(AcquireRequest.newBuilder()
+                .setKey(key)
+                .setOwner("ci")
+                .setWaitTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(10))
+                .build()));
+        StatusRuntimeException watch = refused(
+                () -> locks.watch(WatchRequest.newBuilder().setKey(key).build()).next());
 
         assertThat(waiter.getStatus().getDescription()).contains("statelock.wait.max-waiters");
         for (StatusRuntimeException e : java.util.List.of(waiter, watch)) {
@@ -150,8 +185,13 @@ class FullReplicaTest extends ChannelTest {
     }
 
     static long retryDelaySeconds(StatusRuntimeException e) {
-        return StatusProto.fromThrowable(e).getDetailsList().stream().filter(d -> d.is(RetryInfo.class))
-                .findFirst().map(FullReplicaTest::unpack).orElseThrow().getRetryDelay().getSeconds();
+        return StatusProto.fromThrowable(e).getDetailsList().stream()
+                .filter(d -> d.is(RetryInfo.class))
+                .findFirst()
+                .map(FullReplicaTest::unpack)
+                .orElseThrow()
+                .getRetryDelay()
+                .getSeconds();
     }
 
     private static RetryInfo unpack(com.google.protobuf.Any any) {

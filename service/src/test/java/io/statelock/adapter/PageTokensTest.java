@@ -21,7 +21,8 @@ class PageTokensTest {
 
     @Test
     void tokensAreTheMarkerAndTheBase64OfTheJoinedFields() {
-        assertThat(AUDIT.encode("1700000000000", "0000000000000001-abc")).isEqualTo("a1:" + b64("1700000000000:0000000000000001-abc"));
+        assertThat(AUDIT.encode("1700000000000", "0000000000000001-abc"))
+                .isEqualTo("a1:" + b64("1700000000000:0000000000000001-abc"));
         assertThat(LISTING.encode("k1", "prod/net:work")).isEqualTo(b64("k1:prod/net:work"));
         assertThat(ONE.encode("prod/a:b")).isEqualTo(b64("prod/a:b"));
         assertThat(new PageTokens("d1:", '\n', 2, "x").encode("prod", "0001#x")).isEqualTo("d1:" + b64("prod\n0001#x"));
@@ -38,14 +39,19 @@ class PageTokensTest {
 
     @Test
     void aTokenOfAnotherShapeIsABadPageToken() {
-        for (String token : List.of("%%not a token%%", "d1:" + b64("1:x"), "a1:" + b64("no separator"),
-                "a1:" + b64(":empty first"), "a1:***")) {
-            assertThatThrownBy(() -> AUDIT.decode(token)).as(token).isInstanceOfSatisfying(InvalidArgumentException.class,
-                    e -> assertThat(e.violations()).singleElement().satisfies(v -> {
-                        assertThat(v.field()).isEqualTo("page_token");
-                        assertThat(v.description()).isEqualTo("is not a token this service issued");
-                    }));
+        for (String token : List.of(
+                "%%not a token%%",
+                "d1:" + b64("1:x"), "a1:" + b64("no separator"), "a1:" + b64(":empty first"), "a1:***")) {
+            assertThatThrownBy(() -> AUDIT.decode(token))
+                    .as(token)
+                    .isInstanceOfSatisfying(
+                            InvalidArgumentException.class,
+                            e -> assertThat(e.violations()).singleElement().satisfies(v -> {
+                                assertThat(v.field()).isEqualTo("page_token");
+                                assertThat(v.description()).isEqualTo("is not a token this service issued");
+                            }));
         }
-        assertThat(LISTING.invalid().getMessage()).isEqualTo("invalid argument: page_token: is not a token from a previous List response");
+        assertThat(LISTING.invalid().getMessage())
+                .isEqualTo("invalid argument: page_token: is not a token from a previous List response");
     }
 }

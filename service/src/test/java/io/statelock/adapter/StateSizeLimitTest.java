@@ -55,8 +55,11 @@ class StateSizeLimitTest extends ChannelTest {
     public static class SmallStates implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("statelock.state.max-size", "3M",
-                    "statelock.state.spool-dir", "target/test-data/" + UUID.randomUUID() + "/spool");
+            return Map.of(
+                    "statelock.state.max-size",
+                    "3M",
+                    "statelock.state.spool-dir",
+                    "target/test-data/" + UUID.randomUUID() + "/spool");
         }
     }
 
@@ -72,13 +75,17 @@ class StateSizeLimitTest extends ChannelTest {
     }
 
     PutStateHeader header(AcquireResponse lease) {
-        return PutStateHeader.newBuilder().setKey(key).setLeaseId(lease.getLeaseId())
-                .setFencingToken(lease.getFencingToken()).build();
+        return PutStateHeader.newBuilder()
+                .setKey(key)
+                .setLeaseId(lease.getLeaseId())
+                .setFencingToken(lease.getFencingToken())
+                .build();
     }
 
     /** A Terraform state document of exactly {@code size} bytes. */
     static byte[] state(int size) {
-        byte[] head = "{\"version\":4,\"serial\":1,\"lineage\":\"L\",\"padding\":\"".getBytes(StandardCharsets.US_ASCII);
+        byte[] head =
+                "{\"version\":4,\"serial\":1,\"lineage\":\"L\",\"padding\":\"".getBytes(StandardCharsets.US_ASCII);
         byte[] b = new byte[size];
         Arrays.fill(b, (byte) 'a');
         System.arraycopy(head, 0, b, 0, head.length);
@@ -88,9 +95,14 @@ class StateSizeLimitTest extends ChannelTest {
     }
 
     void assertNothingStored() throws Exception {
-        assertThatThrownBy(() -> states.getState(GetStateRequest.newBuilder().setKey(key).build()).next())
+        assertThatThrownBy(() -> states.getState(
+                                GetStateRequest.newBuilder().setKey(key).build())
+                        .next())
                 .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.NOT_FOUND));
-        assertThat(states.listVersions(ListVersionsRequest.newBuilder().setKey(key).build()).getVersionsList()).isEmpty();
+        assertThat(states.listVersions(
+                                ListVersionsRequest.newBuilder().setKey(key).build())
+                        .getVersionsList())
+                .isEmpty();
         assertThat(ServiceChecks.stateObjects(key)).isEmpty();
         ServiceChecks.assertSpoolEmpties();
         ServiceChecks.assertReady();
@@ -98,25 +110,34 @@ class StateSizeLimitTest extends ChannelTest {
 
     @Test
     void aPutStateOverTheLimitIsResourceExhaustedReadOnlyToTheLimitAndStoresNothing() throws Exception {
-        AcquireResponse lease = locks.acquire(AcquireRequest.newBuilder().setKey(key).setOwner("ci").build());
+        AcquireResponse lease = locks.acquire(
+                AcquireRequest.newBuilder().setKey(key).setOwner("ci").build());
         OfferedBytes offered = new OfferedBytes(OFFERED);
 
         assertThatThrownBy(() -> new StateClient(channel).put(header(lease), offered))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-                    assertThat(e.getStatus().getDescription()).contains("statelock.state.max-size").contains("nothing stored");
+                    assertThat(e.getStatus().getDescription())
+                            .contains("statelock.state.max-size")
+                            .contains("nothing stored");
                     com.google.rpc.Status rich = StatusProto.fromThrowable(e);
-                    assertThat(rich.getDetailsList()).anySatisfy(d -> assertThat(d.is(QuotaFailure.class)).isTrue());
+                    assertThat(rich.getDetailsList())
+                            .anySatisfy(
+                                    d -> assertThat(d.is(QuotaFailure.class)).isTrue());
                     // The same bytes never fit: no hint to retry.
-                    assertThat(rich.getDetailsList()).noneSatisfy(d -> assertThat(d.is(RetryInfo.class)).isTrue());
+                    assertThat(rich.getDetailsList())
+                            .noneSatisfy(d -> assertThat(d.is(RetryInfo.class)).isTrue());
                 });
         System.out.printf("PutState over a 3 MiB limit: the client sent %d bytes of %d%n", offered.taken(), OFFERED);
-        assertThat(offered.taken()).as("bytes the client could send before the refusal").isLessThan(READ_BOUND);
+        assertThat(offered.taken())
+                .as("bytes the client could send before the refusal")
+                .isLessThan(READ_BOUND);
         assertNothingStored();
 
         // The next write, of exactly the limit, is stored.
         byte[] atLimit = state(MAX);
-        assertThat(new StateClient(channel).put(header(lease), atLimit).getSize()).isEqualTo(MAX);
+        assertThat(new StateClient(channel).put(header(lease), atLimit).getSize())
+                .isEqualTo(MAX);
     }
 
     @Test
@@ -130,7 +151,8 @@ class StateSizeLimitTest extends ChannelTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(413);
         assertThat(r.body()).contains("statelock.state.max-size");
         assertThat(r.headers().firstValue("Retry-After")).isEmpty();
-        System.out.printf("chunked POST over a 3 MiB limit: the client sent %d bytes of %d%n", offered.taken(), OFFERED);
+        System.out.printf(
+                "chunked POST over a 3 MiB limit: the client sent %d bytes of %d%n", offered.taken(), OFFERED);
         assertThat(offered.taken()).isLessThan(READ_BOUND);
         assertNothingStored();
         assertThat(tf.post(id, state(1024)).statusCode()).isEqualTo(200);
@@ -143,24 +165,32 @@ class StateSizeLimitTest extends ChannelTest {
         assertThat(tf.lock(lockInfo(id, "ci")).statusCode()).isEqualTo(200);
         OfferedBytes offered = new OfferedBytes(OFFERED);
 
-        HttpResponse<String> r = post(tf, id, HttpRequest.BodyPublishers.fromPublisher(
-                HttpRequest.BodyPublishers.ofInputStream(() -> offered), OFFERED));
+        HttpResponse<String> r = post(
+                tf,
+                id,
+                HttpRequest.BodyPublishers.fromPublisher(
+                        HttpRequest.BodyPublishers.ofInputStream(() -> offered), OFFERED));
 
         assertThat(r.statusCode()).as(r.body()).isEqualTo(413);
         assertThat(r.body()).contains("statelock.state.max-size");
-        System.out.printf("POST with Content-Length over a 3 MiB limit: the client sent %d bytes of %d%n", offered.taken(), OFFERED);
+        System.out.printf(
+                "POST with Content-Length over a 3 MiB limit: the client sent %d bytes of %d%n",
+                offered.taken(), OFFERED);
         assertThat(offered.taken()).isLessThan(READ_BOUND);
 
         // A client that sends the head and 1 KiB of the body, then waits: answered from the Content-Length alone.
         try (Socket socket = new Socket("127.0.0.1", GrpcChannels.testPort())) {
             socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(("POST /terraform/" + key + "?ID=" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: " + OFFERED + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("POST /terraform/" + key + "?ID=" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                    + "Content-Type: application/json\r\nContent-Length: " + OFFERED + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().write(new byte[1024]);
             socket.getOutputStream().flush();
             String answer = new String(socket.getInputStream().readNBytes(512), StandardCharsets.ISO_8859_1);
-            assertThat(answer).startsWith("HTTP/1.1 413").containsIgnoringCase("connection: close")
+            assertThat(answer)
+                    .startsWith("HTTP/1.1 413")
+                    .containsIgnoringCase("connection: close")
                     .contains("statelock.state.max-size");
         }
 
@@ -180,9 +210,11 @@ class StateSizeLimitTest extends ChannelTest {
         // the head alone, so nobody can have whole states spooled to disk only to be refused after.
         try (Socket socket = new Socket("127.0.0.1", GrpcChannels.testPort())) {
             socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(("POST /terraform/" + key + "?ID=" + UUID.randomUUID() + " HTTP/1.1\r\n"
-                    + "Host: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " + (MAX - 1) + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("POST /terraform/" + key + "?ID=" + UUID.randomUUID() + " HTTP/1.1\r\n"
+                                    + "Host: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+                                    + (MAX - 1) + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
             String answer = new String(socket.getInputStream().readNBytes(512), StandardCharsets.ISO_8859_1);
             assertThat(answer).startsWith("HTTP/1.1 409").containsIgnoringCase("connection: close");
@@ -197,7 +229,10 @@ class StateSizeLimitTest extends ChannelTest {
     }
 
     static HttpRequest request(TerraformHttp tf, String id, HttpRequest.BodyPublisher body) {
-        return HttpRequest.newBuilder(URI.create(tf.address() + "?ID=" + id)).timeout(Duration.ofMinutes(2))
-                .header("Content-Type", "application/json").POST(body).build();
+        return HttpRequest.newBuilder(URI.create(tf.address() + "?ID=" + id))
+                .timeout(Duration.ofMinutes(2))
+                .header("Content-Type", "application/json")
+                .POST(body)
+                .build();
     }
 }

@@ -1,32 +1,31 @@
 package io.statelock.adapter;
 
-import io.statelock.lock.port.NewLease;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.statelock.adapter.blob.s3.S3BlobStore;
+import io.statelock.adapter.dynamodb.DynamoDbLockTable;
 import io.statelock.adapter.terraform.TerraformStateJson;
+import io.statelock.common.LockKey;
 import io.statelock.lock.FencingTokens;
 import io.statelock.lock.LeaseOwner;
-import io.statelock.lock.LockInfo;
 import io.statelock.lock.LockCoordinator;
 import io.statelock.lock.LockEvents;
-import io.statelock.common.LockKey;
+import io.statelock.lock.LockInfo;
 import io.statelock.lock.LockSettings;
+import io.statelock.lock.port.NewLease;
 import io.statelock.state.Spool;
 import io.statelock.state.StateCoordinator;
 import io.statelock.state.StateRead;
 import io.statelock.state.StateSettings;
 import io.statelock.state.StateVersion;
 import io.statelock.state.TerraformBackend;
-import io.statelock.adapter.dynamodb.DynamoDbLockTable;
-import io.statelock.adapter.blob.s3.S3BlobStore;
 import io.statelock.testing.Dynalite;
 import io.statelock.testing.FaultProxy;
-import io.statelock.testing.StoreRequest;
 import io.statelock.testing.ManualClock;
 import io.statelock.testing.ManualScheduler;
 import io.statelock.testing.S3Proxy;
 import io.statelock.testing.S3ProxyClients;
+import io.statelock.testing.StoreRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,6 +66,7 @@ class StateWriteLostAnswerTest {
 
     @TempDir
     Path dir;
+
     final ManualClock clock = new ManualClock(System.currentTimeMillis());
     final LockKey key = new LockKey("w" + UUID.randomUUID().toString().substring(0, 8) + "/net/terraform.tfstate");
     TerraformBackend backend;
@@ -76,13 +76,18 @@ class StateWriteLostAnswerTest {
         dynamo = FaultProxy.inFrontOf(Dynalite.shared());
         s3 = FaultProxy.inFrontOf(S3Proxy.shared());
         // Both SDK clients with their default retry policies.
-        dynamoClient = DynamoDbClient.builder().endpointOverride(dynamo.endpoint()).region(Region.US_EAST_1)
+        dynamoClient = DynamoDbClient.builder()
+                .endpointOverride(dynamo.endpoint())
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClientBuilder(ApacheHttpClient.builder()).build();
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .build();
         s3Client = S3ProxyClients.of(s3.endpoint());
-        table = new DynamoDbLockTable(dynamoClient, "lost-state-" + UUID.randomUUID().toString().substring(0, 8));
+        table = new DynamoDbLockTable(
+                dynamoClient, "lost-state-" + UUID.randomUUID().toString().substring(0, 8));
         table.createTableIfMissing();
-        blobs = new S3BlobStore(s3Client, "lost-state-" + UUID.randomUUID().toString().substring(0, 8), "");
+        blobs = new S3BlobStore(
+                s3Client, "lost-state-" + UUID.randomUUID().toString().substring(0, 8), "");
         blobs.createBucketIfMissing();
     }
 
@@ -97,8 +102,14 @@ class StateWriteLostAnswerTest {
     @BeforeEach
     void backend() {
         LockSettings settings = LockSettings.defaults();
-        LockCoordinator locks = new LockCoordinator(table, settings, clock, new ManualScheduler(clock), new LockEvents());
-        StateCoordinator states = new StateCoordinator(table, blobs, new TerraformStateJson(), new FencingTokens(0), clock,
+        LockCoordinator locks =
+                new LockCoordinator(table, settings, clock, new ManualScheduler(clock), new LockEvents());
+        StateCoordinator states = new StateCoordinator(
+                table,
+                blobs,
+                new TerraformStateJson(),
+                new FencingTokens(0),
+                clock,
                 new StateSettings(5, dir.resolve("spool"), StateSettings.ONE_HOUR_MS));
         backend = new TerraformBackend(locks, states, clock, Duration.ofMinutes(5));
         // The first acquire in a new first segment also writes the segment's registry item: a grant on a
@@ -113,7 +124,13 @@ class StateWriteLostAnswerTest {
         spool.write(bytes, 0, bytes.length);
         try (spool) {
             spool.finish(); // as the http backend's upload does, before its check of the body
-            return backend.write(key, "", null, "terraform (unlocked write)", LeaseOwner.ANYONE, spool,
+            return backend.write(
+                    key,
+                    "",
+                    null,
+                    "terraform (unlocked write)",
+                    LeaseOwner.ANYONE,
+                    spool,
                     TerraformStateJson.check(spool.file()));
         }
     }
@@ -137,11 +154,14 @@ class StateWriteLostAnswerTest {
             StateVersion v = unlockedWrite(tf(serial));
 
             // One version per write, fenced by a grant whose token is exactly one above the last.
-            assertThat(table.stateHistory(key).versions()).extracting(StateVersion::seq)
+            assertThat(table.stateHistory(key).versions())
+                    .extracting(StateVersion::seq)
                     .containsExactly(serial == 1 ? new Long[] {1L} : new Long[] {2L, 1L});
             assertThat(v.seq()).isEqualTo(serial);
             assertThat(v.fenceCounter()).isEqualTo(serial);
-            assertThat(dynamo.count(UPDATE_ITEM) - updates).as(writes + " writes, each sent twice").isEqualTo(2L * writes);
+            assertThat(dynamo.count(UPDATE_ITEM) - updates)
+                    .as(writes + " writes, each sent twice")
+                    .isEqualTo(2L * writes);
             assertThat(dynamo.lost()).filteredOn(UPDATE_ITEM).hasSize(serial == 1 ? 3 : 7);
             assertThat(s3.count(PUT_OBJECT) - puts).as("1 PUT, sent twice").isEqualTo(2);
             // The writer's own lease is gone: the key is free for the next writer.

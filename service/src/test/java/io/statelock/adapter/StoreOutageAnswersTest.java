@@ -19,8 +19,8 @@ import io.statelock.proto.v1.DescribeRequest;
 import io.statelock.proto.v1.ListRequest;
 import io.statelock.proto.v1.LockServiceGrpc;
 import io.statelock.testing.CapturedLog;
-import io.statelock.testing.Dynalite;
 import io.statelock.testing.ChannelTest;
+import io.statelock.testing.Dynalite;
 import io.statelock.testing.GrpcChannels;
 import io.statelock.testing.S3Proxy;
 import io.statelock.testing.ServiceChecks;
@@ -47,8 +47,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(StoreOutageAnswersTest.MissingTableAndBucket.class)
 class StoreOutageAnswersTest extends ChannelTest {
-    static final String TABLE = "statelock-missing-" + UUID.randomUUID().toString().substring(0, 8);
-    static final String BUCKET = "statelock-missing-" + UUID.randomUUID().toString().substring(0, 8);
+    static final String TABLE =
+            "statelock-missing-" + UUID.randomUUID().toString().substring(0, 8);
+    static final String BUCKET =
+            "statelock-missing-" + UUID.randomUUID().toString().substring(0, 8);
     static final Pattern INCIDENT = Pattern.compile("incident ([0-9a-f]{12})");
 
     public static class MissingTableAndBucket implements QuarkusTestProfile {
@@ -66,14 +68,18 @@ class StoreOutageAnswersTest extends ChannelTest {
                     Map.entry("statelock.store", "dynamodb"),
                     Map.entry("statelock.dynamodb.table", TABLE),
                     Map.entry("statelock.dynamodb.audit-table", TABLE + "-audit"),
-                    Map.entry("quarkus.dynamodb.endpoint-override", Dynalite.shared().endpoint().toString()),
+                    Map.entry(
+                            "quarkus.dynamodb.endpoint-override",
+                            Dynalite.shared().endpoint().toString()),
                     Map.entry("quarkus.dynamodb.aws.region", "us-east-1"),
                     Map.entry("quarkus.dynamodb.aws.credentials.type", "static"),
                     Map.entry("quarkus.dynamodb.aws.credentials.static-provider.access-key-id", "test"),
                     Map.entry("quarkus.dynamodb.aws.credentials.static-provider.secret-access-key", "test"),
                     Map.entry("statelock.blob", "s3"),
                     Map.entry("statelock.s3.bucket", BUCKET),
-                    Map.entry("quarkus.s3.endpoint-override", S3Proxy.shared().endpoint().toString()),
+                    Map.entry(
+                            "quarkus.s3.endpoint-override",
+                            S3Proxy.shared().endpoint().toString()),
                     Map.entry("quarkus.s3.path-style-access", "true"),
                     Map.entry("quarkus.s3.aws.region", "us-east-1"),
                     Map.entry("quarkus.s3.aws.credentials.type", "static"),
@@ -105,11 +111,16 @@ class StoreOutageAnswersTest extends ChannelTest {
 
     /** What no caller may see of a store failure. */
     static void assertRedacted(String told) {
-        assertThat(told).doesNotContain(TABLE).doesNotContain(BUCKET)
+        assertThat(told)
+                .doesNotContain(TABLE)
+                .doesNotContain(BUCKET)
                 .doesNotContain(Dynalite.shared().endpoint().getAuthority())
                 .doesNotContain(S3Proxy.shared().endpoint().getAuthority())
-                .doesNotContainIgnoringCase("Service: DynamoDb").doesNotContainIgnoringCase("Request ID")
-                .doesNotContain("Exception").doesNotContain("NoSuchBucket").doesNotContain("software.amazon");
+                .doesNotContainIgnoringCase("Service: DynamoDb")
+                .doesNotContainIgnoringCase("Request ID")
+                .doesNotContain("Exception")
+                .doesNotContain("NoSuchBucket")
+                .doesNotContain("software.amazon");
     }
 
     /** The incident id in what the caller was told; the log has a line with it and the full cause. */
@@ -117,7 +128,9 @@ class StoreOutageAnswersTest extends ChannelTest {
         Matcher m = INCIDENT.matcher(told);
         assertThat(m.find()).as("an incident id in: " + told).isTrue();
         String id = m.group(1);
-        assertThat(log.linesWith(id)).as("log lines with incident " + id).anySatisfy(l -> assertThat(l).contains(cause));
+        assertThat(log.linesWith(id))
+                .as("log lines with incident " + id)
+                .anySatisfy(l -> assertThat(l).contains(cause));
         return id;
     }
 
@@ -132,9 +145,12 @@ class StoreOutageAnswersTest extends ChannelTest {
     @Test
     void grpcCallsGetAFixedTextAnIncidentIdAndARetryHint() throws Exception {
         List<StatusRuntimeException> errors = List.of(
-                unavailable(() -> locks.acquire(AcquireRequest.newBuilder().setKey(key).setOwner("ci").build())),
-                unavailable(() -> locks.describe(DescribeRequest.newBuilder().setKey(key).build())),
-                unavailable(() -> locks.list(ListRequest.newBuilder().setPrefix("outage/").build())));
+                unavailable(() -> locks.acquire(
+                        AcquireRequest.newBuilder().setKey(key).setOwner("ci").build())),
+                unavailable(() ->
+                        locks.describe(DescribeRequest.newBuilder().setKey(key).build())),
+                unavailable(() ->
+                        locks.list(ListRequest.newBuilder().setPrefix("outage/").build())));
 
         for (StatusRuntimeException e : errors) {
             String told = e.getStatus().getDescription();
@@ -143,7 +159,8 @@ class StoreOutageAnswersTest extends ChannelTest {
             assertIncidentLogged(told, TABLE);
             assertThat(StatusProto.fromThrowable(e).getDetailsList()).anySatisfy(d -> {
                 assertThat(d.is(RetryInfo.class)).isTrue();
-                assertThat(d.unpack(RetryInfo.class).getRetryDelay().getSeconds()).isEqualTo(1);
+                assertThat(d.unpack(RetryInfo.class).getRetryDelay().getSeconds())
+                        .isEqualTo(1);
             });
         }
     }
@@ -151,7 +168,9 @@ class StoreOutageAnswersTest extends ChannelTest {
     @Test
     void httpCallsGet503WithRetryAfterAndAFixedText() throws Exception {
         TerraformHttp tf = new TerraformHttp(GrpcChannels.testPort(), key);
-        List<HttpResponse<byte[]>> answers = List.of(tf.lock(lockInfo(UUID.randomUUID().toString(), "ci")), tf.get(),
+        List<HttpResponse<byte[]>> answers = List.of(
+                tf.lock(lockInfo(UUID.randomUUID().toString(), "ci")),
+                tf.get(),
                 tf.post(null, "{\"version\":4,\"serial\":1,\"lineage\":\"L\"}".getBytes()));
 
         for (HttpResponse<byte[]> r : answers) {
@@ -177,7 +196,8 @@ class StoreOutageAnswersTest extends ChannelTest {
             stores++;
             String reason = check.get("data").get("reason").asText();
             assertThat(check.get("status").asText()).as(name).isEqualTo("DOWN");
-            assertThat(reason).startsWith(name.equals("lock-store") ? "lock store unavailable" : "blob store unavailable");
+            assertThat(reason)
+                    .startsWith(name.equals("lock-store") ? "lock store unavailable" : "blob store unavailable");
             assertIncidentLogged(reason, name.equals("lock-store") ? TABLE : BUCKET);
         }
         assertThat(stores).isEqualTo(2);

@@ -24,8 +24,13 @@ class DependencyRuleTest {
             .withImportOption(location -> !location.contains("/io/statelock/testing/"))
             .importPackages("io.statelock");
 
-    static final String[] DOMAIN = {"io.statelock.common..", "io.statelock.lock..", "io.statelock.state..",
-            "io.statelock.audit..", "io.statelock.security.."};
+    static final String[] DOMAIN = {
+        "io.statelock.common..",
+        "io.statelock.lock..",
+        "io.statelock.state..",
+        "io.statelock.audit..",
+        "io.statelock.security.."
+    };
 
     @Test
     void theRulesSeeTheCode() {
@@ -42,28 +47,41 @@ class DependencyRuleTest {
 
     @Test
     void domainDependsOnlyOnJavaAndItsOwnPorts() {
-        classes().that().resideInAnyPackage(DOMAIN)
-                .should().onlyDependOnClassesThat().resideInAnyPackage(concat(DOMAIN, "java.."))
+        classes()
+                .that()
+                .resideInAnyPackage(DOMAIN)
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(concat(DOMAIN, "java.."))
                 .check(CLASSES);
     }
 
     @Test
     void theOnion() {
-        layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("domain").definedBy(DOMAIN)
-                .layer("adapters").definedBy("io.statelock.adapter..")
-                .layer("boot").definedBy("io.statelock.boot..")
-                .whereLayer("boot").mayNotBeAccessedByAnyLayer()
-                .whereLayer("adapters").mayOnlyBeAccessedByLayers("boot")
-                .whereLayer("domain").mayOnlyBeAccessedByLayers("adapters", "boot")
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("domain")
+                .definedBy(DOMAIN)
+                .layer("adapters")
+                .definedBy("io.statelock.adapter..")
+                .layer("boot")
+                .definedBy("io.statelock.boot..")
+                .whereLayer("boot")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("adapters")
+                .mayOnlyBeAccessedByLayers("boot")
+                .whereLayer("domain")
+                .mayOnlyBeAccessedByLayers("adapters", "boot")
                 .check(CLASSES);
     }
 
     @Test
     void everyClassLivesInALayer() {
         // A new top-level package would escape every rule above.
-        classes().should().resideInAnyPackage(concat(DOMAIN, "io.statelock.adapter..", "io.statelock.boot..",
-                        "io.statelock.proto.."))
+        classes()
+                .should()
+                .resideInAnyPackage(
+                        concat(DOMAIN, "io.statelock.adapter..", "io.statelock.boot..", "io.statelock.proto.."))
                 .check(CLASSES);
     }
 
@@ -71,24 +89,37 @@ class DependencyRuleTest {
     void theSharedKernelStandsAlone() {
         // The errors and key types every domain part shares: they depend on nothing of the domain, so lock, state,
         // audit and security can all use them without reaching into each other.
-        classes().that().resideInAPackage("io.statelock.common..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("io.statelock.common..", "java..")
+        classes()
+                .that()
+                .resideInAPackage("io.statelock.common..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("io.statelock.common..", "java..")
                 .check(CLASSES);
     }
 
     @Test
     void waitingServesOnlyTheLockUseCases() {
         // The wait queues are how LockCoordinator waits: nothing else may reach into them.
-        classes().that().resideInAPackage("io.statelock.lock.wait..")
-                .should().onlyBeAccessed().byClassesThat().resideInAnyPackage("io.statelock.lock", "io.statelock.lock.wait..")
+        classes()
+                .that()
+                .resideInAPackage("io.statelock.lock.wait..")
+                .should()
+                .onlyBeAccessed()
+                .byClassesThat()
+                .resideInAnyPackage("io.statelock.lock", "io.statelock.lock.wait..")
                 .check(CLASSES);
     }
 
     @Test
     void watchingIsOnTopOfTheLockDomain() {
         // Watching reads the lock table and follows lock events; the lock use cases never depend on who watches.
-        noClasses().that().resideInAnyPackage("io.statelock.lock", "io.statelock.lock.port..", "io.statelock.lock.wait..")
-                .should().dependOnClassesThat().resideInAPackage("io.statelock.lock.watch..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.statelock.lock", "io.statelock.lock.port..", "io.statelock.lock.wait..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.statelock.lock.watch..")
                 .check(CLASSES);
     }
 
@@ -104,23 +135,37 @@ class DependencyRuleTest {
 
     @Test
     void adaptersAreFreeOfCycles() {
-        slices().matching("io.statelock.adapter.(*)..").should().beFreeOfCycles().check(CLASSES);
+        slices().matching("io.statelock.adapter.(*)..")
+                .should()
+                .beFreeOfCycles()
+                .check(CLASSES);
     }
 
     @Test
     void domainErrorsShareOneBase() {
         // The edges answer each StatelockException.Kind in one switch; an exception of another type would escape it.
-        classes().that().resideInAnyPackage(DOMAIN).and().areAssignableTo(RuntimeException.class)
-                .should().beAssignableTo(io.statelock.common.StatelockException.class)
+        classes()
+                .that()
+                .resideInAnyPackage(DOMAIN)
+                .and()
+                .areAssignableTo(RuntimeException.class)
+                .should()
+                .beAssignableTo(io.statelock.common.StatelockException.class)
                 .check(CLASSES);
     }
 
     @Test
     void awsTypesStayInTheirAdaptersAndTheWiring() {
-        noClasses().that().resideOutsideOfPackages("io.statelock.adapter.dynamodb..", "io.statelock.adapter.blob.s3..",
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(
+                        "io.statelock.adapter.dynamodb..",
+                        "io.statelock.adapter.blob.s3..",
                         "io.statelock.adapter.terraforms3..",
                         "io.statelock.boot..")
-                .should().dependOnClassesThat().resideInAPackage("software.amazon..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("software.amazon..")
                 .check(CLASSES);
     }
 
@@ -128,16 +173,27 @@ class DependencyRuleTest {
     void metricsStayInTheMetricsAdapterAndTheWiring() {
         // Store calls are counted by a decorator of the LockTable port, lock figures by subscribing to
         // LockEvents: the domain and the store adapters never see Micrometer.
-        noClasses().that().resideOutsideOfPackages("io.statelock.adapter.metrics..", "io.statelock.boot..")
-                .should().dependOnClassesThat().resideInAPackage("io.micrometer..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("io.statelock.adapter.metrics..", "io.statelock.boot..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.micrometer..")
                 .check(CLASSES);
     }
 
     @Test
     void grpcTypesStayInTheGrpcAdapter() {
-        noClasses().that().resideOutsideOfPackages("io.statelock.adapter.grpc..", "io.statelock.adapter.metrics..",
-                        "io.statelock.boot..", "io.statelock.proto..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.grpc..", "io.statelock.proto..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(
+                        "io.statelock.adapter.grpc..",
+                        "io.statelock.adapter.metrics..",
+                        "io.statelock.boot..",
+                        "io.statelock.proto..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.grpc..", "io.statelock.proto..")
                 .check(CLASSES);
     }
 

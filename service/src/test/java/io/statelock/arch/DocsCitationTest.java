@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 class DocsCitationTest {
 
     private static final Set<String> SKIPPED_DIRS = Set.of("target", "node_modules", ".git", ".mvn", "data", "s3-data");
-    private static final Set<String> CODE_EXTENSIONS = Set.of("java", "mjs", "ts", "sh", "properties", "proto", "tf", "yaml", "yml");
+    private static final Set<String> CODE_EXTENSIONS =
+            Set.of("java", "mjs", "ts", "sh", "properties", "proto", "tf", "yaml", "yml");
     private static final Pattern CITATION = Pattern.compile("(?<![\\w/.-])((?:[\\w.-]+/)*[\\w.-]+\\.md)(#[\\w-]+)?");
     private static final Pattern BARE_INVARIANT = Pattern.compile("(?i:\\binvariants? \\d)|DESIGN\\.md");
     private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
@@ -49,7 +50,9 @@ class DocsCitationTest {
                 String line = lines.get(i);
                 String where = ROOT.relativize(file) + ":" + (i + 1);
                 if (BARE_INVARIANT.matcher(line).find()) {
-                    broken.add(where + " cites a rule without its file and anchor (cite docs/design.md with the rule's anchor): " + line.strip());
+                    broken.add(where
+                            + " cites a rule without its file and anchor (cite docs/design.md with the rule's anchor): "
+                            + line.strip());
                 }
                 Matcher m = CITATION.matcher(line);
                 while (m.find()) {
@@ -61,7 +64,8 @@ class DocsCitationTest {
             }
         }
         assertEquals(List.of(), broken);
-        assertTrue(citations >= 30, "the code cites docs/ " + citations + " times; the scan found too few to be working");
+        assertTrue(
+                citations >= 30, "the code cites docs/ " + citations + " times; the scan found too few to be working");
     }
 
     @Test
@@ -83,9 +87,12 @@ class DocsCitationTest {
                     int hash = target.indexOf('#');
                     String path = hash < 0 ? target : target.substring(0, hash);
                     String anchor = hash < 0 ? null : target.substring(hash);
-                    Path resolved = path.isEmpty() ? file : file.getParent().resolve(path).normalize();
+                    Path resolved = path.isEmpty()
+                            ? file
+                            : file.getParent().resolve(path).normalize();
                     String problem = problem(resolved, anchor);
-                    if (problem != null) broken.add(ROOT.relativize(file) + ":" + (i + 1) + " links " + target + ": " + problem);
+                    if (problem != null)
+                        broken.add(ROOT.relativize(file) + ":" + (i + 1) + " links " + target + ": " + problem);
                 }
             }
         }
@@ -96,7 +103,8 @@ class DocsCitationTest {
     @Test
     void everyInvariantHasItsAnchor() {
         Set<String> design = anchorsOf(ROOT.resolve("docs/design.md"));
-        for (int n = 1; n <= 5; n++) assertTrue(design.contains("invariant-" + n), "docs/design.md has no anchor invariant-" + n);
+        for (int n = 1; n <= 5; n++)
+            assertTrue(design.contains("invariant-" + n), "docs/design.md has no anchor invariant-" + n);
     }
 
     private String problem(Path target, String anchor) {
@@ -131,7 +139,9 @@ class DocsCitationTest {
 
     static String slug(String heading) {
         String text = heading.replaceAll("<[^>]+>", "").replaceAll("\\[([^]]*)]\\([^)]*\\)", "$1");
-        return text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-');
+        return text.toLowerCase(Locale.ROOT)
+                .replaceAll("[^\\p{L}\\p{N} _-]", "")
+                .replace(' ', '-');
     }
 
     private static List<Path> files(Set<String> extensions) {
@@ -140,8 +150,10 @@ class DocsCitationTest {
             Files.walkFileTree(ROOT, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    return !dir.equals(ROOT) && SKIPPED_DIRS.contains(dir.getFileName().toString())
-                            ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                    return !dir.equals(ROOT)
+                                    && SKIPPED_DIRS.contains(dir.getFileName().toString())
+                            ? FileVisitResult.SKIP_SUBTREE
+                            : FileVisitResult.CONTINUE;
                 }
 
                 @Override
@@ -168,8 +180,11 @@ class DocsCitationTest {
 
     private static Path repositoryRoot() {
         Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !(Files.exists(dir.resolve("mvnw")) && Files.isDirectory(dir.resolve("docs")))) dir = dir.getParent();
-        if (dir == null) throw new IllegalStateException("no repository root (mvnw and docs/) above " + Path.of("").toAbsolutePath());
+        while (dir != null && !(Files.exists(dir.resolve("mvnw")) && Files.isDirectory(dir.resolve("docs"))))
+            dir = dir.getParent();
+        if (dir == null)
+            throw new IllegalStateException(
+                    "no repository root (mvnw and docs/) above " + Path.of("").toAbsolutePath());
         return dir;
     }
 }

@@ -14,13 +14,25 @@ import org.junit.jupiter.api.Test;
 public abstract class AuditStoreContract {
     protected static final long T0 = 1_700_000_000_000L;
     /** A first segment of its own per test, so tests sharing a store do not see each other's rows. */
-    protected final String unique = "a" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    protected final String unique =
+            "a" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
     protected abstract AuditStore store();
 
     protected static AuditEntry entry(long at, String key, String action) {
-        return new AuditEntry(at, UUID.randomUUID().toString(), action, key, "repo:acme/network:ref:refs/heads/main",
-                Map.of("repository", "acme/network", "groups", "a,b"), "granted", "old-owner", 41, 42, "why", "127.0.0.1:5555");
+        return new AuditEntry(
+                at,
+                UUID.randomUUID().toString(),
+                action,
+                key,
+                "repo:acme/network:ref:refs/heads/main",
+                Map.of("repository", "acme/network", "groups", "a,b"),
+                "granted",
+                "old-owner",
+                41,
+                42,
+                "why",
+                "127.0.0.1:5555");
     }
 
     private List<AuditEntry> all(String prefix, long since, long until, int pageSize) {
@@ -64,11 +76,14 @@ public abstract class AuditStoreContract {
                 entry(T0 + 30, unique + "/net/c", "acquire"),
                 entry(T0 + 40, unique + "x/net/a", "acquire")));
 
-        assertThat(all(unique + "/net/", 0, Long.MAX_VALUE, 10)).extracting(AuditEntry::key)
+        assertThat(all(unique + "/net/", 0, Long.MAX_VALUE, 10))
+                .extracting(AuditEntry::key)
                 .containsExactly(unique + "/net/a", unique + "/net/b", unique + "/net/c");
-        assertThat(all(unique + "/net/", T0 + 10, T0 + 30, 10)).extracting(AuditEntry::atMs)
+        assertThat(all(unique + "/net/", T0 + 10, T0 + 30, 10))
+                .extracting(AuditEntry::atMs)
                 .containsExactly(T0 + 10, T0 + 30);
-        assertThat(all(unique + "/", T0 + 11, T0 + 29, 10)).extracting(AuditEntry::key)
+        assertThat(all(unique + "/", T0 + 11, T0 + 29, 10))
+                .extracting(AuditEntry::key)
                 .containsExactly(unique + "/dns/a");
         // A prefix without '/' spans first segments: unique/... and uniquex/...
         assertThat(all(unique, 0, Long.MAX_VALUE, 10)).hasSize(5);

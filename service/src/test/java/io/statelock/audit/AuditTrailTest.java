@@ -19,8 +19,12 @@ import org.junit.jupiter.api.Test;
 /** The batching trail against an in-memory store that can be held up or made to fail. */
 class AuditTrailTest {
     static final Clock CLOCK = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
-    static final Caller CI = new Caller("repo:acme/network:ref:refs/heads/main",
-            Map.of("repository", "acme/network", "ref", "refs/heads/main", "secret_thing", "x"), Long.MAX_VALUE, false, false);
+    static final Caller CI = new Caller(
+            "repo:acme/network:ref:refs/heads/main",
+            Map.of("repository", "acme/network", "ref", "refs/heads/main", "secret_thing", "x"),
+            Long.MAX_VALUE,
+            false,
+            false);
 
     /** Records appends; can block them on a latch or fail them. */
     static final class FakeStore implements AuditStore {
@@ -41,7 +45,12 @@ class AuditTrailTest {
 
         @Override
         public AuditPage query(AuditQuery query) {
-            return new AuditPage(batches.stream().flatMap(List::stream).filter(query::matches).toList(), "");
+            return new AuditPage(
+                    batches.stream()
+                            .flatMap(List::stream)
+                            .filter(query::matches)
+                            .toList(),
+                    "");
         }
 
         int written() {
@@ -59,7 +68,10 @@ class AuditTrailTest {
     }
 
     AuditEntry entry(String key) {
-        return trail.entry(CI, "127.0.0.1:1234", AuditAction.ACQUIRE, key).outcome(AuditOutcome.GRANTED).fencingToken(7).build();
+        return trail.entry(CI, "127.0.0.1:1234", AuditAction.ACQUIRE, key)
+                .outcome(AuditOutcome.GRANTED)
+                .fencingToken(7)
+                .build();
     }
 
     @Test

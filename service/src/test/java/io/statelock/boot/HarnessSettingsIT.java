@@ -18,26 +18,37 @@ class HarnessSettingsIT {
     @Test
     void prodRefusesToStartWithTheBrokenFenceCheck() throws Exception {
         Path log = dir.resolve("refused.log");
-        assertThatThrownBy(() -> ServiceProcess.start(log, "statelock.testing.skip-fence-check=true",
-                "statelock.embedded.data-dir=" + dir.resolve("a"))).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> ServiceProcess.start(
+                        log,
+                        "statelock.testing.skip-fence-check=true",
+                        "statelock.embedded.data-dir=" + dir.resolve("a")))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("exited");
-        assertThat(Files.readString(log)).contains("refusing to start")
-                .contains("statelock.testing.skip-fence-check=true").contains("-Dquarkus.profile=harness");
+        assertThat(Files.readString(log))
+                .contains("refusing to start")
+                .contains("statelock.testing.skip-fence-check=true")
+                .contains("-Dquarkus.profile=harness");
     }
 
     @Test
     void prodRefusesToStartWithAClockOffset() throws Exception {
         Path log = dir.resolve("offset.log");
-        assertThatThrownBy(() -> ServiceProcess.start(log, "statelock.testing.clock-offset=PT0.2S",
-                "statelock.embedded.data-dir=" + dir.resolve("b"))).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> ServiceProcess.start(
+                        log,
+                        "statelock.testing.clock-offset=PT0.2S",
+                        "statelock.embedded.data-dir=" + dir.resolve("b")))
+                .isInstanceOf(IOException.class);
         assertThat(Files.readString(log)).contains("refusing to start").contains("clock-offset");
     }
 
     @Test
     void theHarnessProfileStartsAndSaysSoLoudly() throws Exception {
         Path log = dir.resolve("harness.log");
-        try (ServiceProcess service = ServiceProcess.start(log, "quarkus.profile=harness",
-                "statelock.testing.skip-fence-check=true", "statelock.testing.clock-offset=PT-0.3S",
+        try (ServiceProcess service = ServiceProcess.start(
+                log,
+                "quarkus.profile=harness",
+                "statelock.testing.skip-fence-check=true",
+                "statelock.testing.clock-offset=PT-0.3S",
                 "statelock.embedded.data-dir=" + dir.resolve("c"))) {
             assertThat(service.pid()).isPositive();
         }

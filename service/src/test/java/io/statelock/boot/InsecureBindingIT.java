@@ -18,8 +18,9 @@ class InsecureBindingIT {
     @Test
     void refusesToStartWithAuthOffOnAllInterfaces() throws Exception {
         Path log = dir.resolve("refused.log");
-        assertThatThrownBy(() -> ServiceProcess.start(log, "quarkus.http.host=0.0.0.0",
-                "statelock.embedded.data-dir=" + dir.resolve("a"))).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> ServiceProcess.start(
+                        log, "quarkus.http.host=0.0.0.0", "statelock.embedded.data-dir=" + dir.resolve("a")))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("exited");
         assertThat(Files.readString(log)).contains("refusing to start").contains("statelock.auth.mode=none");
     }
@@ -27,8 +28,11 @@ class InsecureBindingIT {
     @Test
     void startsWhenToldExplicitlyAndSaysSoLoudly() throws Exception {
         Path log = dir.resolve("insecure.log");
-        try (ServiceProcess service = ServiceProcess.start(log, "quarkus.http.host=0.0.0.0",
-                "statelock.auth.allow-insecure=true", "statelock.embedded.data-dir=" + dir.resolve("b"))) {
+        try (ServiceProcess service = ServiceProcess.start(
+                log,
+                "quarkus.http.host=0.0.0.0",
+                "statelock.auth.allow-insecure=true",
+                "statelock.embedded.data-dir=" + dir.resolve("b"))) {
             assertThat(service.pid()).isPositive();
         }
         assertThat(Files.readString(log)).contains("INSECURE: authentication is off");

@@ -12,22 +12,29 @@ class TestingSettingsTest {
 
     @Test
     void nothingSetStartsUnderEveryProfile() {
-        assertThat(TestingSettings.refusal(List.of("prod"), Duration.ZERO, false, SKEW)).isNull();
+        assertThat(TestingSettings.refusal(List.of("prod"), Duration.ZERO, false, SKEW))
+                .isNull();
     }
 
     @Test
     void prodRefusesEitherSetting() {
         assertThat(TestingSettings.refusal(List.of("prod"), Duration.ZERO, true, SKEW))
-                .contains("refusing to start").contains("skip-fence-check").contains("prod");
+                .contains("refusing to start")
+                .contains("skip-fence-check")
+                .contains("prod");
         assertThat(TestingSettings.refusal(List.of("prod"), Duration.ofMillis(200), false, SKEW))
-                .contains("refusing to start").contains("clock-offset");
-        assertThat(TestingSettings.refusal(List.of("staging"), Duration.ZERO, true, SKEW)).contains("refusing to start");
+                .contains("refusing to start")
+                .contains("clock-offset");
+        assertThat(TestingSettings.refusal(List.of("staging"), Duration.ZERO, true, SKEW))
+                .contains("refusing to start");
     }
 
     @Test
     void harnessProfileAllowsThemWithinHalfTheSkew() {
-        assertThat(TestingSettings.refusal(List.of("harness"), Duration.ofMillis(-500), true, SKEW)).isNull();
-        assertThat(TestingSettings.refusal(List.of("test"), Duration.ofMillis(400), false, SKEW)).isNull();
+        assertThat(TestingSettings.refusal(List.of("harness"), Duration.ofMillis(-500), true, SKEW))
+                .isNull();
+        assertThat(TestingSettings.refusal(List.of("test"), Duration.ofMillis(400), false, SKEW))
+                .isNull();
         assertThat(TestingSettings.refusal(List.of("harness"), Duration.ofMillis(501), false, SKEW))
                 .contains("more than half");
     }

@@ -27,12 +27,73 @@ class TlsIT {
 
     @BeforeEach
     void certificates() throws Exception {
-        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=statelock-test-ca", "-days", "1");
-        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost");
+        openssl(
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+                "-subj",
+                "/CN=statelock-test-ca",
+                "-days",
+                "1");
+        openssl(
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr",
+                "-subj",
+                "/CN=localhost");
         write("server.ext", "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
-        openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "1", "-extfile", "server.ext");
-        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "client.key", "-out", "client.csr", "-subj", "/CN=ci-runner");
-        openssl("x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "client.pem", "-days", "1");
+        openssl(
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "server.pem",
+                "-days",
+                "1",
+                "-extfile",
+                "server.ext");
+        openssl(
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "client.key",
+                "-out",
+                "client.csr",
+                "-subj",
+                "/CN=ci-runner");
+        openssl(
+                "x509",
+                "-req",
+                "-in",
+                "client.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "client.pem",
+                "-days",
+                "1");
         openssl("pkcs8", "-topk8", "-nocrypt", "-in", "client.key", "-out", "client-pk8.key");
     }
 
@@ -40,14 +101,23 @@ class TlsIT {
     void servesGrpcOverTlsAndClosesThePlainPort() throws Exception {
         int plain = ServiceProcess.freePort();
         int tls = ServiceProcess.freePort();
-        try (ServiceProcess service = ServiceProcess.start(plain, dir.resolve("tls.log"), "quarkus.http.ssl-port=" + tls,
-                "statelock.tls.cert=" + dir.resolve("server.pem"), "statelock.tls.key=" + dir.resolve("server.key"),
+        try (ServiceProcess service = ServiceProcess.start(
+                plain,
+                dir.resolve("tls.log"),
+                "quarkus.http.ssl-port=" + tls,
+                "statelock.tls.cert=" + dir.resolve("server.pem"),
+                "statelock.tls.key=" + dir.resolve("server.key"),
                 "statelock.embedded.data-dir=" + dir.resolve("data"))) {
             ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", tls)
-                    .sslContext(GrpcSslContexts.forClient().trustManager(dir.resolve("ca.pem").toFile()).build()).build();
+                    .sslContext(GrpcSslContexts.forClient()
+                            .trustManager(dir.resolve("ca.pem").toFile())
+                            .build())
+                    .build();
             try {
-                var status = LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .describe(DescribeRequest.newBuilder().setKey("tls/check").build());
+                var status = LockServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .describe(
+                                DescribeRequest.newBuilder().setKey("tls/check").build());
                 assertThat(status.getKey()).isEqualTo("tls/check");
             } finally {
                 channel.shutdownNow();
@@ -59,25 +129,42 @@ class TlsIT {
     @Test
     void mutualTlsRejectsAClientWithoutACertificate() throws Exception {
         int tls = ServiceProcess.freePort();
-        try (ServiceProcess service = ServiceProcess.start(ServiceProcess.freePort(), dir.resolve("mtls.log"),
-                "quarkus.http.ssl-port=" + tls, "statelock.tls.cert=" + dir.resolve("server.pem"),
-                "statelock.tls.key=" + dir.resolve("server.key"), "statelock.tls.client-ca=" + dir.resolve("ca.pem"),
+        try (ServiceProcess service = ServiceProcess.start(
+                ServiceProcess.freePort(),
+                dir.resolve("mtls.log"),
+                "quarkus.http.ssl-port=" + tls,
+                "statelock.tls.cert=" + dir.resolve("server.pem"),
+                "statelock.tls.key=" + dir.resolve("server.key"),
+                "statelock.tls.client-ca=" + dir.resolve("ca.pem"),
                 "statelock.embedded.data-dir=" + dir.resolve("data"))) {
             ManagedChannel anonymous = NettyChannelBuilder.forAddress("localhost", tls)
-                    .sslContext(GrpcSslContexts.forClient().trustManager(dir.resolve("ca.pem").toFile()).build()).build();
+                    .sslContext(GrpcSslContexts.forClient()
+                            .trustManager(dir.resolve("ca.pem").toFile())
+                            .build())
+                    .build();
             try {
-                assertThatThrownBy(() -> LockServiceGrpc.newBlockingStub(anonymous).withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .describe(DescribeRequest.newBuilder().setKey("tls/check").build()))
+                assertThatThrownBy(() -> LockServiceGrpc.newBlockingStub(anonymous)
+                                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                                .describe(DescribeRequest.newBuilder()
+                                        .setKey("tls/check")
+                                        .build()))
                         .isInstanceOf(StatusRuntimeException.class);
             } finally {
                 anonymous.shutdownNow();
             }
-            SslContextBuilder withCert = GrpcSslContexts.forClient().trustManager(dir.resolve("ca.pem").toFile())
-                    .keyManager(dir.resolve("client.pem").toFile(), dir.resolve("client-pk8.key").toFile());
-            ManagedChannel client = NettyChannelBuilder.forAddress("localhost", tls).sslContext(withCert.build()).build();
+            SslContextBuilder withCert = GrpcSslContexts.forClient()
+                    .trustManager(dir.resolve("ca.pem").toFile())
+                    .keyManager(
+                            dir.resolve("client.pem").toFile(),
+                            dir.resolve("client-pk8.key").toFile());
+            ManagedChannel client = NettyChannelBuilder.forAddress("localhost", tls)
+                    .sslContext(withCert.build())
+                    .build();
             try {
-                var status = LockServiceGrpc.newBlockingStub(client).withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .describe(DescribeRequest.newBuilder().setKey("tls/check").build());
+                var status = LockServiceGrpc.newBlockingStub(client)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .describe(
+                                DescribeRequest.newBuilder().setKey("tls/check").build());
                 assertThat(status.getHeld()).isFalse();
             } finally {
                 client.shutdownNow();
@@ -92,8 +179,11 @@ class TlsIT {
     private void openssl(String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("openssl"));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("openssl.log").toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("openssl.log").toFile())
+                .start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("openssl %s", String.join(" ", args)).isZero();
     }

@@ -37,12 +37,16 @@ class KeyPrefixTest {
     @Test
     void anythingElseIsABadPrefixArgument() {
         for (String bad : List.of("/prod", "prod dev", "prod/*", "x".repeat(LockKey.MAX_LENGTH + 1), "é")) {
-            assertThatThrownBy(() -> KeyPrefix.of(bad)).as(bad).isInstanceOfSatisfying(InvalidArgumentException.class,
-                    e -> assertThat(e.violations()).singleElement().satisfies(v -> {
-                        assertThat(v.field()).isEqualTo("prefix");
-                        assertThat(v.description()).isEqualTo(
-                                "must be a key prefix: up to 512 of A-Z a-z 0-9 . _ / : = @ + -, not starting with '/'");
-                    }));
+            assertThatThrownBy(() -> KeyPrefix.of(bad))
+                    .as(bad)
+                    .isInstanceOfSatisfying(
+                            InvalidArgumentException.class,
+                            e -> assertThat(e.violations()).singleElement().satisfies(v -> {
+                                assertThat(v.field()).isEqualTo("prefix");
+                                assertThat(v.description())
+                                        .isEqualTo(
+                                                "must be a key prefix: up to 512 of A-Z a-z 0-9 . _ / : = @ + -, not starting with '/'");
+                            }));
         }
         assertThat(KeyPrefix.of("x".repeat(LockKey.MAX_LENGTH)).value()).hasSize(LockKey.MAX_LENGTH);
     }

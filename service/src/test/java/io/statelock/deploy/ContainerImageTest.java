@@ -26,9 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ContainerImageTest {
     private static final Path IMAGE_DIR = NodeCheck.ROOT.resolve("deploy/image");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> ENTRYPOINT = List.of("java", "-XX:MaxRAMPercentage=25", "-XX:+UseSerialGC", "-XX:TrimNativeHeapInterval=5000",
+    private static final List<String> ENTRYPOINT = List.of(
+            "java",
+            "-XX:MaxRAMPercentage=25",
+            "-XX:+UseSerialGC",
+            "-XX:TrimNativeHeapInterval=5000",
             "-XX:-UsePerfData",
-            "-Djava.io.tmpdir=/tmp", "-jar", "/deployments/quarkus-run.jar");
+            "-Djava.io.tmpdir=/tmp",
+            "-jar",
+            "/deployments/quarkus-run.jar");
 
     static List<String> dockerfileInstruction(String instruction) throws IOException {
         List<String> values = new ArrayList<>();
@@ -55,8 +61,11 @@ class ContainerImageTest {
     @Test
     void offlineBuildConfiguresTheSameContainer() throws IOException {
         String script = Files.readString(IMAGE_DIR.resolve("build.sh"));
-        assertThat(script).contains("UID_GID=10001:10001").contains("--config.user \"$UID_GID\"")
-                .contains("--config.exposedports 8080/tcp").contains("debootstrap --variant=minbase")
+        assertThat(script)
+                .contains("UID_GID=10001:10001")
+                .contains("--config.user \"$UID_GID\"")
+                .contains("--config.exposedports 8080/tcp")
+                .contains("debootstrap --variant=minbase")
                 .contains("openjdk-17-jre-headless");
         List<String> entrypoint = new ArrayList<>();
         Matcher m = Pattern.compile("--config\\.entrypoint (\\S+)").matcher(script);
@@ -66,11 +75,17 @@ class ContainerImageTest {
         assertThat(entrypoint).isEqualTo(ENTRYPOINT);
         // The Kubernetes pod runs as the image's user, and its probes hit the image's port.
         String deployment = Files.readString(NodeCheck.ROOT.resolve("deploy/kubernetes/base/deployment.yaml"));
-        assertThat(deployment).contains("runAsUser: 10001").contains("runAsGroup: 10001").contains("containerPort: 8080");
+        assertThat(deployment)
+                .contains("runAsUser: 10001")
+                .contains("runAsGroup: 10001")
+                .contains("containerPort: 8080");
     }
 
     private static String run(Path dir, String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(String.join(" ", command) + ":\n" + out).isZero();
@@ -79,9 +94,12 @@ class ContainerImageTest {
 
     @Test
     void builtImageTarball(@TempDir Path tmp) throws Exception {
-        Path tar = Path.of(System.getProperty("statelock.image.tar",
+        Path tar = Path.of(System.getProperty(
+                "statelock.image.tar",
                 NodeCheck.ROOT.resolve("target/image/statelock-image.tar").toString()));
-        assumeThat(Files.isRegularFile(tar)).as("%s exists (built by deploy/image/build.sh)", tar).isTrue();
+        assumeThat(Files.isRegularFile(tar))
+                .as("%s exists (built by deploy/image/build.sh)", tar)
+                .isTrue();
 
         run(tmp, "tar", "-xf", tar.toString(), "manifest.json");
         JsonNode manifest = JSON.readTree(tmp.resolve("manifest.json").toFile()).get(0);
@@ -97,7 +115,9 @@ class ContainerImageTest {
         assertThat(entrypoint).isEqualTo(ENTRYPOINT);
         assertThat(c.get("ExposedPorts").has("8080/tcp")).isTrue();
         assertThat(c.get("WorkingDir").asText()).isEqualTo("/deployments");
-        assertThat(c.get("Env").toString()).contains("QUARKUS_HTTP_HOST=0.0.0.0").contains("HOME=/tmp");
+        assertThat(c.get("Env").toString())
+                .contains("QUARKUS_HTTP_HOST=0.0.0.0")
+                .contains("HOME=/tmp");
 
         // Layers: the Debian base with a JRE and the service's user, then dependencies, then the application.
         JsonNode layers = manifest.get("Layers");
@@ -108,13 +128,17 @@ class ContainerImageTest {
             run(tmp, "tar", "-xf", tar.toString(), layer.asText());
             listings.add(List.of(run(tmp, "tar", "-tf", layer.asText()).split("\n")));
         }
-        assertThat(listings.get(0)).anyMatch(e -> e.matches("\\./usr/lib/jvm/java-17-openjdk-[a-z0-9]+/bin/java"))
-                .contains("./etc/passwd").noneMatch(e -> e.startsWith("./deployments/"));
+        assertThat(listings.get(0))
+                .anyMatch(e -> e.matches("\\./usr/lib/jvm/java-17-openjdk-[a-z0-9]+/bin/java"))
+                .contains("./etc/passwd")
+                .noneMatch(e -> e.startsWith("./deployments/"));
         run(tmp, "tar", "-xf", layers.get(0).asText(), "./etc/passwd");
         assertThat(Files.readString(tmp.resolve("etc/passwd"))).contains("statelock:x:10001:10001:");
-        assertThat(listings.get(1)).anyMatch(e -> e.startsWith("./deployments/lib/main/"))
+        assertThat(listings.get(1))
+                .anyMatch(e -> e.startsWith("./deployments/lib/main/"))
                 .noneMatch(e -> e.endsWith("quarkus-run.jar"));
-        assertThat(listings.get(2)).contains("./deployments/quarkus-run.jar")
+        assertThat(listings.get(2))
+                .contains("./deployments/quarkus-run.jar")
                 .anyMatch(e -> e.startsWith("./deployments/quarkus/"))
                 .noneMatch(e -> e.startsWith("./deployments/lib/"));
         // Application files are root's and read-only for the service's user.

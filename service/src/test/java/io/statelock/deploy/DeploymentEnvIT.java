@@ -39,22 +39,30 @@ class DeploymentEnvIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    void theDeploymentsEnvironmentStartsTheServiceReadyAndStopsWithinTheGracePeriod(@TempDir Path tmp) throws Exception {
-        JsonNode deployment = YAML.readTree(NodeCheck.ROOT.resolve("deploy/kubernetes/base/deployment.yaml").toFile());
+    void theDeploymentsEnvironmentStartsTheServiceReadyAndStopsWithinTheGracePeriod(@TempDir Path tmp)
+            throws Exception {
+        JsonNode deployment = YAML.readTree(
+                NodeCheck.ROOT.resolve("deploy/kubernetes/base/deployment.yaml").toFile());
         JsonNode pod = deployment.at("/spec/template/spec");
         Map<String, String> env = new LinkedHashMap<>();
-        pod.at("/containers/0/env").forEach(e -> env.put(e.get("name").asText(), e.get("value").asText()));
+        pod.at("/containers/0/env")
+                .forEach(e -> env.put(e.get("name").asText(), e.get("value").asText()));
         int grace = pod.get("terminationGracePeriodSeconds").asInt();
 
         var keys = KeyPairGenerator.getInstance("RSA");
         keys.initialize(2048);
         Path publicKey = tmp.resolve("public.pem");
-        Files.writeString(publicKey, "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(keys.generateKeyPair().getPublic().getEncoded())
-                + "\n-----END PUBLIC KEY-----\n");
+        Files.writeString(
+                publicKey,
+                "-----BEGIN PUBLIC KEY-----\n"
+                        + Base64.getMimeEncoder()
+                                .encodeToString(
+                                        keys.generateKeyPair().getPublic().getEncoded())
+                        + "\n-----END PUBLIC KEY-----\n");
         int port = ServiceProcess.freePort();
 
-        try (Dynalite dynalite = Dynalite.start(); S3Proxy s3 = S3Proxy.start()) {
+        try (Dynalite dynalite = Dynalite.start();
+                S3Proxy s3 = S3Proxy.start()) {
             // The bucket exists before the service starts, as Terraform creates it in AWS.
             try (var client = S3ProxyClients.of(s3)) {
                 new S3BlobStore(client, env.get("STATELOCK_S3_BUCKET"), "").createBucketIfMissing();
@@ -68,7 +76,9 @@ class DeploymentEnvIT {
             // The pod's spool volume, here under the test's own directory (as /tmp is, below).
             assertThat(env).containsKey("STATELOCK_STATE_SPOOL_DIR");
             env.put("STATELOCK_STATE_SPOOL_DIR", tmp.resolve("spool").toString());
-            env.put("STATELOCK_AUTH_POLICY_FILE", NodeCheck.ROOT.resolve("deploy/kubernetes/base/policy.yaml").toString());
+            env.put(
+                    "STATELOCK_AUTH_POLICY_FILE",
+                    NodeCheck.ROOT.resolve("deploy/kubernetes/base/policy.yaml").toString());
             env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", publicKey.toUri().toString());
             // Terraform creates the table in AWS; here the local server needs it created.
             env.put("STATELOCK_DYNAMODB_CREATE_TABLE", "true");
@@ -78,21 +88,34 @@ class DeploymentEnvIT {
             env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY", "local");
 
             Path log = tmp.resolve("service.log");
-            ProcessBuilder builder = new ProcessBuilder(List.of("java", "-Djava.io.tmpdir=" + tmp, "-jar",
-                    ServiceProcess.jar().toString()))
-                    .directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-            builder.environment().keySet().removeIf(k -> k.startsWith("QUARKUS_") || k.startsWith("STATELOCK_")
-                    || k.startsWith("MP_") || k.startsWith("JAVA_TOOL") || k.startsWith("JDK_JAVA"));
+            ProcessBuilder builder = new ProcessBuilder(List.of(
+                            "java",
+                            "-Djava.io.tmpdir=" + tmp,
+                            "-jar",
+                            ServiceProcess.jar().toString()))
+                    .directory(tmp.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment()
+                    .keySet()
+                    .removeIf(k -> k.startsWith("QUARKUS_")
+                            || k.startsWith("STATELOCK_")
+                            || k.startsWith("MP_")
+                            || k.startsWith("JAVA_TOOL")
+                            || k.startsWith("JDK_JAVA"));
             builder.environment().putAll(env);
             Process process = builder.start();
             try {
-                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+                HttpClient http = HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(2))
+                        .build();
                 String ready = null;
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
                 while (System.nanoTime() < deadline && process.isAlive()) {
                     try {
-                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+                        HttpResponse<String> r = http.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                                        .build(),
                                 HttpResponse.BodyHandlers.ofString());
                         if (r.statusCode() == 200) {
                             ready = r.body();
@@ -104,11 +127,15 @@ class DeploymentEnvIT {
                     Thread.sleep(250);
                 }
                 assertThat(ready).as("ready; log:\n%s", Files.readString(log)).isNotNull();
-                assertThat(JSON.readTree(ready).toString()).contains("\"store\":\"dynamodb\"").contains("\"blob\":\"s3\"");
+                assertThat(JSON.readTree(ready).toString())
+                        .contains("\"store\":\"dynamodb\"")
+                        .contains("\"blob\":\"s3\"");
 
                 long stopping = System.nanoTime();
                 process.destroy(); // SIGTERM, as the kubelet sends after preStop
-                assertThat(process.waitFor(grace, TimeUnit.SECONDS)).as("stopped within %d s", grace).isTrue();
+                assertThat(process.waitFor(grace, TimeUnit.SECONDS))
+                        .as("stopped within %d s", grace)
+                        .isTrue();
                 assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(grace - 5));
             } finally {
                 process.destroyForcibly();
@@ -120,11 +147,14 @@ class DeploymentEnvIT {
             for (String line : lines) {
                 records.add(JSON.readTree(line)); // every line is one JSON object
             }
-            assertThat(records).anySatisfy(r -> assertThat(r.get("message").asText())
-                    .contains("Listening on: http://0.0.0.0:" + port));
-            assertThat(records).anySatisfy(r -> assertThat(r.get("message").asText())
-                    .contains("lock store: DynamoDB table " + env.get("STATELOCK_DYNAMODB_TABLE")));
-            assertThat(records).noneSatisfy(r -> assertThat(r.get("message").asText()).containsIgnoringCase("insecure"));
+            assertThat(records)
+                    .anySatisfy(r ->
+                            assertThat(r.get("message").asText()).contains("Listening on: http://0.0.0.0:" + port));
+            assertThat(records)
+                    .anySatisfy(r -> assertThat(r.get("message").asText())
+                            .contains("lock store: DynamoDB table " + env.get("STATELOCK_DYNAMODB_TABLE")));
+            assertThat(records)
+                    .noneSatisfy(r -> assertThat(r.get("message").asText()).containsIgnoringCase("insecure"));
         }
     }
 }

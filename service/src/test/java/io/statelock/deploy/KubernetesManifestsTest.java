@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.statelock.security.AccessPolicy;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +38,9 @@ class KubernetesManifestsTest {
     }
 
     static String kustomize(Path dir) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("kubectl kustomize %s:\n%s", dir, out).isZero();
@@ -68,7 +69,9 @@ class KubernetesManifestsTest {
 
     @Test
     void baseResourcesValidateOneByOne() throws Exception {
-        String[] files = BASE_RESOURCES.stream().map(f -> K8S.resolve("base").resolve(f).toString()).toArray(String[]::new);
+        String[] files = BASE_RESOURCES.stream()
+                .map(f -> K8S.resolve("base").resolve(f).toString())
+                .toArray(String[]::new);
         String[] args = Stream.concat(Stream.of("--partial"), Stream.of(files)).toArray(String[]::new);
         NodeCheck.Result result = NodeCheck.run("check-kubernetes.mjs", args);
         assertThat(result.exitCode()).as(result.toString()).isZero();
@@ -78,7 +81,9 @@ class KubernetesManifestsTest {
     @Test
     void policyFilesLoadWithTheServicesOwnParser() {
         for (Path policy : List.of(K8S.resolve("base/policy.yaml"), K8S.resolve("overlays/example/policy.yaml"))) {
-            assertThat(io.statelock.adapter.policy.PolicyFile.load(policy)).as(policy.toString()).isNotNull();
+            assertThat(io.statelock.adapter.policy.PolicyFile.load(policy))
+                    .as(policy.toString())
+                    .isNotNull();
         }
     }
 
@@ -127,18 +132,21 @@ class KubernetesManifestsTest {
         var yaml = new ObjectMapper(new YAMLFactory());
         var pod = yaml.readTree(K8S.resolve("base/deployment.yaml").toFile()).at("/spec/template/spec");
         Map<String, String> env = new HashMap<>();
-        pod.at("/containers/0/env").forEach(e -> env.put(e.get("name").asText(), e.get("value").asText()));
+        pod.at("/containers/0/env")
+                .forEach(e -> env.put(e.get("name").asText(), e.get("value").asText()));
         String spoolDir = env.get("STATELOCK_STATE_SPOOL_DIR");
         assertThat(spoolDir).as("the deployment names its spool directory").isNotNull();
 
         String volume = null;
         for (var mount : pod.at("/containers/0/volumeMounts")) {
-            if (mount.get("mountPath").asText().equals(spoolDir)) volume = mount.get("name").asText();
+            if (mount.get("mountPath").asText().equals(spoolDir))
+                volume = mount.get("name").asText();
         }
         assertThat(volume).as("a volume is mounted at " + spoolDir).isNotNull();
         String sizeLimit = null;
         for (var v : pod.at("/volumes")) {
-            if (v.get("name").asText().equals(volume)) sizeLimit = v.at("/emptyDir/sizeLimit").asText();
+            if (v.get("name").asText().equals(volume))
+                sizeLimit = v.at("/emptyDir/sizeLimit").asText();
         }
         assertThat(sizeLimit).as("the spool volume has a sizeLimit").isNotEmpty();
         assertThat(bytes(sizeLimit)).isGreaterThanOrEqualTo(4 * bytes(env.get("STATELOCK_STATE_MAX_SIZE")));
@@ -149,6 +157,11 @@ class KubernetesManifestsTest {
         Matcher m = Pattern.compile("(\\d+)([KMG])i?").matcher(size);
         assertThat(m.matches()).as(size).isTrue();
         long n = Long.parseLong(m.group(1));
-        return n << switch (m.group(2)) { case "K" -> 10; case "M" -> 20; default -> 30; };
+        return n
+                << switch (m.group(2)) {
+                    case "K" -> 10;
+                    case "M" -> 20;
+                    default -> 30;
+                };
     }
 }

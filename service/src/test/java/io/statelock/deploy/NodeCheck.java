@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 final class NodeCheck {
     /** The repository root (tests run in service/): deploy/, proto/ and README.md live there. */
     static final Path ROOT = RepoRoot.find();
+
     static final Path CHECKS = ROOT.resolve("deploy/checks");
 
     record Result(int exitCode, String output) {
@@ -29,9 +30,13 @@ final class NodeCheck {
             throw new IllegalStateException("deploy/checks/node_modules is missing: run deploy/checks/install.sh"
                     + " (the build does it in process-test-resources)");
         }
-        List<String> command = new ArrayList<>(List.of("node", CHECKS.resolve(script).toString()));
+        List<String> command =
+                new ArrayList<>(List.of("node", CHECKS.resolve(script).toString()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(CHECKS.toFile()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(command)
+                .directory(CHECKS.toFile())
+                .redirectErrorStream(true)
+                .start();
         byte[] out = process.getInputStream().readAllBytes();
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();

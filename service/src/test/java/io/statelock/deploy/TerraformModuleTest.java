@@ -41,7 +41,8 @@ class TerraformModuleTest {
 
     private static Set<String> actionsFromSource(boolean audit) throws IOException {
         Set<String> actions = new TreeSet<>();
-        try (Stream<Path> files = Files.list(NodeCheck.ROOT.resolve("service/src/main/java/io/statelock/adapter/dynamodb"))) {
+        try (Stream<Path> files =
+                Files.list(NodeCheck.ROOT.resolve("service/src/main/java/io/statelock/adapter/dynamodb"))) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 if (file.getFileName().toString().contains("Audit") != audit) {
                     continue;
@@ -61,31 +62,42 @@ class TerraformModuleTest {
     @Test
     void theServiceCallsWhatTheModuleGrantsAndNeverDeletesALockRecord() throws IOException {
         assertThat(lockTableActionsFromSource())
-                .contains("dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
+                .contains(
+                        "dynamodb:UpdateItem",
+                        "dynamodb:GetItem",
+                        "dynamodb:BatchGetItem",
+                        "dynamodb:Query",
                         "dynamodb:DescribeTable");
         // The one DeleteItem is of expired state-version items, whose keys start with "/v/" (IAM LeadingKeys).
         Path adapter = NodeCheck.ROOT.resolve("service/src/main/java/io/statelock/adapter/dynamodb");
         try (Stream<Path> files = Files.list(adapter)) {
             assertThat(files.filter(f -> {
-                try {
-                    return Files.readString(f).contains("client.deleteItem(");
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).map(f -> f.getFileName().toString())).containsExactly("VersionItems.java");
+                                try {
+                                    return Files.readString(f).contains("client.deleteItem(");
+                                } catch (IOException e) {
+                                    throw new java.io.UncheckedIOException(e);
+                                }
+                            })
+                            .map(f -> f.getFileName().toString()))
+                    .containsExactly("VersionItems.java");
         }
         assertThat(Files.readString(adapter.resolve("VersionItems.java")))
                 .contains("static final String PREFIX = SegmentRegistry.RESERVED + \"v/\";");
         assertThat(Files.readString(adapter.resolve("SegmentRegistry.java"))).contains("RESERVED = \"/\";");
-        assertThat(auditTableActionsFromSource()).contains("dynamodb:BatchWriteItem", "dynamodb:Query")
+        assertThat(auditTableActionsFromSource())
+                .contains("dynamodb:BatchWriteItem", "dynamodb:Query")
                 .doesNotContain("dynamodb:DeleteItem", "dynamodb:UpdateItem");
     }
 
     @Test
     void moduleParsesAndPassesEveryCheck() throws Exception {
-        NodeCheck.Result result = NodeCheck.run("check-terraform.mjs", MODULE.toString(),
-                "--lock-actions", String.join(",", lockTableActionsFromSource()),
-                "--audit-actions", String.join(",", auditTableActionsFromSource()));
+        NodeCheck.Result result = NodeCheck.run(
+                "check-terraform.mjs",
+                MODULE.toString(),
+                "--lock-actions",
+                String.join(",", lockTableActionsFromSource()),
+                "--audit-actions",
+                String.join(",", auditTableActionsFromSource()));
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.output()).contains("4 files parsed").contains("checks passed");
     }
@@ -97,8 +109,7 @@ class TerraformModuleTest {
         NodeCheck.replaceIn(main, "\"dynamodb:GetItem\",", "\"dynamodb:GetItem\",\n    \"dynamodb:DeleteItem\",");
         NodeCheck.replaceIn(main, "restrict_public_buckets = true", "restrict_public_buckets = false");
         NodeCheck.replaceIn(main, "projection_type = \"KEYS_ONLY\"", "projection_type = \"ALL\"");
-        NodeCheck.replaceIn(main,
-                "values   = [\"false\"]", "values   = [\"true\"]");
+        NodeCheck.replaceIn(main, "values   = [\"false\"]", "values   = [\"true\"]");
         NodeCheck.Result result = NodeCheck.run("check-terraform.mjs", bad.toString());
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
         assertThat(result.output())
@@ -114,10 +125,15 @@ class TerraformModuleTest {
         Path bad = NodeCheck.copyTree(MODULE, tmp.resolve("tf"));
         Path main = bad.resolve("main.tf");
         String text = Files.readString(main)
-                .replaceFirst("point_in_time_recovery \\{\\n    enabled = true", "point_in_time_recovery {\n    enabled = false")
-                .replaceFirst("server_side_encryption \\{\\n    enabled     = true", "server_side_encryption {\n    enabled     = false");
+                .replaceFirst(
+                        "point_in_time_recovery \\{\\n    enabled = true",
+                        "point_in_time_recovery {\n    enabled = false")
+                .replaceFirst(
+                        "server_side_encryption \\{\\n    enabled     = true",
+                        "server_side_encryption {\n    enabled     = false");
         Files.writeString(main, text);
-        NodeCheck.replaceIn(bad.resolve("variables.tf"),
+        NodeCheck.replaceIn(
+                bad.resolve("variables.tf"),
                 "description = \"DynamoDB deletion protection on both tables. Keep it on: deleting the lock table resets every fencing counter.\"\n  type        = bool\n  default     = true",
                 "description = \"off\"\n  type        = bool\n  default     = false");
         NodeCheck.Result result = NodeCheck.run("check-terraform.mjs", bad.toString());
@@ -131,7 +147,8 @@ class TerraformModuleTest {
     @Test
     void syntaxErrorsAreCaughtByTheParser(@TempDir Path tmp) throws Exception {
         Path bad = NodeCheck.copyTree(MODULE, tmp.resolve("tf"));
-        Files.writeString(bad.resolve("outputs.tf"), Files.readString(bad.resolve("outputs.tf")) + "\noutput \"x\" {\n");
+        Files.writeString(
+                bad.resolve("outputs.tf"), Files.readString(bad.resolve("outputs.tf")) + "\noutput \"x\" {\n");
         NodeCheck.Result result = NodeCheck.run("check-terraform.mjs", bad.toString());
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
         assertThat(result.output()).contains("outputs.tf: HCL parse error");

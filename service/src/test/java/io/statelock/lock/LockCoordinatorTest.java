@@ -1,15 +1,15 @@
 package io.statelock.lock;
 
-import io.statelock.testing.CountingLockTable;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.statelock.adapter.sqlite.SqliteLockTable;
 import io.statelock.common.InvalidArgumentException;
 import io.statelock.common.LockKey;
 import io.statelock.common.ShuttingDownException;
 import io.statelock.common.StoreUnavailableException;
 import io.statelock.common.TooManyWaitersException;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import io.statelock.adapter.sqlite.SqliteLockTable;
+import io.statelock.testing.CountingLockTable;
 import io.statelock.testing.ManualClock;
 import io.statelock.testing.ManualScheduler;
 import java.nio.file.Path;
@@ -33,6 +33,7 @@ class LockCoordinatorTest {
 
     @TempDir
     Path dir;
+
     ManualClock clock = new ManualClock(1_700_000_000_000L);
     ManualScheduler scheduler = new ManualScheduler(clock);
     LockEvents events = new LockEvents();
@@ -63,7 +64,8 @@ class LockCoordinatorTest {
     }
 
     static AcquireCommand cmd(String owner, String requestId) {
-        return new AcquireCommand(KEY, owner, TTL, new LockInfo("apply", owner, "1.9", "", "", Map.of("ci", "yes")), requestId);
+        return new AcquireCommand(
+                KEY, owner, TTL, new LockInfo("apply", owner, "1.9", "", "", Map.of("ci", "yes")), requestId);
     }
 
     Lease acquireNow(String owner) throws Exception {
@@ -81,7 +83,9 @@ class LockCoordinatorTest {
             assertThat(e.holder().owner()).isEqualTo("alice");
             assertThat(e.holder().info().operation()).isEqualTo("apply");
             assertThat(e.holder().fencingToken()).isEqualTo(1);
-            assertThat(e.holder().leaseIdHint()).isNotEmpty().doesNotContain(lease.leaseId().substring(0, 6));
+            assertThat(e.holder().leaseIdHint())
+                    .isNotEmpty()
+                    .doesNotContain(lease.leaseId().substring(0, 6));
         });
         assertThat(locks.describe(KEY).owner()).isEqualTo("alice");
     }
@@ -128,7 +132,8 @@ class LockCoordinatorTest {
 
         clock.advance(Duration.ofMillis(20_001));
         assertThatThrownBy(() -> locks.heartbeat(KEY, a.leaseId(), null))
-                .isInstanceOf(LeaseLostException.class).hasMessageContaining("expired");
+                .isInstanceOf(LeaseLostException.class)
+                .hasMessageContaining("expired");
         assertThat(locks.describe(KEY).held()).isFalse();
         assertThatThrownBy(() -> locks.heartbeat(KEY, "not-a-lease", null)).isInstanceOf(LeaseLostException.class);
     }
@@ -139,8 +144,10 @@ class LockCoordinatorTest {
         Lease retry = locks.acquire(cmd("ci", "req-1"), Duration.ZERO).get();
         assertThat(retry.leaseId()).isEqualTo(first.leaseId());
         assertThat(retry.fencingToken()).isEqualTo(first.fencingToken());
-        assertThatThrownBy(() -> locks.acquire(cmd("other", "req-1"), Duration.ZERO)).isInstanceOf(LockHeldException.class);
-        assertThatThrownBy(() -> locks.acquire(cmd("ci", "req-2"), Duration.ZERO)).isInstanceOf(LockHeldException.class);
+        assertThatThrownBy(() -> locks.acquire(cmd("other", "req-1"), Duration.ZERO))
+                .isInstanceOf(LockHeldException.class);
+        assertThatThrownBy(() -> locks.acquire(cmd("ci", "req-2"), Duration.ZERO))
+                .isInstanceOf(LockHeldException.class);
 
         locks.release(KEY, first.leaseId());
         Lease plain = locks.acquire(cmd("ci", ""), Duration.ZERO).get();
@@ -179,13 +186,15 @@ class LockCoordinatorTest {
         CountingLockTable racing = new CountingLockTable(store) {
             @Override
             public io.statelock.lock.port.ForceReleaseResult forceRelease(LockKey key, long expectedCounter) {
-                return new io.statelock.lock.port.ForceReleaseResult.FenceMismatch(store.get(key).orElseThrow());
+                return new io.statelock.lock.port.ForceReleaseResult.FenceMismatch(
+                        store.get(key).orElseThrow());
             }
         };
         LockCoordinator coordinator = new LockCoordinator(racing, LockSettings.defaults(), clock, scheduler, events);
 
         // Not a quiet "not held" (an HTTP force-unlock would answer 200 while the key is still locked).
-        assertThatThrownBy(() -> coordinator.forceRelease(KEY, "runner died", 0)).isInstanceOf(LockHeldException.class)
+        assertThatThrownBy(() -> coordinator.forceRelease(KEY, "runner died", 0))
+                .isInstanceOf(LockHeldException.class)
                 .hasMessageContaining("held by a");
         assertThat(locks.describe(KEY).held()).isTrue();
     }
@@ -201,12 +210,14 @@ class LockCoordinatorTest {
 
     @Test
     void epochLiftsEveryToken() throws Exception {
-        LockCoordinator restored = coordinator(new LockSettings(TTL, Duration.ofSeconds(1), Duration.ofHours(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), 100, 3));
+        LockCoordinator restored = coordinator(new LockSettings(
+                TTL, Duration.ofSeconds(1), Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 100, 3));
         Lease lease = restored.acquire(cmd("a"), Duration.ZERO).get();
         assertThat(lease.fencingToken()).isEqualTo((3L << 40) + 1);
         assertThat(restored.validateFence(KEY, lease.fencingToken()).current()).isTrue();
-        assertThat(restored.forceRelease(KEY, "epoch check", lease.fencingToken()).released()).isTrue();
+        assertThat(restored.forceRelease(KEY, "epoch check", lease.fencingToken())
+                        .released())
+                .isTrue();
     }
 
     @Test
@@ -246,7 +257,8 @@ class LockCoordinatorTest {
         long previousToken = holder.fencingToken();
         for (int i = 0; i < waiters.size(); i++) {
             assertThat(waiters.get(i)).isDone();
-            for (int j = i + 1; j < waiters.size(); j++) assertThat(waiters.get(j)).isNotDone();
+            for (int j = i + 1; j < waiters.size(); j++)
+                assertThat(waiters.get(j)).isNotDone();
             Lease lease = waiters.get(i).get();
             assertThat(locks.describe(KEY).owner()).isEqualTo("w" + (i + 1));
             assertThat(lease.fencingToken()).isGreaterThan(previousToken);
@@ -267,7 +279,11 @@ class LockCoordinatorTest {
         table.afterAcquire = () -> {
             table.afterAcquire = () -> {};
             waitingDuringFirstTry.add(locks.waitingCallers()); // a caller in its first try is not counted as waiting
-            locks.releaseThen(KEY, holder.leaseId(), LeaseOwner.ANYONE, outcome -> again.add(locks.acquire(cmd("holder"), Duration.ofMinutes(5))));
+            locks.releaseThen(
+                    KEY,
+                    holder.leaseId(),
+                    LeaseOwner.ANYONE,
+                    outcome -> again.add(locks.acquire(cmd("holder"), Duration.ofMinutes(5))));
         };
         CompletableFuture<Lease> waiter = locks.acquire(cmd("waiter"), Duration.ofMinutes(5));
         scheduler.runDue(); // no time passes: the try the release asked for, not a poll interval
@@ -277,8 +293,9 @@ class LockCoordinatorTest {
         assertThat(again.get(0)).isNotDone();
         assertThat(waitingDuringFirstTry).containsExactly(0);
         assertThat(locks.waitingCallers()).isEqualTo(1); // the releaser, queued behind
-        assertThat(table.acquires.get()).isEqualTo(3); // holder's, the waiter's blocked try and its grant: the releaser never tried
-        locks.releaseThen(KEY, waiter.get().leaseId(), LeaseOwner.ANYONE, outcome -> { });
+        assertThat(table.acquires.get())
+                .isEqualTo(3); // holder's, the waiter's blocked try and its grant: the releaser never tried
+        locks.releaseThen(KEY, waiter.get().leaseId(), LeaseOwner.ANYONE, outcome -> {});
         assertThat(again.get(0).get().fencingToken()).isEqualTo(holder.fencingToken() + 2);
         assertThat(locks.waitingCallers()).isZero();
     }
@@ -286,19 +303,28 @@ class LockCoordinatorTest {
     @Test
     void aWaitingAcquireWhoseFirstTryFailsInTheStoreGetsTheErrorAndLeavesNoWaiterBehind() throws Exception {
         table.failAcquires = true;
-        assertThatThrownBy(() -> locks.acquire(cmd("a"), Duration.ofMinutes(1))).isInstanceOf(StoreUnavailableException.class);
+        assertThatThrownBy(() -> locks.acquire(cmd("a"), Duration.ofMinutes(1)))
+                .isInstanceOf(StoreUnavailableException.class);
         assertThat(locks.waitingCallers()).isZero();
         table.failAcquires = false;
-        assertThat(locks.acquire(cmd("a"), Duration.ofMinutes(1)).get().fencingToken()).isEqualTo(1);
+        assertThat(locks.acquire(cmd("a"), Duration.ofMinutes(1)).get().fencingToken())
+                .isEqualTo(1);
         assertThat(scheduler.pending()).isZero(); // granted at once: no timeout or poll left scheduled
     }
 
     @Test
     void aFullReplicaStillGrantsAFreeKeyAndAShortWaitStillTriesTheStoreOnce() throws Exception {
-        LockCoordinator none = coordinator(new LockSettings(TTL, Duration.ofSeconds(1), Duration.ofHours(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), 0, 0)); // max-waiters 0: nobody may queue
+        LockCoordinator none = coordinator(new LockSettings(
+                TTL,
+                Duration.ofSeconds(1),
+                Duration.ofHours(1),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                0,
+                0)); // max-waiters 0: nobody may queue
         Lease lease = none.acquire(cmd("a"), Duration.ofMinutes(1)).get();
-        assertThatThrownBy(() -> none.acquire(cmd("b"), Duration.ofMinutes(1))).isInstanceOf(TooManyWaitersException.class);
+        assertThatThrownBy(() -> none.acquire(cmd("b"), Duration.ofMinutes(1)))
+                .isInstanceOf(TooManyWaitersException.class);
         none.release(KEY, lease.leaseId());
         // A wait of 1 ms that is over before its first try (every reading of this clock moves it 1 ms on):
         // the try is still made, like an acquire that does not wait, and it wins the free key.
@@ -335,8 +361,12 @@ class LockCoordinatorTest {
         CompletableFuture<Lease> waiter = locks.acquire(cmd("late"), Duration.ofSeconds(3));
         scheduler.advance(3_000);
         assertThat(waiter).isCompletedExceptionally();
-        assertThatThrownBy(waiter::get).isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOfSatisfying(LockHeldException.class, e -> assertThat(e.holder().owner()).isEqualTo("holder"));
+        assertThatThrownBy(waiter::get)
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOfSatisfying(
+                        LockHeldException.class,
+                        e -> assertThat(e.holder().owner()).isEqualTo("holder"));
         assertThat(locks.waitingCallers()).isZero();
     }
 
@@ -384,8 +414,9 @@ class LockCoordinatorTest {
         Lease holder = acquireNow("holder");
         CompletableFuture<Lease> late = locks.acquire(cmd("late"), Duration.ofSeconds(3));
         CompletableFuture<Lease> next = locks.acquire(cmd("next"), Duration.ofMinutes(5));
-        clock.advance(Duration.ofMillis(3_000)); // time passes but the scheduler has not run the timeout yet (a busy machine)
-        locks.releaseThen(KEY, holder.leaseId(), LeaseOwner.ANYONE, outcome -> { });
+        clock.advance(
+                Duration.ofMillis(3_000)); // time passes but the scheduler has not run the timeout yet (a busy machine)
+        locks.releaseThen(KEY, holder.leaseId(), LeaseOwner.ANYONE, outcome -> {});
         assertThat(late).isCompletedExceptionally();
         assertThatThrownBy(late::get).cause().isInstanceOf(LockHeldException.class);
         assertThat(next.get().fencingToken()).isEqualTo(2);
@@ -406,12 +437,13 @@ class LockCoordinatorTest {
 
     @Test
     void tooManyWaitersAreRefusedAndShutdownFailsTheRest() {
-        LockCoordinator small = coordinator(new LockSettings(TTL, Duration.ofSeconds(1), Duration.ofHours(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), 2, 0));
+        LockCoordinator small = coordinator(new LockSettings(
+                TTL, Duration.ofSeconds(1), Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 2, 0));
         acquireNowUnchecked("holder");
         CompletableFuture<Lease> a = small.acquire(cmd("a"), Duration.ofMinutes(1));
         small.acquire(cmd("b"), Duration.ofMinutes(1));
-        assertThatThrownBy(() -> small.acquire(cmd("c"), Duration.ofMinutes(1))).isInstanceOf(TooManyWaitersException.class);
+        assertThatThrownBy(() -> small.acquire(cmd("c"), Duration.ofMinutes(1)))
+                .isInstanceOf(TooManyWaitersException.class);
         small.shutdown();
         assertThatThrownBy(a::get).cause().isInstanceOf(ShuttingDownException.class);
     }
@@ -423,10 +455,17 @@ class LockCoordinatorTest {
         assertThatThrownBy(() -> new LockKey("a/../b")).isInstanceOf(InvalidArgumentException.class);
         assertThatThrownBy(() -> new LockKey("a b")).isInstanceOf(InvalidArgumentException.class);
         assertThatThrownBy(() -> new LockKey("x".repeat(513))).isInstanceOf(InvalidArgumentException.class);
-        assertThatThrownBy(() -> new AcquireCommand(KEY, "", null, null, "")).isInstanceOfSatisfying(
-                InvalidArgumentException.class, e -> assertThat(e.violations()).extracting(InvalidArgumentException.Violation::field).contains("owner"));
-        assertThatThrownBy(() -> locks.acquire(new AcquireCommand(KEY, "o", Duration.ofMillis(10), null, ""), Duration.ZERO))
-                .isInstanceOfSatisfying(InvalidArgumentException.class, e -> assertThat(e.violations().get(0).field()).isEqualTo("ttl"));
+        assertThatThrownBy(() -> new AcquireCommand(KEY, "", null, null, ""))
+                .isInstanceOfSatisfying(
+                        InvalidArgumentException.class,
+                        e -> assertThat(e.violations())
+                                .extracting(InvalidArgumentException.Violation::field)
+                                .contains("owner"));
+        assertThatThrownBy(() ->
+                        locks.acquire(new AcquireCommand(KEY, "o", Duration.ofMillis(10), null, ""), Duration.ZERO))
+                .isInstanceOfSatisfying(
+                        InvalidArgumentException.class,
+                        e -> assertThat(e.violations().get(0).field()).isEqualTo("ttl"));
         assertThatThrownBy(() -> new LockInfo("", "", "", "", "x".repeat(5000), Map.of()))
                 .isInstanceOf(InvalidArgumentException.class);
         assertThatThrownBy(() -> locks.list("", 0, "garbage!", false)).isInstanceOf(InvalidArgumentException.class);

@@ -1,11 +1,11 @@
 package io.statelock.lock;
 
-import io.statelock.common.LockKey;
-import io.statelock.common.StoreUnavailableException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.statelock.adapter.sqlite.SqliteLockTable;
+import io.statelock.common.LockKey;
+import io.statelock.common.StoreUnavailableException;
 import io.statelock.lock.port.TerraformLocks;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -60,7 +60,8 @@ class PlainRunViewTest {
         public Set<PlainRunLock.Mechanism> remove(LockKey key, String id) {
             PlainRunLock now = lock.get();
             return now != null && now.id().equals(id) && lock.compareAndSet(now, null)
-                    ? Set.of(PlainRunLock.Mechanism.LOCKFILE) : Set.of();
+                    ? Set.of(PlainRunLock.Mechanism.LOCKFILE)
+                    : Set.of();
         }
 
         @Override
@@ -78,20 +79,30 @@ class PlainRunViewTest {
             if (failClaims.get()) throw new StoreUnavailableException("lock file store down", null);
             if (lock.compareAndSet(null, claimed)) return Optional.empty();
             PlainRunLock there = lock.get();
-            return there != null && there.id().equals(claimed.id()) ? Optional.empty()
+            return there != null && there.id().equals(claimed.id())
+                    ? Optional.empty()
                     : Optional.of(there != null ? there : claimed);
         }
 
         /** A plain run's lock, taken as Terraform takes it; null when the slot was taken. */
         PlainRunLock plainRun() {
-            PlainRunLock mine = new PlainRunLock(KEY, UUID.randomUUID().toString(), "OperationTypeApply", "plain@runner",
-                    "1.11.4", System.currentTimeMillis(), "", KEY.value(), Set.of(PlainRunLock.Mechanism.LOCKFILE));
+            PlainRunLock mine = new PlainRunLock(
+                    KEY,
+                    UUID.randomUUID().toString(),
+                    "OperationTypeApply",
+                    "plain@runner",
+                    "1.11.4",
+                    System.currentTimeMillis(),
+                    "",
+                    KEY.value(),
+                    Set.of(PlainRunLock.Mechanism.LOCKFILE));
             return lock.compareAndSet(null, mine) ? mine : null;
         }
     }
 
     @TempDir
     Path dir;
+
     SqliteLockTable store;
     TerraformSlot terraform = new TerraformSlot();
     ExecutorScheduler scheduler = new ExecutorScheduler(2);
@@ -101,8 +112,13 @@ class PlainRunViewTest {
     void setUp() {
         store = new SqliteLockTable(dir);
         LockSettings settings = LockSettings.defaults();
-        locks = new LockCoordinator(new PlainRunView(store, terraform, settings.fences()), terraform, settings,
-                Clock.systemUTC(), scheduler, new LockEvents());
+        locks = new LockCoordinator(
+                new PlainRunView(store, terraform, settings.fences()),
+                terraform,
+                settings,
+                Clock.systemUTC(),
+                scheduler,
+                new LockEvents());
     }
 
     @AfterEach
@@ -139,11 +155,13 @@ class PlainRunViewTest {
                     } else {
                         Lease lease;
                         try {
-                            lease = locks.acquire(command("ci-" + i, ""), Duration.ZERO).join();
+                            lease = locks.acquire(command("ci-" + i, ""), Duration.ZERO)
+                                    .join();
                         } catch (LockHeldException | CompletionException held) {
                             continue;
                         }
-                        if (inside.incrementAndGet() != 1) violations.add("a lease was handed out beside another holder");
+                        if (inside.incrementAndGet() != 1)
+                            violations.add("a lease was handed out beside another holder");
                         PlainRunLock there = terraform.lock.get();
                         long counter = LockSettings.defaults().fences().counterOf(lease.fencingToken());
                         if (there == null || TerraformMirror.counterOf(there) != counter) {
@@ -163,15 +181,20 @@ class PlainRunViewTest {
         assertThat(violations).isEmpty();
         assertThat(leases.get()).as("leases granted").isPositive();
         assertThat(plainRuns.get()).as("plain runs that got in").isPositive();
-        assertThat(terraform.lock.get()).as("every holder gave Terraform's lock back").isNull();
+        assertThat(terraform.lock.get())
+                .as("every holder gave Terraform's lock back")
+                .isNull();
     }
 
     @Test
     void aClaimThatFailsGivesTheGrantBackAndARetryOfAGrantedLeaseRestoresItsTerraformLock() {
         terraform.failClaims.set(true);
-        assertThatThrownBy(() -> locks.acquire(command("ci", "req-1"), Duration.ZERO).join())
+        assertThatThrownBy(() ->
+                        locks.acquire(command("ci", "req-1"), Duration.ZERO).join())
                 .isInstanceOf(StoreUnavailableException.class);
-        assertThat(store.get(KEY).orElseThrow().hasLease()).as("the grant was given back").isFalse();
+        assertThat(store.get(KEY).orElseThrow().hasLease())
+                .as("the grant was given back")
+                .isFalse();
 
         terraform.failClaims.set(false);
         Lease lease = locks.acquire(command("ci", "req-2"), Duration.ZERO).join();
@@ -189,8 +212,10 @@ class PlainRunViewTest {
         locks.acquire(command("ci", "req-3"), Duration.ZERO).join();
         terraform.remove(KEY, terraform.lock.get().id());
         assertThat(terraform.plainRun()).isNotNull();
-        assertThatThrownBy(() -> locks.acquire(command("ci", "req-3"), Duration.ZERO).join())
-                .isInstanceOfSatisfying(LockHeldException.class,
+        assertThatThrownBy(() ->
+                        locks.acquire(command("ci", "req-3"), Duration.ZERO).join())
+                .isInstanceOfSatisfying(
+                        LockHeldException.class,
                         held -> assertThat(held.holder().owner()).isEqualTo("plain@runner"));
     }
 }

@@ -27,23 +27,30 @@ class AccessPolicyTest {
     @Test
     void claimsSelectRolesOnInterpolatedKeyPatterns() throws Exception {
         AccessPolicy policy = policy();
-        Caller deploy = caller("repo:acme/network:ref:refs/heads/main", Map.of("repository", "acme/network", "ref", "refs/heads/main"));
-        assertThat(policy.roleOn(deploy, "teams/acme/network/prod/terraform.tfstate")).contains(Role.LOCKER);
+        Caller deploy = caller(
+                "repo:acme/network:ref:refs/heads/main",
+                Map.of("repository", "acme/network", "ref", "refs/heads/main"));
+        assertThat(policy.roleOn(deploy, "teams/acme/network/prod/terraform.tfstate"))
+                .contains(Role.LOCKER);
         assertThat(policy.roleOn(deploy, "shared/network/vpc")).contains(Role.LOCKER);
         assertThat(policy.roleOn(deploy, "shared/network/deep/vpc")).isEmpty(); // '*' stays within one segment
         assertThat(policy.roleOn(deploy, "teams/acme/other/x")).isEmpty();
-        Caller branch = caller("repo:acme/network:ref:refs/heads/dev", Map.of("repository", "acme/network", "ref", "refs/heads/dev"));
+        Caller branch = caller(
+                "repo:acme/network:ref:refs/heads/dev", Map.of("repository", "acme/network", "ref", "refs/heads/dev"));
         assertThat(policy.roleOn(branch, "teams/acme/network/prod")).isEmpty();
     }
 
     @Test
     void globsOnClaimsAndListClaims() throws Exception {
         AccessPolicy policy = policy();
-        assertThat(policy.roleOn(caller("repo:acme/web:pull_request", Map.of()), "anything/at/all")).contains(Role.READER);
-        assertThat(policy.roleOn(caller("repo:evil/web:pull_request", Map.of()), "x")).isEmpty();
+        assertThat(policy.roleOn(caller("repo:acme/web:pull_request", Map.of()), "anything/at/all"))
+                .contains(Role.READER);
+        assertThat(policy.roleOn(caller("repo:evil/web:pull_request", Map.of()), "x"))
+                .isEmpty();
         Caller admin = caller("alice", Map.of("groups", List.of("devs", "platform-admins")));
         assertThat(policy.roleOn(admin, "prod/anything")).contains(Role.ADMIN);
-        assertThat(policy.roleOn(caller("bob", Map.of("groups", List.of("devs"))), "prod/anything")).isEmpty();
+        assertThat(policy.roleOn(caller("bob", Map.of("groups", List.of("devs"))), "prod/anything"))
+                .isEmpty();
     }
 
     @Test
@@ -58,22 +65,32 @@ class AccessPolicyTest {
     @Test
     void aPrefixIsCoveredOnlyWhenTheCallerMayReadEveryKeyUnderIt() throws Exception {
         AccessPolicy policy = policy();
-        Caller deploy = caller("repo:acme/network:ref:refs/heads/main", Map.of("repository", "acme/network", "ref", "refs/heads/main"));
-        assertThat(policy.coversPrefix(deploy, "teams/acme/network/", Role.READER)).isTrue();
-        assertThat(policy.coversPrefix(deploy, "teams/acme/network/prod/ter", Role.LOCKER)).isTrue();
-        assertThat(policy.coversPrefix(deploy, "teams/acme/network/", Role.ADMIN)).isFalse();
-        assertThat(policy.coversPrefix(deploy, "teams/acme/network", Role.READER)).isFalse(); // teams/acme/networking/x
+        Caller deploy = caller(
+                "repo:acme/network:ref:refs/heads/main",
+                Map.of("repository", "acme/network", "ref", "refs/heads/main"));
+        assertThat(policy.coversPrefix(deploy, "teams/acme/network/", Role.READER))
+                .isTrue();
+        assertThat(policy.coversPrefix(deploy, "teams/acme/network/prod/ter", Role.LOCKER))
+                .isTrue();
+        assertThat(policy.coversPrefix(deploy, "teams/acme/network/", Role.ADMIN))
+                .isFalse();
+        assertThat(policy.coversPrefix(deploy, "teams/acme/network", Role.READER))
+                .isFalse(); // teams/acme/networking/x
         assertThat(policy.coversPrefix(deploy, "teams/", Role.READER)).isFalse(); // other teams' keys too
-        assertThat(policy.coversPrefix(deploy, "shared/network/", Role.READER)).isFalse(); // '*': not shared/network/a/b
+        assertThat(policy.coversPrefix(deploy, "shared/network/", Role.READER))
+                .isFalse(); // '*': not shared/network/a/b
         assertThat(policy.coversPrefix(deploy, "", Role.READER)).isFalse();
 
         Caller pr = caller("repo:acme/web:pull_request", Map.of());
         assertThat(policy.coversPrefix(pr, "", Role.READER)).isTrue();
         assertThat(policy.coversPrefix(pr, "pro", Role.READER)).isTrue();
         assertThat(policy.coversPrefix(pr, "", Role.LOCKER)).isFalse();
-        Caller stranger = caller("repo:evil/fork:ref:refs/heads/main", Map.of("repository", "evil/fork", "ref", "refs/heads/main"));
-        assertThat(policy.coversPrefix(stranger, "teams/acme/network/", Role.READER)).isFalse();
-        assertThat(policy.coversPrefix(stranger, "teams/evil/fork/", Role.READER)).isFalse(); // no rule matches its claims
+        Caller stranger = caller(
+                "repo:evil/fork:ref:refs/heads/main", Map.of("repository", "evil/fork", "ref", "refs/heads/main"));
+        assertThat(policy.coversPrefix(stranger, "teams/acme/network/", Role.READER))
+                .isFalse();
+        assertThat(policy.coversPrefix(stranger, "teams/evil/fork/", Role.READER))
+                .isFalse(); // no rule matches its claims
         Caller sneaky = caller("repo:x", Map.of("repository", "**", "ref", "refs/heads/main"));
         assertThat(policy.coversPrefix(sneaky, "teams/", Role.READER)).isFalse(); // a claim never widens a pattern
     }

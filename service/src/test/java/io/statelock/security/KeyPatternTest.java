@@ -22,14 +22,22 @@ class KeyPatternTest {
         assertThat(KeyPattern.key("prod/*").matches("prod/x", NOBODY)).isTrue();
         assertThat(KeyPattern.key("prod/*").matches("prod/x/y", NOBODY)).isFalse();
         assertThat(KeyPattern.key("prod/**").matches("prod/x/y", NOBODY)).isTrue();
-        assertThat(KeyPattern.key("prod/**/tfstate").matches("prod/tfstate", NOBODY)).isTrue(); // zero segments
-        assertThat(KeyPattern.key("prod/**/tfstate").matches("prod/a/b/tfstate", NOBODY)).isTrue();
-        assertThat(KeyPattern.key("prod/**/tfstate").matches("prod/atfstate", NOBODY)).isFalse(); // whole segments only
-        assertThat(KeyPattern.key("teams/${team}/*").matches("teams/a/b/x", NOBODY)).isTrue();
-        assertThat(KeyPattern.key("teams/${missing}/*").matches("teams/a/x", NOBODY)).isFalse();
-        assertThat(KeyPattern.claim("repo:acme/*:pull_request").matches("repo:acme/web:pull_request", null)).isTrue();
-        assertThat(KeyPattern.claim("repo:acme/*").matches("repo:acme/web/x", null)).isFalse();
-        assertThat(KeyPattern.claim("repo:acme/**").matches("repo:acme/web/x", null)).isTrue();
+        assertThat(KeyPattern.key("prod/**/tfstate").matches("prod/tfstate", NOBODY))
+                .isTrue(); // zero segments
+        assertThat(KeyPattern.key("prod/**/tfstate").matches("prod/a/b/tfstate", NOBODY))
+                .isTrue();
+        assertThat(KeyPattern.key("prod/**/tfstate").matches("prod/atfstate", NOBODY))
+                .isFalse(); // whole segments only
+        assertThat(KeyPattern.key("teams/${team}/*").matches("teams/a/b/x", NOBODY))
+                .isTrue();
+        assertThat(KeyPattern.key("teams/${missing}/*").matches("teams/a/x", NOBODY))
+                .isFalse();
+        assertThat(KeyPattern.claim("repo:acme/*:pull_request").matches("repo:acme/web:pull_request", null))
+                .isTrue();
+        assertThat(KeyPattern.claim("repo:acme/*").matches("repo:acme/web/x", null))
+                .isFalse();
+        assertThat(KeyPattern.claim("repo:acme/**").matches("repo:acme/web/x", null))
+                .isTrue();
         assertThat(KeyPattern.claim("repo:${team}").matches("repo:a/b", null)).isFalse(); // a claim glob names none
     }
 
@@ -57,7 +65,8 @@ class KeyPatternTest {
             String prefix = word(random, random.nextInt(4));
             boolean expected = everyContinuationMatches(patterns, prefix);
             List<KeyPattern> compiled = patterns.stream().map(KeyPattern::key).toList();
-            assertThat(KeyPattern.coverAll(compiled, prefix, NOBODY)).as("%s cover '%s'", patterns, prefix)
+            assertThat(KeyPattern.coverAll(compiled, prefix, NOBODY))
+                    .as("%s cover '%s'", patterns, prefix)
                     .isEqualTo(expected);
             if (expected) covered++;
         }
@@ -70,7 +79,8 @@ class KeyPatternTest {
         for (int round = 0; round < 5_000; round++) {
             String pattern = pattern(random).replace("${team}", "t");
             String key = word(random, random.nextInt(7));
-            assertThat(KeyPattern.key(pattern).matches(key, NOBODY)).as("'%s' ~ '%s'", key, pattern)
+            assertThat(KeyPattern.key(pattern).matches(key, NOBODY))
+                    .as("'%s' ~ '%s'", key, pattern)
                     .isEqualTo(key.matches(regex(pattern)));
         }
     }

@@ -1,16 +1,16 @@
 package io.statelock.state;
 
 import io.statelock.common.InvalidArgumentException;
-import io.statelock.lock.LeaseLostException;
-import io.statelock.lock.LockHeldException;
-import io.statelock.lock.LockInfo;
 import io.statelock.common.LockKey;
-import io.statelock.lock.LockStatus;
 import io.statelock.common.ShuttingDownException;
 import io.statelock.common.StatelockException;
 import io.statelock.common.StatelockException.Kind;
 import io.statelock.common.StoreUnavailableException;
 import io.statelock.common.TooManyWaitersException;
+import io.statelock.lock.LeaseLostException;
+import io.statelock.lock.LockHeldException;
+import io.statelock.lock.LockInfo;
+import io.statelock.lock.LockStatus;
 import io.statelock.security.PermissionDeniedException;
 import io.statelock.security.UnauthenticatedException;
 import java.util.Optional;
@@ -21,10 +21,10 @@ import java.util.Optional;
  */
 public final class ErrorSamples {
     private static final LockKey KEY = new LockKey("prod/network");
-    private static final LockStatus HOLDER = new LockStatus(KEY, true, "alice", LockInfo.EMPTY, 7, 1_000, 61_000, "ab12");
+    private static final LockStatus HOLDER =
+            new LockStatus(KEY, true, "alice", LockInfo.EMPTY, 7, 1_000, 61_000, "ab12");
 
-    private ErrorSamples() {
-    }
+    private ErrorSamples() {}
 
     /** An exception of {@code kind}; no default, so a new kind needs its sample here. */
     public static StatelockException of(Kind kind) {

@@ -4,10 +4,10 @@ import io.statelock.common.LockKey;
 import io.statelock.state.port.PointerMove;
 import io.statelock.state.port.PointerResult;
 import io.statelock.state.port.StateHead;
-import java.util.List;
 import io.statelock.state.port.StatePointers;
 import io.statelock.testing.ManualClock;
 import java.time.Duration;
+import java.util.List;
 
 /** The real store, with the clock jumping a minute just before the pointer write (a writer paused mid-write). */
 final class LateTable implements StatePointers {
@@ -22,8 +22,15 @@ final class LateTable implements StatePointers {
     @Override
     public PointerResult movePointer(PointerMove move) {
         clock.advance(Duration.ofMinutes(1));
-        return d.movePointer(new PointerMove(move.key(), move.leaseId(), move.fenceCounter(), clock.millis(),
-                move.expectedSeq(), move.next(), move.previous(), move.oldestKept()));
+        return d.movePointer(new PointerMove(
+                move.key(),
+                move.leaseId(),
+                move.fenceCounter(),
+                clock.millis(),
+                move.expectedSeq(),
+                move.next(),
+                move.previous(),
+                move.oldestKept()));
     }
 
     @Override

@@ -25,7 +25,8 @@ class ProcessDirectoryTest {
 
     /** A child JVM: claims a directory, leaves a spooled file in it, says where, then waits to be killed. */
     public static void main(String[] args) throws Exception {
-        ProcessDirectory dir = ProcessDirectory.claim(Path.of(args[0]), "state-*.spool", HOUR, System.currentTimeMillis());
+        ProcessDirectory dir =
+                ProcessDirectory.claim(Path.of(args[0]), "state-*.spool", HOUR, System.currentTimeMillis());
         Files.write(dir.dir().resolve("state-1.spool"), new byte[1024]);
         System.out.println(dir.dir());
         System.out.flush();
@@ -34,25 +35,36 @@ class ProcessDirectoryTest {
 
     @Test
     void aKilledProcesssDirectoryIsReclaimedAndALiveOnesIsNot() throws Exception {
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), ProcessDirectoryTest.class.getName(), shared.toString())
-                .redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ProcessDirectoryTest.class.getName(),
+                        shared.toString())
+                .redirectErrorStream(true)
+                .start();
         try {
-            String childDir = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            String childDir = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
             assertThat(childDir).as("the child's directory").isNotNull();
             Path theirs = Path.of(childDir);
             // Past the start grace: only its lock tells whether it is alive.
-            Files.setLastModifiedTime(theirs.resolve(ProcessDirectory.LOCK),
+            Files.setLastModifiedTime(
+                    theirs.resolve(ProcessDirectory.LOCK),
                     FileTime.fromMillis(System.currentTimeMillis() - 2 * ProcessDirectory.START_GRACE_MS));
 
-            try (ProcessDirectory mine = ProcessDirectory.claim(shared, "state-*.spool", HOUR, System.currentTimeMillis())) {
+            try (ProcessDirectory mine =
+                    ProcessDirectory.claim(shared, "state-*.spool", HOUR, System.currentTimeMillis())) {
                 assertThat(mine.reclaimed()).isZero();
-                assertThat(theirs.resolve("state-1.spool")).as("a live process's spool").exists();
+                assertThat(theirs.resolve("state-1.spool"))
+                        .as("a live process's spool")
+                        .exists();
             }
 
             child.destroyForcibly(); // kill -9: no shutdown hook, no clean-up
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            try (ProcessDirectory next = ProcessDirectory.claim(shared, "state-*.spool", HOUR, System.currentTimeMillis())) {
+            try (ProcessDirectory next =
+                    ProcessDirectory.claim(shared, "state-*.spool", HOUR, System.currentTimeMillis())) {
                 assertThat(next.reclaimed()).isEqualTo(1);
                 assertThat(theirs).as("the killed process's directory").doesNotExist();
                 assertThat(next.dir()).exists();
@@ -78,9 +90,11 @@ class ProcessDirectoryTest {
         try (ProcessDirectory a = ProcessDirectory.claim(shared, "state-*.spool", HOUR, System.currentTimeMillis())) {
             Files.write(a.dir().resolve("state-a.spool"), new byte[10]);
             // Past the start grace, so only the JVM's own record of its locks keeps b's claim away from a's directory.
-            Files.setLastModifiedTime(a.dir().resolve(ProcessDirectory.LOCK),
+            Files.setLastModifiedTime(
+                    a.dir().resolve(ProcessDirectory.LOCK),
                     FileTime.fromMillis(System.currentTimeMillis() - 2 * ProcessDirectory.START_GRACE_MS));
-            try (ProcessDirectory b = ProcessDirectory.claim(shared, "state-*.spool", HOUR, System.currentTimeMillis())) {
+            try (ProcessDirectory b =
+                    ProcessDirectory.claim(shared, "state-*.spool", HOUR, System.currentTimeMillis())) {
                 assertThat(b.reclaimed()).isZero();
                 assertThat(a.dir().resolve("state-a.spool")).exists();
             }

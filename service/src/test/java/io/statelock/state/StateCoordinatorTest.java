@@ -3,18 +3,18 @@ package io.statelock.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.statelock.adapter.blob.filesystem.FilesystemBlobStore;
+import io.statelock.adapter.sqlite.SqliteLockTable;
 import io.statelock.adapter.terraform.TerraformStateJson;
-import io.statelock.lock.FencingTokens;
 import io.statelock.common.InvalidArgumentException;
+import io.statelock.common.LockKey;
+import io.statelock.lock.FencingTokens;
 import io.statelock.lock.LeaseLostException;
 import io.statelock.lock.LockInfo;
-import io.statelock.common.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.port.AcquireResult;
-import io.statelock.state.port.BlobStore;
 import io.statelock.lock.port.NewLease;
-import io.statelock.adapter.sqlite.SqliteLockTable;
-import io.statelock.adapter.blob.filesystem.FilesystemBlobStore;
+import io.statelock.state.port.BlobStore;
 import io.statelock.testing.ManualClock;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,7 +46,13 @@ class StateCoordinatorTest {
     void open() {
         table = new SqliteLockTable(dir.resolve("db"));
         blobs = new FilesystemBlobStore(dir.resolve("state"));
-        states = new StateCoordinator(table, blobs, new TerraformStateJson(), fences, clock, new StateSettings(3, dir.resolve("spool"), 3_600_000));
+        states = new StateCoordinator(
+                table,
+                blobs,
+                new TerraformStateJson(),
+                fences,
+                clock,
+                new StateSettings(3, dir.resolve("spool"), 3_600_000));
     }
 
     @AfterEach
@@ -55,7 +61,8 @@ class StateCoordinatorTest {
     }
 
     LockRecord acquire(String lease, long ttlMs) {
-        AcquireResult r = table.acquire(new NewLease(KEY, lease, "ci-" + lease, LockInfo.EMPTY, clock.millis(), ttlMs, ""),
+        AcquireResult r = table.acquire(
+                new NewLease(KEY, lease, "ci-" + lease, LockInfo.EMPTY, clock.millis(), ttlMs, ""),
                 clock.millis() - 1_000);
         return ((AcquireResult.Granted) r).record();
     }
@@ -105,7 +112,8 @@ class StateCoordinatorTest {
         clock.advance(Duration.ofSeconds(5)); // a's lease expired (a GC pause, a partition)
         LockRecord fresh = acquire("b", 30_000);
 
-        assertThatThrownBy(() -> put("a", old, tf(2, "L"))).isInstanceOf(LeaseLostException.class)
+        assertThatThrownBy(() -> put("a", old, tf(2, "L")))
+                .isInstanceOf(LeaseLostException.class)
                 .hasMessageContaining("held by ci-b");
         assertThatThrownBy(() -> put("b", old, tf(2, "L"))).isInstanceOf(LeaseLostException.class);
         assertThat(readCurrent()).isEqualTo(tf(1, "L"));
@@ -118,7 +126,12 @@ class StateCoordinatorTest {
         put("a", r, tf(1, "L"));
         // The lease expires between the early check and the pointer write: simulated by a store whose
         // pointer write sees a later clock than the early check.
-        StateCoordinator late = new StateCoordinator(new LateTable(table, clock), blobs, new TerraformStateJson(), fences, clock,
+        StateCoordinator late = new StateCoordinator(
+                new LateTable(table, clock),
+                blobs,
+                new TerraformStateJson(),
+                fences,
+                clock,
                 new StateSettings(3, dir.resolve("spool"), 3_600_000));
         try (Spool s = spool(tf(2, "L"))) {
             assertThatThrownBy(() -> late.put(new PutCommand(KEY, "a", fences.token(r.fenceCounter()), ""), s))
@@ -128,7 +141,8 @@ class StateCoordinatorTest {
         assertThat(states.versions(KEY, 0, "").versions()).hasSize(1); // ... but it is not a version
 
         clock.advance(Duration.ofHours(2));
-        assertThat(new StateRetention(table, blobs, clock, states.settings()).collect()).isEqualTo(1);
+        assertThat(new StateRetention(table, blobs, clock, states.settings()).collect())
+                .isEqualTo(1);
         assertThat(readCurrent()).isEqualTo(tf(1, "L"));
     }
 
@@ -137,9 +151,12 @@ class StateCoordinatorTest {
         LockRecord r = acquire("a", 30_000);
         put("a", r, tf(5, "L"));
 
-        assertThatThrownBy(() -> put("a", r, tf(4, "L"))).isInstanceOf(StateConflictException.class)
-                .hasMessageContaining("serial 5").hasMessageContaining("4");
-        assertThatThrownBy(() -> put("a", r, tf(6, "OTHER"))).isInstanceOf(StateConflictException.class)
+        assertThatThrownBy(() -> put("a", r, tf(4, "L")))
+                .isInstanceOf(StateConflictException.class)
+                .hasMessageContaining("serial 5")
+                .hasMessageContaining("4");
+        assertThatThrownBy(() -> put("a", r, tf(6, "OTHER")))
+                .isInstanceOf(StateConflictException.class)
                 .hasMessageContaining("lineage");
         assertThat(put("a", r, tf(5, "L") + " ").version()).isEqualTo("2"); // same serial, new bytes: fine
         assertThat(put("a", r, "not json at all").serial()).isEqualTo(-1); // non-Terraform bytes as they are
@@ -159,7 +176,8 @@ class StateCoordinatorTest {
         LockRecord r = acquire("a", 30_000);
         try (Spool s = spool(tf(1, "L"))) {
             assertThatThrownBy(() -> states.put(new PutCommand(KEY, "a", r.fenceCounter(), "0".repeat(64)), s))
-                    .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("sha256");
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("sha256");
         }
         assertThat(blobs.list("")).isEmpty();
         assertThatThrownBy(() -> states.read(KEY, "")).isInstanceOf(StateNotFoundException.class);
@@ -171,7 +189,8 @@ class StateCoordinatorTest {
         StateVersion v = put("a", r, tf(1, "L"));
         Files.writeString(dir.resolve("state").resolve(v.blob()), tf(1, "X"));
 
-        assertThatThrownBy(() -> states.read(KEY, "")).isInstanceOf(StateCorruptedException.class)
+        assertThatThrownBy(() -> states.read(KEY, ""))
+                .isInstanceOf(StateCorruptedException.class)
                 .hasMessageContaining("digest");
         assertThat(Files.list(dir.resolve("spool"))).isEmpty(); // the bad bytes are not left around either
     }
@@ -183,7 +202,8 @@ class StateCoordinatorTest {
 
         StateCoordinator.VersionPage page = states.versions(KEY, 2, "");
         assertThat(page.versions()).extracting(StateVersion::version).containsExactly("4", "3");
-        assertThat(states.versions(KEY, 2, page.nextPageToken()).versions()).extracting(StateVersion::version)
+        assertThat(states.versions(KEY, 2, page.nextPageToken()).versions())
+                .extracting(StateVersion::version)
                 .containsExactly("2"); // keep-versions is 3 here
         assertThat(states.rollback(KEY, "a", r.fenceCounter(), "2").version()).isEqualTo("5");
         assertThat(readCurrent()).isEqualTo(tf(2, "L"));
@@ -218,8 +238,9 @@ class StateCoordinatorTest {
 
     static String sha256(String s) {
         try {
-            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }

@@ -3,15 +3,15 @@ package io.statelock.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.statelock.adapter.blob.filesystem.FilesystemBlobStore;
+import io.statelock.adapter.sqlite.SqliteLockTable;
 import io.statelock.adapter.terraform.TerraformStateJson;
+import io.statelock.common.LockKey;
 import io.statelock.lock.FencingTokens;
 import io.statelock.lock.LockInfo;
-import io.statelock.common.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.port.AcquireResult;
 import io.statelock.lock.port.NewLease;
-import io.statelock.adapter.sqlite.SqliteLockTable;
-import io.statelock.adapter.blob.filesystem.FilesystemBlobStore;
 import io.statelock.testing.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,8 +40,10 @@ class StateLimitsTest {
         try (Spool spool = Spool.upload(dir, limits, -1)) {
             for (int i = 0; i < 3; i++) spool.write(ONE_MIB, 0, ONE_MIB.length);
 
-            assertThatThrownBy(() -> spool.write(new byte[1], 0, 1)).isInstanceOf(StateTooLargeException.class)
-                    .hasMessageContaining("statelock.state.max-size").hasMessageContaining("3145728 bytes");
+            assertThatThrownBy(() -> spool.write(new byte[1], 0, 1))
+                    .isInstanceOf(StateTooLargeException.class)
+                    .hasMessageContaining("statelock.state.max-size")
+                    .hasMessageContaining("3145728 bytes");
             spool.finish();
             assertThat(spool.size()).isEqualTo(3 * MIB);
             assertThat(Files.size(spool.file())).isEqualTo(3 * MIB);
@@ -63,8 +65,10 @@ class StateLimitsTest {
         StateLimits limits = new StateLimits(Long.MAX_VALUE, margin, d -> free.get());
 
         // 3 MiB above the margin is less than the first 4 MiB a write is given room for.
-        assertThatThrownBy(() -> Spool.upload(dir, limits, -1)).isInstanceOf(InsufficientStorageException.class)
-                .hasMessageContaining("statelock.state.min-free-space").hasMessageContaining("nothing stored");
+        assertThatThrownBy(() -> Spool.upload(dir, limits, -1))
+                .isInstanceOf(InsufficientStorageException.class)
+                .hasMessageContaining("statelock.state.min-free-space")
+                .hasMessageContaining("nothing stored");
         // A declared size is checked whole.
         free.set(margin + 50 * MIB);
         assertThatThrownBy(() -> Spool.upload(dir, limits, 60 * MIB)).isInstanceOf(InsufficientStorageException.class);
@@ -87,7 +91,8 @@ class StateLimitsTest {
         StateLimits limits = new StateLimits(Long.MAX_VALUE, margin, d -> margin + 100 * MIB);
 
         Spool first = Spool.upload(dir, limits, 60 * MIB);
-        assertThatThrownBy(() -> Spool.upload(dir, limits, 60 * MIB)).isInstanceOf(InsufficientStorageException.class)
+        assertThatThrownBy(() -> Spool.upload(dir, limits, 60 * MIB))
+                .isInstanceOf(InsufficientStorageException.class)
                 .hasMessageContaining("statelock.state.min-free-space");
         // A chunked upload's first room (4 MiB) still fits beside the first one's promise.
         try (Spool chunked = Spool.upload(dir, limits, -1)) {
@@ -105,7 +110,8 @@ class StateLimitsTest {
         AtomicLong free = new AtomicLong(0);
         assertThatThrownBy(() -> Spool.upload(dir, new StateLimits(Long.MAX_VALUE, MIB, d -> free.get()), -1))
                 .isInstanceOf(InsufficientStorageException.class)
-                .hasMessageContaining("spool directory's disk").hasMessageNotContaining(dir.toString());
+                .hasMessageContaining("spool directory's disk")
+                .hasMessageNotContaining(dir.toString());
     }
 
     @Test
@@ -117,14 +123,24 @@ class StateLimitsTest {
         // The margin is more than the state directory's disk has: only a write of nothing could keep it.
         long margin = blobs.usableSpace().orElseThrow() + 1024 * MIB;
         try (SqliteLockTable table = new SqliteLockTable(dir.resolve("db"))) {
-            StateCoordinator states = new StateCoordinator(table, blobs, new TerraformStateJson(), fences, clock,
+            StateCoordinator states = new StateCoordinator(
+                    table,
+                    blobs,
+                    new TerraformStateJson(),
+                    fences,
+                    clock,
                     new StateSettings(3, dir.resolve("spool"), 3_600_000, new StateLimits(Long.MAX_VALUE, margin)));
-            LockRecord r = ((AcquireResult.Granted) table.acquire(new NewLease(key, "a", "ci", LockInfo.EMPTY,
-                    clock.millis(), 30_000, ""), clock.millis() - 1_000)).record();
-            try (Spool spool = Spool.create(dir.resolve("spool"))) { // spooled without limits: only the blob disk is judged
+            LockRecord r = ((AcquireResult.Granted) table.acquire(
+                            new NewLease(key, "a", "ci", LockInfo.EMPTY, clock.millis(), 30_000, ""),
+                            clock.millis() - 1_000))
+                    .record();
+            try (Spool spool =
+                    Spool.create(dir.resolve("spool"))) { // spooled without limits: only the blob disk is judged
                 spool.write(ONE_MIB, 0, ONE_MIB.length);
-                assertThatThrownBy(() -> states.put(new PutCommand(key, "a", fences.token(r.fenceCounter()), ""), spool))
-                        .isInstanceOf(InsufficientStorageException.class).hasMessageContaining("state directory's disk");
+                assertThatThrownBy(
+                                () -> states.put(new PutCommand(key, "a", fences.token(r.fenceCounter()), ""), spool))
+                        .isInstanceOf(InsufficientStorageException.class)
+                        .hasMessageContaining("state directory's disk");
             }
             assertThat(blobs.list("")).isEmpty();
             assertThat(states.versions(key, 0, "").versions()).isEmpty();

@@ -5,8 +5,7 @@ import java.util.Map;
 
 /** Invalid and hostile lock keys, by name: every one of them must be refused as INVALID_ARGUMENT / HTTP 400. */
 final class HostileKeys {
-    private HostileKeys() {
-    }
+    private HostileKeys() {}
 
     /** Keys as a gRPC client sends them. */
     static Map<String, String> grpc() {

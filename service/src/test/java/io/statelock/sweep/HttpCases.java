@@ -74,19 +74,39 @@ final class HttpCases {
             int expected = name.contains("traversal") ? 404 : 400;
             List<SweepCase> all = new ArrayList<>();
             all.add(http(cat, "GET " + name, expected, http, Request.of("GET", target(path), null)));
-            all.add(http(cat, "LOCK " + name, expected, http, json(Request.of("LOCK", target(path),
-                    utf8(lockInfo(UUID.randomUUID().toString()))))));
-            all.add(http(cat, "POST " + name, expected, http, json(Request.of("POST", target(path), SweepFixture.state(1, "x")))));
+            all.add(http(
+                    cat,
+                    "LOCK " + name,
+                    expected,
+                    http,
+                    json(Request.of(
+                            "LOCK",
+                            target(path),
+                            utf8(lockInfo(UUID.randomUUID().toString()))))));
+            all.add(http(
+                    cat,
+                    "POST " + name,
+                    expected,
+                    http,
+                    json(Request.of("POST", target(path), SweepFixture.state(1, "x")))));
             all.add(http(cat, "DELETE " + name, expected, http, Request.of("DELETE", target(path), null)));
-            all.add(http(cat, "UNLOCK " + name, expected, http, json(Request.of("UNLOCK", target(path), utf8(lockInfo(f.tfId))))));
+            all.add(http(
+                    cat,
+                    "UNLOCK " + name,
+                    expected,
+                    http,
+                    json(Request.of("UNLOCK", target(path), utf8(lockInfo(f.tfId))))));
             // A malformed percent-escape is refused by the HTTP server before any route: 400 without a body.
             all.forEach(c -> cases.add(name.contains("percent escape") ? c.bare() : c));
         });
         // The bare prefix names no key: not found, before any access check, whatever the method.
         for (String bare : List.of("/terraform", "/terraform?ID=x", "/terraform?")) {
             for (String m : List.of("GET", "POST", "LOCK", "UNLOCK", "DELETE", "PATCH")) {
-                add("http-key", m + " " + bare, 404, Request.of(m, bare, m.equals("GET") || m.equals("DELETE") ? null
-                        : utf8(lockInfo(f.tfId))));
+                add(
+                        "http-key",
+                        m + " " + bare,
+                        404,
+                        Request.of(m, bare, m.equals("GET") || m.equals("DELETE") ? null : utf8(lockInfo(f.tfId))));
             }
         }
     }
@@ -95,12 +115,31 @@ final class HttpCases {
         for (String m : List.of("PATCH", "OPTIONS", "TRACE", "PROPFIND", "MKCOL", "FOO")) {
             add("http-method", m + " on a locked key", 405, Request.of(m, target(f.tf), null));
         }
-        for (String type : List.of("application/xml", "text/plain", "multipart/form-data; boundary=x",
+        for (String type : List.of(
+                "application/xml",
+                "text/plain",
+                "multipart/form-data; boundary=x",
                 "application/x-www-form-urlencoded")) {
-            cases.add(http("http-content-type", "LOCK with Content-Type " + type, 415, http,
-                    Request.of("LOCK", target(f.free), utf8(lockInfo(UUID.randomUUID().toString()))).header("Content-Type", type)));
-            cases.add(http("http-content-type", "UNLOCK with Content-Type " + type, 415, http,
-                    Request.of("UNLOCK", target(f.tf), utf8(lockInfo(UUID.randomUUID().toString()))).header("Content-Type", type)));
+            cases.add(http(
+                    "http-content-type",
+                    "LOCK with Content-Type " + type,
+                    415,
+                    http,
+                    Request.of(
+                                    "LOCK",
+                                    target(f.free),
+                                    utf8(lockInfo(UUID.randomUUID().toString())))
+                            .header("Content-Type", type)));
+            cases.add(http(
+                    "http-content-type",
+                    "UNLOCK with Content-Type " + type,
+                    415,
+                    http,
+                    Request.of(
+                                    "UNLOCK",
+                                    target(f.tf),
+                                    utf8(lockInfo(UUID.randomUUID().toString())))
+                            .header("Content-Type", type)));
         }
     }
 
@@ -123,14 +162,18 @@ final class HttpCases {
         bad.put("an object Info", "{\"ID\":\"x\",\"Info\":{\"a\":1}}");
         bad.put("Info of 5000 bytes", "{\"ID\":\"x\",\"Info\":\"" + "a".repeat(5000) + "\"}");
         bad.put("arrays nested 5000 deep", "[".repeat(5000) + "]".repeat(5000));
-        bad.put("objects nested 3000 deep in Info", "{\"ID\":\"x\",\"Info\":" + "{\"a\":".repeat(3000) + "1"
-                + "}".repeat(3000) + "}");
+        bad.put(
+                "objects nested 3000 deep in Info",
+                "{\"ID\":\"x\",\"Info\":" + "{\"a\":".repeat(3000) + "1" + "}".repeat(3000) + "}");
         bad.put("truncated JSON", "{\"ID\":\"x\",\"Who\":");
         bad.put("trailing garbage", "{\"ID\":\"x\"} garbage");
         bad.put("two objects", "{\"ID\":\"x\"}{\"ID\":\"y\"}");
         bad.put("a duplicate ID", "{\"ID\":\"" + f.tfId + "\",\"ID\":\"y\"}");
-        bad.put("invalid UTF-8", new String(new byte[] {'{', '"', 'I', 'D', '"', ':', '"', (byte) 0xc3, 0x28, '"', '}'},
-                StandardCharsets.ISO_8859_1));
+        bad.put(
+                "invalid UTF-8",
+                new String(
+                        new byte[] {'{', '"', 'I', 'D', '"', ':', '"', (byte) 0xc3, 0x28, '"', '}'},
+                        StandardCharsets.ISO_8859_1));
         bad.forEach((name, body) -> {
             byte[] bytes = name.equals("invalid UTF-8") ? body.getBytes(StandardCharsets.ISO_8859_1) : utf8(body);
             add("http-lock-body", "LOCK locked key, body " + name, 400, Request.of("LOCK", target(f.tf), bytes));
@@ -138,11 +181,21 @@ final class HttpCases {
         });
         String big = "{\"ID\":\"x\",\"Info\":\"" + "a".repeat(70 * 1024) + "\"}";
         add("http-lock-body", "LOCK body of 70 KiB (limit 64 KiB)", 413, Request.of("LOCK", target(f.free), utf8(big)));
-        add("http-lock-body", "LOCK body of 1 MiB, chunked (no Content-Length)", 413,
-                chunked(Request.of("LOCK", target(f.free), utf8("{\"ID\":\"x\",\"Info\":\"" + "a".repeat(1 << 20) + "\"}"))));
-        add("http-lock-body", "LOCK locked key, well-formed (control)", 423,
+        add(
+                "http-lock-body",
+                "LOCK body of 1 MiB, chunked (no Content-Length)",
+                413,
+                chunked(Request.of(
+                        "LOCK", target(f.free), utf8("{\"ID\":\"x\",\"Info\":\"" + "a".repeat(1 << 20) + "\"}"))));
+        add(
+                "http-lock-body",
+                "LOCK locked key, well-formed (control)",
+                423,
                 Request.of("LOCK", target(f.tf), utf8(lockInfo(UUID.randomUUID().toString()))));
-        add("http-lock-body", "LOCK locked key with control characters in ID and Who", 423,
+        add(
+                "http-lock-body",
+                "LOCK locked key with control characters in ID and Who",
+                423,
                 Request.of("LOCK", target(f.tf), utf8("{\"ID\":\"\\u0000\\u001b\",\"Who\":\"\\u202e\"}")));
     }
 
@@ -155,7 +208,8 @@ final class HttpCases {
         System.arraycopy(head, 0, all, 0, head.length);
         System.arraycopy(body, 0, all, head.length, body.length);
         System.arraycopy(tail, 0, all, head.length + body.length, tail.length);
-        return new Request(r.method(), r.target(), r.headers(), all, false).header("Content-Length", null)
+        return new Request(r.method(), r.target(), r.headers(), all, false)
+                .header("Content-Length", null)
                 .header("Transfer-Encoding", "chunked");
     }
 
@@ -168,10 +222,17 @@ final class HttpCases {
         bad.put("a numeric ID", "{\"ID\":5}");
         bad.put("not JSON", "hello");
         bad.put("arrays nested 5000 deep", "[".repeat(5000) + "]".repeat(5000));
-        bad.forEach((name, body) -> add(cat, "UNLOCK body " + name, 400, Request.of("UNLOCK", target(f.tf), utf8(body))));
+        bad.forEach(
+                (name, body) -> add(cat, "UNLOCK body " + name, 400, Request.of("UNLOCK", target(f.tf), utf8(body))));
         // A force-unlock naming a holder that is not there: refused, nothing broken.
-        add(cat, "UNLOCK a public id from the future", 409, Request.of("UNLOCK", target(f.tf),
-                utf8(lockInfo("fence-" + (f.heldLease.getFencingToken() + 1_000_000)))));
+        add(
+                cat,
+                "UNLOCK a public id from the future",
+                409,
+                Request.of(
+                        "UNLOCK",
+                        target(f.tf),
+                        utf8(lockInfo("fence-" + (f.heldLease.getFencingToken() + 1_000_000)))));
         // A lock ID that holds nothing releases nothing: 200, as Terraform advises force-unlock after anything else.
         Map<String, String> wrong = new LinkedHashMap<>();
         wrong.put("a random ID", UUID.randomUUID().toString());
@@ -179,27 +240,52 @@ final class HttpCases {
         wrong.put("fence-abc", "fence-abc");
         wrong.put("the gRPC lease id of another key", f.heldLease.getLeaseId());
         wrong.put("a prefix of the real ID", f.tfId.substring(0, 8));
-        wrong.forEach((name, id) -> add(cat, "UNLOCK " + name + " (releases nothing)", 200,
+        wrong.forEach((name, id) -> add(
+                cat,
+                "UNLOCK " + name + " (releases nothing)",
+                200,
                 Request.of("UNLOCK", target(f.tf), utf8(lockInfo(id)))));
         // Every public id that is not the holder's gets the same answer, whether or not it names a possible token.
-        for (String id : List.of("fence-0", "fence-9223372036854775808", "fence-18446744073709551615",
-                "fence-99999999999999999999", "fence-0" + f.heldLease.getFencingToken())) {
-            add(cat, "UNLOCK the public id " + id + " (not the holder's)", 409, Request.of("UNLOCK", target(f.tf), utf8(lockInfo(id))));
+        for (String id : List.of(
+                "fence-0",
+                "fence-9223372036854775808",
+                "fence-18446744073709551615",
+                "fence-99999999999999999999",
+                "fence-0" + f.heldLease.getFencingToken())) {
+            add(
+                    cat,
+                    "UNLOCK the public id " + id + " (not the holder's)",
+                    409,
+                    Request.of("UNLOCK", target(f.tf), utf8(lockInfo(id))));
         }
         // Only a body of no bytes is Terraform's force-unlock; whitespace is a body without an ID.
         for (String blank : List.of(" ", "\n", "\r\n", "\t", "\u2003", "\u00a0")) {
             String name = "UNLOCK body of whitespace " + BadInputSweepTest.printable(blank);
             add(cat, name, 400, Request.of("UNLOCK", target(f.tf), utf8(blank)));
-            cases.add(http(cat, name + ", no Content-Type", 400, http, Request.of("UNLOCK", target(f.tf), utf8(blank))));
+            cases.add(
+                    http(cat, name + ", no Content-Type", 400, http, Request.of("UNLOCK", target(f.tf), utf8(blank))));
             add(cat, name + ", chunked", 400, chunked(Request.of("UNLOCK", target(f.tf), utf8(blank))));
         }
-        add(cat, "UNLOCK the holder's LockInfo in UTF-16 (FF FE)", 400,
+        add(
+                cat,
+                "UNLOCK the holder's LockInfo in UTF-16 (FF FE)",
+                400,
                 Request.of("UNLOCK", target(f.tf), utf16le(lockInfo(f.tfId))));
-        add(cat, "UNLOCK the holder's LockInfo after a UTF-8 byte-order mark", 400,
+        add(
+                cat,
+                "UNLOCK the holder's LockInfo after a UTF-8 byte-order mark",
+                400,
                 Request.of("UNLOCK", target(f.tf), utf8("\uFEFF" + lockInfo(f.tfId))));
-        add(cat, "UNLOCK another key with this key's ID (releases nothing)", 200,
+        add(
+                cat,
+                "UNLOCK another key with this key's ID (releases nothing)",
+                200,
                 Request.of("UNLOCK", target(f.held), utf8(lockInfo(f.tfId))));
-        add(cat, "UNLOCK body of 70 KiB", 413, Request.of("UNLOCK", target(f.tf), utf8("{\"ID\":\"" + "a".repeat(70 * 1024) + "\"}")));
+        add(
+                cat,
+                "UNLOCK body of 70 KiB",
+                413,
+                Request.of("UNLOCK", target(f.tf), utf8("{\"ID\":\"" + "a".repeat(70 * 1024) + "\"}")));
     }
 
     private void writes(int maxStateBytes) {
@@ -210,21 +296,48 @@ final class HttpCases {
         add(cat, "POST with an empty ID", 409, Request.of("POST", target(f.tf) + "?ID=", next));
         add(cat, "POST with a random ID", 409, Request.of("POST", target(f.tf) + "?ID=" + UUID.randomUUID(), next));
         add(cat, "POST with the public fence id", 409, Request.of("POST", target(f.tf) + "?ID=fence-1", next));
-        add(cat, "POST with a 3000-character ID", 409, Request.of("POST", target(f.tf) + "?ID=" + "i".repeat(3000), next));
-        add(cat, "POST with a gRPC lease id as ID", 409, Request.of("POST", target(f.held) + "?ID=" + f.heldLease.getLeaseId(), next));
-        add(cat, "POST presenting a random lease", 409, Request.of("POST", real, next)
-                .header("Authorization", basic("statelock-lease", UUID.randomUUID().toString())));
-        add(cat, "POST real ID, Content-MD5 of other bytes", 400, Request.of("POST", real, next)
-                .header("Content-MD5", "AAAAAAAAAAAAAAAAAAAAAA=="));
-        add(cat, "POST real ID, Content-MD5 not base64", 400, Request.of("POST", real, next).header("Content-MD5", "!!!"));
+        add(
+                cat,
+                "POST with a 3000-character ID",
+                409,
+                Request.of("POST", target(f.tf) + "?ID=" + "i".repeat(3000), next));
+        add(
+                cat,
+                "POST with a gRPC lease id as ID",
+                409,
+                Request.of("POST", target(f.held) + "?ID=" + f.heldLease.getLeaseId(), next));
+        add(
+                cat,
+                "POST presenting a random lease",
+                409,
+                Request.of("POST", real, next)
+                        .header(
+                                "Authorization",
+                                basic("statelock-lease", UUID.randomUUID().toString())));
+        add(
+                cat,
+                "POST real ID, Content-MD5 of other bytes",
+                400,
+                Request.of("POST", real, next).header("Content-MD5", "AAAAAAAAAAAAAAAAAAAAAA=="));
+        add(
+                cat,
+                "POST real ID, Content-MD5 not base64",
+                400,
+                Request.of("POST", real, next).header("Content-MD5", "!!!"));
         Map<String, String> bad = new LinkedHashMap<>();
         bad.put("not JSON", "this is not terraform state");
         bad.put("empty", "");
         bad.put("a JSON array", "[1,2,3]");
         bad.put("JSON null", "null");
-        bad.put("truncated JSON", "{\"version\":4,\"serial\":3,\"lineage\":\"" + SweepFixture.LINEAGE + "\",\"resources\":[");
-        bad.put("trailing garbage", new String(SweepFixture.state(3, SweepFixture.LINEAGE), StandardCharsets.UTF_8) + "}garbage");
-        bad.put("objects nested 5000 deep", "{\"serial\":3,\"x\":" + "{\"a\":".repeat(5000) + "1" + "}".repeat(5000) + "}");
+        bad.put(
+                "truncated JSON",
+                "{\"version\":4,\"serial\":3,\"lineage\":\"" + SweepFixture.LINEAGE + "\",\"resources\":[");
+        bad.put(
+                "trailing garbage",
+                new String(SweepFixture.state(3, SweepFixture.LINEAGE), StandardCharsets.UTF_8) + "}garbage");
+        bad.put(
+                "objects nested 5000 deep",
+                "{\"serial\":3,\"x\":" + "{\"a\":".repeat(5000) + "1" + "}".repeat(5000) + "}");
         bad.put("serial as a string", "{\"version\":4,\"serial\":\"3\",\"lineage\":\"" + SweepFixture.LINEAGE + "\"}");
         bad.put("a negative serial", "{\"version\":4,\"serial\":-3,\"lineage\":\"" + SweepFixture.LINEAGE + "\"}");
         bad.put("lineage as a number", "{\"version\":4,\"serial\":3,\"lineage\":7}");
@@ -239,32 +352,70 @@ final class HttpCases {
         bad.put("a serial of 10^30", "{\"version\":4,\"serial\":1000000000000000000000000000000," + lin + "}");
         bad.put("a serial of 3.0", "{\"version\":4,\"serial\":3.0," + lin + "}");
         bad.put("a version of 4.5", "{\"version\":4.5,\"serial\":3," + lin + "}");
-        // Go reads the last of two names, a first-wins reader the first: a crafted body would slip past the serial check.
+        // Go reads the last of two names, a first-wins reader the first: a crafted body would slip past the serial
+        // check.
         bad.put("serial twice (old, then new)", "{\"version\":4,\"serial\":1,\"serial\":9," + lin + "}");
         bad.put("lineage twice", "{\"version\":4,\"serial\":9," + lin + ",\"lineage\":\"another\"}");
         bad.put("after a UTF-8 byte-order mark", "\uFEFF" + new String(next, StandardCharsets.UTF_8));
         bad.forEach((name, body) -> add(cat, "POST real ID, state " + name, 400, Request.of("POST", real, utf8(body))));
-        add(cat, "POST real ID, state in UTF-16 (FF FE)", 400, Request.of("POST", real, utf16le(new String(next, StandardCharsets.UTF_8))));
-        add(cat, "POST real ID, state in UTF-16 without a byte-order mark", 400, Request.of("POST", real,
-                new String(next, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_16LE)));
-        add(cat, "POST real ID, state with a byte that is not UTF-8", 400, Request.of("POST", real,
-                concat(java.util.Arrays.copyOf(next, next.length - 1), new byte[] {(byte) 0xff, '}'})));
+        add(
+                cat,
+                "POST real ID, state in UTF-16 (FF FE)",
+                400,
+                Request.of("POST", real, utf16le(new String(next, StandardCharsets.UTF_8))));
+        add(
+                cat,
+                "POST real ID, state in UTF-16 without a byte-order mark",
+                400,
+                Request.of("POST", real, new String(next, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_16LE)));
+        add(
+                cat,
+                "POST real ID, state with a byte that is not UTF-8",
+                400,
+                Request.of("POST", real, concat(java.util.Arrays.copyOf(next, next.length - 1), new byte[] {
+                    (byte) 0xff, '}'
+                })));
         byte[] huge = new byte[maxStateBytes + 1024];
         java.util.Arrays.fill(huge, (byte) ' ');
         huge[0] = '{';
         huge[huge.length - 1] = '}';
         // Refused from its Content-Length before the body is read, or as soon as a chunked body crosses the limit.
         add(cat, "POST real ID, body over statelock.state.max-size", 413, Request.of("POST", real, huge));
-        add(cat, "POST real ID, chunked body over statelock.state.max-size", 413, chunked(Request.of("POST", real, huge)));
-        cases.add(http(cat, "POST real ID declaring 100 bytes, sending 10, closing", "CLOSED", http,
-                Request.of("POST", real, utf8("{\"serial\":")).header("Content-Length", "100").closingEarly()));
+        add(
+                cat,
+                "POST real ID, chunked body over statelock.state.max-size",
+                413,
+                chunked(Request.of("POST", real, huge)));
+        cases.add(http(
+                cat,
+                "POST real ID declaring 100 bytes, sending 10, closing",
+                "CLOSED",
+                http,
+                Request.of("POST", real, utf8("{\"serial\":"))
+                        .header("Content-Length", "100")
+                        .closingEarly()));
         add(cat, "DELETE without ID while locked", 409, Request.of("DELETE", target(f.tf), null));
         add(cat, "DELETE with a random ID", 409, Request.of("DELETE", target(f.tf) + "?ID=" + UUID.randomUUID(), null));
-        add(cat, "DELETE presenting a random lease", 409, Request.of("DELETE", target(f.tf), null)
-                .header("Authorization", basic("statelock-lease", UUID.randomUUID().toString())));
-        add(cat, "LOCK presenting a random lease", 409, Request.of("LOCK", target(f.tf), utf8(lockInfo("x")))
-                .header("Authorization", basic("statelock-lease", UUID.randomUUID().toString())));
-        add(cat, "LOCK with Basic credentials that are not base64 (ignored: held)", 423,
+        add(
+                cat,
+                "DELETE presenting a random lease",
+                409,
+                Request.of("DELETE", target(f.tf), null)
+                        .header(
+                                "Authorization",
+                                basic("statelock-lease", UUID.randomUUID().toString())));
+        add(
+                cat,
+                "LOCK presenting a random lease",
+                409,
+                Request.of("LOCK", target(f.tf), utf8(lockInfo("x")))
+                        .header(
+                                "Authorization",
+                                basic("statelock-lease", UUID.randomUUID().toString())));
+        add(
+                cat,
+                "LOCK with Basic credentials that are not base64 (ignored: held)",
+                423,
                 Request.of("LOCK", target(f.tf), utf8(lockInfo("x"))).header("Authorization", "Basic %%%"));
         add(cat, "GET of a key without state", 404, Request.of("GET", target(f.other), null));
     }
@@ -279,12 +430,32 @@ final class HttpCases {
         byte[] next = SweepFixture.state(2, SweepFixture.LINEAGE);
         String real = target(f.tf) + "?ID=" + f.tfId;
         List<SweepCase> bare = new ArrayList<>();
-        bare.add(http(cat, "Content-Length not a number", 400, http, Request.of("POST", real, next).header("Content-Length", "abc")));
-        bare.add(http(cat, "negative Content-Length", 400, http, Request.of("POST", real, next).header("Content-Length", "-5")));
-        bare.add(http(cat, "Content-Length and Transfer-Encoding both", 400, http, Request.of("POST", real, next)
-                .header("Transfer-Encoding", "chunked")));
-        bare.add(http(cat, "a request target of 10 KB", 414, http, Request.of("GET", target("k".repeat(10_000)), null)));
-        bare.add(http(cat, "a header with NUL", 400, http, Request.of("GET", target(f.tf), null).header("X-Sweep", "a\u0000b")));
+        bare.add(http(
+                cat,
+                "Content-Length not a number",
+                400,
+                http,
+                Request.of("POST", real, next).header("Content-Length", "abc")));
+        bare.add(http(
+                cat,
+                "negative Content-Length",
+                400,
+                http,
+                Request.of("POST", real, next).header("Content-Length", "-5")));
+        bare.add(http(
+                cat,
+                "Content-Length and Transfer-Encoding both",
+                400,
+                http,
+                Request.of("POST", real, next).header("Transfer-Encoding", "chunked")));
+        bare.add(
+                http(cat, "a request target of 10 KB", 414, http, Request.of("GET", target("k".repeat(10_000)), null)));
+        bare.add(http(
+                cat,
+                "a header with NUL",
+                400,
+                http,
+                Request.of("GET", target(f.tf), null).header("X-Sweep", "a\u0000b")));
         bare.forEach(c -> cases.add(c.bare()));
         // Broken chunked framing reaches the handler as the body's failure: answered 400, nothing stored.
         Map<String, byte[]> chunkings = new LinkedHashMap<>();
@@ -293,10 +464,17 @@ final class HttpCases {
         chunkings.put("a chunk size past 2^64", utf8("1ffffffffffffffffff\r\n{}\r\n0\r\n\r\n"));
         chunkings.put("a chunk without its CRLF", utf8("2\r\n{}XY0\r\n\r\n"));
         chunkings.forEach((name, body) -> {
-            for (String[] target : new String[][] {{"POST", real}, {"UNLOCK", target(f.tf)}, {"LOCK", target(f.free)}}) {
-                cases.add(http(cat, target[0] + " with " + name, 400, http, new Request(target[0], target[1], Map.of(),
-                        body, false).header("Content-Type", "application/json").header("Content-Length", null)
-                        .header("Transfer-Encoding", "chunked")));
+            for (String[] target :
+                    new String[][] {{"POST", real}, {"UNLOCK", target(f.tf)}, {"LOCK", target(f.free)}}) {
+                cases.add(http(
+                        cat,
+                        target[0] + " with " + name,
+                        400,
+                        http,
+                        new Request(target[0], target[1], Map.of(), body, false)
+                                .header("Content-Type", "application/json")
+                                .header("Content-Length", null)
+                                .header("Transfer-Encoding", "chunked")));
             }
         });
     }

@@ -25,8 +25,7 @@ import java.util.concurrent.TimeUnit;
 final class PutStreams {
     private static final int MIB = 1024 * 1024;
 
-    private PutStreams() {
-    }
+    private PutStreams() {}
 
     /** A well-formed stream (header, then the bytes in 1 MiB chunks). */
     static StateVersion put(SweepFixture f, PutStateHeader header, byte[] bytes) throws Exception {
@@ -38,9 +37,15 @@ final class PutStreams {
         CompletableFuture<StateVersion> result = new CompletableFuture<>();
         var stub = StateServiceGrpc.newStub(f.channel).withDeadlineAfter(30, TimeUnit.SECONDS);
         var call = (ClientCallStreamObserver<PutStateRequest>) stub.putState(new StreamObserver<>() {
-            public void onNext(StateVersion v) { result.complete(v); }
-            public void onError(Throwable t) { result.completeExceptionally(t); }
-            public void onCompleted() { }
+            public void onNext(StateVersion v) {
+                result.complete(v);
+            }
+
+            public void onError(Throwable t) {
+                result.completeExceptionally(t);
+            }
+
+            public void onCompleted() {}
         });
         for (PutStateRequest m : messages) {
             if (result.isDone()) break;
@@ -64,7 +69,9 @@ final class PutStreams {
     }
 
     static PutStateRequest commit(long size) {
-        return PutStateRequest.newBuilder().setCommit(io.statelock.proto.v1.PutStateCommit.newBuilder().setSize(size)).build();
+        return PutStateRequest.newBuilder()
+                .setCommit(io.statelock.proto.v1.PutStateCommit.newBuilder().setSize(size))
+                .build();
     }
 
     static PutStateRequest chunk(byte[] b) {
@@ -86,44 +93,116 @@ final class PutStreams {
 
         cases.add(invalid(cat, "32 x 1 MiB chunks and no header", "header", () -> send(f, hugeHeadless, false)));
         cases.add(invalid(cat, "an empty stream", "header", () -> send(f, List.of(), false)));
-        cases.add(invalid(cat, "a first message with neither header nor chunk", "header",
+        cases.add(invalid(
+                cat,
+                "a first message with neither header nor chunk",
+                "header",
                 () -> send(f, List.of(PutStateRequest.getDefaultInstance(), header(real), chunk(next)), false)));
-        cases.add(invalid(cat, "the header after a chunk", "header", () -> send(f, List.of(chunk(next), header(real)), false)));
-        cases.add(invalid(cat, "two headers", "header", () -> send(f, List.of(header(real), header(real), chunk(next)), false)));
-        cases.add(invalid(cat, "a message with neither header nor chunk after the header", "chunk",
+        cases.add(invalid(
+                cat, "the header after a chunk", "header", () -> send(f, List.of(chunk(next), header(real)), false)));
+        cases.add(invalid(
+                cat, "two headers", "header", () -> send(f, List.of(header(real), header(real), chunk(next)), false)));
+        cases.add(invalid(
+                cat,
+                "a message with neither header nor chunk after the header",
+                "chunk",
                 () -> send(f, List.of(header(real), chunk(next), PutStateRequest.getDefaultInstance()), false)));
-        cases.add(invalid(cat, "sha256 of other bytes", "sha256", () -> put(f,
-                real.toBuilder().setSha256(sha256("other".getBytes())).build(), next)));
-        cases.add(invalid(cat, "more bytes than the sha256 covers", "sha256", () -> put(f,
-                real.toBuilder().setSha256(sha256(next)).build(), concat(next, "{\"extra\":1}".getBytes()))));
-        cases.add(invalid(cat, "fewer bytes than the sha256 covers", "sha256", () -> put(f,
-                real.toBuilder().setSha256(sha256(next)).build(), java.util.Arrays.copyOf(next, next.length - 5))));
-        cases.add(invalid(cat, "sha256 not hex", "sha256", () -> put(f, real.toBuilder().setSha256("xyz").build(), next)));
-        cases.add(invalid(cat, "sha256 of 65 hex characters", "sha256", () -> put(f,
-                real.toBuilder().setSha256(sha256(next) + "0").build(), next)));
-        cases.add(invalid(cat, "sha256 with NUL", "sha256", () -> put(f,
-                real.toBuilder().setSha256(sha256(next).substring(1) + "\u0000").build(), next)));
+        cases.add(invalid(
+                cat,
+                "sha256 of other bytes",
+                "sha256",
+                () -> put(
+                        f,
+                        real.toBuilder().setSha256(sha256("other".getBytes())).build(),
+                        next)));
+        cases.add(invalid(
+                cat,
+                "more bytes than the sha256 covers",
+                "sha256",
+                () -> put(
+                        f,
+                        real.toBuilder().setSha256(sha256(next)).build(),
+                        concat(next, "{\"extra\":1}".getBytes()))));
+        cases.add(invalid(
+                cat,
+                "fewer bytes than the sha256 covers",
+                "sha256",
+                () -> put(
+                        f,
+                        real.toBuilder().setSha256(sha256(next)).build(),
+                        java.util.Arrays.copyOf(next, next.length - 5))));
+        cases.add(invalid(
+                cat,
+                "sha256 not hex",
+                "sha256",
+                () -> put(f, real.toBuilder().setSha256("xyz").build(), next)));
+        cases.add(invalid(
+                cat,
+                "sha256 of 65 hex characters",
+                "sha256",
+                () -> put(f, real.toBuilder().setSha256(sha256(next) + "0").build(), next)));
+        cases.add(invalid(
+                cat,
+                "sha256 with NUL",
+                "sha256",
+                () -> put(
+                        f,
+                        real.toBuilder()
+                                .setSha256(sha256(next).substring(1) + "\u0000")
+                                .build(),
+                        next)));
         // The transport refuses the chunk itself and reads on: the stream's end must not store what came before.
         for (int i = 1; i <= 5; i++) {
-            cases.add(grpc(cat, "header, then one chunk of 4 MiB + 1 byte (over the message limit), end #" + i,
-                    RESOURCE_EXHAUSTED, () -> send(f, List.of(header(real), chunk(new byte[4 * MIB + 1])), false)).bare());
+            cases.add(grpc(
+                            cat,
+                            "header, then one chunk of 4 MiB + 1 byte (over the message limit), end #" + i,
+                            RESOURCE_EXHAUSTED,
+                            () -> send(f, List.of(header(real), chunk(new byte[4 * MIB + 1])), false))
+                    .bare());
         }
-        cases.add(grpc(cat, "header, 1 MiB, one chunk of 4 MiB + 1 byte, 1 MiB, end", RESOURCE_EXHAUSTED,
-                () -> send(f, List.of(header(real), chunk(mib), chunk(new byte[4 * MIB + 1]), chunk(mib)), false)).bare());
+        cases.add(grpc(
+                        cat,
+                        "header, 1 MiB, one chunk of 4 MiB + 1 byte, 1 MiB, end",
+                        RESOURCE_EXHAUSTED,
+                        () -> send(
+                                f, List.of(header(real), chunk(mib), chunk(new byte[4 * MIB + 1]), chunk(mib)), false))
+                .bare());
         // The sweep's statelock.state.max-size is 4 MiB: the stream is refused at the chunk that crosses it.
-        cases.add(grpc(cat, "header, five 1 MiB chunks (over statelock.state.max-size), end", RESOURCE_EXHAUSTED,
-                () -> send(f, List.of(header(real), chunk(mib), chunk(mib), chunk(mib), chunk(mib), chunk(mib)), false)));
-        cases.add(grpc(cat, "Terraform state with an older serial (real lease)", FAILED_PRECONDITION,
+        cases.add(grpc(
+                cat,
+                "header, five 1 MiB chunks (over statelock.state.max-size), end",
+                RESOURCE_EXHAUSTED,
+                () -> send(
+                        f, List.of(header(real), chunk(mib), chunk(mib), chunk(mib), chunk(mib), chunk(mib)), false)));
+        cases.add(grpc(
+                cat,
+                "Terraform state with an older serial (real lease)",
+                FAILED_PRECONDITION,
                 () -> put(f, real, olderSerial())));
-        cases.add(grpc(cat, "Terraform state of another lineage (real lease)", FAILED_PRECONDITION,
+        cases.add(grpc(
+                cat,
+                "Terraform state of another lineage (real lease)",
+                FAILED_PRECONDITION,
                 () -> put(f, real, SweepFixture.state(9, "another-lineage"))));
-        cases.add(invalid(cat, "header, the whole state, end without the commit", "commit",
+        cases.add(invalid(
+                cat,
+                "header, the whole state, end without the commit",
+                "commit",
                 () -> send(f, List.of(header(real), chunk(next)), false)));
-        cases.add(invalid(cat, "header, the whole state, a commit one byte short", "commit",
+        cases.add(invalid(
+                cat,
+                "header, the whole state, a commit one byte short",
+                "commit",
                 () -> send(f, List.of(header(real), chunk(next), commit(next.length - 1)), false)));
-        cases.add(invalid(cat, "header, the whole state, the commit, another chunk", "commit",
+        cases.add(invalid(
+                cat,
+                "header, the whole state, the commit, another chunk",
+                "commit",
                 () -> send(f, List.of(header(real), chunk(next), commit(next.length), chunk(next)), false)));
-        cases.add(grpc(cat, "header, the whole state, the commit, then a cancel before the end (real lease)", CANCELLED,
+        cases.add(grpc(
+                cat,
+                "header, the whole state, the commit, then a cancel before the end (real lease)",
+                CANCELLED,
                 () -> send(f, List.of(header(real), chunk(next), commit(next.length)), true)));
         List<PutStateRequest> cut = List.of(header(real), chunk(mib), chunk(mib));
         cases.add(grpc(cat, "the client cancels after 2 MiB (real lease)", CANCELLED, () -> send(f, cut, true)));

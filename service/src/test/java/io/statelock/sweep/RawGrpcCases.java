@@ -43,15 +43,17 @@ final class RawGrpcCases {
         }
     };
 
-    private RawGrpcCases() {
-    }
+    private RawGrpcCases() {}
 
     static Object call(SweepFixture f, String fullMethodName, byte[] body) {
         MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
-                .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(fullMethodName)
-                .setRequestMarshaller(RAW).setResponseMarshaller(RAW).build();
-        return ClientCalls.blockingUnaryCall(f.channel, method, CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS),
-                body);
+                .setType(MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName(fullMethodName)
+                .setRequestMarshaller(RAW)
+                .setResponseMarshaller(RAW)
+                .build();
+        return ClientCalls.blockingUnaryCall(
+                f.channel, method, CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS), body);
     }
 
     /** Protobuf bytes no message of the API can be parsed from. */
@@ -70,26 +72,32 @@ final class RawGrpcCases {
     static List<SweepCase> all(SweepFixture f) {
         List<SweepCase> cases = new ArrayList<>();
         List<String> methods = new ArrayList<>();
-        for (ServiceDescriptor service : List.of(LockServiceGrpc.getServiceDescriptor(), StateServiceGrpc.getServiceDescriptor())) {
+        for (ServiceDescriptor service :
+                List.of(LockServiceGrpc.getServiceDescriptor(), StateServiceGrpc.getServiceDescriptor())) {
             service.getMethods().forEach(m -> methods.add(m.getFullMethodName()));
         }
         for (String method : methods) {
-            corrupt().forEach((name, bytes) -> cases.add(grpc("protobuf", method + " with " + name, INVALID_ARGUMENT,
-                    () -> call(f, method, bytes))));
+            corrupt()
+                    .forEach((name, bytes) -> cases.add(grpc(
+                            "protobuf", method + " with " + name, INVALID_ARGUMENT, () -> call(f, method, bytes))));
         }
         byte[] huge = new byte[5 * 1024 * 1024];
         huge[0] = 0x0a; // field 1, then a length that does not matter: the size is refused first
         for (String method : List.of("statelock.v1.LockService/Describe", "statelock.v1.StateService/PutState")) {
-            cases.add(grpc("protobuf", method + " with a 5 MiB message (limit 4 MiB)", RESOURCE_EXHAUSTED,
-                    () -> call(f, method, huge)).bare());
+            cases.add(grpc(
+                            "protobuf",
+                            method + " with a 5 MiB message (limit 4 MiB)",
+                            RESOURCE_EXHAUSTED,
+                            () -> call(f, method, huge))
+                    .bare());
         }
         Map<String, String> unknown = new LinkedHashMap<>();
         unknown.put("an unknown method", "statelock.v1.LockService/Steal");
         unknown.put("an unknown service", "statelock.v1.AdminService/Describe");
         unknown.put("a method of another package", "statelock.v2.LockService/Acquire");
         unknown.put("a lower-case method name", "statelock.v1.LockService/acquire");
-        unknown.forEach((name, method) -> cases.add(grpc("protobuf", name + " (" + method + ")", UNIMPLEMENTED,
-                () -> call(f, method, new byte[0]))));
+        unknown.forEach((name, method) -> cases.add(
+                grpc("protobuf", name + " (" + method + ")", UNIMPLEMENTED, () -> call(f, method, new byte[0]))));
         return cases;
     }
 }

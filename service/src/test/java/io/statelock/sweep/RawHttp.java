@@ -48,9 +48,11 @@ final class RawHttp {
             if (r.body() != null) h.put("Content-Length", Integer.toString(r.body().length));
             h.put("Connection", "close");
             r.headers().forEach((k, v) -> {
-                if (v == null) h.remove(k); else h.put(k, v);
+                if (v == null) h.remove(k);
+                else h.put(k, v);
             });
-            StringBuilder head = new StringBuilder(r.method()).append(' ').append(r.target()).append(" HTTP/1.1\r\n");
+            StringBuilder head =
+                    new StringBuilder(r.method()).append(' ').append(r.target()).append(" HTTP/1.1\r\n");
             h.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
             head.append("\r\n");
             OutputStream out = s.getOutputStream();
@@ -76,7 +78,8 @@ final class RawHttp {
             // reset after the answer was sent: keep what arrived
         }
         String text = all.toString(StandardCharsets.UTF_8);
-        if (!text.startsWith("HTTP/1.")) return new SweepCase.Outcome("CLOSED", "closed without an answer", java.util.List.of());
+        if (!text.startsWith("HTTP/1."))
+            return new SweepCase.Outcome("CLOSED", "closed without an answer", java.util.List.of());
         int status = Integer.parseInt(text.substring(9, 12));
         int bodyStart = text.indexOf("\r\n\r\n");
         String body = bodyStart < 0 ? "" : text.substring(bodyStart + 4);

@@ -35,21 +35,41 @@ final class StateCases {
     private void keys() {
         HostileKeys.grpc().forEach((name, key) -> {
             String cat = "key";
-            cases.add(invalid(cat, "GetState key=" + name, "key", () -> f.states().getState(
-                    GetStateRequest.newBuilder().setKey(key).build()).hasNext()));
-            cases.add(invalid(cat, "ListVersions key=" + name, "key", () -> f.states().listVersions(
-                    ListVersionsRequest.newBuilder().setKey(key).build())));
-            cases.add(invalid(cat, "Rollback key=" + name, "key", () -> f.states().rollback(rollback(f.heldLease)
-                    .setKey(key).build())));
-            PutStateHeader header = f.header(f.held, f.heldLease).toBuilder().setKey(key).build();
-            cases.add(invalid(cat, "PutState key=" + name, "key", () -> PutStreams.put(f, header, SweepFixture.state(3,
-                    SweepFixture.LINEAGE))));
+            cases.add(invalid(
+                    cat,
+                    "GetState key=" + name,
+                    "key",
+                    () -> f.states()
+                            .getState(GetStateRequest.newBuilder().setKey(key).build())
+                            .hasNext()));
+            cases.add(invalid(
+                    cat,
+                    "ListVersions key=" + name,
+                    "key",
+                    () -> f.states()
+                            .listVersions(
+                                    ListVersionsRequest.newBuilder().setKey(key).build())));
+            cases.add(invalid(
+                    cat,
+                    "Rollback key=" + name,
+                    "key",
+                    () -> f.states().rollback(rollback(f.heldLease).setKey(key).build())));
+            PutStateHeader header =
+                    f.header(f.held, f.heldLease).toBuilder().setKey(key).build();
+            cases.add(invalid(
+                    cat,
+                    "PutState key=" + name,
+                    "key",
+                    () -> PutStreams.put(f, header, SweepFixture.state(3, SweepFixture.LINEAGE))));
         });
     }
 
     private RollbackRequest.Builder rollback(AcquireResponse lease) {
-        return RollbackRequest.newBuilder().setKey(f.held).setLeaseId(lease.getLeaseId())
-                .setFencingToken(lease.getFencingToken()).setToVersion("1");
+        return RollbackRequest.newBuilder()
+                .setKey(f.held)
+                .setLeaseId(lease.getLeaseId())
+                .setFencingToken(lease.getFencingToken())
+                .setToVersion("1");
     }
 
     private void versions() {
@@ -63,23 +83,69 @@ final class StateCases {
         bad.put("larger than a long", "99999999999999999999");
         bad.put("NUL", "1\u0000");
         bad.forEach((name, v) -> {
-            cases.add(invalid(cat, "GetState version=" + name, "version", () -> f.states().getState(
-                    GetStateRequest.newBuilder().setKey(f.held).setVersion(v).build()).hasNext()));
-            cases.add(invalid(cat, "ListVersions page_token=" + name, "page_token", () -> f.states().listVersions(
-                    ListVersionsRequest.newBuilder().setKey(f.held).setPageToken(v).build())));
-            cases.add(invalid(cat, "Rollback to_version=" + name + " with the real lease", "to_version",
-                    () -> f.states().rollback(rollback(f.heldLease).setToVersion(v).build())));
+            cases.add(invalid(
+                    cat,
+                    "GetState version=" + name,
+                    "version",
+                    () -> f.states()
+                            .getState(GetStateRequest.newBuilder()
+                                    .setKey(f.held)
+                                    .setVersion(v)
+                                    .build())
+                            .hasNext()));
+            cases.add(invalid(
+                    cat,
+                    "ListVersions page_token=" + name,
+                    "page_token",
+                    () -> f.states()
+                            .listVersions(ListVersionsRequest.newBuilder()
+                                    .setKey(f.held)
+                                    .setPageToken(v)
+                                    .build())));
+            cases.add(invalid(
+                    cat,
+                    "Rollback to_version=" + name + " with the real lease",
+                    "to_version",
+                    () -> f.states()
+                            .rollback(rollback(f.heldLease).setToVersion(v).build())));
         });
-        cases.add(grpc(cat, "GetState version=999999 (never written)", NOT_FOUND, () -> f.states().getState(
-                GetStateRequest.newBuilder().setKey(f.held).setVersion("999999").build()).hasNext()));
-        cases.add(grpc(cat, "GetState of a key without state", NOT_FOUND, () -> f.states().getState(
-                GetStateRequest.newBuilder().setKey(f.other).build()).hasNext()));
-        cases.add(grpc(cat, "Rollback to_version=999999 with the real lease", NOT_FOUND, () -> f.states().rollback(
-                rollback(f.heldLease).setToVersion("999999").build())));
-        cases.add(invalid(cat, "ListVersions page_size=-1", "page_size", () -> f.states().listVersions(
-                ListVersionsRequest.newBuilder().setKey(f.held).setPageSize(-1).build())));
-        cases.add(invalid(cat, "Rollback with an empty to_version", "to_version", () -> f.states().rollback(
-                rollback(f.heldLease).setToVersion("").build())));
+        cases.add(grpc(
+                cat,
+                "GetState version=999999 (never written)",
+                NOT_FOUND,
+                () -> f.states()
+                        .getState(GetStateRequest.newBuilder()
+                                .setKey(f.held)
+                                .setVersion("999999")
+                                .build())
+                        .hasNext()));
+        cases.add(grpc(
+                cat,
+                "GetState of a key without state",
+                NOT_FOUND,
+                () -> f.states()
+                        .getState(GetStateRequest.newBuilder().setKey(f.other).build())
+                        .hasNext()));
+        cases.add(grpc(
+                cat,
+                "Rollback to_version=999999 with the real lease",
+                NOT_FOUND,
+                () -> f.states()
+                        .rollback(rollback(f.heldLease).setToVersion("999999").build())));
+        cases.add(invalid(
+                cat,
+                "ListVersions page_size=-1",
+                "page_size",
+                () -> f.states()
+                        .listVersions(ListVersionsRequest.newBuilder()
+                                .setKey(f.held)
+                                .setPageSize(-1)
+                                .build())));
+        cases.add(invalid(
+                cat,
+                "Rollback with an empty to_version",
+                "to_version",
+                () -> f.states().rollback(rollback(f.heldLease).setToVersion("").build())));
     }
 
     private void writers() {
@@ -92,15 +158,40 @@ final class StateCases {
         stale.put("uint64 max", -1L);
         stale.put("another epoch", (7L << 40) + current);
         stale.forEach((name, token) -> {
-            cases.add(grpc(cat, "PutState real lease, token=" + name, FAILED_PRECONDITION, () -> PutStreams.put(f,
-                    f.header(f.held, f.heldLease).toBuilder().setFencingToken(token).build(), next)));
-            cases.add(grpc(cat, "Rollback real lease, token=" + name, FAILED_PRECONDITION, () -> f.states().rollback(
-                    rollback(f.heldLease).setFencingToken(token).build())));
+            cases.add(grpc(
+                    cat,
+                    "PutState real lease, token=" + name,
+                    FAILED_PRECONDITION,
+                    () -> PutStreams.put(
+                            f,
+                            f.header(f.held, f.heldLease).toBuilder()
+                                    .setFencingToken(token)
+                                    .build(),
+                            next)));
+            cases.add(grpc(
+                    cat,
+                    "Rollback real lease, token=" + name,
+                    FAILED_PRECONDITION,
+                    () -> f.states()
+                            .rollback(
+                                    rollback(f.heldLease).setFencingToken(token).build())));
         });
-        cases.add(invalid(cat, "PutState real lease, token=0", "fencing_token", () -> PutStreams.put(f,
-                f.header(f.held, f.heldLease).toBuilder().setFencingToken(0).build(), next)));
-        cases.add(grpc(cat, "Rollback real lease, token=0", FAILED_PRECONDITION, () -> f.states().rollback(
-                rollback(f.heldLease).setFencingToken(0).build())));
+        cases.add(invalid(
+                cat,
+                "PutState real lease, token=0",
+                "fencing_token",
+                () -> PutStreams.put(
+                        f,
+                        f.header(f.held, f.heldLease).toBuilder()
+                                .setFencingToken(0)
+                                .build(),
+                        next)));
+        cases.add(grpc(
+                cat,
+                "Rollback real lease, token=0",
+                FAILED_PRECONDITION,
+                () -> f.states()
+                        .rollback(rollback(f.heldLease).setFencingToken(0).build())));
 
         String leases = "lease";
         Map<String, String> guessed = new LinkedHashMap<>();
@@ -109,18 +200,45 @@ final class StateCases {
         guessed.put("prefix of the real one", f.heldLease.getLeaseId().substring(0, 8));
         guessed.put("the public lease_id_hint", f.heldHint);
         guessed.forEach((name, lease) -> {
-            cases.add(grpc(leases, "PutState lease=" + name, FAILED_PRECONDITION, () -> PutStreams.put(f,
-                    f.header(f.held, f.heldLease).toBuilder().setLeaseId(lease).build(), next)));
-            cases.add(grpc(leases, "Rollback lease=" + name, FAILED_PRECONDITION, () -> f.states().rollback(
-                    rollback(f.heldLease).setLeaseId(lease).build())));
+            cases.add(grpc(
+                    leases,
+                    "PutState lease=" + name,
+                    FAILED_PRECONDITION,
+                    () -> PutStreams.put(
+                            f,
+                            f.header(f.held, f.heldLease).toBuilder()
+                                    .setLeaseId(lease)
+                                    .build(),
+                            next)));
+            cases.add(grpc(
+                    leases,
+                    "Rollback lease=" + name,
+                    FAILED_PRECONDITION,
+                    () -> f.states()
+                            .rollback(rollback(f.heldLease).setLeaseId(lease).build())));
         });
-        cases.add(invalid(leases, "PutState with an empty lease", "lease_id", () -> PutStreams.put(f,
-                f.header(f.held, f.heldLease).toBuilder().setLeaseId("").build(), next)));
-        cases.add(invalid(leases, "Rollback with an empty lease", "lease_id", () -> f.states().rollback(
-                rollback(f.heldLease).setLeaseId("").build())));
-        cases.add(grpc(leases, "PutState another key's lease and token on this key", FAILED_PRECONDITION,
+        cases.add(invalid(
+                leases,
+                "PutState with an empty lease",
+                "lease_id",
+                () -> PutStreams.put(
+                        f,
+                        f.header(f.held, f.heldLease).toBuilder().setLeaseId("").build(),
+                        next)));
+        cases.add(invalid(
+                leases,
+                "Rollback with an empty lease",
+                "lease_id",
+                () -> f.states().rollback(rollback(f.heldLease).setLeaseId("").build())));
+        cases.add(grpc(
+                leases,
+                "PutState another key's lease and token on this key",
+                FAILED_PRECONDITION,
                 () -> PutStreams.put(f, f.header(f.held, f.otherLease), next)));
-        cases.add(grpc(leases, "PutState the real lease on a key it does not hold", FAILED_PRECONDITION,
+        cases.add(grpc(
+                leases,
+                "PutState the real lease on a key it does not hold",
+                FAILED_PRECONDITION,
                 () -> PutStreams.put(f, f.header(f.free, f.heldLease), next)));
     }
 }

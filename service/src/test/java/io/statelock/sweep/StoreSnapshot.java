@@ -1,10 +1,10 @@
 package io.statelock.sweep;
 
 import io.statelock.lock.LockRecord;
-import io.statelock.state.StateVersion;
-import io.statelock.state.port.BlobStore;
 import io.statelock.lock.port.LockTable;
 import io.statelock.lock.port.RecordPage;
+import io.statelock.state.StateVersion;
+import io.statelock.state.port.BlobStore;
 import io.statelock.state.port.StatePointers;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -21,10 +21,11 @@ import java.util.TreeSet;
  * lease, owner, info, times, request id), every key's state pointer and history, and every state
  * object (with the SHA-256 of its bytes under {@code hashPrefix}).
  */
-record StoreSnapshot(Map<String, LockRecord> records, Map<String, List<StateVersion>> histories,
-                     Map<String, String> objects) {
+record StoreSnapshot(
+        Map<String, LockRecord> records, Map<String, List<StateVersion>> histories, Map<String, String> objects) {
 
-    static StoreSnapshot take(LockTable table, StatePointers pointers, BlobStore blobs, String hashPrefix) throws Exception {
+    static StoreSnapshot take(LockTable table, StatePointers pointers, BlobStore blobs, String hashPrefix)
+            throws Exception {
         Map<String, LockRecord> records = new TreeMap<>();
         Map<String, List<StateVersion>> histories = new TreeMap<>();
         String token = "";

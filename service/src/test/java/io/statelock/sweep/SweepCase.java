@@ -24,7 +24,6 @@ record SweepCase(String category, String name, String expected, String field, bo
         Object call() throws Exception;
     }
 
-
     /** The answer: a code in the same form as {@link #expected}, its message, and the fields a BadRequest named. */
     record Outcome(String code, String message, java.util.List<String> fields) {
         static Outcome of(Throwable t) {
@@ -85,7 +84,8 @@ record SweepCase(String category, String name, String expected, String field, bo
         boolean error = !expected.equals("OK") && !expected.startsWith("HTTP 2") && !expected.equals("CLOSED");
         if (error && !bareAnswer && outcome.message().isBlank()) return "no message says what is wrong";
         if (field != null && !outcome.fields().contains(field)) {
-            return "BadRequest names " + outcome.fields() + ", not " + field + " (" + abbreviate(outcome.message()) + ")";
+            return "BadRequest names " + outcome.fields() + ", not " + field + " (" + abbreviate(outcome.message())
+                    + ")";
         }
         return null;
     }

@@ -12,7 +12,6 @@ import io.statelock.proto.v1.LockServiceGrpc;
 import io.statelock.proto.v1.PutStateHeader;
 import io.statelock.proto.v1.ReleaseRequest;
 import io.statelock.proto.v1.StateServiceGrpc;
-import io.statelock.testing.GrpcChannels;
 import io.statelock.testing.StateClient;
 import io.statelock.testing.TerraformHttp;
 import java.nio.charset.StandardCharsets;
@@ -65,37 +64,53 @@ final class SweepFixture {
 
     static byte[] state(long serial, String lineage) {
         return ("{\"version\":4,\"terraform_version\":\"1.9.5\",\"serial\":" + serial + ",\"lineage\":\"" + lineage
-                + "\",\"outputs\":{},\"resources\":[]}\n").getBytes(StandardCharsets.UTF_8);
+                        + "\",\"outputs\":{},\"resources\":[]}\n")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     PutStateHeader header(String key, AcquireResponse lease) {
-        return PutStateHeader.newBuilder().setKey(key).setLeaseId(lease.getLeaseId())
-                .setFencingToken(lease.getFencingToken()).build();
+        return PutStateHeader.newBuilder()
+                .setKey(key)
+                .setLeaseId(lease.getLeaseId())
+                .setFencingToken(lease.getFencingToken())
+                .build();
     }
 
     SweepFixture setUp() throws Exception {
         // Token 2, so that "the previous token" is a real one (0 means "any" to ForceRelease).
         AcquireResponse first = acquire(held, "");
-        locks().release(ReleaseRequest.newBuilder().setKey(held).setLeaseId(first.getLeaseId()).build());
+        locks().release(ReleaseRequest.newBuilder()
+                .setKey(held)
+                .setLeaseId(first.getLeaseId())
+                .build());
         heldLease = acquire(held, heldRequestId);
         stateClient().put(header(held, heldLease), state(1, LINEAGE));
         stateClient().put(header(held, heldLease), state(2, LINEAGE));
-        heldHint = locks().describe(DescribeRequest.newBuilder().setKey(held).build()).getLeaseIdHint();
+        heldHint = locks().describe(DescribeRequest.newBuilder().setKey(held).build())
+                .getLeaseIdHint();
         otherLease = acquire(other, "");
 
         AcquireResponse freeLease = acquire(free, "");
         stateClient().put(header(free, freeLease), state(1, LINEAGE));
-        locks().release(ReleaseRequest.newBuilder().setKey(free).setLeaseId(freeLease.getLeaseId()).build());
+        locks().release(ReleaseRequest.newBuilder()
+                .setKey(free)
+                .setLeaseId(freeLease.getLeaseId())
+                .build());
 
         TerraformHttp http = http(tf);
-        assertThat(http.lock(TerraformHttp.lockInfo(tfId, "sweep@terraform")).statusCode()).isEqualTo(200);
+        assertThat(http.lock(TerraformHttp.lockInfo(tfId, "sweep@terraform")).statusCode())
+                .isEqualTo(200);
         assertThat(http.post(tfId, state(1, LINEAGE)).statusCode()).isEqualTo(200);
         return this;
     }
 
     private AcquireResponse acquire(String key, String requestId) {
-        return locks().acquire(AcquireRequest.newBuilder().setKey(key).setOwner("sweep-holder").setRequestId(requestId)
+        return locks().acquire(AcquireRequest.newBuilder()
+                .setKey(key)
+                .setOwner("sweep-holder")
+                .setRequestId(requestId)
                 .setTtl(Duration.newBuilder().setSeconds(LEASE_SECONDS))
-                .setInfo(LockInfo.newBuilder().setOperation("apply").putLabels("suite", "bad-input-sweep")).build());
+                .setInfo(LockInfo.newBuilder().setOperation("apply").putLabels("suite", "bad-input-sweep"))
+                .build());
     }
 }

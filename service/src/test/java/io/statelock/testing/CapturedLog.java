@@ -26,7 +26,8 @@ public final class CapturedLog extends Handler implements AutoCloseable {
     @Override
     public void publish(LogRecord record) {
         // JBoss log records format printf-style messages themselves; plain JUL ones have no parameters here.
-        String message = record instanceof org.jboss.logmanager.ExtLogRecord ext ? ext.getFormattedMessage()
+        String message = record instanceof org.jboss.logmanager.ExtLogRecord ext
+                ? ext.getFormattedMessage()
                 : record.getMessage();
         lines.add(record.getLevel() + " " + message);
     }
@@ -37,8 +38,7 @@ public final class CapturedLog extends Handler implements AutoCloseable {
     }
 
     @Override
-    public void flush() {
-    }
+    public void flush() {}
 
     @Override
     public void close() {

@@ -1,9 +1,9 @@
 package io.statelock.testing;
 
-import io.statelock.lock.LeaseOwner;
-import io.statelock.lock.LockRecord;
 import io.statelock.common.LockKey;
 import io.statelock.common.StoreUnavailableException;
+import io.statelock.lock.LeaseOwner;
+import io.statelock.lock.LockRecord;
 import io.statelock.lock.port.AcquireResult;
 import io.statelock.lock.port.ForceReleaseResult;
 import io.statelock.lock.port.HeartbeatResult;

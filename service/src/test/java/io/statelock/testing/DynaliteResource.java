@@ -19,7 +19,9 @@ public class DynaliteResource implements QuarkusTestResourceLifecycleManager {
                 Map.entry("statelock.dynamodb.create-table", "true"),
                 Map.entry("statelock.dynamodb.table", "statelock-test-" + suffix),
                 Map.entry("statelock.dynamodb.audit-table", "statelock-audit-test-" + suffix),
-                Map.entry("quarkus.dynamodb.endpoint-override", dynalite.endpoint().toString()),
+                Map.entry(
+                        "quarkus.dynamodb.endpoint-override",
+                        dynalite.endpoint().toString()),
                 Map.entry("quarkus.dynamodb.aws.region", "us-east-1"),
                 Map.entry("quarkus.dynamodb.aws.credentials.type", "static"),
                 Map.entry("quarkus.dynamodb.aws.credentials.static-provider.access-key-id", "test"),

@@ -11,8 +11,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * list 3 bytes plus one per element plus its elements, a boolean or null one byte).
  */
 public final class DynamoDbItemSize {
-    private DynamoDbItemSize() {
-    }
+    private DynamoDbItemSize() {}
 
     public static int of(Map<String, AttributeValue> item) {
         int size = 0;

@@ -1,15 +1,15 @@
 package io.statelock.testing;
 
-import io.statelock.lock.LeaseOwner;
 import io.statelock.common.LockKey;
+import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.port.AcquireResult;
 import io.statelock.lock.port.ForceReleaseResult;
 import io.statelock.lock.port.HeartbeatResult;
 import io.statelock.lock.port.LockTable;
 import io.statelock.lock.port.NewLease;
-import io.statelock.lock.port.ReleaseResult;
 import io.statelock.lock.port.RecordPage;
+import io.statelock.lock.port.ReleaseResult;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

@@ -23,7 +23,8 @@ public class GatedStoreProducer {
         SqliteLockTable table = new SqliteLockTable(config.embedded().dataDir());
         SqliteAuditStore audit = new SqliteAuditStore(config.embedded().dataDir());
         return new Store(new GatedReads(table), table, audit, () -> {
-            try (table; audit) {
+            try (table;
+                    audit) {
                 // the audit store first, then the lock table, as the service's own store closes
             }
         });

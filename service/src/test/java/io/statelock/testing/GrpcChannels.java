@@ -10,15 +10,16 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 /** Plaintext channels to the service under test (gRPC shares the HTTP port). */
 public final class GrpcChannels {
-    private GrpcChannels() {
-    }
+    private GrpcChannels() {}
 
     public static int testPort() {
         return ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
     }
 
     public static ManagedChannel open() {
-        return NettyChannelBuilder.forAddress("127.0.0.1", testPort()).usePlaintext().build();
+        return NettyChannelBuilder.forAddress("127.0.0.1", testPort())
+                .usePlaintext()
+                .build();
     }
 
     /** {@code authorization: Bearer <token>} on every call. */
@@ -34,8 +35,10 @@ public final class GrpcChannels {
     }
 
     /** A LockService stub with a 20 s deadline, as the bearer of {@code token} (none when null). */
-    public static io.statelock.proto.v1.LockServiceGrpc.LockServiceBlockingStub locks(ManagedChannel channel, String token) {
-        var stub = io.statelock.proto.v1.LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+    public static io.statelock.proto.v1.LockServiceGrpc.LockServiceBlockingStub locks(
+            ManagedChannel channel, String token) {
+        var stub =
+                io.statelock.proto.v1.LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
         return token == null ? stub : stub.withCallCredentials(bearer(token));
     }
 

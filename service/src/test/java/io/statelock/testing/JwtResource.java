@@ -41,20 +41,26 @@ public class JwtResource implements QuarkusTestResourceLifecycleManager {
             Files.writeString(pem, JwtSigner.pem(KEYS.getPublic()));
             Path policy = dir.resolve("policy.yaml");
             Files.writeString(policy, POLICY);
-            return Map.of("statelock.auth.mode", "jwt",
-                    "statelock.auth.policy-file", policy.toString(),
-                    "statelock.auth.leeway", "1s",
-                    "mp.jwt.verify.publickey.location", pem.toUri().toString(),
-                    "mp.jwt.verify.issuer", ISSUER,
-                    "mp.jwt.verify.audiences", AUDIENCE);
+            return Map.of(
+                    "statelock.auth.mode",
+                    "jwt",
+                    "statelock.auth.policy-file",
+                    policy.toString(),
+                    "statelock.auth.leeway",
+                    "1s",
+                    "mp.jwt.verify.publickey.location",
+                    pem.toUri().toString(),
+                    "mp.jwt.verify.issuer",
+                    ISSUER,
+                    "mp.jwt.verify.audiences",
+                    AUDIENCE);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 
     /** The subject of {@link #deployToken}. */
     public static final String DEPLOY_SUBJECT = "repo:acme/network:ref:refs/heads/main";
@@ -78,10 +84,14 @@ public class JwtResource implements QuarkusTestResourceLifecycleManager {
         return builder(subject, claims, lifetimeSeconds).sign(KEYS.getPrivate());
     }
 
-    public static io.smallrye.jwt.build.JwtClaimsBuilder builder(String subject, Map<String, Object> claims,
-                                                                  long lifetimeSeconds) {
+    public static io.smallrye.jwt.build.JwtClaimsBuilder builder(
+            String subject, Map<String, Object> claims, long lifetimeSeconds) {
         long now = Instant.now().getEpochSecond();
-        var b = Jwt.issuer(ISSUER).subject(subject).audience(AUDIENCE).issuedAt(now).expiresAt(now + lifetimeSeconds);
+        var b = Jwt.issuer(ISSUER)
+                .subject(subject)
+                .audience(AUDIENCE)
+                .issuedAt(now)
+                .expiresAt(now + lifetimeSeconds);
         claims.forEach((k, v) -> {
             if (v instanceof List<?> list) b.claim(k, list);
             else b.claim(k, v);

@@ -50,8 +50,10 @@ public final class ManualScheduler implements Scheduler {
         while (true) {
             Task next;
             synchronized (this) {
-                next = tasks.stream().filter(t -> t.dueMs <= clock.millis())
-                        .min(Comparator.comparingLong((Task t) -> t.dueMs).thenComparingLong(t -> t.seq)).orElse(null);
+                next = tasks.stream()
+                        .filter(t -> t.dueMs <= clock.millis())
+                        .min(Comparator.comparingLong((Task t) -> t.dueMs).thenComparingLong(t -> t.seq))
+                        .orElse(null);
                 if (next == null) return ran;
                 tasks.remove(next);
             }
@@ -67,7 +69,11 @@ public final class ManualScheduler implements Scheduler {
             runDue();
             Long nextDue;
             synchronized (this) {
-                nextDue = tasks.stream().map(t -> t.dueMs).filter(d -> d <= end).min(Long::compare).orElse(null);
+                nextDue = tasks.stream()
+                        .map(t -> t.dueMs)
+                        .filter(d -> d <= end)
+                        .min(Long::compare)
+                        .orElse(null);
             }
             if (nextDue == null) break;
             clock.set(Math.max(clock.millis(), nextDue));

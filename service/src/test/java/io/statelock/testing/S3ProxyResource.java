@@ -17,14 +17,22 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
             new S3BlobStore(client, bucket, "").createBucketIfMissing();
         }
         return Map.of(
-                "statelock.blob", "s3",
-                "statelock.s3.bucket", bucket,
-                "quarkus.s3.endpoint-override", proxy.endpoint().toString(),
-                "quarkus.s3.path-style-access", "true",
-                "quarkus.s3.aws.region", "us-east-1",
-                "quarkus.s3.aws.credentials.type", "static",
-                "quarkus.s3.aws.credentials.static-provider.access-key-id", S3Proxy.IDENTITY,
-                "quarkus.s3.aws.credentials.static-provider.secret-access-key", S3Proxy.CREDENTIAL);
+                "statelock.blob",
+                "s3",
+                "statelock.s3.bucket",
+                bucket,
+                "quarkus.s3.endpoint-override",
+                proxy.endpoint().toString(),
+                "quarkus.s3.path-style-access",
+                "true",
+                "quarkus.s3.aws.region",
+                "us-east-1",
+                "quarkus.s3.aws.credentials.type",
+                "static",
+                "quarkus.s3.aws.credentials.static-provider.access-key-id",
+                S3Proxy.IDENTITY,
+                "quarkus.s3.aws.credentials.static-provider.secret-access-key",
+                S3Proxy.CREDENTIAL);
     }
 
     @Override

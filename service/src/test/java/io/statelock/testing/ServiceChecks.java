@@ -15,14 +15,16 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 /** What a refused write must leave behind in the service under test: nothing, and a replica still ready. */
 public final class ServiceChecks {
-    private ServiceChecks() {
-    }
+    private ServiceChecks() {}
 
     /** {@code /q/health/ready}: status and body. */
     public static HttpResponse<String> ready() throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + GrpcChannels.testPort() + "/q/health/ready")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + GrpcChannels.testPort() + "/q/health/ready"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     public static void assertReady() throws Exception {
@@ -49,14 +51,18 @@ public final class ServiceChecks {
 
     /** Files under the state directory (filesystem blobs) for {@code key}: none for a key nothing was stored for. */
     public static List<Path> stateObjects(String key) throws IOException {
-        return files(ConfigProvider.getConfig().getValue("statelock.filesystem.dir", Path.class).resolve(key));
+        return files(ConfigProvider.getConfig()
+                .getValue("statelock.filesystem.dir", Path.class)
+                .resolve(key));
     }
 
     private static List<Path> files(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) return List.of();
         try (Stream<Path> s = Files.walk(dir)) {
             // A process directory's lock file is the live process's own, not a left-over.
-            return s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().equals(".lock")).toList();
+            return s.filter(Files::isRegularFile)
+                    .filter(f -> !f.getFileName().toString().equals(".lock"))
+                    .toList();
         }
     }
 }

@@ -45,21 +45,32 @@ public final class StateClient {
         CompletableFuture<StateVersion> result = new CompletableFuture<>();
         var stub = stub().withDeadlineAfter(5, TimeUnit.MINUTES);
         var call = (io.grpc.stub.ClientCallStreamObserver<PutStateRequest>) stub.putState(new StreamObserver<>() {
-            public void onNext(StateVersion v) { result.complete(v); }
-            public void onError(Throwable t) { result.completeExceptionally(t); }
-            public void onCompleted() { }
+            public void onNext(StateVersion v) {
+                result.complete(v);
+            }
+
+            public void onError(Throwable t) {
+                result.completeExceptionally(t);
+            }
+
+            public void onCompleted() {}
         });
         call.onNext(PutStateRequest.newBuilder().setHeader(header).build());
         byte[] buffer = new byte[CHUNK];
         long sent = 0;
-        for (int n = data.readNBytes(buffer, 0, CHUNK); n > 0 && !result.isDone(); n = data.readNBytes(buffer, 0, CHUNK)) {
+        for (int n = data.readNBytes(buffer, 0, CHUNK);
+                n > 0 && !result.isDone();
+                n = data.readNBytes(buffer, 0, CHUNK)) {
             while (!call.isReady() && !result.isDone()) Thread.sleep(1); // client-side flow control
-            call.onNext(PutStateRequest.newBuilder().setChunk(ByteString.copyFrom(buffer, 0, n)).build());
+            call.onNext(PutStateRequest.newBuilder()
+                    .setChunk(ByteString.copyFrom(buffer, 0, n))
+                    .build());
             sent += n;
         }
         if (!result.isDone()) {
-            call.onNext(PutStateRequest.newBuilder().setCommit(io.statelock.proto.v1.PutStateCommit.newBuilder()
-                    .setSize(sent)).build());
+            call.onNext(PutStateRequest.newBuilder()
+                    .setCommit(io.statelock.proto.v1.PutStateCommit.newBuilder().setSize(sent))
+                    .build());
             call.onCompleted();
         }
         try {
@@ -77,13 +88,19 @@ public final class StateClient {
 
     /** Reads a version into {@code out}; returns its header. */
     public StateVersion get(String key, String version, OutputStream out) {
-        Iterator<GetStateResponse> it = StateServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.MINUTES)
-                .getState(GetStateRequest.newBuilder().setKey(key).setVersion(version).build());
+        Iterator<GetStateResponse> it = StateServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(5, TimeUnit.MINUTES)
+                .getState(GetStateRequest.newBuilder()
+                        .setKey(key)
+                        .setVersion(version)
+                        .build());
         StateVersion header = it.next().getHeader();
         try {
             while (it.hasNext()) {
                 GetStateResponse r = it.next();
-                if (r.getChunk().size() > CHUNK) throw new AssertionError("chunk larger than 1 MiB: " + r.getChunk().size());
+                if (r.getChunk().size() > CHUNK)
+                    throw new AssertionError(
+                            "chunk larger than 1 MiB: " + r.getChunk().size());
                 r.getChunk().writeTo(out);
             }
         } catch (IOException e) {

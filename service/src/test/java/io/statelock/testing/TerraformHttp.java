@@ -14,8 +14,10 @@ import java.util.Base64;
  * (internal/backend/remote-state/http/client.go): the same methods, query, headers and bodies.
  */
 public final class TerraformHttp {
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     private final String address;
     private String basicAuth;
     private Duration timeout = Duration.ofSeconds(30);
@@ -32,7 +34,8 @@ public final class TerraformHttp {
 
     /** TF_HTTP_USERNAME / TF_HTTP_PASSWORD: basic auth on every request. */
     public TerraformHttp withBasicAuth(String user, String password) {
-        basicAuth = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        basicAuth =
+                "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         return this;
     }
 
@@ -75,7 +78,10 @@ public final class TerraformHttp {
         if (basicAuth != null) b.header("Authorization", basicAuth);
         if (body != null) {
             b.header("Content-Type", "application/json");
-            b.header("Content-MD5", Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(body)));
+            b.header(
+                    "Content-MD5",
+                    Base64.getEncoder()
+                            .encodeToString(MessageDigest.getInstance("MD5").digest(body)));
             b.method(method, HttpRequest.BodyPublishers.ofByteArray(body));
         } else {
             b.method(method, HttpRequest.BodyPublishers.noBody());

@@ -7,7 +7,9 @@ import java.util.List;
 public class TerraformS3Profile implements QuarkusTestProfile {
     @Override
     public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(DynaliteResource.class), new TestResourceEntry(S3ProxyResource.class),
+        return List.of(
+                new TestResourceEntry(DynaliteResource.class),
+                new TestResourceEntry(S3ProxyResource.class),
                 new TestResourceEntry(TerraformS3Resource.class));
     }
 }

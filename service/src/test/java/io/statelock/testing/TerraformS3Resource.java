@@ -27,22 +27,35 @@ public class TerraformS3Resource implements QuarkusTestResourceLifecycleManager 
         String table = "tf-locks-" + suffix;
         String bucket = "tf-states-" + suffix;
         try (DynamoDbClient dynamo = dynamoDb()) {
-            dynamo.createTable(r -> r.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
-                    .attributeDefinitions(AttributeDefinition.builder().attributeName("LockID")
-                            .attributeType(ScalarAttributeType.S).build())
-                    .keySchema(KeySchemaElement.builder().attributeName("LockID").keyType(KeyType.HASH).build()));
+            dynamo.createTable(r -> r.tableName(table)
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(AttributeDefinition.builder()
+                            .attributeName("LockID")
+                            .attributeType(ScalarAttributeType.S)
+                            .build())
+                    .keySchema(KeySchemaElement.builder()
+                            .attributeName("LockID")
+                            .keyType(KeyType.HASH)
+                            .build()));
             dynamo.waiter().waitUntilTableExists(r -> r.tableName(table));
         }
         try (S3Client s3 = S3ProxyClients.of(S3Proxy.shared())) {
             s3.createBucket(r -> r.bucket(bucket));
         }
-        return Map.of("statelock.terraform-s3.buckets", bucket, "statelock.terraform-s3.dynamodb-table", table,
-                "statelock.terraform-s3.use-lockfile", "true");
+        return Map.of(
+                "statelock.terraform-s3.buckets",
+                bucket,
+                "statelock.terraform-s3.dynamodb-table",
+                table,
+                "statelock.terraform-s3.use-lockfile",
+                "true");
     }
 
     /** A client of the shared dynalite, as the service's is configured by {@link DynaliteResource}. */
     public static DynamoDbClient dynamoDb() {
-        return DynamoDbClient.builder().endpointOverride(Dynalite.shared().endpoint()).region(Region.US_EAST_1)
+        return DynamoDbClient.builder()
+                .endpointOverride(Dynalite.shared().endpoint())
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .build();
     }

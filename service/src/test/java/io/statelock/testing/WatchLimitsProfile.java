@@ -17,9 +17,13 @@ public class WatchLimitsProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("statelock.watch.max-streams", "8",
-                "statelock.watch.max-streams-per-caller", "3",
-                "statelock.watch.max-buffered-events", "20");
+        return Map.of(
+                "statelock.watch.max-streams",
+                "8",
+                "statelock.watch.max-streams-per-caller",
+                "3",
+                "statelock.watch.max-buffered-events",
+                "20");
     }
 
     @Override

@@ -39,10 +39,20 @@ public final class Dynalite extends LoopbackServer {
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int port = freePort();
             Path log = logFile(port);
-            List<String> command = new ArrayList<>(List.of(node(), cli.toString(),
-                    "--host", "127.0.0.1", "--port", Integer.toString(port),
+            List<String> command = new ArrayList<>(List.of(
+                    node(),
+                    cli.toString(),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    Integer.toString(port),
                     // Tables are ACTIVE at once: with the default 500 ms the SDK's table waiter sleeps ~20 s.
-                    "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"));
+                    "--createTableMs",
+                    "0",
+                    "--deleteTableMs",
+                    "0",
+                    "--updateTableMs",
+                    "0"));
             Process process;
             try {
                 process = new ProcessBuilder(command)
@@ -50,8 +60,8 @@ public final class Dynalite extends LoopbackServer {
                         .redirectOutput(log.toFile())
                         .start();
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot start dynalite with " + command
-                        + " (is Node.js installed and on the PATH?)", e);
+                throw new UncheckedIOException(
+                        "cannot start dynalite with " + command + " (is Node.js installed and on the PATH?)", e);
             }
             Dynalite dynalite = new Dynalite(process, port, log);
             try {
@@ -65,7 +75,6 @@ public final class Dynalite extends LoopbackServer {
         throw new IllegalStateException("dynalite did not start after " + START_ATTEMPTS + " attempts", last);
     }
 
-
     /** Where {@code deploy/local/install.sh} puts dynalite: {@code deploy/local/node_modules/dynalite/cli.js}. */
     public static Path cli(Path repoRoot) {
         return repoRoot.resolve("deploy/local/node_modules/dynalite/cli.js");
@@ -74,7 +83,8 @@ public final class Dynalite extends LoopbackServer {
     private static Path findCli() {
         Path cli = cli(RepoRoot.find());
         if (!Files.isRegularFile(cli)) {
-            throw new IllegalStateException("dynalite is not installed: run deploy/local/install.sh (looked for " + cli + ")");
+            throw new IllegalStateException(
+                    "dynalite is not installed: run deploy/local/install.sh (looked for " + cli + ")");
         }
         return cli;
     }
@@ -84,7 +94,6 @@ public final class Dynalite extends LoopbackServer {
         String node = System.getenv("STATELOCK_NODE");
         return node == null || node.isBlank() ? "node" : node;
     }
-
 
     private static Path logFile(int port) {
         try {
@@ -97,6 +106,4 @@ public final class Dynalite extends LoopbackServer {
             throw new UncheckedIOException(e);
         }
     }
-
-
 }

@@ -10,10 +10,10 @@ import java.nio.charset.StandardCharsets;
 final class HttpFraming {
     /** The SDK's request line and headers take under 4 KiB; a longer "head" is not one of its requests. */
     static final int MAX_HEAD = 64 * 1024;
+
     static final int BUFFER = 16 * 1024;
 
-    private HttpFraming() {
-    }
+    private HttpFraming() {}
 
     /** The bytes up to and including the blank line that ends an HTTP head, or null at the end of the stream. */
     static byte[] readHead(InputStream in) throws IOException {

@@ -51,7 +51,8 @@ public final class JwtSigner {
     /** {@code key} as a PEM {@code PUBLIC KEY} block (X.509 SubjectPublicKeyInfo). */
     public static String pem(PublicKey key) {
         return "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(key.getEncoded())
                 + "\n-----END PUBLIC KEY-----\n";
     }
 
@@ -108,7 +109,10 @@ public final class JwtSigner {
         }
         if (value instanceof Map<?, ?> map) {
             StringBuilder out = new StringBuilder("{");
-            map.forEach((k, v) -> out.append(out.length() > 1 ? "," : "").append(json(k.toString())).append(':').append(json(v)));
+            map.forEach((k, v) -> out.append(out.length() > 1 ? "," : "")
+                    .append(json(k.toString()))
+                    .append(':')
+                    .append(json(v)));
             return out.append('}').toString();
         }
         throw new IllegalArgumentException("not a JSON claim value: " + value);

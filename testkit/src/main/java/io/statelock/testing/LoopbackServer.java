@@ -76,7 +76,8 @@ public abstract class LoopbackServer implements AutoCloseable {
                 }
             }
         }
-        throw new IOException(name + " did not listen on port " + port + " within " + timeout.toSeconds() + " s: " + tail());
+        throw new IOException(
+                name + " did not listen on port " + port + " within " + timeout.toSeconds() + " s: " + tail());
     }
 
     @Override

@@ -30,8 +30,10 @@ final class ProxyConnection {
     }
 
     void start(boolean http1, String name) {
-        FaultProxy.daemon(http1 ? this::requests : () -> pump(caller, upstream), "proxy-in-" + name).start();
-        FaultProxy.daemon(http1 ? this::answers : () -> pump(upstream, caller), "proxy-out-" + name).start();
+        FaultProxy.daemon(http1 ? this::requests : () -> pump(caller, upstream), "proxy-in-" + name)
+                .start();
+        FaultProxy.daemon(http1 ? this::answers : () -> pump(upstream, caller), "proxy-out-" + name)
+                .start();
     }
 
     /** Once: the caller's side now (reset or closed), the upstream side after the delay. */
@@ -90,7 +92,8 @@ final class ProxyConnection {
                 StoreRequest request = StoreRequest.parse(new String(head, StandardCharsets.ISO_8859_1));
                 boolean chunked = HttpFraming.chunked(request);
                 long length = chunked ? -1 : HttpFraming.contentLength(request);
-                boolean waitsForContinue = "100-continue".equalsIgnoreCase(request.headers().getOrDefault("expect", ""));
+                boolean waitsForContinue =
+                        "100-continue".equalsIgnoreCase(request.headers().getOrDefault("expect", ""));
                 if (!chunked && !waitsForContinue && length <= MAX_HELD_BODY) {
                     byte[] body = HttpFraming.readExactly(in, length); // whole, or nothing reaches the store
                     proxy.delay(caller);

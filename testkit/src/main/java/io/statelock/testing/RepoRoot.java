@@ -5,8 +5,7 @@ import java.nio.file.Path;
 
 /** The repository root (the folder with {@code proto/statelock} and {@code mvnw}), found from the working directory up. */
 public final class RepoRoot {
-    private RepoRoot() {
-    }
+    private RepoRoot() {}
 
     /** Tests run with their module as working directory; walk up so a run from any sub-folder finds it too. */
     public static Path find() {

@@ -32,30 +32,45 @@ public final class S3Proxy extends LoopbackServer {
     /** The pinned s3proxy jar: {@code -Dstatelock.s3proxy.jar}, else the module's {@code target/s3proxy/s3proxy.jar}. */
     public static Path jar() {
         String configured = System.getProperty("statelock.s3proxy.jar");
-        Path jar = configured == null || configured.isBlank() ? Path.of("target", "s3proxy", "s3proxy.jar") : Path.of(configured);
+        Path jar = configured == null || configured.isBlank()
+                ? Path.of("target", "s3proxy", "s3proxy.jar")
+                : Path.of(configured);
         return jar.toAbsolutePath().normalize();
     }
 
     public static S3Proxy start() {
         Path jar = jar();
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("s3proxy is not there: run the tests through Maven (it copies " + jar + ")");
+            throw new IllegalStateException(
+                    "s3proxy is not there: run the tests through Maven (it copies " + jar + ")");
         }
         try {
             int port = freePort();
             Path dir = Files.createDirectories(Path.of("target", "s3proxy"));
             Path properties = dir.resolve("s3proxy-" + port + ".properties");
-            Files.writeString(properties, String.join("\n",
-                    "s3proxy.endpoint=http://127.0.0.1:" + port,
-                    "s3proxy.authorization=aws-v2-or-v4",
-                    "s3proxy.identity=" + IDENTITY,
-                    "s3proxy.credential=" + CREDENTIAL,
-                    "jclouds.provider=transient",
-                    "jclouds.identity=" + IDENTITY,
-                    "jclouds.credential=" + CREDENTIAL, ""));
-            Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m", "-jar", jar.toString(), "--properties", properties.toString()))
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("s3proxy-" + port + ".log").toFile()).start();
+            Files.writeString(
+                    properties,
+                    String.join(
+                            "\n",
+                            "s3proxy.endpoint=http://127.0.0.1:" + port,
+                            "s3proxy.authorization=aws-v2-or-v4",
+                            "s3proxy.identity=" + IDENTITY,
+                            "s3proxy.credential=" + CREDENTIAL,
+                            "jclouds.provider=transient",
+                            "jclouds.identity=" + IDENTITY,
+                            "jclouds.credential=" + CREDENTIAL,
+                            ""));
+            Process p = new ProcessBuilder(List.of(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-Xmx512m",
+                            "-jar",
+                            jar.toString(),
+                            "--properties",
+                            properties.toString()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("s3proxy-" + port + ".log").toFile())
+                    .start();
             S3Proxy proxy = new S3Proxy(p, port, dir.resolve("s3proxy-" + port + ".log"));
             proxy.awaitListening(START_TIMEOUT);
             return proxy;

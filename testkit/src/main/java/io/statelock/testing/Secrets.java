@@ -8,15 +8,15 @@ public final class Secrets {
     /** The shortest run of a secret's characters that counts as a part of it. */
     public static final int PART = 8;
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     /**
      * Neither the whole {@code secret} nor any {@value #PART} characters of one of its dot-separated parts (a JWT's
      * header, claims and signature each); {@code where} names the text in the failure, which shows the match.
      */
     public static void assertNoPartOf(String where, String text, String secret) {
-        if (text.contains(secret)) throw new AssertionError(where + " holds a whole secret: " + excerpt(text, text.indexOf(secret)));
+        if (text.contains(secret))
+            throw new AssertionError(where + " holds a whole secret: " + excerpt(text, text.indexOf(secret)));
         for (String part : secret.split("\\.")) {
             for (int i = 0; i + PART <= part.length(); i++) {
                 String piece = part.substring(i, i + PART);

@@ -37,7 +37,8 @@ public final class ServiceProcess implements AutoCloseable {
         return start(freePort(), log, properties);
     }
 
-    public static ServiceProcess start(int port, Path log, String... properties) throws IOException, InterruptedException {
+    public static ServiceProcess start(int port, Path log, String... properties)
+            throws IOException, InterruptedException {
         return start(List.of(), port, log, properties);
     }
 
@@ -45,14 +46,17 @@ public final class ServiceProcess implements AutoCloseable {
     public static ServiceProcess start(List<String> jvmOptions, int port, Path log, String... properties)
             throws IOException, InterruptedException {
         if (!Files.exists(jar())) throw new IllegalStateException("package the service first: " + jar());
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
         command.add("-Dquarkus.http.port=" + port);
         for (String p : properties) command.add("-D" + p);
         command.add("-jar");
         command.add(jar().toString());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         ServiceProcess service = new ServiceProcess(process, port);
         service.awaitPort(listeningPort(port, properties), TimeUnit.SECONDS.toMillis(60));
         return service;
@@ -94,14 +98,18 @@ public final class ServiceProcess implements AutoCloseable {
     /** With TLS on the plain port stays closed: wait for the TLS port instead. */
     private static int listeningPort(int port, String... properties) {
         boolean tls = List.of(properties).stream().anyMatch(p -> p.startsWith("statelock.tls.cert="));
-        return List.of(properties).stream().filter(p -> tls && p.startsWith("quarkus.http.ssl-port="))
-                .map(p -> Integer.parseInt(p.substring(p.indexOf('=') + 1))).findFirst().orElse(port);
+        return List.of(properties).stream()
+                .filter(p -> tls && p.startsWith("quarkus.http.ssl-port="))
+                .map(p -> Integer.parseInt(p.substring(p.indexOf('=') + 1)))
+                .findFirst()
+                .orElse(port);
     }
 
     private void awaitPort(int port, long timeoutMs) throws InterruptedException, IOException {
         long end = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < end) {
-            if (!process.isAlive()) throw new IOException("service exited with " + process.exitValue() + " during start-up");
+            if (!process.isAlive())
+                throw new IOException("service exited with " + process.exitValue() + " during start-up");
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 200);
                 return;

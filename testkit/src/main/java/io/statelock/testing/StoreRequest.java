@@ -21,7 +21,9 @@ public record StoreRequest(String method, String target, Map<String, String> hea
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon > 0) {
-                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+                headers.put(
+                        lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        lines[i].substring(colon + 1).trim());
             }
         }
         return new StoreRequest(start[0], start.length > 1 ? start[1] : "", Map.copyOf(headers));

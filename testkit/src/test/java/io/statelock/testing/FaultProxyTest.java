@@ -18,13 +18,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
-  * The proxy's lost-response fault against a small HTTP/1.1 server on loopback, and its whole-request
-  * forwarding against a server that only counts the bytes it receives.
-  */
+ * The proxy's lost-response fault against a small HTTP/1.1 server on loopback, and its whole-request
+ * forwarding against a server that only counts the bytes it receives.
+ */
 class FaultProxyTest {
     private ServerSocket server;
     /** Request lines the server received (and answered). */
     private final List<String> received = new CopyOnWriteArrayList<>();
+
     private FaultProxy proxy;
 
     @BeforeEach
@@ -43,11 +44,11 @@ class FaultProxyTest {
     }
 
     /**
-      * One request per connection: read the head, answer 200 with a body and close. Asked to keep the
-      * connection ({@code Connection: keep-alive}), it sends the answer's head and then its body in two
-      * writes 50 ms apart, notes when the whole answer was sent, and waits for the next request, as a
-      * store does.
-      */
+     * One request per connection: read the head, answer 200 with a body and close. Asked to keep the
+     * connection ({@code Connection: keep-alive}), it sends the answer's head and then its body in two
+     * writes 50 ms apart, notes when the whole answer was sent, and waits for the next request, as a
+     * store does.
+     */
     private void serve() {
         while (!server.isClosed()) {
             try (Socket s = server.accept()) {
@@ -101,7 +102,8 @@ class FaultProxyTest {
             s.setSoTimeout(5000);
             OutputStream out = s.getOutputStream();
             out.write((method + " / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: DynamoDB_20120810." + target
-                    + "\r\nConnection: " + connection + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "\r\nConnection: " + connection + "\r\nContent-Length: 0\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
         }
@@ -114,7 +116,9 @@ class FaultProxyTest {
         assertEquals("", call("POST", "UpdateItem"), "the write's answer is dropped");
         assertEquals(List.of("POST / HTTP/1.1", "POST / HTTP/1.1"), received, "yet the server got the write");
         assertEquals("[UpdateItem]", proxy.lostSince(0).toString());
-        assertEquals(List.of("GetItem", "UpdateItem"), proxy.seen().stream().map(StoreRequest::name).toList());
+        assertEquals(
+                List.of("GetItem", "UpdateItem"),
+                proxy.seen().stream().map(StoreRequest::name).toList());
         assertEquals(0, proxy.responsesStillToLose());
         assertTrue(call("POST", "UpdateItem").endsWith("ok"), "one answer asked, one lost");
     }
@@ -131,8 +135,10 @@ class FaultProxyTest {
     void aCallerGoneMidAnswerDoesNotCutTheStoreOffEither() throws Exception {
         // As when a replica is killed (-9) with a request in flight: its side closes before the answer.
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
-            s.getOutputStream().write(("POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: DynamoDB_20120810.UpdateItem\r\n"
-                    + "Connection: keep-alive\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: DynamoDB_20120810.UpdateItem\r\n"
+                                    + "Connection: keep-alive\r\nContent-Length: 0\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
             s.getInputStream().read(); // the answer has begun
         }
@@ -174,17 +180,20 @@ class FaultProxyTest {
 
     @Test
     void requestsAreRecognisedByTheirHeads() {
-        StoreRequest dynamo = StoreRequest.parse("POST / HTTP/1.1\r\nHost: h\r\nX-Amz-Target: DynamoDB_20120810.PutItem\r\n"
-                + "amz-sdk-request: attempt=2; max=4\r\n\r\n");
+        StoreRequest dynamo =
+                StoreRequest.parse("POST / HTTP/1.1\r\nHost: h\r\nX-Amz-Target: DynamoDB_20120810.PutItem\r\n"
+                        + "amz-sdk-request: attempt=2; max=4\r\n\r\n");
         assertEquals("PutItem", dynamo.name());
         assertTrue(dynamo.write() && dynamo.isDynamo("PutItem") && dynamo.attempt() == 2);
-        StoreRequest s3 = StoreRequest.parse("PUT /bucket/k/v1?x-id=PutObject HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\n\r\n");
+        StoreRequest s3 = StoreRequest.parse(
+                "PUT /bucket/k/v1?x-id=PutObject HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\n\r\n");
         assertEquals("PUT /bucket/k/v1", s3.name());
         assertTrue(s3.write() && s3.isS3Put() && s3.isFirstAttempt());
         StoreRequest get = StoreRequest.parse("GET /bucket/k/v1 HTTP/1.1\r\n\r\n");
         assertEquals("GET /bucket/k/v1", get.name());
         assertTrue(!get.write() && !get.isS3Put());
-        assertTrue(!StoreRequest.parse("POST / HTTP/1.1\r\nX-Amz-Target: DynamoDB_20120810.GetItem\r\n\r\n").write());
+        assertTrue(!StoreRequest.parse("POST / HTTP/1.1\r\nX-Amz-Target: DynamoDB_20120810.GetItem\r\n\r\n")
+                .write());
     }
 
     @Test
@@ -192,13 +201,17 @@ class FaultProxyTest {
         proxy.loseResponses(1, StoreRequest::isS3Put);
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
             s.setSoTimeout(5000);
-            s.getOutputStream().write(("PUT /bucket/k HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nConnection: close\r\n"
-                    + "Content-Length: 10\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("PUT /bucket/k HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nConnection: close\r\n"
+                                    + "Content-Length: 10\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
             // The server answers on the head alone (this one does not wait for the body): the answer is lost.
             assertEquals("", new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
         }
-        assertEquals(List.of("PUT / HTTP/1.1"), received.stream().map(l -> l.replace("/bucket/k", "/")).toList());
+        assertEquals(
+                List.of("PUT / HTTP/1.1"),
+                received.stream().map(l -> l.replace("/bucket/k", "/")).toList());
         assertEquals("[PUT /bucket/k]", proxy.lost().toString());
     }
 
@@ -207,7 +220,9 @@ class FaultProxyTest {
         try (FaultProxy raw = FaultProxy.raw("grpc", server.getLocalPort());
                 Socket s = new Socket(InetAddress.getLoopbackAddress(), raw.port())) {
             s.setSoTimeout(5000);
-            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
             assertTrue(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).endsWith("ok"));
             assertEquals(1, raw.accepted());
             assertEquals(List.of(), raw.seen(), "a raw link does not read requests");

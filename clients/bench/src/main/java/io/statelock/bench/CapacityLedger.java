@@ -16,6 +16,7 @@ final class CapacityLedger {
     static final String HEARTBEAT = "heartbeat";
     /** The audit trail's writes (its own table, batched, asynchronous), counted per acquire + release cycle. */
     static final String AUDIT = "audit";
+
     static final int MONTH_LEASES = 1_000;
     static final double MONTH_TTL_SECONDS = 30;
 
@@ -39,14 +40,19 @@ final class CapacityLedger {
         List<String> out = new ArrayList<>();
         if (measured.isEmpty()) return out;
         out.add(model.priceLine());
-        StringBuilder units = new StringBuilder("units per call, from /q/metrics before and after each measured phase: ");
+        StringBuilder units =
+                new StringBuilder("units per call, from /q/metrics before and after each measured phase: ");
         for (CapacityUnits.PerOp p : measured.values()) {
-            if (!p.operation().equals(AUDIT)) units.append(p.cell()).append(" over ").append(p.count()).append(" calls; ");
+            if (!p.operation().equals(AUDIT))
+                units.append(p.cell()).append(" over ").append(p.count()).append(" calls; ");
         }
         CapacityUnits.PerOp audit = measured.get(AUDIT);
         if (audit != null) {
-            units.append(String.format(Locale.ROOT, "audit trail (its own table, batched, asynchronous) W %s R %s per "
-                    + "acquire + release cycle", Report.num(audit.write(), 2), Report.num(audit.read(), 2)));
+            units.append(String.format(
+                    Locale.ROOT,
+                    "audit trail (its own table, batched, asynchronous) W %s R %s per " + "acquire + release cycle",
+                    Report.num(audit.write(), 2),
+                    Report.num(audit.read(), 2)));
         }
         out.add(units.toString().replaceAll("; $", ""));
         if (dynalite) {
@@ -58,20 +64,33 @@ final class CapacityLedger {
         CapacityUnits.PerOp heartbeat = measured.get(HEARTBEAT);
         if (acquire != null && release != null) {
             double dollars = model.millionCycles(acquire, release, 0, heartbeat);
-            String line = String.format(Locale.ROOT, "a million lock cycles (acquire + release; the uncontended cycle "
-                            + "makes no heartbeat): W %s R %s per cycle → $%.2f", Report.num(acquire.write() + release.write(), 2),
-                    Report.num(acquire.read() + release.read(), 2), dollars);
+            String line = String.format(
+                    Locale.ROOT,
+                    "a million lock cycles (acquire + release; the uncontended cycle "
+                            + "makes no heartbeat): W %s R %s per cycle → $%.2f",
+                    Report.num(acquire.write() + release.write(), 2),
+                    Report.num(acquire.read() + release.read(), 2),
+                    dollars);
             if (audit != null) {
-                line += String.format(Locale.ROOT, "; with the audit trail's W %s per cycle $%.2f",
-                        Report.num(audit.write(), 2), dollars + model.dollars(1e6 * audit.write(), 1e6 * audit.read()));
+                line += String.format(
+                        Locale.ROOT,
+                        "; with the audit trail's W %s per cycle $%.2f",
+                        Report.num(audit.write(), 2),
+                        dollars + model.dollars(1e6 * audit.write(), 1e6 * audit.read()));
             }
             out.add(line);
         }
         if (heartbeat != null) {
-            out.add(String.format(Locale.ROOT, "a month (30 days) of %,d leases heartbeating at ttl/3, ttl %.0f s: %,.0f "
-                            + "heartbeats × W %s R %s → $%.2f", MONTH_LEASES, MONTH_TTL_SECONDS,
-                    CostModel.heartbeatsPerMonth(MONTH_LEASES, MONTH_TTL_SECONDS), Report.num(heartbeat.write(), 2),
-                    Report.num(heartbeat.read(), 2), model.heartbeatMonth(MONTH_LEASES, MONTH_TTL_SECONDS, heartbeat)));
+            out.add(String.format(
+                    Locale.ROOT,
+                    "a month (30 days) of %,d leases heartbeating at ttl/3, ttl %.0f s: %,.0f "
+                            + "heartbeats × W %s R %s → $%.2f",
+                    MONTH_LEASES,
+                    MONTH_TTL_SECONDS,
+                    CostModel.heartbeatsPerMonth(MONTH_LEASES, MONTH_TTL_SECONDS),
+                    Report.num(heartbeat.write(), 2),
+                    Report.num(heartbeat.read(), 2),
+                    model.heartbeatMonth(MONTH_LEASES, MONTH_TTL_SECONDS, heartbeat)));
         }
         return out;
     }

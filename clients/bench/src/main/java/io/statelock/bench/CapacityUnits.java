@@ -21,12 +21,18 @@ final class CapacityUnits {
         static final Units NONE = new Units(0, 0, 0, 0);
 
         Units plus(Units o) {
-            return new Units(writeTable + o.writeTable, writeIndex + o.writeIndex, readTable + o.readTable,
+            return new Units(
+                    writeTable + o.writeTable,
+                    writeIndex + o.writeIndex,
+                    readTable + o.readTable,
                     readIndex + o.readIndex);
         }
 
         Units minus(Units o) {
-            return new Units(writeTable - o.writeTable, writeIndex - o.writeIndex, readTable - o.readTable,
+            return new Units(
+                    writeTable - o.writeTable,
+                    writeIndex - o.writeIndex,
+                    readTable - o.readTable,
                     readIndex - o.readIndex);
         }
     }
@@ -56,8 +62,13 @@ final class CapacityUnits {
 
         /** "acquire W 1.00 (index 0.00) R 0.00": write units per call with the index's share, read units per call. */
         String cell() {
-            return String.format(Locale.ROOT, "%s W %s (index %s) R %s", operation, Report.num(write(), 2),
-                    Report.num(writeIndex(), 2), Report.num(read(), 2));
+            return String.format(
+                    Locale.ROOT,
+                    "%s W %s (index %s) R %s",
+                    operation,
+                    Report.num(write(), 2),
+                    Report.num(writeIndex(), 2),
+                    Report.num(read(), 2));
         }
     }
 
@@ -80,7 +91,8 @@ final class CapacityUnits {
             String[] rest = line.substring(close + 1).trim().split("\\s+"); // value, then an optional timestamp
             double v = Double.parseDouble(rest[0]);
             boolean table = TABLE.equals(labels.get("on"));
-            Units u = write ? (table ? new Units(v, 0, 0, 0) : new Units(0, v, 0, 0))
+            Units u = write
+                    ? (table ? new Units(v, 0, 0, 0) : new Units(0, v, 0, 0))
                     : (table ? new Units(0, 0, v, 0) : new Units(0, 0, 0, v));
             by.merge(labels.getOrDefault("operation", ""), u, Units::plus);
         }

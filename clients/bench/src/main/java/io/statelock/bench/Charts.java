@@ -13,31 +13,54 @@ import org.knowm.xchart.CategoryChartBuilder;
 
 /** PNG charts of a run (XChart): uncontended throughput by clients, hand-off latency by waiters. */
 final class Charts {
-    private Charts() {
-    }
+    private Charts() {}
 
     static void write(List<Result> results, Path dir, String prefix, String subtitle) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        chart(results, "uncontended", "Uncontended acquire+release cycles/s (" + subtitle + ")", "clients",
-                "cycles/s", Result::throughput, dir.resolve(prefix + "-uncontended.png"));
-        chart(results, "hand-off", "Hand-off p99 ms, one key (" + subtitle + ")", "waiters", "ms",
-                Result::p99Ms, dir.resolve(prefix + "-handoff.png"));
+        chart(
+                results,
+                "uncontended",
+                "Uncontended acquire+release cycles/s (" + subtitle + ")",
+                "clients",
+                "cycles/s",
+                Result::throughput,
+                dir.resolve(prefix + "-uncontended.png"));
+        chart(
+                results,
+                "hand-off",
+                "Hand-off p99 ms, one key (" + subtitle + ")",
+                "waiters",
+                "ms",
+                Result::p99Ms,
+                dir.resolve(prefix + "-handoff.png"));
     }
 
-    private static void chart(List<Result> results, String scenario, String title, String x, String y,
-                              ToDoubleFunction<Result> value, Path out) throws IOException {
+    private static void chart(
+            List<Result> results,
+            String scenario,
+            String title,
+            String x,
+            String y,
+            ToDoubleFunction<Result> value,
+            Path out)
+            throws IOException {
         Map<String, Map<Integer, Double>> series = new LinkedHashMap<>();
         List<Integer> xs = new ArrayList<>();
         for (Result r : results) {
             if (!r.scenario().equals(scenario)) continue;
-            series.computeIfAbsent(r.system() + " / " + r.store(), k -> new LinkedHashMap<>()).put(r.concurrency(),
-                    value.applyAsDouble(r));
+            series.computeIfAbsent(r.system() + " / " + r.store(), k -> new LinkedHashMap<>())
+                    .put(r.concurrency(), value.applyAsDouble(r));
             if (!xs.contains(r.concurrency())) xs.add(r.concurrency());
         }
         if (series.isEmpty()) return;
         xs.sort(Integer::compare);
-        CategoryChart chart = new CategoryChartBuilder().width(900).height(500).title(title).xAxisTitle(x)
-                .yAxisTitle(y).build();
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(900)
+                .height(500)
+                .title(title)
+                .xAxisTitle(x)
+                .yAxisTitle(y)
+                .build();
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         for (Map.Entry<String, Map<Integer, Double>> e : series.entrySet()) {
             List<String> labels = new ArrayList<>();

@@ -8,7 +8,9 @@ import java.util.Locale;
  */
 record CostModel(String name, double dollarsPerMillionWrites, double dollarsPerMillionReads) {
     /** DynamoDB on-demand, Standard table class, us-east-1, as priced since November 2024. */
-    static final CostModel ON_DEMAND = new CostModel("DynamoDB on-demand, us-east-1 (prices since Nov 2024)", 0.625, 0.125);
+    static final CostModel ON_DEMAND =
+            new CostModel("DynamoDB on-demand, us-east-1 (prices since Nov 2024)", 0.625, 0.125);
+
     static final double MONTH_SECONDS = 30 * 86_400.0;
 
     /** Dollars for these many write and read request units. */
@@ -17,10 +19,16 @@ record CostModel(String name, double dollarsPerMillionWrites, double dollarsPerM
     }
 
     /** A million cycles of acquire + release plus {@code heartbeatsPerCycle} heartbeats, at the units measured for each. */
-    double millionCycles(CapacityUnits.PerOp acquire, CapacityUnits.PerOp release, double heartbeatsPerCycle,
-                         CapacityUnits.PerOp heartbeat) {
-        double w = acquire.write() + release.write() + (heartbeatsPerCycle == 0 ? 0 : heartbeatsPerCycle * heartbeat.write());
-        double r = acquire.read() + release.read() + (heartbeatsPerCycle == 0 ? 0 : heartbeatsPerCycle * heartbeat.read());
+    double millionCycles(
+            CapacityUnits.PerOp acquire,
+            CapacityUnits.PerOp release,
+            double heartbeatsPerCycle,
+            CapacityUnits.PerOp heartbeat) {
+        double w = acquire.write()
+                + release.write()
+                + (heartbeatsPerCycle == 0 ? 0 : heartbeatsPerCycle * heartbeat.write());
+        double r =
+                acquire.read() + release.read() + (heartbeatsPerCycle == 0 ? 0 : heartbeatsPerCycle * heartbeat.read());
         return dollars(1e6 * w, 1e6 * r);
     }
 
@@ -36,7 +44,11 @@ record CostModel(String name, double dollarsPerMillionWrites, double dollarsPerM
     }
 
     String priceLine() {
-        return String.format(Locale.ROOT, "price assumed: %s: $%.3f per million write request units, $%.3f per million "
-                + "read request units", name, dollarsPerMillionWrites, dollarsPerMillionReads);
+        return String.format(
+                Locale.ROOT,
+                "price assumed: %s: $%.3f per million write request units, $%.3f per million " + "read request units",
+                name,
+                dollarsPerMillionWrites,
+                dollarsPerMillionReads);
     }
 }

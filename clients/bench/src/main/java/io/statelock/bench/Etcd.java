@@ -19,14 +19,18 @@ final class Etcd implements AutoCloseable {
     }
 
     long grant(long ttlSeconds) throws Exception {
-        return client.getLeaseClient().grant(ttlSeconds).get(30, TimeUnit.SECONDS).getID();
+        return client.getLeaseClient()
+                .grant(ttlSeconds)
+                .get(30, TimeUnit.SECONDS)
+                .getID();
     }
 
     Systems.CyclerFactory cyclers() {
         return index -> {
             long lease = grant(30);
             return key -> {
-                LockResponse locked = client.getLockClient().lock(bytes(key), lease).get(30, TimeUnit.SECONDS);
+                LockResponse locked =
+                        client.getLockClient().lock(bytes(key), lease).get(30, TimeUnit.SECONDS);
                 client.getLockClient().unlock(locked.getKey()).get(30, TimeUnit.SECONDS);
             };
         };
@@ -38,7 +42,10 @@ final class Etcd implements AutoCloseable {
             return new Systems.Waiter() {
                 @Override
                 public Object lock(String key) throws Exception {
-                    return client.getLockClient().lock(bytes(key), lease).get(40, TimeUnit.SECONDS).getKey();
+                    return client.getLockClient()
+                            .lock(bytes(key), lease)
+                            .get(40, TimeUnit.SECONDS)
+                            .getKey();
                 }
 
                 @Override

@@ -20,23 +20,55 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  */
 final class Floor implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String ACQUIRE = "SET #seg = :seg, #leaseId = :lease, #acquiredAt = :now, #expiresAt = :expires,"
-            + " #ttlMs = :ttl, #owner = :owner REMOVE #info, #requestId ADD #fence :one";
+    private static final String ACQUIRE =
+            "SET #seg = :seg, #leaseId = :lease, #acquiredAt = :now, #expiresAt = :expires,"
+                    + " #ttlMs = :ttl, #owner = :owner REMOVE #info, #requestId ADD #fence :one";
     private static final String CLEAR = "REMOVE #leaseId, #owner, #info, #acquiredAt, #expiresAt, #ttlMs, #requestId";
-    private static final Map<String, String> NAMES = Map.of("#seg", "seg", "#leaseId", "leaseId",
-            "#acquiredAt", "acquiredAt", "#expiresAt", "expiresAt", "#ttlMs", "ttlMs", "#owner", "owner",
-            "#info", "info", "#requestId", "requestId", "#fence", "fence");
-    private static final Map<String, String> CLEAR_NAMES = Map.of("#leaseId", "leaseId", "#owner", "owner",
-            "#info", "info", "#acquiredAt", "acquiredAt", "#expiresAt", "expiresAt", "#ttlMs", "ttlMs",
-            "#requestId", "requestId");
+    private static final Map<String, String> NAMES = Map.of(
+            "#seg",
+            "seg",
+            "#leaseId",
+            "leaseId",
+            "#acquiredAt",
+            "acquiredAt",
+            "#expiresAt",
+            "expiresAt",
+            "#ttlMs",
+            "ttlMs",
+            "#owner",
+            "owner",
+            "#info",
+            "info",
+            "#requestId",
+            "requestId",
+            "#fence",
+            "fence");
+    private static final Map<String, String> CLEAR_NAMES = Map.of(
+            "#leaseId",
+            "leaseId",
+            "#owner",
+            "owner",
+            "#info",
+            "info",
+            "#acquiredAt",
+            "acquiredAt",
+            "#expiresAt",
+            "expiresAt",
+            "#ttlMs",
+            "ttlMs",
+            "#requestId",
+            "requestId");
 
     private final DynamoDbClient client;
     private final String table;
 
     Floor(String endpoint, String table) {
-        this.client = DynamoDbClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
+        this.client = DynamoDbClient.builder()
+                .endpointOverride(URI.create(endpoint))
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(128)).build();
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(128))
+                .build();
         this.table = table;
     }
 
@@ -59,19 +91,24 @@ final class Floor implements AutoCloseable {
         values.put(":owner", AttributeValue.fromS(owner));
         values.put(":one", AttributeValue.fromN("1"));
         values.put(":takeoverBefore", AttributeValue.fromN(Long.toString(now - 1000)));
-        client.updateItem(b -> b.tableName(table).key(Map.of("key", AttributeValue.fromS(key)))
+        client.updateItem(b -> b.tableName(table)
+                .key(Map.of("key", AttributeValue.fromS(key)))
                 .updateExpression(ACQUIRE)
                 .conditionExpression("attribute_not_exists(#leaseId) OR #expiresAt < :takeoverBefore")
-                .expressionAttributeNames(NAMES).expressionAttributeValues(values)
+                .expressionAttributeNames(NAMES)
+                .expressionAttributeValues(values)
                 .returnValues(ReturnValue.ALL_OLD));
         return lease;
     }
 
     /** One conditional release write, as the service makes it. */
     void release(String key, String lease) {
-        client.updateItem(b -> b.tableName(table).key(Map.of("key", AttributeValue.fromS(key)))
-                .updateExpression(CLEAR).conditionExpression("#leaseId = :lease")
-                .expressionAttributeNames(CLEAR_NAMES).expressionAttributeValues(Map.of(":lease", AttributeValue.fromS(lease)))
+        client.updateItem(b -> b.tableName(table)
+                .key(Map.of("key", AttributeValue.fromS(key)))
+                .updateExpression(CLEAR)
+                .conditionExpression("#leaseId = :lease")
+                .expressionAttributeNames(CLEAR_NAMES)
+                .expressionAttributeValues(Map.of(":lease", AttributeValue.fromS(lease)))
                 .returnValues(ReturnValue.ALL_OLD));
     }
 

@@ -41,7 +41,8 @@ final class Heartbeats {
         for (int i = 0; i < n; i++) {
             String key = prefix + "/k" + i + "/terraform.tfstate";
             int index = i;
-            futures.add(pool.submit(() -> clients.blocking(index).withDeadlineAfter(60, TimeUnit.SECONDS)
+            futures.add(pool.submit(() -> clients.blocking(index)
+                    .withDeadlineAfter(60, TimeUnit.SECONDS)
                     .acquire(StatelockClients.acquire(key, "bench-hb", 0))));
         }
         for (Future<AcquireResponse> f : futures) leases.add(f.get());
@@ -97,7 +98,10 @@ final class Heartbeats {
                     Scenarios.sleepUntil(due);
                     AcquireResponse lease = mine.get(i);
                     long sent = System.nanoTime();
-                    requests.onNext(HeartbeatRequest.newBuilder().setKey(lease.getKey()).setLeaseId(lease.getLeaseId()).build());
+                    requests.onNext(HeartbeatRequest.newBuilder()
+                            .setKey(lease.getKey())
+                            .setLeaseId(lease.getLeaseId())
+                            .build());
                     Object answer = answers.poll(10, TimeUnit.SECONDS);
                     if (answer instanceof HeartbeatResponse) {
                         latency.record(System.nanoTime() - sent);
@@ -121,8 +125,12 @@ final class Heartbeats {
         for (int i = 0; i < leases.size(); i++) {
             AcquireResponse lease = leases.get(i);
             int index = i;
-            futures.add(pool.submit(() -> clients.blocking(index).withDeadlineAfter(60, TimeUnit.SECONDS)
-                    .release(ReleaseRequest.newBuilder().setKey(lease.getKey()).setLeaseId(lease.getLeaseId()).build())));
+            futures.add(pool.submit(() -> clients.blocking(index)
+                    .withDeadlineAfter(60, TimeUnit.SECONDS)
+                    .release(ReleaseRequest.newBuilder()
+                            .setKey(lease.getKey())
+                            .setLeaseId(lease.getLeaseId())
+                            .build())));
         }
         for (Future<?> f : futures) {
             try {

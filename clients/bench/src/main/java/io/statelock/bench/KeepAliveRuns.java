@@ -44,7 +44,8 @@ final class KeepAliveRuns {
         Cpu.Snapshot c1 = s.cpu.get();
         ServiceMetrics m1 = ServiceMetrics.scrape(s.address);
         double writesPerRenewal = (m1.sum(ServiceMetrics.CALLS, "operation=\"heartbeat\"")
-                - m0.sum(ServiceMetrics.CALLS, "operation=\"heartbeat\"")) / hb.renewals.get();
+                        - m0.sum(ServiceMetrics.CALLS, "operation=\"heartbeat\""))
+                / hb.renewals.get();
         Cpu.Delta d = c1.since(c0);
         double rssHeld = Cpu.rssMiB(s.servicePid);
         CapacityUnits before = CapacityUnits.parse(m0.text());
@@ -55,10 +56,26 @@ final class KeepAliveRuns {
             capacity.add(heartbeat);
             cell = heartbeat.cell();
         }
-        report.add(Result.of("keep-alive", "statelock", s.store, n, hb.latency, seconds, d,
-                String.format(Locale.ROOT, "%d streams; renewal failures %d; store writes per renewal %.3f; service CPU "
-                                + "%.0f%% of a core; %d acquires took %.1f s; RSS %.0f MiB", streams, hb.failures.get(),
-                        writesPerRenewal, d.serviceUs() / 1e4 / seconds, n, hb.acquireSeconds, rssHeld)).withCapacity(cell));
+        report.add(Result.of(
+                        "keep-alive",
+                        "statelock",
+                        s.store,
+                        n,
+                        hb.latency,
+                        seconds,
+                        d,
+                        String.format(
+                                Locale.ROOT,
+                                "%d streams; renewal failures %d; store writes per renewal %.3f; service CPU "
+                                        + "%.0f%% of a core; %d acquires took %.1f s; RSS %.0f MiB",
+                                streams,
+                                hb.failures.get(),
+                                writesPerRenewal,
+                                d.serviceUs() / 1e4 / seconds,
+                                n,
+                                hb.acquireSeconds,
+                                rssHeld))
+                .withCapacity(cell));
         if (memory) memory(s, n, hb);
         if (n >= 10_000 || o.leases().length == 1) keepAliveFailures.put(s.store, new double[] {hb.failures.get(), n});
         hb.releaseAll();
@@ -70,15 +87,34 @@ final class KeepAliveRuns {
         try (StatelockClients waiting = new StatelockClients(s.address, 4)) {
             for (int i = 0; i < waiters; i++) {
                 AcquireResponse held = hb.leases.get(i % hb.leases.size());
-                waiting.async(i).withDeadlineAfter(60, TimeUnit.SECONDS)
-                        .acquire(StatelockClients.acquire(held.getKey(), "bench-mw" + i, 15), StatelockClients.ignoring());
+                waiting.async(i)
+                        .withDeadlineAfter(60, TimeUnit.SECONDS)
+                        .acquire(
+                                StatelockClients.acquire(held.getKey(), "bench-mw" + i, 15),
+                                StatelockClients.ignoring());
             }
             ServiceMetrics.awaitWaiters(s.address, waiters);
             double rss = Cpu.rssMiB(s.servicePid);
-            report.add(new Result("memory", "statelock", s.store, n, 0, 0, Double.NaN, Double.NaN, Double.NaN,
-                    Double.NaN, Double.NaN, Double.NaN, String.format(Locale.ROOT,
-                    "RSS %.0f MiB with %d held leases and %d waiting clients (idle at start %.0f MiB)", rss, n,
-                    waiters, s.idleRss)));
+            report.add(new Result(
+                    "memory",
+                    "statelock",
+                    s.store,
+                    n,
+                    0,
+                    0,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    String.format(
+                            Locale.ROOT,
+                            "RSS %.0f MiB with %d held leases and %d waiting clients (idle at start %.0f MiB)",
+                            rss,
+                            n,
+                            waiters,
+                            s.idleRss)));
             memoryRss.put(s.store, new double[] {rss, n, waiters});
         }
     }
@@ -112,9 +148,20 @@ final class KeepAliveRuns {
         for (Thread t : threads) t.join();
         Cpu.Delta d = s.cpu.get().since(c0);
         double seconds = (end - start) / 1e9;
-        report.add(Result.of("keep-alive", "etcd", "etcd (fsync)", n, latency, seconds, d,
-                String.format(Locale.ROOT, "keepAliveOnce at ttl/3 from %d threads; failures %d; etcd CPU %.0f%% of a core",
-                        streams, failures.get(), d.serviceUs() / 1e4 / seconds)));
+        report.add(Result.of(
+                "keep-alive",
+                "etcd",
+                "etcd (fsync)",
+                n,
+                latency,
+                seconds,
+                d,
+                String.format(
+                        Locale.ROOT,
+                        "keepAliveOnce at ttl/3 from %d threads; failures %d; etcd CPU %.0f%% of a core",
+                        streams,
+                        failures.get(),
+                        d.serviceUs() / 1e4 / seconds)));
         for (Long lease : leases) {
             try {
                 etcd.client.getLeaseClient().revoke(lease).get(10, TimeUnit.SECONDS);
@@ -124,8 +171,15 @@ final class KeepAliveRuns {
         }
     }
 
-    private static void renewPaced(Etcd etcd, List<Long> mine, int stream, int streams, long start, long end,
-                                   Latency latency, AtomicLong failures) {
+    private static void renewPaced(
+            Etcd etcd,
+            List<Long> mine,
+            int stream,
+            int streams,
+            long start,
+            long end,
+            Latency latency,
+            AtomicLong failures) {
         long slot = Heartbeats.PERIOD_NANOS / mine.size();
         long offset = slot * stream / streams;
         try {

@@ -6,8 +6,7 @@ import java.time.Instant;
 
 /** What the report says about the machine (cores, CPU, load average), and the progress log on stderr. */
 final class Machine {
-    private Machine() {
-    }
+    private Machine() {}
 
     static String loadAverage() {
         try {

@@ -59,8 +59,9 @@ public final class Main {
         report.note("load average (1/5/15 min) before: " + loadBefore + ", after: " + Machine.loadAverage()
                 + " (other builds on this machine share its cores); the run took "
                 + Math.round((System.nanoTime() - started) / 60e9) + " min");
-        report.note("systems are measured one after the other at each point, all servers running; hand-off = "
-                + "release sent → next grant received; fairness = the grant went to the earliest request still waiting");
+        report.note(
+                "systems are measured one after the other at each point, all servers running; hand-off = "
+                        + "release sent → next grant received; fairness = the grant went to the earliest request still waiting");
         if (o.service == null) report.note("service JVM options: `" + Proc.serviceJvmOptions() + "`");
         write();
     }
@@ -93,10 +94,15 @@ public final class Main {
     private void write() throws Exception {
         String prefix = o.quick ? "quick" : "full";
         Files.createDirectories(o.out);
-        String md = report.markdown("statelock benchmark (" + prefix + ", " + Instant.now().toString().substring(0, 19) + "Z)",
-                o.command, Machine.describe());
-        Files.writeString(o.out.resolve(prefix + ".md"), md + "\n![uncontended](" + prefix + "-uncontended.png)\n"
-                + "![hand-off](" + prefix + "-handoff.png)\n");
+        String md = report.markdown(
+                "statelock benchmark (" + prefix + ", "
+                        + Instant.now().toString().substring(0, 19) + "Z)",
+                o.command,
+                Machine.describe());
+        Files.writeString(
+                o.out.resolve(prefix + ".md"),
+                md + "\n![uncontended](" + prefix + "-uncontended.png)\n" + "![hand-off](" + prefix
+                        + "-handoff.png)\n");
         Charts.write(report.results(), o.out, prefix, Runtime.getRuntime().availableProcessors() + " cores");
         System.out.println(md);
         Machine.log("written to " + o.out.resolve(prefix + ".md"));

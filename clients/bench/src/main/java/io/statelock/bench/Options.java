@@ -9,16 +9,16 @@ final class Options {
     boolean quick;
     Path repo = Path.of(".");
     Path out;
-    String service;           // external service host:port
+    String service; // external service host:port
     long servicePid = -1;
     String storeLabel = "external";
-    String dynamodb;          // external DynamoDB-API endpoint for the floor
-    String etcd;              // external etcd endpoint
+    String dynamodb; // external DynamoDB-API endpoint for the floor
+    String etcd; // external etcd endpoint
     String etcdBinary = "etcd";
     boolean noEtcd;
     List<String> stores = List.of("embedded", "dynamodb");
     String command = "clients/bench/run.sh";
-    int[] leases;             // --leases 1000,10000 overrides the mode's
+    int[] leases; // --leases 1000,10000 overrides the mode's
 
     int[] clients() {
         return new int[] {1, 4, 16, 64};
@@ -79,7 +79,10 @@ final class Options {
                 case "--no-etcd" -> o.noEtcd = true;
                 case "--stores" -> o.stores = Arrays.asList(args[++i].split(","));
                 case "--command" -> o.command = args[++i];
-                case "--leases" -> o.leases = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--leases" ->
+                    o.leases = Arrays.stream(args[++i].split(","))
+                            .mapToInt(Integer::parseInt)
+                            .toArray();
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + usage());
             }
         }

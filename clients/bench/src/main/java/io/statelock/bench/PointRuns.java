@@ -27,15 +27,19 @@ final class PointRuns {
         Machine.log(s.label() + ": uncontended, " + c + " clients");
         Latency latency = new Latency();
         AtomicLong cycles = new AtomicLong();
-        String prefix = (s.system.equals("floor") ? "floor/" : "bench/") + run + "/u-" + s.system + "-" + s.store.charAt(0) + c;
+        String prefix =
+                (s.system.equals("floor") ? "floor/" : "bench/") + run + "/u-" + s.system + "-" + s.store.charAt(0) + c;
         ServiceMetrics m0 = s.address == null ? null : ServiceMetrics.settled(s.address);
         Scenarios.Window w = Scenarios.uncontended(s.cyclers, c, prefix, o.timing(), s.cpu, latency, cycles);
         String notes;
         String cell = "";
         if (s.address != null) {
             ServiceMetrics m1 = ServiceMetrics.settled(s.address);
-            notes = String.format(Locale.ROOT, "store writes per acquire/release %.3f, reads %.3f",
-                    (m1.writes() - m0.writes()) / (2.0 * cycles.get()), (m1.reads() - m0.reads()) / (2.0 * cycles.get()));
+            notes = String.format(
+                    Locale.ROOT,
+                    "store writes per acquire/release %.3f, reads %.3f",
+                    (m1.writes() - m0.writes()) / (2.0 * cycles.get()),
+                    (m1.reads() - m0.reads()) / (2.0 * cycles.get()));
             cell = capacityCell(m0, m1, cycles.get());
         } else if (s.system.equals("floor")) {
             notes = "the same UpdateItem pair, no service";
@@ -68,15 +72,21 @@ final class PointRuns {
         Machine.log(s.label() + ": hand-off, " + waiters + " waiters");
         Scenarios.Handoffs h = new Scenarios.Handoffs();
         ServiceMetrics m0 = s.address == null ? null : ServiceMetrics.scrape(s.address);
-        Scenarios.Window w = Scenarios.contention(s.waiters, waiters,
-                "bench/" + run + "/h-" + s.system + "-" + s.store.charAt(0) + waiters + "/terraform.tfstate", o.timing(),
-                s.cpu, h);
+        Scenarios.Window w = Scenarios.contention(
+                s.waiters,
+                waiters,
+                "bench/" + run + "/h-" + s.system + "-" + s.store.charAt(0) + waiters + "/terraform.tfstate",
+                o.timing(),
+                s.cpu,
+                h);
         String notes = String.format(Locale.ROOT, "in arrival order %.1f%%", 100 * h.inOrderShare());
         if (s.address != null) {
             ServiceMetrics m1 = ServiceMetrics.scrape(s.address);
-            notes += String.format(Locale.ROOT, ", store calls per hand-off %.2f", (m1.calls() - m0.calls()) / h.grants.get());
+            notes += String.format(
+                    Locale.ROOT, ", store calls per hand-off %.2f", (m1.calls() - m0.calls()) / h.grants.get());
         }
-        report.add(Result.of("hand-off", s.system, s.store, waiters, h.latency, w.seconds(), w.cpu(), notes + errors(w)));
+        report.add(
+                Result.of("hand-off", s.system, s.store, waiters, h.latency, w.seconds(), w.cpu(), notes + errors(w)));
     }
 
     /** While 64 clients wait on one key held by another, how many store calls does this replica make? */
@@ -85,11 +95,14 @@ final class PointRuns {
         Machine.log(s.store + ": " + waiters + " waiting on one held key");
         String key = "bench/" + run + "/w-" + s.store + "/terraform.tfstate";
         try (StatelockClients holderClient = new StatelockClients(s.address, 1);
-             StatelockClients waiting = new StatelockClients(s.address, 2)) {
-            AcquireResponse holder = holderClient.blocking(0).withDeadlineAfter(30, TimeUnit.SECONDS)
+                StatelockClients waiting = new StatelockClients(s.address, 2)) {
+            AcquireResponse holder = holderClient
+                    .blocking(0)
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
                     .acquire(StatelockClients.acquire(key, "bench-holder", 0));
             for (int i = 0; i < waiters; i++) {
-                waiting.async(i).withDeadlineAfter(120, TimeUnit.SECONDS)
+                waiting.async(i)
+                        .withDeadlineAfter(120, TimeUnit.SECONDS)
                         .acquire(StatelockClients.acquire(key, "bench-w" + i, 90), StatelockClients.ignoring());
             }
             ServiceMetrics.awaitWaiters(s.address, waiters);
@@ -103,13 +116,34 @@ final class PointRuns {
             double calls = m1.calls() - m0.calls();
             double perInterval = calls / seconds; // poll interval 1 s (the default)
             Cpu.Delta d = c1.since(c0);
-            report.add(new Result("waiting-64", "statelock", s.store, waiters, (long) calls, seconds, Double.NaN,
-                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                    String.format(Locale.ROOT, "store calls per 1 s poll interval %.2f (reads %.0f, write attempts %.0f); "
-                                    + "service CPU %.1f ms/s", perInterval, m1.reads() - m0.reads(),
-                            m1.writes() - m0.writes(), d.serviceUs() / 1000 / seconds)));
-            holderClient.blocking(0).withDeadlineAfter(30, TimeUnit.SECONDS).release(ReleaseRequest.newBuilder()
-                    .setKey(key).setLeaseId(holder.getLeaseId()).build());
+            report.add(new Result(
+                    "waiting-64",
+                    "statelock",
+                    s.store,
+                    waiters,
+                    (long) calls,
+                    seconds,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    String.format(
+                            Locale.ROOT,
+                            "store calls per 1 s poll interval %.2f (reads %.0f, write attempts %.0f); "
+                                    + "service CPU %.1f ms/s",
+                            perInterval,
+                            m1.reads() - m0.reads(),
+                            m1.writes() - m0.writes(),
+                            d.serviceUs() / 1000 / seconds)));
+            holderClient
+                    .blocking(0)
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .release(ReleaseRequest.newBuilder()
+                            .setKey(key)
+                            .setLeaseId(holder.getLeaseId())
+                            .build());
         }
     }
 

@@ -25,7 +25,9 @@ final class Proc implements AutoCloseable {
      * malloc memory back every 5 s (-XX:TrimNativeHeapInterval, as in the image). Replaced by
      * STATELOCK_BENCH_SERVICE_OPTS when that is set.
      */
-    static final String SERVICE_JVM = "-XX:MaxRAM=512m -XX:MaxRAMPercentage=25 -XX:+UseSerialGC -XX:TrimNativeHeapInterval=5000";
+    static final String SERVICE_JVM =
+            "-XX:MaxRAM=512m -XX:MaxRAMPercentage=25 -XX:+UseSerialGC -XX:TrimNativeHeapInterval=5000";
+
     final String name;
     final Process process;
     final int port;
@@ -45,20 +47,39 @@ final class Proc implements AutoCloseable {
     }
 
     static Proc start(String name, List<String> command, Path workDir, Path log, int port) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         return new Proc(name, pb.start(), port);
     }
 
     static Proc dynalite(Path repo, Path tmp) throws Exception {
         Path install = repo.resolve("deploy/local/install.sh");
-        Process npm = new ProcessBuilder("sh", install.toString()).directory(install.getParent().toFile())
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("install.log").toFile()).start();
-        if (npm.waitFor() != 0) throw new IllegalStateException("deploy/local/install.sh failed, see " + tmp.resolve("install.log"));
+        Process npm = new ProcessBuilder("sh", install.toString())
+                .directory(install.getParent().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("install.log").toFile())
+                .start();
+        if (npm.waitFor() != 0)
+            throw new IllegalStateException("deploy/local/install.sh failed, see " + tmp.resolve("install.log"));
         int port = freePort();
-        Proc p = start("dynalite", List.of(Dynalite.node(), Dynalite.cli(repo).toString(),
-                "--host", "127.0.0.1", "--port", Integer.toString(port), "--createTableMs", "0", "--deleteTableMs", "0"),
-                tmp, tmp.resolve("dynalite.log"), port);
+        Proc p = start(
+                "dynalite",
+                List.of(
+                        Dynalite.node(),
+                        Dynalite.cli(repo).toString(),
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        Integer.toString(port),
+                        "--createTableMs",
+                        "0",
+                        "--deleteTableMs",
+                        "0"),
+                tmp,
+                tmp.resolve("dynalite.log"),
+                port);
         p.awaitPort(Duration.ofSeconds(30));
         return p;
     }
@@ -66,13 +87,18 @@ final class Proc implements AutoCloseable {
     /** The packaged service ({@code service/target/quarkus-app/quarkus-run.jar}) on a free loopback port. */
     static Proc service(Path repo, Path tmp, String store, int dynalitePort) throws Exception {
         Path jar = ServiceProcess.jar(repo);
-        if (!Files.exists(jar)) throw new IllegalStateException(jar + " is missing: run ./mvnw -B package -DskipTests first");
+        if (!Files.exists(jar))
+            throw new IllegalStateException(jar + " is missing: run ./mvnw -B package -DskipTests first");
         int port = freePort();
         Path data = Files.createDirectories(tmp.resolve("data-" + store + "-" + port));
-        List<String> cmd = new ArrayList<>(List.of("java", "-Dquarkus.http.port=" + port,
-                "-Dstatelock.store=" + store, "-Dstatelock.embedded.data-dir=" + data));
+        List<String> cmd = new ArrayList<>(List.of(
+                "java",
+                "-Dquarkus.http.port=" + port,
+                "-Dstatelock.store=" + store,
+                "-Dstatelock.embedded.data-dir=" + data));
         if (store.equals("dynamodb")) {
-            cmd.addAll(List.of("-Dstatelock.dynamodb.create-table=true",
+            cmd.addAll(List.of(
+                    "-Dstatelock.dynamodb.create-table=true",
                     "-Dquarkus.dynamodb.endpoint-override=http://127.0.0.1:" + dynalitePort,
                     "-Dquarkus.dynamodb.aws.region=us-east-1",
                     "-Dquarkus.dynamodb.aws.credentials.type=static",
@@ -97,10 +123,27 @@ final class Proc implements AutoCloseable {
         int port = freePort();
         int peer = freePort();
         Path data = tmp.resolve("etcd-data");
-        Proc p = start("etcd", List.of(binary, "--name", "bench", "--data-dir", data.toString(),
-                "--listen-client-urls", "http://127.0.0.1:" + port, "--advertise-client-urls", "http://127.0.0.1:" + port,
-                "--listen-peer-urls", "http://127.0.0.1:" + peer, "--initial-advertise-peer-urls", "http://127.0.0.1:" + peer,
-                "--initial-cluster", "bench=http://127.0.0.1:" + peer), tmp, tmp.resolve("etcd.log"), port);
+        Proc p = start(
+                "etcd",
+                List.of(
+                        binary,
+                        "--name",
+                        "bench",
+                        "--data-dir",
+                        data.toString(),
+                        "--listen-client-urls",
+                        "http://127.0.0.1:" + port,
+                        "--advertise-client-urls",
+                        "http://127.0.0.1:" + port,
+                        "--listen-peer-urls",
+                        "http://127.0.0.1:" + peer,
+                        "--initial-advertise-peer-urls",
+                        "http://127.0.0.1:" + peer,
+                        "--initial-cluster",
+                        "bench=http://127.0.0.1:" + peer),
+                tmp,
+                tmp.resolve("etcd.log"),
+                port);
         p.awaitHttp("/health", Duration.ofSeconds(30));
         return p;
     }
@@ -120,11 +163,15 @@ final class Proc implements AutoCloseable {
 
     void awaitHttp(String path, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         while (true) {
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) return;
             } catch (IOException e) {
                 // not up yet

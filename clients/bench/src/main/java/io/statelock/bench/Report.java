@@ -35,7 +35,9 @@ final class Report {
     /** The row of one point, or null when it was not run. */
     Result find(String scenario, String system, String store, int concurrency) {
         for (Result r : results) {
-            if (r.scenario().equals(scenario) && r.system().equals(system) && r.store().equals(store)
+            if (r.scenario().equals(scenario)
+                    && r.system().equals(system)
+                    && r.store().equals(store)
                     && r.concurrency() == concurrency) return r;
         }
         return null;
@@ -55,25 +57,58 @@ final class Report {
                 + "| service CPU µs/op | store CPU µs/op | load-gen CPU µs/op | DynamoDB units per call | notes |\n");
         md.append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |\n");
         for (Result r : results) {
-            md.append("| ").append(r.scenario()).append(" | ").append(r.system()).append(" | ").append(r.store())
-                    .append(" | ").append(r.concurrency()).append(" | ").append(r.ops())
-                    .append(" | ").append(num(r.throughput(), 0))
-                    .append(" | ").append(num(r.p50Ms(), 2)).append(" | ").append(num(r.p99Ms(), 2))
-                    .append(" | ").append(num(r.p999Ms(), 2))
-                    .append(" | ").append(num(r.serviceCpuUsPerOp(), 0)).append(" | ").append(num(r.storeCpuUsPerOp(), 0))
-                    .append(" | ").append(num(r.loadCpuUsPerOp(), 0))
-                    .append(" | ").append(r.capacity() == null ? "" : r.capacity())
-                    .append(" | ").append(r.notes() == null ? "" : r.notes()).append(" |\n");
+            md.append("| ")
+                    .append(r.scenario())
+                    .append(" | ")
+                    .append(r.system())
+                    .append(" | ")
+                    .append(r.store())
+                    .append(" | ")
+                    .append(r.concurrency())
+                    .append(" | ")
+                    .append(r.ops())
+                    .append(" | ")
+                    .append(num(r.throughput(), 0))
+                    .append(" | ")
+                    .append(num(r.p50Ms(), 2))
+                    .append(" | ")
+                    .append(num(r.p99Ms(), 2))
+                    .append(" | ")
+                    .append(num(r.p999Ms(), 2))
+                    .append(" | ")
+                    .append(num(r.serviceCpuUsPerOp(), 0))
+                    .append(" | ")
+                    .append(num(r.storeCpuUsPerOp(), 0))
+                    .append(" | ")
+                    .append(num(r.loadCpuUsPerOp(), 0))
+                    .append(" | ")
+                    .append(r.capacity() == null ? "" : r.capacity())
+                    .append(" | ")
+                    .append(r.notes() == null ? "" : r.notes())
+                    .append(" |\n");
         }
         if (!capacity.isEmpty()) {
             md.append("\n## DynamoDB capacity and cost\n\n");
             for (String line : capacity) md.append("- ").append(line).append('\n');
         }
-        md.append("\n## Targets (issue 6)\n\n| target | figure | value | limit | verdict |\n| --- | --- | ---: | ---: | --- |\n");
+        md.append(
+                "\n## Targets (issue 6)\n\n| target | figure | value | limit | verdict |\n| --- | --- | ---: | ---: | --- |\n");
         for (Target t : targets) {
-            md.append("| ").append(t.name()).append(" | ").append(t.figure()).append(" | ").append(num(t.value(), 3))
-                    .append(" | ").append(t.comparison()).append(' ').append(num(t.limit(), 3))
-                    .append(" | ").append(t.verdict() == Target.Verdict.NOT_RUN ? "not run" : t.verdict().name())
+            md.append("| ")
+                    .append(t.name())
+                    .append(" | ")
+                    .append(t.figure())
+                    .append(" | ")
+                    .append(num(t.value(), 3))
+                    .append(" | ")
+                    .append(t.comparison())
+                    .append(' ')
+                    .append(num(t.limit(), 3))
+                    .append(" | ")
+                    .append(
+                            t.verdict() == Target.Verdict.NOT_RUN
+                                    ? "not run"
+                                    : t.verdict().name())
                     .append(" |\n");
         }
         return md.toString();

@@ -15,15 +15,21 @@ final class Scenarios {
     /** What a run measured besides latencies. */
     record Window(double seconds, Cpu.Delta cpu, long errors) {}
 
-    private Scenarios() {
-    }
+    private Scenarios() {}
 
     /**
      * C clients, each acquiring and releasing its own key in a loop. A cycle (acquire + release)
      * counts when it started and ended inside the measured window.
      */
-    static Window uncontended(Systems.CyclerFactory factory, int clients, String keyPrefix, Timing timing,
-                              Supplier<Cpu.Snapshot> cpu, Latency latency, AtomicLong allCycles) throws Exception {
+    static Window uncontended(
+            Systems.CyclerFactory factory,
+            int clients,
+            String keyPrefix,
+            Timing timing,
+            Supplier<Cpu.Snapshot> cpu,
+            Latency latency,
+            AtomicLong allCycles)
+            throws Exception {
         List<Systems.Cycler> cyclers = new ArrayList<>();
         for (int i = 0; i < clients; i++) cyclers.add(factory.client(i));
         AtomicLong errors = new AtomicLong();
@@ -67,8 +73,14 @@ final class Scenarios {
      * includes the release's own round trip: it is never less than release-acknowledged → grant).
      * Fairness: was the grant given to the earliest request still waiting (by send order)?
      */
-    static Window contention(Systems.WaiterFactory factory, int waiters, String key, Timing timing,
-                             Supplier<Cpu.Snapshot> cpu, Handoffs handoffs) throws Exception {
+    static Window contention(
+            Systems.WaiterFactory factory,
+            int waiters,
+            String key,
+            Timing timing,
+            Supplier<Cpu.Snapshot> cpu,
+            Handoffs handoffs)
+            throws Exception {
         int clients = waiters + 1;
         List<Systems.Waiter> ws = new ArrayList<>();
         for (int i = 0; i < clients; i++) ws.add(factory.client(i));
@@ -99,7 +111,9 @@ final class Scenarios {
                 synchronized (handoffs) {
                     boolean first = pending.first() == seq;
                     pending.remove(seq);
-                    if (handoffs.releaseSentNanos != 0 && window.measuring(handoffs.releaseSentNanos) && window.inside(granted)) {
+                    if (handoffs.releaseSentNanos != 0
+                            && window.measuring(handoffs.releaseSentNanos)
+                            && window.inside(granted)) {
                         handoffs.latency.record(granted - handoffs.releaseSentNanos);
                         (first ? handoffs.inOrder : handoffs.outOfOrder).incrementAndGet();
                     }
@@ -152,15 +166,17 @@ final class Scenarios {
         List<Thread> list = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
             int index = i;
-            Thread t = new Thread(() -> {
-                try {
-                    body.run(index, phase);
-                } catch (Exception e) {
-                    errors.incrementAndGet();
-                } finally {
-                    done.countDown();
-                }
-            }, "bench-" + i);
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            body.run(index, phase);
+                        } catch (Exception e) {
+                            errors.incrementAndGet();
+                        } finally {
+                            done.countDown();
+                        }
+                    },
+                    "bench-" + i);
             t.setDaemon(true);
             list.add(t);
             t.start();

@@ -9,12 +9,16 @@ import java.time.Duration;
 /** One scrape of the service's /q/metrics (Prometheus text), read with a plain HTTP client. */
 record ServiceMetrics(String text) {
     static final String CALLS = "statelock_store_calls_total";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     static ServiceMetrics scrape(String address) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address + "/q/metrics"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://" + address + "/q/metrics"))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return new ServiceMetrics(r.statusCode() == 200 ? r.body() : "");
         } catch (Exception e) {
             return new ServiceMetrics("");
@@ -60,8 +64,10 @@ record ServiceMetrics(String text) {
     }
 
     double writes() {
-        return sum(CALLS, "operation=\"acquire\"") + sum(CALLS, "operation=\"heartbeat\"")
-                + sum(CALLS, "operation=\"release\"") + sum(CALLS, "operation=\"force_release\"");
+        return sum(CALLS, "operation=\"acquire\"")
+                + sum(CALLS, "operation=\"heartbeat\"")
+                + sum(CALLS, "operation=\"release\"")
+                + sum(CALLS, "operation=\"force_release\"");
     }
 
     double reads() {

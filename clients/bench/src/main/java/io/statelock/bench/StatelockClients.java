@@ -22,8 +22,10 @@ final class StatelockClients implements AutoCloseable {
         this.address = address;
         String[] hp = address.split(":");
         for (int i = 0; i < channels; i++) {
-            this.channels.add(NettyChannelBuilder.forAddress(hp[0], Integer.parseInt(hp[1])).usePlaintext()
-                    .maxInboundMessageSize(4 << 20).build());
+            this.channels.add(NettyChannelBuilder.forAddress(hp[0], Integer.parseInt(hp[1]))
+                    .usePlaintext()
+                    .maxInboundMessageSize(4 << 20)
+                    .build());
         }
     }
 
@@ -40,7 +42,8 @@ final class StatelockClients implements AutoCloseable {
     }
 
     static AcquireRequest acquire(String key, String owner, long waitSeconds) {
-        AcquireRequest.Builder b = AcquireRequest.newBuilder().setKey(key).setOwner(owner).setTtl(TTL);
+        AcquireRequest.Builder b =
+                AcquireRequest.newBuilder().setKey(key).setOwner(owner).setTtl(TTL);
         if (waitSeconds > 0) b.setWaitTimeout(Duration.newBuilder().setSeconds(waitSeconds));
         return b.build();
     }
@@ -50,9 +53,13 @@ final class StatelockClients implements AutoCloseable {
             LockServiceGrpc.LockServiceBlockingStub stub = blocking(index);
             String owner = "bench-" + index;
             return key -> {
-                AcquireResponse lease = stub.withDeadlineAfter(30, TimeUnit.SECONDS).acquire(acquire(key, owner, 0));
+                AcquireResponse lease =
+                        stub.withDeadlineAfter(30, TimeUnit.SECONDS).acquire(acquire(key, owner, 0));
                 stub.withDeadlineAfter(30, TimeUnit.SECONDS)
-                        .release(ReleaseRequest.newBuilder().setKey(key).setLeaseId(lease.getLeaseId()).build());
+                        .release(ReleaseRequest.newBuilder()
+                                .setKey(key)
+                                .setLeaseId(lease.getLeaseId())
+                                .build());
             };
         };
     }
@@ -70,8 +77,11 @@ final class StatelockClients implements AutoCloseable {
                 @Override
                 public void unlock(Object handle) {
                     AcquireResponse lease = (AcquireResponse) handle;
-                    stub.withDeadlineAfter(30, TimeUnit.SECONDS).release(ReleaseRequest.newBuilder()
-                            .setKey(lease.getKey()).setLeaseId(lease.getLeaseId()).build());
+                    stub.withDeadlineAfter(30, TimeUnit.SECONDS)
+                            .release(ReleaseRequest.newBuilder()
+                                    .setKey(lease.getKey())
+                                    .setLeaseId(lease.getLeaseId())
+                                    .build());
                 }
             };
         };
@@ -81,16 +91,13 @@ final class StatelockClients implements AutoCloseable {
     static <T> StreamObserver<T> ignoring() {
         return new StreamObserver<>() {
             @Override
-            public void onNext(T value) {
-            }
+            public void onNext(T value) {}
 
             @Override
-            public void onError(Throwable t) {
-            }
+            public void onError(Throwable t) {}
 
             @Override
-            public void onCompleted() {
-            }
+            public void onCompleted() {}
         };
     }
 

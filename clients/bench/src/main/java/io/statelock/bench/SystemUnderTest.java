@@ -11,17 +11,23 @@ final class SystemUnderTest {
 
     final String system;
     final String store;
-    final String address;           // statelock only
+    final String address; // statelock only
     final Supplier<Cpu.Snapshot> cpu;
     final long servicePid;
     final Systems.CyclerFactory cyclers;
     final Systems.WaiterFactory waiters; // null for the floor
-    StatelockClients clients;         // statelock only
-    Etcd etcd;                        // etcd only
+    StatelockClients clients; // statelock only
+    Etcd etcd; // etcd only
     double idleRss = Double.NaN;
 
-    private SystemUnderTest(String system, String store, String address, Supplier<Cpu.Snapshot> cpu, long servicePid,
-                            Systems.CyclerFactory cyclers, Systems.WaiterFactory waiters) {
+    private SystemUnderTest(
+            String system,
+            String store,
+            String address,
+            Supplier<Cpu.Snapshot> cpu,
+            long servicePid,
+            Systems.CyclerFactory cyclers,
+            Systems.WaiterFactory waiters) {
         this.system = system;
         this.store = store;
         this.address = address;
@@ -40,7 +46,8 @@ final class SystemUnderTest {
      * other at each point, so a change of load on the machine (other builds) falls on all of them alike.
      * What was started is added to {@code open}, to be closed in that order.
      */
-    static List<SystemUnderTest> startAll(Options o, Path tmp, Report report, List<AutoCloseable> open) throws Exception {
+    static List<SystemUnderTest> startAll(Options o, Path tmp, Report report, List<AutoCloseable> open)
+            throws Exception {
         List<SystemUnderTest> suts = new ArrayList<>();
         if (o.service != null) {
             suts.add(statelock(o.storeLabel, o.service, o.servicePid, -1, open));
@@ -54,8 +61,12 @@ final class SystemUnderTest {
                 }
                 Proc service = Proc.service(o.repo, tmp, store, dynalite == null ? 0 : dynalite.port);
                 open.add(0, service);
-                suts.add(statelock(store, "127.0.0.1:" + service.port, service.pid(),
-                        dynalite == null ? -1 : dynalite.pid(), open));
+                suts.add(statelock(
+                        store,
+                        "127.0.0.1:" + service.port,
+                        service.pid(),
+                        dynalite == null ? -1 : dynalite.pid(),
+                        open));
                 if (dynalite != null) {
                     suts.add(floor("http://127.0.0.1:" + dynalite.port, new Cpu(-1, dynalite.pid())::snapshot, open));
                 }
@@ -68,12 +79,18 @@ final class SystemUnderTest {
         return suts;
     }
 
-    static SystemUnderTest statelock(String store, String address, long servicePid, long storePid,
-                                     List<AutoCloseable> open) {
+    static SystemUnderTest statelock(
+            String store, String address, long servicePid, long storePid, List<AutoCloseable> open) {
         StatelockClients clients = new StatelockClients(address, 4);
         open.add(0, clients);
-        SystemUnderTest s = new SystemUnderTest("statelock", store, address, new Cpu(servicePid, storePid)::snapshot,
-                servicePid, clients.cyclers(), clients.waiters());
+        SystemUnderTest s = new SystemUnderTest(
+                "statelock",
+                store,
+                address,
+                new Cpu(servicePid, storePid)::snapshot,
+                servicePid,
+                clients.cyclers(),
+                clients.waiters());
         s.clients = clients;
         s.idleRss = Cpu.rssMiB(servicePid);
         return s;
@@ -97,8 +114,14 @@ final class SystemUnderTest {
             }
             Etcd etcd = new Etcd(endpoint);
             open.add(0, etcd);
-            SystemUnderTest s = new SystemUnderTest("etcd", "etcd (fsync)", null,
-                    new Cpu(proc == null ? -1 : proc.pid(), -1)::snapshot, -1, etcd.cyclers(), etcd.waiters());
+            SystemUnderTest s = new SystemUnderTest(
+                    "etcd",
+                    "etcd (fsync)",
+                    null,
+                    new Cpu(proc == null ? -1 : proc.pid(), -1)::snapshot,
+                    -1,
+                    etcd.cyclers(),
+                    etcd.waiters());
             s.etcd = etcd;
             return s;
         } catch (Exception e) {

@@ -2,8 +2,7 @@ package io.statelock.bench;
 
 /** What a scenario drives: the same two moves on statelock, on the floor and on etcd. */
 final class Systems {
-    private Systems() {
-    }
+    private Systems() {}
 
     /** One client of the uncontended scenario: acquire then release {@code key}, once. */
     interface Cycler {

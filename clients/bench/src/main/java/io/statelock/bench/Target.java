@@ -3,7 +3,11 @@ package io.statelock.bench;
 /** A target of issue 6 beside the figure that decides it. A figure of NaN means "not measured". */
 record Target(String name, String figure, double value, String comparison, double limit) {
 
-    enum Verdict { PASS, MISS, NOT_RUN }
+    enum Verdict {
+        PASS,
+        MISS,
+        NOT_RUN
+    }
 
     static Target atMost(String name, String figure, double value, double limit) {
         return new Target(name, figure, value, "<=", limit);

@@ -18,8 +18,7 @@ final class WarmUp {
     // Two rounds whose CPU per cycle differ by less than this count as settled (noise on a shared machine is ~5%).
     private static final double SETTLED = 0.10;
 
-    private WarmUp() {
-    }
+    private WarmUp() {}
 
     /** Warms {@code s} up; returns a line for the report (rounds, seconds, CPU per cycle first → last). */
     static String run(SystemUnderTest s, Rounds rounds, String keyPrefix) throws Exception {
@@ -30,24 +29,36 @@ final class WarmUp {
         int n = 0;
         while (n < rounds.max()) {
             Latency latency = new Latency();
-            Scenarios.Window w = Scenarios.uncontended(s.cyclers, 16, keyPrefix + "/u" + n, round, s.cpu, latency,
-                    new AtomicLong());
+            Scenarios.Window w =
+                    Scenarios.uncontended(s.cyclers, 16, keyPrefix + "/u" + n, round, s.cpu, latency, new AtomicLong());
             n++;
             last = allCpuPerCycle(w.cpu(), latency.count());
             if (Double.isNaN(first)) first = last;
-            Machine.log(String.format(Locale.ROOT, "%s: warm-up round %d, %.0f cycles/s, %.0f µs CPU per cycle (all processes)",
-                    s.label(), n, latency.count() / w.seconds(), last));
+            Machine.log(String.format(
+                    Locale.ROOT,
+                    "%s: warm-up round %d, %.0f cycles/s, %.0f µs CPU per cycle (all processes)",
+                    s.label(),
+                    n,
+                    latency.count() / w.seconds(),
+                    last));
             boolean settled = !Double.isNaN(previous) && Math.abs(last - previous) <= SETTLED * previous;
             if (n >= rounds.min() && settled) break;
             previous = last;
         }
         double seconds = n * ROUND_SECONDS;
         if (s.waiters != null) {
-            Scenarios.contention(s.waiters, 8, keyPrefix + "/h/terraform.tfstate", round, s.cpu, new Scenarios.Handoffs());
+            Scenarios.contention(
+                    s.waiters, 8, keyPrefix + "/h/terraform.tfstate", round, s.cpu, new Scenarios.Handoffs());
             seconds += ROUND_SECONDS;
         }
-        return String.format(Locale.ROOT, "%s %.0f s (%d rounds of 16 clients, CPU per cycle %.0f → %.0f µs, then hand-offs)",
-                s.label(), seconds, n, first, last);
+        return String.format(
+                Locale.ROOT,
+                "%s %.0f s (%d rounds of 16 clients, CPU per cycle %.0f → %.0f µs, then hand-offs)",
+                s.label(),
+                seconds,
+                n,
+                first,
+                last);
     }
 
     /** Service + store + load generator CPU per cycle: what the JIT of any of them would inflate. */

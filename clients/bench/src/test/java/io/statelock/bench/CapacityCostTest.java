@@ -34,7 +34,8 @@ class CapacityCostTest {
             assertEquals(new CapacityUnits.Units(2, 0, 0, 0), u.of("heartbeat"), name);
             assertEquals(new CapacityUnits.Units(4, 0, 0, 0), u.of("release"), name);
             assertEquals(new CapacityUnits.Units(8, 0, 0, 0), u.of("audit"), name);
-            // A List: the keys-only index's Query (on="by-segment") and the consistent BatchGetItem of the page (table).
+            // A List: the keys-only index's Query (on="by-segment") and the consistent BatchGetItem of the page
+            // (table).
             assertEquals(new CapacityUnits.Units(0, 0, 2, 0.5), u.of("list"), name);
             assertEquals(CapacityUnits.Units.NONE, u.of("force_release"), name);
         }
@@ -59,7 +60,9 @@ class CapacityCostTest {
 
     @Test
     void labelValuesAreUnescapedAndAFailedScrapeIsNotAMeasurement() {
-        assertEquals(Map.of("a", "x,\"y\"", "on", "by-segment"), CapacityUnits.labels("a=\"x,\\\"y\\\"\",on=\"by-segment\","));
+        assertEquals(
+                Map.of("a", "x,\"y\"", "on", "by-segment"),
+                CapacityUnits.labels("a=\"x,\\\"y\\\"\",on=\"by-segment\","));
         CapacityUnits failed = CapacityUnits.parse("");
         assertFalse(failed.scraped());
         assertFalse(failed.any());
@@ -102,7 +105,9 @@ class CapacityCostTest {
         assertTrue(lines.get(0).contains("$0.625 per million write request units, $0.125 per million read"), all);
         assertTrue(all.contains("acquire W 1.00 (index 0.00) R 0.00 over 400 calls"), all);
         assertTrue(all.contains("W 2.00 R 0.00 per cycle → $1.25; with the audit trail's W 2.00 per cycle $2.50"), all);
-        assertTrue(all.contains("1,000 leases heartbeating at ttl/3, ttl 30 s: 259,200,000 heartbeats × W 1.00 R 0.00 → $162.00"),
+        assertTrue(
+                all.contains(
+                        "1,000 leases heartbeating at ttl/3, ttl 30 s: 259,200,000 heartbeats × W 1.00 R 0.00 → $162.00"),
                 all);
         assertTrue(all.contains("dynalite reports the write units of the table only"), all);
         assertTrue(new CapacityLedger().lines(CostModel.ON_DEMAND, true).isEmpty());

@@ -5,26 +5,26 @@ import sun.misc.Signal;
 
 /** SIGINT, SIGTERM and SIGHUP handlers (replacing the JVM's exit-on-signal for `run`). */
 final class Signals {
-  private static final String[] NAMES = {"INT", "TERM", "HUP"};
+    private static final String[] NAMES = {"INT", "TERM", "HUP"};
 
-  private Signals() {}
+    private Signals() {}
 
-  static void install(IntConsumer handler) {
-    for (String name : NAMES) {
-      try {
-        Signal.handle(new Signal(name), s -> handler.accept(s.getNumber()));
-      } catch (IllegalArgumentException e) {
-        // signal not available (or reserved) on this platform: keep the default
-      }
+    static void install(IntConsumer handler) {
+        for (String name : NAMES) {
+            try {
+                Signal.handle(new Signal(name), s -> handler.accept(s.getNumber()));
+            } catch (IllegalArgumentException e) {
+                // signal not available (or reserved) on this platform: keep the default
+            }
+        }
     }
-  }
 
-  static String name(int number) {
-    return switch (number) {
-      case 1 -> "HUP";
-      case 2 -> "INT";
-      case 15 -> "TERM";
-      default -> Integer.toString(number);
-    };
-  }
+    static String name(int number) {
+        return switch (number) {
+            case 1 -> "HUP";
+            case 2 -> "INT";
+            case 15 -> "TERM";
+            default -> Integer.toString(number);
+        };
+    }
 }

@@ -11,23 +11,23 @@ import java.util.Map;
  * that lock the state get {@code -lock=false}, after whatever the job set there itself.
  */
 final class TerraformS3Child {
-  /** Terraform's commands that take the state lock and accept {@code -lock}. */
-  static final List<String> LOCKING_COMMANDS = List.of("plan", "apply", "destroy", "import", "refresh", "taint",
-      "untaint");
+    /** Terraform's commands that take the state lock and accept {@code -lock}. */
+    static final List<String> LOCKING_COMMANDS =
+            List.of("plan", "apply", "destroy", "import", "refresh", "taint", "untaint");
 
-  private TerraformS3Child() {}
+    private TerraformS3Child() {}
 
-  /** The variables to add for a lease holding Terraform lock {@code terraformLockId}; none when it is empty. */
-  static Map<String, String> environment(String terraformLockId, Map<String, String> current) {
-    Map<String, String> env = new HashMap<>();
-    if (terraformLockId == null || terraformLockId.isEmpty()) {
-      return env;
+    /** The variables to add for a lease holding Terraform lock {@code terraformLockId}; none when it is empty. */
+    static Map<String, String> environment(String terraformLockId, Map<String, String> current) {
+        Map<String, String> env = new HashMap<>();
+        if (terraformLockId == null || terraformLockId.isEmpty()) {
+            return env;
+        }
+        for (String command : LOCKING_COMMANDS) {
+            String name = "TF_CLI_ARGS_" + command;
+            String before = current.getOrDefault(name, "").trim();
+            env.put(name, before.isEmpty() ? "-lock=false" : before + " -lock=false");
+        }
+        return env;
     }
-    for (String command : LOCKING_COMMANDS) {
-      String name = "TF_CLI_ARGS_" + command;
-      String before = current.getOrDefault(name, "").trim();
-      env.put(name, before.isEmpty() ? "-lock=false" : before + " -lock=false");
-    }
-    return env;
-  }
 }

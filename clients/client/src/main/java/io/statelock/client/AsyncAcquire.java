@@ -16,55 +16,57 @@ import java.util.function.Supplier;
  * held that no caller has; a future that completed is not touched by a later cancel.
  */
 final class AsyncAcquire {
-  private static final System.Logger LOG = System.getLogger(AsyncAcquire.class.getName());
+    private static final System.Logger LOG = System.getLogger(AsyncAcquire.class.getName());
 
-  private AsyncAcquire() {}
+    private AsyncAcquire() {}
 
-  /**
-   * @param waitForGrant the cancellable phase (an acquire call with its retries)
-   * @param start turns the grant into what the future completes with
-   * @param discard ends what {@code start} made when the future no longer wants it
-   */
-  static <G, L> CompletableFuture<L> start(Executor executor, Supplier<G> waitForGrant, Function<G, L> start,
-      Consumer<L> discard) {
-    CompletableFuture<L> future = new CompletableFuture<>();
-    Context caller = Context.current();
-    Context.CancellableContext waiting = caller.withCancellation();
-    future.whenComplete((result, error) -> {
-      // Only a cancel of the future ends the wait; a completion leaves the lease to the caller.
-      if (future.isCancelled()) {
-        waiting.cancel(null);
-      }
-    });
-    try {
-      executor.execute(() -> {
+    /**
+     * @param waitForGrant the cancellable phase (an acquire call with its retries)
+     * @param start turns the grant into what the future completes with
+     * @param discard ends what {@code start} made when the future no longer wants it
+     */
+    static <G, L> CompletableFuture<L> start(
+            Executor executor, Supplier<G> waitForGrant, Function<G, L> start, Consumer<L> discard) {
+        CompletableFuture<L> future = new CompletableFuture<>();
+        Context caller = Context.current();
+        Context.CancellableContext waiting = caller.withCancellation();
+        future.whenComplete((result, error) -> {
+            // Only a cancel of the future ends the wait; a completion leaves the lease to the caller.
+            if (future.isCancelled()) {
+                waiting.cancel(null);
+            }
+        });
         try {
-          G grant = waiting.wrap(() -> waitForGrant.get()).call();
-          L lease = caller.wrap(() -> start.apply(grant)).call();
-          if (!future.complete(lease)) {
-            // Cancelled while the lease was being started: no caller will ever close it.
-            discardQuietly(discard, lease);
-          }
-        } catch (Throwable t) {
-          future.completeExceptionally(t);
-        } finally {
-          waiting.cancel(null); // frees the context; the calls under it are over
+            executor.execute(() -> {
+                try {
+                    G grant = waiting.wrap(() -> waitForGrant.get()).call();
+                    L lease = caller.wrap(() -> start.apply(grant)).call();
+                    if (!future.complete(lease)) {
+                        // Cancelled while the lease was being started: no caller will ever close it.
+                        discardQuietly(discard, lease);
+                    }
+                } catch (Throwable t) {
+                    future.completeExceptionally(t);
+                } finally {
+                    waiting.cancel(null); // frees the context; the calls under it are over
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            waiting.cancel(null);
+            future.completeExceptionally(new StatelockException("CLIENT", "the client is closed", e));
         }
-      });
-    } catch (RejectedExecutionException e) {
-      waiting.cancel(null);
-      future.completeExceptionally(new StatelockException("CLIENT", "the client is closed", e));
+        return future;
     }
-    return future;
-  }
 
-  private static <L> void discardQuietly(Consumer<L> discard, L lease) {
-    try {
-      discard.accept(lease);
-    } catch (RuntimeException e) {
-      // Not renewed any more: the service frees the key when its ttl runs out.
-      LOG.log(System.Logger.Level.WARNING, () -> "could not release a lease granted to a cancelled acquire ("
-          + e.getMessage() + "); the service frees it when its ttl runs out");
+    private static <L> void discardQuietly(Consumer<L> discard, L lease) {
+        try {
+            discard.accept(lease);
+        } catch (RuntimeException e) {
+            // Not renewed any more: the service frees the key when its ttl runs out.
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    () -> "could not release a lease granted to a cancelled acquire (" + e.getMessage()
+                            + "); the service frees it when its ttl runs out");
+        }
     }
-  }
 }

@@ -19,10 +19,19 @@ import java.util.Map;
  * @param reason the reason given (force-release), or empty
  * @param peer the caller's address, or empty
  */
-public record AuditEntry(Instant at, String action, String key, String subject, Map<String, String> claims,
-    String outcome, String previousOwner, long previousFencingToken, long fencingToken, String reason,
-    String peer) {
-  public AuditEntry {
-    claims = Map.copyOf(claims);
-  }
+public record AuditEntry(
+        Instant at,
+        String action,
+        String key,
+        String subject,
+        Map<String, String> claims,
+        String outcome,
+        String previousOwner,
+        long previousFencingToken,
+        long fencingToken,
+        String reason,
+        String peer) {
+    public AuditEntry {
+        claims = Map.copyOf(claims);
+    }
 }

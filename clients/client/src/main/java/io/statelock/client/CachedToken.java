@@ -6,9 +6,9 @@ package io.statelock.client;
  * own-clock expiry check.
  */
 interface CachedToken {
-  /**
-   * The token obtained before, even if it is about to expire or has expired (a fresh one is
-   * fetched in the background when due); blocks like {@code get()} only if there is none yet.
-   */
-  String cached();
+    /**
+     * The token obtained before, even if it is about to expire or has expired (a fresh one is
+     * fetched in the background when due); blocks like {@code get()} only if there is none yet.
+     */
+    String cached();
 }

@@ -19,111 +19,118 @@ import java.util.function.LongSupplier;
  * the monotonic clock and the client's threads. Closing it ends them all.
  */
 final class ClientCore {
-  /**
-   * Marks calls made under a lease (renewals, release, state writes): they take the cached token
-   * rather than wait for a token fetch, since the service accepts the holder's expired token under
-   * its lease.
-   */
-  static final CallOptions.Key<Boolean> UNDER_LEASE = CallOptions.Key.createWithDefault("statelock.under-lease", false);
+    /**
+     * Marks calls made under a lease (renewals, release, state writes): they take the cached token
+     * rather than wait for a token fetch, since the service accepts the holder's expired token under
+     * its lease.
+     */
+    static final CallOptions.Key<Boolean> UNDER_LEASE =
+            CallOptions.Key.createWithDefault("statelock.under-lease", false);
 
-  final ManagedChannel channel;
-  /** Null when no token is sent. */
-  private final TokenProvider tokens;
-  private final boolean ownsChannel;
-  final Duration callTimeout;
-  final Retries retries;
-  final LongSupplier nanoClock;
-  /** Timers of all leases of this client: renewals and expiry checks (never blocks). */
-  final ScheduledExecutorService scheduler;
-  /** Runs users' onLost callbacks, so a slow callback cannot delay renewals. */
-  final ExecutorService callbacks;
-  /** Runs the async acquires: each waits on its own thread, so a long server-side wait blocks no one. */
-  final ExecutorService acquires;
+    final ManagedChannel channel;
+    /** Null when no token is sent. */
+    private final TokenProvider tokens;
 
-  ClientCore(ManagedChannel channel, boolean ownsChannel, Duration callTimeout, Duration retryTimeout,
-      LongSupplier nanoClock, TokenProvider tokens) {
-    this.channel = channel;
-    this.ownsChannel = ownsChannel;
-    this.tokens = tokens;
-    this.callTimeout = callTimeout;
-    this.nanoClock = nanoClock;
-    this.retries = new Retries(retryTimeout, channel::resetConnectBackoff);
-    ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, daemon("statelock-lease"));
-    s.setRemoveOnCancelPolicy(true);
-    this.scheduler = s;
-    this.callbacks = Executors.newCachedThreadPool(daemon("statelock-callback"));
-    this.acquires = Executors.newCachedThreadPool(daemon("statelock-acquire"));
-  }
+    private final boolean ownsChannel;
+    final Duration callTimeout;
+    final Retries retries;
+    final LongSupplier nanoClock;
+    /** Timers of all leases of this client: renewals and expiry checks (never blocks). */
+    final ScheduledExecutorService scheduler;
+    /** Runs users' onLost callbacks, so a slow callback cannot delay renewals. */
+    final ExecutorService callbacks;
+    /** Runs the async acquires: each waits on its own thread, so a long server-side wait blocks no one. */
+    final ExecutorService acquires;
 
-  LockServiceGrpc.LockServiceBlockingStub blocking(Duration timeout) {
-    return LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
-  }
-
-  /** For calls under a lease (heartbeat, release): never wait for a token fetch if one is cached. */
-  LockServiceGrpc.LockServiceBlockingStub blockingUnderLease(Duration timeout) {
-    return blocking(timeout).withOption(UNDER_LEASE, true);
-  }
-
-  /** Async lock calls are all under a lease (keep-alive, renewals). */
-  LockServiceGrpc.LockServiceStub async() {
-    return LockServiceGrpc.newStub(channel).withOption(UNDER_LEASE, true);
-  }
-
-  /** Watches are long-lived streams: no deadline, not under a lease. */
-  LockServiceGrpc.LockServiceStub watching() {
-    return LockServiceGrpc.newStub(channel);
-  }
-
-  StateServiceGrpc.StateServiceStub states() {
-    return StateServiceGrpc.newStub(channel).withDeadlineAfter(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
-  }
-
-  StateServiceGrpc.StateServiceBlockingStub statesBlocking() {
-    return StateServiceGrpc.newBlockingStub(channel).withDeadlineAfter(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
-  }
-
-  /**
-   * The token a call under a lease would send now (null if none or it cannot be had): a lease
-   * compares it with its keep-alive stream's to reopen the stream when the token rotated.
-   */
-  String leaseToken() {
-    if (tokens == null) {
-      return null;
+    ClientCore(
+            ManagedChannel channel,
+            boolean ownsChannel,
+            Duration callTimeout,
+            Duration retryTimeout,
+            LongSupplier nanoClock,
+            TokenProvider tokens) {
+        this.channel = channel;
+        this.ownsChannel = ownsChannel;
+        this.tokens = tokens;
+        this.callTimeout = callTimeout;
+        this.nanoClock = nanoClock;
+        this.retries = new Retries(retryTimeout, channel::resetConnectBackoff);
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, daemon("statelock-lease"));
+        s.setRemoveOnCancelPolicy(true);
+        this.scheduler = s;
+        this.callbacks = Executors.newCachedThreadPool(daemon("statelock-callback"));
+        this.acquires = Executors.newCachedThreadPool(daemon("statelock-acquire"));
     }
-    try {
-      return tokens.token(true);
-    } catch (RuntimeException e) {
-      return null;
+
+    LockServiceGrpc.LockServiceBlockingStub blocking(Duration timeout) {
+        return LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
-  }
 
-  void resetConnectBackoff() {
-    channel.resetConnectBackoff();
-  }
+    /** For calls under a lease (heartbeat, release): never wait for a token fetch if one is cached. */
+    LockServiceGrpc.LockServiceBlockingStub blockingUnderLease(Duration timeout) {
+        return blocking(timeout).withOption(UNDER_LEASE, true);
+    }
 
-  void close() {
-    scheduler.shutdownNow();
-    callbacks.shutdown();
-    acquires.shutdown();
-    if (ownsChannel) {
-      channel.shutdown();
-      try {
-        if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
-          channel.shutdownNow();
+    /** Async lock calls are all under a lease (keep-alive, renewals). */
+    LockServiceGrpc.LockServiceStub async() {
+        return LockServiceGrpc.newStub(channel).withOption(UNDER_LEASE, true);
+    }
+
+    /** Watches are long-lived streams: no deadline, not under a lease. */
+    LockServiceGrpc.LockServiceStub watching() {
+        return LockServiceGrpc.newStub(channel);
+    }
+
+    StateServiceGrpc.StateServiceStub states() {
+        return StateServiceGrpc.newStub(channel).withDeadlineAfter(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    StateServiceGrpc.StateServiceBlockingStub statesBlocking() {
+        return StateServiceGrpc.newBlockingStub(channel).withDeadlineAfter(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The token a call under a lease would send now (null if none or it cannot be had): a lease
+     * compares it with its keep-alive stream's to reopen the stream when the token rotated.
+     */
+    String leaseToken() {
+        if (tokens == null) {
+            return null;
         }
-      } catch (InterruptedException e) {
-        channel.shutdownNow();
-        Thread.currentThread().interrupt();
-      }
+        try {
+            return tokens.token(true);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
-  }
 
-  private static ThreadFactory daemon(String name) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
+    void resetConnectBackoff() {
+        channel.resetConnectBackoff();
+    }
+
+    void close() {
+        scheduler.shutdownNow();
+        callbacks.shutdown();
+        acquires.shutdown();
+        if (ownsChannel) {
+            channel.shutdown();
+            try {
+                if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
+                    channel.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                channel.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
 }

@@ -18,45 +18,45 @@ import java.util.function.Consumer;
  * try-with-resources.
  */
 public interface Lease extends LeaseRef, AutoCloseable {
-  /** The lock key. */
-  @Override
-  String key();
+    /** The lock key. */
+    @Override
+    String key();
 
-  /** The lease id: a secret of the holder, needed to renew or release. */
-  @Override
-  String leaseId();
+    /** The lease id: a secret of the holder, needed to renew or release. */
+    @Override
+    String leaseId();
 
-  /** The fencing token of this lease: greater than every token issued before for this key. */
-  @Override
-  long fencingToken();
+    /** The fencing token of this lease: greater than every token issued before for this key. */
+    @Override
+    long fencingToken();
 
-  /**
-   * For a Terraform S3 state: the ID of Terraform's own lock the service holds for this lease, which keeps plain
-   * Terraform runs out; a Terraform run under this lease must not take it ({@code -lock=false}). Else empty.
-   */
-  default String terraformLockId() {
-    return "";
-  }
+    /**
+     * For a Terraform S3 state: the ID of Terraform's own lock the service holds for this lease, which keeps plain
+     * Terraform runs out; a Terraform run under this lease must not take it ({@code -lock=false}). Else empty.
+     */
+    default String terraformLockId() {
+        return "";
+    }
 
-  /**
-   * When the service says the lease expires unless renewed (service clock, informational; the
-   * lease's validity is judged by the client's monotonic clock, see {@link #isValid()}).
-   */
-  Instant expiresAt();
+    /**
+     * When the service says the lease expires unless renewed (service clock, informational; the
+     * lease's validity is judged by the client's monotonic clock, see {@link #isValid()}).
+     */
+    Instant expiresAt();
 
-  /** The ttl the service granted at the last renewal. */
-  Duration ttl();
+    /** The ttl the service granted at the last renewal. */
+    Duration ttl();
 
-  /** True while the lease is neither lost nor closed, by the client's own clock. */
-  boolean isValid();
+    /** True while the lease is neither lost nor closed, by the client's own clock. */
+    boolean isValid();
 
-  /**
-   * Registers a callback run once, on a client thread, when the lease is lost (not when it is
-   * closed). Registered after the loss, it runs at once.
-   */
-  void onLost(Consumer<LeaseLostException> callback);
+    /**
+     * Registers a callback run once, on a client thread, when the lease is lost (not when it is
+     * closed). Registered after the loss, it runs at once.
+     */
+    void onLost(Consumer<LeaseLostException> callback);
 
-  /** Stops renewing and releases the lock. Idempotent: only the first call releases. */
-  @Override
-  void close();
+    /** Stops renewing and releases the lock. Idempotent: only the first call releases. */
+    @Override
+    void close();
 }

@@ -5,9 +5,9 @@ package io.statelock.client;
  * Both call it holding the lease's lock.
  */
 interface LeaseStatus {
-  /** False once the lease is lost or closed: nothing more is renewed or checked. */
-  boolean active();
+    /** False once the lease is lost or closed: nothing more is renewed or checked. */
+    boolean active();
 
-  /** The lease is lost (by the service's answer or the client's own clock): {@code cause} says why. */
-  void lost(LeaseLostException cause);
+    /** The lease is lost (by the service's answer or the client's own clock): {@code cause} says why. */
+    void lost(LeaseLostException cause);
 }

@@ -5,17 +5,17 @@ package io.statelock.client;
  * answered {@code ABORTED} with a {@code LockHeld} detail; {@link #holder()} says who holds it.
  */
 public final class LockHeldException extends StatelockException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final transient LockState holder;
+    private final transient LockState holder;
 
-  public LockHeldException(String message, LockState holder, Throwable cause) {
-    super("ABORTED", message, cause);
-    this.holder = holder;
-  }
+    public LockHeldException(String message, LockState holder, Throwable cause) {
+        super("ABORTED", message, cause);
+        this.holder = holder;
+    }
 
-  /** The current holder as the service described it; {@code null} if the service sent no detail. */
-  public LockState holder() {
-    return holder;
-  }
+    /** The current holder as the service described it; {@code null} if the service sent no detail. */
+    public LockState holder() {
+        return holder;
+    }
 }

@@ -22,34 +22,34 @@ import java.util.Map;
  * @param leaseIdHint short non-secret id of the lease, for humans
  */
 public record LockState(
-    String key,
-    boolean held,
-    String owner,
-    String operation,
-    String who,
-    String version,
-    String path,
-    String info,
-    Map<String, String> labels,
-    long fencingToken,
-    Instant acquiredAt,
-    Instant expiresAt,
-    String leaseIdHint) {
+        String key,
+        boolean held,
+        String owner,
+        String operation,
+        String who,
+        String version,
+        String path,
+        String info,
+        Map<String, String> labels,
+        long fencingToken,
+        Instant acquiredAt,
+        Instant expiresAt,
+        String leaseIdHint) {
 
-  public LockState {
-    labels = labels == null ? Map.of() : Map.copyOf(labels);
-  }
+    public LockState {
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
 
-  /**
-   * The Terraform lock ID when a plain Terraform run holds the key (a Terraform S3 state: the service shows the
-   * run's lock from Terraform's lock table or lock file), else empty. Such a lock has no lease and no expiry.
-   */
-  public String terraformLockId() {
-    return held ? labels.getOrDefault("terraform-lock-id", "") : "";
-  }
+    /**
+     * The Terraform lock ID when a plain Terraform run holds the key (a Terraform S3 state: the service shows the
+     * run's lock from Terraform's lock table or lock file), else empty. Such a lock has no lease and no expiry.
+     */
+    public String terraformLockId() {
+        return held ? labels.getOrDefault("terraform-lock-id", "") : "";
+    }
 
-  /** Where a plain Terraform run's lock is: {@code dynamodb-table}, {@code lockfile} or both; else empty. */
-  public String terraformLockMechanism() {
-    return held ? labels.getOrDefault("terraform-lock", "") : "";
-  }
+    /** Where a plain Terraform run's lock is: {@code dynamodb-table}, {@code lockfile} or both; else empty. */
+    public String terraformLockMechanism() {
+        return held ? labels.getOrDefault("terraform-lock", "") : "";
+    }
 }

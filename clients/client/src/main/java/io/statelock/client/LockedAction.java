@@ -10,5 +10,5 @@ package io.statelock.client;
  */
 @FunctionalInterface
 public interface LockedAction<E extends Exception> {
-  void run() throws E;
+    void run() throws E;
 }

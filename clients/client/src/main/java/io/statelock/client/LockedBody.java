@@ -11,5 +11,5 @@ package io.statelock.client;
  */
 @FunctionalInterface
 public interface LockedBody<T, E extends Exception> {
-  T run(Lease lease) throws E;
+    T run(Lease lease) throws E;
 }

@@ -8,13 +8,13 @@ import java.util.List;
  * @param items what this page holds (may be fewer than asked for, even before the last page)
  */
 public record Page<T>(List<T> items, String nextPageToken) {
-  public Page {
-    items = List.copyOf(items);
-    nextPageToken = nextPageToken == null ? "" : nextPageToken;
-  }
+    public Page {
+        items = List.copyOf(items);
+        nextPageToken = nextPageToken == null ? "" : nextPageToken;
+    }
 
-  /** True when another page follows. */
-  public boolean hasNext() {
-    return !nextPageToken.isEmpty();
-  }
+    /** True when another page follows. */
+    public boolean hasNext() {
+        return !nextPageToken.isEmpty();
+    }
 }

@@ -14,112 +14,113 @@ import java.util.Objects;
  * it, and the gRPC callbacks take it.
  */
 final class RenewalStream {
-  private static final System.Logger LOG = System.getLogger(RenewalStream.class.getName());
+    private static final System.Logger LOG = System.getLogger(RenewalStream.class.getName());
 
-  /** What the lease hears from the stream (called holding the lease's lock). */
-  interface Listener {
-    void renewed(long sentNanos, LeaseGrant grant);
+    /** What the lease hears from the stream (called holding the lease's lock). */
+    interface Listener {
+        void renewed(long sentNanos, LeaseGrant grant);
 
-    void failed(Throwable error);
-  }
-
-  private final Object lock;
-  private final ClientCore client;
-  private final Listener listener;
-  /** The open KeepAlive call, or null. */
-  private ClientCallStreamObserver<HeartbeatRequest> stream;
-  /** The bearer token the open stream was started with (call credentials are fixed per call). */
-  private String streamToken;
-  /** Send times of requests not answered yet, oldest first. */
-  private final ArrayDeque<Long> pendingSends = new ArrayDeque<>();
-
-  RenewalStream(Object lock, ClientCore client, Listener listener) {
-    this.lock = lock;
-    this.client = client;
-    this.listener = listener;
-  }
-
-  /** True when a renewal sent on the open stream has gone unanswered for {@code intervalNanos}. */
-  boolean stalled(long nowNanos, long intervalNanos) {
-    return stream != null && !pendingSends.isEmpty() && nowNanos - pendingSends.peekFirst() >= intervalNanos;
-  }
-
-  /**
-   * Sends one renewal of {@code key}, opening a stream first if none is open (or if the token
-   * rotated). False when the call failed at once; the listener has heard why.
-   */
-  boolean send(String key, String leaseId, String token, long nowNanos) {
-    if (stream != null && pendingSends.isEmpty() && !Objects.equals(token, streamToken)) {
-      // The token rotated (token file rewritten, OIDC token refreshed): headers are per call,
-      // so renew over a new stream that carries the new token.
-      LOG.log(System.Logger.Level.DEBUG, () -> "bearer token changed; reopening the keep-alive stream of " + key);
-      ClientCallStreamObserver<HeartbeatRequest> old = stream;
-      stream = null;
-      old.onCompleted();
+        void failed(Throwable error);
     }
-    if (stream == null) {
-      streamToken = token;
-      open();
+
+    private final Object lock;
+    private final ClientCore client;
+    private final Listener listener;
+    /** The open KeepAlive call, or null. */
+    private ClientCallStreamObserver<HeartbeatRequest> stream;
+    /** The bearer token the open stream was started with (call credentials are fixed per call). */
+    private String streamToken;
+    /** Send times of requests not answered yet, oldest first. */
+    private final ArrayDeque<Long> pendingSends = new ArrayDeque<>();
+
+    RenewalStream(Object lock, ClientCore client, Listener listener) {
+        this.lock = lock;
+        this.client = client;
+        this.listener = listener;
     }
-    if (stream == null) {
-      return false;
+
+    /** True when a renewal sent on the open stream has gone unanswered for {@code intervalNanos}. */
+    boolean stalled(long nowNanos, long intervalNanos) {
+        return stream != null && !pendingSends.isEmpty() && nowNanos - pendingSends.peekFirst() >= intervalNanos;
     }
-    pendingSends.addLast(nowNanos);
-    stream.onNext(HeartbeatRequest.newBuilder().setKey(key).setLeaseId(leaseId).build());
-    return true;
-  }
 
-  void cancel(String why) {
-    if (stream != null) {
-      ClientCallStreamObserver<HeartbeatRequest> s = stream;
-      stream = null;
-      pendingSends.clear();
-      s.cancel(why, null);
-    }
-  }
-
-  private void open() {
-    pendingSends.clear();
-    client.async().keepAlive(new ClientResponseObserver<HeartbeatRequest, HeartbeatResponse>() {
-      private ClientCallStreamObserver<HeartbeatRequest> call;
-
-      @Override
-      public void beforeStart(ClientCallStreamObserver<HeartbeatRequest> requestStream) {
-        this.call = requestStream;
-        stream = requestStream; // under lock: open() runs holding it, beforeStart is synchronous
-      }
-
-      @Override
-      public void onNext(HeartbeatResponse r) {
-        synchronized (lock) {
-          Long sent = pendingSends.pollFirst();
-          if (stream == call && sent != null) {
-            listener.renewed(sent, Convert.grant(r));
-          }
+    /**
+     * Sends one renewal of {@code key}, opening a stream first if none is open (or if the token
+     * rotated). False when the call failed at once; the listener has heard why.
+     */
+    boolean send(String key, String leaseId, String token, long nowNanos) {
+        if (stream != null && pendingSends.isEmpty() && !Objects.equals(token, streamToken)) {
+            // The token rotated (token file rewritten, OIDC token refreshed): headers are per call,
+            // so renew over a new stream that carries the new token.
+            LOG.log(System.Logger.Level.DEBUG, () -> "bearer token changed; reopening the keep-alive stream of " + key);
+            ClientCallStreamObserver<HeartbeatRequest> old = stream;
+            stream = null;
+            old.onCompleted();
         }
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        synchronized (lock) {
-          if (stream != call) {
-            return; // an old stream we already gave up on
-          }
-          stream = null;
-          pendingSends.clear();
-          listener.failed(t);
+        if (stream == null) {
+            streamToken = token;
+            open();
         }
-      }
+        if (stream == null) {
+            return false;
+        }
+        pendingSends.addLast(nowNanos);
+        stream.onNext(
+                HeartbeatRequest.newBuilder().setKey(key).setLeaseId(leaseId).build());
+        return true;
+    }
 
-      @Override
-      public void onCompleted() {
-        synchronized (lock) {
-          if (stream == call) {
+    void cancel(String why) {
+        if (stream != null) {
+            ClientCallStreamObserver<HeartbeatRequest> s = stream;
             stream = null;
             pendingSends.clear();
-          }
+            s.cancel(why, null);
         }
-      }
-    });
-  }
+    }
+
+    private void open() {
+        pendingSends.clear();
+        client.async().keepAlive(new ClientResponseObserver<HeartbeatRequest, HeartbeatResponse>() {
+            private ClientCallStreamObserver<HeartbeatRequest> call;
+
+            @Override
+            public void beforeStart(ClientCallStreamObserver<HeartbeatRequest> requestStream) {
+                this.call = requestStream;
+                stream = requestStream; // under lock: open() runs holding it, beforeStart is synchronous
+            }
+
+            @Override
+            public void onNext(HeartbeatResponse r) {
+                synchronized (lock) {
+                    Long sent = pendingSends.pollFirst();
+                    if (stream == call && sent != null) {
+                        listener.renewed(sent, Convert.grant(r));
+                    }
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                synchronized (lock) {
+                    if (stream != call) {
+                        return; // an old stream we already gave up on
+                    }
+                    stream = null;
+                    pendingSends.clear();
+                    listener.failed(t);
+                }
+            }
+
+            @Override
+            public void onCompleted() {
+                synchronized (lock) {
+                    if (stream == call) {
+                        stream = null;
+                        pendingSends.clear();
+                    }
+                }
+            }
+        });
+    }
 }

@@ -12,5 +12,5 @@ import java.time.Instant;
  * @param writtenAt    when the service accepted it (service clock, informational)
  * @param writtenBy    the owner of the lease that wrote it
  */
-public record StateVersion(String key, String version, long size, String sha256, long fencingToken,
-    Instant writtenAt, String writtenBy) {}
+public record StateVersion(
+        String key, String version, long size, String sha256, long fencingToken, Instant writtenAt, String writtenBy) {}

@@ -5,9 +5,9 @@ package io.statelock.client;
  * client's retries, {@code DEADLINE_EXCEEDED}, or {@code RESOURCE_EXHAUSTED}).
  */
 public final class StatelockUnavailableException extends StatelockException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public StatelockUnavailableException(String code, String message, Throwable cause) {
-    super(code, message, cause);
-  }
+    public StatelockUnavailableException(String code, String message, Throwable cause) {
+        super(code, message, cause);
+    }
 }

@@ -7,9 +7,9 @@ package io.statelock.client;
  * retried by the client: read the state (and compare digests) before deciding what to do.
  */
 public final class WriteOutcomeUnknownException extends StatelockException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public WriteOutcomeUnknownException(String code, String message, Throwable cause) {
-    super(code, message, cause);
-  }
+    public WriteOutcomeUnknownException(String code, String message, Throwable cause) {
+        super(code, message, cause);
+    }
 }

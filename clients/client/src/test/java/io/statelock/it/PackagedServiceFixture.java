@@ -9,24 +9,24 @@ import org.junit.jupiter.api.BeforeAll;
  * Test classes run one after the other in this build, so the shared fields belong to one class at a time.
  */
 abstract class PackagedServiceFixture {
-  static StatelockService service;
-  static StatelockClient client;
+    static StatelockService service;
+    static StatelockClient client;
 
-  @BeforeAll
-  static void start() throws Exception {
-    service = StatelockService.start();
-    client = service.client();
-  }
+    @BeforeAll
+    static void start() throws Exception {
+        service = StatelockService.start();
+        client = service.client();
+    }
 
-  @AfterAll
-  static void stop() throws Exception {
-    if (client != null) {
-      client.close();
-      client = null;
+    @AfterAll
+    static void stop() throws Exception {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+        if (service != null) {
+            service.close();
+            service = null;
+        }
     }
-    if (service != null) {
-      service.close();
-      service = null;
-    }
-  }
 }

@@ -11,35 +11,35 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its own call, so no other call may fail in the window and no client may have had to reconnect.
  */
 final class Cancels {
-  /** A closed window: harness-relative start and end, cancels made, client connections opened meanwhile. */
-  record Window(long startMs, long endMs, int cancels, int newConnections) {}
+    /** A closed window: harness-relative start and end, cancels made, client connections opened meanwhile. */
+    record Window(long startMs, long endMs, int cancels, int newConnections) {}
 
-  private volatile boolean open;
-  private final AtomicInteger made = new AtomicInteger();
-  private final List<Window> windows = new CopyOnWriteArrayList<>();
+    private volatile boolean open;
+    private final AtomicInteger made = new AtomicInteger();
+    private final List<Window> windows = new CopyOnWriteArrayList<>();
 
-  boolean open() {
-    return open;
-  }
+    boolean open() {
+        return open;
+    }
 
-  void open(boolean on) {
-    open = on;
-  }
+    void open(boolean on) {
+        open = on;
+    }
 
-  /** A worker cancelled one of its calls. */
-  void made() {
-    made.incrementAndGet();
-  }
+    /** A worker cancelled one of its calls. */
+    void made() {
+        made.incrementAndGet();
+    }
 
-  int madeSoFar() {
-    return made.get();
-  }
+    int madeSoFar() {
+        return made.get();
+    }
 
-  void closed(Window w) {
-    windows.add(w);
-  }
+    void closed(Window w) {
+        windows.add(w);
+    }
 
-  List<Window> windows() {
-    return List.copyOf(windows);
-  }
+    List<Window> windows() {
+        return List.copyOf(windows);
+    }
 }

@@ -14,22 +14,22 @@ import java.nio.file.Path;
  */
 record Layout(Path root, Path serviceJar, Path s3proxyJar, Path dynaliteCli) {
 
-  static Layout find() {
-    Path root = RepoRoot.find();
-    return new Layout(root, ServiceProcess.jar(), S3Proxy.jar(), Dynalite.cli(root));
-  }
-
-  /** Why the harness cannot run, or null: everything is built. */
-  String missing() {
-    if (!Files.isRegularFile(serviceJar) || !Files.isRegularFile(s3proxyJar) || !Files.isRegularFile(dynaliteCli)) {
-      return "build the service first: ./mvnw -B package -DskipTests at " + root + " packages " + serviceJar
-          + "; clients/bin/harness then installs " + dynaliteCli + " and copies " + s3proxyJar
-          + " (as does this module's build when its tests run)";
+    static Layout find() {
+        Path root = RepoRoot.find();
+        return new Layout(root, ServiceProcess.jar(), S3Proxy.jar(), Dynalite.cli(root));
     }
-    return null;
-  }
 
-  static Path java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java");
-  }
+    /** Why the harness cannot run, or null: everything is built. */
+    String missing() {
+        if (!Files.isRegularFile(serviceJar) || !Files.isRegularFile(s3proxyJar) || !Files.isRegularFile(dynaliteCli)) {
+            return "build the service first: ./mvnw -B package -DskipTests at " + root + " packages " + serviceJar
+                    + "; clients/bin/harness then installs " + dynaliteCli + " and copies " + s3proxyJar
+                    + " (as does this module's build when its tests run)";
+        }
+        return null;
+    }
+
+    static Path java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
+    }
 }

@@ -10,19 +10,19 @@ import java.util.concurrent.CountDownLatch;
  * says when its write after the pause is done, so the schedule can wait for it before the next fault.
  */
 final class Pauses {
-  /** One requested pause; {@code done} counts down once the paused worker's write has been answered. */
-  record Pause(long ms, CountDownLatch done) {}
+    /** One requested pause; {@code done} counts down once the paused worker's write has been answered. */
+    record Pause(long ms, CountDownLatch done) {}
 
-  private final ConcurrentMap<Integer, Pause> requested = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Integer, Pause> requested = new ConcurrentHashMap<>();
 
-  Pause request(int worker, long ms) {
-    Pause p = new Pause(ms, new CountDownLatch(1));
-    requested.put(worker, p);
-    return p;
-  }
+    Pause request(int worker, long ms) {
+        Pause p = new Pause(ms, new CountDownLatch(1));
+        requested.put(worker, p);
+        return p;
+    }
 
-  /** The pause asked of this worker, once; null if none. */
-  Pause take(int worker) {
-    return requested.remove(worker);
-  }
+    /** The pause asked of this worker, once; null if none. */
+    Pause take(int worker) {
+        return requested.remove(worker);
+    }
 }

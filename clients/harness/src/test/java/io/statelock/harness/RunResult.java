@@ -8,18 +8,26 @@ import java.util.Map;
  *
  * @param answersLost store answers the lost-response faults dropped after their request took effect
  */
-record RunResult(HarnessOptions options, List<Op> ops, List<FaultEvent> faults, Map<String, String> finalStates,
-    List<Violation> violations, long elapsedMs, int answersLost) {
+record RunResult(
+        HarnessOptions options,
+        List<Op> ops,
+        List<FaultEvent> faults,
+        Map<String, String> finalStates,
+        List<Violation> violations,
+        long elapsedMs,
+        int answersLost) {
 
-  boolean passed() {
-    return violations.isEmpty();
-  }
+    boolean passed() {
+        return violations.isEmpty();
+    }
 
-  long count(Op.Type type, Op.Outcome outcome) {
-    return ops.stream().filter(o -> o.type() == type && o.outcome() == outcome).count();
-  }
+    long count(Op.Type type, Op.Outcome outcome) {
+        return ops.stream()
+                .filter(o -> o.type() == type && o.outcome() == outcome)
+                .count();
+    }
 
-  long count(Fault fault) {
-    return faults.stream().filter(f -> f.fault() == fault).count();
-  }
+    long count(Fault fault) {
+        return faults.stream().filter(f -> f.fault() == fault).count();
+    }
 }

@@ -26,100 +26,108 @@ import java.util.regex.Pattern;
  * Every change it sees goes to {@code store-monitor.txt} in the work dir.
  */
 final class StoreMonitor implements AutoCloseable {
-  /** Often enough to see a change between two acquires of a busy key (~100 ms apart), cheap for the store. */
-  private static final long EVERY_MS = 25;
-  private static final Pattern FENCE = Pattern.compile("\"fence\":\\{\"N\":\"(\\d+)\"\\}");
-  private static final Pattern VERSION = Pattern.compile("\"stateVersion\":\\{\"N\":\"(\\d+)\"\\}");
+    /** Often enough to see a change between two acquires of a busy key (~100 ms apart), cheap for the store. */
+    private static final long EVERY_MS = 25;
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private final URI endpoint;
-  private final String table;
-  private final List<String> keys;
-  private final LongSupplier clock;
-  private final Path log;
-  private final Map<String, Long> lastFence = new HashMap<>();
-  private final Map<String, String> lastItem = new HashMap<>();
-  private final AtomicInteger wentBack = new AtomicInteger();
-  private final Thread thread;
-  private volatile boolean closed;
+    private static final Pattern FENCE = Pattern.compile("\"fence\":\\{\"N\":\"(\\d+)\"\\}");
+    private static final Pattern VERSION = Pattern.compile("\"stateVersion\":\\{\"N\":\"(\\d+)\"\\}");
 
-  StoreMonitor(int port, String table, List<String> keys, LongSupplier clock, Path log) {
-    this.endpoint = URI.create("http://127.0.0.1:" + port + "/");
-    this.table = table;
-    this.keys = keys;
-    this.clock = clock;
-    this.log = log;
-    this.thread = new Thread(this::loop, "store-monitor");
-    this.thread.setDaemon(true);
-  }
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final URI endpoint;
+    private final String table;
+    private final List<String> keys;
+    private final LongSupplier clock;
+    private final Path log;
+    private final Map<String, Long> lastFence = new HashMap<>();
+    private final Map<String, String> lastItem = new HashMap<>();
+    private final AtomicInteger wentBack = new AtomicInteger();
+    private final Thread thread;
+    private volatile boolean closed;
 
-  void start() {
-    thread.start();
-  }
+    StoreMonitor(int port, String table, List<String> keys, LongSupplier clock, Path log) {
+        this.endpoint = URI.create("http://127.0.0.1:" + port + "/");
+        this.table = table;
+        this.keys = keys;
+        this.clock = clock;
+        this.log = log;
+        this.thread = new Thread(this::loop, "store-monitor");
+        this.thread.setDaemon(true);
+    }
 
-  /** How many times a key's fence counter was read lower than before. */
-  int wentBack() {
-    return wentBack.get();
-  }
+    void start() {
+        thread.start();
+    }
 
-  private void loop() {
-    while (!closed) {
-      for (String key : keys) {
-        try {
-          look(key);
-        } catch (IOException | RuntimeException e) {
-          // the store is restarting (a fault): look again next round
-        } catch (InterruptedException e) {
-          return;
+    /** How many times a key's fence counter was read lower than before. */
+    int wentBack() {
+        return wentBack.get();
+    }
+
+    private void loop() {
+        while (!closed) {
+            for (String key : keys) {
+                try {
+                    look(key);
+                } catch (IOException | RuntimeException e) {
+                    // the store is restarting (a fault): look again next round
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(EVERY_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
         }
-      }
-      try {
-        Thread.sleep(EVERY_MS);
-      } catch (InterruptedException e) {
-        return;
-      }
     }
-  }
 
-  private void look(String key) throws IOException, InterruptedException {
-    long at = clock.getAsLong();
-    String body = "{\"TableName\":\"" + table + "\",\"ConsistentRead\":true,\"Key\":{\"key\":{\"S\":\"" + key + "\"}}}";
-    // dynalite checks that a SigV4 header is there and well formed, not the signature.
-    HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(2))
-        .header("Content-Type", "application/x-amz-json-1.0")
-        .header("X-Amz-Target", "DynamoDB_20120810.GetItem")
-        .header("X-Amz-Date", "20260101T000000Z")
-        .header("Authorization", "AWS4-HMAC-SHA256 Credential=monitor/20260101/us-east-1/dynamodb/aws4_request, "
-            + "SignedHeaders=host, Signature=0")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      return;
+    private void look(String key) throws IOException, InterruptedException {
+        long at = clock.getAsLong();
+        String body =
+                "{\"TableName\":\"" + table + "\",\"ConsistentRead\":true,\"Key\":{\"key\":{\"S\":\"" + key + "\"}}}";
+        // dynalite checks that a SigV4 header is there and well formed, not the signature.
+        HttpRequest request = HttpRequest.newBuilder(endpoint)
+                .timeout(Duration.ofSeconds(2))
+                .header("Content-Type", "application/x-amz-json-1.0")
+                .header("X-Amz-Target", "DynamoDB_20120810.GetItem")
+                .header("X-Amz-Date", "20260101T000000Z")
+                .header(
+                        "Authorization",
+                        "AWS4-HMAC-SHA256 Credential=monitor/20260101/us-east-1/dynamodb/aws4_request, "
+                                + "SignedHeaders=host, Signature=0")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            return;
+        }
+        String item = response.body();
+        Matcher m = FENCE.matcher(item);
+        if (!m.find()) {
+            return;
+        }
+        long fence = Long.parseLong(m.group(1));
+        Long before = lastFence.put(key, fence);
+        String previous = lastItem.put(key, item);
+        if (before != null && fence == before && item.equals(previous)) {
+            return;
+        }
+        Matcher v = VERSION.matcher(item);
+        String line = at + " " + key + " fence=" + fence + " version=" + (v.find() ? v.group(1) : "-");
+        if (before != null && fence < before) {
+            wentBack.incrementAndGet();
+            line = "WENT BACK " + line + " (was " + before + ")\n  before: " + previous + "\n  now:    " + item;
+        }
+        Files.writeString(
+                log, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
-    String item = response.body();
-    Matcher m = FENCE.matcher(item);
-    if (!m.find()) {
-      return;
-    }
-    long fence = Long.parseLong(m.group(1));
-    Long before = lastFence.put(key, fence);
-    String previous = lastItem.put(key, item);
-    if (before != null && fence == before && item.equals(previous)) {
-      return;
-    }
-    Matcher v = VERSION.matcher(item);
-    String line = at + " " + key + " fence=" + fence + " version=" + (v.find() ? v.group(1) : "-");
-    if (before != null && fence < before) {
-      wentBack.incrementAndGet();
-      line = "WENT BACK " + line + " (was " + before + ")\n  before: " + previous + "\n  now:    " + item;
-    }
-    Files.writeString(log, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-  }
 
-  @Override
-  public void close() throws InterruptedException {
-    closed = true;
-    thread.interrupt();
-    thread.join(5_000);
-  }
+    @Override
+    public void close() throws InterruptedException {
+        closed = true;
+        thread.interrupt();
+        thread.join(5_000);
+    }
 }

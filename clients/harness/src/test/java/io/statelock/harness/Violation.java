@@ -7,8 +7,8 @@ import java.util.List;
  * 4 liveness, 5 mutual exclusion), on which key, what, and the operations that show it.
  */
 record Violation(int check, String key, String message, List<Op> evidence) {
-  @Override
-  public String toString() {
-    return "check " + check + " on " + key + ": " + message;
-  }
+    @Override
+    public String toString() {
+        return "check " + check + " on " + key + ": " + message;
+    }
 }

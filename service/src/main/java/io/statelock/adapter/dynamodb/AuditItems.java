@@ -11,8 +11,7 @@ final class AuditItems {
     // 15 digits: epoch millis until the year 33658, and string order = time order.
     private static final String MILLIS = "%015d";
 
-    private AuditItems() {
-    }
+    private AuditItems() {}
 
     static String rangeKey(long atMs, String id) {
         return String.format(MILLIS, atMs) + "#" + id;
@@ -56,9 +55,19 @@ final class AuditItems {
         Map<String, String> claims = new HashMap<>();
         AttributeValue m = item.get("claims");
         if (m != null && m.hasM()) m.m().forEach((k, v) -> claims.put(k, v.s()));
-        return new AuditEntry(Long.parseLong(at.substring(0, hash)), at.substring(hash + 1), s(item, "action"),
-                s(item, KEY), s(item, "subject"), claims, s(item, "outcome"), s(item, "previousOwner"),
-                n(item, "previousFence"), n(item, "fence"), s(item, "reason"), s(item, "peer"));
+        return new AuditEntry(
+                Long.parseLong(at.substring(0, hash)),
+                at.substring(hash + 1),
+                s(item, "action"),
+                s(item, KEY),
+                s(item, "subject"),
+                claims,
+                s(item, "outcome"),
+                s(item, "previousOwner"),
+                n(item, "previousFence"),
+                n(item, "fence"),
+                s(item, "reason"),
+                s(item, "peer"));
     }
 
     private static void put(Map<String, AttributeValue> item, String name, String value) {

@@ -52,11 +52,23 @@ final class AuditTableCreator {
             client.createTable(b -> b.tableName(table)
                     .billingMode(BillingMode.PAY_PER_REQUEST)
                     .attributeDefinitions(
-                            AttributeDefinition.builder().attributeName(DynamoDbAuditStore.SEG).attributeType(ScalarAttributeType.S).build(),
-                            AttributeDefinition.builder().attributeName(DynamoDbAuditStore.AT).attributeType(ScalarAttributeType.S).build())
+                            AttributeDefinition.builder()
+                                    .attributeName(DynamoDbAuditStore.SEG)
+                                    .attributeType(ScalarAttributeType.S)
+                                    .build(),
+                            AttributeDefinition.builder()
+                                    .attributeName(DynamoDbAuditStore.AT)
+                                    .attributeType(ScalarAttributeType.S)
+                                    .build())
                     .keySchema(
-                            KeySchemaElement.builder().attributeName(DynamoDbAuditStore.SEG).keyType(KeyType.HASH).build(),
-                            KeySchemaElement.builder().attributeName(DynamoDbAuditStore.AT).keyType(KeyType.RANGE).build()));
+                            KeySchemaElement.builder()
+                                    .attributeName(DynamoDbAuditStore.SEG)
+                                    .keyType(KeyType.HASH)
+                                    .build(),
+                            KeySchemaElement.builder()
+                                    .attributeName(DynamoDbAuditStore.AT)
+                                    .keyType(KeyType.RANGE)
+                                    .build()));
         } catch (ResourceInUseException e) {
             // Another replica created it at the same time: wait for it like for our own.
         }
@@ -69,8 +81,8 @@ final class AuditTableCreator {
             if (d != null && LockTableCreator.isActive(d)) return;
             // Bounded: a table that never becomes ACTIVE fails the start instead of hanging it.
             if (System.nanoTime() > deadline) {
-                throw new StoreUnavailableException("audit table " + table + " did not become ACTIVE within "
-                        + MAX_WAIT.toSeconds() + " s", null);
+                throw new StoreUnavailableException(
+                        "audit table " + table + " did not become ACTIVE within " + MAX_WAIT.toSeconds() + " s", null);
             }
             try {
                 Thread.sleep(POLL_MS);

@@ -55,7 +55,8 @@ public final class ConsumedCapacity implements ExecutionInterceptor {
         try {
             return body.get();
         } finally {
-            if (outer == null) OPERATION.remove(); else OPERATION.set(outer);
+            if (outer == null) OPERATION.remove();
+            else OPERATION.set(outer);
         }
     }
 
@@ -63,14 +64,22 @@ public final class ConsumedCapacity implements ExecutionInterceptor {
     public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
         SdkRequest r = context.request();
         ReturnConsumedCapacity all = ReturnConsumedCapacity.INDEXES;
-        if (r instanceof GetItemRequest g) return g.toBuilder().returnConsumedCapacity(all).build();
-        if (r instanceof UpdateItemRequest u) return u.toBuilder().returnConsumedCapacity(all).build();
-        if (r instanceof PutItemRequest p) return p.toBuilder().returnConsumedCapacity(all).build();
-        if (r instanceof DeleteItemRequest d) return d.toBuilder().returnConsumedCapacity(all).build();
-        if (r instanceof QueryRequest q) return q.toBuilder().returnConsumedCapacity(all).build();
-        if (r instanceof ScanRequest s) return s.toBuilder().returnConsumedCapacity(all).build();
-        if (r instanceof BatchGetItemRequest b) return b.toBuilder().returnConsumedCapacity(all).build();
-        if (r instanceof BatchWriteItemRequest w) return w.toBuilder().returnConsumedCapacity(all).build();
+        if (r instanceof GetItemRequest g)
+            return g.toBuilder().returnConsumedCapacity(all).build();
+        if (r instanceof UpdateItemRequest u)
+            return u.toBuilder().returnConsumedCapacity(all).build();
+        if (r instanceof PutItemRequest p)
+            return p.toBuilder().returnConsumedCapacity(all).build();
+        if (r instanceof DeleteItemRequest d)
+            return d.toBuilder().returnConsumedCapacity(all).build();
+        if (r instanceof QueryRequest q)
+            return q.toBuilder().returnConsumedCapacity(all).build();
+        if (r instanceof ScanRequest s)
+            return s.toBuilder().returnConsumedCapacity(all).build();
+        if (r instanceof BatchGetItemRequest b)
+            return b.toBuilder().returnConsumedCapacity(all).build();
+        if (r instanceof BatchWriteItemRequest w)
+            return w.toBuilder().returnConsumedCapacity(all).build();
         return r;
     }
 
@@ -80,12 +89,17 @@ public final class ConsumedCapacity implements ExecutionInterceptor {
         if (spent.isEmpty()) return;
         String call = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         String operation = OPERATION.get() == null ? call : OPERATION.get();
-        boolean write = !(context.response() instanceof GetItemResponse || context.response() instanceof QueryResponse
-                || context.response() instanceof ScanResponse || context.response() instanceof BatchGetItemResponse);
+        boolean write = !(context.response() instanceof GetItemResponse
+                || context.response() instanceof QueryResponse
+                || context.response() instanceof ScanResponse
+                || context.response() instanceof BatchGetItemResponse);
         for (var c : spent) {
-            if (c.table() != null || (c.globalSecondaryIndexes() == null || c.globalSecondaryIndexes().isEmpty())) {
+            if (c.table() != null
+                    || (c.globalSecondaryIndexes() == null
+                            || c.globalSecondaryIndexes().isEmpty())) {
                 // The table's own part; a server that answers only the total (dynalite does) spends it all there.
-                double units = c.table() != null ? units(c.table()) : (c.capacityUnits() == null ? 0 : c.capacityUnits());
+                double units =
+                        c.table() != null ? units(c.table()) : (c.capacityUnits() == null ? 0 : c.capacityUnits());
                 report(operation, call, "table", write, units);
             }
             if (c.globalSecondaryIndexes() != null) {

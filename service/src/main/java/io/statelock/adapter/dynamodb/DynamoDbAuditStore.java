@@ -1,13 +1,12 @@
 package io.statelock.adapter.dynamodb;
 
 import io.statelock.adapter.PageTokens;
-import io.statelock.common.StoreUnavailableException;
 import io.statelock.audit.AuditEntry;
 import io.statelock.audit.AuditPage;
 import io.statelock.audit.AuditQuery;
 import io.statelock.audit.AuditStore;
+import io.statelock.common.StoreUnavailableException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +57,10 @@ public final class DynamoDbAuditStore implements AuditStore {
         for (int from = 0; from < entries.size(); from += BATCH_LIMIT) {
             List<WriteRequest> writes = new ArrayList<>();
             for (AuditEntry e : entries.subList(from, Math.min(entries.size(), from + BATCH_LIMIT))) {
-                writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(AuditItems.item(e)).build()).build());
+                writes.add(WriteRequest.builder()
+                        .putRequest(
+                                PutRequest.builder().item(AuditItems.item(e)).build())
+                        .build());
             }
             writeAll(writes);
         }
@@ -69,13 +71,17 @@ public final class DynamoDbAuditStore implements AuditStore {
         try {
             for (int attempt = 0; ; attempt++) {
                 Map<String, List<WriteRequest>> items = pending;
-                BatchWriteItemResponse r = ConsumedCapacity.during("audit",
-                        () -> client.batchWriteItem(b -> b.requestItems(items)));
+                BatchWriteItemResponse r =
+                        ConsumedCapacity.during("audit", () -> client.batchWriteItem(b -> b.requestItems(items)));
                 // Throttled items come back unprocessed (not as an error): retry them with backoff, bounded.
                 if (!r.hasUnprocessedItems() || r.unprocessedItems().isEmpty()) return;
                 if (attempt >= UNPROCESSED_RETRIES) {
-                    throw new StoreUnavailableException("DynamoDB BatchWriteItem on audit table " + table + ": "
-                            + r.unprocessedItems().getOrDefault(table, List.of()).size() + " items still unprocessed", null);
+                    throw new StoreUnavailableException(
+                            "DynamoDB BatchWriteItem on audit table " + table + ": "
+                                    + r.unprocessedItems()
+                                            .getOrDefault(table, List.of())
+                                            .size() + " items still unprocessed",
+                            null);
                 }
                 pending = r.unprocessedItems();
                 Thread.sleep(UNPROCESSED_BACKOFF_MS << Math.min(attempt, 5));
@@ -100,12 +106,14 @@ public final class DynamoDbAuditStore implements AuditStore {
                 Map<String, AttributeValue> last;
                 if (onePartition) {
                     Map<String, AttributeValue> from = start;
-                    QueryResponse r = ConsumedCapacity.during("audit", () -> client.query(queryRequest(q, remaining, from)));
+                    QueryResponse r =
+                            ConsumedCapacity.during("audit", () -> client.query(queryRequest(q, remaining, from)));
                     items = r.items();
                     last = r.hasLastEvaluatedKey() ? r.lastEvaluatedKey() : Map.of();
                 } else {
                     Map<String, AttributeValue> from = start;
-                    ScanResponse r = ConsumedCapacity.during("audit", () -> client.scan(scanRequest(q, remaining, from)));
+                    ScanResponse r =
+                            ConsumedCapacity.during("audit", () -> client.scan(scanRequest(q, remaining, from)));
                     items = r.items();
                     last = r.hasLastEvaluatedKey() ? r.lastEvaluatedKey() : Map.of();
                 }
@@ -127,7 +135,10 @@ public final class DynamoDbAuditStore implements AuditStore {
         values.put(":lo", AttributeValue.fromS(AuditItems.lowerBound(q.sinceMs())));
         values.put(":hi", AttributeValue.fromS(AuditItems.upperBound(q.untilMs())));
         values.put(":prefix", AttributeValue.fromS(q.prefix()));
-        QueryRequest.Builder b = QueryRequest.builder().tableName(table).consistentRead(true).limit(limit)
+        QueryRequest.Builder b = QueryRequest.builder()
+                .tableName(table)
+                .consistentRead(true)
+                .limit(limit)
                 .keyConditionExpression("#seg = :seg AND #at BETWEEN :lo AND :hi")
                 .filterExpression("begins_with(#key, :prefix)")
                 .expressionAttributeNames(Map.of("#seg", SEG, "#at", AT, "#key", AuditItems.KEY))
@@ -148,8 +159,13 @@ public final class DynamoDbAuditStore implements AuditStore {
             names.put("#key", AuditItems.KEY);
             filter += " AND begins_with(#key, :prefix)";
         }
-        ScanRequest.Builder b = ScanRequest.builder().tableName(table).consistentRead(true).limit(limit)
-                .filterExpression(filter).expressionAttributeNames(names).expressionAttributeValues(values);
+        ScanRequest.Builder b = ScanRequest.builder()
+                .tableName(table)
+                .consistentRead(true)
+                .limit(limit)
+                .filterExpression(filter)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values);
         if (!start.isEmpty()) b.exclusiveStartKey(start);
         return b.build();
     }

@@ -8,11 +8,11 @@ import static io.statelock.adapter.dynamodb.LockItems.n;
 import static io.statelock.adapter.dynamodb.LockItems.s;
 
 import io.statelock.common.InvalidArgumentException;
+import io.statelock.common.LockKey;
+import io.statelock.common.StoreUnavailableException;
 import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockInfo;
-import io.statelock.common.LockKey;
 import io.statelock.lock.LockRecord;
-import io.statelock.common.StoreUnavailableException;
 import io.statelock.lock.port.AcquireResult;
 import io.statelock.lock.port.ForceReleaseResult;
 import io.statelock.lock.port.HeartbeatResult;
@@ -20,9 +20,9 @@ import io.statelock.lock.port.LockTable;
 import io.statelock.lock.port.NewLease;
 import io.statelock.lock.port.RecordPage;
 import io.statelock.lock.port.ReleaseResult;
+import io.statelock.state.StateVersion;
 import io.statelock.state.port.PointerMove;
 import io.statelock.state.port.PointerResult;
-import io.statelock.state.StateVersion;
 import io.statelock.state.port.StateHead;
 import io.statelock.state.port.StatePointers;
 import java.util.HashMap;
@@ -102,7 +102,8 @@ public final class DynamoDbLockTable implements LockTable, StatePointers {
         remove.add("#" + RELEASED_BY);
         values.put(":one", n(1));
         values.put(":takeoverBefore", n(takeoverBeforeMs));
-        // ADD is atomic and creates the counter at 1 on a new item: the fence only ever goes up (docs/design.md#invariant-2).
+        // ADD is atomic and creates the counter at 1 on a new item: the fence only ever goes up
+        // (docs/design.md#invariant-2).
         String update = set.toString() + remove + " ADD #fence :one";
         // Safety: take the key only if it is free or its lease expired before now - maxClockSkew,
         // judged by the store in the same write, so two replicas can never both win (docs/design.md#invariant-1).
@@ -118,10 +119,19 @@ public final class DynamoDbLockTable implements LockTable, StatePointers {
                 .returnValues(ReturnValue.ALL_OLD)
                 .build();
         try {
-            UpdateItemResponse response = DynamoErrors.conditional("UpdateItem (acquire)", table, () -> client.updateItem(request));
+            UpdateItemResponse response =
+                    DynamoErrors.conditional("UpdateItem (acquire)", table, () -> client.updateItem(request));
             LockRecord previous = LockItems.record(lease.key(), response.attributes());
-            LockRecord granted = new LockRecord(lease.key(), previous.fenceCounter() + 1, lease.leaseId(),
-                    lease.owner(), lease.info(), lease.nowMs(), lease.expiresAtMs(), lease.ttlMs(), lease.requestId());
+            LockRecord granted = new LockRecord(
+                    lease.key(),
+                    previous.fenceCounter() + 1,
+                    lease.leaseId(),
+                    lease.owner(),
+                    lease.info(),
+                    lease.nowMs(),
+                    lease.expiresAtMs(),
+                    lease.ttlMs(),
+                    lease.requestId());
             return new AcquireResult.Granted(granted, previous);
         } catch (ConditionalCheckFailedException e) {
             LockRecord current = read(lease.key());
@@ -158,7 +168,8 @@ public final class DynamoDbLockTable implements LockTable, StatePointers {
             update = "SET #expiresAt = :expires, #ttlMs = :ttl";
         }
         // Safety: renew only this lease and only while unexpired at now: an expired lease is lost for good even if
-        // nobody took it yet, since a taker may already be acting (docs/design.md#invariant-1). A retry after a lost answer passes
+        // nobody took it yet, since a taker may already be acting (docs/design.md#invariant-1). A retry after a lost
+        // answer passes
         // it again and writes the same values: the renewal is idempotent as it stands.
         String condition = "#leaseId = :lease AND #expiresAt >= :now" + LockConditions.ownedBy(owner, values);
         UpdateItemRequest request = UpdateItemRequest.builder()
@@ -171,7 +182,8 @@ public final class DynamoDbLockTable implements LockTable, StatePointers {
                 .returnValues(ReturnValue.ALL_NEW)
                 .build();
         try {
-            UpdateItemResponse response = DynamoErrors.conditional("UpdateItem (heartbeat)", table, () -> client.updateItem(request));
+            UpdateItemResponse response =
+                    DynamoErrors.conditional("UpdateItem (heartbeat)", table, () -> client.updateItem(request));
             return new HeartbeatResult.Renewed(LockItems.record(key, response.attributes()));
         } catch (ConditionalCheckFailedException e) {
             return new HeartbeatResult.Lost(read(key));
@@ -229,12 +241,21 @@ public final class DynamoDbLockTable implements LockTable, StatePointers {
 
     private Map<String, AttributeValue> getItem(LockKey key) {
         // Consistent: after a failed condition the caller must see the write that beat it.
-        return DynamoErrors.call("GetItem", table,
-                () -> client.getItem(b -> b.tableName(table).key(LockItems.key(key)).consistentRead(true))).item();
+        return DynamoErrors.call(
+                        "GetItem",
+                        table,
+                        () -> client.getItem(
+                                b -> b.tableName(table).key(LockItems.key(key)).consistentRead(true)))
+                .item();
     }
 
-    private static void setOrRemove(StringJoiner set, StringJoiner remove, Map<String, AttributeValue> values,
-                                    String name, String placeholder, AttributeValue value) {
+    private static void setOrRemove(
+            StringJoiner set,
+            StringJoiner remove,
+            Map<String, AttributeValue> values,
+            String name,
+            String placeholder,
+            AttributeValue value) {
         if (value == null) {
             remove.add("#" + name);
         } else {

@@ -45,14 +45,17 @@ final class DynamoErrors {
             // No answer from DynamoDB at all: network, endpoint, credentials resolution, timeouts.
             reason = "no response from DynamoDB (" + e.getMessage() + ")";
         } else if (e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException ase) {
-            String code = ase.awsErrorDetails() == null ? null : ase.awsErrorDetails().errorCode();
+            String code =
+                    ase.awsErrorDetails() == null ? null : ase.awsErrorDetails().errorCode();
             reason = (ase.isThrottlingException() ? "throttled: " : "")
                     + (code == null ? "" : code + ", ") + "HTTP " + ase.statusCode()
                     + (ase.awsErrorDetails() == null || ase.awsErrorDetails().errorMessage() == null
-                            ? "" : ": " + ase.awsErrorDetails().errorMessage());
+                            ? ""
+                            : ": " + ase.awsErrorDetails().errorMessage());
         } else {
             reason = e.getMessage();
         }
-        return new StoreUnavailableException("DynamoDB " + operation + " on lock table " + table + " failed: " + reason, e);
+        return new StoreUnavailableException(
+                "DynamoDB " + operation + " on lock table " + table + " failed: " + reason, e);
     }
 }

@@ -42,14 +42,18 @@ final class DynamoStatePointer {
 
     private static StateHead head(LockKey key, Map<String, AttributeValue> item) {
         LockRecord lock = LockItems.record(key, item);
-        return StateItems.current(key, item).map(c -> new StateHead(lock, java.util.Optional.of(c),
-                Math.max(1, StateItems.oldest(key, item)))).orElseGet(() -> StateHead.empty(lock));
+        return StateItems.current(key, item)
+                .map(c -> new StateHead(lock, java.util.Optional.of(c), Math.max(1, StateItems.oldest(key, item))))
+                .orElseGet(() -> StateHead.empty(lock));
     }
 
     List<StateVersion> versions(LockKey key, long beforeSeq, int limit) {
         Map<String, AttributeValue> item = getItem(key);
         if (StateItems.isLegacy(item)) {
-            return StateItems.legacyHistory(key, item).stream().filter(v -> v.seq() < beforeSeq).limit(limit).toList();
+            return StateItems.legacyHistory(key, item).stream()
+                    .filter(v -> v.seq() < beforeSeq)
+                    .limit(limit)
+                    .toList();
         }
         StateHead head = head(key, item);
         List<StateVersion> versions = new ArrayList<>();
@@ -58,7 +62,9 @@ final class DynamoStatePointer {
         long from = Math.min(beforeSeq - 1, head.currentSeq());
         if (from == head.currentSeq() && limit > 0) versions.add(head.current().get());
         List<Long> seqs = new ArrayList<>();
-        for (long seq = Math.min(from, head.currentSeq() - 1); seq >= head.oldestSeq() && seqs.size() + versions.size() < limit; seq--) {
+        for (long seq = Math.min(from, head.currentSeq() - 1);
+                seq >= head.oldestSeq() && seqs.size() + versions.size() < limit;
+                seq--) {
             seqs.add(seq);
         }
         versions.addAll(items.read(key, seqs));
@@ -80,12 +86,25 @@ final class DynamoStatePointer {
         values.put(":version", n(v.seq()));
         values.put(":current", AttributeValue.fromM(StateItems.attributes(v)));
         values.put(":oldest", n(move.oldestKept()));
-        Map<String, String> names = new HashMap<>(Map.of("#leaseId", LockItems.LEASE_ID, "#fence", LockItems.FENCE,
-                "#expiresAt", LockItems.EXPIRES_AT, "#v", StateItems.VERSION, "#current", StateItems.CURRENT,
-                "#oldest", StateItems.OLDEST, "#history", StateItems.HISTORY));
+        Map<String, String> names = new HashMap<>(Map.of(
+                "#leaseId",
+                LockItems.LEASE_ID,
+                "#fence",
+                LockItems.FENCE,
+                "#expiresAt",
+                LockItems.EXPIRES_AT,
+                "#v",
+                StateItems.VERSION,
+                "#current",
+                StateItems.CURRENT,
+                "#oldest",
+                StateItems.OLDEST,
+                "#history",
+                StateItems.HISTORY));
         String update = "SET #v = :version, #current = :current, #oldest = :oldest";
         if (migrating) update += " REMOVE " + String.join(", ", StateItems.LEGACY);
-        // Safety: the current lease with its own fence, unexpired at now (docs/design.md#invariant-3), and the pointer still at
+        // Safety: the current lease with its own fence, unexpired at now (docs/design.md#invariant-3), and the pointer
+        // still at
         // the version this write was decided against; an item of the earlier layout is moved out first (below).
         String condition = "#leaseId = :lease AND #fence = :fence AND #expiresAt >= :now AND "
                 + (migrating ? "attribute_exists(#history) AND " : "attribute_not_exists(#history) AND ");
@@ -98,14 +117,20 @@ final class DynamoStatePointer {
         String expression = condition;
         String updateExpression = update;
         try {
-            UpdateItemResponse response = DynamoErrors.conditional("UpdateItem (state write)", table,
-                    () -> client.updateItem(b -> b.tableName(table).key(LockItems.key(move.key()))
-                            .updateExpression(updateExpression).conditionExpression(expression)
-                            .expressionAttributeNames(names).expressionAttributeValues(values)
+            UpdateItemResponse response = DynamoErrors.conditional(
+                    "UpdateItem (state write)",
+                    table,
+                    () -> client.updateItem(b -> b.tableName(table)
+                            .key(LockItems.key(move.key()))
+                            .updateExpression(updateExpression)
+                            .conditionExpression(expression)
+                            .expressionAttributeNames(names)
+                            .expressionAttributeValues(values)
                             // The old stateOldest tells which version items this move expired.
                             .returnValues(ReturnValue.UPDATED_OLD)));
             Map<String, AttributeValue> old = response.attributes();
-            long oldOldest = old != null && old.containsKey(StateItems.OLDEST) ? number(old, StateItems.OLDEST)
+            long oldOldest = old != null && old.containsKey(StateItems.OLDEST)
+                    ? number(old, StateItems.OLDEST)
                     : move.oldestKept();
             expire(move, migrating ? move.oldestKept() : oldOldest);
             return new PointerResult.Moved();
@@ -117,8 +142,9 @@ final class DynamoStatePointer {
     /** Why the pointer write failed, read from the item (the condition is the truth; the item may have moved since). */
     private PointerResult failed(PointerMove move, Map<String, AttributeValue> item, boolean migrating) {
         // Once only: a migrating write that fails again is judged like any other.
-        if (!migrating && StateItems.isLegacy(item) && StateItems.current(move.key(), item).map(StateVersion::seq).orElse(0L)
-                == move.expectedSeq()) {
+        if (!migrating
+                && StateItems.isLegacy(item)
+                && StateItems.current(move.key(), item).map(StateVersion::seq).orElse(0L) == move.expectedSeq()) {
             // The earlier layout: its kept versions become items of their own, then the same move again.
             for (StateVersion old : StateItems.legacyHistory(move.key(), item)) {
                 if (old.seq() >= move.oldestKept()) items.put(old);
@@ -137,7 +163,8 @@ final class DynamoStatePointer {
             return new PointerResult.Moved();
         }
         LockRecord r = LockItems.record(move.key(), item);
-        boolean holder = move.leaseId().equals(r.leaseId()) && r.fenceCounter() == move.fenceCounter()
+        boolean holder = move.leaseId().equals(r.leaseId())
+                && r.fenceCounter() == move.fenceCounter()
                 && r.expiresAtMs() >= move.nowMs();
         return holder ? new PointerResult.Raced() : new PointerResult.LeaseLost(r);
     }
@@ -145,13 +172,19 @@ final class DynamoStatePointer {
     /** Deletes the version items this move expired: [{@code fromSeq}, oldest kept), minus one never written. */
     private void expire(PointerMove move, long fromSeq) {
         long to = move.oldestKept();
-        if (!move.keepsPrevious() && move.previous().isPresent() && move.previous().get().seq() == to - 1) to--;
+        if (!move.keepsPrevious()
+                && move.previous().isPresent()
+                && move.previous().get().seq() == to - 1) to--;
         items.delete(move.key(), Math.max(1, fromSeq), to);
     }
 
     private Map<String, AttributeValue> getItem(LockKey key) {
         // Consistent: the pointer and the lease read here decide the next write.
-        return DynamoErrors.call("GetItem (state)", table, () -> client.getItem(b -> b.tableName(table)
-                .key(LockItems.key(key)).consistentRead(true)).item());
+        return DynamoErrors.call(
+                "GetItem (state)",
+                table,
+                () -> client.getItem(
+                                b -> b.tableName(table).key(LockItems.key(key)).consistentRead(true))
+                        .item());
     }
 }

@@ -2,9 +2,9 @@ package io.statelock.adapter.dynamodb;
 
 import static io.statelock.adapter.dynamodb.LockItems.s;
 
+import io.statelock.common.LockKey;
 import io.statelock.lock.LeaseIds;
 import io.statelock.lock.LeaseOwner;
-import io.statelock.common.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.port.ForceReleaseResult;
 import io.statelock.lock.port.ReleaseResult;
@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * call's own id, so a call whose answer was lost finds its own mark afterwards and answers as its first attempt.
  */
 final class LeaseRelease {
-    // Frees the key: the fence stays so the next acquire gets a higher token (docs/design.md#invariant-2). The call's id is marked
+    // Frees the key: the fence stays so the next acquire gets a higher token (docs/design.md#invariant-2). The call's
+    // id is marked
     // and the holder's owner, info and times kept (read back as free), so a call whose answer was lost recognises
     // its own write and what it removed; the next acquire overwrites them all.
     private static final String FREE_KEY = "SET #releasedBy = :call REMOVE #leaseId, #requestId";
@@ -60,10 +61,12 @@ final class LeaseRelease {
             }
             // Safety: break only the lease just read; if it changed since, nothing is broken and the read decides.
             ReleaseResult result = free(key, current.leaseId(), "force release", "#leaseId = :lease", new HashMap<>());
-            if (result instanceof ReleaseResult.Released broken) return new ForceReleaseResult.Broken(broken.previous());
+            if (result instanceof ReleaseResult.Released broken)
+                return new ForceReleaseResult.Broken(broken.previous());
             current = ((ReleaseResult.NotHeld) result).current();
             // The key changed hands at every try (each one a new acquire): report the holder rather than chase it.
-            if (attempt >= FORCE_RELEASE_TRIES && current.hasLease()) return new ForceReleaseResult.FenceMismatch(current);
+            if (attempt >= FORCE_RELEASE_TRIES && current.hasLease())
+                return new ForceReleaseResult.FenceMismatch(current);
         }
     }
 
@@ -72,8 +75,8 @@ final class LeaseRelease {
      * lease, or the record as read after a failed condition. A failed condition that finds this call's own mark
      * is this call's first attempt, applied, whose answer was lost.
      */
-    private ReleaseResult free(LockKey key, String leaseId, String what, String condition,
-                               Map<String, AttributeValue> values) {
+    private ReleaseResult free(
+            LockKey key, String leaseId, String what, String condition, Map<String, AttributeValue> values) {
         String releaseId = LeaseIds.newWriteId();
         values.put(":lease", s(leaseId));
         values.put(":call", s(releaseId));
@@ -87,8 +90,8 @@ final class LeaseRelease {
                 .returnValues(ReturnValue.ALL_OLD)
                 .build();
         try {
-            UpdateItemResponse response = DynamoErrors.conditional("UpdateItem (" + what + ")", table,
-                    () -> client.updateItem(request));
+            UpdateItemResponse response =
+                    DynamoErrors.conditional("UpdateItem (" + what + ")", table, () -> client.updateItem(request));
             return new ReleaseResult.Released(LockItems.record(key, response.attributes()));
         } catch (ConditionalCheckFailedException e) {
             // Safety: the release id is fresh to this call, only a successful free writes it and an acquire removes
@@ -96,14 +99,19 @@ final class LeaseRelease {
             // the item still holds what it removed. Without it nothing is claimed: a free key with the fence
             // unchanged does not say who freed it (an operator, or an earlier call with the same lease id).
             Map<String, AttributeValue> item = getItem(key);
-            return LockItems.releasedBy(key, item, releaseId, leaseId).<ReleaseResult>map(ReleaseResult.Released::new)
+            return LockItems.releasedBy(key, item, releaseId, leaseId)
+                    .<ReleaseResult>map(ReleaseResult.Released::new)
                     .orElseGet(() -> new ReleaseResult.NotHeld(LockItems.record(key, item)));
         }
     }
 
     private Map<String, AttributeValue> getItem(LockKey key) {
         // Consistent: after a failed condition the caller must see the write that beat it.
-        return DynamoErrors.call("GetItem", table,
-                () -> client.getItem(b -> b.tableName(table).key(LockItems.key(key)).consistentRead(true))).item();
+        return DynamoErrors.call(
+                        "GetItem",
+                        table,
+                        () -> client.getItem(
+                                b -> b.tableName(table).key(LockItems.key(key)).consistentRead(true)))
+                .item();
     }
 }

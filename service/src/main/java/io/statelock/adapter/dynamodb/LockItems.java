@@ -1,7 +1,7 @@
 package io.statelock.adapter.dynamodb;
 
-import io.statelock.lock.LockInfo;
 import io.statelock.common.LockKey;
+import io.statelock.lock.LockInfo;
 import io.statelock.lock.LockRecord;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -84,8 +84,8 @@ final class LockItems {
      * The lease {@code leaseId} as the release call {@code releaseId} removed it, if the free item says that call
      * freed it (nothing was acquired since: an acquire removes the mark): the last holder's fields the item kept.
      */
-    static Optional<LockRecord> releasedBy(LockKey key, Map<String, AttributeValue> item, String releaseId,
-                                           String leaseId) {
+    static Optional<LockRecord> releasedBy(
+            LockKey key, Map<String, AttributeValue> item, String releaseId, String leaseId) {
         if (item == null || !string(item, LEASE_ID).isEmpty() || !releaseId.equals(string(item, RELEASED_BY))) {
             return Optional.empty();
         }
@@ -93,8 +93,15 @@ final class LockItems {
     }
 
     private static LockRecord holder(LockKey key, Map<String, AttributeValue> item, String leaseId) {
-        return new LockRecord(key, number(item, FENCE), leaseId, string(item, OWNER),
-                info(item.get(INFO)), number(item, ACQUIRED_AT), number(item, EXPIRES_AT), number(item, TTL_MS),
+        return new LockRecord(
+                key,
+                number(item, FENCE),
+                leaseId,
+                string(item, OWNER),
+                info(item.get(INFO)),
+                number(item, ACQUIRED_AT),
+                number(item, EXPIRES_AT),
+                number(item, TTL_MS),
                 string(item, REQUEST_ID));
     }
 
@@ -123,8 +130,8 @@ final class LockItems {
         if (l != null && l.hasM()) {
             l.m().forEach((k, lv) -> labels.put(k, lv.s() == null ? "" : lv.s()));
         }
-        return new LockInfo(string(m, OPERATION), string(m, WHO), string(m, VERSION), string(m, PATH),
-                string(m, TEXT), labels);
+        return new LockInfo(
+                string(m, OPERATION), string(m, WHO), string(m, VERSION), string(m, PATH), string(m, TEXT), labels);
     }
 
     private static void putIfNotEmpty(Map<String, AttributeValue> m, String name, String value) {

@@ -32,6 +32,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 final class LockListing {
     /** Page token of a listing in index order (one segment, or the registry's segments), and of a Scan. */
     private static final String INDEX_TOKEN = "k1";
+
     private static final String SCAN_TOKEN = "s1";
     /** A token is the Base64 of {@code <kind>:<last key>}. */
     private static final PageTokens TOKENS = new PageTokens("", ':', 2, "is not a token from a previous List response");
@@ -74,8 +75,8 @@ final class LockListing {
         boolean more = false;
         while (items.size() < limit && cursor.hasNext()) {
             String segment = cursor.next();
-            Chunk chunk = querySegment(segment, prefix, limit - items.size(),
-                    segment.equals(fromSegment) ? after : null);
+            Chunk chunk =
+                    querySegment(segment, prefix, limit - items.size(), segment.equals(fromSegment) ? after : null);
             items.addAll(chunk.items());
             more = chunk.more();
         }
@@ -103,8 +104,10 @@ final class LockListing {
             QueryRequest request = b.build();
             QueryResponse response = call("Query (list)", () -> client.query(request));
             items.addAll(response.items());
-            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                    ? response.lastEvaluatedKey() : null;
+            start = response.hasLastEvaluatedKey()
+                            && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey()
+                    : null;
             more = start != null;
         }
         return new Chunk(items, more);
@@ -135,8 +138,10 @@ final class LockListing {
             ScanRequest request = b.build();
             ScanResponse response = call("Scan (list)", () -> client.scan(request));
             items.addAll(response.items());
-            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                    ? response.lastEvaluatedKey() : null;
+            start = response.hasLastEvaluatedKey()
+                            && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey()
+                    : null;
             more = start != null;
         }
         return page(items, limit, more, SCAN_TOKEN);
@@ -155,7 +160,8 @@ final class LockListing {
             for (Map<String, AttributeValue> e : kept.subList(from, Math.min(kept.size(), from + 100))) {
                 keys.add(Map.of(KEY, e.get(KEY)));
             }
-            for (Map<String, AttributeValue> item : reads.batchGet("list", keys)) byKey.put(item.get(KEY).s(), item);
+            for (Map<String, AttributeValue> item : reads.batchGet("list", keys))
+                byKey.put(item.get(KEY).s(), item);
         }
         List<Map<String, AttributeValue>> items = new ArrayList<>(entries.size());
         for (Map<String, AttributeValue> e : entries) {
@@ -171,7 +177,9 @@ final class LockListing {
     private static RecordPage page(List<Map<String, AttributeValue>> items, int limit, boolean more, String tokenKind) {
         List<Map<String, AttributeValue>> kept = items.size() > limit ? items.subList(0, limit) : items;
         boolean hasNext = more || items.size() > limit;
-        String token = hasNext && !kept.isEmpty() ? encodeToken(tokenKind, kept.get(kept.size() - 1).get(KEY).s()) : "";
+        String token = hasNext && !kept.isEmpty()
+                ? encodeToken(tokenKind, kept.get(kept.size() - 1).get(KEY).s())
+                : "";
         List<LockRecord> records = new ArrayList<>(kept.size());
         for (Map<String, AttributeValue> item : kept) {
             records.add(LockItems.record(item));

@@ -67,15 +67,32 @@ final class LockTableCreator {
                     .tableName(table)
                     .billingMode(BillingMode.PAY_PER_REQUEST)
                     .attributeDefinitions(
-                            AttributeDefinition.builder().attributeName(LockItems.KEY).attributeType(ScalarAttributeType.S).build(),
-                            AttributeDefinition.builder().attributeName(LockItems.SEG).attributeType(ScalarAttributeType.S).build())
-                    .keySchema(KeySchemaElement.builder().attributeName(LockItems.KEY).keyType(KeyType.HASH).build())
+                            AttributeDefinition.builder()
+                                    .attributeName(LockItems.KEY)
+                                    .attributeType(ScalarAttributeType.S)
+                                    .build(),
+                            AttributeDefinition.builder()
+                                    .attributeName(LockItems.SEG)
+                                    .attributeType(ScalarAttributeType.S)
+                                    .build())
+                    .keySchema(KeySchemaElement.builder()
+                            .attributeName(LockItems.KEY)
+                            .keyType(KeyType.HASH)
+                            .build())
                     .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
                             .indexName(BY_SEGMENT)
                             .keySchema(
-                                    KeySchemaElement.builder().attributeName(LockItems.SEG).keyType(KeyType.HASH).build(),
-                                    KeySchemaElement.builder().attributeName(LockItems.KEY).keyType(KeyType.RANGE).build())
-                            .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build())
+                                    KeySchemaElement.builder()
+                                            .attributeName(LockItems.SEG)
+                                            .keyType(KeyType.HASH)
+                                            .build(),
+                                    KeySchemaElement.builder()
+                                            .attributeName(LockItems.KEY)
+                                            .keyType(KeyType.RANGE)
+                                            .build())
+                            .projection(Projection.builder()
+                                    .projectionType(ProjectionType.KEYS_ONLY)
+                                    .build())
                             .build())
                     .build());
             return true;
@@ -93,8 +110,10 @@ final class LockTableCreator {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new StoreUnavailableException("lock table " + table + " did not become ACTIVE within "
-                        + MAX_WAIT.toSeconds() + " s (status " + (d == null ? "missing" : d.tableStatusAsString()) + ")", null);
+                throw new StoreUnavailableException(
+                        "lock table " + table + " did not become ACTIVE within " + MAX_WAIT.toSeconds() + " s (status "
+                                + (d == null ? "missing" : d.tableStatusAsString()) + ")",
+                        null);
             }
             try {
                 Thread.sleep(POLL_MS);
@@ -118,8 +137,8 @@ final class LockTableCreator {
             throw new StoreUnavailableException("lock table " + table + " does not exist", null);
         }
         if (!isActive(d)) {
-            throw new StoreUnavailableException("lock table " + table + " is not ACTIVE (status "
-                    + d.tableStatusAsString() + ")", null);
+            throw new StoreUnavailableException(
+                    "lock table " + table + " is not ACTIVE (status " + d.tableStatusAsString() + ")", null);
         }
     }
 

@@ -38,6 +38,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 final class SegmentRegistry {
     /** The index partition of the registry items, and the first character of their keys. */
     static final String RESERVED = "/";
+
     private static final String COMPLETE_FLAG = "registryComplete";
     private static final int PAGE = 100;
     private static final System.Logger LOG = System.getLogger("io.statelock.store");
@@ -65,30 +66,37 @@ final class SegmentRegistry {
             }
         }
         if (registered.contains(segment)) return;
-        call("UpdateItem (acquire: segment registry)", () -> client.updateItem(b -> b.tableName(table)
-                .key(Map.of(KEY, s(RESERVED + segment)))
-                // No condition: writing the same segment again changes nothing, so racing replicas need none.
-                .updateExpression("SET #seg = :reserved")
-                .expressionAttributeNames(Map.of("#seg", SEG))
-                .expressionAttributeValues(Map.of(":reserved", s(RESERVED)))));
+        call(
+                "UpdateItem (acquire: segment registry)",
+                () -> client.updateItem(b -> b.tableName(table)
+                        .key(Map.of(KEY, s(RESERVED + segment)))
+                        // No condition: writing the same segment again changes nothing, so racing replicas need none.
+                        .updateExpression("SET #seg = :reserved")
+                        .expressionAttributeNames(Map.of("#seg", SEG))
+                        .expressionAttributeValues(Map.of(":reserved", s(RESERVED)))));
         registered.add(segment);
     }
 
     /** Does the registry name every segment in use? Read until it says yes, then remembered (it never goes back). */
     boolean complete() {
         if (complete) return true;
-        Map<String, AttributeValue> marker = call("GetItem (segment registry)", () -> client.getItem(b -> b
-                .tableName(table).key(Map.of(KEY, s(RESERVED))).consistentRead(true))).item();
+        Map<String, AttributeValue> marker = call(
+                        "GetItem (segment registry)",
+                        () -> client.getItem(b ->
+                                b.tableName(table).key(Map.of(KEY, s(RESERVED))).consistentRead(true)))
+                .item();
         complete = marker != null && !marker.isEmpty();
         return complete;
     }
 
     void markComplete() {
-        call("UpdateItem (segment registry)", () -> client.updateItem(b -> b.tableName(table)
-                .key(Map.of(KEY, s(RESERVED)))
-                .updateExpression("SET #flag = :true")
-                .expressionAttributeNames(Map.of("#flag", COMPLETE_FLAG))
-                .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true)))));
+        call(
+                "UpdateItem (segment registry)",
+                () -> client.updateItem(b -> b.tableName(table)
+                        .key(Map.of(KEY, s(RESERVED)))
+                        .updateExpression("SET #flag = :true")
+                        .expressionAttributeNames(Map.of("#flag", COMPLETE_FLAG))
+                        .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true)))));
         complete = true;
     }
 
@@ -100,8 +108,12 @@ final class SegmentRegistry {
         if (complete()) return;
         Map<String, AttributeValue> start = null;
         do {
-            ScanRequest.Builder b = ScanRequest.builder().tableName(table).consistentRead(true).limit(1000)
-                    .projectionExpression("#key").expressionAttributeNames(Map.of("#key", KEY));
+            ScanRequest.Builder b = ScanRequest.builder()
+                    .tableName(table)
+                    .consistentRead(true)
+                    .limit(1000)
+                    .projectionExpression("#key")
+                    .expressionAttributeNames(Map.of("#key", KEY));
             if (start != null) b.exclusiveStartKey(start);
             ScanRequest request = b.build();
             ScanResponse page = call("Scan (segment registry backfill)", () -> client.scan(request));
@@ -144,16 +156,24 @@ final class SegmentRegistry {
 
         private void fetch() {
             // [ "/" + from, "/" + prefix + "~" ]: every registered segment that starts with prefix, from `from` on.
-            QueryRequest.Builder b = QueryRequest.builder().tableName(table).indexName(LockTableCreator.BY_SEGMENT)
+            QueryRequest.Builder b = QueryRequest.builder()
+                    .tableName(table)
+                    .indexName(LockTableCreator.BY_SEGMENT)
                     .keyConditionExpression("#seg = :reserved AND #key BETWEEN :from AND :to")
                     .expressionAttributeNames(Map.of("#seg", SEG, "#key", KEY))
-                    .expressionAttributeValues(Map.of(":reserved", s(RESERVED), ":from", s(RESERVED + from),
-                            ":to", s(RESERVED + KeyPrefix.of(prefix).upperBound())))
+                    .expressionAttributeValues(Map.of(
+                            ":reserved",
+                            s(RESERVED),
+                            ":from",
+                            s(RESERVED + from),
+                            ":to",
+                            s(RESERVED + KeyPrefix.of(prefix).upperBound())))
                     .limit(PAGE);
             if (start != null) b.exclusiveStartKey(start);
             QueryRequest request = b.build();
             QueryResponse page = call("Query (segment registry)", () -> client.query(request));
-            for (Map<String, AttributeValue> item : page.items()) buffered.add(item.get(KEY).s().substring(1));
+            for (Map<String, AttributeValue> item : page.items())
+                buffered.add(item.get(KEY).s().substring(1));
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
             exhausted = start == null;
         }
@@ -164,14 +184,18 @@ final class SegmentRegistry {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> exclusiveStart = start;
-            QueryResponse page = call("Query (acquire: segment registry)", () -> client.query(b -> {
-                b.tableName(table).indexName(LockTableCreator.BY_SEGMENT)
-                        .keyConditionExpression("#seg = :reserved")
-                        .expressionAttributeNames(Map.of("#seg", SEG))
-                        .expressionAttributeValues(Map.of(":reserved", s(RESERVED)));
-                if (exclusiveStart != null) b.exclusiveStartKey(exclusiveStart);
-            }));
-            for (Map<String, AttributeValue> item : page.items()) registered.add(item.get(KEY).s().substring(1));
+            QueryResponse page = call(
+                    "Query (acquire: segment registry)",
+                    () -> client.query(b -> {
+                        b.tableName(table)
+                                .indexName(LockTableCreator.BY_SEGMENT)
+                                .keyConditionExpression("#seg = :reserved")
+                                .expressionAttributeNames(Map.of("#seg", SEG))
+                                .expressionAttributeValues(Map.of(":reserved", s(RESERVED)));
+                        if (exclusiveStart != null) b.exclusiveStartKey(exclusiveStart);
+                    }));
+            for (Map<String, AttributeValue> item : page.items())
+                registered.add(item.get(KEY).s().substring(1));
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
         loaded = true;

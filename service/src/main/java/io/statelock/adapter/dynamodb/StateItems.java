@@ -26,11 +26,11 @@ final class StateItems {
     static final String OLDEST = "stateOldest";
     /** The earlier layout's attributes, removed by the state write that moves its history out. */
     static final String HISTORY = "stateHistory";
-    static final List<String> LEGACY = List.of(HISTORY, "stateBlob", "stateSha256", "stateMd5", "stateSize",
-            "stateFence");
 
-    private StateItems() {
-    }
+    static final List<String> LEGACY =
+            List.of(HISTORY, "stateBlob", "stateSha256", "stateMd5", "stateSize", "stateFence");
+
+    private StateItems() {}
 
     /** The current version the lock item names, in either layout. */
     static Optional<StateVersion> current(LockKey key, Map<String, AttributeValue> item) {
@@ -63,9 +63,18 @@ final class StateItems {
     }
 
     static StateVersion version(LockKey key, Map<String, AttributeValue> m) {
-        return new StateVersion(key, number(m, "v"), string(m, "blob"), number(m, "size"),
-                string(m, "sha256"), string(m, "md5"), number(m, "fence"), number(m, "at"), string(m, "by"),
-                m.containsKey("serial") ? number(m, "serial") : -1, string(m, "lineage"),
+        return new StateVersion(
+                key,
+                number(m, "v"),
+                string(m, "blob"),
+                number(m, "size"),
+                string(m, "sha256"),
+                string(m, "md5"),
+                number(m, "fence"),
+                number(m, "at"),
+                string(m, "by"),
+                m.containsKey("serial") ? number(m, "serial") : -1,
+                string(m, "lineage"),
                 m.containsKey("tomb") && Boolean.TRUE.equals(m.get("tomb").bool()));
     }
 

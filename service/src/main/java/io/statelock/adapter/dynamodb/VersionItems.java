@@ -29,6 +29,7 @@ final class VersionItems {
     static final String PREFIX = SegmentRegistry.RESERVED + "v/";
     /** BatchGetItem takes at most 100 keys per call. */
     private static final int BATCH = 100;
+
     private static final System.Logger LOG = System.getLogger("io.statelock.store");
 
     private final DynamoDbClient client;
@@ -49,7 +50,11 @@ final class VersionItems {
         Map<String, String> names = new HashMap<>();
         StringBuilder set = new StringBuilder();
         StateItems.attributes(v).forEach((name, value) -> {
-            set.append(set.length() == 0 ? "SET " : ", ").append('#').append(name).append(" = :").append(name);
+            set.append(set.length() == 0 ? "SET " : ", ")
+                    .append('#')
+                    .append(name)
+                    .append(" = :")
+                    .append(name);
             names.put("#" + name, name);
             values.put(":" + name, value);
         });
@@ -57,10 +62,15 @@ final class VersionItems {
         try {
             // Safety: immutable once written: a committed seq has exactly one content, so an existing item is
             // this very version (written by an earlier attempt) and is never overwritten.
-            DynamoErrors.conditional("UpdateItem (state write: version item)", table, () -> client.updateItem(b -> b
-                    .tableName(table).key(Map.of(KEY, s(itemKey(v.key(), v.seq()))))
-                    .updateExpression(set.toString()).conditionExpression("attribute_not_exists(#key)")
-                    .expressionAttributeNames(names).expressionAttributeValues(values)));
+            DynamoErrors.conditional(
+                    "UpdateItem (state write: version item)",
+                    table,
+                    () -> client.updateItem(b -> b.tableName(table)
+                            .key(Map.of(KEY, s(itemKey(v.key(), v.seq()))))
+                            .updateExpression(set.toString())
+                            .conditionExpression("attribute_not_exists(#key)")
+                            .expressionAttributeNames(names)
+                            .expressionAttributeValues(values)));
         } catch (ConditionalCheckFailedException e) {
             // Already there: nothing to do.
         }
@@ -74,7 +84,8 @@ final class VersionItems {
             for (long seq : seqs.subList(from, Math.min(seqs.size(), from + BATCH))) {
                 keys.add(Map.of(KEY, s(itemKey(key, seq))));
             }
-            for (Map<String, AttributeValue> item : batchGet("state", keys)) versions.add(StateItems.version(key, item));
+            for (Map<String, AttributeValue> item : batchGet("state", keys))
+                versions.add(StateItems.version(key, item));
         }
         versions.sort(Comparator.comparingLong(StateVersion::seq).reversed());
         return versions;
@@ -84,18 +95,21 @@ final class VersionItems {
     List<Map<String, AttributeValue>> batchGet(String purpose, List<Map<String, AttributeValue>> keys) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         // Consistent: a version or record read here is at least as new as the pointer read before it.
-        Map<String, KeysAndAttributes> pending = Map.of(table,
+        Map<String, KeysAndAttributes> pending = Map.of(
+                table,
                 KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
         for (int round = 0; !pending.isEmpty(); round++) {
             // Unprocessed keys mean throttling: back off (10 ms doubling, at most ~1 s) instead of hammering.
             if (round > 0) pause(Math.min(1_000, 10L << Math.min(round, 7)));
             if (round > 10) {
-                throw new io.statelock.common.StoreUnavailableException("DynamoDB BatchGetItem on lock table " + table
-                        + " failed: keys still unprocessed after " + round + " rounds (throttled)", null);
+                throw new io.statelock.common.StoreUnavailableException(
+                        "DynamoDB BatchGetItem on lock table " + table + " failed: keys still unprocessed after "
+                                + round + " rounds (throttled)",
+                        null);
             }
             Map<String, KeysAndAttributes> request = pending;
-            BatchGetItemResponse response = DynamoErrors.call("BatchGetItem (" + purpose + ")", table,
-                    () -> client.batchGetItem(b -> b.requestItems(request)));
+            BatchGetItemResponse response = DynamoErrors.call(
+                    "BatchGetItem (" + purpose + ")", table, () -> client.batchGetItem(b -> b.requestItems(request)));
             items.addAll(response.responses().getOrDefault(table, List.of()));
             pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
         }
@@ -119,10 +133,14 @@ final class VersionItems {
         for (long seq = fromSeq; seq < toSeqExclusive; seq++) {
             String itemKey = itemKey(key, seq);
             try {
-                ConsumedCapacity.during("state_write",
+                ConsumedCapacity.during(
+                        "state_write",
                         () -> client.deleteItem(b -> b.tableName(table).key(Map.of(KEY, s(itemKey)))));
             } catch (SdkException e) {
-                LOG.log(System.Logger.Level.WARNING, "could not delete the expired version item {0}: {1}", itemKey,
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "could not delete the expired version item {0}: {1}",
+                        itemKey,
                         e.getMessage());
             }
         }

@@ -34,15 +34,19 @@ final class AcquireCall {
     }
 
     /** {@code cancelled} completes when the client goes away (gRPC takes that handler only on the event loop). */
-    void run(AcquireRequest request, ServerCallStreamObserver<AcquireResponse> call, CompletableFuture<Void> cancelled,
-             long start) {
+    void run(
+            AcquireRequest request,
+            ServerCallStreamObserver<AcquireResponse> call,
+            CompletableFuture<Void> cancelled,
+            long start) {
         if (cancelled.isDone()) return; // the caller left while the call waited for a worker: take nothing
         try {
             Caller caller = CallerInterceptor.current();
             String peer = CallerInterceptor.peer(); // captured here: a waiting grant completes on another thread
             guard.require(caller, Operation.ACQUIRE, request.getKey());
             AcquireCommand command = ProtoMapper.command(asOwner(request, caller));
-            CompletableFuture<Lease> grant = locks.acquire(command, boundedByDeadline(ProtoMapper.waitTimeout(request)));
+            CompletableFuture<Lease> grant =
+                    locks.acquire(command, boundedByDeadline(ProtoMapper.waitTimeout(request)));
             cancelled.thenRun(() -> grant.cancel(false)); // at once if the call is gone already
             grant.whenComplete((lease, error) -> {
                 if (error != null) {
@@ -81,7 +85,9 @@ final class AcquireCall {
             return;
         }
         try {
-            call.onNext(ProtoMapper.acquired(lease).toBuilder().setTerraformLockId(locks.terraformLockIdOf(lease)).build());
+            call.onNext(ProtoMapper.acquired(lease).toBuilder()
+                    .setTerraformLockId(locks.terraformLockIdOf(lease))
+                    .build());
             call.onCompleted();
         } catch (RuntimeException e) {
             releaseQuietly(lease);

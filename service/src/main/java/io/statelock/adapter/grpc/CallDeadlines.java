@@ -18,12 +18,13 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 @GlobalInterceptor
 public class CallDeadlines implements ServerInterceptor {
-    private static final Metadata.Key<String> TIMEOUT = Metadata.Key.of("grpc-timeout", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> TIMEOUT =
+            Metadata.Key.of("grpc-timeout", Metadata.ASCII_STRING_MARSHALLER);
     private static final Context.Key<Long> DEADLINE_NANOS = Context.key("statelock-deadline-nanos");
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                                                       ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         Long timeoutNanos = parse(headers.get(TIMEOUT));
         if (timeoutNanos == null) return next.startCall(call, headers);
         Context context = Context.current().withValue(DEADLINE_NANOS, System.nanoTime() + timeoutNanos);

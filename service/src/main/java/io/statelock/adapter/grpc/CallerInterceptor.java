@@ -21,7 +21,8 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 @GlobalInterceptor
 public class CallerInterceptor implements ServerInterceptor {
-    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final Context.Key<Caller> CALLER = Context.key("statelock-caller");
     private static final Context.Key<String> PEER = Context.key("statelock-peer");
     private static final Context.Key<Deferred> DEFERRED = Context.key("statelock-deferred-caller");
@@ -33,14 +34,16 @@ public class CallerInterceptor implements ServerInterceptor {
     AuditTrail audit;
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         String service = call.getMethodDescriptor().getServiceName();
         if (service == null || service.startsWith("grpc.health.") || service.startsWith("grpc.reflection.")) {
             return next.startCall(call, headers);
         }
         String peer = DenialAudit.peer(call);
         if (guard.enabled() && io.vertx.core.Context.isOnEventLoopThread()) {
-            // A call that starts on the event loop (acquire, heartbeat, release: see CallRunner.offload) verifies its token
+            // A call that starts on the event loop (acquire, heartbeat, release: see CallRunner.offload) verifies its
+            // token
             // on first use, on its worker thread: verifying can fetch the issuer's JWKS, which must not block the loop.
             Deferred deferred = new Deferred(guard, headers.get(AUTHORIZATION));
             DenialAudit.Watched<Q, R> watched = new DenialAudit.Watched<>(call, audit, deferred::knownOrNull, peer);

@@ -43,6 +43,7 @@ final class ClientMistakes implements Handler<Throwable> {
         StackTraceElement[] at = t.getStackTrace();
         if (at.length == 0 || !at[0].getClassName().startsWith("io.vertx.grpc.")) return false;
         return t instanceof UnsupportedOperationException
-                || (t instanceof IllegalStateException && String.valueOf(t.getMessage()).contains("stream has been closed"));
+                || (t instanceof IllegalStateException
+                        && String.valueOf(t.getMessage()).contains("stream has been closed"));
     }
 }

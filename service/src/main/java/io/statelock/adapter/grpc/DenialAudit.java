@@ -17,20 +17,23 @@ import java.util.function.Supplier;
 
 /** Audits calls refused at the edge (UNAUTHENTICATED, PERMISSION_DENIED), with the key the request named. */
 final class DenialAudit {
-    private DenialAudit() {
-    }
+    private DenialAudit() {}
 
     /** The remote address from the transport attributes (the Vert.x-based server sets them), or "". */
     static String peer(ServerCall<?, ?> call) {
-        SocketAddress address = call.getAttributes() == null ? null : call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+        SocketAddress address =
+                call.getAttributes() == null ? null : call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
         if (address instanceof InetSocketAddress inet) {
-            String host = inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
+            String host = inet.getAddress() == null
+                    ? inet.getHostString()
+                    : inet.getAddress().getHostAddress();
             return host + ":" + inet.getPort();
         }
         return address == null ? "" : address.toString();
     }
 
-    static void record(AuditTrail audit, Caller caller, String peer, MethodDescriptor<?, ?> method, String key, Status status) {
+    static void record(
+            AuditTrail audit, Caller caller, String peer, MethodDescriptor<?, ?> method, String key, Status status) {
         String reason = status.getDescription() == null ? "" : status.getDescription();
         // Only refusals are audited here; an answer of another kind is not a denial and its call is audited elsewhere.
         if (status.getCode() == Status.Code.PERMISSION_DENIED) {

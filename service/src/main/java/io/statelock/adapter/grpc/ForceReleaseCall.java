@@ -28,17 +28,20 @@ final class ForceReleaseCall {
         String peer = CallerInterceptor.peer();
         LockCoordinator.ForceReleaseOutcome outcome;
         try {
-            outcome = locks.forceRelease(ProtoMapper.key(request.getKey()), request.getReason(),
-                    request.getExpectedFencingToken());
+            outcome = locks.forceRelease(
+                    ProtoMapper.key(request.getKey()), request.getReason(), request.getExpectedFencingToken());
         } catch (LeaseLostException mismatch) {
             // The expected token was not the holder's: nothing was broken, but the attempt is audited too.
             audit.forceReleaseFenceMismatch(caller, peer, request.getKey(), request.getReason(), mismatch.current());
             throw mismatch;
         }
         // Forced: stored before the answer (docs/design.md#invariant-5), not batched.
-        audit.forceReleased(caller, peer, request.getKey(), request.getReason(), outcome.released(), outcome.previous());
-        return ForceReleaseResponse.newBuilder().setReleased(outcome.released())
-                .setPrevious(ProtoMapper.status(outcome.previous())).build();
+        audit.forceReleased(
+                caller, peer, request.getKey(), request.getReason(), outcome.released(), outcome.previous());
+        return ForceReleaseResponse.newBuilder()
+                .setReleased(outcome.released())
+                .setPrevious(ProtoMapper.status(outcome.previous()))
+                .build();
     }
 
     /** A plain Terraform run's lock, broken by its lock ID; stored in the audit trail before the answer either way. */
@@ -46,16 +49,25 @@ final class ForceReleaseCall {
         String peer = CallerInterceptor.peer();
         LockCoordinator.ForceReleaseOutcome outcome;
         try {
-            outcome = locks.breakPlainRunLock(ProtoMapper.key(request.getKey()), request.getReason(),
-                    request.getTerraformLockId());
+            outcome = locks.breakPlainRunLock(
+                    ProtoMapper.key(request.getKey()), request.getReason(), request.getTerraformLockId());
         } catch (io.statelock.common.StoreUnavailableException e) {
             // One mechanism may have been cleared before the other failed: the attempt is on record either way.
-            audit.terraformForceUnlockFailed(caller, peer, request.getKey(), request.getReason(), request.getTerraformLockId());
+            audit.terraformForceUnlockFailed(
+                    caller, peer, request.getKey(), request.getReason(), request.getTerraformLockId());
             throw e;
         }
-        audit.terraformForceUnlocked(caller, peer, request.getKey(), request.getReason(), request.getTerraformLockId(),
-                outcome.released(), outcome.previous());
-        return ForceReleaseResponse.newBuilder().setReleased(outcome.released())
-                .setPrevious(ProtoMapper.status(outcome.previous())).build();
+        audit.terraformForceUnlocked(
+                caller,
+                peer,
+                request.getKey(),
+                request.getReason(),
+                request.getTerraformLockId(),
+                outcome.released(),
+                outcome.previous());
+        return ForceReleaseResponse.newBuilder()
+                .setReleased(outcome.released())
+                .setPrevious(ProtoMapper.status(outcome.previous()))
+                .build();
     }
 }

@@ -11,9 +11,9 @@ import io.statelock.adapter.Incidents;
 import io.statelock.adapter.RetryAfter;
 import io.statelock.adapter.metrics.RpcMetrics;
 import io.statelock.common.InvalidArgumentException;
+import io.statelock.common.StatelockException;
 import io.statelock.lock.LeaseLostException;
 import io.statelock.lock.LockHeldException;
-import io.statelock.common.StatelockException;
 import io.statelock.proto.v1.LeaseLost;
 import io.statelock.proto.v1.LockHeld;
 import io.statelock.state.StateConflictException;
@@ -30,8 +30,7 @@ import org.jboss.logging.Logger;
 final class GrpcErrors {
     private static final Logger LOG = Logger.getLogger(GrpcErrors.class);
 
-    private GrpcErrors() {
-    }
+    private GrpcErrors() {}
 
     /** As {@link #toStatus(Throwable)}, and counts the answer (lease lost, heartbeat failure) for {@code rpc}. */
     static StatusRuntimeException toStatus(Throwable error, String rpc, RpcMetrics metrics) {
@@ -51,12 +50,25 @@ final class GrpcErrors {
     /** One answer per kind; no default, so a new kind does not compile until it has its status here. */
     static StatusRuntimeException ofKind(StatelockException e) {
         return switch (e.kind()) {
-            case HELD -> status(Code.ABORTED, e.getMessage(), Any.pack(LockHeld.newBuilder()
-                    .setHolder(ProtoMapper.status(((LockHeldException) e).holder())).build()));
-            case LEASE_LOST -> status(Code.FAILED_PRECONDITION, e.getMessage(), Any.pack(LeaseLost.newBuilder()
-                    .setCurrent(ProtoMapper.status(((LeaseLostException) e).current())).build()));
-            case CONFLICT -> status(Code.FAILED_PRECONDITION, e.getMessage(),
-                    Any.pack(StateProtoMapper.conflict((StateConflictException) e)));
+            case HELD ->
+                status(
+                        Code.ABORTED,
+                        e.getMessage(),
+                        Any.pack(LockHeld.newBuilder()
+                                .setHolder(ProtoMapper.status(((LockHeldException) e).holder()))
+                                .build()));
+            case LEASE_LOST ->
+                status(
+                        Code.FAILED_PRECONDITION,
+                        e.getMessage(),
+                        Any.pack(LeaseLost.newBuilder()
+                                .setCurrent(ProtoMapper.status(((LeaseLostException) e).current()))
+                                .build()));
+            case CONFLICT ->
+                status(
+                        Code.FAILED_PRECONDITION,
+                        e.getMessage(),
+                        Any.pack(StateProtoMapper.conflict((StateConflictException) e)));
             case INVALID -> status(Code.INVALID_ARGUMENT, e.getMessage(), badRequest((InvalidArgumentException) e));
             case NOT_FOUND -> status(Code.NOT_FOUND, e.getMessage(), null);
             case UNAUTHENTICATED -> status(Code.UNAUTHENTICATED, e.getMessage(), null);
@@ -72,10 +84,16 @@ final class GrpcErrors {
                 yield status(Code.RESOURCE_EXHAUSTED, e.getMessage(), retryInfo(e));
             }
             // No RetryInfo: the same bytes will never fit.
-            case TOO_LARGE -> status(Code.RESOURCE_EXHAUSTED, e.getMessage(), Any.pack(QuotaFailure.newBuilder()
-                    .addViolations(QuotaFailure.Violation.newBuilder().setSubject("statelock.state.max-size")
-                            .setDescription("a state may be at most " + ((StateTooLargeException) e).maxSize() + " bytes"))
-                    .build()));
+            case TOO_LARGE ->
+                status(
+                        Code.RESOURCE_EXHAUSTED,
+                        e.getMessage(),
+                        Any.pack(QuotaFailure.newBuilder()
+                                .addViolations(QuotaFailure.Violation.newBuilder()
+                                        .setSubject("statelock.state.max-size")
+                                        .setDescription("a state may be at most "
+                                                + ((StateTooLargeException) e).maxSize() + " bytes"))
+                                .build()));
             case DATA_LOSS -> {
                 LOG.errorf("state corrupted: %s", e.getMessage());
                 yield status(Code.DATA_LOSS, e.getMessage(), null);
@@ -85,14 +103,19 @@ final class GrpcErrors {
 
     private static Any badRequest(InvalidArgumentException invalid) {
         BadRequest.Builder bad = BadRequest.newBuilder();
-        invalid.violations().forEach(v -> bad.addFieldViolations(
-                BadRequest.FieldViolation.newBuilder().setField(v.field()).setDescription(v.description())));
+        invalid.violations()
+                .forEach(v -> bad.addFieldViolations(BadRequest.FieldViolation.newBuilder()
+                        .setField(v.field())
+                        .setDescription(v.description())));
         return Any.pack(bad.build());
     }
 
     private static Any retryInfo(StatelockException e) {
-        return RetryAfter.of(e.kind()).map(d -> Any.pack(RetryInfo.newBuilder()
-                .setRetryDelay(com.google.protobuf.util.Durations.fromSeconds(d.toSeconds())).build())).orElse(null);
+        return RetryAfter.of(e.kind())
+                .map(d -> Any.pack(RetryInfo.newBuilder()
+                        .setRetryDelay(com.google.protobuf.util.Durations.fromSeconds(d.toSeconds()))
+                        .build()))
+                .orElse(null);
     }
 
     private static Throwable unwrap(Throwable e) {
@@ -103,8 +126,8 @@ final class GrpcErrors {
     }
 
     private static StatusRuntimeException status(Code code, String message, Any detail) {
-        com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder().setCode(code.getNumber())
-                .setMessage(message == null ? "" : message);
+        com.google.rpc.Status.Builder status =
+                com.google.rpc.Status.newBuilder().setCode(code.getNumber()).setMessage(message == null ? "" : message);
         if (detail != null) status.addDetails(detail);
         return StatusProto.toStatusRuntimeException(status.build());
     }

@@ -39,7 +39,8 @@ final class GrpcFraming extends Http2FrameListenerDecorator {
      * where the connection is not HTTP/2 as Vert.x builds it, or the body has begun.
      */
     static void watch(HttpServerRequest request, StreamEnds.End end) {
-        if (request.bytesRead() > 0 || !(request.connection() instanceof io.vertx.core.net.impl.ConnectionBase base)) return;
+        if (request.bytesRead() > 0 || !(request.connection() instanceof io.vertx.core.net.impl.ConnectionBase base))
+            return;
         ChannelHandlerContext ctx = base.channelHandlerContext();
         if (ctx == null || !(ctx.handler() instanceof Http2ConnectionHandler h2)) return;
         GrpcFraming framing = ctx.channel().attr(ON_CONNECTION).get();
@@ -88,7 +89,8 @@ final class GrpcFraming extends Http2FrameListenerDecorator {
                 if (prefixRead < PREFIX) {
                     int b = data.getByte(at++) & 0xff;
                     if (prefixRead == 0 && (b & ~1) != 0) {
-                        broken(String.format("a gRPC message's flag byte is 0x%02x: only bit 0 (compressed) may be set", b));
+                        broken(String.format(
+                                "a gRPC message's flag byte is 0x%02x: only bit 0 (compressed) may be set", b));
                     }
                     length = prefixRead == 0 ? 0 : (length << 8) | b;
                     prefixRead++;

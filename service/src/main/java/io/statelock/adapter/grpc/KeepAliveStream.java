@@ -17,8 +17,10 @@ final class KeepAliveStream implements StreamObserver<HeartbeatRequest> {
     // Guarded by this observer: gRPC delivers one message at a time, but the end may race a renewal.
     private boolean ended;
 
-    KeepAliveStream(StreamObserver<HeartbeatResponse> responses, Function<HeartbeatRequest, HeartbeatResponse> renew,
-                    CallRunner calls) {
+    KeepAliveStream(
+            StreamObserver<HeartbeatResponse> responses,
+            Function<HeartbeatRequest, HeartbeatResponse> renew,
+            CallRunner calls) {
         this.responses = responses;
         this.renew = renew;
         this.calls = calls;

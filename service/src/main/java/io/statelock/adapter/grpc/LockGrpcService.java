@@ -4,13 +4,15 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
+import io.statelock.adapter.metrics.RpcMetrics;
+import io.statelock.audit.AuditEntry;
+import io.statelock.audit.AuditPage;
 import io.statelock.audit.AuditTrail;
 import io.statelock.lock.Lease;
 import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockCoordinator;
 import io.statelock.lock.LockStatus;
 import io.statelock.lock.watch.WatchHub;
-import io.statelock.adapter.metrics.RpcMetrics;
 import io.statelock.proto.v1.AcquireRequest;
 import io.statelock.proto.v1.AcquireResponse;
 import io.statelock.proto.v1.AuditRequest;
@@ -32,8 +34,6 @@ import io.statelock.proto.v1.WatchRequest;
 import io.statelock.security.AccessGuard;
 import io.statelock.security.Caller;
 import io.statelock.security.Operation;
-import io.statelock.audit.AuditEntry;
-import io.statelock.audit.AuditPage;
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import java.util.concurrent.CompletableFuture;
@@ -94,14 +94,18 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     @Override
     public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> responses) {
         long start = System.nanoTime();
-        calls.offload("heartbeat", responses, start, () -> calls.unary("heartbeat", start, responses, () -> renew(request)));
+        calls.offload(
+                "heartbeat", responses, start, () -> calls.unary("heartbeat", start, responses, () -> renew(request)));
     }
 
     /** Heartbeats are not audited: one every few seconds per lease would drown the trail (and double the writes). */
     private HeartbeatResponse renew(HeartbeatRequest request) {
         LeaseOwner owner = underLease(Operation.HEARTBEAT, request.getKey());
-        Lease lease = locks.heartbeat(ProtoMapper.key(request.getKey()), request.getLeaseId(),
-                ProtoMapper.optionalTtl(request.hasTtl(), request.getTtl()), owner);
+        Lease lease = locks.heartbeat(
+                ProtoMapper.key(request.getKey()),
+                request.getLeaseId(),
+                ProtoMapper.optionalTtl(request.hasTtl(), request.getTtl()),
+                owner);
         return ProtoMapper.renewed(lease);
     }
 
@@ -134,15 +138,23 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
             LeaseOwner owner = underLease(Operation.RELEASE, request.getKey());
             locks.releaseThen(ProtoMapper.key(request.getKey()), request.getLeaseId(), owner, outcome -> {
                 // previous is null when the lease was not there (already released, broken or taken)
-                audit.released(CallerInterceptor.current(), CallerInterceptor.peer(), request.getKey(), outcome.released(),
-                        outcome.previous(), "");
+                audit.released(
+                        CallerInterceptor.current(),
+                        CallerInterceptor.peer(),
+                        request.getKey(),
+                        outcome.released(),
+                        outcome.previous(),
+                        "");
                 answered[0] = true;
-                responses.onNext(ReleaseResponse.newBuilder().setReleased(outcome.released()).build());
+                responses.onNext(ReleaseResponse.newBuilder()
+                        .setReleased(outcome.released())
+                        .build());
                 responses.onCompleted();
                 calls.succeeded("release", start);
             });
         } catch (RuntimeException e) {
-            // After the answer, a failing hand-off is the waiters' business (they are polled again), not the releaser's.
+            // After the answer, a failing hand-off is the waiters' business (they are polled again), not the
+            // releaser's.
             if (!answered[0]) responses.onError(calls.failed("release", e, start));
         }
     }
@@ -162,8 +174,8 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
         calls.unary("list", responses, () -> {
             // A reading role on every key under the prefix (not only some): see AccessGuard.requirePrefix.
             guard.requirePrefix(CallerInterceptor.current(), Operation.LIST, request.getPrefix());
-            LockCoordinator.StatusPage page = locks.list(request.getPrefix(), request.getPageSize(),
-                    request.getPageToken(), request.getHeldOnly());
+            LockCoordinator.StatusPage page = locks.list(
+                    request.getPrefix(), request.getPageSize(), request.getPageToken(), request.getHeldOnly());
             ListResponse.Builder b = ListResponse.newBuilder().setNextPageToken(page.nextPageToken());
             for (LockStatus status : page.locks()) b.addLocks(ProtoMapper.status(status));
             return b.build();
@@ -181,10 +193,12 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
     public void validateFence(ValidateFenceRequest request, StreamObserver<ValidateFenceResponse> responses) {
         calls.unary("validate_fence", responses, () -> {
             guard.require(CallerInterceptor.current(), Operation.VALIDATE_FENCE, request.getKey());
-            LockCoordinator.FenceCheck check = locks.validateFence(ProtoMapper.key(request.getKey()),
-                    request.getFencingToken());
-            return ValidateFenceResponse.newBuilder().setCurrent(check.current())
-                    .setCurrentFencingToken(check.currentFencingToken()).build();
+            LockCoordinator.FenceCheck check =
+                    locks.validateFence(ProtoMapper.key(request.getKey()), request.getFencingToken());
+            return ValidateFenceResponse.newBuilder()
+                    .setCurrent(check.current())
+                    .setCurrentFencingToken(check.currentFencingToken())
+                    .build();
         });
     }
 
@@ -196,12 +210,17 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
             // Admin on the prefix itself ("**" for everything), then per row: admin on the row's key.
             guard.require(caller, Operation.AUDIT, auditScope(request.getPrefix()));
             long until = request.hasUntil() ? ProtoMapper.millis(request.getUntil(), "until") : Long.MAX_VALUE;
-            AuditPage page = audit.query(request.getPrefix(), request.hasSince() ? ProtoMapper.millis(request.getSince(), "since") : 0,
-                    until, request.getPageSize(), request.getPageToken());
+            AuditPage page = audit.query(
+                    request.getPrefix(),
+                    request.hasSince() ? ProtoMapper.millis(request.getSince(), "since") : 0,
+                    until,
+                    request.getPageSize(),
+                    request.getPageToken());
             AuditResponse.Builder b = AuditResponse.newBuilder().setNextPageToken(page.nextPageToken());
             for (AuditEntry e : page.entries()) {
                 // Rows the caller may not administer are left out; the page token still moves past them.
-                if (guard.allows(caller, Operation.AUDIT, auditScope(e.key()))) b.addRecords(ProtoMapper.auditRecord(e));
+                if (guard.allows(caller, Operation.AUDIT, auditScope(e.key())))
+                    b.addRecords(ProtoMapper.auditRecord(e));
             }
             return b.build();
         });

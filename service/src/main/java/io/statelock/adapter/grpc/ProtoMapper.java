@@ -4,12 +4,12 @@ import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
-import io.statelock.lock.AcquireCommand;
 import io.statelock.common.InvalidArgumentException;
+import io.statelock.common.LockKey;
+import io.statelock.lock.AcquireCommand;
 import io.statelock.lock.Lease;
 import io.statelock.lock.LockEvent;
 import io.statelock.lock.LockInfo;
-import io.statelock.common.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.LockStatus;
 import io.statelock.lock.PlainRunLock;
@@ -21,8 +21,7 @@ import java.util.List;
 
 /** Converts between proto messages and domain types; the only class that knows both. */
 final class ProtoMapper {
-    private ProtoMapper() {
-    }
+    private ProtoMapper() {}
 
     static LockKey key(String key) {
         return new LockKey(key);
@@ -81,8 +80,10 @@ final class ProtoMapper {
             return null;
         }
         if (!Durations.isValid(d)) {
-            out.add(new InvalidArgumentException.Violation(field, "is not a valid google.protobuf.Duration (seconds at most "
-                    + MAX_DURATION_SECONDS + ", nanos at most 999999999)"));
+            out.add(new InvalidArgumentException.Violation(
+                    field,
+                    "is not a valid google.protobuf.Duration (seconds at most " + MAX_DURATION_SECONDS
+                            + ", nanos at most 999999999)"));
             return null;
         }
         return toJava(d);
@@ -91,7 +92,8 @@ final class ProtoMapper {
     /** Epoch millis of a client's timestamp, refusing what is not a valid google.protobuf.Timestamp. */
     static long millis(Timestamp t, String field) {
         if (!Timestamps.isValid(t)) {
-            throw InvalidArgumentException.of(field, "is not a valid google.protobuf.Timestamp (years 1 to 9999, nanos 0 to 999999999)");
+            throw InvalidArgumentException.of(
+                    field, "is not a valid google.protobuf.Timestamp (years 1 to 9999, nanos 0 to 999999999)");
         }
         return Timestamps.toMillis(t);
     }
@@ -104,36 +106,59 @@ final class ProtoMapper {
         for (String reserved : List.of(PlainRunLock.ID_LABEL, PlainRunLock.MECHANISM_LABEL)) {
             // The service's own labels of a plain Terraform run's lock: a lease that set them would pass for one.
             if (info.containsLabels(reserved)) {
-                throw InvalidArgumentException.of("info.labels", "label " + reserved + " is reserved for the locks of"
-                        + " plain Terraform runs that the service shows");
+                throw InvalidArgumentException.of(
+                        "info.labels",
+                        "label " + reserved + " is reserved for the locks of"
+                                + " plain Terraform runs that the service shows");
             }
         }
-        return new LockInfo(info.getOperation(), info.getWho(), info.getVersion(), info.getPath(), info.getInfo(),
+        return new LockInfo(
+                info.getOperation(),
+                info.getWho(),
+                info.getVersion(),
+                info.getPath(),
+                info.getInfo(),
                 info.getLabelsMap());
     }
 
     static io.statelock.proto.v1.LockInfo info(LockInfo info) {
-        return io.statelock.proto.v1.LockInfo.newBuilder().setOperation(info.operation()).setWho(info.who())
-                .setVersion(info.version()).setPath(info.path()).setInfo(info.info()).putAllLabels(info.labels())
+        return io.statelock.proto.v1.LockInfo.newBuilder()
+                .setOperation(info.operation())
+                .setWho(info.who())
+                .setVersion(info.version())
+                .setPath(info.path())
+                .setInfo(info.info())
+                .putAllLabels(info.labels())
                 .build();
     }
 
     static AcquireResponse acquired(Lease lease) {
-        return AcquireResponse.newBuilder().setKey(lease.key().value()).setLeaseId(lease.leaseId())
-                .setFencingToken(lease.fencingToken()).setExpiresAt(Timestamps.fromMillis(lease.expiresAtMs()))
-                .setTtl(Durations.fromMillis(lease.ttlMs())).build();
+        return AcquireResponse.newBuilder()
+                .setKey(lease.key().value())
+                .setLeaseId(lease.leaseId())
+                .setFencingToken(lease.fencingToken())
+                .setExpiresAt(Timestamps.fromMillis(lease.expiresAtMs()))
+                .setTtl(Durations.fromMillis(lease.ttlMs()))
+                .build();
     }
 
     static HeartbeatResponse renewed(Lease lease) {
-        return HeartbeatResponse.newBuilder().setKey(lease.key().value()).setLeaseId(lease.leaseId())
-                .setFencingToken(lease.fencingToken()).setExpiresAt(Timestamps.fromMillis(lease.expiresAtMs()))
-                .setTtl(Durations.fromMillis(lease.ttlMs())).build();
+        return HeartbeatResponse.newBuilder()
+                .setKey(lease.key().value())
+                .setLeaseId(lease.leaseId())
+                .setFencingToken(lease.fencingToken())
+                .setExpiresAt(Timestamps.fromMillis(lease.expiresAtMs()))
+                .setTtl(Durations.fromMillis(lease.ttlMs()))
+                .build();
     }
 
     static io.statelock.proto.v1.LockStatus status(LockStatus status) {
         io.statelock.proto.v1.LockStatus.Builder b = io.statelock.proto.v1.LockStatus.newBuilder()
-                .setKey(status.key().value()).setHeld(status.held()).setOwner(status.owner())
-                .setInfo(info(status.info())).setFencingToken(status.fencingToken())
+                .setKey(status.key().value())
+                .setHeld(status.held())
+                .setOwner(status.owner())
+                .setInfo(info(status.info()))
+                .setFencingToken(status.fencingToken())
                 .setLeaseIdHint(status.leaseIdHint());
         if (status.acquiredAtMs() > 0) b.setAcquiredAt(Timestamps.fromMillis(status.acquiredAtMs()));
         // A plain Terraform run's lock never expires: no expires_at.
@@ -144,8 +169,11 @@ final class ProtoMapper {
     }
 
     static io.statelock.proto.v1.LockEvent event(LockEvent event) {
-        return io.statelock.proto.v1.LockEvent.newBuilder().setType(type(event.type()))
-                .setStatus(status(event.status())).setAt(Timestamps.fromMillis(event.atMs())).build();
+        return io.statelock.proto.v1.LockEvent.newBuilder()
+                .setType(type(event.type()))
+                .setStatus(status(event.status()))
+                .setAt(Timestamps.fromMillis(event.atMs()))
+                .build();
     }
 
     private static io.statelock.proto.v1.LockEvent.Type type(LockEvent.Type type) {
@@ -160,9 +188,18 @@ final class ProtoMapper {
     }
 
     static io.statelock.proto.v1.AuditRecord auditRecord(io.statelock.audit.AuditEntry e) {
-        return io.statelock.proto.v1.AuditRecord.newBuilder().setAt(Timestamps.fromMillis(e.atMs())).setAction(e.action())
-                .setKey(e.key()).setSubject(e.subject()).putAllClaims(e.claims()).setOutcome(e.outcome())
-                .setPreviousOwner(e.previousOwner()).setPreviousFencingToken(e.previousFencingToken())
-                .setFencingToken(e.fencingToken()).setReason(e.reason()).setPeer(e.peer()).build();
+        return io.statelock.proto.v1.AuditRecord.newBuilder()
+                .setAt(Timestamps.fromMillis(e.atMs()))
+                .setAction(e.action())
+                .setKey(e.key())
+                .setSubject(e.subject())
+                .putAllClaims(e.claims())
+                .setOutcome(e.outcome())
+                .setPreviousOwner(e.previousOwner())
+                .setPreviousFencingToken(e.previousFencingToken())
+                .setFencingToken(e.fencingToken())
+                .setReason(e.reason())
+                .setPeer(e.peer())
+                .build();
     }
 }

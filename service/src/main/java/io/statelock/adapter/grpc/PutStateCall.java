@@ -30,6 +30,7 @@ final class PutStateCall implements StreamObserver<PutStateRequest> {
     private final CallRunner calls;
     /** When the call began: the put is timed from the stream's start to its answer. */
     private final long start = System.nanoTime();
+
     private final BiConsumer<String, String> authorize;
     private final Consumer<io.statelock.state.StateVersion> stored;
     private final BiConsumer<String, String> refused;
@@ -38,6 +39,7 @@ final class PutStateCall implements StreamObserver<PutStateRequest> {
      * lock, and when a callback holds it, that callback cleans up on its way out ({@link #afterStep}).
      */
     private final ReentrantLock step = new ReentrantLock();
+
     private volatile boolean streamGone;
     private PutCommand command;
     private Spool spool;
@@ -50,9 +52,13 @@ final class PutStateCall implements StreamObserver<PutStateRequest> {
      * upload given up after its header (the audit trail). The answer is timed and counted as
      * {@code put_state} by {@code calls}.
      */
-    PutStateCall(StateCoordinator states, StreamObserver<io.statelock.proto.v1.StateVersion> responses, CallRunner calls,
-                 BiConsumer<String, String> authorize, Consumer<io.statelock.state.StateVersion> stored,
-                 BiConsumer<String, String> refused) {
+    PutStateCall(
+            StateCoordinator states,
+            StreamObserver<io.statelock.proto.v1.StateVersion> responses,
+            CallRunner calls,
+            BiConsumer<String, String> authorize,
+            Consumer<io.statelock.state.StateVersion> stored,
+            BiConsumer<String, String> refused) {
         this.states = states;
         this.responses = responses;
         this.calls = calls;
@@ -89,7 +95,8 @@ final class PutStateCall implements StreamObserver<PutStateRequest> {
     private void receive(PutStateRequest request) {
         if (command == null) {
             // The first message must be the header: nothing is spooled before the writer is known.
-            if (!request.hasHeader()) throw InvalidArgumentException.of("header", "the first message must be the header");
+            if (!request.hasHeader())
+                throw InvalidArgumentException.of("header", "the first message must be the header");
             PutStateHeader h = request.getHeader();
             authorize.accept(h.getKey(), h.getLeaseId());
             command = new PutCommand(new LockKey(h.getKey()), h.getLeaseId(), h.getFencingToken(), h.getSha256());
@@ -103,7 +110,8 @@ final class PutStateCall implements StreamObserver<PutStateRequest> {
             commit(request.getCommit());
             return;
         }
-        if (!request.hasChunk()) throw InvalidArgumentException.of("chunk", "after the header every message must be a chunk or the commit");
+        if (!request.hasChunk())
+            throw InvalidArgumentException.of("chunk", "after the header every message must be a chunk or the commit");
         var chunk = request.getChunk();
         if (chunk.size() > MAX_CHUNK) throw InvalidArgumentException.of("chunk", "must be at most 1 MiB");
         byte[] bytes = chunk.toByteArray();
@@ -119,7 +127,8 @@ final class PutStateCall implements StreamObserver<PutStateRequest> {
         String sha = commit.getSha256();
         if (!sha.isEmpty()) {
             if (!command.sha256().isEmpty() && !command.sha256().equalsIgnoreCase(sha)) {
-                throw InvalidArgumentException.of("sha256", "the header and the commit name different digests; nothing stored");
+                throw InvalidArgumentException.of(
+                        "sha256", "the header and the commit name different digests; nothing stored");
             }
             command = new PutCommand(command.key(), command.leaseId(), command.fencingToken(), sha);
         }
@@ -168,8 +177,10 @@ final class PutStateCall implements StreamObserver<PutStateRequest> {
     }
 
     private static InvalidArgumentException uncommitted(String why) {
-        return InvalidArgumentException.of("commit", why + "; nothing stored (clients must end an upload with a"
-                + " commit naming its size: update statelock clients older than the commit)");
+        return InvalidArgumentException.of(
+                "commit",
+                why + "; nothing stored (clients must end an upload with a"
+                        + " commit naming its size: update statelock clients older than the commit)");
     }
 
     private void fail(RuntimeException e) {

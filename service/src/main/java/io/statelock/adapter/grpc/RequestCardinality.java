@@ -33,8 +33,8 @@ final class RequestCardinality<Q, R> extends ServerCall.Listener<Q> {
         if (failed) return;
         String unreadable = TolerantMarshaller.unreadable(message);
         if (unreadable != null) {
-            fail("the request is not a valid " + ((Message) message).getDescriptorForType().getName()
-                    + " message (" + unreadable + ")");
+            fail("the request is not a valid "
+                    + ((Message) message).getDescriptorForType().getName() + " message (" + unreadable + ")");
         } else if (oneRequest && ++received > 1) {
             fail(method.getBareMethodName() + " takes exactly one request message; a second one arrived");
         } else {
@@ -46,7 +46,8 @@ final class RequestCardinality<Q, R> extends ServerCall.Listener<Q> {
     public void onHalfClose() {
         if (failed) return;
         if (oneRequest && received == 0) {
-            fail(method.getBareMethodName() + " ended without a request message (empty, truncated or undecodable gRPC frame)");
+            fail(method.getBareMethodName()
+                    + " ended without a request message (empty, truncated or undecodable gRPC frame)");
             return;
         }
         if (TruncatedStreams.truncated(call)) {

@@ -76,15 +76,27 @@ public class StateGrpcService extends StateServiceGrpc.StateServiceImplBase {
     public StreamObserver<PutStateRequest> putState(StreamObserver<io.statelock.proto.v1.StateVersion> responses) {
         io.statelock.security.Caller caller = CallerInterceptor.current();
         String peer = CallerInterceptor.peer();
-        PutStateCall call = new PutStateCall(states, responses, calls, (key, leaseId) -> {
-            guard.require(caller, Operation.PUT_STATE, key);
-            // Both factors, as for heartbeats: the lease's secret and a token of the lease's own subject.
-            if (guard.enabled() && !leaseId.isEmpty()) {
-                guard.requireLeaseOwner(caller, Operation.PUT_STATE, leaseId,
-                        locks.record(ProtoMapper.key(key)).orElse(null));
-            }
-        }, version -> audit.stateStored(caller, peer, version.key().value(), states.fences().token(version.fenceCounter()),
-                version.version()),
+        PutStateCall call = new PutStateCall(
+                states,
+                responses,
+                calls,
+                (key, leaseId) -> {
+                    guard.require(caller, Operation.PUT_STATE, key);
+                    // Both factors, as for heartbeats: the lease's secret and a token of the lease's own subject.
+                    if (guard.enabled() && !leaseId.isEmpty()) {
+                        guard.requireLeaseOwner(
+                                caller,
+                                Operation.PUT_STATE,
+                                leaseId,
+                                locks.record(ProtoMapper.key(key)).orElse(null));
+                    }
+                },
+                version -> audit.stateStored(
+                        caller,
+                        peer,
+                        version.key().value(),
+                        states.fences().token(version.fenceCounter()),
+                        version.version()),
                 (key, why) -> audit.stateRefused(caller, peer, key, why));
         // A reset or a lost connection that the transport does not report as a cancel still ends the upload.
         StreamEnds.current().onEnd(call::streamEnded);
@@ -101,12 +113,15 @@ public class StateGrpcService extends StateServiceGrpc.StateServiceImplBase {
             guard.require(CallerInterceptor.current(), Operation.GET_STATE, request.getKey());
             try (StateRead read = states.read(new LockKey(request.getKey()), request.getVersion())) {
                 call.onNext(GetStateResponse.newBuilder()
-                        .setHeader(StateProtoMapper.version(read.version(), states.fences())).build());
+                        .setHeader(StateProtoMapper.version(read.version(), states.fences()))
+                        .build());
                 try (InputStream in = Files.newInputStream(read.bytes().file())) {
                     byte[] buffer = new byte[CHUNK];
                     for (int n = in.readNBytes(buffer, 0, CHUNK); n > 0; n = in.readNBytes(buffer, 0, CHUNK)) {
                         awaitReady(call, gone);
-                        call.onNext(GetStateResponse.newBuilder().setChunk(ByteString.copyFrom(buffer, 0, n)).build());
+                        call.onNext(GetStateResponse.newBuilder()
+                                .setChunk(ByteString.copyFrom(buffer, 0, n))
+                                .build());
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot read the verified state spool", e);
@@ -120,8 +135,8 @@ public class StateGrpcService extends StateServiceGrpc.StateServiceImplBase {
     public void listVersions(ListVersionsRequest request, StreamObserver<ListVersionsResponse> responses) {
         calls.unary("list_versions", responses, () -> {
             guard.require(CallerInterceptor.current(), Operation.LIST_VERSIONS, request.getKey());
-            StateCoordinator.VersionPage page = states.versions(new LockKey(request.getKey()), request.getPageSize(),
-                    request.getPageToken());
+            StateCoordinator.VersionPage page =
+                    states.versions(new LockKey(request.getKey()), request.getPageSize(), request.getPageToken());
             ListVersionsResponse.Builder b = ListVersionsResponse.newBuilder().setNextPageToken(page.nextPageToken());
             page.versions().forEach(v -> b.addVersions(StateProtoMapper.version(v, states.fences())));
             return b.build();
@@ -133,11 +148,19 @@ public class StateGrpcService extends StateServiceGrpc.StateServiceImplBase {
         calls.unary("rollback", responses, () -> {
             io.statelock.security.Caller caller = CallerInterceptor.current();
             guard.require(caller, Operation.ROLLBACK, request.getKey());
-            StateVersion v = states.rollback(new LockKey(request.getKey()), request.getLeaseId(),
-                    request.getFencingToken(), request.getToVersion());
+            StateVersion v = states.rollback(
+                    new LockKey(request.getKey()),
+                    request.getLeaseId(),
+                    request.getFencingToken(),
+                    request.getToVersion());
             // Destructive: stored before the answer.
-            audit.rolledBack(caller, CallerInterceptor.peer(), request.getKey(), states.fences().token(v.fenceCounter()),
-                    request.getToVersion(), v.version());
+            audit.rolledBack(
+                    caller,
+                    CallerInterceptor.peer(),
+                    request.getKey(),
+                    states.fences().token(v.fenceCounter()),
+                    request.getToVersion(),
+                    v.version());
             return StateProtoMapper.version(v, states.fences());
         });
     }
@@ -146,7 +169,8 @@ public class StateGrpcService extends StateServiceGrpc.StateServiceImplBase {
     private static void awaitReady(ServerCallStreamObserver<?> call, java.util.concurrent.atomic.AtomicBoolean gone) {
         while (!call.isReady() || gone.get()) {
             // A client that went away stops the download instead of leaving the worker waiting.
-            if (call.isCancelled() || gone.get()) throw Status.CANCELLED.withDescription("client went away").asRuntimeException();
+            if (call.isCancelled() || gone.get())
+                throw Status.CANCELLED.withDescription("client went away").asRuntimeException();
             try {
                 Thread.sleep(READY_POLL_MS);
             } catch (InterruptedException e) {

@@ -8,8 +8,7 @@ import io.statelock.state.StateVersion;
 
 /** Domain state versions to proto; no proto type goes further in than this package. */
 final class StateProtoMapper {
-    private StateProtoMapper() {
-    }
+    private StateProtoMapper() {}
 
     static io.statelock.proto.v1.StateVersion version(StateVersion v, FencingTokens fences) {
         return io.statelock.proto.v1.StateVersion.newBuilder()
@@ -26,16 +25,21 @@ final class StateProtoMapper {
 
     /** The detail of a refused write: why, and the current and attempted serial and lineage. */
     static StateConflict conflict(StateConflictException e) {
-        StateConflict.Builder b = StateConflict.newBuilder().setKey(e.key().value())
-                .setReason(switch (e.reason()) {
-                    case SERIAL_BEHIND -> StateConflict.Reason.SERIAL_BEHIND;
-                    case LINEAGE_MISMATCH -> StateConflict.Reason.LINEAGE_MISMATCH;
-                    case CONCURRENT_WRITES -> StateConflict.Reason.CONCURRENT_WRITES;
-                })
+        StateConflict.Builder b = StateConflict.newBuilder()
+                .setKey(e.key().value())
+                .setReason(
+                        switch (e.reason()) {
+                            case SERIAL_BEHIND -> StateConflict.Reason.SERIAL_BEHIND;
+                            case LINEAGE_MISMATCH -> StateConflict.Reason.LINEAGE_MISMATCH;
+                            case CONCURRENT_WRITES -> StateConflict.Reason.CONCURRENT_WRITES;
+                        })
                 .setCurrentSerial(-1)
-                .setAttemptedSerial(e.attemptedSerial()).setAttemptedLineage(e.attemptedLineage());
-        e.current().ifPresent(c -> b.setCurrentVersion(c.version()).setCurrentSerial(c.serial())
-                .setCurrentLineage(c.lineage()));
+                .setAttemptedSerial(e.attemptedSerial())
+                .setAttemptedLineage(e.attemptedLineage());
+        e.current()
+                .ifPresent(c -> b.setCurrentVersion(c.version())
+                        .setCurrentSerial(c.serial())
+                        .setCurrentLineage(c.lineage()));
         return b.build();
     }
 }

@@ -26,7 +26,9 @@ public class StatusMessages implements ServerInterceptor, Prioritized {
     static final Metadata.Key<String> MESSAGE = Metadata.Key.of("grpc-message", Metadata.ASCII_STRING_MARSHALLER);
 
     /** grpc-java's own server encodes by the spec and drops a grpc-message the application puts in the trailers. */
-    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.grpc.server.use-separate-server", defaultValue = "true")
+    @org.eclipse.microprofile.config.inject.ConfigProperty(
+            name = "quarkus.grpc.server.use-separate-server",
+            defaultValue = "true")
     boolean separateServer;
 
     @Override
@@ -35,20 +37,23 @@ public class StatusMessages implements ServerInterceptor, Prioritized {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         if (separateServer) return next.startCall(call, headers);
-        return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
-            @Override
-            public void close(Status status, Metadata trailers) {
-                String message = status.getDescription();
-                if (message != null && !message.isEmpty()) {
-                    trailers.removeAll(MESSAGE);
-                    trailers.put(MESSAGE, encode(message));
-                    status = status.withDescription(null);
-                }
-                super.close(status, trailers);
-            }
-        }, headers);
+        return next.startCall(
+                new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+                    @Override
+                    public void close(Status status, Metadata trailers) {
+                        String message = status.getDescription();
+                        if (message != null && !message.isEmpty()) {
+                            trailers.removeAll(MESSAGE);
+                            trailers.put(MESSAGE, encode(message));
+                            status = status.withDescription(null);
+                        }
+                        super.close(status, trailers);
+                    }
+                },
+                headers);
     }
 
     /** The spec's Percent-Encoded: UTF-8 bytes, each outside 0x20–0x7E, and '%', as %XX. */
@@ -59,7 +64,8 @@ public class StatusMessages implements ServerInterceptor, Prioritized {
             if (c >= 0x20 && c <= 0x7e && c != '%') {
                 b.append((char) c);
             } else {
-                b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                b.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
             }
         }

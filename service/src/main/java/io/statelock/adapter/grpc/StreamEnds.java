@@ -39,31 +39,39 @@ public class StreamEnds implements ServerInterceptor {
     private static final String LOCAL = "statelock.stream-end";
     /** How long a worker waits for the event loop to take one write (see {@link End#write}). */
     static final long WRITE_WAIT_SECONDS = 10;
+
     private static final Context.Key<End> END = Context.key("statelock-stream-end");
 
     void register(@Observes Filters filters) {
-        filters.register(rc -> {
-            io.vertx.core.Context vertx = Vertx.currentContext();
-            String type = rc.request().getHeader("content-type");
-            // Only in the request's own (duplicated) context: a shared one would hand the hook to another call.
-            if (vertx != null && VertxContext.isDuplicatedContext(vertx) && type != null && type.startsWith("application/grpc")) {
-                ClientMistakes.install(vertx);
-                End end = new End(vertx, rc.response());
-                rc.addEndHandler(result -> end.fire());
-                GrpcFraming.watch(rc.request(), end);
-                vertx.putLocal(LOCAL, end);
-            }
-            rc.next();
-        }, 10); // after the security filters: a refused request never reaches a call
+        filters.register(
+                rc -> {
+                    io.vertx.core.Context vertx = Vertx.currentContext();
+                    String type = rc.request().getHeader("content-type");
+                    // Only in the request's own (duplicated) context: a shared one would hand the hook to another call.
+                    if (vertx != null
+                            && VertxContext.isDuplicatedContext(vertx)
+                            && type != null
+                            && type.startsWith("application/grpc")) {
+                        ClientMistakes.install(vertx);
+                        End end = new End(vertx, rc.response());
+                        rc.addEndHandler(result -> end.fire());
+                        GrpcFraming.watch(rc.request(), end);
+                        vertx.putLocal(LOCAL, end);
+                    }
+                    rc.next();
+                },
+                10); // after the security filters: a refused request never reaches a call
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         io.vertx.core.Context vertx = Vertx.currentContext();
         End end = vertx != null && VertxContext.isDuplicatedContext(vertx) ? vertx.getLocal(LOCAL) : null;
         if (end == null) return next.startCall(call, headers);
         StreamGuard<Q, R> guard = new StreamGuard<>(call, end);
-        return new FramingCheck<>(Contexts.interceptCall(Context.current().withValue(END, end), guard, headers, next), guard, end);
+        return new FramingCheck<>(
+                Contexts.interceptCall(Context.current().withValue(END, end), guard, headers, next), guard, end);
     }
 
     /** The end of the current call's HTTP/2 stream; one that never fires when the transport gives none. */
@@ -127,7 +135,10 @@ public class StreamEnds implements ServerInterceptor {
          * included, so the call's own checks still see them). False when the write was dropped: the stream is gone.
          */
         boolean write(Runnable write) {
-            if (context == null || ((io.vertx.core.impl.ContextInternal) context).nettyEventLoop().inEventLoop()) {
+            if (context == null
+                    || ((io.vertx.core.impl.ContextInternal) context)
+                            .nettyEventLoop()
+                            .inEventLoop()) {
                 if (!open()) return false;
                 write.run();
                 return true;
@@ -154,11 +165,15 @@ public class StreamEnds implements ServerInterceptor {
                 throw new IllegalStateException(e.getCause());
             } catch (java.util.concurrent.TimeoutException e) {
                 gaveUp.set(true);
-                throw io.grpc.Status.UNAVAILABLE.withDescription("the event loop did not take the answer").asRuntimeException();
+                throw io.grpc.Status.UNAVAILABLE
+                        .withDescription("the event loop did not take the answer")
+                        .asRuntimeException();
             } catch (InterruptedException e) {
                 gaveUp.set(true);
                 Thread.currentThread().interrupt();
-                throw io.grpc.Status.CANCELLED.withDescription("interrupted while answering a call").asRuntimeException();
+                throw io.grpc.Status.CANCELLED
+                        .withDescription("interrupted while answering a call")
+                        .asRuntimeException();
             }
         }
     }
@@ -167,7 +182,8 @@ public class StreamEnds implements ServerInterceptor {
      * Answers a call whose request framing is broken INVALID_ARGUMENT before its method sees the broken message or
      * the end of the stream; to the method the call is then cancelled, so it gives back what it holds.
      */
-    private static final class FramingCheck<Q> extends io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
+    private static final class FramingCheck<Q>
+            extends io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
         private final StreamGuard<Q, ?> guard;
         private final End end;
         private boolean refused; // the listener's callbacks come one at a time
@@ -245,7 +261,9 @@ public class StreamEnds implements ServerInterceptor {
         @Override
         public void sendMessage(R message) {
             if (refused || !end.write(() -> super.sendMessage(message))) {
-                throw io.grpc.Status.CANCELLED.withDescription("the client's stream is gone").asRuntimeException();
+                throw io.grpc.Status.CANCELLED
+                        .withDescription("the client's stream is gone")
+                        .asRuntimeException();
             }
         }
 

@@ -21,15 +21,15 @@ import java.util.List;
  * truncated never reaches its end ({@link TruncatedStreams}).
  */
 final class StrictRequests {
-    private StrictRequests() {
-    }
+    private StrictRequests() {}
 
     /** The same service, every method refusing requests that cannot be read. */
     static ServerServiceDefinition of(ServerServiceDefinition service) {
         List<ServerMethodDefinition<?, ?>> methods = new ArrayList<>();
         service.getMethods().forEach(m -> methods.add(wrap(m)));
         // The same service description (reflection reads its schema), naming the wrapped methods.
-        ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(service.getServiceDescriptor().getName())
+        ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(
+                        service.getServiceDescriptor().getName())
                 .setSchemaDescriptor(service.getServiceDescriptor().getSchemaDescriptor());
         methods.forEach(m -> descriptor.addMethod(m.getMethodDescriptor()));
         ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(descriptor.build());
@@ -43,16 +43,17 @@ final class StrictRequests {
                 || !(proto.getMessagePrototype() instanceof Message)) {
             return definition; // not protobuf: nothing to mark a bad message with
         }
-        MethodDescriptor<Q, R> method = original.toBuilder(new TolerantMarshaller<>(proto), original.getResponseMarshaller()).build();
+        MethodDescriptor<Q, R> method = original.toBuilder(
+                        new TolerantMarshaller<>(proto), original.getResponseMarshaller())
+                .build();
         ServerCallHandler<Q, R> handler = definition.getServerCallHandler();
         return ServerMethodDefinition.create(method, (call, headers) -> start(method, handler, call, headers));
     }
 
-    private static <Q, R> ServerCall.Listener<Q> start(MethodDescriptor<Q, R> method, ServerCallHandler<Q, R> handler,
-                                                     ServerCall<Q, R> call, Metadata headers) {
+    private static <Q, R> ServerCall.Listener<Q> start(
+            MethodDescriptor<Q, R> method, ServerCallHandler<Q, R> handler, ServerCall<Q, R> call, Metadata headers) {
         if (RequestEncodings.refused(call, headers)) {
-            return new ServerCall.Listener<>() {
-            };
+            return new ServerCall.Listener<>() {};
         }
         if (method.getType() == MethodDescriptor.MethodType.CLIENT_STREAMING) {
             ServerCall<Q, R> watched = TruncatedStreams.watch(call);

@@ -17,6 +17,7 @@ import java.util.HexFormat;
 final class TolerantMarshaller<Q> implements MethodDescriptor.PrototypeMarshaller<Q> {
     /** The marker of an unparseable message: the highest field number, with a per-process secret no client can send. */
     private static final int MARK = (1 << 29) - 1;
+
     private static final String SECRET = secret();
 
     private final MethodDescriptor.PrototypeMarshaller<Q> proto;
@@ -37,11 +38,21 @@ final class TolerantMarshaller<Q> implements MethodDescriptor.PrototypeMarshalle
             return proto.parse(stream);
         } catch (RuntimeException e) {
             Status cause = Status.fromThrowable(e);
-            String reason = (cause.getDescription() != null ? cause.getDescription() : e.getClass().getSimpleName())
-                    + (cause.getCause() != null && cause.getCause().getMessage() != null ? ": " + cause.getCause().getMessage() : "");
-            UnknownFieldSet mark = UnknownFieldSet.newBuilder().addField(MARK, UnknownFieldSet.Field.newBuilder()
-                    .addLengthDelimited(ByteString.copyFromUtf8(SECRET + reason)).build()).build();
-            return (Q) ((Message) proto.getMessagePrototype()).toBuilder().setUnknownFields(mark).build();
+            String reason = (cause.getDescription() != null
+                            ? cause.getDescription()
+                            : e.getClass().getSimpleName())
+                    + (cause.getCause() != null && cause.getCause().getMessage() != null
+                            ? ": " + cause.getCause().getMessage()
+                            : "");
+            UnknownFieldSet mark = UnknownFieldSet.newBuilder()
+                    .addField(
+                            MARK,
+                            UnknownFieldSet.Field.newBuilder()
+                                    .addLengthDelimited(ByteString.copyFromUtf8(SECRET + reason))
+                                    .build())
+                    .build();
+            return (Q) ((Message) proto.getMessagePrototype())
+                    .toBuilder().setUnknownFields(mark).build();
         }
     }
 

@@ -12,8 +12,7 @@ import io.grpc.ServerCall;
  * ({@link RequestCardinality#onHalfClose}).
  */
 final class TruncatedStreams {
-    private TruncatedStreams() {
-    }
+    private TruncatedStreams() {}
 
     /** The call of a client-streaming method, able to tell later whether the transport answered it. */
     static <Q, R> ServerCall<Q, R> watch(ServerCall<Q, R> call) {

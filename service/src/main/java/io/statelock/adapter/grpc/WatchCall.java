@@ -41,8 +41,11 @@ final class WatchCall {
             } else {
                 guard.requirePrefix(caller, Operation.WATCH, request.getPrefix());
             }
-            Watcher watcher = new Watcher(identity(caller, CallerInterceptor.peer()), guard.validUntilMs(caller),
-                    () -> new UnauthenticatedException("token expired, and the watch with it; open it again with a fresh token"));
+            Watcher watcher = new Watcher(
+                    identity(caller, CallerInterceptor.peer()),
+                    guard.validUntilMs(caller),
+                    () -> new UnauthenticatedException(
+                            "token expired, and the watch with it; open it again with a fresh token"));
             binding.attach(hub.open(request.getKey(), request.getPrefix(), watcher, binding));
         } catch (RuntimeException e) {
             call.onError(GrpcErrors.toStatus(e));

@@ -2,12 +2,12 @@ package io.statelock.adapter.harness;
 
 import io.statelock.common.LockKey;
 import io.statelock.lock.LockRecord;
+import io.statelock.state.StateVersion;
 import io.statelock.state.port.PointerMove;
 import io.statelock.state.port.PointerResult;
 import io.statelock.state.port.StateHead;
-import io.statelock.state.StateVersion;
-import java.util.List;
 import io.statelock.state.port.StatePointers;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -41,8 +41,14 @@ public final class FenceIgnoringStatePointers implements StatePointers {
         LockRecord current = store.stateHead(move.key()).lock();
         if (!current.hasLease()) return new PointerResult.LeaseLost(current);
         // BROKEN ON PURPOSE: the current lease's id and fence, at a time it is still unexpired, whoever writes.
-        PointerMove borrowed = new PointerMove(move.key(), current.leaseId(), current.fenceCounter(),
-                Math.min(move.nowMs(), current.expiresAtMs()), move.expectedSeq(), move.next(), move.previous(),
+        PointerMove borrowed = new PointerMove(
+                move.key(),
+                current.leaseId(),
+                current.fenceCounter(),
+                Math.min(move.nowMs(), current.expiresAtMs()),
+                move.expectedSeq(),
+                move.next(),
+                move.previous(),
                 move.oldestKept());
         PointerResult result = store.movePointer(borrowed);
         // The lease changed between the read and the write: as for a race, the writer decides again.

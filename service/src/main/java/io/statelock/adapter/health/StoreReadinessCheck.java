@@ -26,7 +26,8 @@ public class StoreReadinessCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        var response = HealthCheckResponse.named("lock-store").withData("store", store)
+        var response = HealthCheckResponse.named("lock-store")
+                .withData("store", store)
                 .withData("waiting", locks.waitingCallers());
         try {
             table.checkReady();

@@ -1,8 +1,8 @@
 package io.statelock.adapter.http;
 
 import io.statelock.audit.AuditTrail;
-import io.statelock.lock.LeaseOwner;
 import io.statelock.common.LockKey;
+import io.statelock.lock.LeaseOwner;
 import io.statelock.security.AccessGuard;
 import io.statelock.security.Caller;
 import io.statelock.security.Operation;
@@ -46,16 +46,18 @@ public class HttpAccess {
         if (!guard.enabled()) {
             // No authentication: a malformed header is not ours to judge; only a lease join matters.
             HttpCredentials credentials = lenient(req.getHeader("Authorization"));
-            return new Checked(Caller.ANONYMOUS, peer, operationOf(method, id, credentials.leaseId()), credentials.leaseId());
+            return new Checked(
+                    Caller.ANONYMOUS, peer, operationOf(method, id, credentials.leaseId()), credentials.leaseId());
         }
         Caller caller = null;
         Operation operation = operationOf(method, id, null);
         try {
             HttpCredentials credentials = HttpCredentials.parse(req.getHeader("Authorization"));
             if (credentials.token() == null) {
-                throw new UnauthenticatedException(credentials.leaseId() == null
-                        ? "missing credentials: Terraform's http backend sends them as Basic auth, password = token"
-                        : "a joined lease needs a token too: password '<lease id>:<token>'");
+                throw new UnauthenticatedException(
+                        credentials.leaseId() == null
+                                ? "missing credentials: Terraform's http backend sends them as Basic auth, password = token"
+                                : "a joined lease needs a token too: password '<lease id>:<token>'");
             }
             caller = authenticate(credentials, req.getHeader("Authorization"));
             operation = operationOf(method, id, credentials.leaseId());
@@ -131,8 +133,10 @@ public class HttpAccess {
             case "POST", "PUT" -> Operation.PUT_STATE;
             case "DELETE" -> Operation.DELETE_STATE;
             case "LOCK" -> presentedLease != null ? Operation.JOIN : Operation.LOCK;
-            case "UNLOCK" -> presentedLease == null && (empty(id) || TerraformLock.isPublicId(id))
-                    ? Operation.FORCE_UNLOCK : Operation.UNLOCK;
+            case "UNLOCK" ->
+                presentedLease == null && (empty(id) || TerraformLock.isPublicId(id))
+                        ? Operation.FORCE_UNLOCK
+                        : Operation.UNLOCK;
             default -> Operation.GET_STATE; // other methods are refused with 405 before any check matters
         };
     }

@@ -16,12 +16,14 @@ import java.util.Base64;
 record HttpCredentials(String leaseId, String token) {
     /** The basic-auth user name under which {@code statelock run} hands its lease to a wrapped Terraform. */
     static final String LEASE_USER = "statelock-lease";
+
     static final HttpCredentials NONE = new HttpCredentials(null, null);
 
     static HttpCredentials parse(String authorization) {
         if (authorization == null || authorization.isBlank()) return NONE;
         String value = authorization.trim();
-        if (value.regionMatches(true, 0, "Bearer ", 0, 7)) return new HttpCredentials(null, blankToNull(value.substring(7)));
+        if (value.regionMatches(true, 0, "Bearer ", 0, 7))
+            return new HttpCredentials(null, blankToNull(value.substring(7)));
         if (!value.regionMatches(true, 0, "Basic ", 0, 6)) {
             throw new UnauthenticatedException("unsupported authorization scheme: use Basic (Terraform) or Bearer");
         }
@@ -32,7 +34,8 @@ record HttpCredentials(String leaseId, String token) {
             throw new UnauthenticatedException("malformed Basic credentials: not base64");
         }
         int colon = decoded.indexOf(':');
-        if (colon < 0) throw new UnauthenticatedException("malformed Basic credentials: no ':' between user and password");
+        if (colon < 0)
+            throw new UnauthenticatedException("malformed Basic credentials: no ':' between user and password");
         String user = decoded.substring(0, colon);
         String password = decoded.substring(colon + 1);
         if (!user.equals(LEASE_USER)) return new HttpCredentials(null, blankToNull(password));

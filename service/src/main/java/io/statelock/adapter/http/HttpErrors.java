@@ -2,10 +2,10 @@ package io.statelock.adapter.http;
 
 import io.statelock.adapter.Incidents;
 import io.statelock.adapter.RetryAfter;
-import io.statelock.lock.LeaseLostException;
-import io.statelock.lock.LockHeldException;
 import io.statelock.common.StatelockException;
 import io.statelock.common.StatelockException.Kind;
+import io.statelock.lock.LeaseLostException;
+import io.statelock.lock.LockHeldException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
@@ -21,12 +21,12 @@ final class HttpErrors {
     private static final Logger LOG = Logger.getLogger(HttpErrors.class);
     static final int LOCKED = 423;
 
-    private HttpErrors() {
-    }
+    private HttpErrors() {}
 
     static void respond(RoutingContext ctx, Throwable error) {
         Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (e instanceof io.vertx.core.http.HttpClosedException || e instanceof io.vertx.core.http.StreamResetException) {
+        if (e instanceof io.vertx.core.http.HttpClosedException
+                || e instanceof io.vertx.core.http.StreamResetException) {
             LOG.debugf("the client closed the connection or reset the stream before its answer: %s", e.getMessage());
             return; // nobody to answer; nothing was stored
         }
@@ -55,7 +55,8 @@ final class HttpErrors {
      */
     private static boolean brokenBody(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof io.netty.handler.codec.http2.Http2Exception || t instanceof io.netty.handler.codec.DecoderException
+            if (t instanceof io.netty.handler.codec.http2.Http2Exception
+                    || t instanceof io.netty.handler.codec.DecoderException
                     || t instanceof io.netty.handler.codec.TooLongFrameException) {
                 return true;
             }
@@ -70,7 +71,8 @@ final class HttpErrors {
      * still waiting for the end of the read to be flushed: flush it now, or the client gets no answer at all.
      */
     private static void flushNow(RoutingContext ctx) {
-        if (ctx.request().connection() instanceof io.vertx.core.net.impl.ConnectionBase c) c.channelHandlerContext().flush();
+        if (ctx.request().connection() instanceof io.vertx.core.net.impl.ConnectionBase c)
+            c.channelHandlerContext().flush();
     }
 
     /** An HTTP answer to a domain error: status, headers, and a body (text, or JSON for Terraform to read). */
@@ -85,8 +87,13 @@ final class HttpErrors {
 
         /** A refusal the caller may retry: with {@code Retry-After}, which Terraform's HTTP client honours on 503 and 429. */
         static Answer retryLater(int status, Kind kind, String body) {
-            return new Answer(status, RetryAfter.of(kind).map(d -> Map.of("Retry-After", Long.toString(d.toSeconds())))
-                    .orElse(Map.of()), body, false);
+            return new Answer(
+                    status,
+                    RetryAfter.of(kind)
+                            .map(d -> Map.of("Retry-After", Long.toString(d.toSeconds())))
+                            .orElse(Map.of()),
+                    body,
+                    false);
         }
     }
 
@@ -94,13 +101,16 @@ final class HttpErrors {
     static Answer answer(StatelockException e) {
         return switch (e.kind()) {
             // Terraform answers a 401 by reporting that the backend requires auth (username/password).
-            case UNAUTHENTICATED -> new Answer(401, Map.of("WWW-Authenticate", "Basic realm=\"statelock\""),
-                    e.getMessage(), false);
+            case UNAUTHENTICATED ->
+                new Answer(401, Map.of("WWW-Authenticate", "Basic realm=\"statelock\""), e.getMessage(), false);
             case PERMISSION_DENIED -> Answer.text(403, e.getMessage());
             case HELD -> Answer.json(LOCKED, LockInfoJson.holder(((LockHeldException) e).holder()));
             // The holder's public LockInfo (never its Terraform lock ID), or for a free key an ID saying why.
-            case LEASE_LOST -> Answer.json(409, LockInfoJson.refusal(((LeaseLostException) e).current(), e.getMessage(),
-                    java.time.Instant.now()));
+            case LEASE_LOST ->
+                Answer.json(
+                        409,
+                        LockInfoJson.refusal(
+                                ((LeaseLostException) e).current(), e.getMessage(), java.time.Instant.now()));
             case CONFLICT -> Answer.text(409, e.getMessage());
             case INVALID -> Answer.text(400, e.getMessage());
             case NOT_FOUND -> Answer.text(404, e.getMessage());
@@ -123,14 +133,19 @@ final class HttpErrors {
     static void text(RoutingContext ctx, int status, String message) {
         if (ctx.response().ended() || ctx.response().closed()) return;
         closeIfBodyUnread(ctx);
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8")
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "text/plain; charset=utf-8")
                 .end(message == null ? "" : message + "\n");
     }
 
     static void json(RoutingContext ctx, int status, String body) {
         if (ctx.response().ended() || ctx.response().closed()) return;
         closeIfBodyUnread(ctx);
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end(body);
     }
 
     /**

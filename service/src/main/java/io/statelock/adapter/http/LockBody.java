@@ -17,8 +17,7 @@ final class LockBody {
     /** LockInfo bodies are small; anything bigger is not Terraform talking. */
     static final int MAX_BYTES = 64 * 1024;
 
-    private LockBody() {
-    }
+    private LockBody() {}
 
     static Future<TerraformLock> read(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
@@ -45,7 +44,8 @@ final class LockBody {
         req.exceptionHandler(body::tryFail);
         req.resume(); // the router hands the request over paused
         return body.future().transform(read -> {
-            if (read.failed()) return read.cause().getMessage().equals("too large") ? tooLarge(ctx) : failed(ctx, read.cause());
+            if (read.failed())
+                return read.cause().getMessage().equals("too large") ? tooLarge(ctx) : failed(ctx, read.cause());
             try {
                 return Future.succeededFuture(LockInfoJson.parse(read.result().getBytes()));
             } catch (RuntimeException e) {

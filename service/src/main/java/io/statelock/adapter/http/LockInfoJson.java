@@ -17,13 +17,14 @@ final class LockInfoJson {
     /** Strict for what comes in: one object, no duplicate names, valid UTF-8, nothing after it. */
     private static final ObjectMapper STRICT = com.fasterxml.jackson.databind.json.JsonMapper.builder()
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private static final Instant FIRST = Instant.parse("0000-01-01T00:00:00Z").minusNanos(1);
-    private static final Instant LAST = Instant.parse("9999-12-31T23:59:59.999999999Z").plusNanos(1);
+    private static final Instant LAST =
+            Instant.parse("9999-12-31T23:59:59.999999999Z").plusNanos(1);
 
-    private LockInfoJson() {
-    }
+    private LockInfoJson() {}
 
     /**
      * The LockInfo of a LOCK or UNLOCK body; null for an empty body (Terraform's force-unlock). Only a body of no
@@ -40,8 +41,14 @@ final class LockInfoJson {
             throw InvalidArgumentException.of("body", "is not Terraform LockInfo JSON: " + e.getMessage());
         }
         if (!n.isObject()) throw InvalidArgumentException.of("body", "is not a LockInfo object");
-        return new TerraformLock(text(n, "ID"), text(n, "Operation"), text(n, "Info"), text(n, "Who"),
-                text(n, "Version"), text(n, "Created"), text(n, "Path"));
+        return new TerraformLock(
+                text(n, "ID"),
+                text(n, "Operation"),
+                text(n, "Info"),
+                text(n, "Who"),
+                text(n, "Version"),
+                text(n, "Created"),
+                text(n, "Path"));
     }
 
     /**
@@ -100,21 +107,26 @@ final class LockInfoJson {
     private static String utf8(byte[] body) {
         String text;
         try {
-            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+            text = java.nio.charset.StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(body)).toString();
+                    .decode(java.nio.ByteBuffer.wrap(body))
+                    .toString();
         } catch (java.nio.charset.CharacterCodingException e) {
             throw InvalidArgumentException.of("body", "is not UTF-8 (Terraform sends LockInfo in UTF-8)");
         }
-        if (text.startsWith("\uFEFF")) throw InvalidArgumentException.of("body", "starts with a byte-order mark (Terraform sends none)");
+        if (text.startsWith("\uFEFF"))
+            throw InvalidArgumentException.of("body", "starts with a byte-order mark (Terraform sends none)");
         return text;
     }
 
     private static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) return "";
-        if (!v.isTextual()) throw InvalidArgumentException.of(field, "must be a JSON string in Terraform's LockInfo, got " + v.getNodeType());
+        if (!v.isTextual())
+            throw InvalidArgumentException.of(
+                    field, "must be a JSON string in Terraform's LockInfo, got " + v.getNodeType());
         return v.asText();
     }
 }

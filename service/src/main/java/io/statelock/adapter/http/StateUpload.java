@@ -50,7 +50,9 @@ final class StateUpload {
         // same event and is answered first; this only makes sure a connection that just closes fails the upload.
         ctx.addEndHandler(ended -> {
             if (ended.failed()) {
-                ctx.vertx().runOnContext(v -> upload.fail(new io.vertx.core.http.HttpClosedException("the connection closed")));
+                ctx.vertx()
+                        .runOnContext(
+                                v -> upload.fail(new io.vertx.core.http.HttpClosedException("the connection closed")));
             }
         });
         req.resume();
@@ -69,24 +71,29 @@ final class StateUpload {
         Buffer batch = pending;
         pending = Buffer.buffer();
         writing = true;
-        ctx.vertx().executeBlocking(() -> {
-            byte[] bytes = batch.getBytes();
-            spool.write(bytes, 0, bytes.length);
-            if (last) spool.finish();
-            return null;
-        }, false).onComplete(written -> {
-            writing = false;
-            // The connection's failure first (nobody to answer), then the write's own, then on to the next batch.
-            if (failure != null) {
-                done.tryFail(failure);
-            } else if (written.failed()) {
-                done.tryFail(written.cause()); // refused (too large, no room): the request stays paused
-            } else if (last) {
-                done.tryComplete(spool);
-            } else {
-                req.resume();
-            }
-        });
+        ctx.vertx()
+                .executeBlocking(
+                        () -> {
+                            byte[] bytes = batch.getBytes();
+                            spool.write(bytes, 0, bytes.length);
+                            if (last) spool.finish();
+                            return null;
+                        },
+                        false)
+                .onComplete(written -> {
+                    writing = false;
+                    // The connection's failure first (nobody to answer), then the write's own, then on to the next
+                    // batch.
+                    if (failure != null) {
+                        done.tryFail(failure);
+                    } else if (written.failed()) {
+                        done.tryFail(written.cause()); // refused (too large, no room): the request stays paused
+                    } else if (last) {
+                        done.tryComplete(spool);
+                    } else {
+                        req.resume();
+                    }
+                });
     }
 
     private void fail(Throwable e) {

@@ -1,12 +1,11 @@
 package io.statelock.adapter.http;
 
-import io.statelock.common.InvalidArgumentException;
 import io.statelock.adapter.terraform.TerraformStateJson;
 import io.statelock.audit.AuditTrail;
-import io.statelock.lock.Lease;
+import io.statelock.common.InvalidArgumentException;
 import io.statelock.common.LockKey;
+import io.statelock.lock.Lease;
 import io.statelock.state.Spool;
-import io.statelock.state.StateRead;
 import io.statelock.state.StateVersion;
 import io.statelock.state.TerraformBackend;
 import io.statelock.state.TerraformLock;
@@ -32,7 +31,8 @@ import java.util.concurrent.Callable;
 @ApplicationScoped
 public class TerraformHttpRoutes {
     static final String PREFIX = "/terraform/";
-    private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "POST", "PUT", "DELETE", "LOCK", "UNLOCK");
+    private static final java.util.Set<String> METHODS =
+            java.util.Set.of("GET", "POST", "PUT", "DELETE", "LOCK", "UNLOCK");
     /** Display owner of the short lease a write without a lock (Terraform's -lock=false) takes. */
     private static final String UNLOCKED_WRITER = "terraform (unlocked write)";
 
@@ -77,42 +77,74 @@ public class TerraformHttpRoutes {
         switch (method) {
             case "GET" -> get(ctx, key);
             case "POST", "PUT" -> post(ctx, key, method, req.getParam("ID"));
-            case "DELETE" -> blocking(ctx, () -> {
-                        String id = req.getParam("ID");
-                        HttpAccess.Checked who = access.check(req, method, key, id);
-                        StateVersion v = backend.delete(key, id, who.presentedLease(), access.ownerFor(who.caller(), UNLOCKED_WRITER),
-                                access.holder(who, key));
-                        // Destructive: stored before the answer.
-                        audits.stateDeleted(who.caller(), who.peer(), key.value(), backend.fences().token(v.fenceCounter()), v.version());
-                        return v;
-                    })
-                    .onSuccess(v -> HttpErrors.text(ctx, 200, "deleted: tombstone version " + v.version()));
-            case "LOCK" -> lockBody(ctx).compose(lock -> blocking(ctx, () -> {
-                        HttpAccess.Checked c = access.check(req, method, key, requireOwnId(require(lock)).id());
-                        var outcome = backend.lock(key, lock, c.presentedLease(), access.ownerFor(c.caller(), lock.who()),
-                                access.holder(c, key));
-                        if (outcome instanceof TerraformBackend.LockOutcome.Locked locked) auditLock(key, c, locked);
-                        return outcome;
-                    }))
-                    .onSuccess(outcome -> {
-                        if (outcome instanceof TerraformBackend.LockOutcome.Held held) {
-                            HttpErrors.json(ctx, HttpErrors.LOCKED, LockInfoJson.holder(held.holder()));
-                        } else {
-                            HttpErrors.text(ctx, 200, "locked");
-                        }
-                    });
-            default -> lockBody(ctx).compose(lock -> blocking(ctx, () -> {
-                        String id = lock == null ? "" : lock.id();
-                        HttpAccess.Checked c = access.check(req, method, key, id);
-                        // Only an empty body is a force-unlock: a LockInfo without an ID is a mistake, never a break.
-                        if (lock != null && c.presentedLease() == null) require(lock);
-                        TerraformBackend.UnlockOutcome outcome = backend.unlock(key, id, c.presentedLease(), access.holder(c, key));
-                        auditUnlock(key, c, outcome); // a forced one is stored here, before the answer
-                        return outcome;
-                    }))
-                    // 200 also when nothing was released: Terraform answers any other code with advice to force-unlock.
-                    .onSuccess(outcome -> HttpErrors.text(ctx, 200, outcome.released() ? "unlocked"
-                            : outcome.forced() || outcome.reason().isEmpty() ? "not locked" : outcome.reason()));
+            case "DELETE" ->
+                blocking(ctx, () -> {
+                            String id = req.getParam("ID");
+                            HttpAccess.Checked who = access.check(req, method, key, id);
+                            StateVersion v = backend.delete(
+                                    key,
+                                    id,
+                                    who.presentedLease(),
+                                    access.ownerFor(who.caller(), UNLOCKED_WRITER),
+                                    access.holder(who, key));
+                            // Destructive: stored before the answer.
+                            audits.stateDeleted(
+                                    who.caller(),
+                                    who.peer(),
+                                    key.value(),
+                                    backend.fences().token(v.fenceCounter()),
+                                    v.version());
+                            return v;
+                        })
+                        .onSuccess(v -> HttpErrors.text(ctx, 200, "deleted: tombstone version " + v.version()));
+            case "LOCK" ->
+                lockBody(ctx)
+                        .compose(lock -> blocking(ctx, () -> {
+                            HttpAccess.Checked c = access.check(
+                                    req,
+                                    method,
+                                    key,
+                                    requireOwnId(require(lock)).id());
+                            var outcome = backend.lock(
+                                    key,
+                                    lock,
+                                    c.presentedLease(),
+                                    access.ownerFor(c.caller(), lock.who()),
+                                    access.holder(c, key));
+                            if (outcome instanceof TerraformBackend.LockOutcome.Locked locked)
+                                auditLock(key, c, locked);
+                            return outcome;
+                        }))
+                        .onSuccess(outcome -> {
+                            if (outcome instanceof TerraformBackend.LockOutcome.Held held) {
+                                HttpErrors.json(ctx, HttpErrors.LOCKED, LockInfoJson.holder(held.holder()));
+                            } else {
+                                HttpErrors.text(ctx, 200, "locked");
+                            }
+                        });
+            default ->
+                lockBody(ctx)
+                        .compose(lock -> blocking(ctx, () -> {
+                            String id = lock == null ? "" : lock.id();
+                            HttpAccess.Checked c = access.check(req, method, key, id);
+                            // Only an empty body is a force-unlock: a LockInfo without an ID is a mistake, never a
+                            // break.
+                            if (lock != null && c.presentedLease() == null) require(lock);
+                            TerraformBackend.UnlockOutcome outcome =
+                                    backend.unlock(key, id, c.presentedLease(), access.holder(c, key));
+                            auditUnlock(key, c, outcome); // a forced one is stored here, before the answer
+                            return outcome;
+                        }))
+                        // 200 also when nothing was released: Terraform answers any other code with advice to
+                        // force-unlock.
+                        .onSuccess(outcome -> HttpErrors.text(
+                                ctx,
+                                200,
+                                outcome.released()
+                                        ? "unlocked"
+                                        : outcome.forced() || outcome.reason().isEmpty()
+                                                ? "not locked"
+                                                : outcome.reason()));
         }
     }
 
@@ -127,24 +159,28 @@ public class TerraformHttpRoutes {
         // Forced: stored before the answer, like ForceRelease over gRPC; a plain release is routine, and so
         // is one that found its lease gone (recorded, as the gRPC Release is); a joined run's unlock is no release.
         if (outcome.forced()) {
-            audits.forceReleased(who.caller(), who.peer(), key.value(), outcome.reason(), outcome.released(), outcome.previous());
+            audits.forceReleased(
+                    who.caller(), who.peer(), key.value(), outcome.reason(), outcome.released(), outcome.previous());
         } else if (outcome.released() || outcome.previous() == null) {
-            audits.released(who.caller(), who.peer(), key.value(), outcome.released(), outcome.previous(), outcome.reason());
+            audits.released(
+                    who.caller(), who.peer(), key.value(), outcome.released(), outcome.previous(), outcome.reason());
         }
     }
 
     private void get(RoutingContext ctx, LockKey key) {
         blocking(ctx, () -> {
-            access.check(ctx.request(), "GET", key, null);
-            return backend.read(key);
-        }).onSuccess(read -> {
-            byte[] md5 = HexFormat.of().parseHex(read.version().md5());
-            ctx.response().putHeader("Content-Type", "application/json")
-                    .putHeader("Content-MD5", Base64.getEncoder().encodeToString(md5))
-                    .putHeader("X-Statelock-Version", read.version().version())
-                    .sendFile(read.bytes().file().toString())
-                    .onComplete(done -> closeLater(ctx, read));
-        });
+                    access.check(ctx.request(), "GET", key, null);
+                    return backend.read(key);
+                })
+                .onSuccess(read -> {
+                    byte[] md5 = HexFormat.of().parseHex(read.version().md5());
+                    ctx.response()
+                            .putHeader("Content-Type", "application/json")
+                            .putHeader("Content-MD5", Base64.getEncoder().encodeToString(md5))
+                            .putHeader("X-Statelock-Version", read.version().version())
+                            .sendFile(read.bytes().file().toString())
+                            .onComplete(done -> closeLater(ctx, read));
+                });
     }
 
     private void post(RoutingContext ctx, LockKey key, String method, String id) {
@@ -152,7 +188,8 @@ public class TerraformHttpRoutes {
         req.pause(); // nothing may be lost while the caller is checked and the spool file opens
         // A body that breaks its framing while paused (h2 length mismatch, bad chunking, a reset) is answered now,
         // while the connection is still open, and fails the upload when it starts.
-        java.util.concurrent.atomic.AtomicReference<Throwable> early = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> early =
+                new java.util.concurrent.atomic.AtomicReference<>();
         req.exceptionHandler(e -> {
             early.set(e);
             HttpErrors.respond(ctx, e);
@@ -161,32 +198,52 @@ public class TerraformHttpRoutes {
         // Vert.x has already refused a Content-Length that is not a number; none means chunked.
         String length = req.getHeader("Content-Length");
         long declared = length == null ? -1 : Long.parseLong(length);
-        java.util.concurrent.atomic.AtomicReference<HttpAccess.Checked> caller = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<HttpAccess.Checked> caller =
+                new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicReference<Spool> upload = new java.util.concurrent.atomic.AtomicReference<>();
-        ctx.vertx().executeBlocking(() -> {
-                    // Both factors, then the size limit and free-space margin, before the body is taken in.
-                    HttpAccess.Checked who = access.check(req, method, key, id);
-                    access.checkLease(who, key, id);
-                    caller.set(who);
-                    upload.set(states.upload(declared));
-                    return upload.get();
-                }, false)
+        ctx.vertx()
+                .executeBlocking(
+                        () -> {
+                            // Both factors, then the size limit and free-space margin, before the body is taken in.
+                            HttpAccess.Checked who = access.check(req, method, key, id);
+                            access.checkLease(who, key, id);
+                            caller.set(who);
+                            upload.set(states.upload(declared));
+                            return upload.get();
+                        },
+                        false)
                 .compose(spool -> {
                     // A client that waits for 100 Continue (curl, for large bodies) may send now.
-                    if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) ctx.response().writeContinue();
+                    if ("100-continue".equalsIgnoreCase(req.getHeader("Expect")))
+                        ctx.response().writeContinue();
                     return StateUpload.read(ctx, spool, early.get());
                 })
-                .compose(spool -> ctx.vertx().executeBlocking(() -> {
-                    HttpAccess.Checked who = caller.get();
-                    checkMd5(contentMd5, spool);
-                    // Terraform could not read back anything else; the one pass also reads serial and lineage.
-                    TerraformMeta meta = TerraformStateJson.check(spool.file());
-                    return backend.write(key, id, who.presentedLease(), access.ownerFor(who.caller(), UNLOCKED_WRITER),
-                            access.holder(who, key), spool, meta);
-                }, false))
+                .compose(spool -> ctx.vertx()
+                        .executeBlocking(
+                                () -> {
+                                    HttpAccess.Checked who = caller.get();
+                                    checkMd5(contentMd5, spool);
+                                    // Terraform could not read back anything else; the one pass also reads serial and
+                                    // lineage.
+                                    TerraformMeta meta = TerraformStateJson.check(spool.file());
+                                    return backend.write(
+                                            key,
+                                            id,
+                                            who.presentedLease(),
+                                            access.ownerFor(who.caller(), UNLOCKED_WRITER),
+                                            access.holder(who, key),
+                                            spool,
+                                            meta);
+                                },
+                                false))
                 .onSuccess(v -> {
                     HttpAccess.Checked who = caller.get();
-                    audits.stateStored(who.caller(), who.peer(), key.value(), backend.fences().token(v.fenceCounter()), v.version());
+                    audits.stateStored(
+                            who.caller(),
+                            who.peer(),
+                            key.value(),
+                            backend.fences().token(v.fenceCounter()),
+                            v.version());
                     HttpErrors.text(ctx, 200, "stored version " + v.version());
                 })
                 .onComplete(done -> closeLater(ctx, upload.get()))
@@ -206,8 +263,8 @@ public class TerraformHttpRoutes {
         if (contentMd5 == null || contentMd5.isEmpty()) return;
         String actual = Base64.getEncoder().encodeToString(HexFormat.of().parseHex(spool.md5()));
         if (!actual.equals(contentMd5)) {
-            throw InvalidArgumentException.of("Content-MD5", "is " + contentMd5 + " but the body hashes to " + actual
-                    + "; nothing stored");
+            throw InvalidArgumentException.of(
+                    "Content-MD5", "is " + contentMd5 + " but the body hashes to " + actual + "; nothing stored");
         }
     }
 
@@ -218,16 +275,20 @@ public class TerraformHttpRoutes {
     /** A lock ID of the public form would make its holder's own UNLOCK a force-unlock: Terraform's are UUIDs. */
     private static TerraformLock requireOwnId(TerraformLock lock) {
         if (TerraformLock.isPublicId(lock.id())) {
-            throw InvalidArgumentException.of("ID", "fence-<digits> is the form of statelock's public lock IDs and cannot"
-                    + " name a new lock (Terraform's own IDs are UUIDs)");
+            throw InvalidArgumentException.of(
+                    "ID",
+                    "fence-<digits> is the form of statelock's public lock IDs and cannot"
+                            + " name a new lock (Terraform's own IDs are UUIDs)");
         }
         return lock;
     }
 
     private static TerraformLock require(TerraformLock lock) {
         if (lock == null || lock.id().isEmpty()) {
-            throw InvalidArgumentException.of("ID", "Terraform's LockInfo must carry a non-empty ID (only an UNLOCK with an"
-                    + " empty body is a force-unlock)");
+            throw InvalidArgumentException.of(
+                    "ID",
+                    "Terraform's LockInfo must carry a non-empty ID (only an UNLOCK with an"
+                            + " empty body is a force-unlock)");
         }
         return lock;
     }
@@ -240,9 +301,12 @@ public class TerraformHttpRoutes {
     /** Closes (and so deletes) a spool on a worker thread, off the event loop; nothing when there is none. */
     private static void closeLater(RoutingContext ctx, AutoCloseable spool) {
         if (spool == null) return;
-        ctx.vertx().executeBlocking(() -> {
-            spool.close();
-            return null;
-        }, false);
+        ctx.vertx()
+                .executeBlocking(
+                        () -> {
+                            spool.close();
+                            return null;
+                        },
+                        false);
     }
 }

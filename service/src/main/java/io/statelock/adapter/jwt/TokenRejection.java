@@ -27,8 +27,9 @@ import org.jose4j.lang.UnresolvableKeyException;
  */
 final class TokenRejection {
     /** The JOSE signature algorithm names (RFC 7518, RFC 8037): the only header text ever repeated. */
-    private static final Set<String> ALGORITHMS = Set.of("none", "HS256", "HS384", "HS512", "RS256", "RS384",
-            "RS512", "ES256", "ES384", "ES512", "ES256K", "PS256", "PS384", "PS512", "EdDSA");
+    private static final Set<String> ALGORITHMS = Set.of(
+            "none", "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "ES256K", "PS256",
+            "PS384", "PS512", "EdDSA");
 
     private final String issuer;
     private final Set<String> audiences;
@@ -64,18 +65,21 @@ final class TokenRejection {
             case ErrorCodes.SIGNATURE_INVALID -> "bad signature (not signed by the configured key)";
             case ErrorCodes.SIGNATURE_MISSING -> "unsigned token";
             case ErrorCodes.ISSUER_INVALID -> "unknown issuer" + expected(issuer == null ? Set.of() : Set.of(issuer));
-            case ErrorCodes.ISSUER_MISSING -> "no issuer (iss claim)" + expected(issuer == null ? Set.of() : Set.of(issuer));
+            case ErrorCodes.ISSUER_MISSING ->
+                "no issuer (iss claim)" + expected(issuer == null ? Set.of() : Set.of(issuer));
             case ErrorCodes.AUDIENCE_INVALID -> "wrong audience" + expected(audiences);
             case ErrorCodes.AUDIENCE_MISSING -> "no audience (aud claim)" + expected(audiences);
             case ErrorCodes.EXPIRED -> "expired" + at(claims, "exp");
             case ErrorCodes.EXPIRATION_MISSING -> "no expiry (exp claim)";
             case ErrorCodes.EXPIRATION_TOO_FAR_IN_FUTURE -> "expiry too far in the future" + at(claims, "exp");
             case ErrorCodes.NOT_YET_VALID -> "not yet valid (nbf" + at(claims, "nbf") + ")";
-            case ErrorCodes.ISSUED_AT_INVALID_FUTURE -> "not yet valid (issued in the future, iat" + at(claims, "iat") + ")";
+            case ErrorCodes.ISSUED_AT_INVALID_FUTURE ->
+                "not yet valid (issued in the future, iat" + at(claims, "iat") + ")";
             case ErrorCodes.ISSUED_AT_INVALID_PAST -> "issued too long ago (iat" + at(claims, "iat") + ")";
             case ErrorCodes.ISSUED_AT_MISSING -> "no issue time (iat claim)";
             case ErrorCodes.SUBJECT_MISSING, ErrorCodes.SUBJECT_INVALID -> "no subject (sub claim)";
-            case ErrorCodes.JSON_INVALID, ErrorCodes.MALFORMED_CLAIM -> "malformed token (its claims are not valid JWT claims)";
+            case ErrorCodes.JSON_INVALID, ErrorCodes.MALFORMED_CLAIM ->
+                "malformed token (its claims are not valid JWT claims)";
             case ErrorCodes.MISCELLANEOUS -> miscellaneous(failure, token);
             default -> "token rejected (verification check " + code + ")";
         };

@@ -1,13 +1,11 @@
 package io.statelock.adapter.jwt;
 
-import io.statelock.security.BearerTokens;
-
-import io.statelock.security.Caller;
-import io.statelock.security.UnauthenticatedException;
-
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.ParseException;
+import io.statelock.security.BearerTokens;
+import io.statelock.security.Caller;
+import io.statelock.security.UnauthenticatedException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -32,11 +30,12 @@ public final class TokenVerifier implements BearerTokens {
         this.leewaySeconds = leewaySeconds;
         this.rejection = new TokenRejection(issuer, audiences);
         this.strict = new DefaultJWTParser(context(publicKeyLocation, issuer, audiences, leewaySeconds, leewaySeconds));
-        this.lenient = new DefaultJWTParser(context(publicKeyLocation, issuer, audiences, leewaySeconds, EXPIRED_GRACE_SECONDS));
+        this.lenient = new DefaultJWTParser(
+                context(publicKeyLocation, issuer, audiences, leewaySeconds, EXPIRED_GRACE_SECONDS));
     }
 
-    private static JWTAuthContextInfo context(String location, String issuer, Set<String> audiences, int leeway,
-                                              int expGrace) {
+    private static JWTAuthContextInfo context(
+            String location, String issuer, Set<String> audiences, int leeway, int expGrace) {
         JWTAuthContextInfo info = new JWTAuthContextInfo(location, issuer);
         if (audiences != null && !audiences.isEmpty()) info.setExpectedAudience(audiences);
         info.setClockSkew(leeway);
@@ -62,20 +61,26 @@ public final class TokenVerifier implements BearerTokens {
             // Past exp at all (not exp + leeway): the strict parser already refuses from exp + leeway on,
             // and the two must not leave a second in which a lease holder's token is neither.
             boolean expired = lenientToken.getExpirationTime() <= now;
-            boolean early = (nbf != null && nbf > now + leewaySeconds) || lenientToken.getIssuedAtTime() > now + leewaySeconds;
-            if (!expired || early) throw new UnauthenticatedException("invalid token: " + rejection.reason(strictFailure, token));
+            boolean early =
+                    (nbf != null && nbf > now + leewaySeconds) || lenientToken.getIssuedAtTime() > now + leewaySeconds;
+            if (!expired || early)
+                throw new UnauthenticatedException("invalid token: " + rejection.reason(strictFailure, token));
             return caller(lenientToken, true);
         }
     }
 
     private static Caller caller(JsonWebToken jwt, boolean expired) {
         String subject = jwt.getSubject();
-        if (subject == null || subject.isEmpty()) throw new UnauthenticatedException("invalid token: no subject (sub claim)");
+        if (subject == null || subject.isEmpty())
+            throw new UnauthenticatedException("invalid token: no subject (sub claim)");
         Map<String, Object> claims = new HashMap<>();
         for (String name : jwt.getClaimNames()) {
             Object value = jwt.getClaim(name);
             if (value instanceof jakarta.json.JsonString s) value = s.getString();
-            else if (value instanceof jakarta.json.JsonArray a) value = a.stream().map(v -> v instanceof jakarta.json.JsonString s ? s.getString() : v.toString()).toList();
+            else if (value instanceof jakarta.json.JsonArray a)
+                value = a.stream()
+                        .map(v -> v instanceof jakarta.json.JsonString s ? s.getString() : v.toString())
+                        .toList();
             else if (value instanceof jakarta.json.JsonValue v) value = v.toString();
             if (value != null && !"raw_token".equals(name)) claims.put(name, value);
         }

@@ -42,10 +42,18 @@ public class LockEventLog {
         MDC.put("fence", Long.toString(s.fencingToken()));
         MDC.put("leaseHint", s.leaseIdHint() == null ? "" : s.leaseIdHint());
         MDC.put("owner", s.owner() == null ? "" : s.owner());
-        MDC.put("operation", s.info() == null || s.info().operation() == null ? "" : s.info().operation());
+        MDC.put(
+                "operation",
+                s.info() == null || s.info().operation() == null ? "" : s.info().operation());
         try {
-            LOG.logf(level, "%s key=%s fence=%d lease_hint=%s owner=%s", event.type(), s.key(), s.fencingToken(),
-                    s.leaseIdHint(), s.owner());
+            LOG.logf(
+                    level,
+                    "%s key=%s fence=%d lease_hint=%s owner=%s",
+                    event.type(),
+                    s.key(),
+                    s.fencingToken(),
+                    s.leaseIdHint(),
+                    s.owner());
         } finally {
             MDC.remove("event");
             MDC.remove("key");

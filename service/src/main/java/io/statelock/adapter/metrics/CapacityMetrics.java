@@ -29,8 +29,16 @@ public final class CapacityMetrics {
     }
 
     private Counter counter(String name, String operation, String call, String on) {
-        return counters.computeIfAbsent(name + '\0' + operation + '\0' + call + '\0' + on, k -> Counter.builder(name)
-                .description(name.equals(WRITE) ? "DynamoDB write capacity units consumed" : "DynamoDB read capacity units consumed")
-                .tag("operation", operation).tag("call", call).tag("on", on).register(registry));
+        return counters.computeIfAbsent(
+                name + '\0' + operation + '\0' + call + '\0' + on,
+                k -> Counter.builder(name)
+                        .description(
+                                name.equals(WRITE)
+                                        ? "DynamoDB write capacity units consumed"
+                                        : "DynamoDB read capacity units consumed")
+                        .tag("operation", operation)
+                        .tag("call", call)
+                        .tag("on", on)
+                        .register(registry));
     }
 }

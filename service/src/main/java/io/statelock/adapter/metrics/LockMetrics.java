@@ -3,10 +3,10 @@ package io.statelock.adapter.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.statelock.common.LockKey;
 import io.statelock.lock.LockCoordinator;
 import io.statelock.lock.LockEvent;
 import io.statelock.lock.LockEvents;
-import io.statelock.common.LockKey;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,9 +33,11 @@ public final class LockMetrics implements AutoCloseable {
                 .description("Acquires on this replica that took a key over from an expired lease")
                 .register(registry);
         Gauge.builder("statelock.waiters", coordinator, LockCoordinator::waitingCallers)
-                .description("Acquire calls waiting on this replica").register(registry);
+                .description("Acquire calls waiting on this replica")
+                .register(registry);
         Gauge.builder("statelock.leases.held", this, LockMetrics::heldNow)
-                .description("Live leases granted or renewed through this replica").register(registry);
+                .description("Live leases granted or renewed through this replica")
+                .register(registry);
         this.subscription = events.subscribe(key -> true, this::onEvent);
     }
 

@@ -3,10 +3,10 @@ package io.statelock.adapter.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.statelock.lock.LeaseOwner;
 import io.statelock.common.LockKey;
-import io.statelock.lock.LockRecord;
 import io.statelock.common.StoreUnavailableException;
+import io.statelock.lock.LeaseOwner;
+import io.statelock.lock.LockRecord;
 import io.statelock.lock.port.AcquireResult;
 import io.statelock.lock.port.ForceReleaseResult;
 import io.statelock.lock.port.HeartbeatResult;
@@ -45,26 +45,35 @@ public final class MeteredLockTable implements LockTable {
 
     @Override
     public AcquireResult acquire(NewLease lease, long takeoverBeforeMs) {
-        return metered("acquire", () -> delegate.acquire(lease, takeoverBeforeMs),
+        return metered(
+                "acquire",
+                () -> delegate.acquire(lease, takeoverBeforeMs),
                 r -> r instanceof AcquireResult.Granted ? "granted" : "held");
     }
 
     @Override
     public HeartbeatResult heartbeat(LockKey key, String leaseId, long nowMs, long ttlMs, LeaseOwner owner) {
-        return metered("heartbeat", () -> delegate.heartbeat(key, leaseId, nowMs, ttlMs, owner),
+        return metered(
+                "heartbeat",
+                () -> delegate.heartbeat(key, leaseId, nowMs, ttlMs, owner),
                 r -> r instanceof HeartbeatResult.Renewed ? "renewed" : "lost");
     }
 
     @Override
     public ReleaseResult release(LockKey key, String leaseId, LeaseOwner owner) {
-        return metered("release", () -> delegate.release(key, leaseId, owner),
+        return metered(
+                "release",
+                () -> delegate.release(key, leaseId, owner),
                 r -> r instanceof ReleaseResult.Released ? "released" : "not_held");
     }
 
     @Override
     public ForceReleaseResult forceRelease(LockKey key, long expectedCounter) {
-        return metered("force_release", () -> delegate.forceRelease(key, expectedCounter),
-                r -> r instanceof ForceReleaseResult.Broken ? "broken"
+        return metered(
+                "force_release",
+                () -> delegate.forceRelease(key, expectedCounter),
+                r -> r instanceof ForceReleaseResult.Broken
+                        ? "broken"
                         : r instanceof ForceReleaseResult.NotHeld ? "not_held" : "fence_mismatch");
     }
 
@@ -80,12 +89,14 @@ public final class MeteredLockTable implements LockTable {
 
     @Override
     public void checkReady() {
-        metered("check_ready", () -> {
-            delegate.checkReady();
-            return Boolean.TRUE;
-        }, r -> "ok");
+        metered(
+                "check_ready",
+                () -> {
+                    delegate.checkReady();
+                    return Boolean.TRUE;
+                },
+                r -> "ok");
     }
-
 
     private <T> T metered(String operation, Supplier<T> call, Function<T, String> outcome) {
         long start = System.nanoTime();
@@ -105,14 +116,21 @@ public final class MeteredLockTable implements LockTable {
     }
 
     private Counter counter(String operation, String outcome) {
-        return counters.computeIfAbsent(operation + '/' + outcome, k -> Counter.builder(CALLS)
-                .description("Calls to the lock store by operation and outcome")
-                .tag("operation", operation).tag("outcome", outcome).register(registry));
+        return counters.computeIfAbsent(
+                operation + '/' + outcome,
+                k -> Counter.builder(CALLS)
+                        .description("Calls to the lock store by operation and outcome")
+                        .tag("operation", operation)
+                        .tag("outcome", outcome)
+                        .register(registry));
     }
 
     private Timer timer(String operation) {
-        return timers.computeIfAbsent(operation, k -> Timer.builder(DURATION)
-                .description("Time spent in lock store calls")
-                .tag("operation", operation).register(registry));
+        return timers.computeIfAbsent(
+                operation,
+                k -> Timer.builder(DURATION)
+                        .description("Time spent in lock store calls")
+                        .tag("operation", operation)
+                        .register(registry));
     }
 }

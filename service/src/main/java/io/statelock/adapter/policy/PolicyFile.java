@@ -9,11 +9,11 @@ import java.nio.file.Path;
 
 /** Reads {@code statelock.auth.policy-file} (YAML); unknown fields are refused, so a typo cannot widen access. */
 public final class PolicyFile {
-    private PolicyFile() {
-    }
+    private PolicyFile() {}
 
     public static AccessPolicy load(Path file) {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        ObjectMapper yaml =
+                new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         try {
             return AccessPolicy.of(yaml.readValue(file.toFile(), AccessPolicy.File.class));
         } catch (IOException e) {

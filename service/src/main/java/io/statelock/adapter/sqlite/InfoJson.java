@@ -8,8 +8,7 @@ import io.statelock.lock.LockInfo;
 final class InfoJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private InfoJson() {
-    }
+    private InfoJson() {}
 
     static String write(LockInfo info) {
         try {

@@ -1,14 +1,14 @@
 package io.statelock.adapter.sqlite;
 
-import io.statelock.adapter.PageTokens;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.statelock.common.StoreUnavailableException;
+import io.statelock.adapter.PageTokens;
 import io.statelock.audit.AuditEntry;
 import io.statelock.audit.AuditPage;
 import io.statelock.audit.AuditQuery;
 import io.statelock.audit.AuditStore;
+import io.statelock.common.StoreUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +18,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -32,8 +31,9 @@ public final class SqliteAuditStore implements AuditStore, AutoCloseable {
     private static final TypeReference<Map<String, String>> CLAIMS = new TypeReference<>() {};
     /** A token is {@code a1:} and the Base64 of {@code <at>:<id>}: the last record returned. */
     private static final PageTokens TOKENS = new PageTokens("a1:", ':', 2, "is not a token this service issued");
-    private static final String COLUMNS = "at, id, action, key, subject, claims, outcome, previous_owner,"
-            + " previous_fence, fence, reason, peer";
+
+    private static final String COLUMNS =
+            "at, id, action, key, subject, claims, outcome, previous_owner," + " previous_fence, fence, reason, peer";
 
     private final Connection connection; // guarded by this: one JDBC connection is not thread-safe
 
@@ -41,31 +41,32 @@ public final class SqliteAuditStore implements AuditStore, AutoCloseable {
         try {
             Files.createDirectories(dataDir);
             // The driver directly, not DriverManager (see SqliteDatabase).
-            connection = new org.sqlite.JDBC().connect("jdbc:sqlite:" + dataDir.resolve("audit.db").toAbsolutePath(),
-                    new java.util.Properties());
+            connection = new org.sqlite.JDBC()
+                    .connect("jdbc:sqlite:" + dataDir.resolve("audit.db").toAbsolutePath(), new java.util.Properties());
             try (Statement s = connection.createStatement()) {
                 // WAL + FULL: a forced operation's record is on disk before the call is answered.
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=FULL");
                 s.execute("PRAGMA busy_timeout=5000");
-                s.execute("CREATE TABLE IF NOT EXISTS audit (at INTEGER NOT NULL, id TEXT NOT NULL, action TEXT NOT NULL,"
-                        + " key TEXT NOT NULL, subject TEXT NOT NULL, claims TEXT NOT NULL, outcome TEXT NOT NULL,"
-                        + " previous_owner TEXT NOT NULL, previous_fence INTEGER NOT NULL, fence INTEGER NOT NULL,"
-                        + " reason TEXT NOT NULL, peer TEXT NOT NULL, PRIMARY KEY (at, id))");
+                s.execute(
+                        "CREATE TABLE IF NOT EXISTS audit (at INTEGER NOT NULL, id TEXT NOT NULL, action TEXT NOT NULL,"
+                                + " key TEXT NOT NULL, subject TEXT NOT NULL, claims TEXT NOT NULL, outcome TEXT NOT NULL,"
+                                + " previous_owner TEXT NOT NULL, previous_fence INTEGER NOT NULL, fence INTEGER NOT NULL,"
+                                + " reason TEXT NOT NULL, peer TEXT NOT NULL, PRIMARY KEY (at, id))");
                 s.execute("CREATE INDEX IF NOT EXISTS audit_by_key ON audit (key, at, id)");
             }
             connection.setAutoCommit(false);
         } catch (IOException | SQLException e) {
-            throw new IllegalStateException("cannot open the audit database in " + dataDir.toAbsolutePath() + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot open the audit database in " + dataDir.toAbsolutePath() + ": " + e.getMessage(), e);
         }
     }
 
     @Override
     public synchronized void append(List<AuditEntry> entries) {
         if (entries.isEmpty()) return;
-        try (PreparedStatement insert = connection.prepareStatement("INSERT OR IGNORE INTO audit (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT OR IGNORE INTO audit (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (AuditEntry e : entries) {
                 insert.setLong(1, e.atMs());
                 insert.setString(2, e.id());
@@ -130,10 +131,19 @@ public final class SqliteAuditStore implements AuditStore, AutoCloseable {
     }
 
     private static AuditEntry entry(ResultSet rs) throws SQLException, JsonProcessingException {
-        return new AuditEntry(rs.getLong("at"), rs.getString("id"), rs.getString("action"), rs.getString("key"),
-                rs.getString("subject"), JSON.readValue(rs.getString("claims"), CLAIMS), rs.getString("outcome"),
-                rs.getString("previous_owner"), rs.getLong("previous_fence"), rs.getLong("fence"),
-                rs.getString("reason"), rs.getString("peer"));
+        return new AuditEntry(
+                rs.getLong("at"),
+                rs.getString("id"),
+                rs.getString("action"),
+                rs.getString("key"),
+                rs.getString("subject"),
+                JSON.readValue(rs.getString("claims"), CLAIMS),
+                rs.getString("outcome"),
+                rs.getString("previous_owner"),
+                rs.getLong("previous_fence"),
+                rs.getLong("fence"),
+                rs.getString("reason"),
+                rs.getString("peer"));
     }
 
     private static String encode(long at, String id) {

@@ -37,15 +37,16 @@ final class SqliteDatabase implements AutoCloseable {
         FileChannel channel = null;
         try {
             Files.createDirectories(dataDir);
-            channel = FileChannel.open(dataDir.resolve("statelock.pid-lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel = FileChannel.open(
+                    dataDir.resolve("statelock.pid-lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 throw new IllegalStateException("data directory " + dataDir.toAbsolutePath()
                         + " is in use by another statelock process; the embedded store serves one replica only");
             }
             // The driver directly, not DriverManager: its service-loader registration depends on the class loader.
-            Connection c = new org.sqlite.JDBC().connect("jdbc:sqlite:" + dataDir.resolve("locks.db").toAbsolutePath(),
-                    new java.util.Properties());
+            Connection c = new org.sqlite.JDBC()
+                    .connect("jdbc:sqlite:" + dataDir.resolve("locks.db").toAbsolutePath(), new java.util.Properties());
             try (Statement s = c.createStatement()) {
                 // WAL with synchronous=FULL fsyncs the log on every commit: acknowledged means on disk.
                 s.execute("PRAGMA journal_mode=WAL");
@@ -67,8 +68,8 @@ final class SqliteDatabase implements AutoCloseable {
             return new SqliteDatabase(c, channel, lock);
         } catch (IOException | SQLException e) {
             closeQuietly(channel);
-            throw new IllegalStateException("cannot open the embedded store in " + dataDir.toAbsolutePath() + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot open the embedded store in " + dataDir.toAbsolutePath() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             closeQuietly(channel);
             throw e;

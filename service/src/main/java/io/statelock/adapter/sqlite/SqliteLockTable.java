@@ -2,22 +2,22 @@ package io.statelock.adapter.sqlite;
 
 import io.statelock.adapter.PageTokens;
 import io.statelock.common.KeyPrefix;
-import io.statelock.lock.LeaseOwner;
 import io.statelock.common.LockKey;
-import io.statelock.lock.LockRecord;
 import io.statelock.common.StoreUnavailableException;
+import io.statelock.lock.LeaseOwner;
+import io.statelock.lock.LockRecord;
 import io.statelock.lock.port.AcquireResult;
 import io.statelock.lock.port.ForceReleaseResult;
 import io.statelock.lock.port.HeartbeatResult;
 import io.statelock.lock.port.LockTable;
 import io.statelock.lock.port.NewLease;
+import io.statelock.lock.port.RecordPage;
+import io.statelock.lock.port.ReleaseResult;
+import io.statelock.state.StateVersion;
 import io.statelock.state.port.PointerMove;
 import io.statelock.state.port.PointerResult;
 import io.statelock.state.port.StateHead;
 import io.statelock.state.port.StatePointers;
-import io.statelock.lock.port.RecordPage;
-import io.statelock.lock.port.ReleaseResult;
-import io.statelock.state.StateVersion;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -37,22 +37,24 @@ import java.util.Optional;
  * lost-answer retries the DynamoDB adapter recognises cannot happen here.
  */
 public final class SqliteLockTable implements LockTable, StatePointers, AutoCloseable {
-    private static final String COLUMNS = "key, fence, lease_id, owner, info, acquired_at, expires_at, ttl_ms, request_id";
-    // Everything of the lease but the fence, which stays so the next acquire gets a higher token (docs/design.md#invariant-2).
+    private static final String COLUMNS =
+            "key, fence, lease_id, owner, info, acquired_at, expires_at, ttl_ms, request_id";
+    // Everything of the lease but the fence, which stays so the next acquire gets a higher token
+    // (docs/design.md#invariant-2).
     private static final String CLEAR_LEASE = "UPDATE locks SET lease_id = NULL, owner = NULL, info = NULL,"
             + " acquired_at = 0, expires_at = 0, ttl_ms = 0, request_id = NULL WHERE key = ?";
     // Under jwt the lease must be the caller's: its recorded owner, taken no later than an expired token's validity
     // (the same check as the DynamoDB condition); an empty owner parameter means anyone.
     private static final String OWNED_BY = " AND (? = '' OR (owner = ? AND acquired_at <= ?))";
     /** A token is the Base64 of the last key returned (one field: never split). */
-    private static final PageTokens TOKENS = new PageTokens("", '/', 1,
-            "is not a token returned by List; start again without it");
+    private static final PageTokens TOKENS =
+            new PageTokens("", '/', 1, "is not a token returned by List; start again without it");
     /**
      * A range of the primary key: the keys that start with the prefix and nothing else, so a prefix with few
      * keys reads only those, however many keys sort after it (a prefix test alone would read to the end).
      */
-    static final String LIST = "SELECT " + COLUMNS + " FROM locks WHERE key >= ? AND key > ? AND key < ?"
-            + " ORDER BY key LIMIT ?";
+    static final String LIST =
+            "SELECT " + COLUMNS + " FROM locks WHERE key >= ? AND key > ? AND key < ?" + " ORDER BY key LIMIT ?";
 
     private final SqliteDatabase db;
 
@@ -86,8 +88,16 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
                 ps.setString(10, lease.requestId());
                 ps.executeUpdate();
             }
-            LockRecord granted = new LockRecord(lease.key(), counter, lease.leaseId(), lease.owner(), lease.info(),
-                    lease.nowMs(), lease.expiresAtMs(), lease.ttlMs(), lease.requestId());
+            LockRecord granted = new LockRecord(
+                    lease.key(),
+                    counter,
+                    lease.leaseId(),
+                    lease.owner(),
+                    lease.info(),
+                    lease.nowMs(),
+                    lease.expiresAtMs(),
+                    lease.ttlMs(),
+                    lease.requestId());
             return new AcquireResult.Granted(granted, previous);
         });
     }
@@ -95,10 +105,11 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
     @Override
     public HeartbeatResult heartbeat(LockKey key, String leaseId, long nowMs, long ttlMs, LeaseOwner owner) {
         return db.inTransaction(c -> {
-            // Renew only this lease, its owner's, and only while unexpired: an expired lease is lost for good (docs/design.md#invariant-1).
+            // Renew only this lease, its owner's, and only while unexpired: an expired lease is lost for good
+            // (docs/design.md#invariant-1).
             String sql = (ttlMs == 0
-                    ? "UPDATE locks SET expires_at = ? + ttl_ms WHERE key = ? AND lease_id = ? AND expires_at >= ?"
-                    : "UPDATE locks SET expires_at = ? + ?, ttl_ms = ? WHERE key = ? AND lease_id = ? AND expires_at >= ?")
+                            ? "UPDATE locks SET expires_at = ? + ttl_ms WHERE key = ? AND lease_id = ? AND expires_at >= ?"
+                            : "UPDATE locks SET expires_at = ? + ?, ttl_ms = ? WHERE key = ? AND lease_id = ? AND expires_at >= ?")
                     + OWNED_BY;
             int updated;
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -187,8 +198,8 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
     @Override
     public PointerResult movePointer(PointerMove move) {
         // One transaction: the fence check, the pointer move and the history trim commit together (fsync).
-        return db.inTransaction(c -> SqliteStateVersions.move(c,
-                read(c, move.key()).orElseGet(() -> LockRecord.absent(move.key())), move));
+        return db.inTransaction(c ->
+                SqliteStateVersions.move(c, read(c, move.key()).orElseGet(() -> LockRecord.absent(move.key())), move));
     }
 
     @Override
@@ -230,8 +241,16 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
     }
 
     private static LockRecord map(ResultSet rs) throws SQLException {
-        return new LockRecord(new LockKey(rs.getString(1)), rs.getLong(2), rs.getString(3), rs.getString(4),
-                InfoJson.read(rs.getString(5)), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getString(9));
+        return new LockRecord(
+                new LockKey(rs.getString(1)),
+                rs.getLong(2),
+                rs.getString(3),
+                rs.getString(4),
+                InfoJson.read(rs.getString(5)),
+                rs.getLong(6),
+                rs.getLong(7),
+                rs.getLong(8),
+                rs.getString(9));
     }
 
     private static String encodeToken(String lastKey) {

@@ -16,25 +16,34 @@ import java.util.Optional;
 
 /** The {@code state_versions} table: reads and the fenced pointer move, inside the caller's transaction. */
 final class SqliteStateVersions {
-    private SqliteStateVersions() {
-    }
+    private SqliteStateVersions() {}
 
-    private static final String COLUMNS = "seq, blob, size, sha256, md5, fence, written_at, written_by, serial,"
-            + " lineage, tombstone";
+    private static final String COLUMNS =
+            "seq, blob, size, sha256, md5, fence, written_at, written_by, serial," + " lineage, tombstone";
 
     /** The committed versions below {@code beforeSeq}, newest first, at most {@code limit}. */
     static List<StateVersion> versions(Connection c, LockKey key, long beforeSeq, int limit) throws SQLException {
         List<StateVersion> versions = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
-                + " FROM state_versions WHERE key = ? AND seq < ? ORDER BY seq DESC LIMIT ?")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + COLUMNS + " FROM state_versions WHERE key = ? AND seq < ? ORDER BY seq DESC LIMIT ?")) {
             ps.setString(1, key.value());
             ps.setLong(2, beforeSeq);
             ps.setInt(3, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    versions.add(new StateVersion(key, rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4),
-                            rs.getString(5), rs.getLong(6), rs.getLong(7), rs.getString(8), rs.getLong(9),
-                            rs.getString(10), rs.getInt(11) != 0));
+                    versions.add(new StateVersion(
+                            key,
+                            rs.getLong(1),
+                            rs.getString(2),
+                            rs.getLong(3),
+                            rs.getString(4),
+                            rs.getString(5),
+                            rs.getLong(6),
+                            rs.getLong(7),
+                            rs.getString(8),
+                            rs.getLong(9),
+                            rs.getString(10),
+                            rs.getInt(11) != 0));
                 }
             }
         }
@@ -56,13 +65,16 @@ final class SqliteStateVersions {
 
     /** The same checks as the DynamoDB condition, then insert the new version and drop what left the history. */
     static PointerResult move(Connection c, LockRecord current, PointerMove move) throws SQLException {
-        // Safety: only the current lease with its own fence, unexpired at now, moves the pointer (docs/design.md#invariant-3).
-        if (!move.leaseId().equals(current.leaseId()) || current.fenceCounter() != move.fenceCounter()
+        // Safety: only the current lease with its own fence, unexpired at now, moves the pointer
+        // (docs/design.md#invariant-3).
+        if (!move.leaseId().equals(current.leaseId())
+                || current.fenceCounter() != move.fenceCounter()
                 || current.expiresAtMs() < move.nowMs()) {
             return new PointerResult.LeaseLost(current);
         }
         long currentSeq;
-        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(seq), 0) FROM state_versions WHERE key = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT coalesce(max(seq), 0) FROM state_versions WHERE key = ?")) {
             ps.setString(1, move.key().value());
             try (ResultSet rs = ps.executeQuery()) {
                 currentSeq = rs.next() ? rs.getLong(1) : 0;
@@ -71,8 +83,9 @@ final class SqliteStateVersions {
         // Safety: the pointer still names the version this write was decided against.
         if (currentSeq != move.expectedSeq()) return new PointerResult.Raced();
         StateVersion v = move.next();
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO state_versions (key, seq, blob, size, sha256, md5,"
-                + " fence, written_at, written_by, serial, lineage, tombstone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO state_versions (key, seq, blob, size, sha256, md5,"
+                        + " fence, written_at, written_by, serial, lineage, tombstone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, move.key().value());
             ps.setLong(2, v.seq());
             ps.setString(3, v.blob());

@@ -28,18 +28,23 @@ import java.nio.file.Path;
 public final class TerraformStateJson implements TerraformMetaReader {
     private static final JsonFactory JSON = JsonFactory.builder()
             // Attribute values (an embedded file, a rendered template) may be long; depth stays bounded.
-            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .build())
             .build();
     /** The http backend's check: a member name given twice is refused (Go reads the last, a first-wins reader the first). */
     private static final JsonFactory STRICT = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     @Override
     public TerraformMeta read(Path file) {
         // Strictly UTF-8 (a malformed byte ends the read): other encodings are not Terraform state.
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8); JsonParser p = JSON.createParser(in)) {
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                JsonParser p = JSON.createParser(in)) {
             if (p.nextToken() != JsonToken.START_OBJECT) return TerraformMeta.NONE;
             Meta meta = new Meta();
             for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
@@ -67,9 +72,12 @@ public final class TerraformStateJson implements TerraformMetaReader {
     public static TerraformMeta check(Path file) {
         requireUtf8Start(file);
         // A decoder that reports (not replaces) malformed bytes: Jackson's own detection would take UTF-16 or UTF-32.
-        var utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        var utf8 = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        try (Reader in = new InputStreamReader(Files.newInputStream(file), utf8); JsonParser p = STRICT.createParser(in)) {
+        try (Reader in = new InputStreamReader(Files.newInputStream(file), utf8);
+                JsonParser p = STRICT.createParser(in)) {
             if (p.nextToken() != JsonToken.START_OBJECT) throw invalid("must be a JSON object (Terraform state)");
             boolean version = false;
             boolean encrypted = false;
@@ -84,12 +92,17 @@ public final class TerraformStateJson implements TerraformMetaReader {
                         version = true;
                     }
                     case "serial" -> {
-                        require(value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER
-                                && p.getLongValue() >= 0, "serial must be a whole number from 0 to 9223372036854775807");
+                        require(
+                                value == JsonToken.VALUE_NUMBER_INT
+                                        && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER
+                                        && p.getLongValue() >= 0,
+                                "serial must be a whole number from 0 to 9223372036854775807");
                         serial = p.getLongValue();
                     }
                     case "lineage" -> {
-                        require(value == JsonToken.VALUE_STRING && !p.getText().isEmpty(), "lineage must be a non-empty string");
+                        require(
+                                value == JsonToken.VALUE_STRING && !p.getText().isEmpty(),
+                                "lineage must be a non-empty string");
                         lineage = p.getText();
                     }
                     // OpenTofu's encrypted state: serial and lineage in the clear, no version beside them.
@@ -109,13 +122,16 @@ public final class TerraformStateJson implements TerraformMetaReader {
             return new TerraformMeta(serial, lineage);
         } catch (JsonProcessingException e) {
             // Limits (nesting depth) carry no location.
-            String at = e.getLocation() == null ? "" : " at character " + e.getLocation().getCharOffset();
+            String at = e.getLocation() == null
+                    ? ""
+                    : " at character " + e.getLocation().getCharOffset();
             throw invalid("is not valid JSON: " + e.getOriginalMessage() + at);
         } catch (CharacterCodingException e) {
             throw invalid("is not UTF-8 (Terraform writes state in UTF-8)");
         } catch (IOException e) {
             // The decoder's error arrives wrapped when Jackson reads through it.
-            if (e.getCause() instanceof CharacterCodingException) throw invalid("is not UTF-8 (Terraform writes state in UTF-8)");
+            if (e.getCause() instanceof CharacterCodingException)
+                throw invalid("is not UTF-8 (Terraform writes state in UTF-8)");
             throw new UncheckedIOException("cannot read the spooled state " + file, e);
         }
     }
@@ -154,7 +170,8 @@ public final class TerraformStateJson implements TerraformMetaReader {
         boolean take(String name, JsonToken value, JsonParser p) throws IOException {
             switch (name) {
                 case "serial" -> {
-                    if (value != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                    if (value != JsonToken.VALUE_NUMBER_INT
+                            || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
                             || p.getLongValue() < 0) {
                         return false;
                     }
@@ -164,7 +181,7 @@ public final class TerraformStateJson implements TerraformMetaReader {
                     if (value != JsonToken.VALUE_STRING) return false;
                     lineage = p.getText();
                 }
-                default -> { }
+                default -> {}
             }
             return true;
         }

@@ -31,7 +31,9 @@ final class LockFiles {
     Optional<Stored> read(String bucket, String stateKey) {
         String object = stateKey + SUFFIX;
         try (var in = s3.getObject(r -> r.bucket(bucket).key(object))) {
-            return LockInfoJson.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), in.response().eTag());
+            return LockInfoJson.parse(
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                    in.response().eTag());
         } catch (NoSuchKeyException gone) {
             return Optional.empty();
         } catch (S3Exception e) {
@@ -46,7 +48,8 @@ final class LockFiles {
     Map<String, Stored> list(String bucket, String within) {
         Map<String, Stored> locks = new TreeMap<>();
         try {
-            for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(within)).contents()) {
+            for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(within))
+                    .contents()) {
                 if (!o.key().endsWith(SUFFIX)) continue;
                 String stateKey = o.key().substring(0, o.key().length() - SUFFIX.length());
                 read(bucket, stateKey).ifPresent(f -> locks.put(stateKey, f));
@@ -62,8 +65,10 @@ final class LockFiles {
         String object = stateKey + SUFFIX;
         try {
             // If-None-Match: * creates the lock file only where none exists: Terraform's own lock, taken alike.
-            return s3.putObject(r -> r.bucket(bucket).key(object).ifNoneMatch("*").contentType("application/json"),
-                    RequestBody.fromString(json)).eTag();
+            return s3.putObject(
+                            r -> r.bucket(bucket).key(object).ifNoneMatch("*").contentType("application/json"),
+                            RequestBody.fromString(json))
+                    .eTag();
         } catch (S3Exception e) {
             if (e.statusCode() == 412 || e.statusCode() == 409) return null;
             throw unavailable("taking lock file s3://" + bucket + "/" + object, e);

@@ -2,8 +2,8 @@ package io.statelock.adapter.terraforms3;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.statelock.lock.PlainRunLock;
 import io.statelock.common.StoreUnavailableException;
+import io.statelock.lock.PlainRunLock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -12,23 +12,40 @@ import java.util.Optional;
 final class LockInfoJson {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private LockInfoJson() {
-    }
+    private LockInfoJson() {}
 
     /** A lock as one mechanism holds it: the parsed LockInfo, its raw JSON, and (lock files) the object's ETag. */
-    record Stored(String id, String operation, String who, String version, long createdMs, String info, String path,
-                  String json, String etag) {}
+    record Stored(
+            String id,
+            String operation,
+            String who,
+            String version,
+            long createdMs,
+            String info,
+            String path,
+            String json,
+            String etag) {}
 
     /** The LockInfo JSON Terraform writes; a body that is not one is not a lock (empty). */
     static Optional<Stored> parse(String json, String etag) {
         try {
             JsonNode n = JSON.readTree(json);
-            if (n == null || !n.isObject() || !n.path("ID").isTextual() || n.path("ID").asText().isEmpty()) {
+            if (n == null
+                    || !n.isObject()
+                    || !n.path("ID").isTextual()
+                    || n.path("ID").asText().isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new Stored(n.path("ID").asText(), n.path("Operation").asText(""), n.path("Who").asText(""),
-                    n.path("Version").asText(""), created(n.path("Created").asText("")), n.path("Info").asText(""),
-                    n.path("Path").asText(""), json, etag));
+            return Optional.of(new Stored(
+                    n.path("ID").asText(),
+                    n.path("Operation").asText(""),
+                    n.path("Who").asText(""),
+                    n.path("Version").asText(""),
+                    created(n.path("Created").asText("")),
+                    n.path("Info").asText(""),
+                    n.path("Path").asText(""),
+                    json,
+                    etag));
         } catch (java.io.IOException e) {
             return Optional.empty();
         }

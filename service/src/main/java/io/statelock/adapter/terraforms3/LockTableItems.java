@@ -28,8 +28,9 @@ final class LockTableItems {
 
     Optional<Stored> read(String lockId) {
         try {
-            var item = dynamoDb.getItem(r -> r.tableName(table).consistentRead(true)
-                    .key(Map.of("LockID", AttributeValue.fromS(lockId)))).item();
+            var item = dynamoDb.getItem(r ->
+                            r.tableName(table).consistentRead(true).key(Map.of("LockID", AttributeValue.fromS(lockId))))
+                    .item();
             if (item == null || !item.containsKey("Info") || item.get("Info").s() == null) return Optional.empty();
             return LockInfoJson.parse(item.get("Info").s(), "");
         } catch (SdkException e) {
@@ -41,13 +42,18 @@ final class LockTableItems {
     Map<String, Stored> list(String prefix) {
         // A scan: Terraform's lock table holds only the locks in force and one digest item per state. The filter
         // keeps the keys under the prefix that carry a LockInfo (the -md5 digest items have none).
-        ScanRequest scan = ScanRequest.builder().tableName(table).consistentRead(true)
+        ScanRequest scan = ScanRequest.builder()
+                .tableName(table)
+                .consistentRead(true)
                 .filterExpression("begins_with(LockID, :p) AND attribute_exists(Info)")
-                .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(prefix))).build();
+                .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(prefix)))
+                .build();
         Map<String, Stored> locks = new TreeMap<>();
         try {
-            dynamoDb.scanPaginator(scan).items().forEach(item -> LockInfoJson.parse(item.get("Info").s(), "")
-                    .ifPresent(f -> locks.put(item.get("LockID").s(), f)));
+            dynamoDb.scanPaginator(scan)
+                    .items()
+                    .forEach(item -> LockInfoJson.parse(item.get("Info").s(), "")
+                            .ifPresent(f -> locks.put(item.get("LockID").s(), f)));
         } catch (SdkException e) {
             throw unavailable("listing the Terraform lock table " + table, e);
         }
@@ -58,7 +64,8 @@ final class LockTableItems {
     boolean create(String lockId, String json) {
         try {
             // attribute_not_exists(LockID): written only where no lock item exists, as Terraform writes its own.
-            dynamoDb.putItem(r -> r.tableName(table).conditionExpression("attribute_not_exists(LockID)")
+            dynamoDb.putItem(r -> r.tableName(table)
+                    .conditionExpression("attribute_not_exists(LockID)")
                     .item(Map.of("LockID", AttributeValue.fromS(lockId), "Info", AttributeValue.fromS(json))));
             return true;
         } catch (ConditionalCheckFailedException held) {
@@ -73,7 +80,8 @@ final class LockTableItems {
         try {
             // Compare-and-delete: only while Info is still exactly the lock read (the ID named), so a lock another run
             // took since is never deleted.
-            dynamoDb.deleteItem(r -> r.tableName(table).key(Map.of("LockID", AttributeValue.fromS(lockId)))
+            dynamoDb.deleteItem(r -> r.tableName(table)
+                    .key(Map.of("LockID", AttributeValue.fromS(lockId)))
                     .conditionExpression("Info = :info")
                     .expressionAttributeValues(Map.of(":info", AttributeValue.fromS(seen.json()))));
             return true;

@@ -2,9 +2,9 @@ package io.statelock.adapter.terraforms3;
 
 import io.statelock.adapter.terraforms3.LockInfoJson.Stored;
 import io.statelock.common.LockKey;
+import io.statelock.common.StatelockException;
 import io.statelock.lock.PlainRunLock;
 import io.statelock.lock.PlainRunLock.Mechanism;
-import io.statelock.common.StatelockException;
 import io.statelock.lock.port.TerraformLocks;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -66,13 +66,15 @@ public final class S3BackendLocks implements TerraformLocks {
     public List<PlainRunLock> list(String prefix) {
         Map<String, Map<Mechanism, Stored>> byKey = new TreeMap<>();
         if (table != null) {
-            table.list(prefix).forEach((k, f) -> byKey.computeIfAbsent(k, x -> new TreeMap<>())
-                    .put(Mechanism.DYNAMODB_TABLE, f));
+            table.list(prefix)
+                    .forEach((k, f) ->
+                            byKey.computeIfAbsent(k, x -> new TreeMap<>()).put(Mechanism.DYNAMODB_TABLE, f));
         }
         for (String bucket : files == null ? List.<String>of() : buckets) {
             if (!prefix.startsWith(bucket + "/")) continue;
-            files.list(bucket, prefix.substring(bucket.length() + 1)).forEach((stateKey, f) ->
-                    byKey.computeIfAbsent(bucket + "/" + stateKey, x -> new TreeMap<>()).put(Mechanism.LOCKFILE, f));
+            files.list(bucket, prefix.substring(bucket.length() + 1))
+                    .forEach((stateKey, f) -> byKey.computeIfAbsent(bucket + "/" + stateKey, x -> new TreeMap<>())
+                            .put(Mechanism.LOCKFILE, f));
         }
         List<PlainRunLock> locks = new ArrayList<>();
         byKey.forEach((k, found) -> {
@@ -94,7 +96,8 @@ public final class S3BackendLocks implements TerraformLocks {
         }
         if (files != null) {
             Optional<Stored> file = files.read(bucket, stateKey(bucket, key));
-            if (file.isPresent() && file.get().id().equals(id)
+            if (file.isPresent()
+                    && file.get().id().equals(id)
                     && files.delete(bucket, stateKey(bucket, key), file.get().etag())) {
                 removed.add(Mechanism.LOCKFILE);
             }
@@ -149,8 +152,9 @@ public final class S3BackendLocks implements TerraformLocks {
 
     /** Who holds the lock a claim found taken; a placeholder when it is gone again already. */
     private PlainRunLock holder(LockKey key) {
-        return read(key).orElseGet(() -> new PlainRunLock(key, "", "", "another Terraform run", "", 0, "", key.value(),
-                mechanisms()));
+        return read(key)
+                .orElseGet(() ->
+                        new PlainRunLock(key, "", "", "another Terraform run", "", 0, "", key.value(), mechanisms()));
     }
 
     /**
@@ -164,12 +168,22 @@ public final class S3BackendLocks implements TerraformLocks {
         found.forEach((m, f) -> {
             if (f.id().equals(shown.id())) where.add(m);
         });
-        return Optional.of(new PlainRunLock(key, shown.id(), shown.operation(), shown.who(), shown.version(),
-                shown.createdMs(), shown.info(), shown.path(), where));
+        return Optional.of(new PlainRunLock(
+                key,
+                shown.id(),
+                shown.operation(),
+                shown.who(),
+                shown.version(),
+                shown.createdMs(),
+                shown.info(),
+                shown.path(),
+                where));
     }
 
     private String bucketOf(String key) {
-        return buckets.stream().filter(b -> key.startsWith(b + "/") && key.length() > b.length() + 1).findFirst()
+        return buckets.stream()
+                .filter(b -> key.startsWith(b + "/") && key.length() > b.length() + 1)
+                .findFirst()
                 .orElse(null);
     }
 

@@ -1,7 +1,7 @@
 package io.statelock.lock.port;
 
-import io.statelock.lock.LeaseOwner;
 import io.statelock.common.LockKey;
+import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockRecord;
 import java.util.Optional;
 

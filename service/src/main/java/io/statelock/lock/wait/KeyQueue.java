@@ -1,8 +1,8 @@
 package io.statelock.lock.wait;
 
+import io.statelock.common.LockKey;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.Scheduler;
-import io.statelock.common.LockKey;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.statelock.lock.wait;
 
-import io.statelock.lock.Lease;
 import io.statelock.common.StoreUnavailableException;
+import io.statelock.lock.Lease;
 import java.util.function.Consumer;
 
 /**
@@ -44,8 +44,10 @@ final class StoreErrorPolicy {
             undeliverable.accept(lease);
             return true;
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not release the lease of a waiter that left as it was granted on "
-                    + lease.key() + "; it expires by itself: " + e);
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "could not release the lease of a waiter that left as it was granted on " + lease.key()
+                            + "; it expires by itself: " + e);
             return false;
         }
     }

@@ -1,10 +1,10 @@
 package io.statelock.lock.wait;
 
-import io.statelock.lock.AcquireTries;
+import io.statelock.common.TooManyWaitersException;
 import io.statelock.lock.AcquireCommand;
+import io.statelock.lock.AcquireTries;
 import io.statelock.lock.Lease;
 import io.statelock.lock.LockSettings;
-import io.statelock.common.TooManyWaitersException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -53,7 +53,8 @@ final class WaitAdmission {
 
     /** For a caller that was not admitted: one try, and TooManyWaiters when the key is held. */
     CompletableFuture<Lease> tryOnceOrRefuse(AcquireCommand command) {
-        if (attempts.tryOnce(command) instanceof AcquireTries.Outcome.Won won) return CompletableFuture.completedFuture(won.lease());
+        if (attempts.tryOnce(command) instanceof AcquireTries.Outcome.Won won)
+            return CompletableFuture.completedFuture(won.lease());
         throw new TooManyWaitersException("this replica already has " + settings.maxWaiters()
                 + " waiting acquires (statelock.wait.max-waiters); retry later with backoff");
     }

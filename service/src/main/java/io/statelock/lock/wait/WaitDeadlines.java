@@ -31,7 +31,8 @@ final class WaitDeadlines {
     /** Starts the waiter's timer; called once its first try is over and it still waits. */
     void arm(KeyQueue queue, Waiter waiter) {
         // The deadline was fixed on arrival: the first try's time counts against the wait.
-        waiter.timeout = scheduler.schedule(() -> timeOut(queue, waiter), Math.max(0, waiter.deadlineMs - clock.millis()));
+        waiter.timeout =
+                scheduler.schedule(() -> timeOut(queue, waiter), Math.max(0, waiter.deadlineMs - clock.millis()));
         if (waiter.result.isDone()) waiter.timeout.cancel(); // granted or failed while the timer was set
     }
 

@@ -1,12 +1,12 @@
 package io.statelock.lock.wait;
 
-import io.statelock.lock.AcquireTries;
+import io.statelock.common.LockKey;
 import io.statelock.lock.AcquireCommand;
+import io.statelock.lock.AcquireTries;
 import io.statelock.lock.Lease;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.LockSettings;
 import io.statelock.lock.Scheduler;
-import io.statelock.common.LockKey;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,8 +31,12 @@ public final class WaitQueues {
     private final WaitShutdown shutdown = new WaitShutdown();
     private final ConcurrentHashMap<LockKey, KeyQueue> queues = new ConcurrentHashMap<>();
 
-    public WaitQueues(AcquireTries attempts, Scheduler scheduler, Clock clock, LockSettings settings,
-               Consumer<Lease> undeliverable) {
+    public WaitQueues(
+            AcquireTries attempts,
+            Scheduler scheduler,
+            Clock clock,
+            LockSettings settings,
+            Consumer<Lease> undeliverable) {
         this.attempts = attempts;
         this.admission = new WaitAdmission(attempts, settings);
         this.polls = new PollSchedule(scheduler, clock, settings, this::poll);
@@ -55,13 +59,15 @@ public final class WaitQueues {
     public CompletableFuture<Lease> acquire(AcquireCommand command, long waitMs) {
         shutdown.requireOpen();
         if (!admission.admit()) {
-            return admission.tryOnceOrRefuse(command); // a full replica still grants a free key; it only refuses to queue
+            return admission.tryOnceOrRefuse(
+                    command); // a full replica still grants a free key; it only refuses to queue
         }
         Waiter waiter = deadlines.waiter(command, waitMs);
         KeyQueue queue;
         boolean polls;
         while (true) {
-            queue = queues.computeIfAbsent(command.key(), key -> new KeyQueue(key, retired -> queues.remove(key, retired)));
+            queue = queues.computeIfAbsent(
+                    command.key(), key -> new KeyQueue(key, retired -> queues.remove(key, retired)));
             KeyQueue.Joined joined = queue.join(waiter);
             if (joined == KeyQueue.Joined.RETIRED) continue; // it left the map: join (or make) the key's current queue
             polls = joined == KeyQueue.Joined.QUEUED_AND_POLLS;
@@ -144,7 +150,8 @@ public final class WaitQueues {
                     }
                     if (after == StoreErrorPolicy.AfterFailedTry.PROPAGATE) throw e;
                     if (after == StoreErrorPolicy.AfterFailedTry.KEEP_WAITING) {
-                        reschedule = true; // keep waiting through a store hiccup; the waiter's own timeout still applies
+                        reschedule =
+                                true; // keep waiting through a store hiccup; the waiter's own timeout still applies
                         return;
                     }
                     head.result.completeExceptionally(e); // FAIL_HEAD: the error is this waiter's answer

@@ -11,6 +11,7 @@ final class Waiter {
     final AcquireCommand command;
     /** When the wait ends, on this replica's clock: no grant after it. */
     final long deadlineMs;
+
     final CompletableFuture<Lease> result = new CompletableFuture<>();
     final AtomicBoolean left = new AtomicBoolean();
     volatile Scheduler.Cancellable timeout;

@@ -1,14 +1,14 @@
 package io.statelock.lock.watch;
 
+import io.statelock.common.InvalidArgumentException;
+import io.statelock.common.ShuttingDownException;
+import io.statelock.common.StoreUnavailableException;
+import io.statelock.common.TooManyWaitersException;
 import io.statelock.lock.LockEvent;
 import io.statelock.lock.LockEvents;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.LockSettings;
 import io.statelock.lock.Scheduler;
-import io.statelock.common.ShuttingDownException;
-import io.statelock.common.StoreUnavailableException;
-import io.statelock.common.InvalidArgumentException;
-import io.statelock.common.TooManyWaitersException;
 import io.statelock.lock.port.LockTable;
 import java.time.Clock;
 import java.util.List;
@@ -43,8 +43,13 @@ public final class WatchHub {
     private final ConcurrentHashMap<WatchTarget, WatchView> views = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public WatchHub(LockTable table, LockEvents events, Scheduler scheduler, Clock clock, LockSettings settings,
-                    WatchLimits limits) {
+    public WatchHub(
+            LockTable table,
+            LockEvents events,
+            Scheduler scheduler,
+            Clock clock,
+            LockSettings settings,
+            WatchLimits limits) {
         this.table = Objects.requireNonNull(table, "table");
         this.events = Objects.requireNonNull(events, "events");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -56,7 +61,7 @@ public final class WatchHub {
 
     /** Same as {@link #open(String, String, Consumer, Consumer)} with nobody told when the watch ends. */
     public Watch open(String key, String prefix, Consumer<LockEvent> sink) {
-        return open(key, prefix, sink, reason -> { });
+        return open(key, prefix, sink, reason -> {});
     }
 
     /** An always-ready sink of one local identity whose credentials never expire (tests, tools). */
@@ -86,7 +91,8 @@ public final class WatchHub {
         Objects.requireNonNull(sink, "sink");
         WatchTarget target = WatchTarget.of(key, prefix);
         if (closed) throw new ShuttingDownException();
-        if (watcher.expires() && watcher.validUntilMs() <= clock.millis()) throw watcher.expired().get();
+        if (watcher.expires() && watcher.validUntilMs() <= clock.millis())
+            throw watcher.expired().get();
         slots.take(watcher.identity());
         boolean joined = false;
         try {
@@ -145,8 +151,8 @@ public final class WatchHub {
 
     private WatchView enter(WatchTarget target) {
         while (true) {
-            WatchView view = views.computeIfAbsent(target,
-                    t -> new WatchView(t, table, scheduler, clock, settings, views));
+            WatchView view =
+                    views.computeIfAbsent(target, t -> new WatchView(t, table, scheduler, clock, settings, views));
             if (closed) {
                 view.shutdown(); // raced with shutdown: leave nothing behind
                 throw new ShuttingDownException();

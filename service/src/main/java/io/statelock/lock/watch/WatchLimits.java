@@ -7,12 +7,15 @@ package io.statelock.lock.watch;
  */
 public record WatchLimits(int maxStreams, int maxStreamsPerCaller, int maxBufferedEvents) {
     public WatchLimits {
-        if (maxStreams < 0) throw new IllegalArgumentException("statelock.watch.max-streams must be >= 0, got " + maxStreams);
+        if (maxStreams < 0)
+            throw new IllegalArgumentException("statelock.watch.max-streams must be >= 0, got " + maxStreams);
         if (maxStreamsPerCaller < 1) {
-            throw new IllegalArgumentException("statelock.watch.max-streams-per-caller must be >= 1, got " + maxStreamsPerCaller);
+            throw new IllegalArgumentException(
+                    "statelock.watch.max-streams-per-caller must be >= 1, got " + maxStreamsPerCaller);
         }
         if (maxBufferedEvents < 1) {
-            throw new IllegalArgumentException("statelock.watch.max-buffered-events must be >= 1, got " + maxBufferedEvents);
+            throw new IllegalArgumentException(
+                    "statelock.watch.max-buffered-events must be >= 1, got " + maxBufferedEvents);
         }
     }
 }

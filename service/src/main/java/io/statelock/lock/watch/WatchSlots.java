@@ -21,8 +21,8 @@ final class WatchSlots {
     /** Takes a slot for {@code identity}, or throws {@link TooManyWaitersException} naming the limit reached. */
     synchronized void take(String identity) {
         if (total >= maxStreams) {
-            throw new TooManyWaitersException("this replica already has " + maxStreams
-                    + " open watch streams; retry later with backoff");
+            throw new TooManyWaitersException(
+                    "this replica already has " + maxStreams + " open watch streams; retry later with backoff");
         }
         int mine = perCaller.getOrDefault(identity, 0);
         if (mine >= maxPerCaller) {

@@ -1,12 +1,12 @@
 package io.statelock.lock.watch;
 
+import io.statelock.common.LockKey;
 import io.statelock.lock.FencingTokens;
 import io.statelock.lock.LockEvent;
 import io.statelock.lock.LockInfo;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.LockStatus;
 import io.statelock.lock.PlainRunLock;
-import io.statelock.common.LockKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;

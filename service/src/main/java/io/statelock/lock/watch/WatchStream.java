@@ -1,8 +1,8 @@
 package io.statelock.lock.watch;
 
+import io.statelock.common.TooManyWaitersException;
 import io.statelock.lock.LockEvent;
 import io.statelock.lock.Scheduler;
-import io.statelock.common.TooManyWaitersException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -120,7 +120,8 @@ final class WatchStream implements Watch {
                 }
             }
             if (next == null) {
-                // finished is set and the queue is empty: no other thread can deliver any more. An end needs no readiness.
+                // finished is set and the queue is empty: no other thread can deliver any more. An end needs no
+                // readiness.
                 detachOnce();
                 tellEnd(reason);
                 return;

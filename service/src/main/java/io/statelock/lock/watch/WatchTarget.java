@@ -1,9 +1,9 @@
 package io.statelock.lock.watch;
 
-import io.statelock.lock.LockRecord;
 import io.statelock.common.InvalidArgumentException;
 import io.statelock.common.KeyPrefix;
 import io.statelock.common.LockKey;
+import io.statelock.lock.LockRecord;
 import io.statelock.lock.port.LockTable;
 import io.statelock.lock.port.RecordPage;
 import java.util.ArrayList;
@@ -46,7 +46,8 @@ record WatchTarget(LockKey key, KeyPrefix prefix) {
         List<LockRecord> records = new ArrayList<>();
         String token = "";
         do {
-            RecordPage page = table.list(prefix.value(), Math.min(PAGE_SIZE, MAX_RECORDS_PER_POLL - records.size()), token);
+            RecordPage page =
+                    table.list(prefix.value(), Math.min(PAGE_SIZE, MAX_RECORDS_PER_POLL - records.size()), token);
             records.addAll(page.records());
             token = page.nextPageToken();
         } while (!token.isEmpty() && records.size() < MAX_RECORDS_PER_POLL);

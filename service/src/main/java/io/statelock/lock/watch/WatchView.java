@@ -1,11 +1,11 @@
 package io.statelock.lock.watch;
 
+import io.statelock.common.ShuttingDownException;
 import io.statelock.lock.LockEvent;
 import io.statelock.lock.LockEvents;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.LockSettings;
 import io.statelock.lock.Scheduler;
-import io.statelock.common.ShuttingDownException;
 import io.statelock.lock.port.LockTable;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentMap;
 final class WatchView {
     /** Consecutive failed polls after which the streams end with the store's error (clients re-open). */
     static final int MAX_FAILED_POLLS = 10;
+
     private static final System.Logger LOG = System.getLogger("io.statelock.lock");
 
     private final WatchTarget target;
@@ -44,8 +45,13 @@ final class WatchView {
     private boolean retired;
     private int failedPolls;
 
-    WatchView(WatchTarget target, LockTable table, Scheduler scheduler, Clock clock, LockSettings settings,
-              ConcurrentMap<WatchTarget, WatchView> registry) {
+    WatchView(
+            WatchTarget target,
+            LockTable table,
+            Scheduler scheduler,
+            Clock clock,
+            LockSettings settings,
+            ConcurrentMap<WatchTarget, WatchView> registry) {
         this.target = target;
         this.table = table;
         this.scheduler = scheduler;
@@ -166,11 +172,15 @@ final class WatchView {
                 publish(changes);
             } else if (++failedPolls < MAX_FAILED_POLLS) {
                 // Keep the streams open through a store hiccup; the next interval tries again.
-                LOG.log(System.Logger.Level.WARNING, "watch poll of " + target + " failed (" + failedPolls
-                        + " in a row); retrying", failure);
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "watch poll of " + target + " failed (" + failedPolls + " in a row); retrying",
+                        failure);
             } else {
-                LOG.log(System.Logger.Level.WARNING, "watch poll of " + target + " failed " + failedPolls
-                        + " times in a row; ending its watches", failure);
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "watch poll of " + target + " failed " + failedPolls + " times in a row; ending its watches",
+                        failure);
                 ending = List.copyOf(streams);
                 streams.clear();
                 retire();

@@ -12,8 +12,15 @@ import java.util.Optional;
  * {@code expectedSeq} (0: none yet), which is {@code previous} (empty only when nothing keeps it). Versions older than {@code oldestKept} leave
  * the history in the same move (retention); {@code previous} stays in it when its seq is at least that.
  */
-public record PointerMove(LockKey key, String leaseId, long fenceCounter, long nowMs, long expectedSeq,
-                          StateVersion next, Optional<StateVersion> previous, long oldestKept) {
+public record PointerMove(
+        LockKey key,
+        String leaseId,
+        long fenceCounter,
+        long nowMs,
+        long expectedSeq,
+        StateVersion next,
+        Optional<StateVersion> previous,
+        long oldestKept) {
 
     public PointerMove {
         Objects.requireNonNull(next, "next");
@@ -33,11 +40,19 @@ public record PointerMove(LockKey key, String leaseId, long fenceCounter, long n
      * The move to the first version of {@code history} (newest first, complete after the move): the previous
      * version is the second when it is {@code expectedSeq}, the oldest kept is the last.
      */
-    public PointerMove(LockKey key, String leaseId, long fenceCounter, long nowMs, long expectedSeq,
-                       List<StateVersion> history) {
-        this(key, leaseId, fenceCounter, nowMs, expectedSeq, history.get(0),
-                history.size() > 1 && history.get(1).seq() == expectedSeq ? Optional.of(history.get(1))
-                        : Optional.empty(), history.get(history.size() - 1).seq());
+    public PointerMove(
+            LockKey key, String leaseId, long fenceCounter, long nowMs, long expectedSeq, List<StateVersion> history) {
+        this(
+                key,
+                leaseId,
+                fenceCounter,
+                nowMs,
+                expectedSeq,
+                history.get(0),
+                history.size() > 1 && history.get(1).seq() == expectedSeq
+                        ? Optional.of(history.get(1))
+                        : Optional.empty(),
+                history.get(history.size() - 1).seq());
     }
 
     /** Whether the version being replaced stays in the history after this move. */

@@ -1,8 +1,7 @@
 package io.statelock.state.port;
 
-import io.statelock.lock.port.LockTable;
-
 import io.statelock.lock.LockRecord;
+import io.statelock.lock.port.LockTable;
 
 /** Outcome of {@link LockTable#movePointer}: a failed condition is a result, never an exception. */
 public sealed interface PointerResult {

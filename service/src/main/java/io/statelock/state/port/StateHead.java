@@ -14,7 +14,8 @@ public record StateHead(LockRecord lock, Optional<StateVersion> current, long ol
     public StateHead {
         current = current == null ? Optional.empty() : current;
         if (current.isPresent() && (oldestSeq < 1 || oldestSeq > current.get().seq())) {
-            throw new IllegalArgumentException("oldest kept version " + oldestSeq + " outside 1.." + current.get().seq());
+            throw new IllegalArgumentException("oldest kept version " + oldestSeq + " outside 1.."
+                    + current.get().seq());
         }
     }
 

@@ -1,8 +1,7 @@
 package io.statelock.state.port;
 
-import io.statelock.lock.port.LockTable;
-
 import io.statelock.common.LockKey;
+import io.statelock.lock.port.LockTable;
 import io.statelock.state.StateVersion;
 import java.util.List;
 import java.util.Optional;

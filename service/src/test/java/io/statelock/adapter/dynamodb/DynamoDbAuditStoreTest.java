@@ -43,11 +43,14 @@ class DynamoDbAuditStoreTest extends AuditStoreContract {
         store.createTableIfMissing(); // a second call finds it
 
         TableDescription d = client.describeTable(b -> b.tableName(TABLE)).table();
-        assertThat(d.keySchema()).extracting(k -> k.attributeName() + ":" + k.keyTypeAsString())
+        assertThat(d.keySchema())
+                .extracting(k -> k.attributeName() + ":" + k.keyTypeAsString())
                 .containsExactly("pk:HASH", "sk:RANGE");
         store.append(List.of(entry(T0, unique + "/net/a", "acquire")));
-        var items = client.query(b -> b.tableName(TABLE).keyConditionExpression("pk = :p")
-                .expressionAttributeValues(java.util.Map.of(":p", AttributeValue.fromS(unique)))).items();
+        var items = client.query(b -> b.tableName(TABLE)
+                        .keyConditionExpression("pk = :p")
+                        .expressionAttributeValues(java.util.Map.of(":p", AttributeValue.fromS(unique))))
+                .items();
         assertThat(items).singleElement().satisfies(item -> {
             assertThat(item.get("sk").s()).startsWith("00" + T0 + "#");
             assertThat(item.get("key").s()).isEqualTo(unique + "/net/a");

@@ -58,8 +58,7 @@ class DynamoDbLockTableTest extends LockTableContract {
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClientBuilder(ApacheHttpClient.builder().maxConnections(32))
-                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)
-                        .apiCallTimeout(Duration.ofSeconds(20)))
+                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD).apiCallTimeout(Duration.ofSeconds(20)))
                 .build();
     }
 
@@ -75,7 +74,8 @@ class DynamoDbLockTableTest extends LockTableContract {
         assertThat(d.billingModeSummary().billingModeAsString()).isEqualTo("PAY_PER_REQUEST");
         GlobalSecondaryIndexDescription gsi = d.globalSecondaryIndexes().get(0);
         assertThat(gsi.indexName()).isEqualTo("by-segment");
-        assertThat(gsi.keySchema()).extracting(k -> k.attributeName() + ":" + k.keyTypeAsString())
+        assertThat(gsi.keySchema())
+                .extracting(k -> k.attributeName() + ":" + k.keyTypeAsString())
                 .containsExactly("seg:HASH", "key:RANGE");
         // Keys only: no lease field is projected, so heartbeats and releases write nothing to the index.
         assertThat(gsi.projection().projectionTypeAsString()).isEqualTo("KEYS_ONLY");
@@ -86,8 +86,11 @@ class DynamoDbLockTableTest extends LockTableContract {
         LockKey key = key("layout/x");
         table.acquire(new NewLease(key, "lease-a", "ci", INFO, T0, 5_000, ""), T0 - 1_000);
 
-        var item = client.getItem(b -> b.tableName(TABLE).consistentRead(true)
-                .key(java.util.Map.of("key", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(key.value()))))
+        var item = client.getItem(b -> b.tableName(TABLE)
+                        .consistentRead(true)
+                        .key(java.util.Map.of(
+                                "key",
+                                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(key.value()))))
                 .item();
         assertThat(item.get("seg").s()).isEqualTo(unique);
         assertThat(item.get("fence").n()).isEqualTo("1");
@@ -124,8 +127,10 @@ class DynamoDbLockTableTest extends LockTableContract {
                 .build()) {
             DynamoDbLockTable unreachable = new DynamoDbLockTable(dead, TABLE);
 
-            assertThatThrownBy(unreachable::checkReady).isInstanceOf(StoreUnavailableException.class)
-                    .hasMessageContaining("DescribeTable").hasMessageContaining(TABLE);
+            assertThatThrownBy(unreachable::checkReady)
+                    .isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageContaining("DescribeTable")
+                    .hasMessageContaining(TABLE);
             assertThatThrownBy(() -> unreachable.acquire(new NewLease(key("a"), "l", "o", INFO, T0, 1_000, ""), T0))
                     .isInstanceOf(StoreUnavailableException.class)
                     .hasMessageContaining("acquire");

@@ -2,20 +2,20 @@ package io.statelock.adapter.dynamodb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.statelock.lock.LeaseOwner;
-import io.statelock.lock.LockInfo;
-import io.statelock.common.LockKey;
-import io.statelock.lock.LockRecord;
-import io.statelock.state.StateVersion;
-import io.statelock.lock.port.AcquireResult;
 import io.statelock.audit.AuditEntry;
 import io.statelock.audit.AuditQuery;
+import io.statelock.common.LockKey;
+import io.statelock.lock.LeaseOwner;
+import io.statelock.lock.LockInfo;
+import io.statelock.lock.LockRecord;
+import io.statelock.lock.port.AcquireResult;
 import io.statelock.lock.port.ForceReleaseResult;
 import io.statelock.lock.port.HeartbeatResult;
 import io.statelock.lock.port.NewLease;
+import io.statelock.lock.port.ReleaseResult;
+import io.statelock.state.StateVersion;
 import io.statelock.state.port.PointerMove;
 import io.statelock.state.port.PointerResult;
-import io.statelock.lock.port.ReleaseResult;
 import io.statelock.testing.Dynalite;
 import io.statelock.testing.FaultProxy;
 import io.statelock.testing.StoreRequest;
@@ -104,7 +104,9 @@ class DynamoDbLostAnswerTest {
         proxy.loseResponses(writes, UPDATE_ITEM.and(StoreRequest::isFirstAttempt));
         T result = write.get();
         assertThat(proxy.lost()).as("answers lost").hasSize(lostBefore + writes);
-        assertThat(proxy.count(UPDATE_ITEM) - before).as("each first attempt and the SDK's retry").isEqualTo(2L * writes);
+        assertThat(proxy.count(UPDATE_ITEM) - before)
+                .as("each first attempt and the SDK's retry")
+                .isEqualTo(2L * writes);
         return result;
     }
 
@@ -121,30 +123,40 @@ class DynamoDbLostAnswerTest {
 
         AcquireResult result = withLostAnswer(() -> table.acquire(lease, T0 - 1_000));
 
-        LockRecord expected = new LockRecord(key, 1, "lease-a", "terraform (unlocked write)", LockInfo.EMPTY, T0,
-                T0 + 300_000, 300_000, "");
+        LockRecord expected = new LockRecord(
+                key, 1, "lease-a", "terraform (unlocked write)", LockInfo.EMPTY, T0, T0 + 300_000, 300_000, "");
         assertThat(granted(result)).isEqualTo(expected);
         assertThat(((AcquireResult.Granted) result).previous().fenceCounter()).isZero();
         assertThat(table.get(key)).contains(expected);
         // The caller can use and end its lease; the next grant's fence is exactly one higher.
         assertThat(table.release(key, "lease-a", LeaseOwner.ANYONE)).isInstanceOf(ReleaseResult.Released.class);
         assertThat(granted(table.acquire(new NewLease(key, "lease-b", "", LockInfo.EMPTY, T0 + 1, 1_000, ""), T0))
-                .fenceCounter()).isEqualTo(2);
+                        .fenceCounter())
+                .isEqualTo(2);
     }
 
     @Test
     void anAcquireWithRequestIdIsGrantedOnceWithThePreviousToken() {
         LockKey key = key("request-id");
-        LockRecord first = granted(table.acquire(new NewLease(key, "lease-a", "ci", LockInfo.EMPTY, T0, 1_000, "r-a"),
-                T0 - 1_000));
+        LockRecord first = granted(
+                table.acquire(new NewLease(key, "lease-a", "ci", LockInfo.EMPTY, T0, 1_000, "r-a"), T0 - 1_000));
         // lease-a expires; lease-b takes over with its answer lost.
         NewLease takeover = new NewLease(key, "lease-b", "ci", LockInfo.EMPTY, T0 + 5_000, 30_000, "r-b");
 
         AcquireResult result = withLostAnswer(() -> table.acquire(takeover, T0 + 4_000));
 
         LockRecord record = granted(result);
-        assertThat(record).isEqualTo(new LockRecord(key, first.fenceCounter() + 1, "lease-b", "ci", LockInfo.EMPTY,
-                T0 + 5_000, T0 + 35_000, 30_000, "r-b"));
+        assertThat(record)
+                .isEqualTo(new LockRecord(
+                        key,
+                        first.fenceCounter() + 1,
+                        "lease-b",
+                        "ci",
+                        LockInfo.EMPTY,
+                        T0 + 5_000,
+                        T0 + 35_000,
+                        30_000,
+                        "r-b"));
         assertThat(((AcquireResult.Granted) result).previous().fenceCounter()).isEqualTo(first.fenceCounter());
         assertThat(table.get(key).orElseThrow().fenceCounter()).isEqualTo(2);
     }
@@ -156,8 +168,8 @@ class DynamoDbLostAnswerTest {
         for (int i = 1; i <= 5; i++) {
             String leaseId = "lease-" + i;
             long at = now;
-            LockRecord r = granted(withLostAnswer(() -> table.acquire(
-                    new NewLease(key, leaseId, "", LockInfo.EMPTY, at, 10_000, ""), at - 1_000)));
+            LockRecord r = granted(withLostAnswer(
+                    () -> table.acquire(new NewLease(key, leaseId, "", LockInfo.EMPTY, at, 10_000, ""), at - 1_000)));
             assertThat(r.fenceCounter()).isEqualTo(i);
             assertThat(withLostAnswer(() -> table.release(key, leaseId, LeaseOwner.ANYONE)))
                     .isEqualTo(new ReleaseResult.Released(r));
@@ -169,14 +181,14 @@ class DynamoDbLostAnswerTest {
     @Test
     void aHeartbeatIsRenewedWithTheExpiryItWrote() {
         LockKey key = key("heartbeat");
-        LockRecord first = granted(table.acquire(new NewLease(key, "lease-a", "ci", LockInfo.EMPTY, T0, 10_000, ""),
-                T0 - 1_000));
-        LeaseOwner owner = new LeaseOwner("ci", Long.MAX_VALUE, (leaseId, current) -> { });
+        LockRecord first =
+                granted(table.acquire(new NewLease(key, "lease-a", "ci", LockInfo.EMPTY, T0, 10_000, ""), T0 - 1_000));
+        LeaseOwner owner = new LeaseOwner("ci", Long.MAX_VALUE, (leaseId, current) -> {});
 
         HeartbeatResult result = withLostAnswer(() -> table.heartbeat(key, "lease-a", T0 + 4_000, 20_000, owner));
 
-        LockRecord renewed = new LockRecord(key, first.fenceCounter(), "lease-a", "ci", LockInfo.EMPTY, T0,
-                T0 + 24_000, 20_000, "");
+        LockRecord renewed =
+                new LockRecord(key, first.fenceCounter(), "lease-a", "ci", LockInfo.EMPTY, T0, T0 + 24_000, 20_000, "");
         assertThat(result).isEqualTo(new HeartbeatResult.Renewed(renewed));
         assertThat(table.get(key)).contains(renewed);
     }
@@ -184,38 +196,42 @@ class DynamoDbLostAnswerTest {
     @Test
     void aReleaseSaysItReleasedAndTheFenceStays() {
         LockKey key = key("release");
-        LockRecord first = granted(table.acquire(new NewLease(key, "lease-a", "ci", LockInfo.EMPTY, T0, 10_000, "r"),
-                T0 - 1_000));
+        LockRecord first =
+                granted(table.acquire(new NewLease(key, "lease-a", "ci", LockInfo.EMPTY, T0, 10_000, "r"), T0 - 1_000));
 
-        ReleaseResult result = withLostAnswer(() -> table.release(key, "lease-a",
-                new LeaseOwner("ci", T0, (leaseId, current) -> { })));
+        ReleaseResult result =
+                withLostAnswer(() -> table.release(key, "lease-a", new LeaseOwner("ci", T0, (leaseId, current) -> {})));
 
-        assertThat(result).isEqualTo(new ReleaseResult.Released(new LockRecord(key, 1, "lease-a", "ci",
-                LockInfo.EMPTY, T0, T0 + 10_000, 10_000, "")));
+        assertThat(result)
+                .isEqualTo(new ReleaseResult.Released(
+                        new LockRecord(key, 1, "lease-a", "ci", LockInfo.EMPTY, T0, T0 + 10_000, 10_000, "")));
         assertThat(table.get(key)).contains(first.freed());
         // A second release call is not the first one retried: it releases nothing, and says so.
-        assertThat(table.release(key, "lease-a", LeaseOwner.ANYONE)).isEqualTo(new ReleaseResult.NotHeld(first.freed()));
+        assertThat(table.release(key, "lease-a", LeaseOwner.ANYONE))
+                .isEqualTo(new ReleaseResult.NotHeld(first.freed()));
         assertThat(granted(table.acquire(new NewLease(key, "lease-b", "", LockInfo.EMPTY, T0 + 1, 1_000, ""), T0))
-                .fenceCounter()).isEqualTo(2);
+                        .fenceCounter())
+                .isEqualTo(2);
     }
 
     @Test
     void aReleaseDoesNotClaimABreakByAnOperator() {
         LockKey key = key("broken");
-        LockRecord first = granted(table.acquire(new NewLease(key, "lease-a", "ci", LockInfo.EMPTY, T0, 10_000, ""),
-                T0 - 1_000));
+        LockRecord first =
+                granted(table.acquire(new NewLease(key, "lease-a", "ci", LockInfo.EMPTY, T0, 10_000, ""), T0 - 1_000));
         assertThat(table.forceRelease(key, 0)).isEqualTo(new ForceReleaseResult.Broken(first));
 
         // The key is free with the fence unchanged, but this release removed nothing.
-        assertThat(table.release(key, "lease-a", LeaseOwner.ANYONE)).isEqualTo(new ReleaseResult.NotHeld(first.freed()));
+        assertThat(table.release(key, "lease-a", LeaseOwner.ANYONE))
+                .isEqualTo(new ReleaseResult.NotHeld(first.freed()));
     }
 
     @Test
     void aForceReleaseSaysItBrokeTheLeaseAndWhose() {
         for (long expected : new long[] {0, 1}) {
             LockKey key = key("force-" + expected);
-            LockRecord first = granted(table.acquire(new NewLease(key, "lease-a", "ci", LockInfo.EMPTY, T0, 10_000, ""),
-                    T0 - 1_000));
+            LockRecord first = granted(
+                    table.acquire(new NewLease(key, "lease-a", "ci", LockInfo.EMPTY, T0, 10_000, ""), T0 - 1_000));
 
             ForceReleaseResult result = withLostAnswer(() -> table.forceRelease(key, expected));
 
@@ -228,17 +244,19 @@ class DynamoDbLostAnswerTest {
     @Test
     void aPointerMoveMakesOneVersion() {
         LockKey key = key("pointer");
-        LockRecord held = granted(table.acquire(new NewLease(key, "lease-a", "ci", LockInfo.EMPTY, T0, 30_000, ""),
-                T0 - 1_000));
+        LockRecord held =
+                granted(table.acquire(new NewLease(key, "lease-a", "ci", LockInfo.EMPTY, T0, 30_000, ""), T0 - 1_000));
         StateVersion v1 = version(key, 1, held.fenceCounter());
         StateVersion v2 = version(key, 2, held.fenceCounter());
 
         assertThat(withLostAnswer(() -> table.movePointer(
-                new PointerMove(key, "lease-a", held.fenceCounter(), T0 + 1, 0, List.of(v1)))))
+                        new PointerMove(key, "lease-a", held.fenceCounter(), T0 + 1, 0, List.of(v1)))))
                 .isInstanceOf(PointerResult.Moved.class);
         // Two writes, both answers lost: v1 as an item of its own (the version being replaced), then the pointer.
-        assertThat(withLostAnswers(2, () -> table.movePointer(
-                new PointerMove(key, "lease-a", held.fenceCounter(), T0 + 2, 1, List.of(v2, v1)))))
+        assertThat(withLostAnswers(
+                        2,
+                        () -> table.movePointer(
+                                new PointerMove(key, "lease-a", held.fenceCounter(), T0 + 2, 1, List.of(v2, v1)))))
                 .isInstanceOf(PointerResult.Moved.class);
 
         assertThat(table.stateHistory(key).versions()).containsExactly(v2, v1);
@@ -248,8 +266,15 @@ class DynamoDbLostAnswerTest {
                 .isInstanceOf(PointerResult.Moved.class);
         assertThat(table.stateHistory(key).versions()).containsExactly(v2, v1);
         // Another version decided against the old pointer is still a race, not mistaken for ours.
-        assertThat(table.movePointer(new PointerMove(key, "lease-a", held.fenceCounter(), T0 + 3, 1,
-                List.of(version(key, 2, held.fenceCounter()).rewritten(2, held.fenceCounter(), T0 + 3, "ci"), v1))))
+        assertThat(table.movePointer(new PointerMove(
+                        key,
+                        "lease-a",
+                        held.fenceCounter(),
+                        T0 + 3,
+                        1,
+                        List.of(
+                                version(key, 2, held.fenceCounter()).rewritten(2, held.fenceCounter(), T0 + 3, "ci"),
+                                v1))))
                 .isInstanceOf(PointerResult.Raced.class);
     }
 
@@ -259,8 +284,19 @@ class DynamoDbLostAnswerTest {
         audit.createTableIfMissing();
         List<AuditEntry> entries = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            entries.add(new AuditEntry(T0 + i, "id-" + i, "acquire", unique + "/audit/k" + i, "ci", Map.of(), "granted",
-                    "", 0, i + 1, "", ""));
+            entries.add(new AuditEntry(
+                    T0 + i,
+                    "id-" + i,
+                    "acquire",
+                    unique + "/audit/k" + i,
+                    "ci",
+                    Map.of(),
+                    "granted",
+                    "",
+                    0,
+                    i + 1,
+                    "",
+                    ""));
         }
         Predicate<StoreRequest> batch = r -> r.isDynamo("BatchWriteItem");
         proxy.loseResponses(2, batch); // the first attempt's answer and the first retry's
@@ -270,11 +306,25 @@ class DynamoDbLostAnswerTest {
         assertThat(proxy.lost()).filteredOn(batch).hasSizeGreaterThanOrEqualTo(2);
         // Items are keyed by (segment, time#id): a batch written again overwrites the same items.
         var page = audit.query(new AuditQuery(unique + "/audit/", 0, Long.MAX_VALUE, 100, ""));
-        assertThat(page.entries()).extracting(AuditEntry::id).doesNotHaveDuplicates().hasSize(30);
+        assertThat(page.entries())
+                .extracting(AuditEntry::id)
+                .doesNotHaveDuplicates()
+                .hasSize(30);
     }
 
     static StateVersion version(LockKey key, long seq, long fence) {
-        return new StateVersion(key, seq, key.value() + "/~v/" + fence + "-" + UUID.randomUUID(), 10 + seq,
-                "a".repeat(64), "b".repeat(32), fence, T0 + seq, "ci", seq, "lin-1", false);
+        return new StateVersion(
+                key,
+                seq,
+                key.value() + "/~v/" + fence + "-" + UUID.randomUUID(),
+                10 + seq,
+                "a".repeat(64),
+                "b".repeat(32),
+                fence,
+                T0 + seq,
+                "ci",
+                seq,
+                "lin-1",
+                false);
     }
 }

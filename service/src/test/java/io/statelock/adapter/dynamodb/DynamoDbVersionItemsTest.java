@@ -2,8 +2,8 @@ package io.statelock.adapter.dynamodb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.statelock.lock.LockInfo;
 import io.statelock.common.LockKey;
+import io.statelock.lock.LockInfo;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.port.AcquireResult;
 import io.statelock.lock.port.NewLease;
@@ -27,11 +27,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Older state versions as items of their own: the layout, retention, listings, and a table of the earlier layout. */
 class DynamoDbVersionItemsTest {
-    private static final String TABLE = "versions-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final String TABLE =
+            "versions-" + UUID.randomUUID().toString().substring(0, 8);
     private static final long T0 = 1_800_000_000_000L;
     private static DynamoDbClient client;
     private static DynamoDbLockTable table;
-    private final String unique = "vi" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    private final String unique =
+            "vi" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
 
     @BeforeAll
     static void start() {
@@ -50,20 +52,40 @@ class DynamoDbVersionItemsTest {
     }
 
     private static LockRecord acquire(LockKey key, String leaseId) {
-        AcquireResult r = table.acquire(new NewLease(key, leaseId, "ci", new LockInfo("apply", "runner-1", "1.11.4",
-                key.value(), "pipeline 7", Map.of("job", "plan")), T0, 600_000, ""), T0 - 1_000);
+        AcquireResult r = table.acquire(
+                new NewLease(
+                        key,
+                        leaseId,
+                        "ci",
+                        new LockInfo("apply", "runner-1", "1.11.4", key.value(), "pipeline 7", Map.of("job", "plan")),
+                        T0,
+                        600_000,
+                        ""),
+                T0 - 1_000);
         assertThat(r).isInstanceOf(AcquireResult.Granted.class);
         return ((AcquireResult.Granted) r).record();
     }
 
     private static StateVersion version(LockKey key, long seq, long fence) {
-        return new StateVersion(key, seq, key.value() + "/~v/" + fence + "-" + seq, 100 + seq, "a".repeat(64),
-                "b".repeat(32), fence, T0 + seq, "ci", seq, "lineage-1", false);
+        return new StateVersion(
+                key,
+                seq,
+                key.value() + "/~v/" + fence + "-" + seq,
+                100 + seq,
+                "a".repeat(64),
+                "b".repeat(32),
+                fence,
+                T0 + seq,
+                "ci",
+                seq,
+                "lineage-1",
+                false);
     }
 
     private static Map<String, AttributeValue> item(String key) {
-        return client.getItem(b -> b.tableName(TABLE).consistentRead(true)
-                .key(Map.of("key", AttributeValue.fromS(key)))).item();
+        return client.getItem(
+                        b -> b.tableName(TABLE).consistentRead(true).key(Map.of("key", AttributeValue.fromS(key))))
+                .item();
     }
 
     /** Writes {@code count} versions with a history of {@code keep}, as the state coordinator does. */
@@ -71,8 +93,15 @@ class DynamoDbVersionItemsTest {
         Optional<StateVersion> previous = Optional.empty();
         for (long seq = 1; seq <= count; seq++) {
             StateVersion next = version(key, seq, held.fenceCounter());
-            PointerResult r = table.movePointer(new PointerMove(key, held.leaseId(), held.fenceCounter(), T0 + seq,
-                    seq - 1, next, previous, Math.max(1, seq - keep + 1)));
+            PointerResult r = table.movePointer(new PointerMove(
+                    key,
+                    held.leaseId(),
+                    held.fenceCounter(),
+                    T0 + seq,
+                    seq - 1,
+                    next,
+                    previous,
+                    Math.max(1, seq - keep + 1)));
             assertThat(r).isInstanceOf(PointerResult.Moved.class);
             previous = Optional.of(next);
         }
@@ -88,7 +117,8 @@ class DynamoDbVersionItemsTest {
         assertThat(lock.get("stateVersion").n()).isEqualTo("12");
         assertThat(lock.get("stateOldest").n()).isEqualTo("3");
         assertThat(lock).doesNotContainKeys("stateHistory", "stateBlob");
-        assertThat(table.versions(key, Long.MAX_VALUE, 100)).extracting(StateVersion::seq)
+        assertThat(table.versions(key, Long.MAX_VALUE, 100))
+                .extracting(StateVersion::seq)
                 .containsExactly(12L, 11L, 10L, 9L, 8L, 7L, 6L, 5L, 4L, 3L);
         assertThat(table.versions(key, 7, 3)).extracting(StateVersion::seq).containsExactly(6L, 5L, 4L);
         assertThat(table.version(key, 4)).contains(version(key, 4, held.fenceCounter()));
@@ -114,7 +144,9 @@ class DynamoDbVersionItemsTest {
                 all.addAll(page.records());
                 token = page.nextPageToken();
             } while (!token.isEmpty());
-            assertThat(all).as("prefix '" + prefix + "'").noneMatch(r -> r.key().value().contains("#"));
+            assertThat(all)
+                    .as("prefix '" + prefix + "'")
+                    .noneMatch(r -> r.key().value().contains("#"));
             assertThat(all).filteredOn(r -> r.key().equals(key)).singleElement().satisfies(r -> {
                 assertThat(r.leaseId()).isEqualTo("lease-l");
                 assertThat(r.info().who()).isEqualTo("runner-1");
@@ -148,12 +180,13 @@ class DynamoDbVersionItemsTest {
         assertThat(table.versions(key, Long.MAX_VALUE, 100)).containsExactlyElementsOf(old);
 
         StateVersion v6 = version(key, 6, held.fenceCounter());
-        assertThat(table.movePointer(new PointerMove(key, "lease-old", held.fenceCounter(), T0 + 6, 5, v6,
-                Optional.of(current), 2))).isInstanceOf(PointerResult.Moved.class);
+        assertThat(table.movePointer(
+                        new PointerMove(key, "lease-old", held.fenceCounter(), T0 + 6, 5, v6, Optional.of(current), 2)))
+                .isInstanceOf(PointerResult.Moved.class);
 
         Map<String, AttributeValue> moved = item(key.value());
-        assertThat(moved).doesNotContainKeys("stateHistory", "stateBlob", "stateSha256", "stateMd5", "stateSize",
-                "stateFence");
+        assertThat(moved)
+                .doesNotContainKeys("stateHistory", "stateBlob", "stateSha256", "stateMd5", "stateSize", "stateFence");
         assertThat(moved.get("stateOldest").n()).isEqualTo("2");
         List<StateVersion> expected = new ArrayList<>(List.of(v6));
         expected.addAll(old.subList(0, 4));
@@ -173,8 +206,15 @@ class DynamoDbVersionItemsTest {
         legacy.put("stateHistory", AttributeValue.fromL(List.of(AttributeValue.fromM(StateItems.attributes(v1)))));
         client.putItem(b -> b.tableName(TABLE).item(legacy));
 
-        PointerResult r = table.movePointer(new PointerMove(key, "not-the-lease", held.fenceCounter(), T0 + 2, 1,
-                version(key, 2, held.fenceCounter()), Optional.of(v1), 1));
+        PointerResult r = table.movePointer(new PointerMove(
+                key,
+                "not-the-lease",
+                held.fenceCounter(),
+                T0 + 2,
+                1,
+                version(key, 2, held.fenceCounter()),
+                Optional.of(v1),
+                1));
         assertThat(r).isInstanceOf(PointerResult.LeaseLost.class);
         assertThat(item(key.value())).containsKey("stateHistory");
         assertThat(table.versions(key, Long.MAX_VALUE, 10)).containsExactly(v1);

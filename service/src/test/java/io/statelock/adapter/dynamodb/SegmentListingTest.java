@@ -2,8 +2,8 @@ package io.statelock.adapter.dynamodb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.statelock.lock.LockInfo;
 import io.statelock.common.LockKey;
+import io.statelock.lock.LockInfo;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.port.AcquireResult;
 import io.statelock.lock.port.NewLease;
@@ -67,7 +67,8 @@ class SegmentListingTest {
                     @Override
                     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
                         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-                        calls.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet();
+                        calls.computeIfAbsent(operation, k -> new AtomicInteger())
+                                .incrementAndGet();
                     }
                 }))
                 .build();
@@ -79,8 +80,9 @@ class SegmentListingTest {
     }
 
     void acquire(DynamoDbLockTable on, String key) {
-        AcquireResult result = on.acquire(new NewLease(new LockKey(key), "lease-" + UUID.randomUUID(), "ci",
-                LockInfo.EMPTY, T0, 60_000, ""), T0 - 1_000);
+        AcquireResult result = on.acquire(
+                new NewLease(new LockKey(key), "lease-" + UUID.randomUUID(), "ci", LockInfo.EMPTY, T0, 60_000, ""),
+                T0 - 1_000);
         assertThat(result).isInstanceOf(AcquireResult.Granted.class);
     }
 
@@ -104,7 +106,8 @@ class SegmentListingTest {
         assertThat(count("Scan")).as("Scans").isZero();
         // one registry page, then one Query per matching segment (pro, pro-x, pro.d, prod, production)
         assertThat(count("Query")).isEqualTo(1 + 5);
-        assertThat(table.list("prod", 100, "").records()).extracting(r -> r.key().value())
+        assertThat(table.list("prod", 100, "").records())
+                .extracting(r -> r.key().value())
                 .containsExactly("prod/a", "prod/b/c", "production/x");
         assertThat(table.list("q", 100, "").records()).isEmpty();
         assertThat(count("Scan")).as("Scans").isZero();
@@ -141,7 +144,9 @@ class SegmentListingTest {
         assertThat(count("UpdateItem")).isEqualTo(1 + 1 + 1); // + the marker written at the table's creation
         calls.clear();
         for (int i = 0; i < 10; i++) acquire(table, "fresh/k" + i);
-        assertThat(count("UpdateItem")).as("writes for 10 acquires in a known segment").isEqualTo(10);
+        assertThat(count("UpdateItem"))
+                .as("writes for 10 acquires in a known segment")
+                .isEqualTo(10);
 
         // Another replica reads the registry once instead of writing the segments it already holds.
         Map<String, AtomicInteger> otherCalls = new ConcurrentHashMap<>();
@@ -173,8 +178,14 @@ class SegmentListingTest {
         new DynamoDbLockTable(client, "old-" + tableName).createTableIfMissing();
         client.deleteItem(b -> b.tableName("old-" + tableName).key(Map.of("key", AttributeValue.fromS("/"))));
         for (String k : keys) {
-            client.putItem(b -> b.tableName("old-" + tableName).item(Map.of("key", AttributeValue.fromS(k),
-                    "seg", AttributeValue.fromS(new LockKey(k).firstSegment()), "fence", AttributeValue.fromN("1"))));
+            client.putItem(b -> b.tableName("old-" + tableName)
+                    .item(Map.of(
+                            "key",
+                            AttributeValue.fromS(k),
+                            "seg",
+                            AttributeValue.fromS(new LockKey(k).firstSegment()),
+                            "fence",
+                            AttributeValue.fromN("1"))));
         }
         return new DynamoDbLockTable(client, "old-" + tableName);
     }
@@ -188,7 +199,8 @@ class SegmentListingTest {
         DynamoDbLockTable upgraded = tableOfAnEarlierVersion(keys);
         RecordPage first = upgraded.list("p", 4, ""); // a Scan, in the table's hash order
         upgraded.completeSegmentRegistry();
-        List<String> seen = new ArrayList<>(first.records().stream().map(r -> r.key().value()).toList());
+        List<String> seen = new ArrayList<>(
+                first.records().stream().map(r -> r.key().value()).toList());
         String token = first.nextPageToken();
         while (!token.isEmpty()) {
             RecordPage page = upgraded.list("p", 4, token);
@@ -202,16 +214,23 @@ class SegmentListingTest {
     void aTableFromAnEarlierVersionScansUntilItsRegistryIsCompleted() {
         DynamoDbLockTable upgraded = tableOfAnEarlierVersion(List.of("pro", "prod/a", "production/x", "other/b"));
         calls.clear();
-        assertThat(upgraded.list("pro", 100, "").records()).extracting(r -> r.key().value())
+        assertThat(upgraded.list("pro", 100, "").records())
+                .extracting(r -> r.key().value())
                 .containsExactly("pro", "prod/a", "production/x");
         assertThat(count("Scan")).as("an incomplete registry is not trusted").isPositive();
 
         upgraded.completeSegmentRegistry();
         calls.clear();
-        assertThat(upgraded.list("pro", 100, "").records()).extracting(r -> r.key().value())
+        assertThat(upgraded.list("pro", 100, "").records())
+                .extracting(r -> r.key().value())
                 .containsExactly("pro", "prod/a", "production/x");
         assertThat(count("Scan")).isZero();
-        assertThat(new DynamoDbLockTable(client, "old-" + tableName).list("pr", 100, "").records()).hasSize(3);
-        assertThat(count("Scan")).as("the marker is in the table: another replica trusts the registry").isZero();
+        assertThat(new DynamoDbLockTable(client, "old-" + tableName)
+                        .list("pr", 100, "")
+                        .records())
+                .hasSize(3);
+        assertThat(count("Scan"))
+                .as("the marker is in the table: another replica trusts the registry")
+                .isZero();
     }
 }

@@ -2,7 +2,6 @@ package io.statelock.adapter.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.statelock.testing.Secrets;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
@@ -22,10 +21,10 @@ import io.statelock.testing.ChannelTest;
 import io.statelock.testing.GrpcChannels;
 import io.statelock.testing.JwtProfile;
 import io.statelock.testing.JwtResource;
+import io.statelock.testing.Secrets;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +40,6 @@ class AuditGrpcTest extends ChannelTest {
     @Inject
     AuditTrail trail;
 
-
     LockServiceGrpc.LockServiceBlockingStub as(String token) {
         return GrpcChannels.locks(channel, token);
     }
@@ -51,8 +49,11 @@ class AuditGrpcTest extends ChannelTest {
     }
 
     static AcquireRequest acquire(String key, long ttlSeconds) {
-        return AcquireRequest.newBuilder().setKey(key).setOwner("ci@runner-1")
-                .setTtl(Duration.newBuilder().setSeconds(ttlSeconds)).build();
+        return AcquireRequest.newBuilder()
+                .setKey(key)
+                .setOwner("ci@runner-1")
+                .setTtl(Duration.newBuilder().setSeconds(ttlSeconds))
+                .build();
     }
 
     /** Every record under the prefix, following page tokens. */
@@ -61,7 +62,8 @@ class AuditGrpcTest extends ChannelTest {
         String token = "";
         int pages = 0;
         do {
-            AuditResponse page = as(ADMIN).audit(request.toBuilder().setPageToken(token).build());
+            AuditResponse page =
+                    as(ADMIN).audit(request.toBuilder().setPageToken(token).build());
             out.addAll(page.getRecordsList());
             token = page.getNextPageToken();
             assertThat(++pages).as("pages").isLessThan(200);
@@ -74,7 +76,9 @@ class AuditGrpcTest extends ChannelTest {
     }
 
     void flush() {
-        assertThat(trail.flush(java.time.Duration.ofSeconds(10))).as("audit flushed").isTrue();
+        assertThat(trail.flush(java.time.Duration.ofSeconds(10)))
+                .as("audit flushed")
+                .isTrue();
     }
 
     @Test
@@ -82,10 +86,17 @@ class AuditGrpcTest extends ChannelTest {
         String key = teamPrefix() + "terraform.tfstate";
         AcquireResponse lease = as(DEPLOY).acquire(acquire(key, 60));
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> as(ADMIN).forceRelease(ForceReleaseRequest.newBuilder()
-                        .setKey(key).setReason("wrong runner").setExpectedFencingToken(lease.getFencingToken() + 1).build()))
-                .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
-        List<AuditRecord> records = audit(key).stream().filter(r -> r.getAction().equals("force-release")).toList();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> as(ADMIN)
+                        .forceRelease(ForceReleaseRequest.newBuilder()
+                                .setKey(key)
+                                .setReason("wrong runner")
+                                .setExpectedFencingToken(lease.getFencingToken() + 1)
+                                .build()))
+                .satisfies(
+                        e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+        List<AuditRecord> records = audit(key).stream()
+                .filter(r -> r.getAction().equals("force-release"))
+                .toList();
 
         assertThat(records).singleElement().satisfies(r -> {
             assertThat(r.getOutcome()).isEqualTo("fence-mismatch");
@@ -101,9 +112,15 @@ class AuditGrpcTest extends ChannelTest {
         String key = teamPrefix() + "terraform.tfstate";
         AcquireResponse lease = as(DEPLOY).acquire(acquire(key, 60));
 
-        var answer = as(ADMIN).forceRelease(ForceReleaseRequest.newBuilder().setKey(key).setReason("runner vm-17 is gone").build());
+        var answer = as(ADMIN)
+                .forceRelease(ForceReleaseRequest.newBuilder()
+                        .setKey(key)
+                        .setReason("runner vm-17 is gone")
+                        .build());
         // No flush: a forced operation is stored before it is answered.
-        List<AuditRecord> records = audit(key).stream().filter(r -> r.getAction().equals("force-release")).toList();
+        List<AuditRecord> records = audit(key).stream()
+                .filter(r -> r.getAction().equals("force-release"))
+                .toList();
 
         assertThat(answer.getReleased()).isTrue();
         assertThat(records).singleElement().satisfies(r -> {
@@ -111,11 +128,14 @@ class AuditGrpcTest extends ChannelTest {
             assertThat(r.getReason()).isEqualTo("runner vm-17 is gone");
             assertThat(r.getOutcome()).isEqualTo("released");
             assertThat(r.getSubject()).isEqualTo("alice@platform");
-            assertThat(r.getClaimsMap()).containsEntry("groups", "platform-admins").containsEntry("iss", JwtResource.ISSUER);
+            assertThat(r.getClaimsMap())
+                    .containsEntry("groups", "platform-admins")
+                    .containsEntry("iss", JwtResource.ISSUER);
             assertThat(r.getPreviousOwner()).isEqualTo(DEPLOY_SUBJECT);
             assertThat(r.getPreviousFencingToken()).isEqualTo(lease.getFencingToken());
             assertThat(r.getPeer()).startsWith("127.0.0.1:");
-            assertThat(r.getAt().getSeconds()).isCloseTo(System.currentTimeMillis() / 1000, org.assertj.core.data.Offset.offset(60L));
+            assertThat(r.getAt().getSeconds())
+                    .isCloseTo(System.currentTimeMillis() / 1000, org.assertj.core.data.Offset.offset(60L));
         });
     }
 
@@ -123,23 +143,35 @@ class AuditGrpcTest extends ChannelTest {
     void stateWritesAreAuditedAndRollbacksBeforeTheAnswer() throws Exception {
         String key = teamPrefix() + "terraform.tfstate";
         AcquireResponse lease = as(DEPLOY).acquire(acquire(key, 60));
-        var header = io.statelock.proto.v1.PutStateHeader.newBuilder().setKey(key).setLeaseId(lease.getLeaseId())
+        var header = io.statelock.proto.v1.PutStateHeader.newBuilder()
+                .setKey(key)
+                .setLeaseId(lease.getLeaseId())
                 .setFencingToken(lease.getFencingToken());
         var states = new io.statelock.testing.StateClient(channel).as(DEPLOY);
         var first = states.put(header.build(), "{\"version\":4,\"serial\":1,\"lineage\":\"L\"}".getBytes());
         states.put(header.build(), "{\"version\":4,\"serial\":2,\"lineage\":\"L\"}".getBytes());
-        io.statelock.proto.v1.StateServiceGrpc.newBlockingStub(channel).withCallCredentials(GrpcChannels.bearer(ADMIN))
-                .rollback(io.statelock.proto.v1.RollbackRequest.newBuilder().setKey(key).setLeaseId(lease.getLeaseId())
-                        .setFencingToken(lease.getFencingToken()).setToVersion(first.getVersion()).build());
+        io.statelock.proto.v1.StateServiceGrpc.newBlockingStub(channel)
+                .withCallCredentials(GrpcChannels.bearer(ADMIN))
+                .rollback(io.statelock.proto.v1.RollbackRequest.newBuilder()
+                        .setKey(key)
+                        .setLeaseId(lease.getLeaseId())
+                        .setFencingToken(lease.getFencingToken())
+                        .setToVersion(first.getVersion())
+                        .build());
         // No flush: a rollback is destructive, stored before it is answered.
-        assertThat(audit(key)).filteredOn(r -> r.getAction().equals("rollback")).singleElement().satisfies(r -> {
-            assertThat(r.getSubject()).isEqualTo("alice@platform");
-            assertThat(r.getReason()).contains("to version " + first.getVersion());
-        });
+        assertThat(audit(key))
+                .filteredOn(r -> r.getAction().equals("rollback"))
+                .singleElement()
+                .satisfies(r -> {
+                    assertThat(r.getSubject()).isEqualTo("alice@platform");
+                    assertThat(r.getReason()).contains("to version " + first.getVersion());
+                });
         flush();
-        assertThat(audit(key)).filteredOn(r -> r.getAction().equals("put-state"))
+        assertThat(audit(key))
+                .filteredOn(r -> r.getAction().equals("put-state"))
                 .extracting(AuditRecord::getSubject, AuditRecord::getFencingToken)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(DEPLOY_SUBJECT, lease.getFencingToken()),
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(DEPLOY_SUBJECT, lease.getFencingToken()),
                         org.assertj.core.groups.Tuple.tuple(DEPLOY_SUBJECT, lease.getFencingToken()));
     }
 
@@ -147,16 +179,33 @@ class AuditGrpcTest extends ChannelTest {
     void acquireAndReleaseShowUpAfterAFlush() {
         String key = teamPrefix() + "terraform.tfstate";
         AcquireResponse first = as(DEPLOY).acquire(acquire(key, 60));
-        as(DEPLOY).release(ReleaseRequest.newBuilder().setKey(key).setLeaseId(first.getLeaseId()).build());
+        as(DEPLOY)
+                .release(ReleaseRequest.newBuilder()
+                        .setKey(key)
+                        .setLeaseId(first.getLeaseId())
+                        .build());
         AcquireResponse second = as(DEPLOY).acquire(acquire(key, 60));
-        as(DEPLOY).release(ReleaseRequest.newBuilder().setKey(key).setLeaseId(second.getLeaseId()).build());
-        as(DEPLOY).release(ReleaseRequest.newBuilder().setKey(key).setLeaseId(second.getLeaseId()).build());
+        as(DEPLOY)
+                .release(ReleaseRequest.newBuilder()
+                        .setKey(key)
+                        .setLeaseId(second.getLeaseId())
+                        .build());
+        as(DEPLOY)
+                .release(ReleaseRequest.newBuilder()
+                        .setKey(key)
+                        .setLeaseId(second.getLeaseId())
+                        .build());
         flush();
 
         List<AuditRecord> records = audit(key);
 
-        assertThat(records).extracting(r -> r.getAction() + ":" + r.getOutcome())
-                .containsExactly("acquire:granted", "release:released", "acquire:granted", "release:released",
+        assertThat(records)
+                .extracting(r -> r.getAction() + ":" + r.getOutcome())
+                .containsExactly(
+                        "acquire:granted",
+                        "release:released",
+                        "acquire:granted",
+                        "release:released",
                         "release:not-held");
         assertThat(records.get(0).getFencingToken()).isEqualTo(first.getFencingToken());
         assertThat(records.get(0).getPreviousFencingToken()).isZero();
@@ -167,13 +216,18 @@ class AuditGrpcTest extends ChannelTest {
         assertThat(records.get(2).getPreviousOwner()).isEmpty();
         assertThat(records).allSatisfy(r -> {
             assertThat(r.getSubject()).isEqualTo(DEPLOY_SUBJECT);
-            assertThat(r.getClaimsMap()).containsEntry("repository", "acme/network").containsEntry("ref", "refs/heads/main");
+            assertThat(r.getClaimsMap())
+                    .containsEntry("repository", "acme/network")
+                    .containsEntry("ref", "refs/heads/main");
             assertThat(r.getPeer()).startsWith("127.0.0.1:");
             // Never the lease id, in any field.
             Secrets.assertNoPartOf("an audit record", r.toString(), first.getLeaseId());
             Secrets.assertNoPartOf("an audit record", r.toString(), second.getLeaseId());
         });
-        assertThat(records).extracting(r -> r.getAt().getSeconds() * 1_000_000_000L + r.getAt().getNanos()).isSorted();
+        assertThat(records)
+                .extracting(
+                        r -> r.getAt().getSeconds() * 1_000_000_000L + r.getAt().getNanos())
+                .isSorted();
     }
 
     @Test
@@ -189,27 +243,35 @@ class AuditGrpcTest extends ChannelTest {
         AuditRecord takeover = audit(key).get(1);
         assertThat(takeover.getPreviousOwner()).isEqualTo(DEPLOY_SUBJECT);
         assertThat(takeover.getPreviousFencingToken()).isEqualTo(crashed.getFencingToken());
-        assertThat(takeover.getFencingToken()).isEqualTo(next.getFencingToken()).isGreaterThan(crashed.getFencingToken());
+        assertThat(takeover.getFencingToken())
+                .isEqualTo(next.getFencingToken())
+                .isGreaterThan(crashed.getFencingToken());
     }
 
     @Test
     void deniedRequestsAreRecorded() {
         String key = teamPrefix() + "terraform.tfstate";
         long before = System.currentTimeMillis();
-        assertThat(SecuredLockServiceGrpcTest.code(() -> as(PR).acquire(acquire(key, 60)))).isEqualTo(Status.Code.PERMISSION_DENIED);
-        assertThat(SecuredLockServiceGrpcTest.code(() -> as(null).acquire(acquire(key, 60)))).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(SecuredLockServiceGrpcTest.code(() -> as(PR).acquire(acquire(key, 60))))
+                .isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(SecuredLockServiceGrpcTest.code(() -> as(null).acquire(acquire(key, 60))))
+                .isEqualTo(Status.Code.UNAUTHENTICATED);
         flush();
 
-        assertThat(audit(key).stream().filter(r -> r.getOutcome().equals("PERMISSION_DENIED"))).singleElement().satisfies(r -> {
-            assertThat(r.getAction()).isEqualTo("acquire");
-            assertThat(r.getSubject()).isEqualTo("repo:acme/web:pull_request");
-            assertThat(r.getClaimsMap()).containsEntry("repository", "acme/web");
-            assertThat(r.getReason()).contains("acquire on " + key);
-            assertThat(r.getPeer()).startsWith("127.0.0.1:");
-        });
+        assertThat(audit(key).stream().filter(r -> r.getOutcome().equals("PERMISSION_DENIED")))
+                .singleElement()
+                .satisfies(r -> {
+                    assertThat(r.getAction()).isEqualTo("acquire");
+                    assertThat(r.getSubject()).isEqualTo("repo:acme/web:pull_request");
+                    assertThat(r.getClaimsMap()).containsEntry("repository", "acme/web");
+                    assertThat(r.getReason()).contains("acquire on " + key);
+                    assertThat(r.getPeer()).startsWith("127.0.0.1:");
+                });
         // No subject; the key is named, as acquire verifies its token on a worker thread, after reading the request.
-        List<AuditRecord> unauthenticated = audit(AuditRequest.newBuilder().setSince(timestamp(before)).build()).stream()
-                .filter(r -> r.getOutcome().equals("UNAUTHENTICATED")).toList();
+        List<AuditRecord> unauthenticated =
+                audit(AuditRequest.newBuilder().setSince(timestamp(before)).build()).stream()
+                        .filter(r -> r.getOutcome().equals("UNAUTHENTICATED"))
+                        .toList();
         assertThat(unauthenticated).singleElement().satisfies(r -> {
             assertThat(r.getAction()).isEqualTo("acquire");
             assertThat(r.getKey()).isEqualTo(key);
@@ -223,16 +285,22 @@ class AuditGrpcTest extends ChannelTest {
     void auditNeedsAdmin() {
         String prefix = teamPrefix();
         AuditRequest request = AuditRequest.newBuilder().setPrefix(prefix).build();
-        assertThat(SecuredLockServiceGrpcTest.code(() -> as(DEPLOY).audit(request))).isEqualTo(Status.Code.PERMISSION_DENIED);
-        assertThat(SecuredLockServiceGrpcTest.code(() -> as(PR).audit(request))).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(SecuredLockServiceGrpcTest.code(() -> as(DEPLOY).audit(request)))
+                .isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(SecuredLockServiceGrpcTest.code(() -> as(PR).audit(request)))
+                .isEqualTo(Status.Code.PERMISSION_DENIED);
         assertThat(SecuredLockServiceGrpcTest.code(() -> as(DEPLOY).audit(AuditRequest.getDefaultInstance())))
                 .isEqualTo(Status.Code.PERMISSION_DENIED);
-        assertThat(SecuredLockServiceGrpcTest.code(() -> as(null).audit(request))).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(SecuredLockServiceGrpcTest.code(() -> as(null).audit(request)))
+                .isEqualTo(Status.Code.UNAUTHENTICATED);
         flush();
 
         // The refused audit queries are themselves in the trail.
-        assertThat(audit(prefix)).extracting(r -> r.getAction() + ":" + r.getOutcome() + ":" + r.getSubject())
-                .containsExactly("audit:PERMISSION_DENIED:" + DEPLOY_SUBJECT, "audit:PERMISSION_DENIED:repo:acme/web:pull_request");
+        assertThat(audit(prefix))
+                .extracting(r -> r.getAction() + ":" + r.getOutcome() + ":" + r.getSubject())
+                .containsExactly(
+                        "audit:PERMISSION_DENIED:" + DEPLOY_SUBJECT,
+                        "audit:PERMISSION_DENIED:repo:acme/web:pull_request");
     }
 
     @Test
@@ -244,25 +312,57 @@ class AuditGrpcTest extends ChannelTest {
         as(DEPLOY).acquire(acquire(prefix + "dns/0", 60));
         flush();
 
-        AuditResponse firstPage = as(ADMIN).audit(AuditRequest.newBuilder().setPrefix(prefix + "net/").setPageSize(2).build());
-        List<AuditRecord> net = audit(AuditRequest.newBuilder().setPrefix(prefix + "net/").setPageSize(2).build());
+        AuditResponse firstPage = as(ADMIN)
+                .audit(AuditRequest.newBuilder()
+                        .setPrefix(prefix + "net/")
+                        .setPageSize(2)
+                        .build());
+        List<AuditRecord> net = audit(AuditRequest.newBuilder()
+                .setPrefix(prefix + "net/")
+                .setPageSize(2)
+                .build());
 
         assertThat(firstPage.getRecordsCount()).isEqualTo(2);
         assertThat(firstPage.getNextPageToken()).isNotEmpty();
-        assertThat(net).extracting(AuditRecord::getKey)
-                .containsExactly(prefix + "net/0", prefix + "net/1", prefix + "net/2", prefix + "net/3", prefix + "net/4");
+        assertThat(net)
+                .extracting(AuditRecord::getKey)
+                .containsExactly(
+                        prefix + "net/0", prefix + "net/1", prefix + "net/2", prefix + "net/3", prefix + "net/4");
         assertThat(audit(prefix)).hasSize(6);
 
         Timestamp third = net.get(2).getAt();
-        assertThat(audit(AuditRequest.newBuilder().setPrefix(prefix + "net/").setSince(third).build()))
-                .extracting(AuditRecord::getKey).startsWith(prefix + "net/2").doesNotContain(prefix + "net/0", prefix + "net/1");
-        assertThat(audit(AuditRequest.newBuilder().setPrefix(prefix).setUntil(net.get(0).getAt()).build()))
-                .extracting(AuditRecord::getKey).contains(prefix + "net/0").doesNotContain(prefix + "net/4", prefix + "dns/0");
-        assertThat(audit(AuditRequest.newBuilder().setPrefix(prefix).setUntil(timestamp(1000)).build())).isEmpty();
-        assertThat(SecuredLockServiceGrpcTest.code(() -> as(ADMIN).audit(AuditRequest.newBuilder().setPrefix(prefix)
-                .setSince(timestamp(2000)).setUntil(timestamp(1000)).build()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(SecuredLockServiceGrpcTest.code(() -> as(ADMIN).audit(AuditRequest.newBuilder().setPrefix(prefix)
-                .setPageToken("forged").build()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(audit(AuditRequest.newBuilder()
+                        .setPrefix(prefix + "net/")
+                        .setSince(third)
+                        .build()))
+                .extracting(AuditRecord::getKey)
+                .startsWith(prefix + "net/2")
+                .doesNotContain(prefix + "net/0", prefix + "net/1");
+        assertThat(audit(AuditRequest.newBuilder()
+                        .setPrefix(prefix)
+                        .setUntil(net.get(0).getAt())
+                        .build()))
+                .extracting(AuditRecord::getKey)
+                .contains(prefix + "net/0")
+                .doesNotContain(prefix + "net/4", prefix + "dns/0");
+        assertThat(audit(AuditRequest.newBuilder()
+                        .setPrefix(prefix)
+                        .setUntil(timestamp(1000))
+                        .build()))
+                .isEmpty();
+        assertThat(SecuredLockServiceGrpcTest.code(() -> as(ADMIN)
+                        .audit(AuditRequest.newBuilder()
+                                .setPrefix(prefix)
+                                .setSince(timestamp(2000))
+                                .setUntil(timestamp(1000))
+                                .build())))
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(SecuredLockServiceGrpcTest.code(() -> as(ADMIN)
+                        .audit(AuditRequest.newBuilder()
+                                .setPrefix(prefix)
+                                .setPageToken("forged")
+                                .build())))
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
     }
 
     static Timestamp timestamp(long ms) {

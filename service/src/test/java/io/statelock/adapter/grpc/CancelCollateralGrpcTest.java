@@ -40,16 +40,19 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class CancelCollateralGrpcTest extends ChannelTest {
     private static final int ROUNDS = 150;
-    private static final java.util.concurrent.ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "cancel-timer");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final java.util.concurrent.ScheduledExecutorService TIMER =
+            Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "cancel-timer");
+                t.setDaemon(true);
+                return t;
+            });
 
     @Test
     void cancelledUploadsAndWaitingAcquiresCostNoOtherCall() throws Exception {
         Load load = new Load(StateServiceGrpcTest.tf(1));
-        load.run("uploads and waiting acquires", i -> cancelUpload(load.stateKey, load.writer, i),
+        load.run(
+                "uploads and waiting acquires",
+                i -> cancelUpload(load.stateKey, load.writer, i),
                 i -> cancelWaitingAcquire(load.heldKey));
     }
 
@@ -75,10 +78,18 @@ class CancelCollateralGrpcTest extends ChannelTest {
         final AcquireResponse writer;
 
         Load(byte[] state) throws Exception {
-            holder = locks.withDeadlineAfter(30, TimeUnit.SECONDS).acquire(AcquireRequest.newBuilder()
-                    .setKey(heldKey).setOwner("holder").setTtl(seconds(300)).build());
-            writer = locks.withDeadlineAfter(30, TimeUnit.SECONDS).acquire(AcquireRequest.newBuilder()
-                    .setKey(stateKey).setOwner("writer").setTtl(seconds(300)).build());
+            holder = locks.withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .acquire(AcquireRequest.newBuilder()
+                            .setKey(heldKey)
+                            .setOwner("holder")
+                            .setTtl(seconds(300))
+                            .build());
+            writer = locks.withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .acquire(AcquireRequest.newBuilder()
+                            .setKey(stateKey)
+                            .setOwner("writer")
+                            .setTtl(seconds(300))
+                            .build());
             new StateClient(channel).put(StateServiceGrpcTest.header(stateKey, writer, ""), state);
         }
 
@@ -103,27 +114,45 @@ class CancelCollateralGrpcTest extends ChannelTest {
             } finally {
                 pool.shutdownNow();
             }
-            System.out.printf("cancel collateral (%s): %d cancels, %d other calls answered, %d failed%n", what,
-                    ROUNDS * cancellers.length, answered.get(), collateral.size());
-            assertThat(collateral).as("calls that failed beside the cancelled " + what).isEmpty();
+            System.out.printf(
+                    "cancel collateral (%s): %d cancels, %d other calls answered, %d failed%n",
+                    what, ROUNDS * cancellers.length, answered.get(), collateral.size());
+            assertThat(collateral)
+                    .as("calls that failed beside the cancelled " + what)
+                    .isEmpty();
             assertThat(answered.get()).isEqualTo(ROUNDS * 2 * 2 * 4);
             // The holder still holds: no heartbeat was lost.
-            assertThat(locks.describe(DescribeRequest.newBuilder().setKey(heldKey).build()).getFencingToken())
+            assertThat(locks.describe(
+                                    DescribeRequest.newBuilder().setKey(heldKey).build())
+                            .getFencingToken())
                     .isEqualTo(holder.getFencingToken());
         }
     }
 
     /** Heartbeats of a held lease, acquires and releases of fresh keys, reads: each must be answered. */
-    private static Void ordinaryCalls(LockServiceGrpc.LockServiceBlockingStub locks, String prefix, AcquireResponse holder,
-                                      int thread, AtomicInteger answered, List<String> collateral) {
+    private static Void ordinaryCalls(
+            LockServiceGrpc.LockServiceBlockingStub locks,
+            String prefix,
+            AcquireResponse holder,
+            int thread,
+            AtomicInteger answered,
+            List<String> collateral) {
         for (int i = 0; i < ROUNDS * 2; i++) {
             try {
                 var stub = locks.withDeadlineAfter(20, TimeUnit.SECONDS);
-                stub.heartbeat(HeartbeatRequest.newBuilder().setKey(prefix + "held").setLeaseId(holder.getLeaseId()).build());
+                stub.heartbeat(HeartbeatRequest.newBuilder()
+                        .setKey(prefix + "held")
+                        .setLeaseId(holder.getLeaseId())
+                        .build());
                 String key = prefix + "free-" + thread + "-" + i;
-                AcquireResponse lease = stub.acquire(AcquireRequest.newBuilder().setKey(key).setOwner("o").build());
-                stub.release(ReleaseRequest.newBuilder().setKey(key).setLeaseId(lease.getLeaseId()).build());
-                stub.describe(DescribeRequest.newBuilder().setKey(prefix + "held").build());
+                AcquireResponse lease = stub.acquire(
+                        AcquireRequest.newBuilder().setKey(key).setOwner("o").build());
+                stub.release(ReleaseRequest.newBuilder()
+                        .setKey(key)
+                        .setLeaseId(lease.getLeaseId())
+                        .build());
+                stub.describe(
+                        DescribeRequest.newBuilder().setKey(prefix + "held").build());
                 answered.addAndGet(4);
             } catch (RuntimeException e) {
                 collateral.add(e.toString());
@@ -134,31 +163,56 @@ class CancelCollateralGrpcTest extends ChannelTest {
 
     private void cancelDownload(String key) throws Exception {
         java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
-        StateServiceGrpc.newStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS).getState(
-                io.statelock.proto.v1.GetStateRequest.newBuilder().setKey(key).build(),
-                new ClientResponseObserver<io.statelock.proto.v1.GetStateRequest, io.statelock.proto.v1.GetStateResponse>() {
-                    ClientCallStreamObserver<io.statelock.proto.v1.GetStateRequest> call;
+        StateServiceGrpc.newStub(channel)
+                .withDeadlineAfter(20, TimeUnit.SECONDS)
+                .getState(
+                        io.statelock.proto.v1.GetStateRequest.newBuilder()
+                                .setKey(key)
+                                .build(),
+                        new ClientResponseObserver<
+                                io.statelock.proto.v1.GetStateRequest, io.statelock.proto.v1.GetStateResponse>() {
+                            ClientCallStreamObserver<io.statelock.proto.v1.GetStateRequest> call;
 
-                    public void beforeStart(ClientCallStreamObserver<io.statelock.proto.v1.GetStateRequest> c) { call = c; }
-                    public void onNext(io.statelock.proto.v1.GetStateResponse r) {
-                        if (r.hasChunk()) call.cancel("cancelled mid-download", null);
-                    }
-                    public void onError(Throwable t) { ended.countDown(); }
-                    public void onCompleted() { ended.countDown(); }
-                });
+                            public void beforeStart(ClientCallStreamObserver<io.statelock.proto.v1.GetStateRequest> c) {
+                                call = c;
+                            }
+
+                            public void onNext(io.statelock.proto.v1.GetStateResponse r) {
+                                if (r.hasChunk()) call.cancel("cancelled mid-download", null);
+                            }
+
+                            public void onError(Throwable t) {
+                                ended.countDown();
+                            }
+
+                            public void onCompleted() {
+                                ended.countDown();
+                            }
+                        });
         ended.await(20, TimeUnit.SECONDS);
     }
 
     private void cancelUpload(String key, AcquireResponse lease, int round) throws Exception {
         CountDownLatch ended = new CountDownLatch(1);
         var call = (ClientCallStreamObserver<PutStateRequest>) StateServiceGrpc.newStub(channel)
-                .withDeadlineAfter(20, TimeUnit.SECONDS).putState(new StreamObserver<StateVersion>() {
-                    public void onNext(StateVersion v) { }
-                    public void onError(Throwable t) { ended.countDown(); }
-                    public void onCompleted() { ended.countDown(); }
+                .withDeadlineAfter(20, TimeUnit.SECONDS)
+                .putState(new StreamObserver<StateVersion>() {
+                    public void onNext(StateVersion v) {}
+
+                    public void onError(Throwable t) {
+                        ended.countDown();
+                    }
+
+                    public void onCompleted() {
+                        ended.countDown();
+                    }
                 });
-        call.onNext(PutStateRequest.newBuilder().setHeader(StateServiceGrpcTest.header(key, lease, "")).build());
-        call.onNext(PutStateRequest.newBuilder().setChunk(ByteString.copyFrom(new byte[30 + round])).build());
+        call.onNext(PutStateRequest.newBuilder()
+                .setHeader(StateServiceGrpcTest.header(key, lease, ""))
+                .build());
+        call.onNext(PutStateRequest.newBuilder()
+                .setChunk(ByteString.copyFrom(new byte[30 + round]))
+                .build());
         if (round % 3 == 0) Thread.sleep(2); // sometimes after the service has the bytes, sometimes before
         call.cancel("cancelled mid-upload", null);
         ended.await(20, TimeUnit.SECONDS);
@@ -166,18 +220,30 @@ class CancelCollateralGrpcTest extends ChannelTest {
 
     private void cancelWaitingAcquire(String key) throws Exception {
         CountDownLatch ended = new CountDownLatch(1);
-        LockServiceGrpc.newStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS).acquire(AcquireRequest.newBuilder()
-                .setKey(key).setOwner("waiter").setWaitTimeout(seconds(10)).build(),
-                new ClientResponseObserver<AcquireRequest, AcquireResponse>() {
-                    public void beforeStart(ClientCallStreamObserver<AcquireRequest> c) {
-                        // Cancelled while it waits in the queue.
-                        TIMER.schedule(() -> c.cancel("gave up", null), 15,
-                                TimeUnit.MILLISECONDS);
-                    }
-                    public void onNext(AcquireResponse r) { }
-                    public void onError(Throwable t) { ended.countDown(); }
-                    public void onCompleted() { ended.countDown(); }
-                });
+        LockServiceGrpc.newStub(channel)
+                .withDeadlineAfter(20, TimeUnit.SECONDS)
+                .acquire(
+                        AcquireRequest.newBuilder()
+                                .setKey(key)
+                                .setOwner("waiter")
+                                .setWaitTimeout(seconds(10))
+                                .build(),
+                        new ClientResponseObserver<AcquireRequest, AcquireResponse>() {
+                            public void beforeStart(ClientCallStreamObserver<AcquireRequest> c) {
+                                // Cancelled while it waits in the queue.
+                                TIMER.schedule(() -> c.cancel("gave up", null), 15, TimeUnit.MILLISECONDS);
+                            }
+
+                            public void onNext(AcquireResponse r) {}
+
+                            public void onError(Throwable t) {
+                                ended.countDown();
+                            }
+
+                            public void onCompleted() {
+                                ended.countDown();
+                            }
+                        });
         ended.await(20, TimeUnit.SECONDS);
     }
 

@@ -47,8 +47,12 @@ class CancelledUploadGrpcTest extends ChannelTest {
     @BeforeEach
     void holdAKeyWithOneVersion() throws Exception {
         key = "cancels/" + UUID.randomUUID() + "/terraform.tfstate";
-        lease = LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
-                .acquire(AcquireRequest.newBuilder().setKey(key).setOwner("ci-cancel").build());
+        lease = LockServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
+                .acquire(AcquireRequest.newBuilder()
+                        .setKey(key)
+                        .setOwner("ci-cancel")
+                        .build());
         current = new StateClient(channel).put(StateServiceGrpcTest.header(key, lease, ""), StateServiceGrpcTest.tf(1));
     }
 
@@ -107,8 +111,11 @@ class CancelledUploadGrpcTest extends ChannelTest {
     @Test
     void aCommitWithTheWrongDigestIsRefusedAndStoresNothing() throws Exception {
         byte[] body = StateServiceGrpcTest.tf(2);
-        PutStateRequest wrong = PutStateRequest.newBuilder().setCommit(PutStateCommit.newBuilder().setSize(body.length)
-                .setSha256(StateServiceGrpcTest.sha256(StateServiceGrpcTest.tf(3)))).build();
+        PutStateRequest wrong = PutStateRequest.newBuilder()
+                .setCommit(PutStateCommit.newBuilder()
+                        .setSize(body.length)
+                        .setSha256(StateServiceGrpcTest.sha256(StateServiceGrpcTest.tf(3))))
+                .build();
         Outcome o = send(List.of(header(), chunk(body), wrong), End.HALF_CLOSE);
         assertThat(o.code()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertNothingStored(1);
@@ -117,8 +124,10 @@ class CancelledUploadGrpcTest extends ChannelTest {
     @Test
     void aCommittedUploadIsStoredWithTheCommitsDigestChecked() throws Exception {
         byte[] body = StateServiceGrpcTest.tf(2);
-        PutStateRequest commit = PutStateRequest.newBuilder().setCommit(PutStateCommit.newBuilder().setSize(body.length)
-                .setSha256(StateServiceGrpcTest.sha256(body))).build();
+        PutStateRequest commit = PutStateRequest.newBuilder()
+                .setCommit(
+                        PutStateCommit.newBuilder().setSize(body.length).setSha256(StateServiceGrpcTest.sha256(body)))
+                .build();
         Outcome o = send(List.of(header(), chunk(body), commit), End.HALF_CLOSE);
         assertThat(o.code()).isEqualTo(Status.Code.OK);
         assertThat(o.version().getVersion()).isEqualTo("2");
@@ -126,7 +135,9 @@ class CancelledUploadGrpcTest extends ChannelTest {
     }
 
     private PutStateRequest header() {
-        return PutStateRequest.newBuilder().setHeader(StateServiceGrpcTest.header(key, lease, "")).build();
+        return PutStateRequest.newBuilder()
+                .setHeader(StateServiceGrpcTest.header(key, lease, ""))
+                .build();
     }
 
     private static PutStateRequest chunk(int size) {
@@ -138,22 +149,33 @@ class CancelledUploadGrpcTest extends ChannelTest {
     }
 
     private static PutStateRequest commit(long size) {
-        return PutStateRequest.newBuilder().setCommit(PutStateCommit.newBuilder().setSize(size)).build();
+        return PutStateRequest.newBuilder()
+                .setCommit(PutStateCommit.newBuilder().setSize(size))
+                .build();
     }
 
-    enum End { CANCEL, HALF_CLOSE }
-
-    record Outcome(Status.Code code, String message, StateVersion version) {
+    enum End {
+        CANCEL,
+        HALF_CLOSE
     }
+
+    record Outcome(Status.Code code, String message, StateVersion version) {}
 
     /** Sends the messages, then cancels or half-closes; the call's answer. */
     private Outcome send(List<PutStateRequest> messages, End end) throws Exception {
         CompletableFuture<StateVersion> result = new CompletableFuture<>();
         var call = (ClientCallStreamObserver<PutStateRequest>) StateServiceGrpc.newStub(channel)
-                .withDeadlineAfter(30, TimeUnit.SECONDS).putState(new StreamObserver<>() {
-                    public void onNext(StateVersion v) { result.complete(v); }
-                    public void onError(Throwable t) { result.completeExceptionally(t); }
-                    public void onCompleted() { }
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
+                .putState(new StreamObserver<>() {
+                    public void onNext(StateVersion v) {
+                        result.complete(v);
+                    }
+
+                    public void onError(Throwable t) {
+                        result.completeExceptionally(t);
+                    }
+
+                    public void onCompleted() {}
                 });
         for (PutStateRequest m : messages) call.onNext(m);
         if (end == End.CANCEL) {
@@ -172,8 +194,10 @@ class CancelledUploadGrpcTest extends ChannelTest {
     }
 
     private long versions() {
-        return StateServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
-                .listVersions(ListVersionsRequest.newBuilder().setKey(key).build()).getVersionsCount();
+        return StateServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
+                .listVersions(ListVersionsRequest.newBuilder().setKey(key).build())
+                .getVersionsCount();
     }
 
     /** The key still has only its first version, the spool is empty, and the give-up is audited as refused. */
@@ -183,7 +207,8 @@ class CancelledUploadGrpcTest extends ChannelTest {
         for (int i = 0; i < 200 && refused.isEmpty(); i++) {
             assertThat(trail.flush(java.time.Duration.ofSeconds(10))).isTrue();
             trail.query(key, 0, Long.MAX_VALUE, 100, "").entries().stream()
-                    .filter(e -> e.action().equals("put-state") && e.outcome().equals("refused")).forEach(refused::add);
+                    .filter(e -> e.action().equals("put-state") && e.outcome().equals("refused"))
+                    .forEach(refused::add);
             if (refused.isEmpty()) Thread.sleep(50);
         }
         assertThat(refused).as("the refused upload's audit record").hasSize(1);
@@ -191,8 +216,8 @@ class CancelledUploadGrpcTest extends ChannelTest {
         ServiceChecks.assertSpoolEmpties();
         assertThat(versions()).as("versions of " + key).isEqualTo(versions);
         // Later writes still work under the same lease.
-        StateVersion next = new StateClient(channel).put(StateServiceGrpcTest.header(key, lease, ""),
-                StateServiceGrpcTest.tf(5));
+        StateVersion next =
+                new StateClient(channel).put(StateServiceGrpcTest.header(key, lease, ""), StateServiceGrpcTest.tf(5));
         assertThat(next.getVersion()).isEqualTo(String.valueOf(versions + 1));
     }
 }

@@ -53,16 +53,24 @@ class ConcurrentClientsGrpcTest {
                 var stub = LockServiceGrpc.newBlockingStub(channels.get(client % channels.size()));
                 start.await();
                 for (int r = 0; r < ROUNDS; r++) {
-                    AcquireResponse lease = stub.withDeadlineAfter(120, TimeUnit.SECONDS).acquire(AcquireRequest.newBuilder()
-                            .setKey(key).setOwner("client-" + client).setTtl(Duration.newBuilder().setSeconds(30))
-                            .setWaitTimeout(Duration.newBuilder().setSeconds(110)).build());
+                    AcquireResponse lease = stub.withDeadlineAfter(120, TimeUnit.SECONDS)
+                            .acquire(AcquireRequest.newBuilder()
+                                    .setKey(key)
+                                    .setOwner("client-" + client)
+                                    .setTtl(Duration.newBuilder().setSeconds(30))
+                                    .setWaitTimeout(Duration.newBuilder().setSeconds(110))
+                                    .build());
                     int now = inside.incrementAndGet();
                     maxInside.accumulateAndGet(now, Math::max);
                     grantOrder.add(lease.getFencingToken());
                     Thread.sleep(1);
                     inside.decrementAndGet();
-                    boolean released = stub.withDeadlineAfter(30, TimeUnit.SECONDS).release(ReleaseRequest.newBuilder()
-                            .setKey(key).setLeaseId(lease.getLeaseId()).build()).getReleased();
+                    boolean released = stub.withDeadlineAfter(30, TimeUnit.SECONDS)
+                            .release(ReleaseRequest.newBuilder()
+                                    .setKey(key)
+                                    .setLeaseId(lease.getLeaseId())
+                                    .build())
+                            .getReleased();
                     if (!released) failures.add(new AssertionError("lease lost inside the critical section"));
                 }
                 return null;
@@ -103,10 +111,17 @@ class ConcurrentClientsGrpcTest {
             List<String> served = new ArrayList<>();
             AcquireResponse current = holder;
             for (int i = 0; i < 5; i++) {
-                stub.release(ReleaseRequest.newBuilder().setKey(key).setLeaseId(current.getLeaseId()).build());
+                stub.release(ReleaseRequest.newBuilder()
+                        .setKey(key)
+                        .setLeaseId(current.getLeaseId())
+                        .build());
                 current = waiters.get(i).get(10, TimeUnit.SECONDS);
-                served.add(stub.describe(io.statelock.proto.v1.DescribeRequest.newBuilder().setKey(key).build()).getOwner());
-                for (int j = i + 1; j < 5; j++) assertThat(waiters.get(j).isDone()).isFalse();
+                served.add(stub.describe(io.statelock.proto.v1.DescribeRequest.newBuilder()
+                                .setKey(key)
+                                .build())
+                        .getOwner());
+                for (int j = i + 1; j < 5; j++)
+                    assertThat(waiters.get(j).isDone()).isFalse();
             }
             assertThat(served).containsExactly("w0", "w1", "w2", "w3", "w4");
         } finally {
@@ -123,22 +138,35 @@ class ConcurrentClientsGrpcTest {
             AcquireResponse holder = stub.acquire(request(key, "holder", 0));
             io.grpc.Context.CancellableContext ctx = io.grpc.Context.current().withCancellation();
             CompletableFuture<Object> cancelled = new CompletableFuture<>();
-            ctx.run(() -> LockServiceGrpc.newStub(channel).acquire(request(key, "gone", 50),
-                    new io.grpc.stub.StreamObserver<>() {
-                        public void onNext(AcquireResponse v) { cancelled.complete(v); }
-                        public void onError(Throwable t) { cancelled.complete(t); }
-                        public void onCompleted() { }
+            ctx.run(() -> LockServiceGrpc.newStub(channel)
+                    .acquire(request(key, "gone", 50), new io.grpc.stub.StreamObserver<>() {
+                        public void onNext(AcquireResponse v) {
+                            cancelled.complete(v);
+                        }
+
+                        public void onError(Throwable t) {
+                            cancelled.complete(t);
+                        }
+
+                        public void onCompleted() {}
                     }));
-            var next = LockServiceGrpc.newFutureStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
+            var next = LockServiceGrpc.newFutureStub(channel)
+                    .withDeadlineAfter(60, TimeUnit.SECONDS)
                     .acquire(request(key, "next", 50));
             Thread.sleep(300);
             ctx.cancel(null);
             assertThat(cancelled.get(5, TimeUnit.SECONDS)).isInstanceOf(StatusRuntimeException.class);
             Thread.sleep(100);
-            stub.release(ReleaseRequest.newBuilder().setKey(key).setLeaseId(holder.getLeaseId()).build());
+            stub.release(ReleaseRequest.newBuilder()
+                    .setKey(key)
+                    .setLeaseId(holder.getLeaseId())
+                    .build());
             AcquireResponse granted = next.get(10, TimeUnit.SECONDS);
             assertThat(granted.getFencingToken()).isGreaterThan(holder.getFencingToken());
-            assertThat(stub.describe(io.statelock.proto.v1.DescribeRequest.newBuilder().setKey(key).build()).getOwner())
+            assertThat(stub.describe(io.statelock.proto.v1.DescribeRequest.newBuilder()
+                                    .setKey(key)
+                                    .build())
+                            .getOwner())
                     .isEqualTo("next");
         } finally {
             GrpcChannels.close(channel);
@@ -146,7 +174,11 @@ class ConcurrentClientsGrpcTest {
     }
 
     static AcquireRequest request(String key, String owner, long waitSeconds) {
-        return AcquireRequest.newBuilder().setKey(key).setOwner(owner).setTtl(Duration.newBuilder().setSeconds(30))
-                .setWaitTimeout(Duration.newBuilder().setSeconds(waitSeconds)).build();
+        return AcquireRequest.newBuilder()
+                .setKey(key)
+                .setOwner(owner)
+                .setTtl(Duration.newBuilder().setSeconds(30))
+                .setWaitTimeout(Duration.newBuilder().setSeconds(waitSeconds))
+                .build();
     }
 }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.statelock.boot.StatelockConfig;
+import io.statelock.testing.DynamoDbProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
-import io.statelock.testing.DynamoDbProfile;
 
 /** The same StateService semantics with the pointer on the DynamoDB store (dynalite on loopback). */
 @QuarkusTest

@@ -48,9 +48,12 @@ class FenceDurabilityIT {
         try (ServiceProcess service = ServiceProcess.start(log, dataDir)) {
             ManagedChannel channel = channel(service);
             try {
-                var status = LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                var status = LockServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
                         .describe(DescribeRequest.newBuilder().setKey(key).build());
-                assertThat(status.getFencingToken()).as("counter survived kill -9").isEqualTo(last);
+                assertThat(status.getFencingToken())
+                        .as("counter survived kill -9")
+                        .isEqualTo(last);
             } finally {
                 channel.shutdownNow();
             }
@@ -65,8 +68,12 @@ class FenceDurabilityIT {
         assertThat(lease.getFencingToken()).isGreaterThan(previous);
         ManagedChannel channel = channel(service);
         try {
-            LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .release(ReleaseRequest.newBuilder().setKey(key).setLeaseId(lease.getLeaseId()).build());
+            LockServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .release(ReleaseRequest.newBuilder()
+                            .setKey(key)
+                            .setLeaseId(lease.getLeaseId())
+                            .build());
         } finally {
             channel.shutdownNow();
         }
@@ -81,16 +88,22 @@ class FenceDurabilityIT {
             throws Exception {
         ManagedChannel channel = channel(service);
         try {
-            return LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
-                    .acquire(AcquireRequest.newBuilder().setKey(key).setOwner("durability-test")
+            return LockServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .acquire(AcquireRequest.newBuilder()
+                            .setKey(key)
+                            .setOwner("durability-test")
                             .setTtl(Duration.newBuilder().setSeconds(ttlSeconds))
-                            .setWaitTimeout(Duration.newBuilder().setSeconds(waitSeconds)).build());
+                            .setWaitTimeout(Duration.newBuilder().setSeconds(waitSeconds))
+                            .build());
         } finally {
             channel.shutdownNow();
         }
     }
 
     private static ManagedChannel channel(ServiceProcess service) {
-        return NettyChannelBuilder.forAddress("127.0.0.1", service.port()).usePlaintext().build();
+        return NettyChannelBuilder.forAddress("127.0.0.1", service.port())
+                .usePlaintext()
+                .build();
     }
 }

@@ -28,11 +28,15 @@ class GracefulShutdownIT {
         String key = "shutdown/terraform.tfstate";
         AcquireResponse held;
         try (ServiceProcess service = ServiceProcess.start(dir.resolve("a.log"), dataDir)) {
-            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", service.port()).usePlaintext().build();
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", service.port())
+                    .usePlaintext()
+                    .build();
             try {
-                held = LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                held = LockServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
                         .acquire(request(key, "holder", 0));
-                var waiter = LockServiceGrpc.newFutureStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
+                var waiter = LockServiceGrpc.newFutureStub(channel)
+                        .withDeadlineAfter(60, TimeUnit.SECONDS)
                         .acquire(request(key, "waiter", 50));
                 Thread.sleep(500);
                 assertThat(waiter.isDone()).isFalse();
@@ -41,17 +45,25 @@ class GracefulShutdownIT {
                     waiter.get(20, TimeUnit.SECONDS);
                     throw new AssertionError("a waiter was granted by a replica that was shutting down");
                 } catch (ExecutionException e) {
-                    assertThat(((StatusRuntimeException) e.getCause()).getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                    assertThat(((StatusRuntimeException) e.getCause())
+                                    .getStatus()
+                                    .getCode())
+                            .isEqualTo(Status.Code.UNAVAILABLE);
                 }
             } finally {
                 channel.shutdownNow();
             }
         }
         try (ServiceProcess service = ServiceProcess.start(dir.resolve("b.log"), dataDir)) {
-            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", service.port()).usePlaintext().build();
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", service.port())
+                    .usePlaintext()
+                    .build();
             try {
-                var status = LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .describe(io.statelock.proto.v1.DescribeRequest.newBuilder().setKey(key).build());
+                var status = LockServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .describe(io.statelock.proto.v1.DescribeRequest.newBuilder()
+                                .setKey(key)
+                                .build());
                 assertThat(status.getHeld()).isTrue();
                 assertThat(status.getOwner()).isEqualTo("holder");
                 assertThat(status.getFencingToken()).isEqualTo(held.getFencingToken());
@@ -62,7 +74,11 @@ class GracefulShutdownIT {
     }
 
     static AcquireRequest request(String key, String owner, long waitSeconds) {
-        return AcquireRequest.newBuilder().setKey(key).setOwner(owner).setTtl(Duration.newBuilder().setSeconds(60))
-                .setWaitTimeout(Duration.newBuilder().setSeconds(waitSeconds)).build();
+        return AcquireRequest.newBuilder()
+                .setKey(key)
+                .setOwner(owner)
+                .setTtl(Duration.newBuilder().setSeconds(60))
+                .setWaitTimeout(Duration.newBuilder().setSeconds(waitSeconds))
+                .build();
     }
 }

@@ -9,8 +9,8 @@ import com.google.rpc.RetryInfo;
 import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
-import io.statelock.lock.LockHeldException;
 import io.statelock.common.StatelockException.Kind;
+import io.statelock.lock.LockHeldException;
 import io.statelock.proto.v1.LeaseLost;
 import io.statelock.proto.v1.LockHeld;
 import io.statelock.proto.v1.StateConflict;
@@ -57,9 +57,15 @@ class GrpcErrorsTest {
                 continue;
             }
             assertThat(details).as("%s", kind).hasSize(1);
-            assertThat(details.get(0).is(expected.detail())).as("%s carries %s", kind, expected.detail()).isTrue();
+            assertThat(details.get(0).is(expected.detail()))
+                    .as("%s carries %s", kind, expected.detail())
+                    .isTrue();
             if (expected.retrySeconds() >= 0) {
-                assertThat(details.get(0).unpack(RetryInfo.class).getRetryDelay().getSeconds()).as("%s", kind)
+                assertThat(details.get(0)
+                                .unpack(RetryInfo.class)
+                                .getRetryDelay()
+                                .getSeconds())
+                        .as("%s", kind)
                         .isEqualTo(expected.retrySeconds());
             }
         }
@@ -69,7 +75,8 @@ class GrpcErrorsTest {
     void aStoreFailureSaysRetryWithAnIncidentAndNoneOfItsText() {
         StatusRuntimeException status = GrpcErrors.toStatus(ErrorSamples.of(Kind.UNAVAILABLE));
 
-        assertThat(status.getStatus().getDescription()).startsWith("store unavailable, retry (incident ")
+        assertThat(status.getStatus().getDescription())
+                .startsWith("store unavailable, retry (incident ")
                 .doesNotContain("DynamoDB");
     }
 
@@ -77,12 +84,16 @@ class GrpcErrorsTest {
     void wrappedDomainErrorsAreUnwrappedAndTheRestIsCancelledOrInternal() {
         LockHeldException held = (LockHeldException) ErrorSamples.of(Kind.HELD);
 
-        assertThat(GrpcErrors.toStatus(new CompletionException(new ExecutionException(held))).getStatus().getCode())
+        assertThat(GrpcErrors.toStatus(new CompletionException(new ExecutionException(held)))
+                        .getStatus()
+                        .getCode())
                 .isEqualTo(Code.ABORTED);
-        assertThat(GrpcErrors.toStatus(new CancellationException()).getStatus().getCode()).isEqualTo(Code.CANCELLED);
+        assertThat(GrpcErrors.toStatus(new CancellationException()).getStatus().getCode())
+                .isEqualTo(Code.CANCELLED);
         StatusRuntimeException bug = GrpcErrors.toStatus(new IllegalStateException("state object x already exists"));
         assertThat(bug.getStatus().getCode()).isEqualTo(Code.INTERNAL);
-        assertThat(bug.getStatus().getDescription()).startsWith("internal error (incident ")
+        assertThat(bug.getStatus().getDescription())
+                .startsWith("internal error (incident ")
                 .doesNotContain("IllegalStateException");
     }
 }

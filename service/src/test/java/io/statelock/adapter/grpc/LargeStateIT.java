@@ -94,8 +94,8 @@ class LargeStateIT {
                 return n;
             }
         };
-        return new java.io.SequenceInputStream(java.util.Collections.enumeration(List.of(
-                new java.io.ByteArrayInputStream(head), hex, new java.io.ByteArrayInputStream(tail))));
+        return new java.io.SequenceInputStream(java.util.Collections.enumeration(
+                List.of(new java.io.ByteArrayInputStream(head), hex, new java.io.ByteArrayInputStream(tail))));
     }
 
     static String sha256Of(InputStream in) throws Exception {
@@ -108,25 +108,41 @@ class LargeStateIT {
     @Test
     void a256MiBStateRoundTripsOverTheTerraformHttpBackend() throws Exception {
         String expected = sha256Of(generatedState(SIZE, 7));
-        try (ServiceProcess service = ServiceProcess.start(SMALL_HEAP, ServiceProcess.freePort(), dir.resolve("service.log"),
-                "statelock.embedded.data-dir=" + dir.resolve("data"), "statelock.filesystem.dir=" + dir.resolve("state"),
+        try (ServiceProcess service = ServiceProcess.start(
+                SMALL_HEAP,
+                ServiceProcess.freePort(),
+                dir.resolve("service.log"),
+                "statelock.embedded.data-dir=" + dir.resolve("data"),
+                "statelock.filesystem.dir=" + dir.resolve("state"),
                 "statelock.state.spool-dir=" + dir.resolve("spool"))) {
-            TerraformHttp tf = new TerraformHttp(service.port(), "big/http.tfstate").withTimeout(java.time.Duration.ofMinutes(5));
+            TerraformHttp tf =
+                    new TerraformHttp(service.port(), "big/http.tfstate").withTimeout(java.time.Duration.ofMinutes(5));
             String id = java.util.UUID.randomUUID().toString();
             assertThat(tf.lock(TerraformHttp.lockInfo(id, "ci")).statusCode()).isEqualTo(200);
 
             long t0 = System.nanoTime();
-            var post = tf.client().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(tf.address() + "?ID=" + id))
-                    .timeout(java.time.Duration.ofMinutes(5)).header("Content-Type", "application/json")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> generatedState(SIZE, 7))).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            var post = tf.client()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(tf.address() + "?ID=" + id))
+                                    .timeout(java.time.Duration.ofMinutes(5))
+                                    .header("Content-Type", "application/json")
+                                    .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                                            () -> generatedState(SIZE, 7)))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
             long t1 = System.nanoTime();
-            var get = tf.client().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(tf.address()))
-                    .timeout(java.time.Duration.ofMinutes(5)).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+            var get = tf.client()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(tf.address()))
+                                    .timeout(java.time.Duration.ofMinutes(5))
+                                    .GET()
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofInputStream());
             String got = sha256Of(get.body());
             long t2 = System.nanoTime();
 
-            System.out.printf("256 MiB over HTTP with -Xmx128m: POST %d ms, GET %d ms%n",
+            System.out.printf(
+                    "256 MiB over HTTP with -Xmx128m: POST %d ms, GET %d ms%n",
                     (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
             assertThat(post.statusCode()).as(post.body()).isEqualTo(200);
             assertThat(get.statusCode()).isEqualTo(200);
@@ -137,26 +153,44 @@ class LargeStateIT {
     @Test
     void a256MiBStateRoundTripsOverGrpcWithItsDigest() throws Exception {
         String expected = sha256Of(generated(SIZE, 42));
-        try (ServiceProcess service = ServiceProcess.start(SMALL_HEAP, ServiceProcess.freePort(), dir.resolve("service.log"),
-                "statelock.embedded.data-dir=" + dir.resolve("data"), "statelock.filesystem.dir=" + dir.resolve("state"),
+        try (ServiceProcess service = ServiceProcess.start(
+                SMALL_HEAP,
+                ServiceProcess.freePort(),
+                dir.resolve("service.log"),
+                "statelock.embedded.data-dir=" + dir.resolve("data"),
+                "statelock.filesystem.dir=" + dir.resolve("state"),
                 "statelock.state.spool-dir=" + dir.resolve("spool"))) {
-            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", service.port()).usePlaintext().build();
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", service.port())
+                    .usePlaintext()
+                    .build();
             try {
                 String key = "big/terraform.tfstate";
-                AcquireResponse lease = LockServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
-                        .acquire(AcquireRequest.newBuilder().setKey(key).setOwner("ci")
-                                .setTtl(com.google.protobuf.Duration.newBuilder().setSeconds(600)).build());
+                AcquireResponse lease = LockServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .acquire(AcquireRequest.newBuilder()
+                                .setKey(key)
+                                .setOwner("ci")
+                                .setTtl(com.google.protobuf.Duration.newBuilder()
+                                        .setSeconds(600))
+                                .build());
                 StateClient client = new StateClient(channel);
 
                 long t0 = System.nanoTime();
-                StateVersion put = client.put(PutStateHeader.newBuilder().setKey(key).setLeaseId(lease.getLeaseId())
-                        .setFencingToken(lease.getFencingToken()).setSha256(expected).build(), generated(SIZE, 42));
+                StateVersion put = client.put(
+                        PutStateHeader.newBuilder()
+                                .setKey(key)
+                                .setLeaseId(lease.getLeaseId())
+                                .setFencingToken(lease.getFencingToken())
+                                .setSha256(expected)
+                                .build(),
+                        generated(SIZE, 42));
                 long t1 = System.nanoTime();
                 MessageDigest md = MessageDigest.getInstance("SHA-256");
                 StateVersion got = client.get(key, "", new DigestOutputStream(OutputStream.nullOutputStream(), md));
                 long t2 = System.nanoTime();
 
-                System.out.printf("256 MiB over gRPC with -Xmx128m: put %d ms, get %d ms%n",
+                System.out.printf(
+                        "256 MiB over gRPC with -Xmx128m: put %d ms, get %d ms%n",
                         (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
                 assertThat(put.getSize()).isEqualTo(SIZE);
                 assertThat(put.getSha256()).isEqualTo(expected);

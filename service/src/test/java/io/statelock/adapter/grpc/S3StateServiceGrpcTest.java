@@ -7,9 +7,9 @@ import io.grpc.Status;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.statelock.proto.v1.AcquireResponse;
+import io.statelock.testing.S3Profile;
 import io.statelock.testing.S3Proxy;
 import io.statelock.testing.S3ProxyClients;
-import io.statelock.testing.S3Profile;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -27,7 +27,9 @@ class S3StateServiceGrpcTest extends StateServiceGrpcTest {
         String bucket = ConfigProvider.getConfig().getValue("statelock.s3.bucket", String.class);
         String prefix = ConfigProvider.getConfig().getValue("statelock.s3.prefix", String.class);
         try (var s3 = S3ProxyClients.of(S3Proxy.shared())) {
-            var object = s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix + key)).contents().get(0);
+            var object = s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix + key))
+                    .contents()
+                    .get(0);
             s3.putObject(b -> b.bucket(bucket).key(object.key()), RequestBody.fromBytes(tf(9)));
         }
 

@@ -49,17 +49,25 @@ class StateServiceGrpcTest extends ChannelTest {
     }
 
     AcquireResponse acquire(String owner, long ttlSeconds) {
-        return locks.acquire(AcquireRequest.newBuilder().setKey(key).setOwner(owner)
-                .setTtl(com.google.protobuf.Duration.newBuilder().setSeconds(ttlSeconds)).build());
+        return locks.acquire(AcquireRequest.newBuilder()
+                .setKey(key)
+                .setOwner(owner)
+                .setTtl(com.google.protobuf.Duration.newBuilder().setSeconds(ttlSeconds))
+                .build());
     }
 
     static PutStateHeader header(String key, AcquireResponse lease, String sha256) {
-        return PutStateHeader.newBuilder().setKey(key).setLeaseId(lease.getLeaseId())
-                .setFencingToken(lease.getFencingToken()).setSha256(sha256).build();
+        return PutStateHeader.newBuilder()
+                .setKey(key)
+                .setLeaseId(lease.getLeaseId())
+                .setFencingToken(lease.getFencingToken())
+                .setSha256(sha256)
+                .build();
     }
 
     static byte[] tf(long serial) {
-        return ("{\"version\":4,\"serial\":" + serial + ",\"lineage\":\"L\",\"resources\":[]}").getBytes(StandardCharsets.UTF_8);
+        return ("{\"version\":4,\"serial\":" + serial + ",\"lineage\":\"L\",\"resources\":[]}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     static String sha256(byte[] b) throws Exception {
@@ -92,7 +100,10 @@ class StateServiceGrpcTest extends ChannelTest {
     void aWriterWhoseLeaseWasBrokenGetsLeaseLostAndThePointerStays() throws Exception {
         AcquireResponse old = acquire("ci-old", 30);
         client.put(header(key, old, ""), tf(1));
-        locks.forceRelease(ForceReleaseRequest.newBuilder().setKey(key).setReason("runner hung").build());
+        locks.forceRelease(ForceReleaseRequest.newBuilder()
+                .setKey(key)
+                .setReason("runner hung")
+                .build());
         AcquireResponse fresh = acquire("ci-new", 30);
 
         assertThatThrownBy(() -> client.put(header(key, old, ""), tf(2)))
@@ -117,7 +128,8 @@ class StateServiceGrpcTest extends ChannelTest {
         assertThatThrownBy(() -> client.put(header(key, lease, ""), tf(1)))
                 .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.FAILED_PRECONDITION))
                 .hasMessageContaining("expired");
-        assertThatThrownBy(() -> client.get(key, "")).satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.NOT_FOUND));
+        assertThatThrownBy(() -> client.get(key, ""))
+                .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.NOT_FOUND));
     }
 
     @Test
@@ -137,8 +149,8 @@ class StateServiceGrpcTest extends ChannelTest {
     void aSerialOrLineageConflictCarriesStateConflictNotLeaseLost() throws Exception {
         AcquireResponse lease = acquire("ci", 30);
         client.put(header(key, lease, ""), tf(5));
-        byte[] otherLineage = "{\"version\":4,\"serial\":9,\"lineage\":\"OTHER\",\"resources\":[]}"
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] otherLineage =
+                "{\"version\":4,\"serial\":9,\"lineage\":\"OTHER\",\"resources\":[]}".getBytes(StandardCharsets.UTF_8);
 
         StateConflict behind = conflict(() -> client.put(header(key, lease, ""), tf(4)));
         StateConflict lineage = conflict(() -> client.put(header(key, lease, ""), otherLineage));
@@ -164,7 +176,8 @@ class StateServiceGrpcTest extends ChannelTest {
         assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(code(e)).isEqualTo(Status.Code.FAILED_PRECONDITION);
             com.google.rpc.Status rich = io.grpc.protobuf.StatusProto.fromThrowable(e);
-            assertThat(rich.getDetailsList()).noneSatisfy(d -> assertThat(d.is(LeaseLost.class)).isTrue());
+            assertThat(rich.getDetailsList())
+                    .noneSatisfy(d -> assertThat(d.is(LeaseLost.class)).isTrue());
             try {
                 found.add(LockServiceGrpcTest.detail(e, StateConflict.class));
             } catch (Exception ex) {
@@ -179,10 +192,15 @@ class StateServiceGrpcTest extends ChannelTest {
         AcquireResponse lease = acquire("ci", 30);
         for (int serial = 1; serial <= 3; serial++) client.put(header(key, lease, ""), tf(serial));
 
-        ListVersionsResponse list = states.listVersions(ListVersionsRequest.newBuilder().setKey(key).setPageSize(2).build());
+        ListVersionsResponse list = states.listVersions(
+                ListVersionsRequest.newBuilder().setKey(key).setPageSize(2).build());
         assertThat(list.getVersionsList()).extracting(StateVersion::getVersion).containsExactly("3", "2");
-        StateVersion rolled = states.rollback(RollbackRequest.newBuilder().setKey(key).setLeaseId(lease.getLeaseId())
-                .setFencingToken(lease.getFencingToken()).setToVersion("1").build());
+        StateVersion rolled = states.rollback(RollbackRequest.newBuilder()
+                .setKey(key)
+                .setLeaseId(lease.getLeaseId())
+                .setFencingToken(lease.getFencingToken())
+                .setToVersion("1")
+                .build());
 
         assertThat(rolled.getVersion()).isEqualTo("4");
         assertThat(rolled.getSha256()).isEqualTo(sha256(tf(1)));

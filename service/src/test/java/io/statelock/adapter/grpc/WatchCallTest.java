@@ -15,7 +15,8 @@ class WatchCallTest {
         // Every connection of one host shares its slots; the port (one per connection) is not part of it.
         assertThat(WatchCall.identity(Caller.ANONYMOUS, "10.0.0.7:51234")).isEqualTo("address 10.0.0.7");
         assertThat(WatchCall.identity(Caller.ANONYMOUS, "10.0.0.7:40000")).isEqualTo("address 10.0.0.7");
-        assertThat(WatchCall.identity(Caller.ANONYMOUS, "0:0:0:0:0:0:0:1:51234")).isEqualTo("address 0:0:0:0:0:0:0:1");
+        assertThat(WatchCall.identity(Caller.ANONYMOUS, "0:0:0:0:0:0:0:1:51234"))
+                .isEqualTo("address 0:0:0:0:0:0:0:1");
         assertThat(WatchCall.identity(Caller.ANONYMOUS, "")).isEqualTo("address unknown");
     }
 }

@@ -18,11 +18,11 @@ import io.statelock.proto.v1.LockInfo;
 import io.statelock.proto.v1.LockServiceGrpc;
 import io.statelock.proto.v1.ReleaseRequest;
 import io.statelock.proto.v1.WatchRequest;
-import io.statelock.testing.GatedReads;
 import io.statelock.testing.ChannelTest;
+import io.statelock.testing.FaultProxy;
+import io.statelock.testing.GatedReads;
 import io.statelock.testing.GrpcChannels;
 import io.statelock.testing.JwtResource;
-import io.statelock.testing.FaultProxy;
 import io.statelock.testing.WatchLimitsProfile;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -51,7 +51,6 @@ class WatchStreamsGrpcTest extends ChannelTest {
 
     @Inject
     WatchHub hub;
-
 
     @AfterEach
     void close() throws InterruptedException {
@@ -86,14 +85,15 @@ class WatchStreamsGrpcTest extends ChannelTest {
         Stream refused = watchKey(channel, mine, key());
         Status status = refused.awaitEnd();
         assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-        assertThat(status.getDescription()).contains("already has " + PER_CALLER + " open watch streams",
-                "statelock.watch.max-streams-per-caller");
+        assertThat(status.getDescription())
+                .contains(
+                        "already has " + PER_CALLER + " open watch streams", "statelock.watch.max-streams-per-caller");
 
         Stream other = watchKey(channel, admin("watcher-" + UUID.randomUUID()), key());
         other.awaitEvent(); // another identity still gets a slot
         assertThat(hub.openStreams()).isEqualTo(PER_CALLER + 1);
-        assertThat(metrics()).contains("statelock_watch_streams " + (PER_CALLER + 1) + ".0",
-                "statelock_watch_buffered_events 0.0");
+        assertThat(metrics())
+                .contains("statelock_watch_streams " + (PER_CALLER + 1) + ".0", "statelock_watch_buffered_events 0.0");
 
         open.get(0).cancel();
         awaitTrue(() -> hub.openStreams() == PER_CALLER, "the cancelled stream's slot is free");
@@ -122,29 +122,42 @@ class WatchStreamsGrpcTest extends ChannelTest {
             s.awaitEvent();
             full.add(s);
         }
-        Status refused = watchKey(channel, admin("full-" + UUID.randomUUID()), key()).awaitEnd();
+        Status refused =
+                watchKey(channel, admin("full-" + UUID.randomUUID()), key()).awaitEnd();
         assertThat(refused.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-        assertThat(refused.getDescription()).contains("this replica already has " + MAX_STREAMS + " open watch streams");
+        assertThat(refused.getDescription())
+                .contains("this replica already has " + MAX_STREAMS + " open watch streams");
     }
 
     @Test
     void aStreamWhoseConnectionIsCutFreesItsSlot() throws Exception {
         try (FaultProxy proxy = FaultProxy.raw("grpc", GrpcChannels.testPort())) {
-            ManagedChannel viaProxy = NettyChannelBuilder.forAddress("127.0.0.1", proxy.port()).usePlaintext().build();
+            ManagedChannel viaProxy = NettyChannelBuilder.forAddress("127.0.0.1", proxy.port())
+                    .usePlaintext()
+                    .build();
             try {
                 String token = admin("cut-" + UUID.randomUUID());
                 String kept = key();
                 Stream stays = watchKey(channel, token, kept); // on a connection of its own, not cut
                 stays.awaitEvent();
-                Stream s = Stream.open(viaProxy, token,
-                        WatchRequest.newBuilder().setPrefix("cut/" + UUID.randomUUID() + "/").build(), false);
+                Stream s = Stream.open(
+                        viaProxy,
+                        token,
+                        WatchRequest.newBuilder()
+                                .setPrefix("cut/" + UUID.randomUUID() + "/")
+                                .build(),
+                        false);
                 awaitTrue(() -> hub.openStreams() == 2, "the watch is open");
                 proxy.cut();
                 awaitTrue(() -> hub.openStreams() == 1, "the slot of the cut stream is free");
                 assertThat(s.awaitEnd().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
                 // The other stream was not ended in its place.
-                GrpcChannels.locks(channel, token).acquire(AcquireRequest.newBuilder().setKey(kept).setOwner("ci")
-                        .setTtl(Duration.newBuilder().setSeconds(30)).build());
+                GrpcChannels.locks(channel, token)
+                        .acquire(AcquireRequest.newBuilder()
+                                .setKey(kept)
+                                .setOwner("ci")
+                                .setTtl(Duration.newBuilder().setSeconds(30))
+                                .build());
                 assertThat(stays.awaitEvent().getType()).isEqualTo(io.statelock.proto.v1.LockEvent.Type.ACQUIRED);
             } finally {
                 GrpcChannels.close(viaProxy);
@@ -155,44 +168,65 @@ class WatchStreamsGrpcTest extends ChannelTest {
     @Test
     void aReaderThatDoesNotReadIsEndedWithItsBufferBounded() throws Exception {
         // A small HTTP/2 window, so the transport stops taking events early and the service's buffer fills.
-        ManagedChannel slow = NettyChannelBuilder.forAddress("127.0.0.1", GrpcChannels.testPort()).usePlaintext()
-                .flowControlWindow(64 * 1024).build();
+        ManagedChannel slow = NettyChannelBuilder.forAddress("127.0.0.1", GrpcChannels.testPort())
+                .usePlaintext()
+                .flowControlWindow(64 * 1024)
+                .build();
         try {
             String token = admin("slow-" + UUID.randomUUID());
             String prefix = "slow/" + UUID.randomUUID() + "/";
-            Stream reader = Stream.open(slow, token, WatchRequest.newBuilder().setPrefix(prefix).build(), true);
+            Stream reader = Stream.open(
+                    slow, token, WatchRequest.newBuilder().setPrefix(prefix).build(), true);
             awaitTrue(() -> hub.openStreams() == 1, "the watch is open");
 
             // ~3 KiB per event: a few dozen fill the window; then the stream's buffer takes 20 more.
             LockServiceGrpc.LockServiceBlockingStub locks = GrpcChannels.locks(channel, token);
-            LockInfo info = LockInfo.newBuilder().setOperation("apply").setInfo("x".repeat(3000)).build();
+            LockInfo info = LockInfo.newBuilder()
+                    .setOperation("apply")
+                    .setInfo("x".repeat(3000))
+                    .build();
             int produced = 0;
             int maxBuffered = 0;
             for (int cycle = 0; cycle < 400 && hub.openStreams() > 0; cycle++) {
-                AcquireResponse lease = locks.acquire(AcquireRequest.newBuilder().setKey(prefix + "k").setOwner("ci")
-                        .setInfo(info).setTtl(Duration.newBuilder().setSeconds(30)).build());
+                AcquireResponse lease = locks.acquire(AcquireRequest.newBuilder()
+                        .setKey(prefix + "k")
+                        .setOwner("ci")
+                        .setInfo(info)
+                        .setTtl(Duration.newBuilder().setSeconds(30))
+                        .build());
                 maxBuffered = Math.max(maxBuffered, hub.bufferedEvents());
-                locks.release(ReleaseRequest.newBuilder().setKey(prefix + "k").setLeaseId(lease.getLeaseId()).build());
+                locks.release(ReleaseRequest.newBuilder()
+                        .setKey(prefix + "k")
+                        .setLeaseId(lease.getLeaseId())
+                        .build());
                 maxBuffered = Math.max(maxBuffered, hub.bufferedEvents());
                 produced += 2;
             }
-            assertThat(hub.openStreams()).as("the stream that fell behind has ended and freed its slot").isZero();
+            assertThat(hub.openStreams())
+                    .as("the stream that fell behind has ended and freed its slot")
+                    .isZero();
             assertThat(maxBuffered).as("events buffered in the service at most").isLessThanOrEqualTo(BUFFERED);
 
             reader.call.request(Integer.MAX_VALUE); // now read what the transport holds, then the end
             Status end = reader.awaitEnd();
             assertThat(end.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
             assertThat(end.getDescription()).startsWith("watch stream fell behind: " + BUFFERED + " events buffered");
-            assertThat(reader.events.size()).as("events that reached the reader").isLessThan(produced);
+            assertThat(reader.events.size())
+                    .as("events that reached the reader")
+                    .isLessThan(produced);
         } finally {
             GrpcChannels.close(slow);
         }
     }
 
     static String metrics() throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + GrpcChannels.testPort() + "/q/metrics")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                        "http://127.0.0.1:" + GrpcChannels.testPort() + "/q/metrics"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
@@ -217,7 +251,9 @@ class WatchStreamsGrpcTest extends ChannelTest {
         /** {@code manual}: the client requests no message until the test says so (a reader that does not read). */
         static Stream open(ManagedChannel channel, String token, WatchRequest request, boolean manual) {
             Stream s = new Stream(manual);
-            LockServiceGrpc.newStub(channel).withCallCredentials(GrpcChannels.bearer(token)).watch(request, s);
+            LockServiceGrpc.newStub(channel)
+                    .withCallCredentials(GrpcChannels.bearer(token))
+                    .watch(request, s);
             return s;
         }
 

@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.statelock.adapter.blob.filesystem.FilesystemBlobStore;
 import io.statelock.adapter.sqlite.SqliteLockTable;
 import io.statelock.adapter.terraform.TerraformStateJson;
+import io.statelock.common.LockKey;
 import io.statelock.lock.FencingTokens;
 import io.statelock.lock.LeaseLostException;
-import io.statelock.lock.LockInfo;
-import io.statelock.common.LockKey;
-import io.statelock.lock.LockRecord;
 import io.statelock.lock.LeaseOwner;
+import io.statelock.lock.LockInfo;
+import io.statelock.lock.LockRecord;
 import io.statelock.lock.port.AcquireResult;
 import io.statelock.lock.port.NewLease;
 import io.statelock.state.PutCommand;
@@ -37,6 +37,7 @@ class FenceIgnoringStatePointersTest {
 
     @TempDir
     Path dir;
+
     ManualClock clock = new ManualClock(System.currentTimeMillis());
     FencingTokens fences = new FencingTokens(0);
     SqliteLockTable table;
@@ -49,7 +50,8 @@ class FenceIgnoringStatePointersTest {
         FilesystemBlobStore blobs = new FilesystemBlobStore(dir.resolve("state"));
         StateSettings settings = new StateSettings(3, dir.resolve("spool"), StateSettings.ONE_HOUR_MS);
         honest = new StateCoordinator(table, blobs, new TerraformStateJson(), fences, clock, settings);
-        broken = new StateCoordinator(new FenceIgnoringStatePointers(table), blobs, new TerraformStateJson(), fences, clock, settings);
+        broken = new StateCoordinator(
+                new FenceIgnoringStatePointers(table), blobs, new TerraformStateJson(), fences, clock, settings);
     }
 
     @AfterEach
@@ -58,7 +60,8 @@ class FenceIgnoringStatePointersTest {
     }
 
     LockRecord acquire(String lease, long ttlMs) {
-        AcquireResult r = table.acquire(new NewLease(KEY, lease, "w-" + lease, LockInfo.EMPTY, clock.millis(), ttlMs, ""),
+        AcquireResult r = table.acquire(
+                new NewLease(KEY, lease, "w-" + lease, LockInfo.EMPTY, clock.millis(), ttlMs, ""),
                 clock.millis() - 1_000);
         return ((AcquireResult.Granted) r).record();
     }
@@ -105,7 +108,8 @@ class FenceIgnoringStatePointersTest {
         LockRecord released = acquire("old", 30_000);
         table.release(KEY, "old", LeaseOwner.ANYONE);
 
-        assertThatThrownBy(() -> put(broken, "old", released, "old-1")).isInstanceOf(LeaseLostException.class)
+        assertThatThrownBy(() -> put(broken, "old", released, "old-1"))
+                .isInstanceOf(LeaseLostException.class)
                 .hasMessageContaining("not held");
         assertThat(table.stateHistory(KEY).versions()).isEmpty();
     }

@@ -32,9 +32,12 @@ class ReadinessTest {
     }
 
     static Answer ready() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + GrpcChannels.testPort() + "/q/health/ready")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + GrpcChannels.testPort() + "/q/health/ready"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         return new Answer(r.statusCode(), new ObjectMapper().readTree(r.body()));
     }
 
@@ -61,7 +64,8 @@ class ReadinessTest {
             String reason = a.check("blob-store").get("data").get("reason").asText();
             assertThat(reason).startsWith("blob store unavailable (incident ").doesNotContain(dir.toString());
             String id = reason.replaceAll(".*incident ([0-9a-f]+).*", "$1");
-            assertThat(log.linesWith(id)).anySatisfy(l -> assertThat(l).contains(dir.toString()).contains("missing or not writable"));
+            assertThat(log.linesWith(id))
+                    .anySatisfy(l -> assertThat(l).contains(dir.toString()).contains("missing or not writable"));
             assertThat(a.check("lock-store").get("status").asText()).isEqualTo("UP");
         } finally {
             Files.move(aside, dir);

@@ -22,7 +22,8 @@ class HttpCredentialsTest {
 
     @Test
     void theLeaseUserCarriesTheLeaseAndOptionallyAToken() {
-        assertThat(HttpCredentials.parse(basic("statelock-lease:Jq3abc"))).isEqualTo(new HttpCredentials("Jq3abc", null));
+        assertThat(HttpCredentials.parse(basic("statelock-lease:Jq3abc")))
+                .isEqualTo(new HttpCredentials("Jq3abc", null));
         assertThat(HttpCredentials.parse(basic("statelock-lease:Jq3abc:eyJ.a.b")))
                 .isEqualTo(new HttpCredentials("Jq3abc", "eyJ.a.b"));
         assertThat(HttpCredentials.parse(basic("statelock-lease:"))).isEqualTo(HttpCredentials.NONE);
@@ -37,11 +38,14 @@ class HttpCredentialsTest {
 
     @Test
     void malformedHeadersAreUnauthenticatedWithAReason() {
-        assertThatThrownBy(() -> HttpCredentials.parse("Basic %%%")).isInstanceOf(UnauthenticatedException.class)
+        assertThatThrownBy(() -> HttpCredentials.parse("Basic %%%"))
+                .isInstanceOf(UnauthenticatedException.class)
                 .hasMessageContaining("not base64");
-        assertThatThrownBy(() -> HttpCredentials.parse(basic("no-colon"))).isInstanceOf(UnauthenticatedException.class)
+        assertThatThrownBy(() -> HttpCredentials.parse(basic("no-colon")))
+                .isInstanceOf(UnauthenticatedException.class)
                 .hasMessageContaining("no ':'");
-        assertThatThrownBy(() -> HttpCredentials.parse("Digest x")).isInstanceOf(UnauthenticatedException.class)
+        assertThatThrownBy(() -> HttpCredentials.parse("Digest x"))
+                .isInstanceOf(UnauthenticatedException.class)
                 .hasMessageContaining("unsupported");
     }
 }

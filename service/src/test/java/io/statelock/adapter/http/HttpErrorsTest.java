@@ -40,8 +40,12 @@ class HttpErrorsTest {
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
         router.route("/:name").handler(ctx -> HttpErrors.respond(ctx, errors.get(ctx.pathParam("name"))));
-        server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server = vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
     }
 
     @AfterEach
@@ -51,13 +55,17 @@ class HttpErrorsTest {
 
     HttpResponse<String> answer(String name, Throwable error) throws Exception {
         errors.put(name, error);
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + server.actualPort() + "/" + name)).build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/" + name))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void aFullOrStoppingReplicaIs503WithRetryAfter() throws Exception {
-        HttpResponse<String> full = answer("full", new TooManyWaitersException("this replica already has 0 waiting acquires"));
+        HttpResponse<String> full =
+                answer("full", new TooManyWaitersException("this replica already has 0 waiting acquires"));
         HttpResponse<String> stopping = answer("stopping", new ShuttingDownException());
 
         assertThat(full.statusCode()).isEqualTo(503);
@@ -69,12 +77,16 @@ class HttpErrorsTest {
 
     @Test
     void aStoreFailureIs503WithAnIncidentAndNoneOfItsText() throws Exception {
-        HttpResponse<String> r = answer("store", new StoreUnavailableException(
-                "DynamoDB GetItem on lock table statelock-locks failed: ResourceNotFoundException", null));
+        HttpResponse<String> r = answer(
+                "store",
+                new StoreUnavailableException(
+                        "DynamoDB GetItem on lock table statelock-locks failed: ResourceNotFoundException", null));
 
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
-        assertThat(r.body()).startsWith("store unavailable, retry (incident ").doesNotContain("statelock-locks")
+        assertThat(r.body())
+                .startsWith("store unavailable, retry (incident ")
+                .doesNotContain("statelock-locks")
                 .doesNotContain("Exception");
     }
 
@@ -112,15 +124,20 @@ class HttpErrorsTest {
             HttpResponse<String> r = answer(kind.name(), ErrorSamples.of(kind));
 
             assertThat(r.statusCode()).as("%s", kind).isEqualTo((int) e[0]);
-            assertThat(r.headers().firstValue("Retry-After")).as("%s", kind)
+            assertThat(r.headers().firstValue("Retry-After"))
+                    .as("%s", kind)
                     .isEqualTo(e[1] < 0 ? Optional.empty() : Optional.of(Long.toString(e[1])));
-            assertThat(r.headers().firstValue("Content-Type")).as("%s", kind)
+            assertThat(r.headers().firstValue("Content-Type"))
+                    .as("%s", kind)
                     .hasValue(e[2] == 1 ? "application/json" : "text/plain; charset=utf-8");
         }
-        assertThat(answer("auth", ErrorSamples.of(Kind.UNAUTHENTICATED)).headers().firstValue("WWW-Authenticate"))
+        assertThat(answer("auth", ErrorSamples.of(Kind.UNAUTHENTICATED))
+                        .headers()
+                        .firstValue("WWW-Authenticate"))
                 .hasValue("Basic realm=\"statelock\"");
         assertThat(answer("corrupt", ErrorSamples.of(Kind.DATA_LOSS)).body())
                 .startsWith("stored state failed its digest check and is not served: ");
-        assertThat(answer("illegal", new IllegalArgumentException("bad")).statusCode()).isEqualTo(400);
+        assertThat(answer("illegal", new IllegalArgumentException("bad")).statusCode())
+                .isEqualTo(400);
     }
 }

@@ -70,20 +70,27 @@ class SecuredTerraformHttpTest extends ChannelTest {
     }
 
     List<AuditRecord> audit(String action) {
-        assertThat(trail.flush(java.time.Duration.ofSeconds(10))).as("audit flushed").isTrue();
+        assertThat(trail.flush(java.time.Duration.ofSeconds(10)))
+                .as("audit flushed")
+                .isTrue();
         return grpc(ADMIN).audit(AuditRequest.newBuilder().setPrefix(key).build()).getRecordsList().stream()
-                .filter(r -> r.getAction().equals(action)).toList();
+                .filter(r -> r.getAction().equals(action))
+                .toList();
     }
 
     @Test
     void withoutATokenEveryMethodIsUnauthenticated() throws Exception {
         TerraformHttp anonymous = as(null);
-        for (HttpResponse<byte[]> r : List.of(anonymous.get(), anonymous.lock(lockInfo("x-1", "me")),
-                anonymous.post(null, state(1)), anonymous.unlock(lockInfo("", "me")))) {
+        for (HttpResponse<byte[]> r : List.of(
+                anonymous.get(),
+                anonymous.lock(lockInfo("x-1", "me")),
+                anonymous.post(null, state(1)),
+                anonymous.unlock(lockInfo("", "me")))) {
             assertThat(r.statusCode()).as(body(r)).isEqualTo(401);
             assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"statelock\"");
         }
-        String forged = JwtResource.builder(DEPLOY_SUBJECT, Map.of("repository", "acme/network", "ref", "refs/heads/main"), 600)
+        String forged = JwtResource.builder(
+                        DEPLOY_SUBJECT, Map.of("repository", "acme/network", "ref", "refs/heads/main"), 600)
                 .sign(JwtResource.OTHER_KEYS.getPrivate());
         assertThat(as(forged).lock(lockInfo("x-2", "me")).statusCode()).isEqualTo(401);
         assertThat(describe().getHeld()).isFalse();
@@ -94,7 +101,9 @@ class SecuredTerraformHttpTest extends ChannelTest {
         TerraformHttp tf = as(DEPLOY);
         String id = UUID.randomUUID().toString();
         assertThat(tf.lock(lockInfo(id, "runner@ci")).statusCode()).isEqualTo(200);
-        assertThat(describe().getOwner()).as("owner is the token's subject, not Who").isEqualTo(DEPLOY_SUBJECT);
+        assertThat(describe().getOwner())
+                .as("owner is the token's subject, not Who")
+                .isEqualTo(DEPLOY_SUBJECT);
         assertThat(tf.post(id, state(1)).statusCode()).isEqualTo(200);
         assertThat(tf.get().body()).isEqualTo(state(1));
         assertThat(tf.unlock(lockInfo(id, "runner@ci")).statusCode()).isEqualTo(200);
@@ -126,7 +135,8 @@ class SecuredTerraformHttpTest extends ChannelTest {
     void aLockerCannotTouchAKeyOutsideItsPatterns() throws Exception {
         TerraformHttp other = new TerraformHttp(GrpcChannels.testPort(), "teams/acme/web/" + UUID.randomUUID())
                 .withBasicAuth("token", DEPLOY);
-        assertThat(other.lock(lockInfo(UUID.randomUUID().toString(), "me")).statusCode()).isEqualTo(403);
+        assertThat(other.lock(lockInfo(UUID.randomUUID().toString(), "me")).statusCode())
+                .isEqualTo(403);
         assertThat(other.get().statusCode()).isEqualTo(403);
     }
 
@@ -147,23 +157,38 @@ class SecuredTerraformHttpTest extends ChannelTest {
 
     @Test
     void forceUnlockNeedsAdminAndIsAuditedBeforeItAnswers() throws Exception {
-        assertThat(as(DEPLOY).lock(lockInfo(UUID.randomUUID().toString(), "runner@ci")).statusCode()).isEqualTo(200);
+        assertThat(as(DEPLOY)
+                        .lock(lockInfo(UUID.randomUUID().toString(), "runner@ci"))
+                        .statusCode())
+                .isEqualTo(200);
         long fence = describe().getFencingToken();
         // Terraform's force-unlock: UNLOCK with an empty body. A locker may not break locks.
-        assertThat(as(DEPLOY).send("UNLOCK", as(DEPLOY).address(), "".getBytes()).statusCode()).isEqualTo(403);
+        assertThat(as(DEPLOY)
+                        .send("UNLOCK", as(DEPLOY).address(), "".getBytes())
+                        .statusCode())
+                .isEqualTo(403);
         assertThat(describe().getHeld()).isTrue();
         // Whitespace is no empty body: a LockInfo without an ID, refused as such, whoever sends it.
-        assertThat(as(DEPLOY).send("UNLOCK", as(DEPLOY).address(), " \n".getBytes()).statusCode()).isEqualTo(400);
-        assertThat(as(ADMIN).send("UNLOCK", as(ADMIN).address(), "\u2003".getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                .statusCode()).isEqualTo(400);
+        assertThat(as(DEPLOY)
+                        .send("UNLOCK", as(DEPLOY).address(), " \n".getBytes())
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(as(ADMIN)
+                        .send("UNLOCK", as(ADMIN).address(), "\u2003".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .statusCode())
+                .isEqualTo(400);
         // Every public id is the force-unlock path, one that names no token too: admin only.
-        assertThat(as(DEPLOY).unlock(lockInfo("fence-0", "mallory")).statusCode()).isEqualTo(403);
+        assertThat(as(DEPLOY).unlock(lockInfo("fence-0", "mallory")).statusCode())
+                .isEqualTo(403);
         assertThat(describe().getHeld()).isTrue();
         // OpenTofu's: the public fence-N id, by an admin.
-        assertThat(as(ADMIN).unlock(lockInfo("fence-" + fence, "alice")).statusCode()).isEqualTo(200);
+        assertThat(as(ADMIN).unlock(lockInfo("fence-" + fence, "alice")).statusCode())
+                .isEqualTo(200);
         assertThat(describe().getHeld()).isFalse();
-        List<AuditRecord> forced = grpc(ADMIN).audit(AuditRequest.newBuilder().setPrefix(key).build()).getRecordsList()
-                .stream().filter(r -> r.getAction().equals("force-release")).toList(); // no flush: stored before the answer
+        List<AuditRecord> forced =
+                grpc(ADMIN).audit(AuditRequest.newBuilder().setPrefix(key).build()).getRecordsList().stream()
+                        .filter(r -> r.getAction().equals("force-release"))
+                        .toList(); // no flush: stored before the answer
         assertThat(forced).hasSize(1);
         assertThat(forced.get(0).getSubject()).isEqualTo("alice@platform");
         assertThat(forced.get(0).getPreviousOwner()).isEqualTo(DEPLOY_SUBJECT);
@@ -173,21 +198,31 @@ class SecuredTerraformHttpTest extends ChannelTest {
 
     @Test
     void aWrappedRunIsJoinedOnlyWithItsLeaseAndATokenOfItsSubject() throws Exception {
-        AcquireResponse lease = grpc(DEPLOY).acquire(AcquireRequest.newBuilder().setKey(key).setOwner("statelock run")
-                .setTtl(Duration.newBuilder().setSeconds(60)).build());
+        AcquireResponse lease = grpc(DEPLOY)
+                .acquire(AcquireRequest.newBuilder()
+                        .setKey(key)
+                        .setOwner("statelock run")
+                        .setTtl(Duration.newBuilder().setSeconds(60))
+                        .build());
         TerraformHttp leaseOnly = as(null).withBasicAuth(HttpCredentials.LEASE_USER, lease.getLeaseId());
         HttpResponse<byte[]> r = leaseOnly.lock(lockInfo(UUID.randomUUID().toString(), "terraform"));
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(body(r)).contains("<lease id>:<token>");
         TerraformHttp stranger = as(null).withBasicAuth(HttpCredentials.LEASE_USER, lease.getLeaseId() + ":" + ADMIN);
-        assertThat(stranger.lock(lockInfo(UUID.randomUUID().toString(), "terraform")).statusCode()).isEqualTo(403);
+        assertThat(stranger.lock(lockInfo(UUID.randomUUID().toString(), "terraform"))
+                        .statusCode())
+                .isEqualTo(403);
         assertThat(stranger.post(null, state(1)).statusCode()).isEqualTo(403);
 
         TerraformHttp joined = as(null).withBasicAuth(HttpCredentials.LEASE_USER, lease.getLeaseId() + ":" + DEPLOY);
-        assertThat(joined.lock(lockInfo(UUID.randomUUID().toString(), "terraform")).statusCode()).isEqualTo(200);
+        assertThat(joined.lock(lockInfo(UUID.randomUUID().toString(), "terraform"))
+                        .statusCode())
+                .isEqualTo(200);
         assertThat(joined.post(null, state(1)).statusCode()).isEqualTo(200);
         assertThat(joined.unlock(lockInfo("", "terraform")).statusCode()).isEqualTo(200);
-        assertThat(describe().getLeaseIdHint()).as("the wrapper still holds its lease").isNotEmpty();
+        assertThat(describe().getLeaseIdHint())
+                .as("the wrapper still holds its lease")
+                .isNotEmpty();
         assertThat(describe().getFencingToken()).isEqualTo(lease.getFencingToken());
     }
 
@@ -197,14 +232,21 @@ class SecuredTerraformHttpTest extends ChannelTest {
         String id = UUID.randomUUID().toString();
         assertThat(as(shortLived).lock(lockInfo(id, "runner@ci")).statusCode()).isEqualTo(200);
         Thread.sleep(4_000); // past expiry + the 1 s leeway of the test profile
-        assertThat(as(shortLived).post(id, state(1)).statusCode()).as("write under the lease").isEqualTo(200);
-        HttpResponse<byte[]> again = as(shortLived).lock(lockInfo(UUID.randomUUID().toString(), "runner@ci"));
+        assertThat(as(shortLived).post(id, state(1)).statusCode())
+                .as("write under the lease")
+                .isEqualTo(200);
+        HttpResponse<byte[]> again =
+                as(shortLived).lock(lockInfo(UUID.randomUUID().toString(), "runner@ci"));
         assertThat(again.statusCode()).isEqualTo(401);
         assertThat(body(again)).contains("expired");
         // A write without a lock takes a lease of its own: an expired token may not, by POST or by PUT.
         assertThat(as(shortLived).post(null, state(2)).statusCode()).isEqualTo(401);
-        assertThat(as(shortLived).send("PUT", as(shortLived).address(), state(2)).statusCode()).isEqualTo(401);
-        assertThat(as(shortLived).unlock(lockInfo(id, "runner@ci")).statusCode()).isEqualTo(200);
+        assertThat(as(shortLived)
+                        .send("PUT", as(shortLived).address(), state(2))
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(as(shortLived).unlock(lockInfo(id, "runner@ci")).statusCode())
+                .isEqualTo(200);
     }
 
     /** Every log record of the service, formatted, while {@code body} runs. */
@@ -213,17 +255,18 @@ class SecuredTerraformHttpTest extends ChannelTest {
         java.util.logging.Handler handler = new java.util.logging.Handler() {
             @Override
             public void publish(java.util.logging.LogRecord r) {
-                lines.add(r.getLoggerName() + " " + (r instanceof org.jboss.logmanager.ExtLogRecord ext
-                        ? ext.getFormattedMessage() : r.getMessage()) + (r.getThrown() == null ? "" : " " + r.getThrown()));
+                lines.add(r.getLoggerName() + " "
+                        + (r instanceof org.jboss.logmanager.ExtLogRecord ext
+                                ? ext.getFormattedMessage()
+                                : r.getMessage())
+                        + (r.getThrown() == null ? "" : " " + r.getThrown()));
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
         root.addHandler(handler);
@@ -246,37 +289,64 @@ class SecuredTerraformHttpTest extends ChannelTest {
         Map<String, Object> deploy = Map.of("repository", "acme/network", "ref", "refs/heads/main");
         // Each kind of bad token (or password), and the phrase its refusal must say.
         Map<String, String> tokens = new java.util.LinkedHashMap<>();
-        tokens.put(JwtResource.builder(DEPLOY_SUBJECT, deploy, 600).sign(JwtResource.OTHER_KEYS.getPrivate()), "bad signature");
-        tokens.put(JwtResource.builder(DEPLOY_SUBJECT, deploy, 600).issuer("https://gitlab.example.com")
-                .sign(JwtResource.KEYS.getPrivate()), "unknown issuer");
-        tokens.put(JwtResource.builder(DEPLOY_SUBJECT, deploy, 600).audience("sts.amazonaws.com")
-                .sign(JwtResource.KEYS.getPrivate()), "wrong audience");
-        tokens.put(JwtResource.builder(DEPLOY_SUBJECT, deploy, 600).issuedAt(longAgo - 600).expiresAt(longAgo)
-                .sign(JwtResource.KEYS.getPrivate()), "expired " + java.time.Instant.ofEpochSecond(longAgo));
+        tokens.put(
+                JwtResource.builder(DEPLOY_SUBJECT, deploy, 600).sign(JwtResource.OTHER_KEYS.getPrivate()),
+                "bad signature");
+        tokens.put(
+                JwtResource.builder(DEPLOY_SUBJECT, deploy, 600)
+                        .issuer("https://gitlab.example.com")
+                        .sign(JwtResource.KEYS.getPrivate()),
+                "unknown issuer");
+        tokens.put(
+                JwtResource.builder(DEPLOY_SUBJECT, deploy, 600)
+                        .audience("sts.amazonaws.com")
+                        .sign(JwtResource.KEYS.getPrivate()),
+                "wrong audience");
+        tokens.put(
+                JwtResource.builder(DEPLOY_SUBJECT, deploy, 600)
+                        .issuedAt(longAgo - 600)
+                        .expiresAt(longAgo)
+                        .sign(JwtResource.KEYS.getPrivate()),
+                "expired " + java.time.Instant.ofEpochSecond(longAgo));
         tokens.put("correct-horse-battery-staple-" + UUID.randomUUID(), "malformed token");
-        String recentlyExpired = JwtResource.builder(DEPLOY_SUBJECT, deploy, -120).issuedAt(now - 600)
+        String recentlyExpired = JwtResource.builder(DEPLOY_SUBJECT, deploy, -120)
+                .issuedAt(now - 600)
                 .sign(JwtResource.KEYS.getPrivate());
-        AcquireResponse lease = grpc(DEPLOY).acquire(AcquireRequest.newBuilder().setKey(key).setOwner("run")
-                .setTtl(Duration.newBuilder().setSeconds(60)).build());
+        AcquireResponse lease = grpc(DEPLOY)
+                .acquire(AcquireRequest.newBuilder()
+                        .setKey(key)
+                        .setOwner("run")
+                        .setTtl(Duration.newBuilder().setSeconds(60))
+                        .build());
         String terraformId = UUID.randomUUID().toString();
         List<String> answers = new java.util.ArrayList<>();
         List<String> logs = capturingLogs(() -> {
             for (var t : tokens.entrySet()) {
                 // As Terraform sends it (Basic), as other HTTP clients do (Bearer), and joined to a lease.
-                for (TerraformHttp tf : List.of(as(t.getKey()), as(null).withAuthorization("Bearer " + t.getKey()),
+                for (TerraformHttp tf : List.of(
+                        as(t.getKey()),
+                        as(null).withAuthorization("Bearer " + t.getKey()),
                         as(null).withBasicAuth("statelock-lease", lease.getLeaseId() + ":" + t.getKey()))) {
-                    for (HttpResponse<byte[]> r : List.of(tf.get(), tf.lock(lockInfo(terraformId, "me")),
-                            tf.post(terraformId, state(1)), tf.unlock(lockInfo(terraformId, "me")))) {
+                    for (HttpResponse<byte[]> r : List.of(
+                            tf.get(),
+                            tf.lock(lockInfo(terraformId, "me")),
+                            tf.post(terraformId, state(1)),
+                            tf.unlock(lockInfo(terraformId, "me")))) {
                         assertThat(r.statusCode()).as(body(r)).isEqualTo(401);
                         assertThat(body(r)).contains(t.getValue());
                         answers.add(body(r));
                     }
                 }
                 assertThat(answers.get(answers.size() - 1)).startsWith("Basic password rejected: invalid token: ");
-                var e = org.assertj.core.api.Assertions.catchThrowableOfType(io.grpc.StatusRuntimeException.class,
-                        () -> grpc(t.getKey()).describe(DescribeRequest.newBuilder().setKey(key).build()));
+                var e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                        io.grpc.StatusRuntimeException.class,
+                        () -> grpc(t.getKey())
+                                .describe(
+                                        DescribeRequest.newBuilder().setKey(key).build()));
                 assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAUTHENTICATED);
-                assertThat(e.getStatus().getDescription()).startsWith("invalid token: ").contains(t.getValue());
+                assertThat(e.getStatus().getDescription())
+                        .startsWith("invalid token: ")
+                        .contains(t.getValue());
                 answers.add(e.getStatus().getDescription());
             }
             HttpResponse<byte[]> expired = as(recentlyExpired).lock(lockInfo(terraformId, "me"));
@@ -286,26 +356,42 @@ class SecuredTerraformHttpTest extends ChannelTest {
             // Garbage bytes as the Basic password: not UTF-8, so not text at all.
             byte[] user = "token:".getBytes(StandardCharsets.UTF_8);
             byte[] garbage = java.util.Arrays.copyOf(user, user.length + 6);
-            System.arraycopy(new byte[] {(byte) 0xff, (byte) 0xfe, '.', (byte) 0xc3, '.', (byte) 0x80}, 0, garbage, user.length, 6);
-            HttpResponse<byte[]> r = as(null).withAuthorization("Basic " + java.util.Base64.getEncoder().encodeToString(garbage)).get();
+            System.arraycopy(
+                    new byte[] {(byte) 0xff, (byte) 0xfe, '.', (byte) 0xc3, '.', (byte) 0x80},
+                    0,
+                    garbage,
+                    user.length,
+                    6);
+            HttpResponse<byte[]> r = as(null).withAuthorization(
+                            "Basic " + java.util.Base64.getEncoder().encodeToString(garbage))
+                    .get();
             assertThat(r.statusCode()).isEqualTo(401);
-            assertThat(body(r)).contains("malformed token").doesNotContain("\uFFFD").doesNotContain("Unexpected character");
+            assertThat(body(r))
+                    .contains("malformed token")
+                    .doesNotContain("\uFFFD")
+                    .doesNotContain("Unexpected character");
             answers.add(body(r));
         });
         assertThat(trail.flush(java.time.Duration.ofSeconds(10))).isTrue();
         List<String> records = new java.util.ArrayList<>();
         String page = "";
         do {
-            var answer = grpc(ADMIN).audit(AuditRequest.newBuilder().setPageSize(1000).setPageToken(page).build());
+            var answer = grpc(ADMIN)
+                    .audit(AuditRequest.newBuilder()
+                            .setPageSize(1000)
+                            .setPageToken(page)
+                            .build());
             answer.getRecordsList().forEach(rec -> records.add(rec.toString()));
             page = answer.getNextPageToken();
         } while (!page.isEmpty());
         assertThat(records).as("the refusals are audited").anyMatch(rec -> rec.contains("bad signature"));
         assertThat(logs).as("and logged").anyMatch(line -> line.contains("bad signature"));
         String everything = String.join("\n", answers) + String.join("\n", logs) + String.join("\n", records);
-        for (String secret : tokens.keySet()) io.statelock.testing.Secrets.assertNoPartOf("the answers, logs and audit records", everything, secret);
+        for (String secret : tokens.keySet())
+            io.statelock.testing.Secrets.assertNoPartOf("the answers, logs and audit records", everything, secret);
         io.statelock.testing.Secrets.assertNoPartOf("the answers, logs and audit records", everything, recentlyExpired);
-        io.statelock.testing.Secrets.assertNoPartOf("the answers, logs and audit records", everything, lease.getLeaseId());
+        io.statelock.testing.Secrets.assertNoPartOf(
+                "the answers, logs and audit records", everything, lease.getLeaseId());
         io.statelock.testing.Secrets.assertNoPartOf("the answers, logs and audit records", everything, terraformId);
     }
 }

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class TerraformHttpPathTest {
     @Test
     void plainKeysAreAsTheyAre() {
-        assertThat(TerraformHttpRoutes.decodePath("prod/net/terraform.tfstate")).isEqualTo("prod/net/terraform.tfstate");
+        assertThat(TerraformHttpRoutes.decodePath("prod/net/terraform.tfstate"))
+                .isEqualTo("prod/net/terraform.tfstate");
         assertThat(TerraformHttpRoutes.decodePath("a:b=c@d_e-f.g")).isEqualTo("a:b=c@d_e-f.g");
     }
 
@@ -31,8 +32,11 @@ class TerraformHttpPathTest {
 
     @Test
     void aMalformedEscapeIsRefused() {
-        assertThatThrownBy(() -> TerraformHttpRoutes.decodePath("prod/%zz")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> TerraformHttpRoutes.decodePath("prod/x%")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> TerraformHttpRoutes.decodePath("prod/x%4")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TerraformHttpRoutes.decodePath("prod/%zz"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TerraformHttpRoutes.decodePath("prod/x%"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TerraformHttpRoutes.decodePath("prod/x%4"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

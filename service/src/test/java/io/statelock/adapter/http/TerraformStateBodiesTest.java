@@ -50,16 +50,24 @@ class TerraformStateBodiesTest {
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(body(refused)).contains("version is missing").contains("nothing stored");
         assertThat(tf.post(id, state("5", "L")).statusCode()).isEqualTo(200);
-        assertThat(tf.post(id, state("4", "L")).statusCode()).as("an older serial").isEqualTo(409);
-        assertThat(tf.post(id, state("6", "OTHER")).statusCode()).as("another lineage").isEqualTo(409);
+        assertThat(tf.post(id, state("4", "L")).statusCode())
+                .as("an older serial")
+                .isEqualTo(409);
+        assertThat(tf.post(id, state("6", "OTHER")).statusCode())
+                .as("another lineage")
+                .isEqualTo(409);
     }
 
     @Test
     void aSerialUpTo2To63Minus1IsTerraformsAndKeepsTheLineageChecked() throws Exception {
         assertThat(tf.post(id, state("1000000000000000000", "L")).statusCode()).isEqualTo(200);
-        assertThat(tf.post(id, state("1000000000000000001", "OTHER")).statusCode()).as("another lineage").isEqualTo(409);
+        assertThat(tf.post(id, state("1000000000000000001", "OTHER")).statusCode())
+                .as("another lineage")
+                .isEqualTo(409);
         assertThat(tf.post(id, state("9223372036854775807", "L")).statusCode()).isEqualTo(200);
-        assertThat(tf.post(id, state("9223372036854775806", "L")).statusCode()).as("an older serial").isEqualTo(409);
+        assertThat(tf.post(id, state("9223372036854775806", "L")).statusCode())
+                .as("an older serial")
+                .isEqualTo(409);
         var over = tf.post(id, state("9223372036854775808", "L"));
         assertThat(over.statusCode()).isEqualTo(400);
         assertThat(body(over)).contains("serial must be a whole number from 0 to 9223372036854775807");
@@ -68,9 +76,12 @@ class TerraformStateBodiesTest {
     @Test
     void openTofusEncryptedStateHasNoVersionAndIsStoredAndChecked() throws Exception {
         byte[] encrypted = ("{\"serial\":3,\"lineage\":\"L\",\"meta\":{\"key_provider.pbkdf2.k\":\"e30=\"},"
-                + "\"encrypted_data\":\"AAEC\",\"encryption_version\":\"v0\"}").getBytes(StandardCharsets.UTF_8);
+                        + "\"encrypted_data\":\"AAEC\",\"encryption_version\":\"v0\"}")
+                .getBytes(StandardCharsets.UTF_8);
         assertThat(tf.post(id, encrypted).statusCode()).isEqualTo(200);
-        assertThat(tf.post(id, state("2", "L")).statusCode()).as("an older serial").isEqualTo(409);
+        assertThat(tf.post(id, state("2", "L")).statusCode())
+                .as("an older serial")
+                .isEqualTo(409);
     }
 
     @Test
@@ -85,7 +96,8 @@ class TerraformStateBodiesTest {
     void duplicateNamesAreRefusedWhicheverComesFirst() throws Exception {
         assertThat(tf.post(id, state("5", "L")).statusCode()).isEqualTo(200);
         // Go would read serial 9, a first-wins reader 5: neither may decide.
-        var dup = tf.post(id, ("{\"version\":4,\"serial\":5,\"serial\":9,\"lineage\":\"L\"}").getBytes(StandardCharsets.UTF_8));
+        var dup = tf.post(
+                id, ("{\"version\":4,\"serial\":5,\"serial\":9,\"lineage\":\"L\"}").getBytes(StandardCharsets.UTF_8));
         assertThat(dup.statusCode()).isEqualTo(400);
         assertThat(body(dup)).contains("Duplicate field 'serial'");
     }
@@ -94,16 +106,26 @@ class TerraformStateBodiesTest {
     void anH2BodyShorterOrLongerThanItsContentLengthIs400AndLeavesNothing() throws Exception {
         Vertx vertx = Vertx.vertx();
         try {
-            HttpClient client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-                    .setHttp2ClearTextUpgrade(false).setDefaultHost("127.0.0.1").setDefaultPort(GrpcChannels.testPort()));
+            HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+                    .setProtocolVersion(HttpVersion.HTTP_2)
+                    .setHttp2ClearTextUpgrade(false)
+                    .setDefaultHost("127.0.0.1")
+                    .setDefaultPort(GrpcChannels.testPort()));
             byte[] whole = state("7", "L");
             for (long declared : new long[] {whole.length + 100L, whole.length - 10L}) {
-                int status = client.request(HttpMethod.POST, "/terraform/" + key + "?ID=" + id).compose(req -> {
-                    req.putHeader("content-type", "application/json").putHeader("content-length", Long.toString(declared));
-                    req.end(Buffer.buffer(whole));
-                    return req.response().map(r -> r.statusCode());
-                }).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-                assertThat(status).as("declared " + declared + ", sent " + whole.length).isEqualTo(400);
+                int status = client.request(HttpMethod.POST, "/terraform/" + key + "?ID=" + id)
+                        .compose(req -> {
+                            req.putHeader("content-type", "application/json")
+                                    .putHeader("content-length", Long.toString(declared));
+                            req.end(Buffer.buffer(whole));
+                            return req.response().map(r -> r.statusCode());
+                        })
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(20, TimeUnit.SECONDS);
+                assertThat(status)
+                        .as("declared " + declared + ", sent " + whole.length)
+                        .isEqualTo(400);
             }
             client.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         } finally {

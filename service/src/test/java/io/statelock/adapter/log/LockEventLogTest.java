@@ -2,12 +2,12 @@ package io.statelock.adapter.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.statelock.testing.Secrets;
+import io.statelock.common.LockKey;
 import io.statelock.lock.LeaseIds;
 import io.statelock.lock.LockEvent;
 import io.statelock.lock.LockInfo;
-import io.statelock.common.LockKey;
 import io.statelock.lock.LockStatus;
+import io.statelock.testing.Secrets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,15 +59,23 @@ class LockEventLogTest {
     void acquiredIsLoggedWithFieldsAndWithoutTheLeaseId() {
         String leaseId = "secret-lease-id-0123456789abcdef";
         LockInfo info = new LockInfo("apply", "ci", "1.9.0", "", "", Map.of());
-        LockStatus status = new LockStatus(new LockKey("prod/network/terraform.tfstate"), true, "ci@runner-7", info,
-                42, 1_000, 31_000, LeaseIds.hint(leaseId));
+        LockStatus status = new LockStatus(
+                new LockKey("prod/network/terraform.tfstate"),
+                true,
+                "ci@runner-7",
+                info,
+                42,
+                1_000,
+                31_000,
+                LeaseIds.hint(leaseId));
         logger.setLevel(Level.FINE); // DEBUG: acquires are logged at DEBUG (the audit line is at INFO)
         LockEventLog.log(new LockEvent(LockEvent.Type.ACQUIRED, status, 1_000));
         LockEventLog.log(new LockEvent(LockEvent.Type.SNAPSHOT, status, 2_000)); // not an event of this replica
 
         assertThat(lines).hasSize(1);
         Line line = lines.get(0);
-        assertThat(line.mdc()).containsEntry("event", "ACQUIRED")
+        assertThat(line.mdc())
+                .containsEntry("event", "ACQUIRED")
                 .containsEntry("key", "prod/network/terraform.tfstate")
                 .containsEntry("fence", "42")
                 .containsEntry("leaseHint", LeaseIds.hint(leaseId))
@@ -80,10 +88,14 @@ class LockEventLogTest {
 
     @Test
     void atInfoOnlyExpirationsAndForcedReleasesAreLogged() {
-        LockStatus status = new LockStatus(new LockKey("prod/app/terraform.tfstate"), true, "ci@runner-7", null,
-                7, 1_000, 31_000, "hint");
-        for (LockEvent.Type type : List.of(LockEvent.Type.ACQUIRED, LockEvent.Type.RENEWED, LockEvent.Type.RELEASED,
-                LockEvent.Type.EXPIRED, LockEvent.Type.FORCE_RELEASED)) {
+        LockStatus status = new LockStatus(
+                new LockKey("prod/app/terraform.tfstate"), true, "ci@runner-7", null, 7, 1_000, 31_000, "hint");
+        for (LockEvent.Type type : List.of(
+                LockEvent.Type.ACQUIRED,
+                LockEvent.Type.RENEWED,
+                LockEvent.Type.RELEASED,
+                LockEvent.Type.EXPIRED,
+                LockEvent.Type.FORCE_RELEASED)) {
             LockEventLog.log(new LockEvent(type, status, 2_000));
         }
         assertThat(lines).extracting(l -> l.mdc().get("event")).containsExactly("EXPIRED", "FORCE_RELEASED");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.google.protobuf.Duration;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.statelock.adapter.metrics.StoreCallsMetricsTest.Metrics;
@@ -22,7 +23,6 @@ import io.statelock.testing.JwtProfile;
 import io.statelock.testing.JwtResource;
 import io.statelock.testing.QueuedAnswers;
 import io.statelock.testing.TerraformHttp;
-import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -40,7 +40,6 @@ class JwtStoreCallsMetricsTest extends ChannelTest {
     static final String SUBJECT = JwtResource.DEPLOY_SUBJECT;
     static final Map<String, Object> CLAIMS = Map.of("repository", "acme/network", "ref", "refs/heads/main");
 
-
     LockServiceGrpc.LockServiceBlockingStub as(String token) {
         return GrpcChannels.locks(channel, token);
     }
@@ -50,8 +49,11 @@ class JwtStoreCallsMetricsTest extends ChannelTest {
     }
 
     static AcquireResponse acquire(LockServiceGrpc.LockServiceBlockingStub stub, String key) {
-        return stub.acquire(AcquireRequest.newBuilder().setKey(key).setOwner("ci@runner-1")
-                .setTtl(Duration.newBuilder().setSeconds(30)).build());
+        return stub.acquire(AcquireRequest.newBuilder()
+                .setKey(key)
+                .setOwner("ci@runner-1")
+                .setTtl(Duration.newBuilder().setSeconds(30))
+                .build());
     }
 
     @Test
@@ -61,13 +63,23 @@ class JwtStoreCallsMetricsTest extends ChannelTest {
         AcquireResponse lease = acquire(as(token), key);
         Metrics before = Metrics.scrape();
 
-        as(token).heartbeat(HeartbeatRequest.newBuilder().setKey(key).setLeaseId(lease.getLeaseId()).build());
+        as(token)
+                .heartbeat(HeartbeatRequest.newBuilder()
+                        .setKey(key)
+                        .setLeaseId(lease.getLeaseId())
+                        .build());
         Metrics afterHeartbeat = Metrics.scrape();
-        assertThat(afterHeartbeat.delta(before, CALLS, "operation=\"heartbeat\"", "outcome=\"renewed\"")).isEqualTo(1);
+        assertThat(afterHeartbeat.delta(before, CALLS, "operation=\"heartbeat\"", "outcome=\"renewed\""))
+                .isEqualTo(1);
         assertThat(afterHeartbeat.writes() - before.writes()).isEqualTo(1);
 
-        assertThat(as(token).release(ReleaseRequest.newBuilder().setKey(key).setLeaseId(lease.getLeaseId()).build())
-                .getReleased()).isTrue();
+        assertThat(as(token)
+                        .release(ReleaseRequest.newBuilder()
+                                .setKey(key)
+                                .setLeaseId(lease.getLeaseId())
+                                .build())
+                        .getReleased())
+                .isTrue();
         Metrics afterRelease = Metrics.scrape();
         assertThat(afterRelease.delta(afterHeartbeat, CALLS, "operation=\"release\"", "outcome=\"released\""))
                 .isEqualTo(1);
@@ -84,12 +96,16 @@ class JwtStoreCallsMetricsTest extends ChannelTest {
         AcquireResponse lease = acquire(as(token), key);
         QueuedAnswers<HeartbeatResponse> answers = new QueuedAnswers<>();
         StreamObserver<HeartbeatRequest> stream = LockServiceGrpc.newStub(channel)
-                .withCallCredentials(GrpcChannels.bearer(token)).keepAlive(answers);
+                .withCallCredentials(GrpcChannels.bearer(token))
+                .keepAlive(answers);
         Metrics before = Metrics.scrape();
 
         // Three renewals on one stream, as the client library's keep-alive sends them at ttl/3.
         for (int i = 0; i < 3; i++) {
-            stream.onNext(HeartbeatRequest.newBuilder().setKey(key).setLeaseId(lease.getLeaseId()).build());
+            stream.onNext(HeartbeatRequest.newBuilder()
+                    .setKey(key)
+                    .setLeaseId(lease.getLeaseId())
+                    .build());
             Object answer = answers.next(20);
             assertThat(answer).isInstanceOf(HeartbeatResponse.class);
             assertThat(((HeartbeatResponse) answer).getFencingToken()).isEqualTo(lease.getFencingToken());
@@ -97,7 +113,8 @@ class JwtStoreCallsMetricsTest extends ChannelTest {
         stream.onCompleted();
         Metrics after = Metrics.scrape();
 
-        assertThat(after.delta(before, CALLS, "operation=\"heartbeat\"", "outcome=\"renewed\"")).isEqualTo(3);
+        assertThat(after.delta(before, CALLS, "operation=\"heartbeat\"", "outcome=\"renewed\""))
+                .isEqualTo(3);
         assertThat(after.writes() - before.writes()).isEqualTo(3);
         // the owner is checked inside each renewal's write: no read on the stream
         assertThat(after.reads() - before.reads()).isZero();
@@ -111,20 +128,41 @@ class JwtStoreCallsMetricsTest extends ChannelTest {
         String impostor = JwtResource.token("repo:acme/network:environment:prod", CLAIMS, 300);
         Metrics before = Metrics.scrape();
 
-        Status.Code heartbeat = assertThrows(StatusRuntimeException.class, () -> as(impostor).heartbeat(
-                HeartbeatRequest.newBuilder().setKey(key).setLeaseId(lease.getLeaseId()).build())).getStatus().getCode();
-        Status.Code release = assertThrows(StatusRuntimeException.class, () -> as(impostor).release(
-                ReleaseRequest.newBuilder().setKey(key).setLeaseId(lease.getLeaseId()).build())).getStatus().getCode();
+        Status.Code heartbeat = assertThrows(
+                        StatusRuntimeException.class,
+                        () -> as(impostor)
+                                .heartbeat(HeartbeatRequest.newBuilder()
+                                        .setKey(key)
+                                        .setLeaseId(lease.getLeaseId())
+                                        .build()))
+                .getStatus()
+                .getCode();
+        Status.Code release = assertThrows(
+                        StatusRuntimeException.class,
+                        () -> as(impostor)
+                                .release(ReleaseRequest.newBuilder()
+                                        .setKey(key)
+                                        .setLeaseId(lease.getLeaseId())
+                                        .build()))
+                .getStatus()
+                .getCode();
 
         assertThat(heartbeat).isEqualTo(Status.Code.PERMISSION_DENIED);
         assertThat(release).isEqualTo(Status.Code.PERMISSION_DENIED);
         Metrics after = Metrics.scrape();
-        assertThat(after.delta(before, CALLS, "operation=\"heartbeat\"", "outcome=\"lost\"")).isEqualTo(1);
-        assertThat(after.delta(before, CALLS, "operation=\"release\"", "outcome=\"not_held\"")).isEqualTo(1);
+        assertThat(after.delta(before, CALLS, "operation=\"heartbeat\"", "outcome=\"lost\""))
+                .isEqualTo(1);
+        assertThat(after.delta(before, CALLS, "operation=\"release\"", "outcome=\"not_held\""))
+                .isEqualTo(1);
         assertThat(after.reads() - before.reads()).isZero();
         // The lease is untouched: its own holder still renews it.
-        assertThat(as(JwtResource.deployToken(300)).heartbeat(HeartbeatRequest.newBuilder().setKey(key)
-                .setLeaseId(lease.getLeaseId()).build()).getFencingToken()).isEqualTo(lease.getFencingToken());
+        assertThat(as(JwtResource.deployToken(300))
+                        .heartbeat(HeartbeatRequest.newBuilder()
+                                .setKey(key)
+                                .setLeaseId(lease.getLeaseId())
+                                .build())
+                        .getFencingToken())
+                .isEqualTo(lease.getFencingToken());
     }
 
     @Test
@@ -133,11 +171,20 @@ class JwtStoreCallsMetricsTest extends ChannelTest {
         AcquireResponse lease = acquire(as(JwtResource.deployToken(300)), key);
         // The same subject's token, expired a minute ago (past the 1 s leeway): good only for leases taken before.
         long now = Instant.now().getEpochSecond();
-        String stale = JwtResource.builder(SUBJECT, CLAIMS, 0).issuedAt(now - 120).expiresAt(now - 60)
+        String stale = JwtResource.builder(SUBJECT, CLAIMS, 0)
+                .issuedAt(now - 120)
+                .expiresAt(now - 60)
                 .sign(JwtResource.KEYS.getPrivate());
 
-        Status.Code code = assertThrows(StatusRuntimeException.class, () -> as(stale).heartbeat(
-                HeartbeatRequest.newBuilder().setKey(key).setLeaseId(lease.getLeaseId()).build())).getStatus().getCode();
+        Status.Code code = assertThrows(
+                        StatusRuntimeException.class,
+                        () -> as(stale)
+                                .heartbeat(HeartbeatRequest.newBuilder()
+                                        .setKey(key)
+                                        .setLeaseId(lease.getLeaseId())
+                                        .build()))
+                .getStatus()
+                .getCode();
 
         assertThat(code).isEqualTo(Status.Code.UNAUTHENTICATED);
     }
@@ -145,7 +192,8 @@ class JwtStoreCallsMetricsTest extends ChannelTest {
     @Test
     void theHttpBackendChecksTheOwnerOnItsOwnReadAndInTheWrite() throws Exception {
         String key = key();
-        TerraformHttp tf = new TerraformHttp(GrpcChannels.testPort(), key).withBasicAuth("token", JwtResource.deployToken(300));
+        TerraformHttp tf =
+                new TerraformHttp(GrpcChannels.testPort(), key).withBasicAuth("token", JwtResource.deployToken(300));
         String id = UUID.randomUUID().toString();
         Metrics before = Metrics.scrape();
 
@@ -157,13 +205,15 @@ class JwtStoreCallsMetricsTest extends ChannelTest {
 
         TerraformHttp impostor = new TerraformHttp(GrpcChannels.testPort(), key)
                 .withBasicAuth("token", JwtResource.token("repo:acme/network:environment:prod", CLAIMS, 300));
-        assertThat(impostor.unlock(TerraformHttp.lockInfo(id, "alice")).statusCode()).isEqualTo(403);
+        assertThat(impostor.unlock(TerraformHttp.lockInfo(id, "alice")).statusCode())
+                .isEqualTo(403);
         Metrics afterDenied = Metrics.scrape();
 
         assertThat(tf.unlock(TerraformHttp.lockInfo(id, "alice")).statusCode()).isEqualTo(200);
         Metrics afterUnlock = Metrics.scrape();
         // UNLOCK: the one read that finds the lease of Terraform's lock ID, then the release write.
         assertThat(afterUnlock.reads() - afterDenied.reads()).isEqualTo(1);
-        assertThat(afterUnlock.delta(afterDenied, CALLS, "operation=\"release\"", "outcome=\"released\"")).isEqualTo(1);
+        assertThat(afterUnlock.delta(afterDenied, CALLS, "operation=\"release\"", "outcome=\"released\""))
+                .isEqualTo(1);
     }
 }

@@ -45,25 +45,48 @@ class RpcMetricsTest extends ChannelTest {
         assertThatThrownBy(() -> client.get(key, ""))
                 .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.NOT_FOUND));
         Metrics afterMissing = scrapeUntil(before, "code=\"NOT_FOUND\"", "rpc=\"get_state\"");
-        assertThat(afterMissing.delta(before, RPC, "rpc=\"get_state\"", "code=\"NOT_FOUND\"")).isEqualTo(1);
-        assertThat(afterMissing.delta(before, RPC, "rpc=\"get_state\"", "code=\"OK\"")).isZero();
+        assertThat(afterMissing.delta(before, RPC, "rpc=\"get_state\"", "code=\"NOT_FOUND\""))
+                .isEqualTo(1);
+        assertThat(afterMissing.delta(before, RPC, "rpc=\"get_state\"", "code=\"OK\""))
+                .isZero();
 
-        AcquireResponse lease = locks.acquire(AcquireRequest.newBuilder().setKey(key).setOwner("ci@runner-1")
-                .setTtl(Duration.newBuilder().setSeconds(30)).build());
-        byte[] state = "{\"version\":4,\"serial\":1,\"lineage\":\"L\",\"resources\":[]}".getBytes(StandardCharsets.UTF_8);
-        client.put(PutStateHeader.newBuilder().setKey(key).setLeaseId(lease.getLeaseId())
-                .setFencingToken(lease.getFencingToken()).build(), state);
+        AcquireResponse lease = locks.acquire(AcquireRequest.newBuilder()
+                .setKey(key)
+                .setOwner("ci@runner-1")
+                .setTtl(Duration.newBuilder().setSeconds(30))
+                .build());
+        byte[] state =
+                "{\"version\":4,\"serial\":1,\"lineage\":\"L\",\"resources\":[]}".getBytes(StandardCharsets.UTF_8);
+        client.put(
+                PutStateHeader.newBuilder()
+                        .setKey(key)
+                        .setLeaseId(lease.getLeaseId())
+                        .setFencingToken(lease.getFencingToken())
+                        .build(),
+                state);
         assertThat(client.get(key, "")).isEqualTo(state);
-        assertThat(states.listVersions(ListVersionsRequest.newBuilder().setKey(key).build()).getVersionsCount()).isEqualTo(1);
+        assertThat(states.listVersions(
+                                ListVersionsRequest.newBuilder().setKey(key).build())
+                        .getVersionsCount())
+                .isEqualTo(1);
         locks.describe(DescribeRequest.newBuilder().setKey(key).build());
 
         // A call is timed when it ends on the service, which may be just after its answer reached this client.
-        Metrics after = scrapeUntil(afterMissing, "code=\"OK\"", "rpc=\"describe\"", "rpc=\"put_state\"", "rpc=\"get_state\"",
+        Metrics after = scrapeUntil(
+                afterMissing,
+                "code=\"OK\"",
+                "rpc=\"describe\"",
+                "rpc=\"put_state\"",
+                "rpc=\"get_state\"",
                 "rpc=\"list_versions\"");
-        assertThat(after.delta(afterMissing, RPC, "rpc=\"put_state\"", "code=\"OK\"")).isEqualTo(1);
-        assertThat(after.delta(afterMissing, RPC, "rpc=\"get_state\"", "code=\"OK\"")).isEqualTo(1);
-        assertThat(after.delta(afterMissing, RPC, "rpc=\"list_versions\"", "code=\"OK\"")).isEqualTo(1);
-        assertThat(after.delta(afterMissing, RPC, "rpc=\"describe\"", "code=\"OK\"")).isEqualTo(1);
+        assertThat(after.delta(afterMissing, RPC, "rpc=\"put_state\"", "code=\"OK\""))
+                .isEqualTo(1);
+        assertThat(after.delta(afterMissing, RPC, "rpc=\"get_state\"", "code=\"OK\""))
+                .isEqualTo(1);
+        assertThat(after.delta(afterMissing, RPC, "rpc=\"list_versions\"", "code=\"OK\""))
+                .isEqualTo(1);
+        assertThat(after.delta(afterMissing, RPC, "rpc=\"describe\"", "code=\"OK\""))
+                .isEqualTo(1);
     }
 
     /** Scrapes until every named rpc has been counted with {@code code} since {@code before} (or 5 s have passed). */

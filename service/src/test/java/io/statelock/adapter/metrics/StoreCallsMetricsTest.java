@@ -40,20 +40,31 @@ class StoreCallsMetricsTest extends ChannelTest {
         String key = "metrics/" + UUID.randomUUID() + "/terraform.tfstate";
         Metrics before = Metrics.scrape();
 
-        AcquireResponse lease = locks.acquire(AcquireRequest.newBuilder().setKey(key).setOwner("ci@runner-1")
-                .setTtl(Duration.newBuilder().setSeconds(30)).build());
+        AcquireResponse lease = locks.acquire(AcquireRequest.newBuilder()
+                .setKey(key)
+                .setOwner("ci@runner-1")
+                .setTtl(Duration.newBuilder().setSeconds(30))
+                .build());
         Metrics afterAcquire = Metrics.scrape();
-        assertThat(afterAcquire.delta(before, CALLS, "operation=\"acquire\"", "outcome=\"granted\"")).isEqualTo(1);
+        assertThat(afterAcquire.delta(before, CALLS, "operation=\"acquire\"", "outcome=\"granted\""))
+                .isEqualTo(1);
         assertThat(afterAcquire.writes() - before.writes()).isEqualTo(1);
 
-        locks.heartbeat(HeartbeatRequest.newBuilder().setKey(key).setLeaseId(lease.getLeaseId()).build());
+        locks.heartbeat(HeartbeatRequest.newBuilder()
+                .setKey(key)
+                .setLeaseId(lease.getLeaseId())
+                .build());
         Metrics afterHeartbeat = Metrics.scrape();
         assertThat(afterHeartbeat.delta(afterAcquire, CALLS, "operation=\"heartbeat\"", "outcome=\"renewed\""))
                 .isEqualTo(1);
         assertThat(afterHeartbeat.writes() - afterAcquire.writes()).isEqualTo(1);
 
-        assertThat(locks.release(ReleaseRequest.newBuilder().setKey(key).setLeaseId(lease.getLeaseId()).build())
-                .getReleased()).isTrue();
+        assertThat(locks.release(ReleaseRequest.newBuilder()
+                                .setKey(key)
+                                .setLeaseId(lease.getLeaseId())
+                                .build())
+                        .getReleased())
+                .isTrue();
         Metrics afterRelease = Metrics.scrape();
         assertThat(afterRelease.delta(afterHeartbeat, CALLS, "operation=\"release\"", "outcome=\"released\""))
                 .isEqualTo(1);
@@ -62,14 +73,19 @@ class StoreCallsMetricsTest extends ChannelTest {
         // and not one read on the way
         assertThat(afterRelease.reads() - before.reads()).isZero();
         // the edge timed each of the three calls
-        assertThat(afterRelease.delta(before, "statelock_rpc_duration_seconds_count", "rpc=\"acquire\"",
-                "code=\"OK\"")).isEqualTo(1);
-        assertThat(afterRelease.delta(before, "statelock_rpc_duration_seconds_count", "rpc=\"heartbeat\"",
-                "code=\"OK\"")).isEqualTo(1);
-        assertThat(afterRelease.delta(before, "statelock_rpc_duration_seconds_count", "rpc=\"release\"",
-                "code=\"OK\"")).isEqualTo(1);
-        assertThat(afterRelease.text).contains("statelock_waiters ", "statelock_leases_held ",
-                "statelock_lease_expirations_total ", "statelock_lease_takeovers_total ");
+        assertThat(afterRelease.delta(before, "statelock_rpc_duration_seconds_count", "rpc=\"acquire\"", "code=\"OK\""))
+                .isEqualTo(1);
+        assertThat(afterRelease.delta(
+                        before, "statelock_rpc_duration_seconds_count", "rpc=\"heartbeat\"", "code=\"OK\""))
+                .isEqualTo(1);
+        assertThat(afterRelease.delta(before, "statelock_rpc_duration_seconds_count", "rpc=\"release\"", "code=\"OK\""))
+                .isEqualTo(1);
+        assertThat(afterRelease.text)
+                .contains(
+                        "statelock_waiters ",
+                        "statelock_leases_held ",
+                        "statelock_lease_expirations_total ",
+                        "statelock_lease_takeovers_total ");
     }
 
     @Test
@@ -77,22 +93,31 @@ class StoreCallsMetricsTest extends ChannelTest {
         String key = "metrics/" + UUID.randomUUID() + "/terraform.tfstate";
         Metrics before = Metrics.scrape();
         try {
-            locks.heartbeat(HeartbeatRequest.newBuilder().setKey(key).setLeaseId("no-such-lease").build());
+            locks.heartbeat(HeartbeatRequest.newBuilder()
+                    .setKey(key)
+                    .setLeaseId("no-such-lease")
+                    .build());
         } catch (io.grpc.StatusRuntimeException expected) {
             assertThat(expected.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.FAILED_PRECONDITION);
         }
         Metrics after = Metrics.scrape();
-        assertThat(after.delta(before, "statelock_lease_lost_answers_total", "rpc=\"heartbeat\"")).isEqualTo(1);
-        assertThat(after.delta(before, "statelock_heartbeat_failures_total", "rpc=\"heartbeat\"")).isEqualTo(1);
-        assertThat(after.delta(before, CALLS, "operation=\"heartbeat\"", "outcome=\"lost\"")).isEqualTo(1);
+        assertThat(after.delta(before, "statelock_lease_lost_answers_total", "rpc=\"heartbeat\""))
+                .isEqualTo(1);
+        assertThat(after.delta(before, "statelock_heartbeat_failures_total", "rpc=\"heartbeat\""))
+                .isEqualTo(1);
+        assertThat(after.delta(before, CALLS, "operation=\"heartbeat\"", "outcome=\"lost\""))
+                .isEqualTo(1);
     }
 
     /** One scrape of /q/metrics in the Prometheus text format, read with a plain HTTP client. */
     record Metrics(String text) {
         static Metrics scrape() throws IOException, InterruptedException {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + GrpcChannels.testPort() + "/q/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + GrpcChannels.testPort() + "/q/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
             return new Metrics(response.body());
         }
@@ -116,8 +141,10 @@ class StoreCallsMetricsTest extends ChannelTest {
         }
 
         long writes() {
-            return Math.round(sum(CALLS, "operation=\"acquire\"") + sum(CALLS, "operation=\"heartbeat\"")
-                    + sum(CALLS, "operation=\"release\"") + sum(CALLS, "operation=\"force_release\""));
+            return Math.round(sum(CALLS, "operation=\"acquire\"")
+                    + sum(CALLS, "operation=\"heartbeat\"")
+                    + sum(CALLS, "operation=\"release\"")
+                    + sum(CALLS, "operation=\"force_release\""));
         }
 
         long reads() {

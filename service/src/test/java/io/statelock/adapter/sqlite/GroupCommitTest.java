@@ -75,11 +75,12 @@ class GroupCommitTest {
     @Test
     void anErrorMidTransactionLeavesNoneOfItsWritesForTheNextCommit() throws Exception {
         assertThatThrownBy(() -> commits.run(c -> {
-            try (Statement s = c.createStatement()) {
-                s.executeUpdate("UPDATE counter SET n = n + 100");
-            }
-            throw new StackOverflowError("simulated");
-        })).isInstanceOf(StackOverflowError.class);
+                    try (Statement s = c.createStatement()) {
+                        s.executeUpdate("UPDATE counter SET n = n + 100");
+                    }
+                    throw new StackOverflowError("simulated");
+                }))
+                .isInstanceOf(StackOverflowError.class);
         // The next transaction commits; the half-done one must not ride along with it.
         long after = commits.run(c -> {
             try (Statement s = c.createStatement()) {
@@ -109,15 +110,17 @@ class GroupCommitTest {
             return -1L;
         }));
         assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
-        List<Future<Long>> results = racing(i -> commits.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO rows VALUES (?, ?)")) {
-                ps.setString(1, "row-" + i);
-                ps.setLong(2, i);
-                ps.executeUpdate();
-            }
-            if (i % 4 == 0) throw new IllegalStateException("refused " + i); // after its write: must be undone
-            return (long) i;
-        }), THREADS - 1);
+        List<Future<Long>> results = racing(
+                i -> commits.run(c -> {
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO rows VALUES (?, ?)")) {
+                        ps.setString(1, "row-" + i);
+                        ps.setLong(2, i);
+                        ps.executeUpdate();
+                    }
+                    if (i % 4 == 0) throw new IllegalStateException("refused " + i); // after its write: must be undone
+                    return (long) i;
+                }),
+                THREADS - 1);
         Thread.sleep(500); // lets the racing callers queue behind the gate (the test passes without it, batching less)
         letGo.countDown();
         assertThat(gate.get(30, TimeUnit.SECONDS)).isEqualTo(-1L);
@@ -126,7 +129,9 @@ class GroupCommitTest {
             try {
                 results.get(i).get(30, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException e) {
-                assertThat(e.getCause()).isInstanceOf(IllegalStateException.class).hasMessage("refused " + i);
+                assertThat(e.getCause())
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessage("refused " + i);
                 failed++;
             }
         }
@@ -140,10 +145,11 @@ class GroupCommitTest {
     @Test
     void anSqlErrorIsTheStoreBeingUnavailable() {
         assertThatThrownBy(() -> commits.run(c -> {
-            try (Statement s = c.createStatement()) {
-                return s.executeUpdate("INSERT INTO no_such_table VALUES (1)");
-            }
-        })).isInstanceOf(io.statelock.common.StoreUnavailableException.class);
+                    try (Statement s = c.createStatement()) {
+                        return s.executeUpdate("INSERT INTO no_such_table VALUES (1)");
+                    }
+                }))
+                .isInstanceOf(io.statelock.common.StoreUnavailableException.class);
         // The connection is still usable afterwards.
         assertThat(commits.<Integer>run(c -> 1).intValue()).isEqualTo(1);
     }
@@ -171,7 +177,8 @@ class GroupCommitTest {
 
     private long count(String sql) throws SQLException {
         return commits.run(c -> {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(sql)) {
                 rs.next();
                 return rs.getLong(1);
             }

@@ -42,9 +42,12 @@ class SqliteAuditStoreTest extends AuditStoreContract {
             store.close();
             store = new SqliteAuditStore(dataDir);
 
-            assertThat(store.query(new AuditQuery(unique + "/", 0, Long.MAX_VALUE, 10, "")).entries()).hasSize(1);
+            assertThat(store.query(new AuditQuery(unique + "/", 0, Long.MAX_VALUE, 10, ""))
+                            .entries())
+                    .hasSize(1);
             assertThat(Files.exists(dataDir.resolve("audit.db"))).isTrue();
-            assertThat(locks.get(new io.statelock.common.LockKey(unique + "/k"))).isEmpty();
+            assertThat(locks.get(new io.statelock.common.LockKey(unique + "/k")))
+                    .isEmpty();
         }
     }
 }

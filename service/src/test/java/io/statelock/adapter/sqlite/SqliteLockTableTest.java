@@ -58,7 +58,10 @@ class SqliteLockTableTest extends LockTableContract {
                 }
                 return b.toString();
             });
-            assertThat(plan).contains("SEARCH locks USING INDEX").contains("key<?").doesNotContain("SCAN");
+            assertThat(plan)
+                    .contains("SEARCH locks USING INDEX")
+                    .contains("key<?")
+                    .doesNotContain("SCAN");
         }
     }
 }

@@ -42,7 +42,8 @@ class TerraformStateJsonTest {
         // What follows the pair is never looked at by the reader (the strict check refuses it).
         Path truncated = file("{\"serial\":3,\"lineage\":\"L\",\"resources\":[{\"a\":");
         assertThat(json.read(truncated)).isEqualTo(new TerraformMeta(3, "L"));
-        assertThatThrownBy(() -> TerraformStateJson.check(truncated)).isInstanceOf(InvalidArgumentException.class)
+        assertThatThrownBy(() -> TerraformStateJson.check(truncated))
+                .isInstanceOf(InvalidArgumentException.class)
                 .hasMessageContaining("not valid JSON");
     }
 
@@ -68,17 +69,28 @@ class TerraformStateJsonTest {
 
     @Test
     void bytesThatAreNotUtf8AreNotTerraformState() throws IOException {
-        Path latin1 = Files.write(dir.resolve("latin1"), "{\"x\":\"caf\u00e9\",\"serial\":1,\"lineage\":\"L\"}"
-                .getBytes(StandardCharsets.ISO_8859_1));
+        Path latin1 = Files.write(
+                dir.resolve("latin1"),
+                "{\"x\":\"caf\u00e9\",\"serial\":1,\"lineage\":\"L\"}".getBytes(StandardCharsets.ISO_8859_1));
         assertThat(json.read(latin1)).isEqualTo(TerraformMeta.NONE);
     }
 
     @Test
     void theStrictCheckRefusesWhatTerraformCouldNotReadBack() throws IOException {
-        for (String body : new String[] {"[1]", "{\"version\":\"4\"}", "{\"serial\":-1}", "{\"serial\":1.5}",
-                "{\"lineage\":7}", "{\"serial\":1} {}", "{\"serial\":1", "\"text\""}) {
+        for (String body : new String[] {
+            "[1]",
+            "{\"version\":\"4\"}",
+            "{\"serial\":-1}",
+            "{\"serial\":1.5}",
+            "{\"lineage\":7}",
+            "{\"serial\":1} {}",
+            "{\"serial\":1",
+            "\"text\""
+        }) {
             Path f = file(body);
-            assertThatThrownBy(() -> TerraformStateJson.check(f)).as(body).isInstanceOf(InvalidArgumentException.class)
+            assertThatThrownBy(() -> TerraformStateJson.check(f))
+                    .as(body)
+                    .isInstanceOf(InvalidArgumentException.class)
                     .hasMessageContaining("nothing stored");
         }
         // Valid JSON without one of the three: refused, naming what is missing (stored, it would turn the serial and
@@ -99,7 +111,8 @@ class TerraformStateJsonTest {
         // Go reads the last of two names, the reader the pair as it stood when first complete: the check refuses both.
         String body = "{\"version\":4,\"serial\":1,\"serial\":2,\"lineage\":\"L\",\"serial\":3,\"lineage\":\"M\"}";
         assertThat(read(body)).isEqualTo(new TerraformMeta(2, "L"));
-        assertThatThrownBy(() -> TerraformStateJson.check(file(body))).isInstanceOf(InvalidArgumentException.class)
+        assertThatThrownBy(() -> TerraformStateJson.check(file(body)))
+                .isInstanceOf(InvalidArgumentException.class)
                 .hasMessageContaining("Duplicate field 'serial'");
     }
 
@@ -110,8 +123,10 @@ class TerraformStateJsonTest {
         assertThatThrownBy(() -> TerraformStateJson.check(bom)).hasMessageContaining("byte-order mark");
         Path utf16 = Files.write(dir.resolve("utf16"), state.getBytes(StandardCharsets.UTF_16));
         assertThatThrownBy(() -> TerraformStateJson.check(utf16)).hasMessageContaining("not UTF-8");
-        Path latin1 = Files.write(dir.resolve("latin1"), "{\"version\":4,\"x\":\"caf\u00e9\",\"serial\":1,\"lineage\":\"L\"}"
-                .getBytes(StandardCharsets.ISO_8859_1));
+        Path latin1 = Files.write(
+                dir.resolve("latin1"),
+                "{\"version\":4,\"x\":\"caf\u00e9\",\"serial\":1,\"lineage\":\"L\"}"
+                        .getBytes(StandardCharsets.ISO_8859_1));
         assertThatThrownBy(() -> TerraformStateJson.check(latin1)).hasMessageContaining("not UTF-8");
     }
 }

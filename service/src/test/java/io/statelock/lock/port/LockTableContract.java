@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.statelock.common.InvalidArgumentException;
+import io.statelock.common.LockKey;
 import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockInfo;
-import io.statelock.common.LockKey;
 import io.statelock.lock.LockRecord;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,14 +28,21 @@ import org.junit.jupiter.api.Test;
 public abstract class LockTableContract {
     /** Service-clock times are plain numbers to the store: tests pick them. */
     protected static final long T0 = 1_800_000_000_000L;
-    protected static final LockInfo INFO = new LockInfo("OperationTypeApply", "ci@runner-7", "1.9.0",
-            "prod/network/terraform.tfstate", "", Map.of("pipeline", "42", "team", "net", "blank", ""));
+
+    protected static final LockInfo INFO = new LockInfo(
+            "OperationTypeApply",
+            "ci@runner-7",
+            "1.9.0",
+            "prod/network/terraform.tfstate",
+            "",
+            Map.of("pipeline", "42", "team", "net", "blank", ""));
 
     /** The store under test; the same instance for every call within one test. */
     protected abstract LockTable table();
 
     /** A segment no other test (or earlier run on a persistent table) uses. */
-    protected final String unique = "c" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    protected final String unique =
+            "c" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
     protected LockKey key(String name) {
         return new LockKey(unique + "/" + name);
@@ -57,7 +64,7 @@ public abstract class LockTableContract {
 
     /** The owner check of a caller under jwt: {@code owner}'s leases, acquired no later than {@code acquiredBy}. */
     protected static LeaseOwner owner(String owner, long acquiredBy) {
-        return new LeaseOwner(owner, acquiredBy, (leaseId, current) -> { });
+        return new LeaseOwner(owner, acquiredBy, (leaseId, current) -> {});
     }
 
     protected static LockRecord granted(AcquireResult result) {
@@ -73,8 +80,9 @@ public abstract class LockTableContract {
         AcquireResult result = table().acquire(lease(key, "lease-a", T0, 30_000), T0 - 1_000);
 
         AcquireResult.Granted g = (AcquireResult.Granted) result;
-        assertThat(g.record()).isEqualTo(new LockRecord(key, 1, "lease-a", "owner-lease-a", INFO, T0, T0 + 30_000,
-                30_000, "req-lease-a"));
+        assertThat(g.record())
+                .isEqualTo(new LockRecord(
+                        key, 1, "lease-a", "owner-lease-a", INFO, T0, T0 + 30_000, 30_000, "req-lease-a"));
         assertThat(g.previous().hasLease()).isFalse();
         assertThat(g.previous().fenceCounter()).isZero();
         assertThat(table().get(key)).contains(g.record());
@@ -253,7 +261,8 @@ public abstract class LockTableContract {
                 .isEqualTo(new ReleaseResult.NotHeld(first));
         assertThat(table().get(key)).contains(first);
 
-        assertThat(table().release(key, "lease-a", owner("owner-lease-a", T0))).isEqualTo(new ReleaseResult.Released(first));
+        assertThat(table().release(key, "lease-a", owner("owner-lease-a", T0)))
+                .isEqualTo(new ReleaseResult.Released(first));
         assertThat(table().get(key)).contains(first.freed());
     }
 
@@ -283,7 +292,8 @@ public abstract class LockTableContract {
         LockRecord first = granted(table().acquire(lease(key, "lease-a", T0, 10_000), T0 - 1_000));
 
         assertThat(release(key, "lease-b")).isEqualTo(new ReleaseResult.NotHeld(first));
-        assertThat(release(key("never"), "lease-a")).isEqualTo(new ReleaseResult.NotHeld(LockRecord.absent(key("never"))));
+        assertThat(release(key("never"), "lease-a"))
+                .isEqualTo(new ReleaseResult.NotHeld(LockRecord.absent(key("never"))));
         assertThat(table().get(key)).contains(first);
         assertThat(table().get(key("never"))).isEmpty();
     }
@@ -337,7 +347,8 @@ public abstract class LockTableContract {
 
         ForceReleaseResult never = table().forceRelease(key("never"), 0);
         assertThat(never).isInstanceOf(ForceReleaseResult.NotHeld.class);
-        assertThat(((ForceReleaseResult.NotHeld) never).current().fenceCounter()).isZero();
+        assertThat(((ForceReleaseResult.NotHeld) never).current().fenceCounter())
+                .isZero();
         assertThat(table().get(key("never"))).isEmpty();
     }
 
@@ -351,7 +362,12 @@ public abstract class LockTableContract {
     @Test
     void infoWithLabelsRoundTrips() {
         LockKey key = key("info");
-        LockInfo info = new LockInfo("apply", "", "1.9.0", "", "free text: ünïcode ✓",
+        LockInfo info = new LockInfo(
+                "apply",
+                "",
+                "1.9.0",
+                "",
+                "free text: ünïcode ✓",
                 Map.of("env", "prod", "run", "https://ci.example/run/7", "empty", ""));
         NewLease l = new NewLease(key, "lease-a", "ci", info, T0, 10_000, "r-1");
 
@@ -360,7 +376,9 @@ public abstract class LockTableContract {
         LockRecord stored = table().get(key).orElseThrow();
         assertThat(stored.info()).isEqualTo(info);
         assertThat(stored.info().labels()).containsEntry("empty", "").hasSize(3);
-        assertThat(((AcquireResult.Held) table().acquire(lease(key, "b", T0, 1_000), T0 - 1_000)).holder().info())
+        assertThat(((AcquireResult.Held) table().acquire(lease(key, "b", T0, 1_000), T0 - 1_000))
+                        .holder()
+                        .info())
                 .isEqualTo(info);
     }
 
@@ -375,7 +393,8 @@ public abstract class LockTableContract {
 
         RecordPage page = table().list(unique + "/dir/", 100, "");
 
-        assertThat(page.records()).extracting(r -> r.key().value())
+        assertThat(page.records())
+                .extracting(r -> r.key().value())
                 .containsExactly(unique + "/dir/a", unique + "/dir/b", unique + "/dir/c/deep");
         assertThat(page.records().get(1).hasLease()).isFalse(); // free keys are listed too
         assertThat(page.records().get(0).owner()).isEqualTo("owner-l-dir-a");
@@ -396,7 +415,8 @@ public abstract class LockTableContract {
 
         RecordPage page = table().list(top, 100, "");
 
-        assertThat(page.records()).extracting(r -> r.key().value())
+        assertThat(page.records())
+                .extracting(r -> r.key().value())
                 .containsExactly(top + "-a", top + "-b", top + "-c/y", top + "/x");
         assertThat(table().list(top + "-", 100, "").records()).hasSize(3);
         assertThat(table().list(unique + "nomatch", 100, "").records()).isEmpty();
@@ -426,7 +446,8 @@ public abstract class LockTableContract {
             RecordPage page = table().list(prefix, limit, token);
             pages++;
             assertThat(pages).as("pages").isLessThanOrEqualTo(count);
-            List<String> keys = page.records().stream().map(r -> r.key().value()).toList();
+            List<String> keys =
+                    page.records().stream().map(r -> r.key().value()).toList();
             assertThat(keys).isSorted();
             assertThat(keys.size()).isLessThanOrEqualTo(limit);
             if (!page.nextPageToken().isEmpty()) {
@@ -449,7 +470,8 @@ public abstract class LockTableContract {
             assertThatThrownBy(() -> table().list(prefix, 10, "not a token!"))
                     .isInstanceOf(InvalidArgumentException.class)
                     .satisfies(e -> assertThat(((InvalidArgumentException) e).violations())
-                            .extracting(InvalidArgumentException.Violation::field).containsExactly("page_token"));
+                            .extracting(InvalidArgumentException.Violation::field)
+                            .containsExactly("page_token"));
         }
     }
 
@@ -492,7 +514,9 @@ public abstract class LockTableContract {
                 }
                 assertThat(winners).as("winners in round %d", round).hasSize(1);
                 LockRecord winner = winners.get(0);
-                assertThat(winner.fenceCounter()).as("counter in round %d", round).isGreaterThan(lastCounter);
+                assertThat(winner.fenceCounter())
+                        .as("counter in round %d", round)
+                        .isGreaterThan(lastCounter);
                 lastCounter = winner.fenceCounter();
                 // Every loser read the winner as holder (nobody released in between).
                 assertThat(holders).allSatisfy(h -> assertThat(h.leaseId()).isEqualTo(winner.leaseId()));

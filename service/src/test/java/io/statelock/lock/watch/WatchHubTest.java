@@ -1,28 +1,28 @@
 package io.statelock.lock.watch;
 
-import io.statelock.testing.CountingLockTable;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.statelock.adapter.sqlite.SqliteLockTable;
+import io.statelock.common.InvalidArgumentException;
+import io.statelock.common.LockKey;
+import io.statelock.common.ShuttingDownException;
+import io.statelock.common.StoreUnavailableException;
+import io.statelock.common.TooManyWaitersException;
 import io.statelock.lock.AcquireCommand;
 import io.statelock.lock.Lease;
 import io.statelock.lock.LeaseIds;
 import io.statelock.lock.LeaseOwner;
 import io.statelock.lock.LockCoordinator;
 import io.statelock.lock.LockEvent;
+import io.statelock.lock.LockEvent.Type;
 import io.statelock.lock.LockEvents;
 import io.statelock.lock.LockInfo;
 import io.statelock.lock.LockSettings;
 import io.statelock.lock.LockStatus;
-import io.statelock.common.ShuttingDownException;
-import io.statelock.common.StoreUnavailableException;
-import io.statelock.common.InvalidArgumentException;
-import io.statelock.common.LockKey;
-import io.statelock.common.TooManyWaitersException;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import io.statelock.lock.LockEvent.Type;
 import io.statelock.lock.port.AcquireResult;
 import io.statelock.lock.port.NewLease;
-import io.statelock.adapter.sqlite.SqliteLockTable;
+import io.statelock.testing.CountingLockTable;
 import io.statelock.testing.ManualClock;
 import io.statelock.testing.ManualScheduler;
 import java.nio.file.Path;
@@ -53,6 +53,7 @@ class WatchHubTest {
 
     @TempDir
     Path dir;
+
     ManualClock clock = new ManualClock(1_700_000_000_000L);
     ManualScheduler scheduler = new ManualScheduler(clock);
     LockEvents events = new LockEvents();
@@ -84,21 +85,30 @@ class WatchHubTest {
     }
 
     static LockSettings settings(long pollMs) {
-        return new LockSettings(TTL, Duration.ofSeconds(1), Duration.ofHours(1), Duration.ofMillis(SKEW_MS),
-                Duration.ofMillis(pollMs), 100, 0);
+        return new LockSettings(
+                TTL,
+                Duration.ofSeconds(1),
+                Duration.ofHours(1),
+                Duration.ofMillis(SKEW_MS),
+                Duration.ofMillis(pollMs),
+                100,
+                0);
     }
 
     Lease acquire(String key, String owner) throws Exception {
-        return locks.acquire(new AcquireCommand(new LockKey(key), owner, TTL,
-                new LockInfo("apply", owner, "", "", "", Map.of()), ""), Duration.ZERO).get();
+        return locks.acquire(
+                        new AcquireCommand(
+                                new LockKey(key), owner, TTL, new LockInfo("apply", owner, "", "", "", Map.of()), ""),
+                        Duration.ZERO)
+                .get();
     }
 
     /** Writes straight to the table, as another replica would: this replica publishes nothing. */
     String acquireElsewhere(String key, String owner) {
         String leaseId = LeaseIds.newLeaseId();
         long now = clock.millis();
-        AcquireResult result = store.acquire(new NewLease(new LockKey(key), leaseId, owner, LockInfo.EMPTY, now,
-                TTL.toMillis(), ""), now - SKEW_MS);
+        AcquireResult result = store.acquire(
+                new NewLease(new LockKey(key), leaseId, owner, LockInfo.EMPTY, now, TTL.toMillis(), ""), now - SKEW_MS);
         assertThat(result).isInstanceOf(AcquireResult.Granted.class);
         return leaseId;
     }
@@ -164,8 +174,9 @@ class WatchHubTest {
         Lease second = acquire(KEY, "bob");
         locks.forceRelease(LOCK_KEY, "stuck runner", 0);
 
-        assertThat(r.types()).containsExactly(Type.SNAPSHOT, Type.ACQUIRED, Type.RENEWED, Type.RELEASED,
-                Type.ACQUIRED, Type.FORCE_RELEASED);
+        assertThat(r.types())
+                .containsExactly(
+                        Type.SNAPSHOT, Type.ACQUIRED, Type.RENEWED, Type.RELEASED, Type.ACQUIRED, Type.FORCE_RELEASED);
         assertThat(r.fences()).containsExactly(0L, 1L, 1L, 1L, 2L, 2L);
         assertThat(r.events.get(1).status().owner()).isEqualTo("alice");
         assertThat(r.events.get(2).status().expiresAtMs()).isEqualTo(first.expiresAtMs() + 300);
@@ -285,7 +296,7 @@ class WatchHubTest {
         Recorder first = new Recorder();
         hub.open(KEY, "", first);
         table.afterGet = () -> {
-            table.afterGet = () -> { };
+            table.afterGet = () -> {};
             try {
                 acquire(KEY, "alice"); // lands between the second watch's read and its join
             } catch (Exception e) {
@@ -463,7 +474,9 @@ class WatchHubTest {
             assertThat(seen).hasSize(threads * rounds * 2);
             for (int t = 0; t < threads; t++) {
                 String key = "ci/job-" + t;
-                List<LockEvent> mine = seen.stream().filter(e -> e.status().key().value().equals(key)).toList();
+                List<LockEvent> mine = seen.stream()
+                        .filter(e -> e.status().key().value().equals(key))
+                        .toList();
                 for (int i = 0; i < rounds; i++) {
                     assertThat(mine.get(2 * i).type()).isEqualTo(Type.ACQUIRED);
                     assertThat(mine.get(2 * i + 1).type()).isEqualTo(Type.RELEASED);
@@ -491,7 +504,8 @@ class WatchHubTest {
         open.add(hub.open(KEY, "", Watcher.unlimited("subject a"), new Recorder()));
         open.forEach(Watch::close);
         // Identities that come and go leave nothing behind.
-        for (int i = 0; i < 500; i++) hub.open(KEY, "", Watcher.unlimited("subject " + i), new Recorder()).close();
+        for (int i = 0; i < 500; i++)
+            hub.open(KEY, "", Watcher.unlimited("subject " + i), new Recorder()).close();
         assertThat(hub.openStreams()).isZero();
         assertThat(hub.callersWithStreams()).isZero();
     }
@@ -526,8 +540,12 @@ class WatchHubTest {
         assertThat(slow.ends).isEmpty();
 
         acquire("ci/job-5", "runner"); // one more than the buffer takes
-        assertThat(slow.ends).singleElement().isInstanceOf(TooManyWaitersException.class)
-                .extracting(Throwable::getMessage).asString().startsWith("watch stream fell behind: 5 events buffered");
+        assertThat(slow.ends)
+                .singleElement()
+                .isInstanceOf(TooManyWaitersException.class)
+                .extracting(Throwable::getMessage)
+                .asString()
+                .startsWith("watch stream fell behind: 5 events buffered");
         assertThat(slow.events).isEmpty(); // dropped, not delivered
         assertThat(hub.bufferedEvents()).isZero();
         assertThat(hub.openStreams()).isEqualTo(1); // the reader that keeps up carries on
@@ -549,23 +567,31 @@ class WatchHubTest {
         assertThat(hub.openStreams()).isZero();
         assertThat(scheduler.pending()).isZero();
 
-        assertThatThrownBy(() -> hub.open(KEY, "", new Watcher("subject a", clock.millis(), () -> expired), new Recorder()))
+        assertThatThrownBy(() ->
+                        hub.open(KEY, "", new Watcher("subject a", clock.millis(), () -> expired), new Recorder()))
                 .isSameAs(expired);
         assertThat(hub.openStreams()).isZero();
     }
 
     @Test
     void closingAWatchCancelsItsExpiryTimer() {
-        Watch watch = hub.open(KEY, "", new Watcher("subject a", clock.millis() + 3_600_000,
-                () -> new IllegalStateException("expired")), new Recorder());
+        Watch watch = hub.open(
+                KEY,
+                "",
+                new Watcher("subject a", clock.millis() + 3_600_000, () -> new IllegalStateException("expired")),
+                new Recorder());
         assertThat(scheduler.pending()).isEqualTo(2); // the view's poll and the credentials' end
         watch.close();
         assertThat(scheduler.pending()).isZero();
     }
 
     private static void assertField(Runnable open, String field) {
-        assertThatThrownBy(open::run).isInstanceOfSatisfying(InvalidArgumentException.class,
-                e -> assertThat(e.violations()).extracting(InvalidArgumentException.Violation::field).containsExactly(field));
+        assertThatThrownBy(open::run)
+                .isInstanceOfSatisfying(
+                        InvalidArgumentException.class,
+                        e -> assertThat(e.violations())
+                                .extracting(InvalidArgumentException.Violation::field)
+                                .containsExactly(field));
     }
 
     /** Collects what a watch delivers, and how it ended; {@code ready} plays gRPC's isReady. */

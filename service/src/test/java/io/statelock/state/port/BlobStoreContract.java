@@ -20,7 +20,8 @@ public abstract class BlobStoreContract {
     @TempDir
     protected Path tmp;
 
-    protected final String unique = "b" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    protected final String unique =
+            "b" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
     protected Path file(String content) throws IOException {
         Path f = Files.createTempFile(tmp, "blob", ".bin");
@@ -67,7 +68,9 @@ public abstract class BlobStoreContract {
         blobs().create(name, bytes);
 
         assertThat(read(name)).isEqualTo("{\"serial\":2}");
-        assertThat(blobs().list(unique + "/b/")).extracting(BlobStore.Entry::name).containsExactly(name);
+        assertThat(blobs().list(unique + "/b/"))
+                .extracting(BlobStore.Entry::name)
+                .containsExactly(name);
     }
 
     @Test
@@ -89,9 +92,11 @@ public abstract class BlobStoreContract {
         blobs().create(unique + "/d/~v/2-y", file("2"));
         blobs().create(unique + "/e/~v/1-z", file("3"));
 
-        assertThat(blobs().list(unique + "/d/")).extracting(BlobStore.Entry::name)
+        assertThat(blobs().list(unique + "/d/"))
+                .extracting(BlobStore.Entry::name)
                 .containsExactlyInAnyOrder(unique + "/d/~v/1-x", unique + "/d/~v/2-y");
-        assertThat(blobs().list(unique)).hasSize(3)
+        assertThat(blobs().list(unique))
+                .hasSize(3)
                 .allSatisfy(e -> assertThat(e.lastModifiedMs()).isBetween(before, System.currentTimeMillis() + 5_000));
     }
 

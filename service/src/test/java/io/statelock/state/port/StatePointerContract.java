@@ -1,14 +1,13 @@
 package io.statelock.state.port;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.statelock.common.LockKey;
+import io.statelock.lock.LockInfo;
+import io.statelock.lock.LockRecord;
 import io.statelock.lock.port.AcquireResult;
 import io.statelock.lock.port.LockTable;
 import io.statelock.lock.port.NewLease;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.statelock.lock.LockInfo;
-import io.statelock.common.LockKey;
-import io.statelock.lock.LockRecord;
 import io.statelock.state.StateVersion;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,24 +25,38 @@ public abstract class StatePointerContract {
         return (StatePointers) table();
     }
 
-    private final String unique = "p" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private final String unique =
+            "p" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
     private LockKey key(String name) {
         return new LockKey(unique + "/" + name);
     }
 
     private LockRecord acquire(LockKey key, String leaseId, long now, long ttl) {
-        AcquireResult r = table().acquire(new NewLease(key, leaseId, "owner-" + leaseId, LockInfo.EMPTY, now, ttl, ""), now - 1_000);
+        AcquireResult r = table().acquire(
+                        new NewLease(key, leaseId, "owner-" + leaseId, LockInfo.EMPTY, now, ttl, ""), now - 1_000);
         assertThat(r).isInstanceOf(AcquireResult.Granted.class);
         return ((AcquireResult.Granted) r).record();
     }
 
     private static StateVersion version(LockKey key, long seq, long fence, long serial) {
-        return new StateVersion(key, seq, key.value() + "/~v/" + fence + "-" + seq, 10 + seq, "a".repeat(64),
-                "b".repeat(32), fence, T0 + seq, "owner", serial, serial < 0 ? "" : "lin-1", false);
+        return new StateVersion(
+                key,
+                seq,
+                key.value() + "/~v/" + fence + "-" + seq,
+                10 + seq,
+                "a".repeat(64),
+                "b".repeat(32),
+                fence,
+                T0 + seq,
+                "owner",
+                serial,
+                serial < 0 ? "" : "lin-1",
+                false);
     }
 
-    private PointerResult move(LockKey key, String lease, long fence, long now, long expected, List<StateVersion> history) {
+    private PointerResult move(
+            LockKey key, String lease, long fence, long now, long expected, List<StateVersion> history) {
         return pointers().movePointer(new PointerMove(key, lease, fence, now, expected, history));
     }
 
@@ -54,8 +67,10 @@ public abstract class StatePointerContract {
         StateVersion v1 = version(key, 1, held.fenceCounter(), 5);
         StateVersion v2 = new StateVersion(key, 2, "", 0, "", "", held.fenceCounter(), T0 + 2, "", -1, "", true);
 
-        assertThat(move(key, "lease-a", held.fenceCounter(), T0, 0, List.of(v1))).isInstanceOf(PointerResult.Moved.class);
-        assertThat(move(key, "lease-a", held.fenceCounter(), T0 + 1, 1, List.of(v2, v1))).isInstanceOf(PointerResult.Moved.class);
+        assertThat(move(key, "lease-a", held.fenceCounter(), T0, 0, List.of(v1)))
+                .isInstanceOf(PointerResult.Moved.class);
+        assertThat(move(key, "lease-a", held.fenceCounter(), T0 + 1, 1, List.of(v2, v1)))
+                .isInstanceOf(PointerResult.Moved.class);
 
         StateHistory history = pointers().stateHistory(key);
         assertThat(history.versions()).containsExactly(v2, v1);
@@ -72,15 +87,20 @@ public abstract class StatePointerContract {
         // lease-a expires; lease-b takes over with a higher fence
         LockRecord second = acquire(key, "lease-b", T0 + 5_000, 30_000);
 
-        PointerResult oldLease = move(key, "lease-a", first.fenceCounter(), T0 + 5_001, 1, List.of(version(key, 2, 1, 2)));
-        PointerResult oldToken = move(key, "lease-b", first.fenceCounter(), T0 + 5_001, 1, List.of(version(key, 2, 1, 2)));
-        PointerResult expired = move(key, "lease-b", second.fenceCounter(), T0 + 40_000, 1, List.of(version(key, 2, 2, 2)));
+        PointerResult oldLease =
+                move(key, "lease-a", first.fenceCounter(), T0 + 5_001, 1, List.of(version(key, 2, 1, 2)));
+        PointerResult oldToken =
+                move(key, "lease-b", first.fenceCounter(), T0 + 5_001, 1, List.of(version(key, 2, 1, 2)));
+        PointerResult expired =
+                move(key, "lease-b", second.fenceCounter(), T0 + 40_000, 1, List.of(version(key, 2, 2, 2)));
 
         assertThat(oldLease).isInstanceOf(PointerResult.LeaseLost.class);
         assertThat(((PointerResult.LeaseLost) oldLease).current().leaseId()).isEqualTo("lease-b");
         assertThat(oldToken).isInstanceOf(PointerResult.LeaseLost.class);
         assertThat(expired).isInstanceOf(PointerResult.LeaseLost.class);
-        assertThat(pointers().stateHistory(key).versions()).extracting(StateVersion::seq).containsExactly(1L);
+        assertThat(pointers().stateHistory(key).versions())
+                .extracting(StateVersion::seq)
+                .containsExactly(1L);
     }
 
     @Test
@@ -88,11 +108,17 @@ public abstract class StatePointerContract {
         LockKey key = key("race");
         LockRecord held = acquire(key, "lease-a", T0, 30_000);
         long f = held.fenceCounter();
-        assertThat(move(key, "lease-a", f, T0, 0, List.of(version(key, 1, f, 1)))).isInstanceOf(PointerResult.Moved.class);
+        assertThat(move(key, "lease-a", f, T0, 0, List.of(version(key, 1, f, 1))))
+                .isInstanceOf(PointerResult.Moved.class);
 
-        assertThat(move(key, "lease-a", f, T0, 0, List.of(version(key, 1, f, 9)))).isInstanceOf(PointerResult.Raced.class);
-        assertThat(move(key, "lease-a", f, T0, 5, List.of(version(key, 6, f, 9)))).isInstanceOf(PointerResult.Raced.class);
-        assertThat(pointers().stateHistory(key).versions()).singleElement().extracting(StateVersion::serial).isEqualTo(1L);
+        assertThat(move(key, "lease-a", f, T0, 0, List.of(version(key, 1, f, 9))))
+                .isInstanceOf(PointerResult.Raced.class);
+        assertThat(move(key, "lease-a", f, T0, 5, List.of(version(key, 6, f, 9))))
+                .isInstanceOf(PointerResult.Raced.class);
+        assertThat(pointers().stateHistory(key).versions())
+                .singleElement()
+                .extracting(StateVersion::serial)
+                .isEqualTo(1L);
     }
 
     @Test
@@ -106,7 +132,9 @@ public abstract class StatePointerContract {
             if (history.size() > 3) history.remove(3);
             assertThat(move(key, "lease-a", f, T0 + seq, seq - 1, history)).isInstanceOf(PointerResult.Moved.class);
         }
-        assertThat(pointers().stateHistory(key).versions()).extracting(StateVersion::seq).containsExactly(5L, 4L, 3L);
+        assertThat(pointers().stateHistory(key).versions())
+                .extracting(StateVersion::seq)
+                .containsExactly(5L, 4L, 3L);
     }
 
     @Test

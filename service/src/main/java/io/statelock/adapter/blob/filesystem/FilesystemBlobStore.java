@@ -39,9 +39,11 @@ public final class FilesystemBlobStore implements BlobStore {
         this.root = root.toAbsolutePath().normalize();
         try {
             Files.createDirectories(this.root.resolve(TMP));
-            parts = ProcessDirectory.claim(this.root.resolve(TMP), "*.part", LOOSE_PART_AGE_MS, System.currentTimeMillis());
+            parts = ProcessDirectory.claim(
+                    this.root.resolve(TMP), "*.part", LOOSE_PART_AGE_MS, System.currentTimeMillis());
         } catch (IOException | UncheckedIOException e) {
-            throw new IllegalStateException("cannot create the state directory " + this.root + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot create the state directory " + this.root + ": " + e.getMessage(), e);
         }
     }
 
@@ -80,8 +82,10 @@ public final class FilesystemBlobStore implements BlobStore {
         } catch (IOException e) {
             throw unavailable("compare " + name, e);
         }
-        throw new StoreUnavailableException("state directory " + root + ": object " + name
-                + " already exists with other bytes; nothing stored, retry the write (it takes a new name)", taken);
+        throw new StoreUnavailableException(
+                "state directory " + root + ": object " + name
+                        + " already exists with other bytes; nothing stored, retry the write (it takes a new name)",
+                taken);
     }
 
     @Override

@@ -43,8 +43,9 @@ public final class S3BlobStore implements BlobStore {
     public void create(String name, Path file) {
         try {
             // Safety: If-None-Match * makes the write fail rather than replace an object of the same name.
-            client.putObject(b -> b.bucket(bucket).key(prefix + name).ifNoneMatch("*")
-                    .contentType("application/octet-stream"), RequestBody.fromFile(file));
+            client.putObject(
+                    b -> b.bucket(bucket).key(prefix + name).ifNoneMatch("*").contentType("application/octet-stream"),
+                    RequestBody.fromFile(file));
         } catch (S3Exception e) {
             // 412 (or 409 while a conflicting write of the same name is in progress): the name is taken.
             if (e.statusCode() == PRECONDITION_FAILED || e.statusCode() == CONFLICT) {
@@ -70,15 +71,19 @@ public final class S3BlobStore implements BlobStore {
         } catch (IOException e) {
             throw new StoreUnavailableException("cannot read the state spool " + file + ": " + e.getMessage(), e);
         }
-        throw new StoreUnavailableException("S3 PutObject " + name + " in bucket " + bucket + " refused: "
-                + (size.isEmpty() ? "a conflicting write of that name is in progress"
-                : "another object with other bytes has that name") + "; nothing stored, retry the write (it takes a new name)",
+        throw new StoreUnavailableException(
+                "S3 PutObject " + name + " in bucket " + bucket + " refused: "
+                        + (size.isEmpty()
+                                ? "a conflicting write of that name is in progress"
+                                : "another object with other bytes has that name")
+                        + "; nothing stored, retry the write (it takes a new name)",
                 refusal);
     }
 
     private Optional<Long> sizeOf(String name) {
         try {
-            return Optional.of(client.headObject(b -> b.bucket(bucket).key(prefix + name)).contentLength());
+            return Optional.of(
+                    client.headObject(b -> b.bucket(bucket).key(prefix + name)).contentLength());
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
@@ -92,7 +97,8 @@ public final class S3BlobStore implements BlobStore {
     private boolean sameBytes(String name, Path file) throws IOException {
         Optional<InputStream> stored = open(name);
         if (stored.isEmpty()) return false;
-        try (InputStream remote = stored.get(); InputStream local = Files.newInputStream(file)) {
+        try (InputStream remote = stored.get();
+                InputStream local = Files.newInputStream(file)) {
             byte[] a = new byte[64 * 1024];
             byte[] b = new byte[a.length];
             while (true) {
@@ -128,8 +134,11 @@ public final class S3BlobStore implements BlobStore {
     public List<Entry> list(String namePrefix) {
         List<Entry> entries = new ArrayList<>();
         try {
-            for (S3Object o : client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix + namePrefix)).contents()) {
-                entries.add(new Entry(o.key().substring(prefix.length()), o.lastModified().toEpochMilli()));
+            for (S3Object o : client.listObjectsV2Paginator(
+                            b -> b.bucket(bucket).prefix(prefix + namePrefix))
+                    .contents()) {
+                entries.add(new Entry(
+                        o.key().substring(prefix.length()), o.lastModified().toEpochMilli()));
             }
         } catch (SdkException e) {
             throw unavailable("ListObjectsV2", e);
@@ -160,7 +169,8 @@ public final class S3BlobStore implements BlobStore {
 
     private StoreUnavailableException unavailable(String operation, SdkException e) {
         String reason = e instanceof S3Exception s3 && s3.awsErrorDetails() != null
-                ? s3.awsErrorDetails().errorCode() + ", HTTP " + s3.statusCode() : e.getMessage();
+                ? s3.awsErrorDetails().errorCode() + ", HTTP " + s3.statusCode()
+                : e.getMessage();
         return new StoreUnavailableException("S3 " + operation + " in bucket " + bucket + " failed: " + reason, e);
     }
 }

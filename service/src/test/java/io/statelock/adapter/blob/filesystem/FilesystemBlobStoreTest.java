@@ -30,7 +30,10 @@ class FilesystemBlobStoreTest extends BlobStoreContract {
     void anObjectIsAPlainFileUnderItsName() throws IOException {
         store.create("prod/net/terraform.tfstate/~v/3-ab", file("state"));
 
-        assertThat(Files.readString(root.resolve("prod/net/terraform.tfstate/~v/3-ab"))).isEqualTo("state");
-        assertThat(store.list("")).extracting(BlobStore.Entry::name).containsExactly("prod/net/terraform.tfstate/~v/3-ab");
+        assertThat(Files.readString(root.resolve("prod/net/terraform.tfstate/~v/3-ab")))
+                .isEqualTo("state");
+        assertThat(store.list(""))
+                .extracting(BlobStore.Entry::name)
+                .containsExactly("prod/net/terraform.tfstate/~v/3-ab");
     }
 }

@@ -3,9 +3,9 @@ package io.statelock.adapter.blob.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.statelock.testing.FaultProxy;
-import io.statelock.testing.StoreRequest;
 import io.statelock.testing.S3Proxy;
 import io.statelock.testing.S3ProxyClients;
+import io.statelock.testing.StoreRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -73,10 +73,13 @@ class S3BlobStoreLostAnswerTest {
         store.create(name, file);
 
         assertThat(proxy.lost()).filteredOn(StoreRequest::isS3Put).hasSize(1);
-        assertThat(proxy.count(StoreRequest::isS3Put) - puts).as("the first attempt and the SDK's retry")
+        assertThat(proxy.count(StoreRequest::isS3Put) - puts)
+                .as("the first attempt and the SDK's retry")
                 .isEqualTo(2);
         assertThat(stored(name)).isEqualTo(Files.readAllBytes(file));
-        assertThat(client.listObjectsV2(b -> b.bucket(BUCKET).prefix("states/" + unique + "/k/")).contents())
-                .extracting(S3Object::key).containsExactly("states/" + name);
+        assertThat(client.listObjectsV2(b -> b.bucket(BUCKET).prefix("states/" + unique + "/k/"))
+                        .contents())
+                .extracting(S3Object::key)
+                .containsExactly("states/" + name);
     }
 }

@@ -42,7 +42,8 @@ class S3BlobStoreTest extends BlobStoreContract {
     void objectsLiveUnderThePrefixWithTheirPlainName() throws IOException {
         store.create(unique + "/k/~v/1-x", file("v1"));
 
-        assertThat(client.headObject(b -> b.bucket(BUCKET).key("states/" + unique + "/k/~v/1-x")).contentLength())
+        assertThat(client.headObject(b -> b.bucket(BUCKET).key("states/" + unique + "/k/~v/1-x"))
+                        .contentLength())
                 .isEqualTo(2);
     }
 
@@ -50,7 +51,8 @@ class S3BlobStoreTest extends BlobStoreContract {
     void aMissingBucketIsStoreUnavailable() {
         S3BlobStore missing = new S3BlobStore(client, "no-such-bucket-" + unique, "");
 
-        assertThatThrownBy(missing::checkReady).isInstanceOf(StoreUnavailableException.class)
+        assertThatThrownBy(missing::checkReady)
+                .isInstanceOf(StoreUnavailableException.class)
                 .hasMessageContaining("no-such-bucket-" + unique);
     }
 }
