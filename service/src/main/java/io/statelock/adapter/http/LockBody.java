@@ -1,5 +1,6 @@
 package io.statelock.adapter.http;
 
+import io.statelock.common.InvalidArgumentException;
 import io.statelock.state.TerraformLock;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -67,5 +68,27 @@ final class LockBody {
     private static <T> Future<T> failed(RoutingContext ctx, Throwable e) {
         HttpErrors.respond(ctx, e);
         return Future.failedFuture(e);
+    }
+
+    /** A lock ID of the public form would make its holder's own UNLOCK a force-unlock: Terraform's are UUIDs. */
+    static TerraformLock requireOwnId(TerraformLock lock) {
+        if (TerraformLock.isPublicId(lock.id())) {
+            throw InvalidArgumentException.of(
+                    "ID",
+                    "fence-<digits> is the form of statelock's public lock IDs and cannot"
+                            + " name a new lock (Terraform's own IDs are UUIDs)");
+        }
+        return lock;
+    }
+
+    /** Every LockInfo but an UNLOCK's empty body (a force-unlock) names its lock. */
+    static TerraformLock requireId(TerraformLock lock) {
+        if (lock == null || lock.id().isEmpty()) {
+            throw InvalidArgumentException.of(
+                    "ID",
+                    "Terraform's LockInfo must carry a non-empty ID (only an UNLOCK with an"
+                            + " empty body is a force-unlock)");
+        }
+        return lock;
     }
 }

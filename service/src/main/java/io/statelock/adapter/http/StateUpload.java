@@ -1,11 +1,14 @@
 package io.statelock.adapter.http;
 
+import io.statelock.common.InvalidArgumentException;
 import io.statelock.state.Spool;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Base64;
+import java.util.HexFormat;
 
 /**
  * A POSTed state body on its way into an upload {@link Spool}: gathered on the event loop in batches of up
@@ -102,6 +105,16 @@ final class StateUpload {
             failure = e;
         } else {
             done.tryFail(e);
+        }
+    }
+
+    /** Terraform and OpenTofu send Content-MD5 with every body: a mismatch means the bytes were damaged on the way. */
+    static void checkMd5(String contentMd5, Spool spool) {
+        if (contentMd5 == null || contentMd5.isEmpty()) return;
+        String actual = Base64.getEncoder().encodeToString(HexFormat.of().parseHex(spool.md5()));
+        if (!actual.equals(contentMd5)) {
+            throw InvalidArgumentException.of(
+                    "Content-MD5", "is " + contentMd5 + " but the body hashes to " + actual + "; nothing stored");
         }
     }
 }

@@ -2,13 +2,11 @@ package io.statelock.adapter.http;
 
 import io.statelock.adapter.terraform.TerraformStateJson;
 import io.statelock.audit.AuditTrail;
-import io.statelock.common.InvalidArgumentException;
 import io.statelock.common.LockKey;
 import io.statelock.lock.Lease;
 import io.statelock.state.Spool;
 import io.statelock.state.StateVersion;
 import io.statelock.state.TerraformBackend;
-import io.statelock.state.TerraformLock;
 import io.statelock.state.TerraformMeta;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
@@ -98,13 +96,14 @@ public class TerraformHttpRoutes {
                         })
                         .onSuccess(v -> HttpErrors.text(ctx, 200, "deleted: tombstone version " + v.version()));
             case "LOCK" ->
-                lockBody(ctx)
+                LockBody.read(ctx)
                         .compose(lock -> blocking(ctx, () -> {
                             HttpAccess.Checked c = access.check(
                                     req,
                                     method,
                                     key,
-                                    requireOwnId(require(lock)).id());
+                                    LockBody.requireOwnId(LockBody.requireId(lock))
+                                            .id());
                             var outcome = backend.lock(
                                     key,
                                     lock,
@@ -123,13 +122,13 @@ public class TerraformHttpRoutes {
                             }
                         });
             default ->
-                lockBody(ctx)
+                LockBody.read(ctx)
                         .compose(lock -> blocking(ctx, () -> {
                             String id = lock == null ? "" : lock.id();
                             HttpAccess.Checked c = access.check(req, method, key, id);
                             // Only an empty body is a force-unlock: a LockInfo without an ID is a mistake, never a
                             // break.
-                            if (lock != null && c.presentedLease() == null) require(lock);
+                            if (lock != null && c.presentedLease() == null) LockBody.requireId(lock);
                             TerraformBackend.UnlockOutcome outcome =
                                     backend.unlock(key, id, c.presentedLease(), access.holder(c, key));
                             auditUnlock(key, c, outcome); // a forced one is stored here, before the answer
@@ -222,7 +221,7 @@ public class TerraformHttpRoutes {
                         .executeBlocking(
                                 () -> {
                                     HttpAccess.Checked who = caller.get();
-                                    checkMd5(contentMd5, spool);
+                                    StateUpload.checkMd5(contentMd5, spool);
                                     // Terraform could not read back anything else; the one pass also reads serial and
                                     // lineage.
                                     TerraformMeta meta = TerraformStateJson.check(spool.file());
@@ -256,41 +255,6 @@ public class TerraformHttpRoutes {
      */
     static String decodePath(String path) {
         return URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
-    }
-
-    /** Terraform and OpenTofu send Content-MD5 with every body: a mismatch means the bytes were damaged on the way. */
-    private static void checkMd5(String contentMd5, Spool spool) {
-        if (contentMd5 == null || contentMd5.isEmpty()) return;
-        String actual = Base64.getEncoder().encodeToString(HexFormat.of().parseHex(spool.md5()));
-        if (!actual.equals(contentMd5)) {
-            throw InvalidArgumentException.of(
-                    "Content-MD5", "is " + contentMd5 + " but the body hashes to " + actual + "; nothing stored");
-        }
-    }
-
-    private static Future<TerraformLock> lockBody(RoutingContext ctx) {
-        return LockBody.read(ctx); // JSON only (415), bounded even when chunked (413), strictly parsed (400)
-    }
-
-    /** A lock ID of the public form would make its holder's own UNLOCK a force-unlock: Terraform's are UUIDs. */
-    private static TerraformLock requireOwnId(TerraformLock lock) {
-        if (TerraformLock.isPublicId(lock.id())) {
-            throw InvalidArgumentException.of(
-                    "ID",
-                    "fence-<digits> is the form of statelock's public lock IDs and cannot"
-                            + " name a new lock (Terraform's own IDs are UUIDs)");
-        }
-        return lock;
-    }
-
-    private static TerraformLock require(TerraformLock lock) {
-        if (lock == null || lock.id().isEmpty()) {
-            throw InvalidArgumentException.of(
-                    "ID",
-                    "Terraform's LockInfo must carry a non-empty ID (only an UNLOCK with an"
-                            + " empty body is a force-unlock)");
-        }
-        return lock;
     }
 
     /** Runs store work on a worker thread; a failure is answered here, success by the caller. */
