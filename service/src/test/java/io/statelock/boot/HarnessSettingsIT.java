@@ -3,6 +3,7 @@ package io.statelock.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.statelock.testing.LoopbackServer;
 import io.statelock.testing.ServiceProcess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,7 +11,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The packaged service (prod profile by default) refuses the test-only settings; the harness profile takes them. */
+/**
+ * The packaged service (prod profile by default) refuses the test-only settings; the harness profile takes them, in
+ * the harness's build of the service, the only one that carries the broken fence check.
+ */
 class HarnessSettingsIT {
     @TempDir
     Path dir;
@@ -42,9 +46,25 @@ class HarnessSettingsIT {
     }
 
     @Test
+    void theProductionBuildCarriesNoBrokenFenceCheckEvenUnderTheHarnessProfile() throws Exception {
+        Path log = dir.resolve("production-build.log");
+        assertThatThrownBy(() -> ServiceProcess.start(
+                        log,
+                        "quarkus.profile=harness",
+                        "statelock.testing.skip-fence-check=true",
+                        "statelock.embedded.data-dir=" + dir.resolve("d")))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("exited");
+        assertThat(Files.readString(log)).contains("needs the safety harness's build of the service");
+    }
+
+    @Test
     void theHarnessProfileStartsAndSaysSoLoudly() throws Exception {
         Path log = dir.resolve("harness.log");
         try (ServiceProcess service = ServiceProcess.start(
+                ServiceProcess.harnessJar(),
+                java.util.List.of(),
+                LoopbackServer.freePort(),
                 log,
                 "quarkus.profile=harness",
                 "statelock.testing.skip-fence-check=true",

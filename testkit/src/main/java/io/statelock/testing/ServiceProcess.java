@@ -33,6 +33,21 @@ public final class ServiceProcess implements AutoCloseable {
         return repoRoot.resolve("service/target/quarkus-app/quarkus-run.jar");
     }
 
+    /**
+     * The safety harness's build of the service ({@code service/target/harness-app}, or
+     * {@code -Dstatelock.harness.jar=FILE}): the same service with the deliberately broken fence check, which the
+     * production build leaves out.
+     */
+    public static Path harnessJar() {
+        String configured = System.getProperty("statelock.harness.jar");
+        Path jar = configured == null || configured.isBlank() ? harnessJar(RepoRoot.find()) : Path.of(configured);
+        return jar.toAbsolutePath().normalize();
+    }
+
+    public static Path harnessJar(Path repoRoot) {
+        return repoRoot.resolve("service/target/harness-app/quarkus-run.jar");
+    }
+
     public static ServiceProcess start(Path log, String... properties) throws IOException, InterruptedException {
         return start(freePort(), log, properties);
     }
@@ -45,14 +60,20 @@ public final class ServiceProcess implements AutoCloseable {
     /** With JVM options such as {@code -Xmx128m} before the properties. */
     public static ServiceProcess start(List<String> jvmOptions, int port, Path log, String... properties)
             throws IOException, InterruptedException {
-        if (!Files.exists(jar())) throw new IllegalStateException("package the service first: " + jar());
+        return start(jar(), jvmOptions, port, log, properties);
+    }
+
+    /** The service packaged as {@code jar} (such as {@link #harnessJar()}). */
+    public static ServiceProcess start(Path jar, List<String> jvmOptions, int port, Path log, String... properties)
+            throws IOException, InterruptedException {
+        if (!Files.exists(jar)) throw new IllegalStateException("package the service first: " + jar);
         List<String> command = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
         command.add("-Dquarkus.http.port=" + port);
         for (String p : properties) command.add("-D" + p);
         command.add("-jar");
-        command.add(jar().toString());
+        command.add(jar.toString());
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

@@ -8,15 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Where the harness finds what the build produced, as the test kit locates it: the packaged service
- * ({@code service/target/quarkus-app}), the s3proxy jar (this module's {@code target/s3proxy}) and
- * dynalite ({@code deploy/local}); {@code -Dstatelock.service.jar} and {@code -Dstatelock.s3proxy.jar} override.
+ * Where the harness finds what the build produced, as the test kit locates it: the harness's build of the service
+ * ({@code service/target/harness-app}: the production build leaves out its deliberately broken fence check), the
+ * s3proxy jar (this module's {@code target/s3proxy}) and dynalite ({@code deploy/local});
+ * {@code -Dstatelock.harness.jar} and {@code -Dstatelock.s3proxy.jar} override.
  */
 record Layout(Path root, Path serviceJar, Path s3proxyJar, Path dynaliteCli) {
 
     static Layout find() {
         Path root = RepoRoot.find();
-        return new Layout(root, ServiceProcess.jar(), S3Proxy.jar(), Dynalite.cli(root));
+        return new Layout(root, ServiceProcess.harnessJar(), S3Proxy.jar(), Dynalite.cli(root));
     }
 
     /** Why the harness cannot run, or null: everything is built. */

@@ -12,7 +12,8 @@ import java.util.Objects;
 
 /**
  * BROKEN ON PURPOSE: the safety harness's deliberately broken replica ({@code statelock.testing.skip-fence-check},
- * wired by boot only under the harness, test or dev profile and refused under any other). Its state writes ignore
+ * wired by boot only under the harness, test or dev profile and refused under any other). Only the harness's build
+ * of the service ({@code service/target/harness-app}) carries this class: the production jar leaves it out. Its state writes ignore
  * the writer's lease and fence: a stale writer's move is made under the key's current lease instead, so only the
  * version condition is left, and the harness must catch the stale writes it lets through (its check 1).
  *
