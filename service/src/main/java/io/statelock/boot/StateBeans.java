@@ -74,16 +74,22 @@ public class StateBeans {
      * production jar leaves it out, see service/pom.xml), so nothing here may name its class.
      */
     static StatePointers fenceIgnoring(StatePointers pointers) {
-        String name = "io.statelock.adapter.harness.FenceIgnoringStatePointers";
         try {
             return (StatePointers)
-                    Class.forName(name).getConstructor(StatePointers.class).newInstance(pointers);
+                    fenceIgnoringClass().getConstructor(StatePointers.class).newInstance(pointers);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot build the deliberately broken fence check", e);
+        }
+    }
+
+    /** The broken decorator's class, or a refusal naming the build that has it. */
+    static Class<?> fenceIgnoringClass() {
+        try {
+            return Class.forName("io.statelock.adapter.harness.FenceIgnoringStatePointers");
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("statelock.testing.skip-fence-check=true needs the safety harness's build"
                     + " of the service (service/target/harness-app/quarkus-run.jar): this build leaves the broken"
                     + " fence check out");
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot build " + name, e);
         }
     }
 

@@ -17,7 +17,7 @@ import org.jboss.logging.Logger;
  * fence check): they are used only under the {@code harness}, {@code test} or {@code dev} profile, and
  * the service refuses to start with any of them set under any other profile, {@code prod} included.
  * The beans that use them (the clock, and the state pointers, wrapped in the broken
- * {@link io.statelock.adapter.harness.FenceIgnoringStatePointers}) ask here first, so nothing is built with them
+ * {@code adapter.harness.FenceIgnoringStatePointers}, which only the harness's build carries) ask here first, so nothing is built with them
  * in production even before the start-up check runs; the store adapters never see them.
  */
 @ApplicationScoped
@@ -30,6 +30,7 @@ public class TestingSettings {
         require(config);
         StatelockConfig.Testing t = config.testing();
         if (t.skipFenceCheck()) {
+            StateBeans.fenceIgnoringClass(); // the production build refuses here, before claiming to be broken
             LOG.warn("BROKEN ON PURPOSE: statelock.testing.skip-fence-check=true, this replica accepts stale state"
                     + " writers (safety harness only)");
         }

@@ -32,6 +32,18 @@ class HarnessSettingsIT {
                 .contains("refusing to start")
                 .contains("statelock.testing.skip-fence-check=true")
                 .contains("-Dquarkus.profile=harness");
+        // The harness's build, which does carry the broken fence check, refuses it under prod just the same.
+        Path harnessLog = dir.resolve("refused-harness-build.log");
+        assertThatThrownBy(() -> ServiceProcess.start(
+                        ServiceProcess.harnessJar(),
+                        java.util.List.of(),
+                        LoopbackServer.freePort(),
+                        harnessLog,
+                        "statelock.testing.skip-fence-check=true",
+                        "statelock.embedded.data-dir=" + dir.resolve("e")))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("exited");
+        assertThat(Files.readString(harnessLog)).contains("refusing to start").contains("-Dquarkus.profile=harness");
     }
 
     @Test
@@ -55,7 +67,9 @@ class HarnessSettingsIT {
                         "statelock.embedded.data-dir=" + dir.resolve("d")))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("exited");
-        assertThat(Files.readString(log)).contains("needs the safety harness's build of the service");
+        assertThat(Files.readString(log))
+                .contains("needs the safety harness's build of the service")
+                .doesNotContain("BROKEN ON PURPOSE");
     }
 
     @Test
