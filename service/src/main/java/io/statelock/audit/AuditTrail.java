@@ -202,7 +202,12 @@ public final class AuditTrail implements AutoCloseable {
     }
 
     AuditEntries.Draft entry(Caller caller, String peer, AuditAction action, String key) {
-        return new AuditEntries.Draft(clock, caller, peer == null ? "" : peer, action.label(), key == null ? "" : key);
+        return entry(caller, peer, action.label(), key);
+    }
+
+    /** A record of any action: the fixed ones by their label, a refusal by the operation it refused. */
+    private AuditEntries.Draft entry(Caller caller, String peer, String action, String key) {
+        return new AuditEntries.Draft(clock, caller, peer == null ? "" : peer, action, key == null ? "" : key);
     }
 
     void record(AuditEntry entry) {
@@ -214,7 +219,7 @@ public final class AuditTrail implements AutoCloseable {
     }
 
     private void denied(Caller caller, String peer, String operation, String key, AuditOutcome denial, String reason) {
-        record(new AuditEntries.Draft(clock, caller, peer == null ? "" : peer, operation, key == null ? "" : key)
+        record(entry(caller, peer, operation, key)
                 .outcome(denial)
                 .reason(reason == null ? "" : reason)
                 .build());

@@ -16,6 +16,7 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.nio.file.Path;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -49,11 +50,15 @@ public class StoreProducer {
         LOG.infof(
                 "lock store: embedded, data directory %s",
                 config.embedded().dataDir().toAbsolutePath());
-        SqliteLockTable table = new SqliteLockTable(config.embedded().dataDir());
+        return embedded(config.embedded().dataDir());
+    }
+
+    /** The embedded store in {@code dataDir}: the lock table and state pointers in one database, audit.db beside it. */
+    public static Store embedded(Path dataDir) {
+        SqliteLockTable table = new SqliteLockTable(dataDir);
         SqliteAuditStore audit;
         try {
-            // The audit store lives with the lock store: audit.db in the same data directory.
-            audit = new SqliteAuditStore(config.embedded().dataDir());
+            audit = new SqliteAuditStore(dataDir);
         } catch (RuntimeException e) {
             table.close(); // no Store to dispose of yet: the open database must not outlive the failed start
             throw e;

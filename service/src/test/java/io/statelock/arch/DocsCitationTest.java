@@ -3,6 +3,7 @@ package io.statelock.arch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.statelock.testing.RepoRoot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -37,7 +38,7 @@ class DocsCitationTest {
     private static final Pattern HEADING = Pattern.compile("^#{1,6} (.+?)\\s*$");
     private static final Pattern EXPLICIT_ANCHOR = Pattern.compile("<a id=\"([^\"]+)\"");
 
-    private static final Path ROOT = repositoryRoot();
+    private static final Path ROOT = RepoRoot.find();
     private final Map<Path, Set<String>> anchors = new HashMap<>();
 
     @Test
@@ -176,15 +177,5 @@ class DocsCitationTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static Path repositoryRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !(Files.exists(dir.resolve("mvnw")) && Files.isDirectory(dir.resolve("docs"))))
-            dir = dir.getParent();
-        if (dir == null)
-            throw new IllegalStateException(
-                    "no repository root (mvnw and docs/) above " + Path.of("").toAbsolutePath());
-        return dir;
     }
 }

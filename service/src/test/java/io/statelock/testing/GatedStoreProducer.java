@@ -1,9 +1,8 @@
 package io.statelock.testing;
 
-import io.statelock.adapter.sqlite.SqliteAuditStore;
-import io.statelock.adapter.sqlite.SqliteLockTable;
 import io.statelock.boot.StatelockConfig;
 import io.statelock.boot.Store;
+import io.statelock.boot.StoreProducer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.enterprise.inject.Disposes;
@@ -20,14 +19,8 @@ public class GatedStoreProducer {
     @Produces
     @Singleton
     Store gatedStore(StatelockConfig config) {
-        SqliteLockTable table = new SqliteLockTable(config.embedded().dataDir());
-        SqliteAuditStore audit = new SqliteAuditStore(config.embedded().dataDir());
-        return new Store(new GatedReads(table), table, audit, () -> {
-            try (table;
-                    audit) {
-                // the audit store first, then the lock table, as the service's own store closes
-            }
-        });
+        Store store = StoreProducer.embedded(config.embedded().dataDir());
+        return new Store(new GatedReads(store.locks()), store.pointers(), store.audit(), store.resources());
     }
 
     void close(@Disposes Store store) throws Exception {

@@ -94,23 +94,18 @@ final class ProxyConnection {
                 long length = chunked ? -1 : HttpFraming.contentLength(request);
                 boolean waitsForContinue =
                         "100-continue".equalsIgnoreCase(request.headers().getOrDefault("expect", ""));
-                if (!chunked && !waitsForContinue && length <= MAX_HELD_BODY) {
-                    byte[] body = HttpFraming.readExactly(in, length); // whole, or nothing reaches the store
-                    proxy.delay(caller);
-                    loseNext = proxy.forwarding(request);
-                    out.write(head);
-                    out.write(body);
-                    out.flush();
-                    continue;
-                }
-                // The store must see this head before the body comes (100-continue), or the body is too long to hold.
+                // A body to hold is read whole first, so nothing of a request its caller abandons reaches the store;
+                // a 100-continue head must reach the store before its body comes, and a long body is streamed.
+                boolean held = !chunked && !waitsForContinue && length <= MAX_HELD_BODY;
+                byte[] body = held ? HttpFraming.readExactly(in, length) : new byte[0];
                 proxy.delay(caller);
                 loseNext = proxy.forwarding(request);
                 out.write(head);
+                out.write(body);
                 out.flush();
                 if (chunked) {
                     HttpFraming.copyChunked(in, out);
-                } else {
+                } else if (!held) {
                     HttpFraming.copyExactly(in, out, length);
                 }
             }

@@ -23,9 +23,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public static Path jar() {
-        String configured = System.getProperty("statelock.service.jar");
-        Path jar = configured == null || configured.isBlank() ? jar(RepoRoot.find()) : Path.of(configured);
-        return jar.toAbsolutePath().normalize();
+        return configuredOr("statelock.service.jar", ServiceProcess::jar);
     }
 
     /** Where the service module packages the service under the repository root {@code repoRoot}. */
@@ -39,13 +37,18 @@ public final class ServiceProcess implements AutoCloseable {
      * production build leaves out.
      */
     public static Path harnessJar() {
-        String configured = System.getProperty("statelock.harness.jar");
-        Path jar = configured == null || configured.isBlank() ? harnessJar(RepoRoot.find()) : Path.of(configured);
-        return jar.toAbsolutePath().normalize();
+        return configuredOr("statelock.harness.jar", ServiceProcess::harnessJar);
     }
 
     public static Path harnessJar(Path repoRoot) {
         return repoRoot.resolve("service/target/harness-app/quarkus-run.jar");
+    }
+
+    /** The jar a system property names, or where the build puts it under the repository root. */
+    private static Path configuredOr(String property, java.util.function.Function<Path, Path> underRoot) {
+        String configured = System.getProperty(property);
+        Path jar = configured == null || configured.isBlank() ? underRoot.apply(RepoRoot.find()) : Path.of(configured);
+        return jar.toAbsolutePath().normalize();
     }
 
     public static ServiceProcess start(Path log, String... properties) throws IOException, InterruptedException {
