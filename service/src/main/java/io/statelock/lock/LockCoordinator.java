@@ -240,6 +240,11 @@ public final class LockCoordinator {
         waits.shutdown();
     }
 
+    /** Who waits for {@code key} on this replica, in the order they will be granted it. */
+    public List<QueuedCaller> waiters(LockKey key) {
+        return waits.waitersOf(key);
+    }
+
     public int waitingCallers() {
         return waits.waiting();
     }

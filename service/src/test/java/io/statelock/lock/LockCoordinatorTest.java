@@ -221,6 +221,28 @@ class LockCoordinatorTest {
     }
 
     @Test
+    void theWaitQueueShowsWhoWaitsInOrderSinceWhenAndShrinksAsTheyAreGranted() throws Exception {
+        Lease holder = acquireNow("holder");
+        assertThat(locks.waiters(KEY)).isEmpty();
+        long first = clock.millis();
+        CompletableFuture<Lease> w1 = locks.acquire(cmd("w1"), Duration.ofMinutes(5));
+        clock.advance(Duration.ofSeconds(3));
+        CompletableFuture<Lease> w2 = locks.acquire(cmd("w2"), Duration.ofMinutes(5));
+
+        assertThat(locks.waiters(KEY))
+                .containsExactly(
+                        new QueuedCaller(1, "w1", cmd("w1").info(), first),
+                        new QueuedCaller(2, "w2", cmd("w2").info(), first + 3000));
+        locks.releaseThen(KEY, holder.leaseId(), LeaseOwner.ANYONE, outcome -> {}); // hands off on this thread
+        assertThat(w1.get(5, java.util.concurrent.TimeUnit.SECONDS).fencingToken())
+                .isGreaterThan(holder.fencingToken());
+        assertThat(locks.waiters(KEY))
+                .containsExactly(new QueuedCaller(1, "w2", cmd("w2").info(), first + 3000));
+        w2.cancel(true);
+        assertThat(locks.waiters(KEY)).isEmpty();
+    }
+
+    @Test
     void releaseThenAnswersFirstAndThenGrantsTheHeadWaiterOnTheCallingThread() throws Exception {
         Lease holder = acquireNow("holder");
         CompletableFuture<Lease> w1 = locks.acquire(cmd("w1"), Duration.ofMinutes(5));

@@ -63,6 +63,7 @@ class BadInputSweepTest extends ChannelTest {
         all.addAll(RawGrpcCases.all(f));
         all.addAll(frames.all(f));
         all.addAll(HttpCases.all(f, SweepProfile.MAX_BODY));
+        all.addAll(UiCases.all(f));
         return all;
     }
 

@@ -42,7 +42,7 @@ final class WatchCall {
                 guard.requirePrefix(caller, Operation.WATCH, request.getPrefix());
             }
             Watcher watcher = new Watcher(
-                    identity(caller, CallerInterceptor.peer()),
+                    io.statelock.adapter.WatchIdentity.of(caller, CallerInterceptor.peer()),
                     guard.validUntilMs(caller),
                     () -> new UnauthenticatedException(
                             "token expired, and the watch with it; open it again with a fresh token"));
@@ -50,17 +50,6 @@ final class WatchCall {
         } catch (RuntimeException e) {
             call.onError(GrpcErrors.toStatus(e));
         }
-    }
-
-    /**
-     * Whose slots a stream takes: the token's subject; with authentication off, the remote host (all callers
-     * behind one proxy share it).
-     */
-    static String identity(Caller caller, String peer) {
-        if (!caller.anonymous()) return "subject " + caller.subject();
-        int colon = peer.lastIndexOf(':'); // host:port, the host possibly IPv6
-        String host = colon > 0 ? peer.substring(0, colon) : peer;
-        return "address " + (host.isEmpty() ? "unknown" : host);
     }
 
     /** The gRPC side of one stream: the hub's sink, and the meeting point of the call's cancel and the watch's open. */

@@ -50,6 +50,32 @@ final class HttpErrors {
     }
 
     /**
+     * The dashboard's answer to an error: the status and headers the Terraform backend would give, a JSON body
+     * {@code {"code": <kind>, "message": ...}} for the page to show, and a Bearer challenge instead of Basic
+     * (a Basic challenge would make the browser ask for a user name and password).
+     */
+    static void dashboard(RoutingContext ctx, Throwable error) {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (e instanceof io.vertx.core.http.HttpClosedException
+                || e instanceof io.vertx.core.http.StreamResetException) {
+            return; // nobody to answer
+        }
+        if (e instanceof StatelockException domain) {
+            Answer answer = answer(domain);
+            answer.headers()
+                    .forEach((name, value) -> ctx.response()
+                            .putHeader(name, name.equals("WWW-Authenticate") ? "Bearer realm=\"statelock\"" : value));
+            // A JSON answer is Terraform's LockInfo: the page shows the message instead.
+            String message = answer.json() ? domain.getMessage() : answer.body();
+            json(ctx, answer.status(), UiJson.error(domain.kind().name(), message));
+        } else if (e instanceof IllegalArgumentException) {
+            json(ctx, 400, UiJson.error(Kind.INVALID.name(), e.getMessage()));
+        } else {
+            json(ctx, 500, UiJson.error("INTERNAL", Incidents.internal("the dashboard", e)));
+        }
+    }
+
+    /**
      * A body the transport could not read: an h2 DATA length that is not its content-length, chunked framing that is
      * not HTTP/1.1's (a size that is not hex, past 2^64, a missing CRLF). The client's mistake, never a 500.
      */

@@ -55,6 +55,11 @@ final class KeyQueue {
         return key;
     }
 
+    /** The waiters in their order, copied. */
+    synchronized List<Waiter> snapshot() {
+        return new ArrayList<>(waiters);
+    }
+
     synchronized Joined join(Waiter waiter) {
         if (retired) return Joined.RETIRED;
         boolean polls = waiters.isEmpty() && !polling;

@@ -25,7 +25,8 @@ final class WaitDeadlines {
 
     /** A waiter whose wait ends {@code waitMs} from now. */
     Waiter waiter(AcquireCommand command, long waitMs) {
-        return new Waiter(command, clock.millis() + waitMs);
+        long now = clock.millis();
+        return new Waiter(command, now, now + waitMs);
     }
 
     /** Starts the waiter's timer; called once its first try is over and it still waits. */

@@ -6,8 +6,11 @@ import io.statelock.lock.AcquireTries;
 import io.statelock.lock.Lease;
 import io.statelock.lock.LockRecord;
 import io.statelock.lock.LockSettings;
+import io.statelock.lock.QueuedCaller;
 import io.statelock.lock.Scheduler;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -47,6 +50,18 @@ public final class WaitQueues {
     /** Callers waiting for a key on this replica (not counting those still in their first try). */
     public int waiting() {
         return admission.waiting();
+    }
+
+    /** Who waits for {@code key} on this replica, first in line first; empty when nobody does. */
+    public List<QueuedCaller> waitersOf(LockKey key) {
+        KeyQueue queue = queues.get(key);
+        if (queue == null) return List.of();
+        List<QueuedCaller> callers = new ArrayList<>();
+        for (Waiter w : queue.snapshot()) {
+            AcquireCommand c = w.command;
+            callers.add(new QueuedCaller(callers.size() + 1, c.owner(), c.info(), w.joinedAtMs));
+        }
+        return callers;
     }
 
     /**

@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /** One waiting acquire: a future completed by the key's poller, its timeout or shutdown. It holds no thread. */
 final class Waiter {
     final AcquireCommand command;
+    /** When it joined, on this replica's clock: shown to people looking at the queue. */
+    final long joinedAtMs;
     /** When the wait ends, on this replica's clock: no grant after it. */
     final long deadlineMs;
 
@@ -16,8 +18,9 @@ final class Waiter {
     final AtomicBoolean left = new AtomicBoolean();
     volatile Scheduler.Cancellable timeout;
 
-    Waiter(AcquireCommand command, long deadlineMs) {
+    Waiter(AcquireCommand command, long joinedAtMs, long deadlineMs) {
         this.command = command;
+        this.joinedAtMs = joinedAtMs;
         this.deadlineMs = deadlineMs;
     }
 }

@@ -1,0 +1,66 @@
+package io.statelock.adapter.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.statelock.lock.LockEvent;
+import io.statelock.lock.LockRecord;
+import io.statelock.lock.LockStatus;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The dashboard's JSON. Times are epoch milliseconds on the service's clock, and every answer carries
+ * {@code serverTimeMs} so the page counts down on the service's clock, not the browser's. Never a lease id.
+ */
+final class UiJson {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private UiJson() {}
+
+    static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the dashboard's JSON", e);
+        }
+    }
+
+    static String error(String code, String message) {
+        return write(Map.of("code", code, "message", message == null ? "" : message));
+    }
+
+    /**
+     * One row of the locks table. A plain Terraform run's lock has no expiry ({@code expiresAtMs} null, {@code
+     * plainRun} true); a free key has no holder.
+     */
+    static Map<String, Object> lock(LockStatus s, int waiters, boolean canForceRelease) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("key", s.key().value());
+        row.put("held", s.held());
+        boolean plainRun = s.held() && s.expiresAtMs() == LockRecord.NO_EXPIRY;
+        row.put("plainRun", plainRun);
+        row.put("owner", s.owner());
+        row.put("who", s.info().who());
+        row.put("operation", s.info().operation());
+        row.put("info", s.info().info());
+        row.put("path", s.info().path());
+        row.put("version", s.info().version());
+        row.put("labels", s.info().labels());
+        row.put("fencingToken", s.fencingToken());
+        row.put("acquiredAtMs", s.held() ? s.acquiredAtMs() : null);
+        row.put("expiresAtMs", s.held() && !plainRun ? s.expiresAtMs() : null);
+        row.put("leaseIdHint", s.leaseIdHint());
+        row.put("waiters", waiters);
+        row.put("canForceRelease", canForceRelease);
+        return row;
+    }
+
+    static Map<String, Object> event(LockEvent event, Map<String, Object> row, long nowMs) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("type", event.type().name());
+        e.put("atMs", event.atMs());
+        e.put("serverTimeMs", nowMs);
+        e.put("lock", row);
+        return e;
+    }
+}

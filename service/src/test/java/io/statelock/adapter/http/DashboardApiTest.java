@@ -1,0 +1,126 @@
+package io.statelock.adapter.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.Duration;
+import io.quarkus.test.junit.QuarkusTest;
+import io.statelock.proto.v1.AcquireRequest;
+import io.statelock.proto.v1.AcquireResponse;
+import io.statelock.proto.v1.LockInfo;
+import io.statelock.proto.v1.LockServiceGrpc;
+import io.statelock.proto.v1.ReleaseRequest;
+import io.statelock.testing.ChannelTest;
+import io.statelock.testing.DashboardClient;
+import io.statelock.testing.GrpcChannels;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The dashboard's JSON with authentication off: what the page reads, its live events, and its errors. */
+@QuarkusTest
+class DashboardApiTest extends ChannelTest {
+    final DashboardClient ui = new DashboardClient(GrpcChannels.testPort(), null);
+    final String prefix = "ui-api/" + UUID.randomUUID() + "/";
+
+    AcquireResponse acquire(String key) {
+        return LockServiceGrpc.newBlockingStub(channel)
+                .acquire(AcquireRequest.newBuilder()
+                        .setKey(key)
+                        .setOwner("api-test")
+                        .setTtl(Duration.newBuilder().setSeconds(60))
+                        .setInfo(LockInfo.newBuilder().setOperation("apply").putLabels("team", "net"))
+                        .build());
+    }
+
+    @Test
+    void theSessionSaysNoTokenIsNeeded() {
+        DashboardClient.Answer a = ui.get("session");
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.json().get("auth").asText()).isEqualTo("off");
+        assertThat(a.json().get("serverTimeMs").asLong()).isPositive();
+    }
+
+    @Test
+    void locksListTheHolderWithoutItsLeaseId() {
+        AcquireResponse lease = acquire(prefix + "a.tfstate");
+        DashboardClient.Answer a = ui.get("locks?prefix=" + prefix);
+        assertThat(a.status()).isEqualTo(200);
+        JsonNode row = a.json().get("locks").get(0);
+        assertThat(row.get("key").asText()).isEqualTo(prefix + "a.tfstate");
+        assertThat(row.get("held").asBoolean()).isTrue();
+        assertThat(row.get("owner").asText()).isEqualTo("api-test");
+        assertThat(row.get("operation").asText()).isEqualTo("apply");
+        assertThat(row.get("labels").get("team").asText()).isEqualTo("net");
+        assertThat(row.get("fencingToken").asLong()).isEqualTo(lease.getFencingToken());
+        assertThat(row.get("expiresAtMs").asLong()
+                        - a.json().get("serverTimeMs").asLong())
+                .isBetween(50_000L, 60_000L);
+        assertThat(row.get("waiters").asInt()).isZero();
+        assertThat(a.response().body()).doesNotContain(lease.getLeaseId());
+    }
+
+    @Test
+    void pagesFollowTheirTokens() {
+        for (int i = 0; i < 3; i++) acquire(prefix + "k" + i);
+        DashboardClient.Answer first = ui.get("locks?pageSize=2&prefix=" + prefix);
+        assertThat(first.json().get("locks")).hasSize(2);
+        String token = first.json().get("nextPageToken").asText();
+        assertThat(token).isNotEmpty();
+        DashboardClient.Answer second = ui.get("locks?pageSize=2&prefix=" + prefix + "&pageToken="
+                + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(second.json().get("locks")).hasSize(1);
+        assertThat(second.json().get("locks").get(0).get("key").asText()).isEqualTo(prefix + "k2");
+    }
+
+    @Test
+    void eventsFollowAcquireAndRelease() throws Exception {
+        String key = prefix + "live";
+        try (DashboardClient.Events events = ui.watch(prefix)) {
+            assertThat(events.response().statusCode()).isEqualTo(200);
+            assertThat(events.response().headers().firstValue("Content-Type").orElse(""))
+                    .startsWith("text/event-stream");
+            AcquireResponse lease = acquire(key);
+            JsonNode acquired = events.next("lock");
+            assertThat(acquired.get("type").asText()).isEqualTo("ACQUIRED");
+            assertThat(acquired.get("lock").get("key").asText()).isEqualTo(key);
+            assertThat(acquired.get("lock").get("fencingToken").asLong()).isEqualTo(lease.getFencingToken());
+            LockServiceGrpc.newBlockingStub(channel)
+                    .release(ReleaseRequest.newBuilder()
+                            .setKey(key)
+                            .setLeaseId(lease.getLeaseId())
+                            .build());
+            JsonNode released = events.next("lock");
+            assertThat(released.get("type").asText()).isEqualTo("RELEASED");
+            assertThat(released.get("lock").get("held").asBoolean()).isFalse();
+        }
+    }
+
+    @Test
+    void mistakesAreAnsweredAsJsonWithTheirCode() {
+        DashboardClient.Answer size = ui.get("locks?pageSize=lots");
+        assertThat(size.status()).isEqualTo(400);
+        assertThat(size.json().get("code").asText()).isEqualTo("INVALID");
+        assertThat(size.json().get("message").asText()).contains("pageSize");
+
+        DashboardClient.Answer token = ui.get("locks?pageToken=not-ours");
+        assertThat(token.status()).isEqualTo(400);
+        assertThat(token.json().get("code").asText()).isEqualTo("INVALID");
+
+        DashboardClient.Answer unknown = ui.get("nothing-here");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().get("code").asText()).isEqualTo("NOT_FOUND");
+    }
+
+    @Test
+    void thePageIsServedWithItsProtections() {
+        var index = ui.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + GrpcChannels.testPort() + "/ui/"))
+                .build());
+        assertThat(index.status()).isEqualTo(200);
+        assertThat(index.response().body()).contains("<table id=\"locks\">");
+        assertThat(index.header("Content-Security-Policy"))
+                .contains("default-src 'self'")
+                .contains("frame-ancestors 'none'");
+        assertThat(index.header("X-Frame-Options")).isEqualTo("DENY");
+    }
+}

@@ -1,0 +1,131 @@
+package io.statelock.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Duration;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.statelock.proto.v1.AcquireRequest;
+import io.statelock.proto.v1.AcquireResponse;
+import io.statelock.proto.v1.LockInfo;
+import io.statelock.proto.v1.LockServiceGrpc;
+import io.statelock.proto.v1.ReleaseRequest;
+import io.statelock.testing.Browser;
+import io.statelock.testing.ServiceProcess;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+
+/**
+ * The dashboard in Debian's Chromium against the packaged service on its embedded store, authentication off on
+ * loopback: locks taken and released over gRPC show up on the open page without a reload.
+ */
+class DashboardIT {
+    @TempDir
+    static Path dir;
+
+    static ServiceProcess service;
+    static ManagedChannel channel;
+
+    @BeforeAll
+    static void start() throws Exception {
+        service =
+                ServiceProcess.start(dir.resolve("service.log"), "statelock.embedded.data-dir=" + dir.resolve("data"));
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", service.port())
+                .usePlaintext()
+                .build();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (channel != null) channel.shutdownNow();
+        if (service != null) service.close();
+    }
+
+    @Test
+    void aLockTakenOverGrpcAppearsWithinASecondAndGoesOnRelease() {
+        String key = "ui/live/network.tfstate";
+        try (Browser browser = Browser.start(dir.resolve("live"), 1280)) {
+            open(browser);
+            AcquireResponse lease = acquire(key, 60, "apply", "ci-runner-7");
+            // The row appears without a reload: the page follows the service's events.
+            browser.await(java.time.Duration.ofSeconds(1), d -> "held".equals(cell(d, key, 1)));
+            assertThat(cell(browser.driver(), key, 2))
+                    .contains("dashboard-it")
+                    .contains("who: ci-runner-7")
+                    .contains("operation: apply");
+            assertThat(cell(browser.driver(), key, 5)).isEqualTo(Long.toString(lease.getFencingToken()));
+            assertThat(cell(browser.driver(), key, 4)).matches("(59|60)s|1m 0s");
+
+            release(key, lease);
+            browser.await(java.time.Duration.ofSeconds(1), d -> "free".equals(cell(d, key, 1)));
+            assertThat(cell(browser.driver(), key, 2)).isEmpty();
+        }
+    }
+
+    @Test
+    void anExpiryCountsDownAndTheRowTurnsFree() {
+        String key = "ui/expiry/network.tfstate";
+        try (Browser browser = Browser.start(dir.resolve("expiry"), 1280)) {
+            open(browser);
+            acquire(key, 4, "plan", "laptop");
+            browser.await(java.time.Duration.ofSeconds(1), d -> "held".equals(cell(d, key, 1)));
+            int first = seconds(cell(browser.driver(), key, 4));
+            // The page counts down on its own, once a second: no call to the service is needed for it.
+            browser.await(java.time.Duration.ofSeconds(3), d -> seconds(cell(d, key, 4)) < first);
+            assertThat(first).isBetween(2, 4);
+            // Never taken back: at its expiry the row turns free.
+            browser.await(java.time.Duration.ofSeconds(6), d -> "free".equals(cell(d, key, 1)));
+            assertThat(cell(browser.driver(), key, 4)).isEmpty();
+        }
+    }
+
+    private void open(Browser browser) {
+        browser.driver().get("http://127.0.0.1:" + service.port() + "/ui/");
+        browser.await(
+                java.time.Duration.ofSeconds(10),
+                d -> d.findElement(By.id("live")).getText().startsWith("Live"));
+    }
+
+    /** The text of a row's cell (0 key, 1 state, 2 holder, 3 since, 4 expires in, 5 fence, 6 waiters), or null. */
+    static String cell(WebDriver driver, String key, int column) {
+        // One script, so a row re-rendered by a live event between finding it and reading it is never stale.
+        Object text = ((org.openqa.selenium.JavascriptExecutor) driver)
+                .executeScript(
+                        "const tr = [...document.querySelectorAll('#locks tbody tr')]"
+                                + ".find(r => r.dataset.key === arguments[0]);"
+                                + "return tr ? tr.children[arguments[1]].innerText.trim() : null;",
+                        key,
+                        column);
+        return (String) text;
+    }
+
+    private static int seconds(String text) {
+        return text == null || !text.matches("\\d+s") ? Integer.MAX_VALUE : Integer.parseInt(text.replace("s", ""));
+    }
+
+    private AcquireResponse acquire(String key, long ttlSeconds, String operation, String who) {
+        return LockServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .acquire(AcquireRequest.newBuilder()
+                        .setKey(key)
+                        .setOwner("dashboard-it")
+                        .setTtl(Duration.newBuilder().setSeconds(ttlSeconds))
+                        .setInfo(LockInfo.newBuilder().setOperation(operation).setWho(who))
+                        .build());
+    }
+
+    private void release(String key, AcquireResponse lease) {
+        LockServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .release(ReleaseRequest.newBuilder()
+                        .setKey(key)
+                        .setLeaseId(lease.getLeaseId())
+                        .build());
+    }
+}
