@@ -26,6 +26,10 @@ async function call(path, options = {}) {
   return body;
 }
 
+async function post(path, body) {
+  return call(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+}
+
 function query(params) {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== '' && v != null && v !== false) q.set(k, v);
@@ -111,7 +115,9 @@ function setUpToken() {
 
 // ---- the locks table ---------------------------------------------------------------------------
 
-const locks = { prefix: '', heldOnly: false, rows: new Map(), pageTokens: [''], page: 0, next: '', stream: null };
+// pageTokens[n] and after[n] are page n's token and the last key of the page before it ('' for the first).
+const locks = { prefix: '', heldOnly: false, rows: new Map(), pageTokens: [''], after: [''], page: 0, next: '',
+  stream: null, loads: 0 };
 
 function holderCell(row) {
   if (!row.held) return el('td', { 'data-label': 'Holder' });
@@ -144,8 +150,59 @@ function lockRow(row) {
     el('td', { 'data-label': 'Expires in', class: 'expires', text: live ? expiresText(row) : '' }),
     el('td', { 'data-label': 'Fence', text: String(row.fencingToken) }),
     el('td', { 'data-label': 'Waiters', text: String(row.waiters) }),
-    el('td', { class: 'actions' }));
+    actionsCell(row, live));
   return tr;
+}
+
+function actionsCell(row, live) {
+  const td = el('td', { class: 'actions' });
+  if (live && row.canForceRelease) {
+    const button = el('button', { type: 'button', text: 'Force release…', 'aria-label': 'Force release ' + row.key });
+    button.addEventListener('click', () => confirmForceRelease(row, button));
+    td.append(button);
+  }
+  return td;
+}
+
+// ---- force release, behind a confirmation that shows what will happen -------------------------------
+
+function confirmForceRelease(row, opener) {
+  const dialog = $('force-dialog');
+  const holder = row.plainRun ? 'a plain Terraform run of ' + (row.who || row.owner) : row.owner;
+  $('force-what').textContent = `Break the lock on ${row.key}, held by ${holder}` +
+    (row.operation ? ` (${row.operation})` : '') + '.';
+  $('force-fence').textContent = String(row.fencingToken);
+  $('force-reason').value = '';
+  $('force-error').hidden = true;
+  dialog.dataset.key = row.key;
+  dialog.dataset.fence = String(row.fencingToken);
+  dialog.dataset.terraformLockId = row.plainRun ? (row.labels?.['terraform-lock-id'] ?? '') : '';
+  dialog.onclose = () => opener.isConnected ? opener.focus() : $('main').focus();
+  dialog.showModal();
+  $('force-reason').focus();
+}
+
+function setUpForceRelease() {
+  const dialog = $('force-dialog');
+  $('force-cancel').addEventListener('click', () => dialog.close());
+  $('force-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const reason = $('force-reason').value.trim();
+    if (!reason) { $('force-reason').focus(); return; }
+    const body = { key: dialog.dataset.key, reason, expectedFencingToken: Number(dialog.dataset.fence) };
+    if (dialog.dataset.terraformLockId) body.terraformLockId = dialog.dataset.terraformLockId;
+    $('force-confirm').disabled = true;
+    try {
+      const result = await post('force-release', body);
+      dialog.close();
+      showMessage(result.released ? `Released ${body.key}.` : `${body.key} was not held: nothing to release.`);
+    } catch (e) {
+      $('force-error').textContent = explain(e);
+      $('force-error').hidden = false;
+    } finally {
+      $('force-confirm').disabled = false;
+    }
+  });
 }
 
 function renderLocks() {
@@ -173,19 +230,24 @@ function tick() {
   if (changed) renderLocks();
 }
 
+// Only the latest load is shown: an answer to an earlier filter or page that arrives late is dropped.
 async function loadLocks() {
+  const load = ++locks.loads;
   const page = await call('locks' + query({ prefix: locks.prefix, heldOnly: locks.heldOnly,
     pageToken: locks.pageTokens[locks.page] }));
+  if (load !== locks.loads) return false;
   locks.rows = new Map(page.locks.map((r) => [r.key, r]));
   locks.next = page.nextPageToken;
   renderLocks();
+  return true;
 }
 
-// Does a key that is not on the page belong here? Yes when it sorts within this page's range.
+// Does a key that is not on the page belong here? Yes when it sorts after the previous page's last key and,
+// unless this is the last page, before this page's last key.
 function onThisPage(key) {
   if (!key.startsWith(locks.prefix)) return false;
+  if (locks.page > 0 && key <= locks.after[locks.page]) return false;
   const keys = [...locks.rows.keys()];
-  if (locks.page > 0 && keys.length && key < keys[0]) return false;
   return !locks.next || (keys.length > 0 && key < keys[keys.length - 1]);
 }
 
@@ -198,9 +260,11 @@ function applyEvent(event) {
 }
 
 // Server-sent events read with fetch (an EventSource cannot send the token). On a break: list again
-// (events may have been missed), then follow again, waiting longer after each failure.
+// (events may have been missed), then follow again, waiting longer after each failure; a stream that
+// delivered events starts the wait over.
 async function follow(prefix, signal) {
   let delayMs = 1000;
+  let ended = '';
   while (!signal.aborted) {
     try {
       const res = await fetch('api/watch' + query({ prefix }), { headers: headers(), signal, cache: 'no-store' });
@@ -209,7 +273,6 @@ async function follow(prefix, signal) {
         throw new ApiError(res.status, body.code, body.message ?? res.statusText);
       }
       $('live').textContent = 'Live: changes appear as they happen.';
-      delayMs = 1000;
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = '';
       for (;;) {
@@ -218,8 +281,10 @@ async function follow(prefix, signal) {
         buffer += value;
         let end;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
-          handleEvent(buffer.slice(0, end));
+          const outcome = handleEvent(buffer.slice(0, end));
           buffer = buffer.slice(end + 2);
+          if (outcome.lock) delayMs = 1000;
+          if (outcome.ended) ended = outcome.ended;
         }
       }
     } catch (e) {
@@ -229,11 +294,13 @@ async function follow(prefix, signal) {
         showMessage(explain(e));
         return;
       }
+      ended = e.message;
     }
     if (signal.aborted) return;
-    $('live').textContent = 'Reconnecting…';
+    $('live').textContent = 'Reconnecting…' + (ended ? ' (the stream ended: ' + ended + ')' : '');
     await new Promise((r) => setTimeout(r, delayMs));
     delayMs = Math.min(delayMs * 2, 30000);
+    if (signal.aborted) return;
     await loadLocks().catch((e) => showMessage(explain(e)));
   }
 }
@@ -244,26 +311,28 @@ function handleEvent(block) {
     if (line.startsWith('event:')) type = line.slice(6).trim();
     else if (line.startsWith('data:')) data += line.slice(5).trim();
   }
-  if (!data) return;
+  if (!data) return {};
   const payload = JSON.parse(data);
   if (type === 'lock') {
     clock.sync(payload.serverTimeMs);
     applyEvent(payload);
-  } else if (type === 'end') {
-    $('live').textContent = 'The event stream ended: ' + payload.message;
+    return { lock: true };
   }
+  return type === 'end' ? { ended: payload.message } : {};
 }
 
 async function showLocks() {
   locks.stream?.abort();
-  locks.stream = new AbortController();
+  const stream = new AbortController();
+  locks.stream = stream;
   $('prefix').value = locks.prefix;
   $('held-only').checked = locks.heldOnly;
   try {
-    await loadLocks();
+    if (!(await loadLocks()) || stream.signal.aborted) return; // a later filter took over
     showMessage('');
-    follow(locks.prefix, locks.stream.signal);
+    follow(locks.prefix, stream.signal);
   } catch (e) {
+    if (stream.signal.aborted) return;
     locks.rows = new Map();
     renderLocks();
     $('live').textContent = 'Not following changes.';
@@ -277,11 +346,17 @@ function setUpLocks() {
     locks.prefix = $('prefix').value.trim();
     locks.heldOnly = $('held-only').checked;
     locks.pageTokens = [''];
+    locks.after = [''];
     locks.page = 0;
     showLocks();
   });
   $('next-page').addEventListener('click', () => {
+    if (!locks.next) return;
+    const keys = [...locks.rows.keys()];
     locks.pageTokens[locks.page + 1] = locks.next;
+    locks.after[locks.page + 1] = keys[keys.length - 1] ?? locks.after[locks.page];
+    locks.next = '';
+    $('next-page').disabled = true;
     locks.page++;
     loadLocks().catch((e) => showMessage(explain(e)));
   });
@@ -292,15 +367,80 @@ function setUpLocks() {
   setInterval(tick, 1000);
 }
 
+// ---- the audit trail ------------------------------------------------------------------------------
+
+const audit = { prefix: '', since: '', until: '', pageTokens: [''], page: 0 };
+
+function localToMs(value) {
+  return value ? String(new Date(value).getTime()) : '';
+}
+
+function auditRow(r) {
+  const fence = r.previousFencingToken || r.fencingToken ? `${r.previousFencingToken} → ${r.fencingToken}` : '';
+  return el('tr', {},
+    el('td', { 'data-label': 'When', text: new Date(r.atMs).toISOString().replace('T', ' ').replace('Z', ' UTC') }),
+    el('td', { 'data-label': 'Action', text: r.action }),
+    el('td', { class: 'key', 'data-label': 'Key', text: r.key }),
+    el('td', { 'data-label': 'Who', text: r.subject }),
+    el('td', { 'data-label': 'Outcome', text: r.outcome }),
+    el('td', { 'data-label': 'Fence', text: fence }),
+    el('td', { 'data-label': 'Reason', text: r.reason }),
+    el('td', { 'data-label': 'From', text: r.peer }));
+}
+
+async function loadAudit() {
+  try {
+    const page = await call('audit' + query({ prefix: audit.prefix, since: localToMs(audit.since),
+      until: localToMs(audit.until), pageToken: audit.pageTokens[audit.page] }));
+    $('audit').tBodies[0].replaceChildren(...page.records.map(auditRow));
+    $('audit-empty').hidden = page.records.length > 0;
+    audit.pageTokens[audit.page + 1] = page.nextPageToken;
+    $('audit-older').disabled = !page.nextPageToken;
+    $('audit-newest').disabled = audit.page === 0;
+    showMessage('');
+  } catch (e) {
+    $('audit').tBodies[0].replaceChildren();
+    showMessage(explain(e));
+  }
+}
+
+function setUpAudit() {
+  $('audit-filter').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    audit.prefix = $('audit-prefix').value.trim();
+    audit.since = $('audit-since').value;
+    audit.until = $('audit-until').value;
+    audit.pageTokens = [''];
+    audit.page = 0;
+    loadAudit();
+  });
+  $('audit-older').addEventListener('click', () => { audit.page++; loadAudit(); });
+  $('audit-newest').addEventListener('click', () => { audit.page = 0; loadAudit(); });
+}
+
 // ---- routing -------------------------------------------------------------------------------------
 
 function route() {
-  showLocks();
+  const view = location.hash.startsWith('#/audit') ? 'audit' : 'locks';
+  $('locks-view').hidden = view !== 'locks';
+  $('audit-view').hidden = view !== 'audit';
+  for (const [id, v] of [['nav-locks', 'locks'], ['nav-audit', 'audit']]) {
+    if (v === view) $(id).setAttribute('aria-current', 'page'); else $(id).removeAttribute('aria-current');
+  }
+  if (view === 'audit') {
+    locks.stream?.abort();
+    $('audit-prefix').value = audit.prefix;
+    loadAudit();
+  } else {
+    showLocks();
+  }
 }
 
 async function start() {
   setUpToken();
   setUpLocks();
+  setUpForceRelease();
+  setUpAudit();
   try {
     await loadSession();
   } catch (e) {

@@ -39,6 +39,14 @@ public record AuditEntry(
         peer = nz(peer);
     }
 
+    /**
+     * What a caller must administer to read records of {@code key} (or, for a query, under that prefix): the key
+     * itself; a record without a key (a denied call that named none) only admins of everything may read.
+     */
+    public static String scopeOf(String key) {
+        return key.isEmpty() ? "**" : key;
+    }
+
     /** The key's first segment (the DynamoDB partition of the audit table); "-" for an empty key. */
     public String segment() {
         return segmentOf(key);

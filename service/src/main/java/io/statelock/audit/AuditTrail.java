@@ -182,13 +182,19 @@ public final class AuditTrail implements AutoCloseable {
         return writer.dropped();
     }
 
-    /** Audit records by key prefix and time range, paged; validates the arguments. */
+    /** Audit records by key prefix and time range, oldest first, paged; validates the arguments. */
     public AuditPage query(String prefix, long sinceMs, long untilMs, int pageSize, String pageToken) {
+        return query(prefix, sinceMs, untilMs, pageSize, pageToken, false);
+    }
+
+    /** The same, newest first when {@code newestFirst} (within a key's first segment on DynamoDB: see the store). */
+    public AuditPage query(
+            String prefix, long sinceMs, long untilMs, int pageSize, String pageToken, boolean newestFirst) {
         KeyPrefix p = KeyPrefix.of(prefix);
         if (pageSize < 0) throw InvalidArgumentException.of("page_size", "must not be negative");
         if (untilMs < sinceMs) throw InvalidArgumentException.of("until", "must not be before since");
         int size = pageSize == 0 ? DEFAULT_PAGE_SIZE : Math.min(pageSize, MAX_PAGE_SIZE);
-        return store.query(new AuditQuery(p.value(), sinceMs, untilMs, size, pageToken));
+        return store.query(new AuditQuery(p.value(), sinceMs, untilMs, size, pageToken, newestFirst));
     }
 
     /** Stops taking records and stores what is queued, waiting at most {@code timeout}. */

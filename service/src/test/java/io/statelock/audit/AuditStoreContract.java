@@ -108,6 +108,29 @@ public abstract class AuditStoreContract {
     }
 
     @Test
+    void newestFirstPagesBackwardsThroughTimeWithoutLosingTies() {
+        List<AuditEntry> written = new ArrayList<>();
+        for (int i = 0; i < 13; i++) written.add(entry(T0 + i * 1000L, unique + "/back/" + i, "acquire"));
+        for (int i = 0; i < 4; i++) written.add(entry(T0 + 5000, unique + "/tie/" + i, "acquire"));
+        store().append(written);
+
+        List<AuditEntry> found = new ArrayList<>();
+        String token = "";
+        do {
+            AuditPage page = store().query(new AuditQuery(unique + "/", T0 + 1000, Long.MAX_VALUE, 4, token, true));
+            assertThat(page.entries().size()).isLessThanOrEqualTo(4);
+            found.addAll(page.entries());
+            token = page.nextPageToken();
+        } while (!token.isEmpty());
+
+        assertThat(found)
+                .containsExactlyInAnyOrderElementsOf(
+                        written.stream().filter(e -> e.atMs() >= T0 + 1000).toList());
+        assertThat(found.get(0).atMs()).isEqualTo(T0 + 12_000);
+        assertThat(found).extracting(AuditEntry::atMs).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    }
+
+    @Test
     void largeBatchesAreWrittenWhole() {
         List<AuditEntry> written = new ArrayList<>();
         for (int i = 0; i < 60; i++) written.add(entry(T0 + i, unique + "/batch/" + i, "acquire"));

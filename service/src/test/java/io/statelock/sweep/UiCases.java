@@ -37,6 +37,7 @@ final class UiCases {
         c.prefixes();
         c.parameters();
         c.calls();
+        c.actions(f);
         return c.cases;
     }
 
@@ -68,6 +69,65 @@ final class UiCases {
         add("page size with 12 digits", 400, "GET", "/ui/api/locks?pageSize=100000000000");
         add("page token not ours", 400, "GET", "/ui/api/locks?pageToken=%21%21");
         add("page token with a NUL", 400, "GET", "/ui/api/locks?pageToken=%00");
+    }
+
+    private void action(String name, int expected, String contentType, String body) {
+        Request r = Request.of("POST", "/ui/api/force-release", body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        cases.add(http(
+                "ui-action", name, expected, http, contentType == null ? r : r.header("Content-Type", contentType)));
+    }
+
+    /** Force-release bodies that are not what the page sends: nothing is broken by any of them. */
+    private void actions(SweepFixture f) {
+        String key = f.prefix + "held/terraform.tfstate";
+        String json = "application/json";
+        action("no content type", 415, null, "{}");
+        action("a form", 415, "application/x-www-form-urlencoded", "key=" + key + "&reason=x");
+        action("not JSON", 400, json, "{key:");
+        action("a JSON array", 400, json, "[]");
+        action("JSON null", 400, json, "null");
+        action(
+                "an unknown field",
+                400,
+                json,
+                "{\"key\":\"" + key + "\",\"reason\":\"r\",\"expectedFencingToken\":1,\"force\":true}");
+        action("no reason", 400, json, "{\"key\":\"" + key + "\",\"expectedFencingToken\":1}");
+        action("an empty reason", 400, json, "{\"key\":\"" + key + "\",\"reason\":\"\",\"expectedFencingToken\":1}");
+        action(
+                "a reason of 1025 characters",
+                400,
+                json,
+                "{\"key\":\"" + key + "\",\"reason\":\"" + "r".repeat(1025) + "\",\"expectedFencingToken\":1}");
+        action("no fence", 400, json, "{\"key\":\"" + key + "\",\"reason\":\"r\"}");
+        action("a negative fence", 400, json, "{\"key\":\"" + key + "\",\"reason\":\"r\",\"expectedFencingToken\":-1}");
+        action(
+                "a fraction for the fence",
+                400,
+                json,
+                "{\"key\":\"" + key + "\",\"reason\":\"r\",\"expectedFencingToken\":1.5}");
+        action(
+                "a fence past 2^63",
+                400,
+                json,
+                "{\"key\":\"" + key + "\",\"reason\":\"r\",\"expectedFencingToken\":9223372036854775808}");
+        action(
+                "a fence as a string",
+                400,
+                json,
+                "{\"key\":\"" + key + "\",\"reason\":\"r\",\"expectedFencingToken\":\"1\"}");
+        action("a key that is no key", 400, json, "{\"key\":\"../etc\",\"reason\":\"r\",\"expectedFencingToken\":1}");
+        action("a key as a number", 400, json, "{\"key\":7,\"reason\":\"r\",\"expectedFencingToken\":1}");
+        action("a body past 16 KiB", 413, json, "{\"key\":\"" + key + "\",\"reason\":\"" + "r".repeat(17_000) + "\"}");
+        cases.add(http(
+                "ui-action",
+                "from another site",
+                403,
+                http,
+                Request.of("POST", "/ui/api/force-release", "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .header("Content-Type", json)
+                        .header("Origin", "https://evil.example")));
+        add("audit since not a time", 400, "GET", "/ui/api/audit?since=yesterday");
+        add("audit until before since", 400, "GET", "/ui/api/audit?since=2000&until=1000");
     }
 
     private void calls() {

@@ -119,14 +119,26 @@ public final class DynamoDbAuditStore implements AuditStore {
                 }
                 // Limit = remaining counts evaluated items, so a round never returns more than still fits.
                 for (Map<String, AttributeValue> item : items) out.add(AuditItems.entry(item));
-                if (last.isEmpty()) return new AuditPage(out, "");
+                if (last.isEmpty()) return new AuditPage(ordered(q, onePartition, out), "");
                 start = last;
                 if (out.size() >= q.pageSize()) break;
             }
-            return new AuditPage(out, encode(start));
+            return new AuditPage(ordered(q, onePartition, out), encode(start));
         } catch (SdkException e) {
             throw DynamoErrors.unavailable(onePartition ? "Query" : "Scan", table, e);
         }
+    }
+
+    /**
+     * A Query reads one segment in time order, either way. A Scan (a prefix that names no whole first segment)
+     * reads in the table's hash order: each page is sorted, but pages are not in time order across segments.
+     */
+    private static List<AuditEntry> ordered(AuditQuery q, boolean onePartition, List<AuditEntry> page) {
+        if (onePartition) return page;
+        java.util.Comparator<AuditEntry> byTime =
+                java.util.Comparator.comparingLong(AuditEntry::atMs).thenComparing(AuditEntry::id);
+        page.sort(q.newestFirst() ? byTime.reversed() : byTime);
+        return page;
     }
 
     private QueryRequest queryRequest(AuditQuery q, int limit, Map<String, AttributeValue> start) {
@@ -140,6 +152,7 @@ public final class DynamoDbAuditStore implements AuditStore {
                 .consistentRead(true)
                 .limit(limit)
                 .keyConditionExpression("#seg = :seg AND #at BETWEEN :lo AND :hi")
+                .scanIndexForward(!q.newestFirst())
                 .filterExpression("begins_with(#key, :prefix)")
                 .expressionAttributeNames(Map.of("#seg", SEG, "#at", AT, "#key", AuditItems.KEY))
                 .expressionAttributeValues(values);

@@ -208,7 +208,7 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
         calls.unary("audit", responses, () -> {
             Caller caller = CallerInterceptor.current();
             // Admin on the prefix itself ("**" for everything), then per row: admin on the row's key.
-            guard.require(caller, Operation.AUDIT, auditScope(request.getPrefix()));
+            guard.require(caller, Operation.AUDIT, AuditEntry.scopeOf(request.getPrefix()));
             long until = request.hasUntil() ? ProtoMapper.millis(request.getUntil(), "until") : Long.MAX_VALUE;
             AuditPage page = audit.query(
                     request.getPrefix(),
@@ -219,16 +219,11 @@ public class LockGrpcService extends LockServiceGrpc.LockServiceImplBase {
             AuditResponse.Builder b = AuditResponse.newBuilder().setNextPageToken(page.nextPageToken());
             for (AuditEntry e : page.entries()) {
                 // Rows the caller may not administer are left out; the page token still moves past them.
-                if (guard.allows(caller, Operation.AUDIT, auditScope(e.key())))
+                if (guard.allows(caller, Operation.AUDIT, AuditEntry.scopeOf(e.key())))
                     b.addRecords(ProtoMapper.auditRecord(e));
             }
             return b.build();
         });
-    }
-
-    /** A denied call without a key is visible only to admins of everything. */
-    private static String auditScope(String key) {
-        return key.isEmpty() ? "**" : key;
     }
 
     /** Blocking: the snapshot is read from the store before the first event; see {@link WatchCall}. */

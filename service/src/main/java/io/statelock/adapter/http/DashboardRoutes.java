@@ -29,7 +29,8 @@ import java.util.concurrent.Callable;
 public class DashboardRoutes {
     static final String API = "/ui/api/";
     /** Each call's one method: another method on a known call is a 405, an unknown call a 404. */
-    private static final Map<String, String> CALLS = Map.of("session", "GET", "locks", "GET", "watch", "GET");
+    private static final Map<String, String> CALLS =
+            Map.of("session", "GET", "locks", "GET", "watch", "GET", "audit", "GET", "force-release", "POST");
 
     @Inject
     LockCoordinator locks;
@@ -42,6 +43,9 @@ public class DashboardRoutes {
 
     @Inject
     Clock clock;
+
+    @Inject
+    DashboardAdmin admin;
 
     void routes(@Observes Router router) {
         DashboardPage page = new DashboardPage();
@@ -60,6 +64,8 @@ public class DashboardRoutes {
         router.get(API + "session").handler(this::session);
         router.get(API + "locks").handler(this::locks);
         router.get(API + "watch").handler(this::watch);
+        router.get(API + "audit").handler(admin::audit);
+        router.post(API + "force-release").handler(admin::forceRelease);
         router.route(API + "*").handler(DashboardRoutes::unknown);
         // Vert.x matches "/ui" and "/ui/" to "/ui/*" alike: only the bare path is sent on to the page.
         router.route("/ui/*").handler(ctx -> {
@@ -119,8 +125,8 @@ public class DashboardRoutes {
         blocking(ctx, () -> {
             String prefix = KeyPrefix.of(param(req, "prefix")).value();
             UiAccess.Checked who = access.requirePrefix(req, Operation.WATCH, prefix);
-            DashboardStream stream = new DashboardStream(ctx.response(), locks, access, who.caller(), clock);
-            stream.start(ctx.vertx());
+            DashboardStream stream = new DashboardStream(ctx, locks, access, who.caller(), clock);
+            stream.prepare();
             Watcher watcher = new Watcher(
                     WatchIdentity.of(who.caller(), who.peer()),
                     access.validUntilMs(who.caller()),
@@ -129,7 +135,7 @@ public class DashboardRoutes {
             try {
                 stream.attach(watches.open("", prefix, watcher, stream));
             } catch (RuntimeException e) {
-                stream.end(e); // the stream's head is out: the refusal is its end event
+                stream.refuse(e);
             }
             return null;
         });
@@ -151,12 +157,12 @@ public class DashboardRoutes {
         }
     }
 
-    private static String param(HttpServerRequest req, String name) {
+    static String param(HttpServerRequest req, String name) {
         String value = req.getParam(name);
         return value == null ? "" : value;
     }
 
-    private static int pageSize(HttpServerRequest req) {
+    static int pageSize(HttpServerRequest req) {
         String value = req.getParam("pageSize");
         if (value == null || value.isEmpty()) return 0;
         if (!value.matches("\\d{1,4}")) {
@@ -167,8 +173,9 @@ public class DashboardRoutes {
     }
 
     /** Runs {@code work} on a worker thread and answers its result as JSON, or its failure. */
-    private static void answer(RoutingContext ctx, Callable<Object> work) {
-        blocking(ctx, work).onSuccess(result -> HttpErrors.json(ctx, 200, UiJson.write(result)));
+    static void answer(RoutingContext ctx, Callable<Object> work) {
+        // Written on the worker: a page of a thousand rows is no work for the event loop.
+        blocking(ctx, () -> UiJson.write(work.call())).onSuccess(json -> HttpErrors.json(ctx, 200, json));
     }
 
     private static <T> Future<T> blocking(RoutingContext ctx, Callable<T> work) {

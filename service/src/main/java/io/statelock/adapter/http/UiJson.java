@@ -55,6 +55,24 @@ final class UiJson {
         return row;
     }
 
+    /** One audit record: who (subject and claims, never a token), what, on which key, with what outcome. */
+    static Map<String, Object> audit(io.statelock.audit.AuditEntry e) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("atMs", e.atMs());
+        r.put("id", e.id());
+        r.put("action", e.action());
+        r.put("key", e.key());
+        r.put("subject", e.subject());
+        r.put("claims", e.claims());
+        r.put("outcome", e.outcome());
+        r.put("previousOwner", e.previousOwner());
+        r.put("previousFencingToken", e.previousFencingToken());
+        r.put("fencingToken", e.fencingToken());
+        r.put("reason", e.reason());
+        r.put("peer", e.peer());
+        return r;
+    }
+
     static Map<String, Object> event(LockEvent event, Map<String, Object> row, long nowMs) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("type", event.type().name());

@@ -92,16 +92,19 @@ public final class SqliteAuditStore implements AuditStore, AutoCloseable {
 
     @Override
     public synchronized AuditPage query(AuditQuery q) {
-        long afterAt = Long.MIN_VALUE;
-        String afterId = "";
+        // The position is the last record shown: the next page starts past it, forwards or backwards in time.
+        long afterAt = q.newestFirst() ? Long.MAX_VALUE : Long.MIN_VALUE;
+        String afterId = q.newestFirst() ? String.valueOf(Character.MAX_VALUE) : "";
         if (!q.pageToken().isEmpty()) {
             String[] position = decode(q.pageToken());
             afterAt = Long.parseLong(position[0]);
             afterId = position[1];
         }
+        String past = q.newestFirst() ? "(at < ? OR (at = ? AND id < ?))" : "(at > ? OR (at = ? AND id > ?))";
         // Key range instead of LIKE: prefixes may contain '_' and '%', which LIKE would treat as wildcards.
-        String sql = "SELECT " + COLUMNS + " FROM audit WHERE at >= ? AND at <= ? AND (at > ? OR (at = ? AND id > ?))"
-                + (q.prefix().isEmpty() ? "" : " AND key >= ? AND key < ?") + " ORDER BY at, id LIMIT ?";
+        String sql = "SELECT " + COLUMNS + " FROM audit WHERE at >= ? AND at <= ? AND " + past
+                + (q.prefix().isEmpty() ? "" : " AND key >= ? AND key < ?")
+                + (q.newestFirst() ? " ORDER BY at DESC, id DESC" : " ORDER BY at, id") + " LIMIT ?";
         try (PreparedStatement select = connection.prepareStatement(sql)) {
             int i = 1;
             select.setLong(i++, q.sinceMs());

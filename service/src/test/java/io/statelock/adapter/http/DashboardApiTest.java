@@ -96,6 +96,99 @@ class DashboardApiTest extends ChannelTest {
     }
 
     @Test
+    void aForceReleaseFreesTheKeyAndIsTheNewestAuditRecord() {
+        String key = prefix + "stuck.tfstate";
+        AcquireResponse lease = acquire(key);
+        DashboardClient.Answer wrongFence = ui.post(
+                "force-release",
+                "application/json",
+                "{\"key\":\"" + key + "\",\"reason\":\"stuck\",\"expectedFencingToken\":"
+                        + (lease.getFencingToken() + 1) + "}");
+        assertThat(wrongFence.status()).isEqualTo(409);
+        assertThat(wrongFence.json().get("code").asText()).isEqualTo("LEASE_LOST");
+        assertThat(ui.get("locks?prefix=" + key)
+                        .json()
+                        .get("locks")
+                        .get(0)
+                        .get("held")
+                        .asBoolean())
+                .isTrue();
+
+        DashboardClient.Answer broken = ui.post(
+                "force-release",
+                "application/json",
+                "{\"key\":\"" + key + "\",\"reason\":\"runner died\",\"expectedFencingToken\":"
+                        + lease.getFencingToken() + "}");
+        assertThat(broken.status()).isEqualTo(200);
+        assertThat(broken.json().get("released").asBoolean()).isTrue();
+        assertThat(broken.json().get("previous").get("owner").asText()).isEqualTo("api-test");
+        assertThat(ui.get("locks?prefix=" + key)
+                        .json()
+                        .get("locks")
+                        .get(0)
+                        .get("held")
+                        .asBoolean())
+                .isFalse();
+
+        DashboardClient.Answer audit = ui.get("audit?prefix=" + key);
+        assertThat(audit.status()).isEqualTo(200);
+        JsonNode newest = audit.json().get("records").get(0);
+        assertThat(newest.get("action").asText()).isEqualTo("force-release");
+        assertThat(newest.get("reason").asText()).isEqualTo("runner died");
+        assertThat(newest.get("previousOwner").asText()).isEqualTo("api-test");
+        JsonNode records = audit.json().get("records");
+        for (int i = 1; i < records.size(); i++) {
+            assertThat(records.get(i).get("atMs").asLong())
+                    .isLessThanOrEqualTo(records.get(i - 1).get("atMs").asLong());
+        }
+        assertThat(records.findValuesAsText("outcome")).contains("fence-mismatch");
+    }
+
+    @Test
+    void anActionMustBeJsonFromThePagesOwnOrigin() {
+        String body = "{\"key\":\"" + prefix + "x\",\"reason\":\"r\",\"expectedFencingToken\":0}";
+        DashboardClient.Answer form = ui.post("force-release", "application/x-www-form-urlencoded", "key=x");
+        assertThat(form.status()).isEqualTo(415);
+        DashboardClient.Answer elsewhere = ui.send(ui.request("force-release")
+                .header("Content-Type", "application/json")
+                .header("Origin", "https://evil.example")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                .build());
+        assertThat(elsewhere.status()).isEqualTo(403);
+        assertThat(elsewhere.json().get("code").asText()).isEqualTo("PERMISSION_DENIED");
+        DashboardClient.Answer sameSite = ui.send(ui.request("force-release")
+                .header("Content-Type", "application/json")
+                .header("Origin", "http://127.0.0.1:" + GrpcChannels.testPort())
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                .build());
+        assertThat(sameSite.status()).isEqualTo(200);
+        assertThat(sameSite.json().get("released").asBoolean()).isFalse();
+        DashboardClient.Answer extra =
+                ui.post("force-release", "application/json", body.replace("}", ",\"expectedFencingToken2\":1}"));
+        assertThat(extra.status()).isEqualTo(400);
+        assertThat(extra.json().get("message").asText()).contains("expectedFencingToken2");
+        DashboardClient.Answer noReason =
+                ui.post("force-release", "application/json", body.replace("\"reason\":\"r\"", "\"reason\":\"\""));
+        assertThat(noReason.status()).isEqualTo(400);
+        assertThat(noReason.json().get("message").asText()).contains("reason");
+    }
+
+    @jakarta.inject.Inject
+    io.statelock.lock.watch.WatchHub hub;
+
+    @Test
+    void aBrowserThatGoesFreesItsWatch() throws Exception {
+        int before = hub.openStreams();
+        DashboardClient.Events events = ui.watch(prefix);
+        assertThat(events.response().statusCode()).isEqualTo(200);
+        assertThat(hub.openStreams()).isEqualTo(before + 1);
+        events.close();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (hub.openStreams() > before && System.nanoTime() < deadline) Thread.sleep(20);
+        assertThat(hub.openStreams()).as("open watches after the browser went").isEqualTo(before);
+    }
+
+    @Test
     void mistakesAreAnsweredAsJsonWithTheirCode() {
         DashboardClient.Answer size = ui.get("locks?pageSize=lots");
         assertThat(size.status()).isEqualTo(400);

@@ -63,6 +63,25 @@ class SecuredDashboardApiTest {
     }
 
     @Test
+    void onlyAnAdminMayForceReleaseOrReadTheAuditTrail() {
+        String key = "teams/acme/network/" + java.util.UUID.randomUUID() + "/terraform.tfstate";
+        String body = "{\"key\":\"" + key + "\",\"reason\":\"stuck\",\"expectedFencingToken\":0}";
+        DashboardClient reader = new DashboardClient(PORT, JwtResource.pullRequestToken(600));
+        DashboardClient.Answer refused = reader.post("force-release", "application/json", body);
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.json().get("code").asText()).isEqualTo("PERMISSION_DENIED");
+        assertThat(reader.get("audit?prefix=teams/").status()).isEqualTo(403);
+
+        DashboardClient admin = new DashboardClient(PORT, JwtResource.adminToken(600));
+        assertThat(admin.post("force-release", "application/json", body).status())
+                .isEqualTo(200);
+        assertThat(trail.flush(java.time.Duration.ofSeconds(10))).isTrue();
+        DashboardClient.Answer audit = admin.get("audit?prefix=" + key);
+        assertThat(audit.json().get("records").findValuesAsText("outcome")).contains("PERMISSION_DENIED");
+        assertThat(audit.json().get("records").findValuesAsText("action")).contains("force-release");
+    }
+
+    @Test
     void basicCredentialsAndBadTokensAreRefused() {
         var basic = new DashboardClient(PORT, null)
                 .send(new DashboardClient(PORT, null)
