@@ -139,11 +139,15 @@ function expiresText(row) {
   return duration(row.expiresAtMs - clock.now());
 }
 
+function keyHref(key) {
+  return '#/key/' + encodeURIComponent(key);
+}
+
 function lockRow(row) {
   const live = isLive(row);
   const tr = el('tr', { 'data-key': row.key });
   tr.append(
-    el('td', { class: 'key', 'data-label': 'Key', text: row.key }),
+    el('td', { class: 'key', 'data-label': 'Key' }, el('a', { href: keyHref(row.key), text: row.key })),
     el('td', { 'data-label': 'State', class: live ? 'held' : 'free', text: live ? 'held' : 'free' }),
     live ? holderCell(row) : el('td', { 'data-label': 'Holder' }),
     el('td', { 'data-label': 'Since', class: 'since', text: live ? since(row.acquiredAtMs) : '' }),
@@ -228,6 +232,7 @@ function tick() {
     tr.querySelector('.since').textContent = isLive(row) ? since(row.acquiredAtMs) : '';
   }
   if (changed) renderLocks();
+  if (keyView.data && !$('key-view').hidden) renderHolder();
 }
 
 // Only the latest load is shown: an answer to an earlier filter or page that arrives late is dropped.
@@ -262,7 +267,7 @@ function applyEvent(event) {
 // Server-sent events read with fetch (an EventSource cannot send the token). On a break: list again
 // (events may have been missed), then follow again, waiting longer after each failure; a stream that
 // delivered events starts the wait over.
-async function follow(prefix, signal) {
+async function follow(prefix, signal, onEvent, reload) {
   let delayMs = 1000;
   let ended = '';
   while (!signal.aborted) {
@@ -281,7 +286,7 @@ async function follow(prefix, signal) {
         buffer += value;
         let end;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const outcome = handleEvent(buffer.slice(0, end));
+          const outcome = handleEvent(buffer.slice(0, end), onEvent);
           buffer = buffer.slice(end + 2);
           if (outcome.lock) delayMs = 1000;
           if (outcome.ended) ended = outcome.ended;
@@ -301,11 +306,11 @@ async function follow(prefix, signal) {
     await new Promise((r) => setTimeout(r, delayMs));
     delayMs = Math.min(delayMs * 2, 30000);
     if (signal.aborted) return;
-    await loadLocks().catch((e) => showMessage(explain(e)));
+    await reload().catch((e) => showMessage(explain(e)));
   }
 }
 
-function handleEvent(block) {
+function handleEvent(block, onEvent) {
   let type = 'message', data = '';
   for (const line of block.split('\n')) {
     if (line.startsWith('event:')) type = line.slice(6).trim();
@@ -315,7 +320,7 @@ function handleEvent(block) {
   const payload = JSON.parse(data);
   if (type === 'lock') {
     clock.sync(payload.serverTimeMs);
-    applyEvent(payload);
+    onEvent(payload);
     return { lock: true };
   }
   return type === 'end' ? { ended: payload.message } : {};
@@ -330,7 +335,7 @@ async function showLocks() {
   try {
     if (!(await loadLocks()) || stream.signal.aborted) return; // a later filter took over
     showMessage('');
-    follow(locks.prefix, stream.signal);
+    follow(locks.prefix, stream.signal, applyEvent, loadLocks);
   } catch (e) {
     if (stream.signal.aborted) return;
     locks.rows = new Map();
@@ -365,6 +370,188 @@ function setUpLocks() {
     loadLocks().catch((e) => showMessage(explain(e)));
   });
   setInterval(tick, 1000);
+}
+
+// ---- one key: holder, queue, versions, diff, audit ---------------------------------------------------
+
+const keyView = { key: '', data: null, stream: null, loads: 0 };
+
+function dl(pairs) {
+  const list = el('dl', { class: 'pairs' });
+  for (const [k, v] of pairs) if (v !== '' && v != null) list.append(el('dt', { text: k }), el('dd', { text: String(v) }));
+  return list;
+}
+
+function renderHolder() {
+  const row = keyView.data.lock;
+  const live = isLive(row);
+  const box = $('key-holder');
+  box.replaceChildren();
+  box.append(el('p', { class: live ? 'held' : 'free', text: live ? 'held' : 'free' }));
+  if (live) {
+    box.append(dl([['Owner', row.owner], ['Who', row.who], ['Operation', row.operation], ['Info', row.info],
+      ['Labels', Object.entries(row.labels ?? {}).map(([k, v]) => k + '=' + v).join(', ')],
+      ['Since', since(row.acquiredAtMs)], ['Expires in', expiresText(row)], ['Fence', row.fencingToken]]));
+  } else {
+    box.append(dl([['Last fence', row.fencingToken]]));
+  }
+  const actions = el('div', { class: 'actions' });
+  if (live && row.canForceRelease) {
+    const button = el('button', { type: 'button', text: 'Force release…' });
+    button.addEventListener('click', () => confirmForceRelease(row, button));
+    actions.append(button);
+  }
+  box.append(actions);
+}
+
+function renderQueue() {
+  const waiters = keyView.data.waiters;
+  $('key-queue').tBodies[0].replaceChildren(...waiters.map((w) => el('tr', {},
+    el('td', { 'data-label': 'Position', text: String(w.position) }),
+    el('td', { 'data-label': 'Who', text: w.owner + (w.who && w.who !== w.owner ? ' (' + w.who + ')' : '') }),
+    el('td', { 'data-label': 'Operation', text: w.operation }),
+    el('td', { 'data-label': 'Waiting', text: since(w.sinceMs) }))));
+  $('key-queue-empty').hidden = waiters.length > 0;
+}
+
+function short(hex) {
+  return hex ? hex.slice(0, 12) + '…' : '';
+}
+
+function renderVersions() {
+  const versions = keyView.data.versions;
+  const current = versions.find((v) => !v.tombstone)?.version;
+  $('key-versions').tBodies[0].replaceChildren(...versions.map((v, i) => {
+    const older = versions.slice(i + 1).find((o) => !o.tombstone && o.terraform);
+    const actions = el('td', { class: 'actions' });
+    if (older && v.terraform && !v.tombstone) {
+      const diff = el('button', { type: 'button', text: 'Changes', 'aria-label': `Changes from version ${older.version} to ${v.version}` });
+      diff.addEventListener('click', () => showDiff(older.version, v.version));
+      actions.append(diff);
+    }
+    if (keyView.data.canRollback && !v.tombstone && v.version !== current) {
+      const back = el('button', { type: 'button', text: 'Roll back…', 'aria-label': `Roll back to version ${v.version}` });
+      back.addEventListener('click', () => confirmRollback(v, back));
+      actions.append(back);
+    }
+    return el('tr', { 'data-version': v.version },
+      el('td', { 'data-label': 'Version', text: v.version + (v.version === current ? ' (current)' : '') }),
+      el('td', { 'data-label': 'Serial', text: v.tombstone ? 'deleted' : (v.serial ?? '') }),
+      el('td', { 'data-label': 'Lineage', text: v.lineage }),
+      el('td', { 'data-label': 'Size', text: v.tombstone ? '' : v.size + ' B' }),
+      el('td', { 'data-label': 'SHA-256', title: v.sha256, text: short(v.sha256) }),
+      el('td', { 'data-label': 'Fence', text: String(v.fencingToken) }),
+      el('td', { 'data-label': 'Written by', text: v.writtenBy }),
+      el('td', { 'data-label': 'When', text: new Date(v.writtenAtMs).toISOString().replace('T', ' ').replace('Z', ' UTC') }),
+      actions);
+  }));
+  $('key-versions-empty').hidden = versions.length > 0;
+}
+
+async function showDiff(from, to) {
+  const box = $('key-diff');
+  box.hidden = false;
+  box.replaceChildren(el('p', { text: `Comparing version ${from} with ${to}…` }));
+  try {
+    const d = await call('diff' + query({ key: keyView.key, from, to }));
+    const list = (title, items) => {
+      const section = el('div', { class: 'diff-part' }, el('h4', { text: `${title} (${items.length})` }));
+      if (items.length) section.append(el('ul', {}, ...items.map((a) => el('li', { class: 'key', text: a }))));
+      return section;
+    };
+    box.replaceChildren(
+      el('h3', { id: 'diff-title', tabindex: '-1', text: `Changes from version ${from} (serial ${d.from.serial}) to ${to} (serial ${d.to.serial})` }),
+      list('Added', d.added), list('Removed', d.removed), list('Changed', d.changed),
+      el('p', { class: 'hint', text: `${d.unchanged} unchanged. Values are not shown: a state holds secrets.` }));
+    $('diff-title').focus();
+  } catch (e) {
+    box.replaceChildren(el('p', { class: 'message', text: explain(e) }));
+  }
+}
+
+function confirmRollback(v, opener) {
+  const dialog = $('rollback-dialog');
+  $('rollback-what').textContent = `Make version ${v.version} of ${keyView.key} (serial ${v.serial ?? '–'}, ` +
+    `written by ${v.writtenBy || 'unknown'}) current again, as a new version. The key must be free: ` +
+    'statelock takes its lease for the rollback and releases it right after.';
+  $('rollback-error').hidden = true;
+  dialog.dataset.version = v.version;
+  dialog.onclose = () => opener.isConnected ? opener.focus() : $('main').focus();
+  dialog.showModal();
+  $('rollback-confirm').focus();
+}
+
+function setUpRollback() {
+  const dialog = $('rollback-dialog');
+  $('rollback-cancel').addEventListener('click', () => dialog.close());
+  $('rollback-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    $('rollback-confirm').disabled = true;
+    try {
+      const result = await post('rollback', { key: keyView.key, toVersion: Number(dialog.dataset.version) });
+      dialog.close();
+      showMessage(`Rolled back: version ${result.version.version} is current.`);
+      loadKey();
+    } catch (e) {
+      $('rollback-error').textContent = explain(e);
+      $('rollback-error').hidden = false;
+    } finally {
+      $('rollback-confirm').disabled = false;
+    }
+  });
+}
+
+async function loadKeyAudit() {
+  const box = $('key-audit');
+  try {
+    const page = await call('audit' + query({ prefix: keyView.key }));
+    const records = page.records.filter((r) => r.key === keyView.key);
+    $('key-audit-table').tBodies[0].replaceChildren(...records.map(auditRow));
+    $('key-audit-note').textContent = records.length ? '' : 'No audit records of this key.';
+    box.hidden = false;
+  } catch (e) {
+    $('key-audit-table').tBodies[0].replaceChildren();
+    $('key-audit-note').textContent = e.status === 403 ? 'Only admins of this key see its audit records.' : explain(e);
+    box.hidden = false;
+  }
+}
+
+async function loadKey() {
+  const load = ++keyView.loads;
+  const data = await call('key' + query({ key: keyView.key }));
+  if (load !== keyView.loads) return false;
+  keyView.data = data;
+  renderHolder();
+  renderQueue();
+  renderVersions();
+  return true;
+}
+
+function applyKeyEvent(event) {
+  if (event.lock.key !== keyView.key || !keyView.data) return;
+  keyView.data.lock = event.lock;
+  renderHolder();
+  // A new holder may have written a version, and the queue moved: read them again.
+  loadKey().catch(() => {});
+}
+
+async function showKey(key) {
+  locks.stream?.abort();
+  keyView.stream?.abort();
+  const stream = new AbortController();
+  keyView.stream = stream;
+  keyView.key = key;
+  keyView.data = null;
+  $('key-title').textContent = key;
+  $('key-diff').hidden = true;
+  try {
+    if (!(await loadKey()) || stream.signal.aborted) return;
+    showMessage('');
+    loadKeyAudit();
+    follow(key, stream.signal, applyKeyEvent, loadKey);
+  } catch (e) {
+    if (!stream.signal.aborted) showMessage(explain(e));
+  }
 }
 
 // ---- the audit trail ------------------------------------------------------------------------------
@@ -421,13 +608,20 @@ function setUpAudit() {
 // ---- routing -------------------------------------------------------------------------------------
 
 function route() {
-  const view = location.hash.startsWith('#/audit') ? 'audit' : 'locks';
+  const hash = location.hash;
+  const view = hash.startsWith('#/audit') ? 'audit' : hash.startsWith('#/key/') ? 'key' : 'locks';
   $('locks-view').hidden = view !== 'locks';
   $('audit-view').hidden = view !== 'audit';
+  $('key-view').hidden = view !== 'key';
+  if (view !== 'key') keyView.stream?.abort();
   for (const [id, v] of [['nav-locks', 'locks'], ['nav-audit', 'audit']]) {
     if (v === view) $(id).setAttribute('aria-current', 'page'); else $(id).removeAttribute('aria-current');
   }
-  if (view === 'audit') {
+  if (view === 'key') {
+    let key = '';
+    try { key = decodeURIComponent(hash.slice('#/key/'.length)); } catch (e) { key = ''; }
+    showKey(key);
+  } else if (view === 'audit') {
     locks.stream?.abort();
     $('audit-prefix').value = audit.prefix;
     loadAudit();
@@ -441,6 +635,7 @@ async function start() {
   setUpLocks();
   setUpForceRelease();
   setUpAudit();
+  setUpRollback();
   try {
     await loadSession();
   } catch (e) {

@@ -53,6 +53,10 @@ final class UiCases {
     private void prefixes() {
         HostileKeys.httpPaths().forEach((name, path) -> {
             if (!NO_PREFIX.contains(name)) return;
+            if (!TRANSPORT.contains(name) && !name.equals("empty")) {
+                add("key view of key " + name, 400, "GET", "/ui/api/key?key=" + path);
+                add("diff of key " + name, 400, "GET", "/ui/api/diff?from=1&to=2&key=" + path);
+            }
             if (TRANSPORT.contains(name)) {
                 addBare("locks prefix " + name, 400, "GET", "/ui/api/locks?prefix=" + path);
                 addBare("watch prefix " + name, 400, "GET", "/ui/api/watch?prefix=" + path);
@@ -77,9 +81,15 @@ final class UiCases {
                 "ui-action", name, expected, http, contentType == null ? r : r.header("Content-Type", contentType)));
     }
 
+    private void rollback(String name, int expected, String body) {
+        Request r = Request.of("POST", "/ui/api/rollback", body.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .header("Content-Type", "application/json");
+        cases.add(http("ui-action", name, expected, http, r));
+    }
+
     /** Force-release bodies that are not what the page sends: nothing is broken by any of them. */
     private void actions(SweepFixture f) {
-        String key = f.prefix + "held/terraform.tfstate";
+        String key = f.held;
         String json = "application/json";
         action("no content type", 415, null, "{}");
         action("a form", 415, "application/x-www-form-urlencoded", "key=" + key + "&reason=x");
@@ -127,6 +137,16 @@ final class UiCases {
                         .header("Content-Type", json)
                         .header("Origin", "https://evil.example")));
         add("audit since not a time", 400, "GET", "/ui/api/audit?since=yesterday");
+        String state = f.held;
+        add("key view without a key", 400, "GET", "/ui/api/key");
+        add("diff without versions", 400, "GET", "/ui/api/diff?key=" + state);
+        add("diff from a version that is no number", 400, "GET", "/ui/api/diff?from=x&to=1&key=" + state);
+        add("diff from a version never written", 404, "GET", "/ui/api/diff?from=999999&to=999998&key=" + state);
+        rollback("rollback without a version", 400, "{\"key\":\"" + state + "\"}");
+        rollback("rollback to a negative version", 400, "{\"key\":\"" + state + "\",\"toVersion\":-1}");
+        rollback("rollback to a version as a string", 400, "{\"key\":\"" + state + "\",\"toVersion\":\"1\"}");
+        rollback("rollback with an unknown field", 400, "{\"key\":\"" + state + "\",\"toVersion\":1,\"force\":1}");
+        rollback("rollback of a held key", 423, "{\"key\":\"" + state + "\",\"toVersion\":1}");
         add("audit until before since", 400, "GET", "/ui/api/audit?since=2000&until=1000");
     }
 

@@ -12,6 +12,7 @@ import io.statelock.proto.v1.LockServiceGrpc;
 import io.statelock.proto.v1.ReleaseRequest;
 import io.statelock.testing.Browser;
 import io.statelock.testing.ServiceProcess;
+import io.statelock.testing.TerraformStates;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -82,6 +83,39 @@ class DashboardIT {
             // Never taken back: at its expiry the row turns free.
             browser.await(java.time.Duration.ofSeconds(6), d -> "free".equals(cell(d, key, 1)));
             assertThat(cell(browser.driver(), key, 4)).isEmpty();
+        }
+    }
+
+    @Test
+    void aVersionDiffNamesTheResourceThatChanged() throws Exception {
+        String key = "ui/diff/network.tfstate";
+        io.statelock.testing.TerraformHttp tf = new io.statelock.testing.TerraformHttp(service.port(), key);
+        assertThat(tf.post(null, TerraformStates.state(1, "10.0.0.0/16", false).getBytes())
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(tf.post(null, TerraformStates.state(2, "10.1.0.0/16", false).getBytes())
+                        .statusCode())
+                .isEqualTo(200);
+        try (Browser browser = Browser.start(dir.resolve("diff"), 1280)) {
+            WebDriver d = browser.driver();
+            open(browser);
+            // From the table to the key's page, as a user gets there.
+            browser.await(java.time.Duration.ofSeconds(5), x -> cell(x, key, 0) != null);
+            d.findElement(By.linkText(key)).click();
+            browser.await(
+                    java.time.Duration.ofSeconds(5),
+                    x -> x.findElements(By.cssSelector("#key-versions tbody tr"))
+                                    .size()
+                            == 2);
+            assertThat(d.findElement(By.id("key-title")).getText()).isEqualTo(key);
+            d.findElement(By.cssSelector("#key-versions tbody tr:first-child td.actions button"))
+                    .click();
+            browser.await(
+                    java.time.Duration.ofSeconds(5),
+                    x -> x.findElement(By.id("key-diff")).getText().contains("Changed (1)"));
+            String diff = d.findElement(By.id("key-diff")).getText();
+            assertThat(diff).contains("aws_vpc.main").contains("Added (0)").contains("Removed (0)");
+            assertThat(diff).doesNotContain("10.1.0.0").doesNotContain("s3cr3t");
         }
     }
 

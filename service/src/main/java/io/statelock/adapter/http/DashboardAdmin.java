@@ -24,6 +24,12 @@ import java.util.Set;
 public class DashboardAdmin {
     private static final Set<String> FORCE_RELEASE_FIELDS =
             Set.of("key", "reason", "expectedFencingToken", "terraformLockId");
+    private static final Set<String> ROLLBACK_FIELDS = Set.of("key", "toVersion");
+    /**
+     * The lease a dashboard rollback takes for itself: a rollback writes one new version that points at the old
+     * version's bytes (nothing is copied), so a minute outlasts it by far; it is released right after.
+     */
+    private static final java.time.Duration ROLLBACK_TTL = java.time.Duration.ofMinutes(1);
 
     @Inject
     LockCoordinator locks;
@@ -33,6 +39,9 @@ public class DashboardAdmin {
 
     @Inject
     UiAccess access;
+
+    @Inject
+    io.statelock.state.StateCoordinator states;
 
     @Inject
     Clock clock;
@@ -62,6 +71,52 @@ public class DashboardAdmin {
                     Map<String, Object> answer = new LinkedHashMap<>();
                     answer.put("released", outcome.released());
                     answer.put("previous", UiJson.lock(outcome.previous(), 0, false));
+                    answer.put("serverTimeMs", clock.millis());
+                    return answer;
+                }));
+    }
+
+    /**
+     * {@code {"key", "toVersion"}} makes that version current again, as a new version. A rollback needs the key's
+     * lease: the dashboard takes one for the admin (refused with the holder while anyone holds the key: break or wait
+     * for it first), rolls back and releases. Each step is audited as over gRPC.
+     */
+    void rollback(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        UiBody.read(ctx, ROLLBACK_FIELDS)
+                .onSuccess(body -> DashboardRoutes.answer(ctx, () -> {
+                    LockKey key = new LockKey(body.text("key"));
+                    String toVersion = Long.toString(body.number("toVersion"));
+                    UiAccess.Checked who = access.require(req, Operation.ROLLBACK, key.value());
+                    io.statelock.lock.AcquireCommand command = new io.statelock.lock.AcquireCommand(
+                            key,
+                            access.ownerFor(who.caller(), "dashboard"),
+                            ROLLBACK_TTL,
+                            new io.statelock.lock.LockInfo(
+                                    "rollback", "dashboard", "", "", "rollback to version " + toVersion, Map.of()),
+                            "");
+                    io.statelock.lock.Lease lease =
+                            locks.acquire(command, java.time.Duration.ZERO).join();
+                    audit.granted(who.caller(), who.peer(), lease);
+                    io.statelock.state.StateVersion written;
+                    try {
+                        written = states.rollback(key, lease.leaseId(), lease.fencingToken(), toVersion);
+                        // Destructive: stored before the answer.
+                        audit.rolledBack(
+                                who.caller(),
+                                who.peer(),
+                                key.value(),
+                                lease.fencingToken(),
+                                toVersion,
+                                written.version());
+                    } finally {
+                        LockCoordinator.ReleaseOutcome released =
+                                locks.releaseLease(key, lease.leaseId(), io.statelock.lock.LeaseOwner.ANYONE);
+                        audit.released(
+                                who.caller(), who.peer(), key.value(), released.released(), released.previous(), "");
+                    }
+                    Map<String, Object> answer = new LinkedHashMap<>();
+                    answer.put("version", UiJson.version(written, states.fences()));
                     answer.put("serverTimeMs", clock.millis());
                     return answer;
                 }));

@@ -29,8 +29,23 @@ import java.util.concurrent.Callable;
 public class DashboardRoutes {
     static final String API = "/ui/api/";
     /** Each call's one method: another method on a known call is a 405, an unknown call a 404. */
-    private static final Map<String, String> CALLS =
-            Map.of("session", "GET", "locks", "GET", "watch", "GET", "audit", "GET", "force-release", "POST");
+    private static final Map<String, String> CALLS = Map.of(
+            "session",
+            "GET",
+            "locks",
+            "GET",
+            "watch",
+            "GET",
+            "audit",
+            "GET",
+            "key",
+            "GET",
+            "diff",
+            "GET",
+            "force-release",
+            "POST",
+            "rollback",
+            "POST");
 
     @Inject
     LockCoordinator locks;
@@ -46,6 +61,9 @@ public class DashboardRoutes {
 
     @Inject
     DashboardAdmin admin;
+
+    @Inject
+    DashboardKeys keys;
 
     void routes(@Observes Router router) {
         DashboardPage page = new DashboardPage();
@@ -65,7 +83,10 @@ public class DashboardRoutes {
         router.get(API + "locks").handler(this::locks);
         router.get(API + "watch").handler(this::watch);
         router.get(API + "audit").handler(admin::audit);
+        router.get(API + "key").handler(keys::key);
+        router.get(API + "diff").handler(keys::diff);
         router.post(API + "force-release").handler(admin::forceRelease);
+        router.post(API + "rollback").handler(admin::rollback);
         router.route(API + "*").handler(DashboardRoutes::unknown);
         // Vert.x matches "/ui" and "/ui/" to "/ui/*" alike: only the bare path is sent on to the page.
         router.route("/ui/*").handler(ctx -> {

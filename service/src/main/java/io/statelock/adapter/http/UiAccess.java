@@ -50,6 +50,11 @@ public class UiAccess {
         return guard.allows(caller, operation, key);
     }
 
+    /** The owner of a lease the dashboard takes for the caller: the token's subject under jwt. */
+    String ownerFor(Caller caller, String requested) {
+        return guard.ownerFor(caller, requested);
+    }
+
     long validUntilMs(Caller caller) {
         return guard.validUntilMs(caller);
     }

@@ -73,6 +73,33 @@ final class UiJson {
         return r;
     }
 
+    /** One caller in a key's queue on this replica: place, owner, why, since when. */
+    static Map<String, Object> waiter(io.statelock.lock.QueuedCaller w) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("position", w.position());
+        r.put("owner", w.owner());
+        r.put("who", w.info().who());
+        r.put("operation", w.info().operation());
+        r.put("sinceMs", w.sinceMs());
+        return r;
+    }
+
+    /** One state version: what it is (serial, lineage, size, digest) and who wrote it under which fence, when. */
+    static Map<String, Object> version(io.statelock.state.StateVersion v, io.statelock.lock.FencingTokens fences) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("version", v.version());
+        r.put("serial", v.serial() < 0 ? null : v.serial());
+        r.put("lineage", v.lineage());
+        r.put("size", v.size());
+        r.put("sha256", v.sha256());
+        r.put("fencingToken", fences.token(v.fenceCounter()));
+        r.put("writtenBy", v.writtenBy());
+        r.put("writtenAtMs", v.writtenAtMs());
+        r.put("tombstone", v.tombstone());
+        r.put("terraform", v.isTerraform());
+        return r;
+    }
+
     static Map<String, Object> event(LockEvent event, Map<String, Object> row, long nowMs) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("type", event.type().name());

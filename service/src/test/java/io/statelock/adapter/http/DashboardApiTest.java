@@ -189,6 +189,81 @@ class DashboardApiTest extends ChannelTest {
     }
 
     @Test
+    void aKeyShowsItsQueueItsVersionsAndWhatChangedBetweenThem() throws Exception {
+        String key = prefix + "network.tfstate";
+        io.statelock.testing.TerraformHttp tf = new io.statelock.testing.TerraformHttp(GrpcChannels.testPort(), key);
+        byte[] first = io.statelock.testing.TerraformStates.state(1, "10.0.0.0/16", false)
+                .getBytes();
+        byte[] second = io.statelock.testing.TerraformStates.state(2, "10.1.0.0/16", true)
+                .getBytes();
+        assertThat(tf.post(null, first).statusCode()).isEqualTo(200);
+        assertThat(tf.post(null, second).statusCode()).isEqualTo(200);
+        AcquireResponse holder = acquire(key);
+        var waiting = LockServiceGrpc.newFutureStub(channel)
+                .acquire(AcquireRequest.newBuilder()
+                        .setKey(key)
+                        .setOwner("next-in-line")
+                        .setInfo(LockInfo.newBuilder().setOperation("plan"))
+                        .setWaitTimeout(Duration.newBuilder().setSeconds(30))
+                        .build());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        JsonNode view = ui.get("key?key=" + key).json();
+        while (view.get("waiters").isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            view = ui.get("key?key=" + key).json();
+        }
+        assertThat(view.get("lock").get("owner").asText()).isEqualTo("api-test");
+        assertThat(view.get("lock").get("waiters").asInt()).isEqualTo(1);
+        JsonNode waiter = view.get("waiters").get(0);
+        assertThat(waiter.get("position").asInt()).isEqualTo(1);
+        assertThat(waiter.get("owner").asText()).isEqualTo("next-in-line");
+        assertThat(waiter.get("operation").asText()).isEqualTo("plan");
+        JsonNode versions = view.get("versions");
+        assertThat(versions).hasSize(2);
+        assertThat(versions.get(0).get("serial").asLong()).isEqualTo(2);
+        assertThat(versions.get(0).get("lineage").asText()).isEqualTo("L");
+        assertThat(versions.get(0).get("size").asLong()).isEqualTo(second.length);
+        assertThat(versions.get(0).get("sha256").asText()).hasSize(64);
+
+        String from = versions.get(1).get("version").asText();
+        String to = versions.get(0).get("version").asText();
+        DashboardClient.Answer diff = ui.get("diff?key=" + key + "&from=" + from + "&to=" + to);
+        assertThat(diff.status()).isEqualTo(200);
+        assertThat(diff.json().get("changed").get(0).asText()).isEqualTo("aws_vpc.main");
+        assertThat(diff.json().get("added").get(0).asText()).isEqualTo("module.net.aws_subnet.zone[\"b\"]");
+        assertThat(diff.response().body()).doesNotContain("s3cr3t").doesNotContain("10.1.0.0");
+
+        LockServiceGrpc.newBlockingStub(channel)
+                .release(ReleaseRequest.newBuilder()
+                        .setKey(key)
+                        .setLeaseId(holder.getLeaseId())
+                        .build());
+        AcquireResponse next = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        // Held: a rollback waits for nobody and breaks nothing.
+        DashboardClient.Answer held =
+                ui.post("rollback", "application/json", "{\"key\":\"" + key + "\",\"toVersion\":" + from + "}");
+        assertThat(held.status()).isEqualTo(423);
+        assertThat(held.json().get("code").asText()).isEqualTo("HELD");
+        LockServiceGrpc.newBlockingStub(channel)
+                .release(ReleaseRequest.newBuilder()
+                        .setKey(key)
+                        .setLeaseId(next.getLeaseId())
+                        .build());
+        DashboardClient.Answer back =
+                ui.post("rollback", "application/json", "{\"key\":\"" + key + "\",\"toVersion\":" + from + "}");
+        assertThat(back.status()).isEqualTo(200);
+        assertThat(new String(tf.get().body())).isEqualTo(new String(first));
+        assertThat(ui.get("locks?prefix=" + key)
+                        .json()
+                        .get("locks")
+                        .get(0)
+                        .get("held")
+                        .asBoolean())
+                .as("the rollback's own lease is released")
+                .isFalse();
+    }
+
+    @Test
     void mistakesAreAnsweredAsJsonWithTheirCode() {
         DashboardClient.Answer size = ui.get("locks?pageSize=lots");
         assertThat(size.status()).isEqualTo(400);

@@ -82,6 +82,30 @@ class SecuredDashboardApiTest {
     }
 
     @Test
+    void onlyAnAdminMayRollBackAndOnlyAnAdminIsOfferedIt() {
+        String key = "teams/acme/network/" + java.util.UUID.randomUUID() + "/terraform.tfstate";
+        DashboardClient reader = new DashboardClient(PORT, JwtResource.pullRequestToken(600));
+        DashboardClient admin = new DashboardClient(PORT, JwtResource.adminToken(600));
+        assertThat(reader.get("key?key=" + key).json().get("canRollback").asBoolean())
+                .isFalse();
+        assertThat(reader.get("key?key=" + key)
+                        .json()
+                        .get("lock")
+                        .get("canForceRelease")
+                        .asBoolean())
+                .isFalse();
+        assertThat(admin.get("key?key=" + key).json().get("canRollback").asBoolean())
+                .isTrue();
+        DashboardClient.Answer refused =
+                reader.post("rollback", "application/json", "{\"key\":\"" + key + "\",\"toVersion\":1}");
+        assertThat(refused.status()).isEqualTo(403);
+        DashboardClient outsider = new DashboardClient(PORT, JwtResource.deployToken(600));
+        assertThat(outsider.get("key?key=teams/other/x.tfstate").status()).isEqualTo(403);
+        assertThat(outsider.get("diff?key=teams/other/x.tfstate&from=1&to=2").status())
+                .isEqualTo(403);
+    }
+
+    @Test
     void basicCredentialsAndBadTokensAreRefused() {
         var basic = new DashboardClient(PORT, null)
                 .send(new DashboardClient(PORT, null)

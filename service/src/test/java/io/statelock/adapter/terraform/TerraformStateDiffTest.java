@@ -1,0 +1,64 @@
+package io.statelock.adapter.terraform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.statelock.common.InvalidArgumentException;
+import io.statelock.testing.TerraformStates;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two Terraform states compared by resource instance address, without values. */
+class TerraformStateDiffTest {
+    @TempDir
+    Path dir;
+
+    Path write(String name, String json) throws Exception {
+        return Files.writeString(dir.resolve(name), json);
+    }
+
+    @Test
+    void namesWhatWasAddedRemovedAndChangedByAddress() throws Exception {
+        Path before = write("a", TerraformStates.state(1, "10.0.0.0/16", false));
+        Path after = write("b", TerraformStates.state(2, "10.1.0.0/16", true));
+
+        TerraformStateDiff.Diff diff = TerraformStateDiff.between(before, after);
+
+        assertThat(diff.added()).containsExactly("module.net.aws_subnet.zone[\"b\"]");
+        assertThat(diff.changed()).containsExactly("aws_vpc.main");
+        assertThat(diff.removed()).isEmpty();
+        assertThat(diff.unchanged()).isEqualTo(2); // zone["a"] and data.aws_region.current
+        assertThat(TerraformStateDiff.between(after, before).removed())
+                .containsExactly("module.net.aws_subnet.zone[\"b\"]");
+        assertThat(diff.toString()).doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void numericIndexesAndDataSourcesHaveTerraformsAddresses() throws Exception {
+        Path empty = write("e", "{\"version\":4,\"serial\":1,\"lineage\":\"L\",\"resources\":[]}");
+        Path counted = write(
+                "c",
+                "{\"version\":4,\"serial\":2,\"lineage\":\"L\",\"resources\":["
+                        + "{\"mode\":\"managed\",\"type\":\"null_resource\",\"name\":\"n\",\"instances\":"
+                        + "[{\"index_key\":0,\"attributes\":{}},{\"index_key\":1,\"attributes\":{}}]},"
+                        + "{\"mode\":\"data\",\"type\":\"aws_ami\",\"name\":\"x\",\"instances\":[{\"attributes\":{}}]}]}");
+
+        assertThat(TerraformStateDiff.between(empty, counted).added())
+                .containsExactly("data.aws_ami.x", "null_resource.n[0]", "null_resource.n[1]");
+    }
+
+    @Test
+    void bytesThatAreNoTerraformStateAreABadArgument() throws Exception {
+        Path state = write("s", TerraformStates.state(1, "10.0.0.0/16", false));
+        Path other = write("o", "[1,2,3]");
+        assertThatThrownBy(() -> TerraformStateDiff.between(state, other))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("to");
+        Path broken = write("x", "{\"resources\":[{\"mode\":");
+        assertThatThrownBy(() -> TerraformStateDiff.between(broken, state))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("from");
+    }
+}
