@@ -122,7 +122,7 @@ const locks = { prefix: '', heldOnly: false, rows: new Map(), pageTokens: [''], 
 function holderCell(row) {
   if (!row.held) return el('td', { 'data-label': 'Holder' });
   const td = el('td', { 'data-label': 'Holder' }, el('span', { text: row.owner }));
-  const parts = [row.who && 'who: ' + row.who, row.operation && 'operation: ' + row.operation, row.info && row.info,
+  const parts = [row.who && row.who !== row.owner && 'who: ' + row.who, row.operation && 'operation: ' + row.operation, row.info && row.info,
     ...Object.entries(row.labels ?? {}).map(([k, v]) => k + '=' + v)].filter(Boolean);
   if (row.plainRun) parts.unshift('plain Terraform run (no expiry)');
   if (parts.length) td.append(el('span', { class: 'detail', text: parts.join(' · ') }));

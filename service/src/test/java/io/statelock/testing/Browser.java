@@ -54,7 +54,14 @@ public final class Browser implements AutoCloseable {
                 "--user-data-dir=" + dir.resolve("chromium-profile"),
                 "--proxy-server=http://127.0.0.1:" + ServiceProcess.freePort(),
                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-                "--window-size=" + width + ",900");
+                "--window-size=" + Math.max(width, 800) + ",900");
+        if (width < 800) {
+            // A window is never narrower than about 500 px: a phone's width is emulated, as DevTools does.
+            options.setExperimentalOption(
+                    "mobileEmulation",
+                    java.util.Map.of(
+                            "deviceMetrics", java.util.Map.of("width", width, "height", 740, "pixelRatio", 1.0)));
+        }
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(DRIVER.toFile())
                 .usingAnyFreePort()
@@ -70,6 +77,41 @@ public final class Browser implements AutoCloseable {
     /** Waits up to {@code timeout} for {@code condition} to be true or non-null, polling every 20 ms. */
     public <T> T await(Duration timeout, Function<WebDriver, T> condition) {
         return new WebDriverWait(driver, timeout, Duration.ofMillis(20)).until(condition::apply);
+    }
+
+    /**
+     * The page's WCAG 2 A and AA violations by axe-core (the pinned copy in deploy/local, installed with dynalite),
+     * one line each: rule, then the elements that break it. Empty when the page passes.
+     */
+    public java.util.List<String> accessibilityViolations() {
+        Path axe = RepoRoot.find().resolve("deploy/local/node_modules/axe-core/axe.min.js");
+        org.openqa.selenium.JavascriptExecutor js = driver;
+        try {
+            js.executeScript(Files.readString(axe));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("axe-core is installed by deploy/local/install.sh", e);
+        }
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+        Object found = js.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] })"
+                + ".then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' at '"
+                + " + v.nodes.map(n => n.target.join(' ')).join(', '))))"
+                + ".catch(e => done(['axe failed: ' + e]));");
+        @SuppressWarnings("unchecked")
+        java.util.List<String> violations = (java.util.List<String>) found;
+        return violations;
+    }
+
+    /** Saves a screenshot as {@code name}.png under {@code -Dstatelock.screenshots=<dir>}, when it is set. */
+    public void saveScreenshot(String name) {
+        String dir = System.getProperty("statelock.screenshots");
+        if (dir == null || dir.isBlank()) return;
+        try {
+            Files.createDirectories(Path.of(dir));
+            Files.write(Path.of(dir, name + ".png"), screenshot());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public byte[] screenshot() {
