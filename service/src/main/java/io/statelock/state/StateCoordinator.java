@@ -144,6 +144,14 @@ public final class StateCoordinator {
         return commit(key, leaseId, counter, head, target, false);
     }
 
+    /** A version in the key's history (a tombstone too), or NOT_FOUND: for a check before a rollback takes a lease. */
+    public StateVersion version(LockKey key, String version) {
+        long seq = parseVersion("to_version", version);
+        return table.version(key, seq)
+                .orElseThrow(() -> new StateNotFoundException("no version " + version + " of " + key
+                        + " in its history (kept: the newest " + settings.keepVersions() + ")"));
+    }
+
     /** Deletes the state as a tombstone version: reads answer NOT_FOUND, the history stays. */
     public StateVersion delete(LockKey key, String leaseId, long fencingToken) {
         long counter = holder.counterOf(key, fencingToken);

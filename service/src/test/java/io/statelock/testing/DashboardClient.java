@@ -83,8 +83,16 @@ public final class DashboardClient {
     }
 
     public Events watch(String prefix) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ui/api/watch?prefix="
-                        + java.net.URLEncoder.encode(prefix, java.nio.charset.StandardCharsets.UTF_8)))
+        return openStream("prefix=" + java.net.URLEncoder.encode(prefix, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** One key's events (a key's page). */
+    public Events watchKey(String key) throws IOException, InterruptedException {
+        return openStream("key=" + java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private Events openStream(String query) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ui/api/watch?" + query))
                 .headers(
                         token == null
                                 ? new String[] {"Accept", "text/event-stream"}

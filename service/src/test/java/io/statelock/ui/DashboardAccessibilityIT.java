@@ -3,18 +3,10 @@ package io.statelock.ui;
 import static io.statelock.ui.DashboardIT.cell;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.Duration;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
-import io.statelock.proto.v1.AcquireRequest;
-import io.statelock.proto.v1.LockInfo;
-import io.statelock.proto.v1.LockServiceGrpc;
 import io.statelock.testing.Browser;
-import io.statelock.testing.ServiceProcess;
 import io.statelock.testing.TerraformHttp;
 import io.statelock.testing.TerraformStates;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,17 +26,12 @@ class DashboardAccessibilityIT {
     @TempDir
     static Path dir;
 
-    static ServiceProcess service;
-    static ManagedChannel channel;
+    static PackagedService service;
     static final String STATE = "teams/acme/network/terraform.tfstate";
 
     @BeforeAll
     static void start() throws Exception {
-        service =
-                ServiceProcess.start(dir.resolve("service.log"), "statelock.embedded.data-dir=" + dir.resolve("data"));
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", service.port())
-                .usePlaintext()
-                .build();
+        service = PackagedService.start(dir);
         TerraformHttp tf = new TerraformHttp(service.port(), STATE);
         tf.post(null, TerraformStates.state(1, "10.0.0.0/16", false).getBytes());
         tf.post(null, TerraformStates.state(2, "10.1.0.0/16", true).getBytes());
@@ -55,7 +42,6 @@ class DashboardAccessibilityIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (channel != null) channel.shutdownNow();
         if (service != null) service.close();
     }
 
@@ -172,7 +158,7 @@ class DashboardAccessibilityIT {
 
     private static WebDriver open(Browser browser, String hash) {
         WebDriver d = browser.driver();
-        d.get("http://127.0.0.1:" + service.port() + "/ui/" + hash);
+        d.get(service.page(hash));
         browser.await(
                 java.time.Duration.ofSeconds(10),
                 x -> x.findElement(By.id("live")).getText().startsWith("Live"));
@@ -181,13 +167,6 @@ class DashboardAccessibilityIT {
     }
 
     private static void acquire(String key, String operation, String who, long ttlSeconds) {
-        LockServiceGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(10, TimeUnit.SECONDS)
-                .acquire(AcquireRequest.newBuilder()
-                        .setKey(key)
-                        .setOwner(who)
-                        .setTtl(Duration.newBuilder().setSeconds(ttlSeconds))
-                        .setInfo(LockInfo.newBuilder().setOperation(operation).setWho(who))
-                        .build());
+        service.acquire(null, key, who, ttlSeconds, operation, who);
     }
 }

@@ -2,19 +2,10 @@ package io.statelock.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.Duration;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
-import io.statelock.proto.v1.AcquireRequest;
 import io.statelock.proto.v1.AcquireResponse;
-import io.statelock.proto.v1.LockInfo;
-import io.statelock.proto.v1.LockServiceGrpc;
-import io.statelock.proto.v1.ReleaseRequest;
 import io.statelock.testing.Browser;
-import io.statelock.testing.ServiceProcess;
 import io.statelock.testing.TerraformStates;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,21 +21,15 @@ class DashboardIT {
     @TempDir
     static Path dir;
 
-    static ServiceProcess service;
-    static ManagedChannel channel;
+    static PackagedService service;
 
     @BeforeAll
     static void start() throws Exception {
-        service =
-                ServiceProcess.start(dir.resolve("service.log"), "statelock.embedded.data-dir=" + dir.resolve("data"));
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", service.port())
-                .usePlaintext()
-                .build();
+        service = PackagedService.start(dir);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (channel != null) channel.shutdownNow();
         if (service != null) service.close();
     }
 
@@ -120,7 +105,7 @@ class DashboardIT {
     }
 
     private void open(Browser browser) {
-        browser.driver().get("http://127.0.0.1:" + service.port() + "/ui/");
+        browser.driver().get(service.page(""));
         browser.await(
                 java.time.Duration.ofSeconds(10),
                 d -> d.findElement(By.id("live")).getText().startsWith("Live"));
@@ -144,22 +129,10 @@ class DashboardIT {
     }
 
     private AcquireResponse acquire(String key, long ttlSeconds, String operation, String who) {
-        return LockServiceGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(10, TimeUnit.SECONDS)
-                .acquire(AcquireRequest.newBuilder()
-                        .setKey(key)
-                        .setOwner("dashboard-it")
-                        .setTtl(Duration.newBuilder().setSeconds(ttlSeconds))
-                        .setInfo(LockInfo.newBuilder().setOperation(operation).setWho(who))
-                        .build());
+        return service.acquire(null, key, "dashboard-it", ttlSeconds, operation, who);
     }
 
     private void release(String key, AcquireResponse lease) {
-        LockServiceGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(10, TimeUnit.SECONDS)
-                .release(ReleaseRequest.newBuilder()
-                        .setKey(key)
-                        .setLeaseId(lease.getLeaseId())
-                        .build());
+        service.release(key, lease);
     }
 }

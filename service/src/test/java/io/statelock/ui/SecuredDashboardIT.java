@@ -3,21 +3,11 @@ package io.statelock.ui;
 import static io.statelock.ui.DashboardIT.cell;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.Duration;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
-import io.statelock.proto.v1.AcquireRequest;
 import io.statelock.proto.v1.AcquireResponse;
-import io.statelock.proto.v1.LockInfo;
-import io.statelock.proto.v1.LockServiceGrpc;
 import io.statelock.testing.Browser;
 import io.statelock.testing.DashboardClient;
-import io.statelock.testing.GrpcChannels;
 import io.statelock.testing.JwtResource;
-import io.statelock.testing.ServiceProcess;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,29 +24,21 @@ class SecuredDashboardIT {
     @TempDir
     static Path dir;
 
-    static ServiceProcess service;
-    static ManagedChannel channel;
+    static PackagedService service;
     static final String ADMIN = JwtResource.adminToken(3600);
     static final String READER = JwtResource.pullRequestToken(3600);
 
     @BeforeAll
     static void start() throws Exception {
-        JwtResource jwt = new JwtResource();
-        Map<String, String> settings = jwt.start();
-        String[] properties = settings.entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new);
-        String[] all = java.util.Arrays.copyOf(properties, properties.length + 1);
-        all[properties.length] = "statelock.embedded.data-dir=" + dir.resolve("data");
-        service = ServiceProcess.start(dir.resolve("service.log"), all);
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", service.port())
-                .usePlaintext()
-                .build();
+        String[] jwt = new JwtResource()
+                .start().entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .toArray(String[]::new);
+        service = PackagedService.start(dir, jwt);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (channel != null) channel.shutdownNow();
         if (service != null) service.close();
     }
 
@@ -116,7 +98,7 @@ class SecuredDashboardIT {
 
     private void signIn(Browser browser, String token) {
         WebDriver d = browser.driver();
-        d.get("http://127.0.0.1:" + service.port() + "/ui/");
+        d.get(service.page(""));
         browser.await(
                 java.time.Duration.ofSeconds(10),
                 x -> x.findElement(By.id("token")).isDisplayed());
@@ -138,14 +120,6 @@ class SecuredDashboardIT {
     }
 
     private AcquireResponse acquire(String key) {
-        return LockServiceGrpc.newBlockingStub(channel)
-                .withCallCredentials(GrpcChannels.bearer(ADMIN))
-                .withDeadlineAfter(10, TimeUnit.SECONDS)
-                .acquire(AcquireRequest.newBuilder()
-                        .setKey(key)
-                        .setOwner("ci")
-                        .setTtl(Duration.newBuilder().setSeconds(600))
-                        .setInfo(LockInfo.newBuilder().setOperation("apply"))
-                        .build());
+        return service.acquire(ADMIN, key, "ci", 600, "apply", "");
     }
 }

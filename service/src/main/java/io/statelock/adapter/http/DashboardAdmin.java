@@ -22,6 +22,7 @@ import java.util.Set;
 /** The dashboard's admin calls: force release (audited as over gRPC) and the audit trail, newest first. */
 @ApplicationScoped
 public class DashboardAdmin {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(DashboardAdmin.class);
     private static final Set<String> FORCE_RELEASE_FIELDS =
             Set.of("key", "reason", "expectedFencingToken", "terraformLockId");
     private static final Set<String> ROLLBACK_FIELDS = Set.of("key", "toVersion");
@@ -62,10 +63,11 @@ public class DashboardAdmin {
         UiBody.read(ctx, FORCE_RELEASE_FIELDS)
                 .onSuccess(body -> DashboardRoutes.answer(ctx, () -> {
                     LockKey key = new LockKey(body.text("key"));
+                    // The caller first, as over gRPC: a refused caller is audited whatever else the body says.
+                    UiAccess.Checked who = access.require(req, Operation.FORCE_RELEASE, key.value());
                     String reason = body.text("reason");
                     long expected = body.number("expectedFencingToken");
                     String terraformLockId = body.optionalText("terraformLockId");
-                    UiAccess.Checked who = access.require(req, Operation.FORCE_RELEASE, key.value());
                     LockCoordinator.ForceReleaseOutcome outcome =
                             forceRelease.run(who.caller(), who.peer(), key, reason, expected, terraformLockId);
                     Map<String, Object> answer = new LinkedHashMap<>();
@@ -79,24 +81,20 @@ public class DashboardAdmin {
     /**
      * {@code {"key", "toVersion"}} makes that version current again, as a new version. A rollback needs the key's
      * lease: the dashboard takes one for the admin (refused with the holder while anyone holds the key: break or wait
-     * for it first), rolls back and releases. Each step is audited as over gRPC.
+     * for it first), rolls back and releases. The grant, the rollback and the release are audited as over gRPC.
      */
     void rollback(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         UiBody.read(ctx, ROLLBACK_FIELDS)
                 .onSuccess(body -> DashboardRoutes.answer(ctx, () -> {
                     LockKey key = new LockKey(body.text("key"));
-                    String toVersion = Long.toString(body.number("toVersion"));
                     UiAccess.Checked who = access.require(req, Operation.ROLLBACK, key.value());
-                    io.statelock.lock.AcquireCommand command = new io.statelock.lock.AcquireCommand(
-                            key,
-                            access.ownerFor(who.caller(), "dashboard"),
-                            ROLLBACK_TTL,
-                            new io.statelock.lock.LockInfo(
-                                    "rollback", "dashboard", "", "", "rollback to version " + toVersion, Map.of()),
-                            "");
-                    io.statelock.lock.Lease lease =
-                            locks.acquire(command, java.time.Duration.ZERO).join();
+                    // Checked before the lease is taken: a mistyped version moves no fence and blocks nobody.
+                    String toVersion = states.version(key, Long.toString(body.number("toVersion")))
+                            .version();
+                    io.statelock.lock.Lease lease = locks.acquire(
+                                    rollbackCommand(who, key, toVersion), java.time.Duration.ZERO)
+                            .join();
                     audit.granted(who.caller(), who.peer(), lease);
                     io.statelock.state.StateVersion written;
                     try {
@@ -110,16 +108,43 @@ public class DashboardAdmin {
                                 toVersion,
                                 written.version());
                     } finally {
-                        LockCoordinator.ReleaseOutcome released =
-                                locks.releaseLease(key, lease.leaseId(), io.statelock.lock.LeaseOwner.ANYONE);
-                        audit.released(
-                                who.caller(), who.peer(), key.value(), released.released(), released.previous(), "");
+                        release(who, key, lease);
                     }
                     Map<String, Object> answer = new LinkedHashMap<>();
                     answer.put("version", UiJson.version(written, states.fences()));
                     answer.put("serverTimeMs", clock.millis());
                     return answer;
                 }));
+    }
+
+    private io.statelock.lock.AcquireCommand rollbackCommand(UiAccess.Checked who, LockKey key, String toVersion) {
+        io.statelock.lock.LockSettings settings = locks.settings();
+        java.time.Duration ttl = ROLLBACK_TTL;
+        if (ttl.compareTo(settings.maxTtl()) > 0) ttl = settings.maxTtl();
+        if (ttl.compareTo(settings.minTtl()) < 0) ttl = settings.minTtl();
+        return new io.statelock.lock.AcquireCommand(
+                key,
+                access.ownerFor(who.caller(), "dashboard"),
+                ttl,
+                new io.statelock.lock.LockInfo(
+                        "rollback", "dashboard", "", "", "rollback to version " + toVersion, Map.of()),
+                "");
+    }
+
+    /**
+     * The rollback's own lease, released whatever happened: a release that fails leaves the lease to expire at its
+     * ttl, and the caller hears how the rollback went, not of the release.
+     */
+    private void release(UiAccess.Checked who, LockKey key, io.statelock.lock.Lease lease) {
+        try {
+            LockCoordinator.ReleaseOutcome released =
+                    locks.releaseLease(key, lease.leaseId(), io.statelock.lock.LeaseOwner.ANYONE);
+            audit.released(who.caller(), who.peer(), key.value(), released.released(), released.previous(), "");
+        } catch (RuntimeException e) {
+            LOG.warnf(
+                    "the dashboard's rollback lease on %s was not released (%s): it expires at its ttl",
+                    key.value(), io.statelock.adapter.Incidents.chain(e));
+        }
     }
 
     /**
@@ -129,7 +154,9 @@ public class DashboardAdmin {
     void audit(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         DashboardRoutes.answer(ctx, () -> {
-            String prefix = DashboardRoutes.param(req, "prefix");
+            // One key's records (its page), or every key under a prefix.
+            String key = DashboardRoutes.param(req, "key");
+            String prefix = key.isEmpty() ? DashboardRoutes.param(req, "prefix") : new LockKey(key).value();
             UiAccess.Checked who = access.require(req, Operation.AUDIT, AuditEntry.scopeOf(prefix));
             AuditPage page = audit.query(
                     prefix,
@@ -139,6 +166,7 @@ public class DashboardAdmin {
                     DashboardRoutes.param(req, "pageToken"),
                     true);
             List<Map<String, Object>> records = page.entries().stream()
+                    .filter(e -> key.isEmpty() || e.key().equals(key))
                     .filter(e -> access.allows(who.caller(), Operation.AUDIT, AuditEntry.scopeOf(e.key())))
                     .map(UiJson::audit)
                     .toList();

@@ -32,6 +32,12 @@ public class DashboardKeys {
     @Inject
     Clock clock;
 
+    /**
+     * Comparisons running at once on this replica: each copies two versions to disk and reads them through, so
+     * a few readers cannot take every worker thread and disk's attention from the lock calls.
+     */
+    private final java.util.concurrent.Semaphore diffs = new java.util.concurrent.Semaphore(2);
+
     /** The holder, the queue on this replica and a page of versions, newest first; a reading role on the key. */
     void key(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
@@ -56,6 +62,7 @@ public class DashboardKeys {
                             .toList());
             answer.put("nextPageToken", versions.nextPageToken());
             answer.put("canRollback", access.allows(who.caller(), Operation.ROLLBACK, key.value()));
+            answer.put("canAudit", access.allows(who.caller(), Operation.AUDIT, key.value()));
             answer.put("serverTimeMs", clock.millis());
             return answer;
         });
@@ -69,8 +76,14 @@ public class DashboardKeys {
             access.require(req, Operation.GET_STATE, key.value());
             String from = DashboardRoutes.param(req, "from");
             String to = DashboardRoutes.param(req, "to");
-            try (StateRead before = states.read(key, required("from", from));
-                    StateRead after = states.read(key, required("to", to))) {
+            required("from", from);
+            required("to", to);
+            if (!diffs.tryAcquire()) {
+                throw new io.statelock.common.TooManyWaitersException(
+                        "two comparisons are running on this replica: try again in a moment");
+            }
+            try (StateRead before = states.read(key, from);
+                    StateRead after = states.read(key, to)) {
                 TerraformStateDiff.Diff diff = TerraformStateDiff.between(
                         before.bytes().file(), after.bytes().file());
                 Map<String, Object> answer = new LinkedHashMap<>();
@@ -81,6 +94,8 @@ public class DashboardKeys {
                 answer.put("changed", diff.changed());
                 answer.put("unchanged", diff.unchanged());
                 return answer;
+            } finally {
+                diffs.release();
             }
         });
     }

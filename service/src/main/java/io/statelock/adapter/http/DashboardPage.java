@@ -15,10 +15,16 @@ import java.util.Map;
  */
 final class DashboardPage {
     static final String ROOT = "/ui/";
+    private static final String SCRIPT = "text/javascript; charset=utf-8";
     private static final Map<String, String> TYPES = Map.of(
             "index.html", "text/html; charset=utf-8",
-            "app.js", "text/javascript; charset=utf-8",
-            "app.css", "text/css; charset=utf-8");
+            "app.css", "text/css; charset=utf-8",
+            "app.js", SCRIPT,
+            "api.js", SCRIPT,
+            "locks.js", SCRIPT,
+            "key.js", SCRIPT,
+            "audit.js", SCRIPT,
+            "dialogs.js", SCRIPT);
 
     private final Map<String, Buffer> files = new HashMap<>();
 

@@ -3,6 +3,7 @@ package io.statelock.adapter.http;
 import io.statelock.adapter.WatchIdentity;
 import io.statelock.common.InvalidArgumentException;
 import io.statelock.common.KeyPrefix;
+import io.statelock.common.LockKey;
 import io.statelock.lock.LockCoordinator;
 import io.statelock.lock.watch.WatchHub;
 import io.statelock.lock.watch.Watcher;
@@ -77,7 +78,17 @@ public class DashboardRoutes {
                     .putHeader("X-Frame-Options", "DENY")
                     .putHeader("X-Content-Type-Options", "nosniff")
                     .putHeader("Referrer-Policy", "no-referrer");
-            ctx.next();
+            if (access.hostAllowed(ctx.request())) {
+                ctx.next();
+                return;
+            }
+            HttpErrors.json(
+                    ctx,
+                    403,
+                    UiJson.error(
+                            "PERMISSION_DENIED",
+                            "with authentication off the dashboard answers only on a loopback name:"
+                                    + " open it at http://127.0.0.1:<port>/ui/ or http://localhost:<port>/ui/"));
         });
         router.get(API + "session").handler(this::session);
         router.get(API + "locks").handler(this::locks);
@@ -144,8 +155,12 @@ public class DashboardRoutes {
     private void watch(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         blocking(ctx, () -> {
-            String prefix = KeyPrefix.of(param(req, "prefix")).value();
-            UiAccess.Checked who = access.requirePrefix(req, Operation.WATCH, prefix);
+            // One key (its page: a reading role on the key), or every key under a prefix (on all of them).
+            String key = param(req, "key");
+            String prefix = key.isEmpty() ? KeyPrefix.of(param(req, "prefix")).value() : "";
+            UiAccess.Checked who = key.isEmpty()
+                    ? access.requirePrefix(req, Operation.WATCH, prefix)
+                    : access.require(req, Operation.WATCH, new LockKey(key).value());
             DashboardStream stream = new DashboardStream(ctx, locks, access, who.caller(), clock);
             stream.prepare();
             Watcher watcher = new Watcher(
@@ -154,7 +169,7 @@ public class DashboardRoutes {
                     () -> new UnauthenticatedException(
                             "token expired, and the event stream with it; paste a fresh token"));
             try {
-                stream.attach(watches.open("", prefix, watcher, stream));
+                stream.attach(watches.open(key, prefix, watcher, stream));
             } catch (RuntimeException e) {
                 stream.refuse(e);
             }

@@ -23,11 +23,33 @@ public class UiAccess {
     @Inject
     AuditTrail audit;
 
+    @org.eclipse.microprofile.config.inject.ConfigProperty(
+            name = "statelock.auth.allow-insecure",
+            defaultValue = "false")
+    boolean allowInsecure;
+
     /** A checked dashboard request: who is calling and from where. */
     record Checked(Caller caller, String peer) {}
 
     boolean enabled() {
         return guard.enabled();
+    }
+
+    /**
+     * With authentication off the dashboard answers only to a loopback name in {@code Host}: a web page elsewhere
+     * could otherwise rebind its own host name to 127.0.0.1 and read or break locks from the operator's browser
+     * (its requests would then be same-origin). Under jwt such a page has no token; with
+     * {@code statelock.auth.allow-insecure} what is in front of statelock decides.
+     */
+    boolean hostAllowed(HttpServerRequest req) {
+        if (guard.enabled() || allowInsecure) return true;
+        io.vertx.core.net.HostAndPort authority = req.authority();
+        if (authority == null) return false;
+        String host = authority.host().toLowerCase(java.util.Locale.ROOT);
+        return host.equals("localhost")
+                || host.equals("[::1]")
+                || host.equals("::1")
+                || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 
     /** The caller, allowed {@code operation} on {@code key}. */

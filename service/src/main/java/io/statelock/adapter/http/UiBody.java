@@ -94,14 +94,18 @@ final class UiBody {
 
     /**
      * A browser says where a request comes from: one from another site is refused (a page elsewhere cannot act
-     * with a signed-in admin's browser). No {@code Origin} is a client that is no browser (curl, scripts).
+     * with a signed-in admin's browser). {@code Sec-Fetch-Site} decides when the browser sends it (it holds behind
+     * a proxy that rewrites {@code Host}); else an {@code Origin} must name this host. Neither: a client that is
+     * no browser (curl, scripts). A page that rebinds its own name to this service is kept out by the Host rule
+     * ({@link UiAccess#hostAllowed}).
      */
     static void requireSameOrigin(HttpServerRequest req) {
-        String origin = req.getHeader("Origin");
         String fetchSite = req.getHeader("Sec-Fetch-Site");
-        if (fetchSite != null && !fetchSite.equals("same-origin") && !fetchSite.equals("none")) {
+        if (fetchSite != null) {
+            if (fetchSite.equals("same-origin") || fetchSite.equals("none")) return;
             throw new PermissionDeniedException("a dashboard action must come from the dashboard's own page");
         }
+        String origin = req.getHeader("Origin");
         if (origin == null) return;
         // Host over HTTP/1.1, :authority over HTTP/2.
         io.vertx.core.net.HostAndPort authority = req.authority();

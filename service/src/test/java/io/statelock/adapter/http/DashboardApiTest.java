@@ -264,6 +264,74 @@ class DashboardApiTest extends ChannelTest {
     }
 
     @Test
+    void withAuthenticationOffOnlyALoopbackHostIsServed() {
+        // A page that rebinds its own name to 127.0.0.1 sends its own name as Host.
+        DashboardClient.Answer rebound = rawWithHost("evil.example:" + GrpcChannels.testPort());
+        assertThat(rebound.status()).isEqualTo(403);
+        assertThat(rebound.json().get("message").asText()).contains("loopback");
+        assertThat(rawWithHost("localhost:" + GrpcChannels.testPort()).status()).isEqualTo(200);
+    }
+
+    /** GET /ui/api/locks with its own Host header (the JDK's client will not set one), over a plain socket. */
+    DashboardClient.Answer rawWithHost(String host) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", GrpcChannels.testPort())) {
+            socket.getOutputStream()
+                    .write(("GET /ui/api/locks HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int status = Integer.parseInt(answer.substring(9, 12));
+            String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+            return new DashboardClient.Answer(
+                    status, null, new com.fasterxml.jackson.databind.ObjectMapper().readTree(body));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aCrossSiteFetchIsRefusedWhateverItsOrigin() {
+        DashboardClient.Answer crossSite = ui.send(ui.request("force-release")
+                .header("Content-Type", "application/json")
+                .header("Sec-Fetch-Site", "cross-site")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"key\":\"" + prefix + "x\",\"reason\":\"r\",\"expectedFencingToken\":0}"))
+                .build());
+        assertThat(crossSite.status()).isEqualTo(403);
+    }
+
+    @Test
+    void aRollbackToAVersionThatDoesNotExistTakesNoLease() {
+        String key = prefix + "never-written.tfstate";
+        DashboardClient.Answer missing =
+                ui.post("rollback", "application/json", "{\"key\":\"" + key + "\",\"toVersion\":42}");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(ui.get("key?key=" + key)
+                        .json()
+                        .get("lock")
+                        .get("fencingToken")
+                        .asLong())
+                .as("no fence was spent")
+                .isZero();
+    }
+
+    @Test
+    void aKeysPageFollowsThatKeyOnlyAndReadsItsOwnAuditRecords() throws Exception {
+        String key = prefix + "app";
+        try (DashboardClient.Events events = ui.watchKey(key)) {
+            assertThat(events.response().statusCode()).isEqualTo(200);
+            assertThat(events.next("lock").get("type").asText()).isEqualTo("SNAPSHOT");
+            acquire(key + "-other"); // under the key as a prefix, not the key
+            AcquireResponse lease = acquire(key);
+            JsonNode next = events.next("lock");
+            assertThat(next.get("type").asText()).isEqualTo("ACQUIRED");
+            assertThat(next.get("lock").get("key").asText()).isEqualTo(key);
+            assertThat(next.get("lock").get("fencingToken").asLong()).isEqualTo(lease.getFencingToken());
+        }
+        JsonNode view = ui.get("key?key=" + key).json();
+        assertThat(view.get("canAudit").asBoolean()).isTrue();
+    }
+
+    @Test
     void mistakesAreAnsweredAsJsonWithTheirCode() {
         DashboardClient.Answer size = ui.get("locks?pageSize=lots");
         assertThat(size.status()).isEqualTo(400);

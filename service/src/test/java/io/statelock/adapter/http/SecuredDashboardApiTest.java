@@ -54,6 +54,12 @@ class SecuredDashboardApiTest {
         assertThat(all.json().get("code").asText()).isEqualTo("PERMISSION_DENIED");
         DashboardClient.Answer stream = deploy.get("watch?prefix=teams/");
         assertThat(stream.status()).isEqualTo(403);
+        // One key of its own is followed by key, whatever other keys share its name as a prefix.
+        try (DashboardClient.Events key = deploy.watchKey("teams/acme/network/app")) {
+            assertThat(key.response().statusCode()).isEqualTo(200);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
         assertThat(trail.flush(java.time.Duration.ofSeconds(10))).isTrue();
         List<AuditEntry> denials = trail.query("teams/", 0, Long.MAX_VALUE, 1000, "").entries().stream()
                 .filter(e ->

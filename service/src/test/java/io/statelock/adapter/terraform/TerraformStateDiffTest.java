@@ -50,6 +50,40 @@ class TerraformStateDiffTest {
     }
 
     @Test
+    void deposedObjectsEscapedIndexKeysAndNumbersAsWritten() throws Exception {
+        String resource = "{\"mode\":\"managed\",\"type\":\"t\",\"name\":\"n\",\"instances\":["
+                + "{\"index_key\":\"a\\\"b\",\"attributes\":{\"x\":0.30000000000000001}},"
+                + "{\"index_key\":\"a\\\"b\",\"deposed\":\"00000001\",\"attributes\":{\"x\":1}}]}";
+        Path before = write("d1", "{\"version\":4,\"resources\":[" + resource + "]}");
+        Path after =
+                write("d2", "{\"version\":4,\"resources\":[" + resource.replace("0.30000000000000001", "0.3") + "]}");
+
+        TerraformStateDiff.Diff diff = TerraformStateDiff.between(before, after);
+
+        assertThat(diff.changed()).containsExactly("t.n[\"a\\\"b\"]");
+        assertThat(diff.unchanged()).isEqualTo(1); // the deposed object, an address of its own
+        assertThat(TerraformStateDiff.instances(before, "from"))
+                .containsOnlyKeys("t.n[\"a\\\"b\"]", "t.n[\"a\\\"b\"] (deposed 00000001)");
+    }
+
+    @Test
+    void aResourceThatIsNoObjectOrAValueTooLargeIsRefusedNotHalfCompared() throws Exception {
+        Path state = write("s", TerraformStates.state(1, "10.0.0.0/16", false));
+        Path odd = write("odd", "{\"resources\":[7]}");
+        assertThatThrownBy(() -> TerraformStateDiff.between(state, odd))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("no object");
+        Path huge = write(
+                "huge",
+                "{\"resources\":[{\"type\":\"local_file\",\"name\":\"f\",\"instances\":[{\"attributes\":"
+                        + "{\"content\":\"" + "z".repeat(TerraformStateDiff.MAX_VALUE_CHARS + 1) + "\"}}]}]}");
+        assertThatThrownBy(() -> TerraformStateDiff.between(state, huge))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("too large")
+                .hasMessageNotContaining("zzz");
+    }
+
+    @Test
     void bytesThatAreNoTerraformStateAreABadArgument() throws Exception {
         Path state = write("s", TerraformStates.state(1, "10.0.0.0/16", false));
         Path other = write("o", "[1,2,3]");
