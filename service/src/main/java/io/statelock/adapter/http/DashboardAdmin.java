@@ -61,7 +61,7 @@ public class DashboardAdmin {
     void forceRelease(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         UiBody.read(ctx, FORCE_RELEASE_FIELDS)
-                .onSuccess(body -> DashboardRoutes.answer(ctx, () -> {
+                .onSuccess(body -> UiCalls.answer(ctx, () -> {
                     LockKey key = new LockKey(body.text("key"));
                     // The caller first, as over gRPC: a refused caller is audited whatever else the body says.
                     UiAccess.Checked who = access.require(req, Operation.FORCE_RELEASE, key.value());
@@ -86,7 +86,7 @@ public class DashboardAdmin {
     void rollback(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         UiBody.read(ctx, ROLLBACK_FIELDS)
-                .onSuccess(body -> DashboardRoutes.answer(ctx, () -> {
+                .onSuccess(body -> UiCalls.answer(ctx, () -> {
                     LockKey key = new LockKey(body.text("key"));
                     UiAccess.Checked who = access.require(req, Operation.ROLLBACK, key.value());
                     // Checked before the lease is taken: a mistyped version moves no fence and blocks nobody.
@@ -153,17 +153,17 @@ public class DashboardAdmin {
      */
     void audit(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
-        DashboardRoutes.answer(ctx, () -> {
+        UiCalls.answer(ctx, () -> {
             // One key's records (its page), or every key under a prefix.
-            String key = DashboardRoutes.param(req, "key");
-            String prefix = key.isEmpty() ? DashboardRoutes.param(req, "prefix") : new LockKey(key).value();
+            String key = UiCalls.param(req, "key");
+            String prefix = key.isEmpty() ? UiCalls.param(req, "prefix") : new LockKey(key).value();
             UiAccess.Checked who = access.require(req, Operation.AUDIT, AuditEntry.scopeOf(prefix));
             AuditPage page = audit.query(
                     prefix,
                     millis(req, "since", 0),
                     millis(req, "until", Long.MAX_VALUE),
-                    DashboardRoutes.pageSize(req),
-                    DashboardRoutes.param(req, "pageToken"),
+                    UiCalls.pageSize(req),
+                    UiCalls.param(req, "pageToken"),
                     true);
             List<Map<String, Object>> records = page.entries().stream()
                     .filter(e -> key.isEmpty() || e.key().equals(key))

@@ -41,14 +41,14 @@ public class DashboardKeys {
     /** The holder, the queue on this replica and a page of versions, newest first; a reading role on the key. */
     void key(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
-        DashboardRoutes.answer(ctx, () -> {
-            LockKey key = new LockKey(DashboardRoutes.param(req, "key"));
+        UiCalls.answer(ctx, () -> {
+            LockKey key = new LockKey(UiCalls.param(req, "key"));
             UiAccess.Checked who = access.require(req, Operation.DESCRIBE, key.value());
             access.require(req, Operation.LIST_VERSIONS, key.value());
             LockStatus status = locks.describe(key);
             List<QueuedCaller> queue = locks.waiters(key);
             StateCoordinator.VersionPage versions =
-                    states.versions(key, DashboardRoutes.pageSize(req), DashboardRoutes.param(req, "pageToken"));
+                    states.versions(key, UiCalls.pageSize(req), UiCalls.param(req, "pageToken"));
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put(
                     "lock",
@@ -71,11 +71,11 @@ public class DashboardKeys {
     /** Resources added, removed and changed from version {@code from} to {@code to}; a reading role on the state. */
     void diff(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
-        DashboardRoutes.answer(ctx, () -> {
-            LockKey key = new LockKey(DashboardRoutes.param(req, "key"));
+        UiCalls.answer(ctx, () -> {
+            LockKey key = new LockKey(UiCalls.param(req, "key"));
             access.require(req, Operation.GET_STATE, key.value());
-            String from = DashboardRoutes.param(req, "from");
-            String to = DashboardRoutes.param(req, "to");
+            String from = UiCalls.param(req, "from");
+            String to = UiCalls.param(req, "to");
             required("from", from);
             required("to", to);
             if (!diffs.tryAcquire()) {

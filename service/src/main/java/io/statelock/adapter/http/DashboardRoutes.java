@@ -1,7 +1,6 @@
 package io.statelock.adapter.http;
 
 import io.statelock.adapter.WatchIdentity;
-import io.statelock.common.InvalidArgumentException;
 import io.statelock.common.KeyPrefix;
 import io.statelock.common.LockKey;
 import io.statelock.lock.LockCoordinator;
@@ -9,7 +8,6 @@ import io.statelock.lock.watch.WatchHub;
 import io.statelock.lock.watch.Watcher;
 import io.statelock.security.Operation;
 import io.statelock.security.UnauthenticatedException;
-import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -20,7 +18,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * The dashboard: the page at {@code /ui/} (static files in the jar) and the JSON it reads at {@code /ui/api/}.
@@ -109,7 +106,7 @@ public class DashboardRoutes {
     /** Whether the page needs a token, and whose the presented one is. Without a token nothing is audited. */
     private void session(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
-        answer(ctx, () -> {
+        UiCalls.answer(ctx, () -> {
             Map<String, Object> session = new LinkedHashMap<>();
             session.put("auth", access.enabled() ? "jwt" : "off");
             String subject = null;
@@ -125,11 +122,14 @@ public class DashboardRoutes {
     /** One page of the locks under a prefix, as List over gRPC (a reading role on the whole prefix). */
     private void locks(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
-        answer(ctx, () -> {
-            String prefix = param(req, "prefix");
+        UiCalls.answer(ctx, () -> {
+            String prefix = UiCalls.param(req, "prefix");
             UiAccess.Checked who = access.requirePrefix(req, Operation.LIST, prefix);
-            LockCoordinator.StatusPage page =
-                    locks.list(prefix, pageSize(req), param(req, "pageToken"), "true".equals(req.getParam("heldOnly")));
+            LockCoordinator.StatusPage page = locks.list(
+                    prefix,
+                    UiCalls.pageSize(req),
+                    UiCalls.param(req, "pageToken"),
+                    "true".equals(req.getParam("heldOnly")));
             List<Map<String, Object>> rows = page.locks().stream()
                     .map(s -> UiJson.lock(
                             s,
@@ -154,10 +154,11 @@ public class DashboardRoutes {
      */
     private void watch(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
-        blocking(ctx, () -> {
+        UiCalls.blocking(ctx, () -> {
             // One key (its page: a reading role on the key), or every key under a prefix (on all of them).
-            String key = param(req, "key");
-            String prefix = key.isEmpty() ? KeyPrefix.of(param(req, "prefix")).value() : "";
+            String key = UiCalls.param(req, "key");
+            String prefix =
+                    key.isEmpty() ? KeyPrefix.of(UiCalls.param(req, "prefix")).value() : "";
             UiAccess.Checked who = key.isEmpty()
                     ? access.requirePrefix(req, Operation.WATCH, prefix)
                     : access.require(req, Operation.WATCH, new LockKey(key).value());
@@ -191,30 +192,5 @@ public class DashboardRoutes {
                             "METHOD_NOT_ALLOWED",
                             path + " takes " + method + ", not " + ctx.request().method()));
         }
-    }
-
-    static String param(HttpServerRequest req, String name) {
-        String value = req.getParam(name);
-        return value == null ? "" : value;
-    }
-
-    static int pageSize(HttpServerRequest req) {
-        String value = req.getParam("pageSize");
-        if (value == null || value.isEmpty()) return 0;
-        if (!value.matches("\\d{1,4}")) {
-            throw InvalidArgumentException.of(
-                    "pageSize", "must be a number from 1 to " + LockCoordinator.MAX_PAGE_SIZE + ", got " + value);
-        }
-        return Integer.parseInt(value);
-    }
-
-    /** Runs {@code work} on a worker thread and answers its result as JSON, or its failure. */
-    static void answer(RoutingContext ctx, Callable<Object> work) {
-        // Written on the worker: a page of a thousand rows is no work for the event loop.
-        blocking(ctx, () -> UiJson.write(work.call())).onSuccess(json -> HttpErrors.json(ctx, 200, json));
-    }
-
-    private static <T> Future<T> blocking(RoutingContext ctx, Callable<T> work) {
-        return ctx.vertx().executeBlocking(work, false).onFailure(e -> HttpErrors.dashboard(ctx, e));
     }
 }
