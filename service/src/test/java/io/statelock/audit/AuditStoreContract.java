@@ -140,6 +140,21 @@ public abstract class AuditStoreContract {
     }
 
     @Test
+    void aTokenCarriedToAnotherPrefixIsNeverAnOutage() {
+        List<AuditEntry> written = new ArrayList<>();
+        for (int i = 0; i < 3; i++) written.add(entry(T0 + i, unique + "/carried/" + i, "acquire"));
+        store().append(written);
+        String token = store().query(new AuditQuery(unique + "/", 0, Long.MAX_VALUE, 1, ""))
+                .nextPageToken();
+        assertThat(token).isNotEmpty();
+        try {
+            store().query(new AuditQuery("other" + unique + "/", 0, Long.MAX_VALUE, 1, token));
+        } catch (InvalidArgumentException expected) {
+            assertThat(expected.getMessage()).contains("page_token");
+        }
+    }
+
+    @Test
     void aForeignPageTokenIsABadArgument() {
         assertThatThrownBy(() -> store().query(new AuditQuery(unique + "/", 0, Long.MAX_VALUE, 5, "garbage")))
                 .isInstanceOf(InvalidArgumentException.class);

@@ -125,6 +125,14 @@ public final class DynamoDbAuditStore implements AuditStore {
             }
             return new AuditPage(ordered(q, onePartition, out), encode(start));
         } catch (SdkException e) {
+            // A start key that is not a position of this query (a token carried to another prefix): the caller's.
+            if (!q.pageToken().isEmpty()
+                    && e instanceof software.amazon.awssdk.services.dynamodb.model.DynamoDbException d
+                    && d.awsErrorDetails() != null
+                    && "ValidationException".equals(d.awsErrorDetails().errorCode())) {
+                throw io.statelock.common.InvalidArgumentException.of(
+                        "page_token", "is not a position of this query: list again from the start");
+            }
             throw DynamoErrors.unavailable(onePartition ? "Query" : "Scan", table, e);
         }
     }
