@@ -45,7 +45,10 @@ function setUpToken() {
 // ---- routing -------------------------------------------------------------------------------------
 
 function route() {
-  for (const dialog of document.querySelectorAll('dialog[open]')) dialog.close();
+  // A dialog whose request is running stays open, so its outcome is seen; the others go with the view.
+  for (const dialog of document.querySelectorAll('dialog[open]')) {
+    if (!dialog.querySelector('button[type=submit]:disabled')) dialog.close();
+  }
   const hash = location.hash;
   const view = hash.startsWith('#/audit') ? 'audit' : hash.startsWith('#/key/') ? 'key' : 'locks';
   $('locks-view').hidden = view !== 'locks';

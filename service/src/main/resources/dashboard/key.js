@@ -6,7 +6,7 @@ import { expiresText, isLive, locks } from './locks.js';
 
 // ---- one key: holder, queue, versions, diff, audit ---------------------------------------------------
 
-export const keyView = { key: '', data: null, stream: null, loads: 0, reloading: false, again: false };
+export const keyView = { key: '', data: null, stream: null, loads: 0, reloading: false, again: false, diffs: 0 };
 
 function dl(pairs) {
   const list = el('dl', { class: 'pairs' });
@@ -87,10 +87,12 @@ function renderVersions() {
 
 async function showDiff(from, to) {
   const box = $('key-diff');
+  const asked = ++keyView.diffs; // only the latest comparison is shown
   box.hidden = false;
   box.replaceChildren(el('p', { text: `Comparing version ${from} with ${to}…` }));
   try {
     const d = await call('diff' + query({ key: keyView.key, from, to }));
+    if (asked !== keyView.diffs) return;
     const list = (title, items) => {
       const section = el('div', { class: 'diff-part' }, el('h4', { text: `${title} (${items.length})` }));
       if (items.length) section.append(el('ul', {}, ...items.map((a) => el('li', { class: 'key', text: a }))));
@@ -102,6 +104,7 @@ async function showDiff(from, to) {
       el('p', { class: 'hint', text: `${d.unchanged} unchanged. Values are not shown: a state holds secrets.` }));
     $('diff-title').focus();
   } catch (e) {
+    if (asked !== keyView.diffs) return;
     box.replaceChildren(el('p', { class: 'message', text: explain(e) }));
   }
 }
@@ -178,14 +181,18 @@ function applyKeyEvent(event) {
   if (event.type === 'SNAPSHOT') return;
   if (keyView.reloading) { keyView.again = true; return; }
   keyView.reloading = true;
+  const key = keyView.key;
   const reload = () => loadKey().catch(() => {}).finally(() => {
-    if (keyView.again) { keyView.again = false; reload(); } else keyView.reloading = false;
+    // Another key's page opened meanwhile: its own load and follow take over from here.
+    if (keyView.again && keyView.key === key) { keyView.again = false; reload(); } else keyView.reloading = false;
   });
   reload();
 }
 
 function clearKey() {
   keyView.data = null;
+  keyView.again = false;
+  keyView.diffs++;
   $('key-holder').replaceChildren();
   $('key-queue').tBodies[0].replaceChildren();
   $('key-versions').tBodies[0].replaceChildren();
@@ -203,7 +210,8 @@ export async function showKey(key) {
   clearKey();
   $('key-title').textContent = key;
   try {
-    if (!(await loadKey()) || stream.signal.aborted) return;
+    await loadKey(); // a later load of the same key may have drawn it: following starts all the same
+    if (stream.signal.aborted) return;
     showMessage('');
     follow({ key }, stream.signal, applyKeyEvent, loadKey);
   } catch (e) {

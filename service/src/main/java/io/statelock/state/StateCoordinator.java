@@ -144,9 +144,9 @@ public final class StateCoordinator {
         return commit(key, leaseId, counter, head, target, false);
     }
 
-    /** A version in the key's history (a tombstone too), or NOT_FOUND: for a check before a rollback takes a lease. */
-    public StateVersion version(LockKey key, String version) {
-        long seq = parseVersion("to_version", version);
+    /** A version in the key's history (a tombstone too), or NOT_FOUND naming {@code field}: checked before a lease is taken. */
+    public StateVersion version(LockKey key, String field, String version) {
+        long seq = parseVersion(field, version);
         return table.version(key, seq)
                 .orElseThrow(() -> new StateNotFoundException("no version " + version + " of " + key
                         + " in its history (kept: the newest " + settings.keepVersions() + ")"));

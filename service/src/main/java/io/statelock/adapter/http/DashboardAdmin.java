@@ -26,6 +26,8 @@ public class DashboardAdmin {
     private static final Set<String> FORCE_RELEASE_FIELDS =
             Set.of("key", "reason", "expectedFencingToken", "terraformLockId");
     private static final Set<String> ROLLBACK_FIELDS = Set.of("key", "toVersion");
+    /** Store pages one answer reads past other keys' records to find a key's own. */
+    private static final int KEY_AUDIT_PAGES = 10;
     /**
      * The lease a dashboard rollback takes for itself: a rollback writes one new version that points at the old
      * version's bytes (nothing is copied), so a minute outlasts it by far; it is released right after.
@@ -90,7 +92,7 @@ public class DashboardAdmin {
                     LockKey key = new LockKey(body.text("key"));
                     UiAccess.Checked who = access.require(req, Operation.ROLLBACK, key.value());
                     // Checked before the lease is taken: a mistyped version moves no fence and blocks nobody.
-                    String toVersion = states.version(key, Long.toString(body.number("toVersion")))
+                    String toVersion = states.version(key, "toVersion", Long.toString(body.number("toVersion")))
                             .version();
                     io.statelock.lock.Lease lease = locks.acquire(
                                     rollbackCommand(who, key, toVersion), java.time.Duration.ZERO)
@@ -158,21 +160,26 @@ public class DashboardAdmin {
             String key = UiCalls.param(req, "key");
             String prefix = key.isEmpty() ? UiCalls.param(req, "prefix") : new LockKey(key).value();
             UiAccess.Checked who = access.require(req, Operation.AUDIT, AuditEntry.scopeOf(prefix));
-            AuditPage page = audit.query(
-                    prefix,
-                    millis(req, "since", 0),
-                    millis(req, "until", Long.MAX_VALUE),
-                    UiCalls.pageSize(req),
-                    UiCalls.param(req, "pageToken"),
-                    true);
-            List<Map<String, Object>> records = page.entries().stream()
-                    .filter(e -> key.isEmpty() || e.key().equals(key))
-                    .filter(e -> access.allows(who.caller(), Operation.AUDIT, AuditEntry.scopeOf(e.key())))
-                    .map(UiJson::audit)
-                    .toList();
+            long since = millis(req, "since", 0);
+            long until = millis(req, "until", Long.MAX_VALUE);
+            int size = UiCalls.pageSize(req);
+            String token = UiCalls.param(req, "pageToken");
+            List<Map<String, Object>> records = new java.util.ArrayList<>();
+            // A key's records are its prefix's records of that key alone: other keys that share the prefix
+            // (team/net, team/network) are read past, a few store pages at most per answer.
+            for (int read = 0; read < (key.isEmpty() ? 1 : KEY_AUDIT_PAGES); read++) {
+                AuditPage page = audit.query(prefix, since, until, size, token, true);
+                page.entries().stream()
+                        .filter(e -> key.isEmpty() || e.key().equals(key))
+                        .filter(e -> access.allows(who.caller(), Operation.AUDIT, AuditEntry.scopeOf(e.key())))
+                        .map(UiJson::audit)
+                        .forEach(records::add);
+                token = page.nextPageToken();
+                if (token.isEmpty() || !records.isEmpty()) break;
+            }
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("records", records);
-            answer.put("nextPageToken", page.nextPageToken());
+            answer.put("nextPageToken", token);
             answer.put("serverTimeMs", clock.millis());
             return answer;
         });

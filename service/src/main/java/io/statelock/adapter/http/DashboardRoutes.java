@@ -63,6 +63,9 @@ public class DashboardRoutes {
     @Inject
     DashboardKeys keys;
 
+    @Inject
+    LoopbackHosts hosts;
+
     void routes(@Observes Router router) {
         DashboardPage page = new DashboardPage();
         // The page may load only its own files and may not be framed (its buttons break locks: no
@@ -75,17 +78,11 @@ public class DashboardRoutes {
                     .putHeader("X-Frame-Options", "DENY")
                     .putHeader("X-Content-Type-Options", "nosniff")
                     .putHeader("Referrer-Policy", "no-referrer");
-            if (access.hostAllowed(ctx.request())) {
+            if (hosts.allowed(ctx.request())) {
                 ctx.next();
                 return;
             }
-            HttpErrors.json(
-                    ctx,
-                    403,
-                    UiJson.error(
-                            "PERMISSION_DENIED",
-                            "with authentication off the dashboard answers only on a loopback name:"
-                                    + " open it at http://127.0.0.1:<port>/ui/ or http://localhost:<port>/ui/"));
+            HttpErrors.json(ctx, 403, UiJson.error("PERMISSION_DENIED", LoopbackHosts.REFUSAL));
         });
         router.get(API + "session").handler(this::session);
         router.get(API + "locks").handler(this::locks);

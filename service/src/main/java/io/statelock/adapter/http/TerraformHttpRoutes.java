@@ -46,6 +46,9 @@ public class TerraformHttpRoutes {
     @Inject
     AuditTrail audits;
 
+    @Inject
+    LoopbackHosts hosts;
+
     void routes(@Observes Router router) {
         router.route(PREFIX + "*").handler(this::handle);
     }
@@ -56,6 +59,10 @@ public class TerraformHttpRoutes {
         // The route also matches the bare prefix without its slash: there is no key to cut from it.
         if (!req.path().startsWith(PREFIX)) {
             HttpErrors.text(ctx, 404, "the Terraform http backend's address is " + PREFIX + "<key>");
+            return;
+        }
+        if (!hosts.allowed(req)) {
+            HttpErrors.text(ctx, 403, LoopbackHosts.REFUSAL);
             return;
         }
         if (!METHODS.contains(method)) {

@@ -35,23 +35,6 @@ public class UiAccess {
         return guard.enabled();
     }
 
-    /**
-     * With authentication off the dashboard answers only to a loopback name in {@code Host}: a web page elsewhere
-     * could otherwise rebind its own host name to 127.0.0.1 and read or break locks from the operator's browser
-     * (its requests would then be same-origin). Under jwt such a page has no token; with
-     * {@code statelock.auth.allow-insecure} what is in front of statelock decides.
-     */
-    boolean hostAllowed(HttpServerRequest req) {
-        if (guard.enabled() || allowInsecure) return true;
-        io.vertx.core.net.HostAndPort authority = req.authority();
-        if (authority == null) return false;
-        String host = authority.host().toLowerCase(java.util.Locale.ROOT);
-        return host.equals("localhost")
-                || host.equals("[::1]")
-                || host.equals("::1")
-                || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
-    }
-
     /** The caller, allowed {@code operation} on {@code key}. */
     Checked require(HttpServerRequest req, Operation operation, String key) {
         return check(req, operation, key, caller -> guard.require(caller, operation, key));

@@ -97,7 +97,7 @@ final class UiBody {
      * with a signed-in admin's browser). {@code Sec-Fetch-Site} decides when the browser sends it (it holds behind
      * a proxy that rewrites {@code Host}); else an {@code Origin} must name this host. Neither: a client that is
      * no browser (curl, scripts). A page that rebinds its own name to this service is kept out by the Host rule
-     * ({@link UiAccess#hostAllowed}).
+     * ({@link LoopbackHosts}).
      */
     static void requireSameOrigin(HttpServerRequest req) {
         String fetchSite = req.getHeader("Sec-Fetch-Site");

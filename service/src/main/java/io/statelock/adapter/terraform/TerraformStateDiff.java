@@ -88,6 +88,8 @@ public final class TerraformStateDiff {
             // The parser's message may quote the state: only where it stopped is told.
             com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
             throw notState(which, "malformed" + (at == null ? "" : " near character " + at.getCharOffset()));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw notState(which, "not UTF-8");
         } catch (IOException e) {
             throw new UncheckedIOException("reading a state version to compare", e);
         }
@@ -128,21 +130,34 @@ public final class TerraformStateDiff {
             if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) depth++;
             if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) depth--;
             digest.update((byte) t.id());
-            if (t == JsonToken.FIELD_NAME || t.isScalarValue()) {
-                digest.update(p.getText().getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-            }
+            if (t == JsonToken.FIELD_NAME || t.isScalarValue()) hashText(digest, p.getText());
             if (depth == 1 && t == JsonToken.FIELD_NAME) {
                 field = p.currentName();
             } else if (depth == 1 && t.isScalarValue() && field != null) {
                 if (field.equals("index_key")) {
                     index = t == JsonToken.VALUE_STRING ? "[\"" + escape(p.getText()) + "\"]" : "[" + p.getText() + "]";
                 } else if (field.equals("deposed")) {
-                    deposed = " (deposed " + p.getText() + ")";
+                    deposed = " (deposed object " + p.getText() + ")";
                 }
             }
         }
         instances.put(index + deposed, HexFormat.of().formatHex(digest.digest()));
+    }
+
+    /** A text as its length and then its UTF-16 code units, exactly: no two token sequences hash alike. */
+    private static void hashText(MessageDigest digest, String text) {
+        int n = text.length();
+        digest.update(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+        byte[] units = new byte[Math.min(n, 4096) * 2];
+        for (int from = 0; from < n; from += 4096) {
+            int to = Math.min(n, from + 4096);
+            for (int i = from; i < to; i++) {
+                char c = text.charAt(i);
+                units[(i - from) * 2] = (byte) (c >>> 8);
+                units[(i - from) * 2 + 1] = (byte) c;
+            }
+            digest.update(units, 0, (to - from) * 2);
+        }
     }
 
     /** Terraform writes a string index key as an HCL string: quotes and backslashes escaped, as JSON does. */

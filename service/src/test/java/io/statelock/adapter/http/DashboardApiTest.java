@@ -270,6 +270,24 @@ class DashboardApiTest extends ChannelTest {
         assertThat(rebound.status()).isEqualTo(403);
         assertThat(rebound.json().get("message").asText()).contains("loopback");
         assertThat(rawWithHost("localhost:" + GrpcChannels.testPort()).status()).isEqualTo(200);
+        // The same page could read state from the Terraform backend: refused alike.
+        assertThat(rawStatus("/terraform/" + prefix + "x", "evil.example:" + GrpcChannels.testPort()))
+                .isEqualTo(403);
+        assertThat(rawStatus("/terraform/" + prefix + "x", "127.0.0.1:" + GrpcChannels.testPort()))
+                .as("no state yet, but served")
+                .isEqualTo(404);
+    }
+
+    int rawStatus(String path, String host) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", GrpcChannels.testPort())) {
+            socket.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return Integer.parseInt(answer.substring(9, 12));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** GET /ui/api/locks with its own Host header (the JDK's client will not set one), over a plain socket. */

@@ -63,7 +63,7 @@ class TerraformStateDiffTest {
         assertThat(diff.changed()).containsExactly("t.n[\"a\\\"b\"]");
         assertThat(diff.unchanged()).isEqualTo(1); // the deposed object, an address of its own
         assertThat(TerraformStateDiff.instances(before, "from"))
-                .containsOnlyKeys("t.n[\"a\\\"b\"]", "t.n[\"a\\\"b\"] (deposed 00000001)");
+                .containsOnlyKeys("t.n[\"a\\\"b\"]", "t.n[\"a\\\"b\"] (deposed object 00000001)");
     }
 
     @Test
@@ -81,6 +81,34 @@ class TerraformStateDiffTest {
                 .isInstanceOf(InvalidArgumentException.class)
                 .hasMessageContaining("too large")
                 .hasMessageNotContaining("zzz");
+    }
+
+    @Test
+    void textsThatLookAlikeByteWiseAreStillDifferent() throws Exception {
+        String two =
+                "{\"resources\":[{\"type\":\"t\",\"name\":\"n\",\"instances\":[{\"attributes\":{\"v\":[\"a\",\"b\"]}}]}]}";
+        String one = two.replace("[\"a\",\"b\"]", "[\"a\\u0000\\u0006b\"]");
+        String surrogate = two.replace("[\"a\",\"b\"]", "[\"\\ud800\"]");
+        String question = two.replace("[\"a\",\"b\"]", "[\"?\"]");
+        assertThat(TerraformStateDiff.between(write("two", two), write("one", one))
+                        .changed())
+                .containsExactly("t.n");
+        assertThat(TerraformStateDiff.between(write("sur", surrogate), write("q", question))
+                        .changed())
+                .containsExactly("t.n");
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreABadArgumentNotAFailure() throws Exception {
+        Path state = write("s", TerraformStates.state(1, "10.0.0.0/16", false));
+        Path latin1 = dir.resolve("latin1");
+        Files.write(
+                latin1,
+                "{\"resources\":[{\"type\":\"t\",\"name\":\"caf\u00e9\"}]}"
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> TerraformStateDiff.between(state, latin1))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("UTF-8");
     }
 
     @Test
