@@ -52,12 +52,7 @@ class DashboardAccessibilityIT {
             browser.saveScreenshot("locks");
             assertThat(browser.accessibilityViolations()).as("locks view").isEmpty();
 
-            d.findElement(By.linkText(STATE)).click();
-            browser.await(
-                    java.time.Duration.ofSeconds(5),
-                    x -> x.findElements(By.cssSelector("#key-versions tbody tr"))
-                                    .size()
-                            == 2);
+            openState(browser);
             d.findElement(By.cssSelector("#key-versions tbody tr:first-child td.actions button"))
                     .click();
             browser.await(
@@ -137,15 +132,18 @@ class DashboardAccessibilityIT {
                     .as("locks view at 360 px")
                     .isEmpty();
 
-            d.findElement(By.linkText(STATE)).click();
-            browser.await(
-                    java.time.Duration.ofSeconds(5),
-                    x -> x.findElements(By.cssSelector("#key-versions tbody tr"))
-                                    .size()
-                            == 2);
+            openState(browser);
             page = ((Number) js.executeScript("return document.documentElement.scrollWidth")).longValue();
             assertThat(page).as("the key's page does not scroll sideways").isLessThanOrEqualTo(viewport);
         }
+    }
+
+    /** From the table to the state's page, as a user gets there, once its two versions show. */
+    private static void openState(Browser browser) {
+        browser.driver().findElement(By.linkText(STATE)).click();
+        browser.await(
+                java.time.Duration.ofSeconds(5),
+                x -> x.findElements(By.cssSelector("#key-versions tbody tr")).size() == 2);
     }
 
     private static String focused(WebDriver d, String attribute) {

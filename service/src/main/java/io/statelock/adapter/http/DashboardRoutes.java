@@ -120,7 +120,8 @@ public class DashboardRoutes {
     private void locks(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         UiCalls.answer(ctx, () -> {
-            String prefix = UiCalls.param(req, "prefix");
+            // A prefix that is none is a 400 before any role is asked about it.
+            String prefix = KeyPrefix.of(UiCalls.param(req, "prefix")).value();
             UiAccess.Checked who = access.requirePrefix(req, Operation.LIST, prefix);
             LockCoordinator.StatusPage page = locks.list(
                     prefix,

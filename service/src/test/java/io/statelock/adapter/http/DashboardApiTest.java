@@ -22,6 +22,16 @@ class DashboardApiTest extends ChannelTest {
     final DashboardClient ui = new DashboardClient(GrpcChannels.testPort(), null);
     final String prefix = "ui-api/" + UUID.randomUUID() + "/";
 
+    /** Whether the dashboard's table shows {@code key} held. */
+    boolean held(String key) {
+        return ui.get("locks?prefix=" + key)
+                .json()
+                .get("locks")
+                .get(0)
+                .get("held")
+                .asBoolean();
+    }
+
     AcquireResponse acquire(String key) {
         return LockServiceGrpc.newBlockingStub(channel)
                 .acquire(AcquireRequest.newBuilder()
@@ -106,13 +116,7 @@ class DashboardApiTest extends ChannelTest {
                         + (lease.getFencingToken() + 1) + "}");
         assertThat(wrongFence.status()).isEqualTo(409);
         assertThat(wrongFence.json().get("code").asText()).isEqualTo("LEASE_LOST");
-        assertThat(ui.get("locks?prefix=" + key)
-                        .json()
-                        .get("locks")
-                        .get(0)
-                        .get("held")
-                        .asBoolean())
-                .isTrue();
+        assertThat(held(key)).isTrue();
 
         DashboardClient.Answer broken = ui.post(
                 "force-release",
@@ -122,13 +126,7 @@ class DashboardApiTest extends ChannelTest {
         assertThat(broken.status()).isEqualTo(200);
         assertThat(broken.json().get("released").asBoolean()).isTrue();
         assertThat(broken.json().get("previous").get("owner").asText()).isEqualTo("api-test");
-        assertThat(ui.get("locks?prefix=" + key)
-                        .json()
-                        .get("locks")
-                        .get(0)
-                        .get("held")
-                        .asBoolean())
-                .isFalse();
+        assertThat(held(key)).isFalse();
 
         DashboardClient.Answer audit = ui.get("audit?prefix=" + key);
         assertThat(audit.status()).isEqualTo(200);
@@ -253,14 +251,7 @@ class DashboardApiTest extends ChannelTest {
                 ui.post("rollback", "application/json", "{\"key\":\"" + key + "\",\"toVersion\":" + from + "}");
         assertThat(back.status()).isEqualTo(200);
         assertThat(new String(tf.get().body())).isEqualTo(new String(first));
-        assertThat(ui.get("locks?prefix=" + key)
-                        .json()
-                        .get("locks")
-                        .get(0)
-                        .get("held")
-                        .asBoolean())
-                .as("the rollback's own lease is released")
-                .isFalse();
+        assertThat(held(key)).as("the rollback's own lease is released").isFalse();
     }
 
     @Test
