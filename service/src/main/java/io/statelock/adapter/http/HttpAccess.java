@@ -110,10 +110,19 @@ public class HttpAccess {
     }
 
     private RuntimeException denied(Caller caller, String peer, Operation operation, LockKey key, RuntimeException e) {
+        return audited(audit, caller, peer, operation, key.value(), e);
+    }
+
+    /**
+     * Records a refusal of {@code operation} on {@code key} by its kind (unauthenticated, or not allowed), as the
+     * gRPC interceptor does for its calls, and hands the refusal back to be thrown. The HTTP edges' one place.
+     */
+    static RuntimeException audited(
+            AuditTrail audit, Caller caller, String peer, Operation operation, String key, RuntimeException e) {
         if (e instanceof UnauthenticatedException) {
-            audit.unauthenticated(caller, peer, operation.label(), key.value(), e.getMessage());
+            audit.unauthenticated(caller, peer, operation.label(), key, e.getMessage());
         } else {
-            audit.permissionDenied(caller, peer, operation.label(), key.value(), e.getMessage());
+            audit.permissionDenied(caller, peer, operation.label(), key, e.getMessage());
         }
         return e;
     }

@@ -24,9 +24,8 @@ final class HttpErrors {
     private HttpErrors() {}
 
     static void respond(RoutingContext ctx, Throwable error) {
-        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (e instanceof io.vertx.core.http.HttpClosedException
-                || e instanceof io.vertx.core.http.StreamResetException) {
+        Throwable e = unwrap(error);
+        if (clientGone(e)) {
             LOG.debugf("the client closed the connection or reset the stream before its answer: %s", e.getMessage());
             return; // nobody to answer; nothing was stored
         }
@@ -55,9 +54,8 @@ final class HttpErrors {
      * (a Basic challenge would make the browser ask for a user name and password).
      */
     static void dashboard(RoutingContext ctx, Throwable error) {
-        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (e instanceof io.vertx.core.http.HttpClosedException
-                || e instanceof io.vertx.core.http.StreamResetException) {
+        Throwable e = unwrap(error);
+        if (clientGone(e)) {
             return; // nobody to answer
         }
         if (e instanceof StatelockException domain) {
@@ -73,6 +71,17 @@ final class HttpErrors {
         } else {
             json(ctx, 500, UiJson.error("INTERNAL", Incidents.internal("the dashboard", e)));
         }
+    }
+
+    /** The failure itself, out of the future's wrapping. */
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    /** The client closed the connection or reset the stream: nobody is left to answer. */
+    private static boolean clientGone(Throwable e) {
+        return e instanceof io.vertx.core.http.HttpClosedException
+                || e instanceof io.vertx.core.http.StreamResetException;
     }
 
     /**

@@ -78,12 +78,8 @@ public class UiAccess {
             caller = guard.authenticate(authorization);
             allowed.accept(caller);
             return new Checked(caller, peer);
-        } catch (UnauthenticatedException e) {
-            audit.unauthenticated(caller, peer, operation.label(), target, e.getMessage());
-            throw e;
-        } catch (PermissionDeniedException e) {
-            audit.permissionDenied(caller, peer, operation.label(), target, e.getMessage());
-            throw e;
+        } catch (UnauthenticatedException | PermissionDeniedException e) {
+            throw HttpAccess.audited(audit, caller, peer, operation, target, e);
         }
     }
 }
