@@ -15,11 +15,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * N held leases (ttl 30 s) renewed at a third of their ttl over KeepAlive: S streams, each renewing
- * its share of the leases in turn, paced evenly over the 10 s period (one request in flight per stream).
+ * N held leases renewed at a third of their ttl over KeepAlive: S streams, each renewing its share of the
+ * leases in turn, paced evenly over the period (one request in flight per stream).
  */
 final class Heartbeats {
-    static final long PERIOD_NANOS = 10_000_000_000L; // ttl / 3
+    /** The etcd comparison's period: its leases' ttl is 30 s. */
+    static final long PERIOD_NANOS = 10_000_000_000L;
 
     final List<AcquireResponse> leases = new ArrayList<>();
     final Latency latency = new Latency();
@@ -28,9 +29,14 @@ final class Heartbeats {
     double acquireSeconds;
 
     private final StatelockClients clients;
+    private final long ttlSeconds;
+    /** ttl / 3: a renewal that comes late by up to two periods still finds its lease. */
+    final long periodNanos;
 
-    Heartbeats(StatelockClients clients) {
+    Heartbeats(StatelockClients clients, long ttlSeconds) {
         this.clients = clients;
+        this.ttlSeconds = ttlSeconds;
+        this.periodNanos = ttlSeconds * 1_000_000_000L / 3;
     }
 
     /** Acquires N leases with 16 concurrent clients. */
@@ -43,7 +49,9 @@ final class Heartbeats {
             int index = i;
             futures.add(pool.submit(() -> clients.blocking(index)
                     .withDeadlineAfter(60, TimeUnit.SECONDS)
-                    .acquire(StatelockClients.acquire(key, "bench-hb", 0))));
+                    .acquire(StatelockClients.acquire(key, "bench-hb", 0).toBuilder()
+                            .setTtl(com.google.protobuf.Duration.newBuilder().setSeconds(ttlSeconds))
+                            .build())));
         }
         for (Future<AcquireResponse> f : futures) leases.add(f.get());
         pool.shutdown();
@@ -88,12 +96,12 @@ final class Heartbeats {
             }
         });
         // Streams are offset from each other so the renewals spread evenly over the period.
-        long slot = PERIOD_NANOS / mine.size();
+        long slot = periodNanos / mine.size();
         long offset = slot * stream / streams;
         try {
             for (long round = 0; ; round++) {
                 for (int i = 0; i < mine.size(); i++) {
-                    long due = start + round * PERIOD_NANOS + i * slot + offset;
+                    long due = start + round * periodNanos + i * slot + offset;
                     if (due >= end) return;
                     Scenarios.sleepUntil(due);
                     AcquireResponse lease = mine.get(i);

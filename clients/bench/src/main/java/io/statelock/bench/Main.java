@@ -53,7 +53,7 @@ public final class Main {
                 }
             }
         }
-        Targets.add(report, report::find, keepAlive.memoryRss, keepAlive.keepAliveFailures);
+        Targets.add(report, report::find, o.storeLatencyMs, keepAlive.memoryRss, keepAlive.keepAliveFailures);
         // Units measured against a DynamoDB this run started itself are dynalite's; an external endpoint may be AWS.
         report.capacity(capacity.lines(CostModel.ON_DEMAND, o.service == null));
         report.note("load average (1/5/15 min) before: " + loadBefore + ", after: " + Machine.loadAverage()
@@ -70,23 +70,29 @@ public final class Main {
         StringBuilder warm = new StringBuilder("warm-up, until the CPU per cycle settles: ");
         for (SystemUnderTest s : suts) {
             Machine.log(s.label() + ": warm-up");
-            String line = WarmUp.run(s, o.warmUp(), "bench/" + run + "/warm-" + s.system + "-" + s.store.charAt(0));
+            String line = WarmUp.run(s, o.warmUp(), "bench/" + run + "/warm-" + s.system + "-" + s.tag());
             warm.append(warm.charAt(warm.length() - 2) == ':' ? "" : "; ").append(line);
         }
         report.note(warm.toString());
         PointRuns points = new PointRuns(o, report, run, capacity);
-        for (int c : o.clients()) {
+        for (int c : o.runs("uncontended") ? o.clients() : new int[0]) {
             for (SystemUnderTest s : suts) points.uncontended(s, c);
         }
-        for (int w : o.waiters()) {
-            for (SystemUnderTest s : suts) if (s.waiters != null) points.handoff(s, w);
+        for (int w : o.runs("handoff") ? o.waiters() : new int[0]) {
+            for (SystemUnderTest s : suts) if (s.waiters != null && !s.uncontendedOnly) points.handoff(s, w);
         }
-        for (SystemUnderTest s : suts) if (s.clients != null) points.waitingReads(s);
-        for (int n : o.leases()) {
+        if (o.runs("waiting")) {
+            for (SystemUnderTest s : suts) {
+                if (s.clients == null || s.uncontendedOnly) continue;
+                points.waitingReads(s, 64, 1);
+                points.waitingReads(s, o.quick ? 100 : 1000, 100);
+            }
+        }
+        for (int n : o.runs("keepalive") ? o.leases() : new int[0]) {
             boolean last = n == o.leases()[o.leases().length - 1];
             for (SystemUnderTest s : suts) {
-                if (s.clients != null) keepAlive.statelock(s, n, last);
-                if (s.etcd != null) keepAlive.etcd(s, n);
+                if (s.clients != null && !s.uncontendedOnly) keepAlive.statelock(s, n, last);
+                if (s.etcd != null && n <= 10_000) keepAlive.etcd(s, n); // 100k etcd leases take minutes to grant
             }
         }
     }

@@ -10,7 +10,7 @@ final class Options {
     Path repo = Path.of(".");
     Path out;
     String service; // external service host:port
-    long servicePid = -1;
+    String servicePid = "-1"; // one per --service address, comma-separated
     String storeLabel = "external";
     String dynamodb; // external DynamoDB-API endpoint for the floor
     String etcd; // external etcd endpoint
@@ -19,9 +19,18 @@ final class Options {
     List<String> stores = List.of("embedded", "dynamodb");
     String command = "clients/bench/run.sh";
     int[] leases; // --leases 1000,10000 overrides the mode's
+    int[] clients; // --clients 16 overrides the uncontended points
+    // Each way, in front of dynalite for a second service and floor (about in-region DynamoDB); 0: none.
+    double storeLatencyMs = 2.5;
+    // --scenarios picks some of these (an A/B run of one change needs only the uncontended point it moves)
+    List<String> scenarios = List.of("uncontended", "handoff", "waiting", "keepalive");
 
     int[] clients() {
-        return new int[] {1, 4, 16, 64};
+        return clients != null ? clients : new int[] {1, 4, 16, 64};
+    }
+
+    boolean runs(String scenario) {
+        return scenarios.contains(scenario);
     }
 
     int[] waiters() {
@@ -30,7 +39,7 @@ final class Options {
 
     int[] leases() {
         if (leases != null) return leases;
-        return quick ? new int[] {1000} : new int[] {1000, 10000};
+        return quick ? new int[] {1000} : new int[] {1000, 100_000};
     }
 
     int memoryWaiters() {
@@ -57,8 +66,11 @@ final class Options {
     static String usage() {
         return """
                 usage: run.sh [--quick] [--stores embedded,dynamodb] [--no-etcd]
-                              [--service HOST:PORT [--service-pid PID] [--store-label NAME] [--dynamodb URL]]
+                              [--service HOST:PORT[,HOST:PORT] [--service-pid PID[,PID]] [--store-label NAME[,NAME]]
+                               [--dynamodb URL]]
                               [--etcd URL | --etcd-binary PATH] [--leases 1000,10000] [--out DIR]
+                              [--scenarios uncontended,handoff,waiting,keepalive] [--clients 1,4,16,64]
+                              [--store-latency-ms 2.5]
                   Without --service it starts the packaged service (service/target/quarkus-app), dynalite and etcd itself.""";
     }
 
@@ -71,7 +83,7 @@ final class Options {
                 case "--repo" -> o.repo = Path.of(args[++i]);
                 case "--out" -> o.out = Path.of(args[++i]);
                 case "--service" -> o.service = args[++i];
-                case "--service-pid" -> o.servicePid = Long.parseLong(args[++i]);
+                case "--service-pid" -> o.servicePid = args[++i];
                 case "--store-label" -> o.storeLabel = args[++i];
                 case "--dynamodb" -> o.dynamodb = args[++i];
                 case "--etcd" -> o.etcd = args[++i];
@@ -79,14 +91,22 @@ final class Options {
                 case "--no-etcd" -> o.noEtcd = true;
                 case "--stores" -> o.stores = Arrays.asList(args[++i].split(","));
                 case "--command" -> o.command = args[++i];
-                case "--leases" ->
-                    o.leases = Arrays.stream(args[++i].split(","))
-                            .mapToInt(Integer::parseInt)
-                            .toArray();
+                case "--leases" -> o.leases = ints(args[++i]);
+                case "--clients" -> o.clients = ints(args[++i]);
+                case "--store-latency-ms" -> o.storeLatencyMs = Double.parseDouble(args[++i]);
+                case "--scenarios" -> o.scenarios = Arrays.asList(args[++i].split(","));
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + usage());
             }
         }
+        for (String sc : o.scenarios) {
+            if (!List.of("uncontended", "handoff", "waiting", "keepalive").contains(sc))
+                throw new IllegalArgumentException("unknown scenario " + sc + "\n" + usage());
+        }
         if (o.out == null) o.out = o.repo.resolve("clients/bench/results");
         return o;
+    }
+
+    private static int[] ints(String list) {
+        return Arrays.stream(list.split(",")).mapToInt(Integer::parseInt).toArray();
     }
 }

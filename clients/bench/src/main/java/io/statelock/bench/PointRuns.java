@@ -2,6 +2,8 @@ package io.statelock.bench;
 
 import io.statelock.proto.v1.AcquireResponse;
 import io.statelock.proto.v1.ReleaseRequest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,8 +29,7 @@ final class PointRuns {
         Machine.log(s.label() + ": uncontended, " + c + " clients");
         Latency latency = new Latency();
         AtomicLong cycles = new AtomicLong();
-        String prefix =
-                (s.system.equals("floor") ? "floor/" : "bench/") + run + "/u-" + s.system + "-" + s.store.charAt(0) + c;
+        String prefix = (s.system.equals("floor") ? "floor/" : "bench/") + run + "/u-" + s.system + "-" + s.tag() + c;
         ServiceMetrics m0 = s.address == null ? null : ServiceMetrics.settled(s.address);
         Scenarios.Window w = Scenarios.uncontended(s.cyclers, c, prefix, o.timing(), s.cpu, latency, cycles);
         String notes;
@@ -75,7 +76,7 @@ final class PointRuns {
         Scenarios.Window w = Scenarios.contention(
                 s.waiters,
                 waiters,
-                "bench/" + run + "/h-" + s.system + "-" + s.store.charAt(0) + waiters + "/terraform.tfstate",
+                "bench/" + run + "/h-" + s.system + "-" + s.tag() + waiters + "/terraform.tfstate",
                 o.timing(),
                 s.cpu,
                 h);
@@ -90,20 +91,29 @@ final class PointRuns {
     }
 
     /** While 64 clients wait on one key held by another, how many store calls does this replica make? */
-    void waitingReads(SystemUnderTest s) throws Exception {
-        int waiters = 64;
-        Machine.log(s.store + ": " + waiters + " waiting on one held key");
-        String key = "bench/" + run + "/w-" + s.store + "/terraform.tfstate";
+    /**
+     * {@code waiters} callers waiting on {@code keys} held keys (spread evenly): the store calls the service makes
+     * for them while nothing is released, per key and poll interval (1 s, the default).
+     */
+    void waitingReads(SystemUnderTest s, int waiters, int keys) throws Exception {
+        Machine.log(s.store + ": " + waiters + " waiting on " + keys + " held keys");
+        String prefix = "bench/" + run + "/w-" + s.tag() + waiters + "-" + keys;
         try (StatelockClients holderClient = new StatelockClients(s.address, 1);
-                StatelockClients waiting = new StatelockClients(s.address, 2)) {
-            AcquireResponse holder = holderClient
-                    .blocking(0)
-                    .withDeadlineAfter(30, TimeUnit.SECONDS)
-                    .acquire(StatelockClients.acquire(key, "bench-holder", 0));
+                StatelockClients waiting = new StatelockClients(s.address, 4)) {
+            List<AcquireResponse> held = new ArrayList<>();
+            for (int k = 0; k < keys; k++) {
+                held.add(holderClient
+                        .blocking(0)
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .acquire(
+                                StatelockClients.acquire(prefix + "/k" + k + "/terraform.tfstate", "bench-holder", 0)));
+            }
             for (int i = 0; i < waiters; i++) {
                 waiting.async(i)
                         .withDeadlineAfter(120, TimeUnit.SECONDS)
-                        .acquire(StatelockClients.acquire(key, "bench-w" + i, 90), StatelockClients.ignoring());
+                        .acquire(
+                                StatelockClients.acquire(held.get(i % keys).getKey(), "bench-w" + i, 90),
+                                StatelockClients.ignoring());
             }
             ServiceMetrics.awaitWaiters(s.address, waiters);
             ServiceMetrics m0 = ServiceMetrics.scrape(s.address);
@@ -114,10 +124,10 @@ final class PointRuns {
             Cpu.Snapshot c1 = s.cpu.get();
             ServiceMetrics m1 = ServiceMetrics.scrape(s.address);
             double calls = m1.calls() - m0.calls();
-            double perInterval = calls / seconds; // poll interval 1 s (the default)
+            double perKeyInterval = calls / seconds / keys; // poll interval 1 s (the default)
             Cpu.Delta d = c1.since(c0);
             report.add(new Result(
-                    "waiting-64",
+                    "waiting",
                     "statelock",
                     s.store,
                     waiters,
@@ -131,19 +141,23 @@ final class PointRuns {
                     Double.NaN,
                     String.format(
                             Locale.ROOT,
-                            "store calls per 1 s poll interval %.2f (reads %.0f, write attempts %.0f); "
-                                    + "service CPU %.1f ms/s",
-                            perInterval,
+                            "%d waiting on %d keys; store calls per key per 1 s poll interval %.2f (reads %.0f, "
+                                    + "write attempts %.0f); service CPU %.1f ms/s",
+                            waiters,
+                            keys,
+                            perKeyInterval,
                             m1.reads() - m0.reads(),
                             m1.writes() - m0.writes(),
                             d.serviceUs() / 1000 / seconds)));
-            holderClient
-                    .blocking(0)
-                    .withDeadlineAfter(30, TimeUnit.SECONDS)
-                    .release(ReleaseRequest.newBuilder()
-                            .setKey(key)
-                            .setLeaseId(holder.getLeaseId())
-                            .build());
+            for (AcquireResponse lease : held) {
+                holderClient
+                        .blocking(0)
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .release(ReleaseRequest.newBuilder()
+                                .setKey(lease.getKey())
+                                .setLeaseId(lease.getLeaseId())
+                                .build());
+            }
         }
     }
 

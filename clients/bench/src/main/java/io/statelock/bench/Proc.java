@@ -86,6 +86,11 @@ final class Proc implements AutoCloseable {
 
     /** The packaged service ({@code service/target/quarkus-app/quarkus-run.jar}) on a free loopback port. */
     static Proc service(Path repo, Path tmp, String store, int dynalitePort) throws Exception {
+        return service(repo, tmp, store, dynalitePort, "");
+    }
+
+    /** {@code name} tells two services on one store apart: its own log, and on DynamoDB its own tables. */
+    static Proc service(Path repo, Path tmp, String store, int dynalitePort, String name) throws Exception {
         Path jar = ServiceProcess.jar(repo);
         if (!Files.exists(jar))
             throw new IllegalStateException(jar + " is missing: run ./mvnw -B package -DskipTests first");
@@ -104,10 +109,15 @@ final class Proc implements AutoCloseable {
                     "-Dquarkus.dynamodb.aws.credentials.type=static",
                     "-Dquarkus.dynamodb.aws.credentials.static-provider.access-key-id=local",
                     "-Dquarkus.dynamodb.aws.credentials.static-provider.secret-access-key=local"));
+            if (!name.isEmpty()) {
+                cmd.add("-Dstatelock.dynamodb.table=statelock-locks-" + name);
+                cmd.add("-Dstatelock.dynamodb.audit-table=statelock-audit-" + name);
+            }
         }
         cmd.addAll(List.of(serviceJvmOptions().split("\\s+")));
         cmd.addAll(List.of("-jar", jar.toString()));
-        Proc p = start("statelock-" + store, cmd, tmp, tmp.resolve("service-" + store + ".log"), port);
+        String label = store + (name.isEmpty() ? "" : "-" + name);
+        Proc p = start("statelock-" + label, cmd, tmp, tmp.resolve("service-" + label + ".log"), port);
         p.awaitHttp("/q/health/ready", Duration.ofSeconds(60));
         return p;
     }

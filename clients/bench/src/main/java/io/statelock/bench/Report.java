@@ -92,7 +92,7 @@ final class Report {
             for (String line : capacity) md.append("- ").append(line).append('\n');
         }
         md.append(
-                "\n## Targets (issue 6)\n\n| target | figure | value | limit | verdict |\n| --- | --- | ---: | ---: | --- |\n");
+                "\n## Targets (issue 18)\n\n| target | figure | value | limit | verdict |\n| --- | --- | ---: | ---: | --- |\n");
         for (Target t : targets) {
             md.append("| ")
                     .append(t.name())

@@ -19,6 +19,7 @@ final class SystemUnderTest {
     StatelockClients clients; // statelock only
     Etcd etcd; // etcd only
     double idleRss = Double.NaN;
+    boolean uncontendedOnly; // behind the latency proxy: no hand-off, waiting or keep-alive rows
 
     private SystemUnderTest(
             String system,
@@ -37,6 +38,11 @@ final class SystemUnderTest {
         this.waiters = waiters;
     }
 
+    /** Short and distinct per row, for key prefixes: e (embedded), d (DynamoDB), l (behind latency), e (etcd). */
+    String tag() {
+        return store.startsWith("dynamodb +") ? "l" : store.substring(0, 1);
+    }
+
     String label() {
         return system + "/" + store;
     }
@@ -50,7 +56,15 @@ final class SystemUnderTest {
             throws Exception {
         List<SystemUnderTest> suts = new ArrayList<>();
         if (o.service != null) {
-            suts.add(statelock(o.storeLabel, o.service, o.servicePid, -1, open));
+            // Several, comma-separated, for a side-by-side A/B of two builds: measured in turn at every point.
+            String[] addresses = o.service.split(",");
+            String[] pids = o.servicePid.split(",");
+            String[] labels = o.storeLabel.split(",");
+            for (int i = 0; i < addresses.length; i++) {
+                long pid = i < pids.length ? Long.parseLong(pids[i]) : -1;
+                String label = i < labels.length ? labels[i] : o.storeLabel + "-" + (i + 1);
+                suts.add(statelock(label, addresses[i], pid, -1, open));
+            }
             if (o.dynamodb != null) suts.add(floor(o.dynamodb, new Cpu(-1, -1)::snapshot, open));
         } else {
             for (String store : o.stores) {
@@ -69,6 +83,7 @@ final class SystemUnderTest {
                         open));
                 if (dynalite != null) {
                     suts.add(floor("http://127.0.0.1:" + dynalite.port, new Cpu(-1, dynalite.pid())::snapshot, open));
+                    if (o.storeLatencyMs > 0) suts.addAll(behindLatency(o, tmp, dynalite, open));
                 }
             }
         }
@@ -77,6 +92,28 @@ final class SystemUnderTest {
             if (etcd != null) suts.add(suts.size() > 1 ? 1 : suts.size(), etcd);
         }
         return suts;
+    }
+
+    /**
+     * A second service and floor whose DynamoDB is the same dynalite behind {@link LatencyProxy}: what the service
+     * adds to a store's own latency. Measured uncontended only (the other scenarios are the store's, not the wire's).
+     */
+    private static List<SystemUnderTest> behindLatency(Options o, Path tmp, Proc dynalite, List<AutoCloseable> open)
+            throws Exception {
+        LatencyProxy proxy = new LatencyProxy(dynalite.port, o.storeLatencyMs);
+        open.add(0, proxy);
+        String store = latencyStore(o.storeLatencyMs);
+        Proc service = Proc.service(o.repo, tmp, "dynamodb", proxy.port(), "latency");
+        open.add(0, service);
+        SystemUnderTest s = statelock(store, "127.0.0.1:" + service.port, service.pid(), dynalite.pid(), open);
+        s.uncontendedOnly = true;
+        SystemUnderTest f = floor("http://127.0.0.1:" + proxy.port(), new Cpu(-1, dynalite.pid())::snapshot, open);
+        return List.of(s, new SystemUnderTest(f.system, store, null, f.cpu, -1, f.cyclers, null));
+    }
+
+    /** The store label of the systems behind the latency proxy, e.g. "dynamodb +2.5 ms". */
+    static String latencyStore(double ms) {
+        return "dynamodb +" + Report.num(ms, 1) + " ms";
     }
 
     static SystemUnderTest statelock(

@@ -1,6 +1,6 @@
 package io.statelock.bench;
 
-/** A target of issue 6 beside the figure that decides it. A figure of NaN means "not measured". */
+/** A target of the performance round beside the figure that decides it. A figure of NaN means "not measured". */
 record Target(String name, String figure, double value, String comparison, double limit) {
 
     enum Verdict {

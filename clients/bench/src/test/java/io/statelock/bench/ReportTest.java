@@ -3,7 +3,6 @@ package io.statelock.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +61,7 @@ class ReportTest {
     @Test
     void ratiosAgainstTheFloorAndTheMarkdown() {
         Report report = new Report();
+        String wan = SystemUnderTest.latencyStore(2.5);
         report.add(new Result(
                 "uncontended",
                 "statelock",
@@ -76,7 +76,23 @@ class ReportTest {
                 900,
                 200,
                 "store writes per acquire/release 1.000, reads 0.000"));
-        report.add(new Result("uncontended", "floor", "dynamodb", 16, 1100, 1, 3.6, 8, 11, Double.NaN, 850, 150, ""));
+        report.add(new Result("uncontended", "statelock", wan, 16, 1000, 1, 14, 19, 22, 300, 900, 200, ""));
+        report.add(new Result("uncontended", "floor", wan, 16, 1100, 1, 13.6, 18, 21, Double.NaN, 850, 150, ""));
+        report.add(
+                new Result(
+                        "waiting",
+                        "statelock",
+                        "embedded",
+                        1000,
+                        480,
+                        10,
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN,
+                        "1000 waiting on 100 keys; store calls per key per 1 s poll interval 0.48 (reads 0, write attempts 480)"));
         Targets.add(
                 report,
                 (s, sys, st, c) -> report.results().stream()
@@ -86,18 +102,34 @@ class ReportTest {
                                 && r.concurrency() == c)
                         .findFirst()
                         .orElse(null),
-                Map.of(),
-                Map.of());
-        List<Target> targets = report.targets();
-        Target tput = targets.get(0);
-        assertEquals(1.1, tput.value(), 1e-9);
+                2.5,
+                Map.of("embedded/100000", new double[] {300, 100_000, 1000}),
+                Map.of("embedded/100000", new double[] {0, 100_000, 35}));
+        assertEquals(
+                Target.Verdict.PASS,
+                target(report, "service CPU per lock+unlock cycle ≤ 450 µs, 16 clients, dynamodb")
+                        .verdict());
+        Target p50 = target(report, "p50 ≤ floor p50 + 1.0 ms, 16 clients, dynamodb +2.5 ms");
+        assertEquals(0.4, p50.value(), 1e-9);
+        assertEquals(Target.Verdict.PASS, p50.verdict());
+        Target tput = target(report, "throughput ≥ 0.9× the floor's, 16 clients, dynamodb +2.5 ms");
+        assertEquals(1000.0 / 1100, tput.value(), 1e-9);
         assertEquals(Target.Verdict.PASS, tput.verdict());
-        assertEquals(Target.Verdict.PASS, targets.get(1).verdict()); // 4 / 3.6 = 1.11
-        Target writes = targets.stream()
-                .filter(t -> t.name().startsWith("1 store write per uncontended")
-                        && t.name().endsWith("dynamodb"))
-                .findFirst()
-                .orElseThrow();
+        assertEquals(
+                Target.Verdict.NOT_RUN,
+                target(report, "p50 ≤ floor p50 + 1.0 ms, 1 clients, dynamodb +2.5 ms")
+                        .verdict());
+        Target waiting =
+                target(report, "store calls ≤ 1 per key per poll interval, 1,000 waiting on 100 keys, embedded");
+        assertEquals(0.48, waiting.value(), 1e-9);
+        assertEquals(Target.Verdict.PASS, waiting.verdict());
+        assertEquals(
+                Target.Verdict.PASS,
+                target(report, "RSS ≤ 512 MiB with 100k held leases, embedded").verdict());
+        Target renewals = target(report, "100k leases renewed over KeepAlive at ttl/3 without failures, embedded");
+        assertEquals(Target.Verdict.PASS, renewals.verdict());
+        assertTrue(renewals.figure().contains("service CPU 35% of a core"), renewals.figure());
+        Target writes = target(report, "1 store write per uncontended acquire and release, dynamodb");
         assertEquals(1.0, writes.value(), 1e-9);
         assertEquals(Target.Verdict.PASS, writes.verdict());
         String md = report.markdown("run", "clients/bench/run.sh --quick", "2 cores");
@@ -105,7 +137,7 @@ class ReportTest {
                 md.contains(
                         "| uncontended | statelock | dynamodb | 16 | 1000 | 1000 | 4.00 | 9.00 | 12.00 | 300 | 900 | 200 |"),
                 md);
-        assertTrue(md.contains("| service / floor ≤ 1.15× throughput, 16 clients, DynamoDB |"), md);
+        assertTrue(md.contains("| throughput ≥ 0.9× the floor's, 16 clients, dynamodb +2.5 ms |"), md);
         assertTrue(md.contains("| PASS |"), md);
         assertTrue(md.contains("not run"), md); // etcd was not measured here
     }
@@ -129,5 +161,12 @@ class ReportTest {
         assertEquals(99.5, Result.noteFigure(r, "in arrival order"), 1e-9);
         assertEquals(2.0, Result.noteFigure(r, "store calls per hand-off"), 1e-9);
         assertTrue(Double.isNaN(Result.noteFigure(r, "absent")));
+    }
+
+    private static Target target(Report report, String name) {
+        return report.targets().stream()
+                .filter(t -> t.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no target " + name));
     }
 }
