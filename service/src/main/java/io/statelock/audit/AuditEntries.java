@@ -58,7 +58,8 @@ final class AuditEntries {
     static String newId() {
         byte[] b = new byte[9];
         RANDOM.nextBytes(b);
-        return String.format("%016x", SEQUENCE.incrementAndGet()) + "-"
+        String sequence = Long.toHexString(SEQUENCE.incrementAndGet()); // as %016x, without a Formatter per record
+        return "0".repeat(16 - sequence.length()) + sequence + "-"
                 + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 

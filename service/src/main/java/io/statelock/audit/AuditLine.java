@@ -11,24 +11,37 @@ final class AuditLine {
     private AuditLine() {}
 
     static void log(AuditEntry e) {
-        AUDIT.log(
-                System.Logger.Level.INFO,
-                "{0}",
-                String.format(
-                        "audit at=%s id=%s action=%s key=%s subject=%s outcome=%s previous_owner=%s previous_fence=%d fence=%d"
-                                + " reason=%s peer=%s claims=%s",
-                        Instant.ofEpochMilli(e.atMs()),
-                        e.id(),
-                        e.action(),
-                        quote(e.key()),
-                        quote(e.subject()),
-                        e.outcome(),
-                        quote(e.previousOwner()),
-                        e.previousFencingToken(),
-                        e.fencingToken(),
-                        quote(e.reason()),
-                        quote(e.peer()),
-                        claims(e)));
+        AUDIT.log(System.Logger.Level.INFO, "{0}", line(e));
+    }
+
+    /** Built by hand, not with String.format: one line per lock write, and the format was a tenth of its cost. */
+    static String line(AuditEntry e) {
+        return new StringBuilder(256)
+                .append("audit at=")
+                .append(Instant.ofEpochMilli(e.atMs()))
+                .append(" id=")
+                .append(e.id())
+                .append(" action=")
+                .append(e.action())
+                .append(" key=")
+                .append(quote(e.key()))
+                .append(" subject=")
+                .append(quote(e.subject()))
+                .append(" outcome=")
+                .append(e.outcome())
+                .append(" previous_owner=")
+                .append(quote(e.previousOwner()))
+                .append(" previous_fence=")
+                .append(e.previousFencingToken())
+                .append(" fence=")
+                .append(e.fencingToken())
+                .append(" reason=")
+                .append(quote(e.reason()))
+                .append(" peer=")
+                .append(quote(e.peer()))
+                .append(" claims=")
+                .append(claims(e))
+                .toString();
     }
 
     private static String claims(AuditEntry e) {

@@ -46,6 +46,21 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
     // Under jwt the lease must be the caller's: its recorded owner, taken no later than an expired token's validity
     // (the same check as the DynamoDB condition); an empty owner parameter means anyone.
     private static final String OWNED_BY = " AND (? = '' OR (owner = ? AND acquired_at <= ?))";
+    private static final String READ = "SELECT " + COLUMNS + " FROM locks WHERE key = ?";
+    // A new lease on a key (new row, or the free/expired one replaced: the caller checked it in this transaction).
+    private static final String UPSERT = "INSERT INTO locks (key, seg, " + COLUMNS.substring(5)
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET fence = excluded.fence,"
+            + " lease_id = excluded.lease_id, owner = excluded.owner, info = excluded.info,"
+            + " acquired_at = excluded.acquired_at, expires_at = excluded.expires_at,"
+            + " ttl_ms = excluded.ttl_ms, request_id = excluded.request_id";
+    // Renew only this lease, its owner's, and only while unexpired (with its own ttl, or a new one).
+    private static final String RENEW =
+            "UPDATE locks SET expires_at = ? + ttl_ms WHERE key = ? AND lease_id = ? AND expires_at >= ?" + OWNED_BY;
+    private static final String RENEW_WITH_TTL =
+            "UPDATE locks SET expires_at = ? + ?, ttl_ms = ? WHERE key = ? AND lease_id = ? AND expires_at >= ?"
+                    + OWNED_BY;
+    // Only the holder of this lease, of its owner's identity, may release it; the fence counter stays.
+    private static final String RELEASE = CLEAR_LEASE + " AND lease_id = ?" + OWNED_BY;
     /** A token is the Base64 of the last key returned (one field: never split). */
     private static final PageTokens TOKENS =
             new PageTokens("", '/', 1, "is not a token returned by List; start again without it");
@@ -57,6 +72,7 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
             "SELECT " + COLUMNS + " FROM locks WHERE key >= ? AND key > ? AND key < ?" + " ORDER BY key LIMIT ?";
 
     private final SqliteDatabase db;
+    private final PreparedStatements statements = new PreparedStatements();
 
     public SqliteLockTable(Path dataDir) {
         this.db = SqliteDatabase.open(dataDir);
@@ -64,18 +80,15 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
 
     @Override
     public AcquireResult acquire(NewLease lease, long takeoverBeforeMs) {
-        return db.inTransaction(c -> {
+        return inTransaction(c -> {
             LockRecord previous = read(c, lease.key()).orElseGet(() -> LockRecord.absent(lease.key()));
             // Same rule as the DynamoDB condition: free, or expired before now - maxClockSkew.
             if (previous.hasLease() && previous.expiresAtMs() >= takeoverBeforeMs) {
                 return new AcquireResult.Held(previous);
             }
             long counter = previous.fenceCounter() + 1; // the fence only ever goes up (docs/design.md#invariant-2)
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO locks (key, seg, " + COLUMNS.substring(5)
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET fence = excluded.fence,"
-                    + " lease_id = excluded.lease_id, owner = excluded.owner, info = excluded.info,"
-                    + " acquired_at = excluded.acquired_at, expires_at = excluded.expires_at,"
-                    + " ttl_ms = excluded.ttl_ms, request_id = excluded.request_id")) {
+            {
+                PreparedStatement ps = statements.of(c, UPSERT);
                 ps.setString(1, lease.key().value());
                 ps.setString(2, lease.key().firstSegment());
                 ps.setLong(3, counter);
@@ -104,15 +117,13 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
 
     @Override
     public HeartbeatResult heartbeat(LockKey key, String leaseId, long nowMs, long ttlMs, LeaseOwner owner) {
-        return db.inTransaction(c -> {
+        return inTransaction(c -> {
             // Renew only this lease, its owner's, and only while unexpired: an expired lease is lost for good
             // (docs/design.md#invariant-1).
-            String sql = (ttlMs == 0
-                            ? "UPDATE locks SET expires_at = ? + ttl_ms WHERE key = ? AND lease_id = ? AND expires_at >= ?"
-                            : "UPDATE locks SET expires_at = ? + ?, ttl_ms = ? WHERE key = ? AND lease_id = ? AND expires_at >= ?")
-                    + OWNED_BY;
+            String sql = ttlMs == 0 ? RENEW : RENEW_WITH_TTL;
             int updated;
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+            {
+                PreparedStatement ps = statements.of(c, sql);
                 int i = 1;
                 ps.setLong(i++, nowMs);
                 if (ttlMs != 0) {
@@ -132,22 +143,21 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
 
     @Override
     public ReleaseResult release(LockKey key, String leaseId, LeaseOwner owner) {
-        return db.inTransaction(c -> {
+        return inTransaction(c -> {
             LockRecord current = read(c, key).orElseGet(() -> LockRecord.absent(key));
             // Only the holder of this lease, of its owner's identity, may release it; the fence counter stays.
-            try (PreparedStatement ps = c.prepareStatement(CLEAR_LEASE + " AND lease_id = ?" + OWNED_BY)) {
-                ps.setString(1, key.value());
-                ps.setString(2, leaseId);
-                bindOwner(ps, 3, owner);
-                if (ps.executeUpdate() == 1) return new ReleaseResult.Released(current);
-            }
+            PreparedStatement ps = statements.of(c, RELEASE);
+            ps.setString(1, key.value());
+            ps.setString(2, leaseId);
+            bindOwner(ps, 3, owner);
+            if (ps.executeUpdate() == 1) return new ReleaseResult.Released(current);
             return new ReleaseResult.NotHeld(current);
         });
     }
 
     @Override
     public ForceReleaseResult forceRelease(LockKey key, long expectedCounter) {
-        return db.inTransaction(c -> {
+        return inTransaction(c -> {
             LockRecord current = read(c, key).orElseGet(() -> LockRecord.absent(key));
             if (!current.hasLease()) return new ForceReleaseResult.NotHeld(current);
             // With an expected token, break only the lease that token belongs to.
@@ -161,13 +171,13 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
 
     @Override
     public Optional<LockRecord> get(LockKey key) {
-        return db.inTransaction(c -> read(c, key));
+        return inTransaction(c -> read(c, key));
     }
 
     @Override
     public RecordPage list(String prefix, int limit, String pageToken) {
         String after = decodeToken(pageToken);
-        return db.inTransaction(c -> {
+        return inTransaction(c -> {
             List<LockRecord> records = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(LIST)) {
                 // [prefix, its upper bound): exactly the keys under the prefix.
@@ -187,24 +197,24 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
 
     @Override
     public StateHead stateHead(LockKey key) {
-        return db.inTransaction(c -> SqliteStateVersions.head(c, read(c, key).orElseGet(() -> LockRecord.absent(key))));
+        return inTransaction(c -> SqliteStateVersions.head(c, read(c, key).orElseGet(() -> LockRecord.absent(key))));
     }
 
     @Override
     public List<StateVersion> versions(LockKey key, long beforeSeq, int limit) {
-        return db.inTransaction(c -> SqliteStateVersions.versions(c, key, beforeSeq, limit));
+        return inTransaction(c -> SqliteStateVersions.versions(c, key, beforeSeq, limit));
     }
 
     @Override
     public PointerResult movePointer(PointerMove move) {
         // One transaction: the fence check, the pointer move and the history trim commit together (fsync).
-        return db.inTransaction(c ->
+        return inTransaction(c ->
                 SqliteStateVersions.move(c, read(c, move.key()).orElseGet(() -> LockRecord.absent(move.key())), move));
     }
 
     @Override
     public void checkReady() {
-        db.inTransaction(c -> {
+        inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM locks WHERE key = ''")) {
                 ps.executeQuery().close();
             }
@@ -215,6 +225,18 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
     @Override
     public void close() {
         db.close();
+    }
+
+    /** A transaction whose failure drops the kept statements (see {@link PreparedStatements#forgetAll}). */
+    private <T> T inTransaction(SqliteDatabase.Work<T> work) {
+        return db.inTransaction(c -> {
+            try {
+                return work.run(c);
+            } catch (SQLException | RuntimeException e) {
+                statements.forgetAll();
+                throw e;
+            }
+        });
     }
 
     private static void clearLease(Connection c, LockKey key) throws SQLException {
@@ -231,12 +253,11 @@ public final class SqliteLockTable implements LockTable, StatePointers, AutoClos
         ps.setLong(index + 2, owner.acquiredNoLaterThanMs());
     }
 
-    private static Optional<LockRecord> read(Connection c, LockKey key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM locks WHERE key = ?")) {
-            ps.setString(1, key.value());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(map(rs)) : Optional.empty();
-            }
+    private Optional<LockRecord> read(Connection c, LockKey key) throws SQLException {
+        PreparedStatement ps = statements.of(c, READ);
+        ps.setString(1, key.value());
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(map(rs)) : Optional.empty();
         }
     }
 
