@@ -73,7 +73,8 @@ final class Heartbeats {
             t.start();
         }
         for (Thread t : threads) t.join();
-        return (end - start) / 1e9;
+        // Measured, not planned: a stream behind its schedule sends its overdue renewals after the planned end.
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private void runStream(int stream, List<AcquireResponse> mine, long start, long end, int streams) {

@@ -70,7 +70,7 @@ public final class Main {
         StringBuilder warm = new StringBuilder("warm-up, until the CPU per cycle settles: ");
         for (SystemUnderTest s : suts) {
             Machine.log(s.label() + ": warm-up");
-            String line = WarmUp.run(s, o.warmUp(), "bench/" + run + "/warm-" + s.system + "-" + s.tag());
+            String line = WarmUp.run(s, o.warmUp(s), "bench/" + run + "/warm-" + s.system + "-" + s.tag());
             warm.append(warm.charAt(warm.length() - 2) == ':' ? "" : "; ").append(line);
         }
         report.note(warm.toString());

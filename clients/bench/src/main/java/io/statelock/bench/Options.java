@@ -55,6 +55,15 @@ final class Options {
         return quick ? new WarmUp.Rounds(2, 4) : new WarmUp.Rounds(4, 18);
     }
 
+    /**
+     * A statelock service on DynamoDB: its JIT (the AWS SDK's paths) goes on taking CPU off each cycle for minutes,
+     * with flat stretches that look settled; at least two minutes before anything is measured.
+     */
+    WarmUp.Rounds warmUp(SystemUnderTest s) {
+        boolean sdk = s.system.equals("statelock") && s.store.startsWith("dynamodb");
+        return sdk && !quick ? new WarmUp.Rounds(24, 36) : warmUp();
+    }
+
     double renewSeconds() {
         return quick ? 10 : 20;
     }

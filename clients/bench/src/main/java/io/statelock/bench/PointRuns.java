@@ -80,11 +80,11 @@ final class PointRuns {
                 o.timing(),
                 s.cpu,
                 h);
-        String notes = String.format(Locale.ROOT, "in arrival order %.1f%%", 100 * h.inOrderShare());
+        String notes = String.format(Locale.ROOT, "in arrival order %.2f%%", 100 * h.inOrderShare());
         if (s.address != null) {
             ServiceMetrics m1 = ServiceMetrics.scrape(s.address);
             notes += String.format(
-                    Locale.ROOT, ", store calls per hand-off %.2f", (m1.calls() - m0.calls()) / h.grants.get());
+                    Locale.ROOT, ", store calls per hand-off %.3f", (m1.calls() - m0.calls()) / h.grants.get());
         }
         report.add(
                 Result.of("hand-off", s.system, s.store, waiters, h.latency, w.seconds(), w.cpu(), notes + errors(w)));
